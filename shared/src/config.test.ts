@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.js";
+import { ConfigError } from "./errors.js";
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), "kaleem-config-"));
+
+describe("loadConfig", () => {
+  it("applies defaults and generates embedded secrets once", () => {
+    const dir = tmp();
+    const a = loadConfig({ KALEEM_DATA_DIR: dir });
+    expect(a.http.port).toBe(8080);
+    expect(a.role).toBe("all");
+    expect(a.secrets.jwtAccessSecret.length).toBeGreaterThanOrEqual(32);
+    const b = loadConfig({ KALEEM_DATA_DIR: dir });
+    expect(b.secrets).toEqual(a.secrets);
+    expect(JSON.parse(readFileSync(path.join(dir, "secrets.json"), "utf8")).jwtAccessSecret).toBe(a.secrets.jwtAccessSecret);
+  });
+
+  it("is frozen", () => {
+    const c = loadConfig({ KALEEM_DATA_DIR: tmp() });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.http)).toBe(true);
+  });
+
+  it("names the variable and the problem", () => {
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), REDIS_URL: "not a url" })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), KALEEM_ROLE: "db" })).toThrow(ConfigError);
+  });
+
+  it("requires secrets in production", () => {
+    try {
+      loadConfig({ NODE_ENV: "production", KALEEM_DATA_DIR: tmp() });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(/JWT_ACCESS_SECRET: required/);
+      expect((err as Error).message).toMatch(/ENCRYPTION_KEY: required/);
+    }
+  });
+
+  it("reads optional backends", () => {
+    const c = loadConfig({ KALEEM_DATA_DIR: tmp(), REDIS_URL: "redis://127.0.0.1:6390", LLM_BASE_URL: "http://127.0.0.1:9/v1/" });
+    expect(c.redis?.url).toBe("redis://127.0.0.1:6390");
+    expect(c.llm?.baseUrl).toBe("http://127.0.0.1:9/v1");
+    expect(c.mongo).toBeNull();
+  });
+});

@@ -1,0 +1,239 @@
+// The one place that reads process.env. loadConfig() validates everything once and returns a
+// frozen object that each process passes down to the parts it wires.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+import { randomSecret } from "./ids.js";
+
+const roleSchema = z.enum(["all", "hub", "rest", "workers"]);
+export type ProcessRole = z.infer<typeof roleSchema>;
+
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
+const intFrom = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess((v) => (v === undefined || v === "" ? def : v), z.coerce.number().int().min(min).max(max));
+const boolFrom = (def: boolean) =>
+  z.preprocess(
+    (v) => (v === undefined || v === "" ? String(def) : String(v).toLowerCase()),
+    z.enum(["true", "false", "1", "0", "yes", "no"]).transform((s) => s === "true" || s === "1" || s === "yes"),
+  );
+const listFrom = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() !== "" ? v.split(",").map((s) => s.trim()).filter(Boolean) : []),
+  z.array(z.string()),
+);
+
+/** Every variable Kaleem reads, with its default and meaning (README's table is generated from this). */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  KALEEM_ROLE: roleSchema.default("all"),
+  PORT: intFrom(8080, 0, 65535),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: optionalUrl,
+  KALEEM_DATA_DIR: z.string().default("./data"),
+  KALEEM_SEED_DEMO: boolFrom(true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  JWT_ACCESS_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  JWT_REFRESH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  JWT_ISSUER: z.string().default("kaleem"),
+  JWT_AUDIENCE: z.string().default("kaleem-api"),
+  ACCESS_TOKEN_TTL_SECONDS: intFrom(900, 30, 86400),
+  REFRESH_TOKEN_TTL_SECONDS: intFrom(30 * 86400, 300, 365 * 86400),
+  VISITOR_TOKEN_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  CORS_ORIGINS: listFrom,
+  BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024, 64 * 1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: intFrom(600, 1),
+  AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
+  SOCKET_EVENTS_PER_10S: intFrom(60, 1),
+  REDIS_URL: optionalUrl,
+  REDIS_PREFIX: z.string().default("kaleem"),
+  MONGODB_URL: optionalUrl,
+  QDRANT_URL: optionalUrl,
+  QDRANT_API_KEY: optionalString,
+  S3_ENDPOINT: optionalUrl,
+  S3_ACCESS_KEY: optionalString,
+  S3_SECRET_KEY: optionalString,
+  S3_BUCKET: z.string().default("kaleem-media"),
+  S3_REGION: z.string().default("us-east-1"),
+  LLM_BASE_URL: optionalUrl,
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: z.string().default("gpt-4o-mini"),
+  LLM_TIMEOUT_MS: intFrom(30000, 100),
+  EMBEDDINGS_BASE_URL: optionalUrl,
+  EMBEDDINGS_API_KEY: optionalString,
+  EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
+  BOT_STREAM_DELAY_MS: intFrom(15, 0, 2000),
+});
+export type Env = z.infer<typeof envSchema>;
+
+export interface Secrets {
+  jwtAccessSecret: string;
+  jwtRefreshSecret: string;
+  visitorTokenSecret: string;
+  encryptionKey: string;
+}
+
+export interface Config {
+  readonly env: Env["NODE_ENV"];
+  readonly production: boolean;
+  readonly role: ProcessRole;
+  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string | null };
+  readonly dataDir: string;
+  readonly seedDemo: boolean;
+  readonly logLevel: Env["LOG_LEVEL"];
+  readonly auth: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  readonly secrets: Readonly<Secrets>;
+  readonly cors: { readonly origins: readonly string[] };
+  readonly limits: {
+    readonly bodyBytes: number;
+    readonly requestsPerMinute: number;
+    readonly authRequestsPerMinute: number;
+    readonly socketEventsPer10s: number;
+  };
+  readonly redis: { readonly url: string; readonly prefix: string } | null;
+  readonly mongo: { readonly url: string } | null;
+  readonly qdrant: { readonly url: string; readonly apiKey: string | null } | null;
+  readonly s3: {
+    readonly endpoint: string;
+    readonly accessKey: string;
+    readonly secretKey: string;
+    readonly bucket: string;
+    readonly region: string;
+  } | null;
+  readonly llm: { readonly baseUrl: string; readonly apiKey: string | null; readonly model: string; readonly timeoutMs: number } | null;
+  readonly embeddings: { readonly baseUrl: string; readonly apiKey: string | null; readonly model: string } | null;
+  readonly bot: { readonly streamDelayMs: number };
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `  ${issue.path.join(".") || "(environment)"}: ${issue.message}`)
+    .join("\n");
+}
+
+/** Reads secrets from <dataDir>/secrets.json, generating and saving any that are missing. */
+function embeddedSecrets(dataDir: string): Secrets {
+  const file = path.join(dataDir, "secrets.json");
+  let stored: Partial<Secrets> = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, "utf8")) as Partial<Secrets>;
+    } catch {
+      throw new ConfigError(`${file} is not valid JSON; fix or remove it (tokens issued with it will stop working)`);
+    }
+  }
+  const secrets: Secrets = {
+    jwtAccessSecret: stored.jwtAccessSecret ?? randomSecret(48),
+    jwtRefreshSecret: stored.jwtRefreshSecret ?? randomSecret(48),
+    visitorTokenSecret: stored.visitorTokenSecret ?? randomSecret(48),
+    encryptionKey: stored.encryptionKey ?? randomSecret(48),
+  };
+  if (JSON.stringify(stored) !== JSON.stringify(secrets)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return secrets;
+}
+
+/**
+ * Validates the environment. Throws ConfigError naming each bad variable.
+ * `overrides` lets tests and the launcher set values without touching process.env.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env, overrides: Partial<Record<keyof Env, string>> = {}): Config {
+  const parsed = envSchema.safeParse({ ...source, ...overrides });
+  if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(parsed.error)}`);
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const dataDir = path.resolve(e.KALEEM_DATA_DIR);
+
+  const given = {
+    jwtAccessSecret: e.JWT_ACCESS_SECRET,
+    jwtRefreshSecret: e.JWT_REFRESH_SECRET,
+    visitorTokenSecret: e.VISITOR_TOKEN_SECRET,
+    encryptionKey: e.ENCRYPTION_KEY,
+  };
+  const envNames: Record<keyof Secrets, string> = {
+    jwtAccessSecret: "JWT_ACCESS_SECRET",
+    jwtRefreshSecret: "JWT_REFRESH_SECRET",
+    visitorTokenSecret: "VISITOR_TOKEN_SECRET",
+    encryptionKey: "ENCRYPTION_KEY",
+  };
+  let secrets: Secrets;
+  if (production) {
+    const missing = (Object.keys(given) as (keyof Secrets)[]).filter((k) => !given[k]).map((k) => envNames[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(`Invalid configuration:\n${missing.map((n) => `  ${n}: required when NODE_ENV=production`).join("\n")}`);
+    }
+    secrets = given as Secrets;
+  } else {
+    const generated = embeddedSecrets(dataDir);
+    secrets = {
+      jwtAccessSecret: given.jwtAccessSecret ?? generated.jwtAccessSecret,
+      jwtRefreshSecret: given.jwtRefreshSecret ?? generated.jwtRefreshSecret,
+      visitorTokenSecret: given.visitorTokenSecret ?? generated.visitorTokenSecret,
+      encryptionKey: given.encryptionKey ?? generated.encryptionKey,
+    };
+  }
+  if (secrets.jwtAccessSecret === secrets.jwtRefreshSecret) {
+    throw new ConfigError("Invalid configuration:\n  JWT_REFRESH_SECRET: must differ from JWT_ACCESS_SECRET");
+  }
+  if (e.S3_ENDPOINT && (!e.S3_ACCESS_KEY || !e.S3_SECRET_KEY)) {
+    throw new ConfigError("Invalid configuration:\n  S3_ACCESS_KEY/S3_SECRET_KEY: required when S3_ENDPOINT is set");
+  }
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    production,
+    role: e.KALEEM_ROLE,
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, "") : null },
+    dataDir,
+    seedDemo: e.KALEEM_SEED_DEMO,
+    logLevel: e.LOG_LEVEL,
+    auth: {
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    secrets,
+    cors: { origins: e.CORS_ORIGINS },
+    limits: {
+      bodyBytes: e.BODY_LIMIT_BYTES,
+      requestsPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      authRequestsPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+      socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
+    },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
+    mongo: e.MONGODB_URL ? { url: e.MONGODB_URL } : null,
+    qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null } : null,
+    s3:
+      e.S3_ENDPOINT && e.S3_ACCESS_KEY && e.S3_SECRET_KEY
+        ? { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION }
+        : null,
+    llm: e.LLM_BASE_URL ? { baseUrl: e.LLM_BASE_URL.replace(/\/$/, ""), apiKey: e.LLM_API_KEY ?? null, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS } : null,
+    embeddings: e.EMBEDDINGS_BASE_URL
+      ? { baseUrl: e.EMBEDDINGS_BASE_URL.replace(/\/$/, ""), apiKey: e.EMBEDDINGS_API_KEY ?? null, model: e.EMBEDDINGS_MODEL }
+      : null,
+    bot: { streamDelayMs: e.BOT_STREAM_DELAY_MS },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The URL a browser or provider uses to reach this installation. */
+export function publicBaseUrl(config: Config): string {
+  return config.http.publicUrl ?? `http://localhost:${config.http.port}`;
+}

@@ -1,0 +1,330 @@
+// Domain records as every package sees them. Browser-safe: schemas and types only.
+import { z } from "zod";
+
+export const idSchema = z.string().min(1).max(64);
+
+export const localizedTextSchema = z.object({
+  en: z.string().max(5000).default(""),
+  ar: z.string().max(5000).default(""),
+});
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
+
+export const roleSchema = z.enum(["owner", "admin", "agent"]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const localeSchema = z.enum(["en", "ar"]);
+export type Locale = z.infer<typeof localeSchema>;
+
+export const widgetSettingsSchema = z.object({
+  key: z.string(),
+  allowedOrigins: z.array(z.string()),
+  /** Accept connections without an Origin header (mobile apps) even without a visitor token. */
+  allowApps: z.boolean(),
+  color: z.string(),
+  greeting: localizedTextSchema,
+  languages: z.array(localeSchema).min(1),
+  /** HMAC secret for Kaleem.identify signatures; never sent to browsers. */
+  identitySecret: z.string(),
+});
+export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
+
+export const botSettingsSchema = z.object({
+  /** What the bot does when it is unsure of the intent. */
+  lowConfidence: z.enum(["clarify", "handoff"]),
+  handoffKeywords: z.array(z.string()),
+  /** Orders at or above this value (SAR) are handed to a human before placing. */
+  handoffOrderValue: z.number().nonnegative().nullable(),
+  checkout: z.enum(["cod", "platform"]),
+  platformCheckoutUrl: z.string().nullable(),
+  /** Monthly LLM token budget; 0 disables the LLM for this merchant. */
+  llmMonthlyTokenBudget: z.number().int().nonnegative(),
+});
+export type BotSettings = z.infer<typeof botSettingsSchema>;
+
+export const merchantSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  currency: z.string(),
+  defaultLocale: localeSchema,
+  widget: widgetSettingsSchema,
+  bot: botSettingsSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Merchant = z.infer<typeof merchantSchema>;
+
+export const userSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const channelTypeSchema = z.enum(["telegram", "whatsapp", "messenger", "instagram"]);
+export type ChannelType = z.infer<typeof channelTypeSchema>;
+/** Where a conversation came from: a connected channel or the web widget / mobile SDK. */
+export const conversationChannelSchema = z.enum(["webchat", "telegram", "whatsapp", "messenger", "instagram"]);
+export type ConversationChannel = z.infer<typeof conversationChannelSchema>;
+
+export const channelSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  type: channelTypeSchema,
+  name: z.string(),
+  /** Non-secret configuration (ids, base URLs). Secrets live encrypted beside it in the store. */
+  publicConfig: z.record(z.string(), z.string()),
+  status: z.enum(["active", "error", "disabled"]),
+  lastEventAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Channel = z.infer<typeof channelSchema>;
+
+export const categorySchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  slug: z.string(),
+  name: localizedTextSchema,
+  createdAt: z.string(),
+});
+export type Category = z.infer<typeof categorySchema>;
+
+export const productStatusSchema = z.enum(["active", "draft", "archived"]);
+export const productSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  externalId: z.string().nullable(),
+  name: localizedTextSchema,
+  description: localizedTextSchema,
+  categoryId: z.string().nullable(),
+  price: z.number().nonnegative(),
+  currency: z.string(),
+  attributes: z.record(z.string(), z.string()),
+  stock: z.number().int(),
+  tags: z.array(z.string()),
+  imageUrl: z.string().nullable(),
+  url: z.string().nullable(),
+  status: productStatusSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Product = z.infer<typeof productSchema>;
+
+export const orderStatusSchema = z.enum(["pending", "confirmed", "shipped", "delivered", "cancelled"]);
+export const orderItemSchema = z.object({
+  productId: z.string(),
+  name: z.string(),
+  price: z.number().nonnegative(),
+  quantity: z.number().int().positive(),
+});
+export type OrderItem = z.infer<typeof orderItemSchema>;
+export const orderSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  /** Human-facing order number, unique per merchant. */
+  number: z.string(),
+  customerId: z.string().nullable(),
+  conversationId: z.string().nullable(),
+  items: z.array(orderItemSchema),
+  total: z.number().nonnegative(),
+  currency: z.string(),
+  status: orderStatusSchema,
+  paymentMethod: z.string().nullable(),
+  contact: z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }),
+  shippingAddress: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+export const customerSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  channel: conversationChannelSchema,
+  /** Visitor id (webchat) or the channel's user id. */
+  externalId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+export const conversationStatusSchema = z.enum(["bot", "waiting_human", "human", "closed"]);
+export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
+export const conversationSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  channel: conversationChannelSchema,
+  channelId: z.string().nullable(),
+  customerId: z.string().nullable(),
+  visitorId: z.string().nullable(),
+  status: conversationStatusSchema,
+  assigneeId: z.string().nullable(),
+  locale: localeSchema.nullable(),
+  labels: z.array(z.string()),
+  lastSeq: z.number().int().nonnegative(),
+  lastMessageAt: z.string().nullable(),
+  lastMessagePreview: z.string().nullable(),
+  /** Shopper messages an agent has not read yet. */
+  unreadCount: z.number().int().nonnegative(),
+  /** Highest seq the shopper has read. */
+  shopperReadSeq: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const messageRoleSchema = z.enum(["shopper", "bot", "agent", "system", "note"]);
+export type MessageRole = z.infer<typeof messageRoleSchema>;
+export const messageStatusSchema = z.enum(["streaming", "complete", "stopped"]);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+export const productCardPartSchema = z.object({
+  type: z.literal("product_card"),
+  productId: z.string(),
+  name: z.string(),
+  price: z.number(),
+  currency: z.string(),
+  imageUrl: z.string().nullable(),
+  url: z.string().nullable(),
+  inStock: z.boolean(),
+});
+export const quickReplyPartSchema = z.object({
+  type: z.literal("quick_replies"),
+  replies: z.array(z.object({ label: z.string(), payload: z.string() })),
+});
+export const handoffPartSchema = z.object({ type: z.literal("handoff"), reason: z.string() });
+export const cartPartSchema = z.object({
+  type: z.literal("cart"),
+  items: z.array(orderItemSchema),
+  total: z.number(),
+  currency: z.string(),
+});
+export const orderPartSchema = z.object({
+  type: z.literal("order"),
+  orderId: z.string(),
+  number: z.string(),
+  status: orderStatusSchema,
+  total: z.number(),
+  currency: z.string(),
+});
+export const linkPartSchema = z.object({ type: z.literal("link"), url: z.string(), label: z.string() });
+export const messagePartSchema = z.discriminatedUnion("type", [
+  productCardPartSchema,
+  quickReplyPartSchema,
+  handoffPartSchema,
+  cartPartSchema,
+  orderPartSchema,
+  linkPartSchema,
+]);
+export type MessagePart = z.infer<typeof messagePartSchema>;
+export type ProductCardPart = z.infer<typeof productCardPartSchema>;
+
+export const messageSchema = z.object({
+  id: idSchema,
+  conversationId: idSchema,
+  seq: z.number().int().positive(),
+  role: messageRoleSchema,
+  text: z.string(),
+  parts: z.array(messagePartSchema),
+  status: messageStatusSchema,
+  /** Agent who wrote it (agent, note) or null. */
+  authorId: z.string().nullable(),
+  authorName: z.string().nullable(),
+  clientMessageId: z.string().nullable(),
+  /** Detected intent for shopper messages, when the bot classified it. */
+  intent: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const knowledgeKindSchema = z.enum(["shipping", "returns", "payment", "faq"]);
+export type KnowledgeKind = z.infer<typeof knowledgeKindSchema>;
+
+export const shippingPolicySchema = z.object({
+  zones: z
+    .array(
+      z.object({
+        name: localizedTextSchema,
+        /** City or region names (any language) this zone covers. */
+        areas: z.array(z.string()).default([]),
+        fee: z.number().nonnegative(),
+        freeAbove: z.number().nonnegative().nullable().default(null),
+        minDays: z.number().int().nonnegative(),
+        maxDays: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1),
+  notes: localizedTextSchema.optional(),
+});
+export const returnsPolicySchema = z.object({
+  windowDays: z.number().int().nonnegative(),
+  conditions: z.array(localizedTextSchema).default([]),
+  refundMethod: localizedTextSchema.optional(),
+  refundDays: z.number().int().nonnegative().nullable().default(null),
+  cancellationFee: z.number().nonnegative().nullable().default(null),
+  nonReturnable: z.array(localizedTextSchema).default([]),
+});
+export const paymentPolicySchema = z.object({
+  methods: z
+    .array(
+      z.object({
+        code: z.string(),
+        name: localizedTextSchema,
+        /** Extra fee for this method (e.g. cash on delivery), SAR. */
+        fee: z.number().nonnegative().nullable().default(null),
+      }),
+    )
+    .min(1),
+  cashOnDelivery: z.boolean(),
+  notes: localizedTextSchema.optional(),
+});
+export const faqSchema = z.object({ question: localizedTextSchema, answer: localizedTextSchema });
+
+export const knowledgeDataSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("shipping"), policy: shippingPolicySchema }),
+  z.object({ kind: z.literal("returns"), policy: returnsPolicySchema }),
+  z.object({ kind: z.literal("payment"), policy: paymentPolicySchema }),
+  z.object({ kind: z.literal("faq"), faq: faqSchema }),
+]);
+export type KnowledgeData = z.infer<typeof knowledgeDataSchema>;
+export type ShippingPolicy = z.infer<typeof shippingPolicySchema>;
+export type ReturnsPolicy = z.infer<typeof returnsPolicySchema>;
+export type PaymentPolicy = z.infer<typeof paymentPolicySchema>;
+export type Faq = z.infer<typeof faqSchema>;
+
+export const knowledgeItemSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  title: z.string(),
+  data: knowledgeDataSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type KnowledgeItem = z.infer<typeof knowledgeItemSchema>;
+
+export const auditLogSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  actorId: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  ip: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AuditLog = z.infer<typeof auditLogSchema>;
+
+export const pageSchema = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,250 @@
+// Protocol v1: the one home of socket event names, payload schemas and event maps.
+// Hub, widget, dashboard and workers import from here; nothing declares an event name again.
+import { z } from "zod";
+import {
+  conversationSchema,
+  conversationStatusSchema,
+  localeSchema,
+  messageSchema,
+  type Conversation,
+  type ConversationStatus,
+  type Message,
+} from "./domain.js";
+
+export const PROTOCOL_VERSION = 1;
+export const WIDGET_NAMESPACE = "/widget";
+export const INBOX_NAMESPACE = "/inbox";
+/** Largest text a client may send in one message (characters). */
+export const MAX_MESSAGE_TEXT = 4000;
+/** Largest socket frame the hub accepts (bytes). */
+export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
+
+const conversationIdSchema = z.string().min(1).max(64);
+const clientMessageIdSchema = z.string().min(1).max(100);
+const messageTextSchema = z.string().trim().min(1).max(MAX_MESSAGE_TEXT);
+
+// ---- client → server payloads -------------------------------------------------------------
+
+export const widgetAuthSchema = z.object({
+  widgetKey: z.string().min(1).max(200),
+  visitorToken: z.string().min(1).max(2000).optional(),
+});
+export type WidgetAuth = z.infer<typeof widgetAuthSchema>;
+export const inboxAuthSchema = z.object({ token: z.string().min(1).max(4000) });
+export type InboxAuth = z.infer<typeof inboxAuthSchema>;
+
+export const conversationOpenSchema = z.object({
+  locale: localeSchema.optional(),
+  pageUrl: z.string().max(2000).optional(),
+});
+export const messageSendSchema = z.object({
+  conversationId: conversationIdSchema,
+  clientMessageId: clientMessageIdSchema,
+  text: messageTextSchema,
+});
+export const conversationResumeSchema = z.object({
+  conversationId: conversationIdSchema,
+  afterSeq: z.number().int().nonnegative(),
+});
+export const typingSchema = z.object({ conversationId: conversationIdSchema, isTyping: z.boolean() });
+export const messageReadSchema = z.object({
+  conversationId: conversationIdSchema,
+  seq: z.number().int().nonnegative(),
+});
+export const identifySchema = z.object({
+  name: z.string().max(200).optional(),
+  email: z.string().email().max(320).optional(),
+  phone: z.string().max(40).optional(),
+  /** hex HMAC-SHA256(merchant identity secret, email || phone) computed by the store's server. */
+  signature: z.string().min(1).max(200),
+});
+export const conversationRefSchema = z.object({ conversationId: conversationIdSchema });
+export const conversationAssignSchema = z.object({
+  conversationId: conversationIdSchema,
+  agentId: z.string().min(1).max(64).nullable(),
+});
+export const noteAddSchema = z.object({
+  conversationId: conversationIdSchema,
+  clientMessageId: clientMessageIdSchema.optional(),
+  text: messageTextSchema,
+});
+export const humanRequestSchema = z.object({ conversationId: conversationIdSchema });
+
+// ---- server → client payloads -------------------------------------------------------------
+
+export const messageDeltaSchema = z.object({
+  conversationId: conversationIdSchema,
+  messageId: z.string(),
+  /** Character offset of `text` within the final message text. */
+  offset: z.number().int().nonnegative(),
+  text: z.string(),
+});
+export type MessageDelta = z.infer<typeof messageDeltaSchema>;
+
+export const streamingPartialSchema = z.object({
+  messageId: z.string(),
+  seq: z.number().int().positive(),
+  text: z.string(),
+});
+export type StreamingPartial = z.infer<typeof streamingPartialSchema>;
+
+export const typingEventSchema = z.object({
+  conversationId: conversationIdSchema,
+  isTyping: z.boolean(),
+  role: z.enum(["shopper", "agent", "bot"]),
+  name: z.string().nullable(),
+  agentId: z.string().nullable(),
+});
+export type TypingEvent = z.infer<typeof typingEventSchema>;
+
+export const readEventSchema = z.object({
+  conversationId: conversationIdSchema,
+  seq: z.number().int().nonnegative(),
+  by: z.enum(["shopper", "agent"]),
+});
+export type ReadEvent = z.infer<typeof readEventSchema>;
+
+/** What a shopper may see of a conversation (no labels, no internal ids of agents beyond a name). */
+export const shopperConversationViewSchema = z.object({
+  conversationId: conversationIdSchema,
+  status: conversationStatusSchema,
+  agentName: z.string().nullable(),
+});
+export type ShopperConversationView = z.infer<typeof shopperConversationViewSchema>;
+
+export const conversationSummarySchema = conversationSchema.extend({
+  customerName: z.string().nullable(),
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+export const presenceSchema = z.object({
+  /** Agents online in this merchant's inbox. */
+  online: z.array(z.object({ agentId: z.string(), name: z.string() })),
+  /** Per conversation: who is viewing and who is typing. */
+  conversations: z.record(
+    z.string(),
+    z.object({ viewers: z.array(z.string()), typing: z.array(z.string()) }),
+  ),
+});
+export type Presence = z.infer<typeof presenceSchema>;
+
+// ---- acknowledgements ---------------------------------------------------------------------
+
+export const errorCodeSchema = z.enum([
+  "validation_failed",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "rate_limited",
+  "payload_too_large",
+  "internal",
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+}
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
+export type AckFn<T> = (response: Ack<T>) => void;
+
+export interface ConversationOpenResult {
+  conversationId: string;
+  visitorToken: string;
+  messages: Message[];
+  lastSeq: number;
+  status: ConversationStatus;
+  streaming: StreamingPartial[];
+}
+export interface ResumeResult {
+  messages: Message[];
+  streaming: StreamingPartial[];
+  lastSeq: number;
+  status: ConversationStatus;
+}
+export interface WatchResult {
+  conversation: ConversationSummary;
+  messages: Message[];
+  streaming: StreamingPartial[];
+}
+
+// ---- event maps ---------------------------------------------------------------------------
+
+export interface WidgetClientToServerEvents {
+  "conversation:open": (payload: z.input<typeof conversationOpenSchema>, ack: AckFn<ConversationOpenResult>) => void;
+  "conversation:resume": (payload: z.input<typeof conversationResumeSchema>, ack: AckFn<ResumeResult>) => void;
+  "message:send": (payload: z.input<typeof messageSendSchema>, ack: AckFn<{ message: Message }>) => void;
+  "typing": (payload: z.input<typeof typingSchema>, ack?: AckFn<null>) => void;
+  "message:read": (payload: z.input<typeof messageReadSchema>, ack?: AckFn<null>) => void;
+  "conversation:human": (payload: z.input<typeof humanRequestSchema>, ack: AckFn<{ status: ConversationStatus }>) => void;
+  "identify": (payload: z.input<typeof identifySchema>, ack: AckFn<{ customerId: string }>) => void;
+}
+
+export interface WidgetServerToClientEvents {
+  "message:new": (payload: { message: Message }) => void;
+  "message:delta": (payload: MessageDelta) => void;
+  "message:done": (payload: { message: Message }) => void;
+  "typing": (payload: TypingEvent) => void;
+  "message:read": (payload: ReadEvent) => void;
+  "conversation:updated": (payload: ShopperConversationView) => void;
+}
+
+export interface InboxClientToServerEvents {
+  "conversation:watch": (payload: z.input<typeof conversationRefSchema>, ack: AckFn<WatchResult>) => void;
+  "conversation:unwatch": (payload: z.input<typeof conversationRefSchema>, ack?: AckFn<null>) => void;
+  "conversation:resume": (payload: z.input<typeof conversationResumeSchema>, ack: AckFn<ResumeResult>) => void;
+  "conversation:takeover": (payload: z.input<typeof conversationRefSchema>, ack: AckFn<{ conversation: Conversation }>) => void;
+  "conversation:release": (payload: z.input<typeof conversationRefSchema>, ack: AckFn<{ conversation: Conversation }>) => void;
+  "conversation:assign": (payload: z.input<typeof conversationAssignSchema>, ack: AckFn<{ conversation: Conversation }>) => void;
+  "conversation:close": (payload: z.input<typeof conversationRefSchema>, ack: AckFn<{ conversation: Conversation }>) => void;
+  "conversation:reopen": (payload: z.input<typeof conversationRefSchema>, ack: AckFn<{ conversation: Conversation }>) => void;
+  "message:send": (payload: z.input<typeof messageSendSchema>, ack: AckFn<{ message: Message }>) => void;
+  "note:add": (payload: z.input<typeof noteAddSchema>, ack: AckFn<{ message: Message }>) => void;
+  "typing": (payload: z.input<typeof typingSchema>, ack?: AckFn<null>) => void;
+  "message:read": (payload: z.input<typeof messageReadSchema>, ack?: AckFn<null>) => void;
+  "presence:get": (payload: Record<string, never>, ack: AckFn<Presence>) => void;
+}
+
+export interface InboxServerToClientEvents {
+  "conversation:new": (payload: { conversation: ConversationSummary }) => void;
+  "conversation:updated": (payload: { conversation: ConversationSummary }) => void;
+  "message:new": (payload: { message: Message }) => void;
+  "message:delta": (payload: MessageDelta) => void;
+  "message:done": (payload: { message: Message }) => void;
+  "typing": (payload: TypingEvent) => void;
+  "message:read": (payload: ReadEvent) => void;
+  "presence": (payload: Presence) => void;
+  /** Sent just before the server disconnects a revoked session. */
+  "session:revoked": (payload: { reason: string }) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export interface WidgetSocketData {
+  merchantId: string;
+  visitorId: string;
+  conversationId: string | null;
+}
+export interface InboxSocketData {
+  merchantId: string;
+  userId: string;
+  name: string;
+  role: "owner" | "admin" | "agent";
+  tokenId: string;
+}
+
+/** Room names: one place, so emitters in other processes address the same rooms. */
+export const rooms = {
+  /** Every agent socket of a merchant. */
+  inbox: (merchantId: string) => `m:${merchantId}:inbox`,
+  /** Shopper sockets of one conversation. */
+  conversationShopper: (merchantId: string, conversationId: string) => `m:${merchantId}:c:${conversationId}:shopper`,
+  /** Agent sockets watching one conversation. */
+  conversationWatchers: (merchantId: string, conversationId: string) => `m:${merchantId}:c:${conversationId}:watch`,
+  /** Every socket of one agent (for revocation). */
+  agent: (merchantId: string, userId: string) => `m:${merchantId}:u:${userId}`,
+  /** Sockets authenticated with one access token id. */
+  token: (tokenId: string) => `t:${tokenId}`,
+} as const;
+
+export { messageSchema, conversationSchema };

@@ -1,0 +1,85 @@
+// Small typed errors. `code` and `status` steer HTTP answers and socket acks; the retry classes
+// steer job handling (retry with backoff, stop for good, or wait for the rate limit).
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+  constructor(code: string, status: number, message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+export class ValidationError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super("validation_failed", 400, message, details);
+  }
+}
+export class UnauthorizedError extends AppError {
+  constructor(message = "Authentication required") {
+    super("unauthorized", 401, message);
+  }
+}
+export class ForbiddenError extends AppError {
+  constructor(message = "You are not allowed to do this") {
+    super("forbidden", 403, message);
+  }
+}
+export class NotFoundError extends AppError {
+  constructor(what = "Resource") {
+    super("not_found", 404, `${what} not found`);
+  }
+}
+export class ConflictError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super("conflict", 409, message, details);
+  }
+}
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super("payload_too_large", 413, `Body larger than ${limitBytes} bytes`);
+  }
+}
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(expected: string) {
+    super("unsupported_media_type", 415, `Content-Type must be ${expected}`);
+  }
+}
+export class UnprocessableError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super("unprocessable", 422, message, details);
+  }
+}
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, message = "Too many requests") {
+    super("rate_limited", 429, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A job failure that must not be retried (bad payload, unknown tenant). */
+export class UnrecoverableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnrecoverableError";
+  }
+}
+/** A job failure worth retrying with backoff (timeouts, 5xx). */
+export class RetryableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RetryableError";
+  }
+}
+
+/** Invalid configuration: start-up stops with this message. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}

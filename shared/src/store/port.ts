@@ -1,0 +1,463 @@
+// The storage port. Every adapter (SQLite embedded, MongoDB cluster) implements it and passes
+// the contract suite in ./contract.ts.
+//
+// Tenant isolation by construction: repositories only exist on a TenantStore, which is bound to
+// one merchant when it is created. No repository method accepts a merchantId, so a query that
+// forgets the scope cannot be written. The few lookups that must happen before the tenant is
+// known (login by email, widget key, refresh token, channel webhook) live on `lookup` and return
+// the scope, never another tenant's data.
+import type {
+  AuditLog,
+  BotSettings,
+  Category,
+  Channel,
+  ChannelType,
+  Conversation,
+  ConversationChannel,
+  ConversationStatus,
+  Customer,
+  KnowledgeData,
+  KnowledgeItem,
+  LocalizedText,
+  Locale,
+  Merchant,
+  Message,
+  MessagePart,
+  MessageRole,
+  MessageStatus,
+  Order,
+  OrderItem,
+  Page,
+  Product,
+  Role,
+  User,
+  WidgetSettings,
+} from "../contracts/domain.js";
+
+declare const merchantIdBrand: unique symbol;
+/** A merchant id that has been resolved from an authenticated source. */
+export type MerchantId = string & { readonly [merchantIdBrand]: true };
+export const asMerchantId = (id: string): MerchantId => id as MerchantId;
+
+export interface PageRequest {
+  limit?: number;
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string | null;
+}
+export const DEFAULT_PAGE_LIMIT = 20;
+export const MAX_PAGE_LIMIT = 100;
+
+// ---- inputs ----------------------------------------------------------------------------------
+
+export interface NewMerchant {
+  name: string;
+  currency?: string;
+  defaultLocale?: Locale;
+  widget?: Partial<WidgetSettings>;
+  bot?: Partial<BotSettings>;
+}
+export interface MerchantPatch {
+  name?: string;
+  defaultLocale?: Locale;
+  widget?: Partial<WidgetSettings>;
+  bot?: Partial<BotSettings>;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  passwordHash?: string;
+}
+/** A user with the secret parts that only auth code may see. */
+export interface UserCredentials {
+  user: User;
+  passwordHash: string;
+}
+
+export interface NewRefreshToken {
+  id: string;
+  userId: string;
+  familyId: string;
+  expiresAt: string;
+}
+export interface RefreshTokenRecord extends NewRefreshToken {
+  merchantId: string;
+  usedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export interface NewCategory {
+  slug: string;
+  name?: Partial<LocalizedText>;
+}
+
+export interface NewProduct {
+  externalId?: string | null;
+  name: LocalizedText;
+  description?: LocalizedText;
+  categoryId?: string | null;
+  price: number;
+  currency?: string;
+  attributes?: Record<string, string>;
+  stock?: number;
+  tags?: string[];
+  imageUrl?: string | null;
+  url?: string | null;
+  status?: Product["status"];
+}
+export type ProductPatch = Partial<NewProduct>;
+export interface ProductFilter {
+  status?: Product["status"];
+  categoryId?: string;
+  minPrice?: number;
+  maxPrice?: number;
+  /** Case-insensitive substring over name/description (both languages), tags and externalId. */
+  q?: string;
+}
+
+export interface NewOrder {
+  customerId?: string | null;
+  conversationId?: string | null;
+  items: OrderItem[];
+  currency?: string;
+  status?: Order["status"];
+  paymentMethod?: string | null;
+  contact?: Order["contact"];
+  shippingAddress?: string | null;
+}
+export interface OrderFilter {
+  status?: Order["status"];
+  customerId?: string;
+  conversationId?: string;
+}
+/** Stored response of an idempotent request. */
+export interface IdempotentResponse {
+  status: number;
+  body: unknown;
+}
+export type IdempotencyBegin =
+  /** The key is new and is now held (in flight) by this caller. */
+  | { state: "started" }
+  /** The key finished earlier with the same request: replay this. */
+  | { state: "replay"; response: IdempotentResponse }
+  /** The key was used with a different request body. */
+  | { state: "mismatch" }
+  /** The key is held by a request that has not finished. */
+  | { state: "in_flight" };
+
+export interface NewCustomer {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  channel: ConversationChannel;
+  externalId?: string | null;
+}
+export type CustomerPatch = Partial<Omit<NewCustomer, "channel">>;
+
+export interface NewConversation {
+  channel: ConversationChannel;
+  channelId?: string | null;
+  customerId?: string | null;
+  visitorId?: string | null;
+  locale?: Locale | null;
+  status?: ConversationStatus;
+}
+export interface ConversationPatch {
+  status?: ConversationStatus;
+  assigneeId?: string | null;
+  locale?: Locale | null;
+  labels?: string[];
+  customerId?: string | null;
+  unreadCount?: number;
+  shopperReadSeq?: number;
+}
+export interface ConversationFilter {
+  status?: ConversationStatus;
+  assigneeId?: string;
+  channel?: ConversationChannel;
+  visitorId?: string;
+  customerId?: string;
+}
+
+export interface NewMessage {
+  role: MessageRole;
+  text: string;
+  parts?: MessagePart[];
+  status?: MessageStatus;
+  authorId?: string | null;
+  authorName?: string | null;
+  /** With a clientMessageId, appending the same id twice returns the first message. */
+  clientMessageId?: string | null;
+  intent?: string | null;
+}
+export interface MessagePatch {
+  text?: string;
+  parts?: MessagePart[];
+  status?: MessageStatus;
+  intent?: string | null;
+}
+export interface AppendResult {
+  message: Message;
+  /** true when clientMessageId matched an earlier message and nothing was written. */
+  duplicate: boolean;
+}
+
+export interface NewKnowledgeItem {
+  title: string;
+  data: KnowledgeData;
+}
+export type KnowledgeItemPatch = Partial<NewKnowledgeItem>;
+
+export interface NewChannel {
+  type: ChannelType;
+  name: string;
+  publicConfig: Record<string, string>;
+  /** Already encrypted by the caller (see shared/crypto). */
+  secretsCiphertext: string;
+}
+export interface ChannelPatch {
+  name?: string;
+  publicConfig?: Record<string, string>;
+  secretsCiphertext?: string;
+  status?: Channel["status"];
+  lastEventAt?: string | null;
+  lastError?: string | null;
+}
+
+export interface WebhookEventRecord {
+  id: string;
+  merchantId: string;
+  source: string;
+  dedupeKey: string;
+  payload: unknown;
+  status: "received" | "processed" | "failed";
+  error: string | null;
+  receivedAt: string;
+  processedAt: string | null;
+}
+export interface OutboxEventRecord {
+  id: string;
+  merchantId: string;
+  topic: string;
+  payload: unknown;
+  attempts: number;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+export interface NewAuditLog {
+  actorId?: string | null;
+  action: string;
+  target?: string | null;
+  data?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+// ---- repositories ------------------------------------------------------------------------------
+
+export interface MerchantRepo {
+  get(): Promise<Merchant>;
+  update(patch: MerchantPatch): Promise<Merchant>;
+}
+
+export interface UserRepo {
+  /** Throws ConflictError when the email is taken (emails are unique across the installation). */
+  create(input: NewUser): Promise<User>;
+  get(id: string): Promise<User | null>;
+  getCredentials(id: string): Promise<UserCredentials | null>;
+  list(page?: PageRequest): Promise<Page<User>>;
+  update(id: string, patch: UserPatch): Promise<User | null>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface RefreshTokenRepo {
+  create(input: NewRefreshToken): Promise<RefreshTokenRecord>;
+  get(id: string): Promise<RefreshTokenRecord | null>;
+  /** Marks the token used; returns false if it was already used or revoked (a reuse). Atomic. */
+  markUsed(id: string): Promise<boolean>;
+  revokeFamily(familyId: string): Promise<number>;
+  revokeAllForUser(userId: string): Promise<number>;
+}
+
+export interface CategoryRepo {
+  /** Returns the category with this slug, creating it when missing. */
+  ensure(input: NewCategory): Promise<Category>;
+  get(id: string): Promise<Category | null>;
+  getBySlug(slug: string): Promise<Category | null>;
+  list(page?: PageRequest): Promise<Page<Category>>;
+  update(id: string, patch: Partial<NewCategory>): Promise<Category | null>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface ProductRepo {
+  create(input: NewProduct): Promise<Product>;
+  get(id: string): Promise<Product | null>;
+  getByExternalId(externalId: string): Promise<Product | null>;
+  /** Newest first, stable under concurrent inserts. */
+  list(filter?: ProductFilter, page?: PageRequest): Promise<Page<Product>>;
+  /** Every product (for indexing); ordered by id. */
+  all(): Promise<Product[]>;
+  update(id: string, patch: ProductPatch): Promise<Product | null>;
+  upsertByExternalId(externalId: string, input: NewProduct): Promise<{ product: Product; created: boolean }>;
+  /** Decrements stock if enough is left; returns false otherwise. Atomic. */
+  reserveStock(id: string, quantity: number): Promise<boolean>;
+  remove(id: string): Promise<boolean>;
+  count(): Promise<number>;
+}
+
+export interface OrderRepo {
+  /**
+   * Creates an order (number assigned per merchant). With `idempotency`, the order and the
+   * response built from it are stored in one transaction, and the key leaves the in-flight state.
+   */
+  create(
+    input: NewOrder,
+    idempotency?: { key: string; response: (order: Order) => IdempotentResponse },
+  ): Promise<Order>;
+  get(id: string): Promise<Order | null>;
+  getByNumber(number: string): Promise<Order | null>;
+  list(filter?: OrderFilter, page?: PageRequest): Promise<Page<Order>>;
+  updateStatus(id: string, status: Order["status"]): Promise<Order | null>;
+}
+
+export interface IdempotencyRepo {
+  /** Claims `key` for a request whose canonical body hashes to `requestHash`. */
+  begin(key: string, requestHash: string, ttlSeconds: number): Promise<IdempotencyBegin>;
+  /** Stores the response of a request that did not go through OrderRepo.create (errors, other routes). */
+  complete(key: string, response: IdempotentResponse): Promise<void>;
+  /** Releases an in-flight key after a failure that should not be replayed. */
+  release(key: string): Promise<void>;
+}
+
+export interface CustomerRepo {
+  create(input: NewCustomer): Promise<Customer>;
+  get(id: string): Promise<Customer | null>;
+  findByExternalId(channel: ConversationChannel, externalId: string): Promise<Customer | null>;
+  findByContact(contact: { email?: string; phone?: string }): Promise<Customer | null>;
+  update(id: string, patch: CustomerPatch): Promise<Customer | null>;
+  list(page?: PageRequest): Promise<Page<Customer>>;
+}
+
+export interface ConversationRepo {
+  create(input: NewConversation): Promise<Conversation>;
+  get(id: string): Promise<Conversation | null>;
+  /** The visitor's most recent conversation that is not closed. */
+  findOpenByVisitor(visitorId: string): Promise<Conversation | null>;
+  /** The most recent open conversation of a customer on a channel. */
+  findOpenByCustomer(customerId: string, channel: ConversationChannel): Promise<Conversation | null>;
+  /** Ordered by last activity, newest first; stable cursor. */
+  list(filter?: ConversationFilter, page?: PageRequest): Promise<Page<Conversation>>;
+  update(id: string, patch: ConversationPatch): Promise<Conversation | null>;
+  /**
+   * Compare-and-set on status: applies `patch` only when the current status is one of `from`.
+   * Returns the updated conversation, or null when the status did not match (or not found).
+   */
+  transition(id: string, from: ConversationStatus[], patch: ConversationPatch): Promise<Conversation | null>;
+}
+
+export interface MessageRepo {
+  /**
+   * Appends a message with the next per-conversation seq (atomic: no gaps, no duplicates under
+   * concurrency) and updates the conversation's lastSeq, lastMessageAt, preview and, for shopper
+   * messages, unreadCount. Throws NotFoundError if the conversation is not this merchant's.
+   */
+  append(conversationId: string, input: NewMessage): Promise<AppendResult>;
+  get(id: string): Promise<Message | null>;
+  getByClientMessageId(conversationId: string, clientMessageId: string): Promise<Message | null>;
+  update(id: string, patch: MessagePatch): Promise<Message | null>;
+  /** Messages with seq > afterSeq, ascending, at most `limit` (default 200). */
+  listAfter(conversationId: string, afterSeq: number, limit?: number): Promise<Message[]>;
+  /** The last `limit` messages, ascending by seq. */
+  listLatest(conversationId: string, limit: number): Promise<Message[]>;
+  /** Paged by seq ascending. */
+  list(conversationId: string, page?: PageRequest): Promise<Page<Message>>;
+  /** Messages still marked streaming (for recovery after a crash). */
+  listStreaming(): Promise<Message[]>;
+  /** Messages of the merchant created in [from, to) — for analytics. */
+  listCreatedBetween(from: string, to: string): Promise<Message[]>;
+}
+
+export interface KnowledgeRepo {
+  create(input: NewKnowledgeItem): Promise<KnowledgeItem>;
+  get(id: string): Promise<KnowledgeItem | null>;
+  list(page?: PageRequest): Promise<Page<KnowledgeItem>>;
+  all(): Promise<KnowledgeItem[]>;
+  update(id: string, patch: KnowledgeItemPatch): Promise<KnowledgeItem | null>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface ChannelRepo {
+  create(input: NewChannel): Promise<Channel>;
+  get(id: string): Promise<Channel | null>;
+  getSecrets(id: string): Promise<string | null>;
+  list(): Promise<Channel[]>;
+  update(id: string, patch: ChannelPatch): Promise<Channel | null>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface WebhookEventRepo {
+  /** Stores the event unless (source, dedupeKey) was seen; `duplicate` tells which. */
+  recordOnce(input: { source: string; dedupeKey: string; payload: unknown }): Promise<{ event: WebhookEventRecord; duplicate: boolean }>;
+  get(id: string): Promise<WebhookEventRecord | null>;
+  markProcessed(id: string): Promise<void>;
+  markFailed(id: string, error: string): Promise<void>;
+}
+
+export interface OutboxRepo {
+  add(input: { topic: string; payload: unknown }): Promise<OutboxEventRecord>;
+  listPending(limit: number): Promise<OutboxEventRecord[]>;
+  markPublished(id: string): Promise<void>;
+  markAttempt(id: string): Promise<void>;
+}
+
+export interface AuditRepo {
+  add(input: NewAuditLog): Promise<AuditLog>;
+  list(page?: PageRequest): Promise<Page<AuditLog>>;
+}
+
+export interface TenantStore {
+  readonly merchantId: MerchantId;
+  readonly merchant: MerchantRepo;
+  readonly users: UserRepo;
+  readonly refreshTokens: RefreshTokenRepo;
+  readonly categories: CategoryRepo;
+  readonly products: ProductRepo;
+  readonly orders: OrderRepo;
+  readonly idempotency: IdempotencyRepo;
+  readonly customers: CustomerRepo;
+  readonly conversations: ConversationRepo;
+  readonly messages: MessageRepo;
+  readonly knowledge: KnowledgeRepo;
+  readonly channels: ChannelRepo;
+  readonly webhookEvents: WebhookEventRepo;
+  readonly outbox: OutboxRepo;
+  readonly audit: AuditRepo;
+}
+
+/** Lookups that resolve a tenant from an unauthenticated key. They return scopes, not data sets. */
+export interface TenantLookup {
+  userByEmail(email: string): Promise<{ merchantId: MerchantId; userId: string } | null>;
+  merchantByWidgetKey(widgetKey: string): Promise<MerchantId | null>;
+  refreshToken(tokenId: string): Promise<{ merchantId: MerchantId; userId: string } | null>;
+  channel(channelId: string): Promise<{ merchantId: MerchantId; type: ChannelType } | null>;
+  /** Every merchant id (for background jobs such as reindexing and reconciliation). */
+  merchantIds(): Promise<MerchantId[]>;
+}
+
+export interface Store {
+  readonly kind: "sqlite" | "mongo";
+  forMerchant(merchantId: MerchantId): TenantStore;
+  /** Creates a tenant and its owner in one transaction. Throws ConflictError if the email is taken. */
+  createMerchant(input: NewMerchant, owner: NewUser): Promise<{ merchant: Merchant; owner: User }>;
+  readonly lookup: TenantLookup;
+  /** Throws if the store cannot serve requests (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+// Tests run on TypeScript sources: map workspace packages to their src entry points.
+import { fileURLToPath } from "node:url";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export const workspaceAliases = [
+  { find: /^@kaleem\/shared\/contracts$/, replacement: here("./shared/src/contracts/index.ts") },
+  { find: /^@kaleem\/shared\/testing$/, replacement: here("./shared/src/testing/index.ts") },
+  { find: /^@kaleem\/shared$/, replacement: here("./shared/src/index.ts") },
+  { find: /^@kaleem\/workers$/, replacement: here("./workers/src/index.ts") },
+  { find: /^@kaleem\/rest$/, replacement: here("./rest/src/index.ts") },
+  { find: /^@kaleem\/hub$/, replacement: here("./hub/src/index.ts") },
+  { find: /^@kaleem\/launcher$/, replacement: here("./launcher/src/main.ts") },
+];
