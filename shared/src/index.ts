@@ -11,3 +11,4 @@ export * from "./ports/kv.js";
 export * from "./kv/memory.js";
 export * from "./kv/redis.js";
 export * from "./store/port.js";
+export * from "./ports/bot.js";

@@ -325,6 +325,8 @@ export interface OrderRepo {
   getByNumber(number: string): Promise<Order | null>;
   list(filter?: OrderFilter, page?: PageRequest): Promise<Page<Order>>;
   updateStatus(id: string, status: Order["status"]): Promise<Order | null>;
+  /** Orders created in [from, to) — for analytics. */
+  listCreatedBetween(from: string, to: string): Promise<Order[]>;
 }
 
 export interface IdempotencyRepo {
@@ -360,6 +362,11 @@ export interface ConversationRepo {
    * Returns the updated conversation, or null when the status did not match (or not found).
    */
   transition(id: string, from: ConversationStatus[], patch: ConversationPatch): Promise<Conversation | null>;
+  /** Private per-conversation state of the bot (cart, pending verification, misses). */
+  getBotState(id: string): Promise<Record<string, unknown>>;
+  setBotState(id: string, state: Record<string, unknown>): Promise<void>;
+  /** Conversations created in [from, to) — for analytics. */
+  listCreatedBetween(from: string, to: string): Promise<Conversation[]>;
 }
 
 export interface MessageRepo {

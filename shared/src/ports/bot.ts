@@ -1,0 +1,32 @@
+// The bot engine port. The engine is pure: it reads the tenant's data through the store it is
+// given and yields events; it never touches sockets or HTTP. Hub/workers turn the events into
+// stored messages and realtime deltas.
+import type { Locale, Message, MessagePart } from "../contracts/domain.js";
+import type { TenantStore } from "../store/port.js";
+
+export interface BotTurnInput {
+  store: TenantStore;
+  conversationId: string;
+  /** Recent messages, ascending by seq; the last shopper message is the one to answer. */
+  history: Message[];
+  locale: Locale | null;
+}
+
+export type BotEvent =
+  /** Classification of the shopper's last message (sent before any text). */
+  | { type: "intent"; intent: string; confidence: number }
+  /** Next piece of the answer text, in order. */
+  | { type: "delta"; text: string }
+  /** A structured part of the answer (product card, quick replies, cart, order, link). */
+  | { type: "part"; part: MessagePart }
+  /** The conversation should go to a human; the hub moves it to waiting_human. */
+  | { type: "handoff"; reason: string };
+
+export interface BotEngine {
+  /**
+   * Answers the last shopper message in `history`. The first delta comes as soon as the answer
+   * starts. When `signal` aborts, the stream ends promptly without throwing; the caller keeps the
+   * text produced so far.
+   */
+  reply(input: BotTurnInput, signal: AbortSignal): AsyncIterable<BotEvent>;
+}
