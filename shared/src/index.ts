@@ -12,3 +12,6 @@ export * from "./kv/memory.js";
 export * from "./kv/redis.js";
 export * from "./store/port.js";
 export * from "./ports/bot.js";
+export * from "./ports/search.js";
+export * from "./auth/passwords.js";
+export * from "./auth/tokens.js";

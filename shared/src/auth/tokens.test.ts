@@ -1,0 +1,65 @@
+import jwt from "jsonwebtoken";
+import { describe, expect, it } from "vitest";
+import type { Config } from "../config.js";
+import { MemoryTokenBlacklist } from "../kv/memory.js";
+import { TokenService } from "./tokens.js";
+
+const config: Pick<Config, "auth" | "secrets"> = {
+  auth: { issuer: "kaleem-test", audience: "kaleem-api", accessTtlSeconds: 900, refreshTtlSeconds: 3600 },
+  secrets: {
+    jwtAccessSecret: "a".repeat(40),
+    jwtRefreshSecret: "r".repeat(40),
+    visitorTokenSecret: "v".repeat(40),
+    encryptionKey: "e".repeat(40),
+  },
+};
+const subject = { userId: "u1", merchantId: "m1", role: "admin" as const };
+
+describe("TokenService", () => {
+  it("issues a pair whose tokens verify with their own kind only", async () => {
+    const tokens = new TokenService(config, new MemoryTokenBlacklist());
+    const pair = tokens.issuePair(subject);
+    const access = await tokens.verifyAccess(pair.accessToken);
+    expect(access).toMatchObject({ userId: "u1", merchantId: "m1", role: "admin", tokenId: pair.accessTokenId });
+    const refresh = tokens.verifyRefresh(pair.refreshToken);
+    expect(refresh).toMatchObject({ userId: "u1", merchantId: "m1", tokenId: pair.refreshTokenId, familyId: pair.familyId });
+    await expect(tokens.verifyAccess(pair.refreshToken)).rejects.toMatchObject({ status: 401 });
+    expect(() => tokens.verifyRefresh(pair.accessToken)).toThrow(/Invalid/);
+  });
+
+  it("keeps the family when asked to", () => {
+    const tokens = new TokenService(config, new MemoryTokenBlacklist());
+    expect(tokens.issuePair(subject, "fam-1").familyId).toBe("fam-1");
+  });
+
+  it("rejects blacklisted access tokens", async () => {
+    const tokens = new TokenService(config, new MemoryTokenBlacklist());
+    const pair = tokens.issuePair(subject);
+    const claims = await tokens.verifyAccess(pair.accessToken);
+    await tokens.revokeAccess(claims);
+    await expect(tokens.verifyAccess(pair.accessToken)).rejects.toThrow(/revoked/);
+  });
+
+  it("rejects other algorithms, issuers, audiences, a missing typ, and expired tokens", async () => {
+    const tokens = new TokenService(config, new MemoryTokenBlacklist());
+    const secret = config.secrets.jwtAccessSecret;
+    const claims = { typ: "access", mid: "m1", role: "owner" };
+    const base = { issuer: "kaleem-test", audience: "kaleem-api", subject: "u1", jwtid: "j1" };
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${Buffer.from(
+      JSON.stringify({ ...claims, sub: "u1", jti: "j1", iss: "kaleem-test", aud: "kaleem-api", exp: Math.floor(Date.now() / 1000) + 60 }),
+    ).toString("base64url")}.`;
+    const bad = [
+      unsigned,
+      jwt.sign(claims, secret, { ...base, algorithm: "HS512", expiresIn: 60 }),
+      jwt.sign(claims, secret, { ...base, issuer: "someone-else", algorithm: "HS256", expiresIn: 60 }),
+      jwt.sign(claims, secret, { ...base, audience: "other", algorithm: "HS256", expiresIn: 60 }),
+      jwt.sign({ mid: "m1", role: "owner" }, secret, { ...base, algorithm: "HS256", expiresIn: 60 }),
+      jwt.sign(claims, "x".repeat(40), { ...base, algorithm: "HS256", expiresIn: 60 }),
+      jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, secret, { ...base, algorithm: "HS256" }),
+    ];
+    for (const token of bad) await expect(tokens.verifyAccess(token)).rejects.toMatchObject({ status: 401 });
+    // The same claims signed correctly do verify, so the rejections above are about the one changed field.
+    const good = jwt.sign(claims, secret, { ...base, algorithm: "HS256", expiresIn: 60 });
+    await expect(tokens.verifyAccess(good)).resolves.toMatchObject({ userId: "u1", role: "owner" });
+  });
+});

@@ -1,0 +1,20 @@
+// Catalog search and catalog change notifications. REST calls `search` for the agents' product
+// search and `productsChanged` after catalog writes; the search helper implements both (embedded
+// index or Qdrant) and keeps its index in step.
+import type { Product } from "../contracts/domain.js";
+import type { TenantStore } from "../store/port.js";
+
+export interface ProductSearchHit {
+  product: Product;
+  /** Higher is better; comparable only within one result list. */
+  score: number;
+}
+
+export interface ProductSearch {
+  search(store: TenantStore, query: string, limit: number): Promise<{ items: ProductSearchHit[] }>;
+}
+
+export interface CatalogEvents {
+  /** Products were created/updated (`productIds`) or deleted (`removed`) for this merchant. */
+  productsChanged(merchantId: string, productIds: string[], removed: string[]): void;
+}
