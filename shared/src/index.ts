@@ -15,3 +15,6 @@ export * from "./ports/bot.js";
 export * from "./ports/search.js";
 export * from "./auth/passwords.js";
 export * from "./auth/tokens.js";
+export * from "./ports/embeddings.js";
+export * from "./ports/vector-index.js";
+export * from "./seed/demo.js";

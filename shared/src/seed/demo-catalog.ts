@@ -1,0 +1,82 @@
+// The demo store's catalog: written for Kaleem's demo, in English and Arabic, prices in SAR.
+// Image URLs are relative to the Kaleem host, which renders a placeholder picture for each.
+
+export interface DemoProduct {
+  sku: string;
+  category: string;
+  en: [name: string, description: string];
+  ar: [name: string, description: string];
+  price: number;
+  stock: number;
+  attributes: Record<string, string>;
+  tags: string[];
+}
+
+export const demoCategories: Record<string, { en: string; ar: string }> = {
+  abayas: { en: "Abayas", ar: "عبايات" },
+  "men-wear": { en: "Men's wear", ar: "ملابس رجالية" },
+  perfumes: { en: "Perfumes & oud", ar: "عطور وعود" },
+  dates: { en: "Dates & sweets", ar: "تمور وحلويات" },
+  coffee: { en: "Coffee & tea", ar: "قهوة وشاي" },
+  electronics: { en: "Electronics", ar: "إلكترونيات" },
+  home: { en: "Home & kitchen", ar: "المنزل والمطبخ" },
+  beauty: { en: "Beauty & care", ar: "العناية والجمال" },
+};
+
+export const demoProducts: DemoProduct[] = [
+  // Abayas
+  { sku: "AB-100", category: "abayas", en: ["Midnight Crepe Abaya", "Closed black abaya in soft crepe with a straight, easy cut for every day."], ar: ["عباية كريب ميدنايت", "عباية سوداء مقفلة من الكريب الناعم بقصة مستقيمة مريحة للاستخدام اليومي."], price: 199, stock: 35, attributes: { color: "black", size: "54", material: "crepe" }, tags: ["abaya", "black", "everyday", "عباية", "سوداء"] },
+  { sku: "AB-101", category: "abayas", en: ["Pearl Sleeve Abaya", "Black nida abaya with hand-set pearls on the sleeves, for evenings and occasions."], ar: ["عباية بأكمام لؤلؤ", "عباية ندا سوداء مزينة بحبات لؤلؤ على الأكمام، مناسبة للسهرات والمناسبات."], price: 349, stock: 12, attributes: { color: "black", size: "56", material: "nida" }, tags: ["abaya", "black", "occasion", "pearls", "عباية", "مناسبات"] },
+  { sku: "AB-102", category: "abayas", en: ["Sand Linen Open Abaya", "Light open abaya in beige linen, breathable for summer days."], ar: ["عباية كتان مفتوحة رملية", "عباية مفتوحة خفيفة من الكتان البيج، مريحة لأيام الصيف."], price: 229, stock: 20, attributes: { color: "beige", size: "52", material: "linen" }, tags: ["abaya", "beige", "summer", "open", "عباية", "بيج", "صيفي"] },
+  { sku: "AB-103", category: "abayas", en: ["Navy Kimono Abaya", "Navy blue kimono-cut abaya with a matching belt."], ar: ["عباية كيمونو كحلية", "عباية بقصة الكيمونو باللون الكحلي مع حزام بنفس اللون."], price: 259, stock: 0, attributes: { color: "navy", size: "54", material: "crepe" }, tags: ["abaya", "navy", "kimono", "عباية", "كحلي"] },
+  { sku: "AB-104", category: "abayas", en: ["Embroidered Black Bisht Abaya", "Bisht-style black abaya with gold embroidery along the edges."], ar: ["عباية بشت سوداء مطرزة", "عباية سوداء على طراز البشت بتطريز ذهبي على الأطراف."], price: 420, stock: 8, attributes: { color: "black", size: "58", material: "chiffon" }, tags: ["abaya", "black", "bisht", "embroidered", "عباية", "بشت", "تطريز"] },
+  { sku: "AB-105", category: "abayas", en: ["Kids' Black Abaya", "Simple black abaya for girls aged 6 to 10."], ar: ["عباية بناتية سوداء", "عباية سوداء بسيطة للبنات من عمر ٦ إلى ١٠ سنوات."], price: 119, stock: 25, attributes: { color: "black", size: "kids", material: "crepe" }, tags: ["abaya", "black", "kids", "girls", "عباية", "بنات", "أطفال"] },
+  // Men's wear
+  { sku: "MW-200", category: "men-wear", en: ["White Summer Thobe", "Classic white thobe in a light cotton blend with a high collar."], ar: ["ثوب صيفي أبيض", "ثوب أبيض كلاسيكي من خليط القطن الخفيف بياقة مرتفعة."], price: 179, stock: 40, attributes: { color: "white", size: "56", material: "cotton" }, tags: ["thobe", "white", "men", "ثوب", "أبيض", "رجالي"] },
+  { sku: "MW-201", category: "men-wear", en: ["Grey Winter Thobe", "Warm grey wool-blend thobe for the winter season."], ar: ["ثوب شتوي رمادي", "ثوب رمادي دافئ من خليط الصوف لموسم الشتاء."], price: 239, stock: 18, attributes: { color: "grey", size: "58", material: "wool" }, tags: ["thobe", "grey", "winter", "men", "ثوب", "شتوي", "رمادي"] },
+  { sku: "MW-202", category: "men-wear", en: ["Red Checked Shemagh", "Traditional red and white cotton shemagh."], ar: ["شماغ أحمر", "شماغ تقليدي أحمر وأبيض من القطن."], price: 145, stock: 60, attributes: { color: "red", material: "cotton" }, tags: ["shemagh", "red", "men", "شماغ", "أحمر"] },
+  { sku: "MW-203", category: "men-wear", en: ["White Ghutra", "Plain white ghutra in fine cotton voile."], ar: ["غترة بيضاء", "غترة بيضاء سادة من قماش الفوال القطني الناعم."], price: 95, stock: 45, attributes: { color: "white", material: "cotton" }, tags: ["ghutra", "white", "men", "غترة", "بيضاء"] },
+  { sku: "MW-204", category: "men-wear", en: ["Leather Sandals", "Brown leather sandals with a cushioned sole."], ar: ["صندل جلد", "صندل رجالي من الجلد البني بنعل مريح."], price: 189, stock: 22, attributes: { color: "brown", size: "43", material: "leather" }, tags: ["sandals", "leather", "men", "shoes", "صندل", "جلد", "حذاء"] },
+  { sku: "MW-205", category: "men-wear", en: ["Black Bisht with Gold Trim", "Formal black bisht with gold zari trim for weddings."], ar: ["بشت أسود بزري ذهبي", "بشت رسمي أسود بزري ذهبي للأعراس والمناسبات."], price: 890, stock: 5, attributes: { color: "black", size: "free", material: "wool" }, tags: ["bisht", "black", "men", "formal", "بشت", "أسود", "رسمي"] },
+  // Perfumes & oud
+  { sku: "PF-300", category: "perfumes", en: ["Royal Oud Oil 12ml", "Concentrated Cambodian oud oil with a deep, smoky finish."], ar: ["دهن عود ملكي ١٢ مل", "دهن عود كمبودي مركز برائحة عميقة مدخنة."], price: 480, stock: 10, attributes: { volume: "12ml", type: "oil" }, tags: ["oud", "oil", "perfume", "عود", "دهن", "عطر"] },
+  { sku: "PF-301", category: "perfumes", en: ["Rose Taifi Eau de Parfum", "Eau de parfum built on Taif rose with a soft musk base, 100ml."], ar: ["عطر ورد طائفي", "ماء عطر بالورد الطائفي مع قاعدة مسك ناعمة، ١٠٠ مل."], price: 320, stock: 16, attributes: { volume: "100ml", type: "eau de parfum", audience: "women" }, tags: ["perfume", "rose", "taif", "women", "عطر", "ورد", "نسائي"] },
+  { sku: "PF-302", category: "perfumes", en: ["Amber Musk Perfume", "Warm amber and white musk perfume for men, 100ml."], ar: ["عطر مسك العنبر", "عطر رجالي دافئ بالعنبر والمسك الأبيض، ١٠٠ مل."], price: 275, stock: 20, attributes: { volume: "100ml", type: "eau de parfum", audience: "men" }, tags: ["perfume", "musk", "amber", "men", "عطر", "مسك", "رجالي"] },
+  { sku: "PF-303", category: "perfumes", en: ["Bakhoor Incense Chips", "Oud-scented bakhoor chips for the home, 50g tin."], ar: ["بخور معمول", "بخور معمول برائحة العود للمنزل، علبة ٥٠ جرام."], price: 85, stock: 70, attributes: { weight: "50g", type: "bakhoor" }, tags: ["bakhoor", "incense", "oud", "home", "بخور", "عود"] },
+  { sku: "PF-304", category: "perfumes", en: ["Electric Bakhoor Burner", "Rechargeable electric incense burner with USB-C charging."], ar: ["مبخرة كهربائية", "مبخرة كهربائية قابلة للشحن بمنفذ USB-C."], price: 129, stock: 30, attributes: { color: "gold", power: "rechargeable" }, tags: ["burner", "mabkhara", "bakhoor", "مبخرة", "بخور"] },
+  { sku: "PF-305", category: "perfumes", en: ["White Musk Body Mist", "Light white musk body mist, 250ml."], ar: ["معطر جسم مسك أبيض", "معطر جسم خفيف بالمسك الأبيض، ٢٥٠ مل."], price: 69, stock: 55, attributes: { volume: "250ml", type: "body mist" }, tags: ["musk", "body mist", "مسك", "معطر"] },
+  // Dates & sweets
+  { sku: "DT-400", category: "dates", en: ["Sukkari Dates 1kg", "Soft golden Sukkari dates from Qassim, 1kg box."], ar: ["تمر سكري ١ كيلو", "تمر سكري ذهبي طري من القصيم، علبة ١ كيلو."], price: 65, stock: 120, attributes: { weight: "1kg", origin: "Qassim" }, tags: ["dates", "sukkari", "تمر", "سكري"] },
+  { sku: "DT-401", category: "dates", en: ["Ajwa Dates 500g", "Ajwa dates from Madinah, 500g gift box."], ar: ["تمر عجوة ٥٠٠ جرام", "تمر عجوة من المدينة المنورة، علبة هدايا ٥٠٠ جرام."], price: 89, stock: 80, attributes: { weight: "500g", origin: "Madinah" }, tags: ["dates", "ajwa", "gift", "تمر", "عجوة", "هدية"] },
+  { sku: "DT-402", category: "dates", en: ["Stuffed Dates with Almonds", "Medjool dates stuffed with roasted almonds, 24 pieces."], ar: ["تمر محشي باللوز", "تمر مجهول محشي باللوز المحمص، ٢٤ حبة."], price: 110, stock: 40, attributes: { pieces: "24" }, tags: ["dates", "stuffed", "almond", "gift", "تمر", "محشي", "لوز"] },
+  { sku: "DT-403", category: "dates", en: ["Date Maamoul Cookies", "Butter maamoul cookies filled with date paste, 1kg."], ar: ["معمول بالتمر", "معمول بالزبدة محشي بعجينة التمر، ١ كيلو."], price: 75, stock: 50, attributes: { weight: "1kg" }, tags: ["maamoul", "cookies", "sweets", "معمول", "حلويات"] },
+  { sku: "DT-404", category: "dates", en: ["Date Syrup (Dibs) 400g", "Pure date syrup with no added sugar."], ar: ["دبس تمر ٤٠٠ جرام", "دبس تمر طبيعي بدون سكر مضاف."], price: 29, stock: 90, attributes: { weight: "400g" }, tags: ["dibs", "syrup", "dates", "دبس", "تمر"] },
+  // Coffee & tea
+  { sku: "CF-500", category: "coffee", en: ["Saudi Coffee with Cardamom 500g", "Lightly roasted Saudi coffee blended with cardamom and saffron."], ar: ["قهوة سعودية بالهيل ٥٠٠ جرام", "قهوة سعودية شقراء محمصة تحميصاً خفيفاً مع الهيل والزعفران."], price: 79, stock: 100, attributes: { weight: "500g", roast: "light" }, tags: ["coffee", "saudi coffee", "cardamom", "قهوة", "هيل", "سعودية"] },
+  { sku: "CF-501", category: "coffee", en: ["Khawlani Coffee Beans 1kg", "Whole Khawlani beans from Jazan, medium roast."], ar: ["بن خولاني ١ كيلو", "حبوب بن خولاني كاملة من جازان، تحميص متوسط."], price: 145, stock: 35, attributes: { weight: "1kg", roast: "medium" }, tags: ["coffee", "beans", "khawlani", "بن", "قهوة", "خولاني"] },
+  { sku: "CF-502", category: "coffee", en: ["Arabic Coffee Dallah", "Brass-finish dallah coffee pot, 1 litre."], ar: ["دلة قهوة عربية", "دلة قهوة بلمسة نحاسية، سعة ١ لتر."], price: 159, stock: 15, attributes: { color: "gold", capacity: "1L", material: "steel" }, tags: ["dallah", "coffee pot", "دلة", "قهوة"] },
+  { sku: "CF-503", category: "coffee", en: ["Finjan Cups Set of 12", "Porcelain finjan cups with gold rims, set of 12."], ar: ["طقم فناجين ١٢ قطعة", "فناجين بورسلان بحواف ذهبية، طقم ١٢ قطعة."], price: 99, stock: 28, attributes: { color: "white", pieces: "12", material: "porcelain" }, tags: ["finjan", "cups", "coffee", "فناجين", "قهوة"] },
+  { sku: "CF-504", category: "coffee", en: ["Red Tea with Mint 100 bags", "Black tea with dried mint, 100 tea bags."], ar: ["شاي أحمر بالنعناع ١٠٠ كيس", "شاي أسود مع النعناع المجفف، ١٠٠ كيس."], price: 35, stock: 75, attributes: { bags: "100" }, tags: ["tea", "mint", "شاي", "نعناع"] },
+  { sku: "CF-505", category: "coffee", en: ["Thermos Flask 1L", "Double-wall vacuum flask that keeps coffee hot for 12 hours."], ar: ["ترمس ١ لتر", "ترمس معزول بطبقتين يحفظ القهوة ساخنة ١٢ ساعة."], price: 119, stock: 33, attributes: { color: "black", capacity: "1L" }, tags: ["thermos", "flask", "ترمس", "حافظة"] },
+  // Electronics
+  { sku: "EL-600", category: "electronics", en: ["Wireless Earbuds Pro", "Noise-cancelling wireless earbuds with 30 hours of battery."], ar: ["سماعات لاسلكية برو", "سماعات أذن لاسلكية بعزل الضوضاء وبطارية تدوم ٣٠ ساعة."], price: 299, stock: 25, attributes: { color: "white", battery: "30h" }, tags: ["earbuds", "headphones", "wireless", "سماعات", "لاسلكية"] },
+  { sku: "EL-601", category: "electronics", en: ["Power Bank 20000mAh", "Fast-charging power bank with two USB-C ports."], ar: ["باور بانك ٢٠٠٠٠ ملي أمبير", "شاحن متنقل سريع بمنفذين USB-C."], price: 149, stock: 40, attributes: { color: "black", capacity: "20000mAh" }, tags: ["power bank", "charger", "battery", "شاحن", "باور بانك"] },
+  { sku: "EL-602", category: "electronics", en: ["Smart Watch Active", "Fitness smart watch with heart-rate and sleep tracking."], ar: ["ساعة ذكية أكتف", "ساعة ذكية رياضية لقياس نبضات القلب وتتبع النوم."], price: 399, stock: 14, attributes: { color: "black" }, tags: ["smart watch", "watch", "fitness", "ساعة", "ذكية"] },
+  { sku: "EL-603", category: "electronics", en: ["Phone Case Clear", "Clear shock-absorbing phone case with raised edges."], ar: ["كفر جوال شفاف", "كفر جوال شفاف ممتص للصدمات بحواف مرتفعة."], price: 49, stock: 150, attributes: { color: "clear" }, tags: ["phone case", "cover", "كفر", "جوال"] },
+  { sku: "EL-604", category: "electronics", en: ["65W USB-C Charger", "Compact 65W wall charger for phones and laptops."], ar: ["شاحن USB-C بقوة ٦٥ واط", "شاحن جداري صغير بقوة ٦٥ واط للجوالات واللابتوب."], price: 119, stock: 60, attributes: { color: "white", power: "65W" }, tags: ["charger", "usb-c", "شاحن"] },
+  { sku: "EL-605", category: "electronics", en: ["Bluetooth Speaker Mini", "Water-resistant mini speaker with 12 hours of play."], ar: ["سماعة بلوتوث صغيرة", "سماعة صغيرة مقاومة للماء تعمل ١٢ ساعة."], price: 159, stock: 0, attributes: { color: "blue", battery: "12h" }, tags: ["speaker", "bluetooth", "سماعة", "بلوتوث"] },
+  // Home & kitchen
+  { sku: "HM-700", category: "home", en: ["Prayer Rug Velvet", "Soft velvet prayer rug with a padded base."], ar: ["سجادة صلاة مخمل", "سجادة صلاة ناعمة من المخمل بقاعدة مبطنة."], price: 89, stock: 65, attributes: { color: "green", material: "velvet" }, tags: ["prayer rug", "sajjada", "سجادة", "صلاة"] },
+  { sku: "HM-701", category: "home", en: ["Serving Tray Gold", "Gold-finish serving tray with handles, 45cm."], ar: ["صينية تقديم ذهبية", "صينية تقديم بلمسة ذهبية مع مقابض، ٤٥ سم."], price: 135, stock: 24, attributes: { color: "gold", size: "45cm" }, tags: ["tray", "serving", "صينية", "تقديم"] },
+  { sku: "HM-702", category: "home", en: ["Dinner Set 24 Pieces", "White porcelain dinner set for six people."], ar: ["طقم عشاء ٢٤ قطعة", "طقم عشاء من البورسلان الأبيض لستة أشخاص."], price: 349, stock: 10, attributes: { color: "white", pieces: "24", material: "porcelain" }, tags: ["dinner set", "plates", "طقم", "صحون"] },
+  { sku: "HM-703", category: "home", en: ["Scented Candle Oud", "Oud-scented soy candle in a glass jar, 40 hours."], ar: ["شمعة معطرة بالعود", "شمعة صويا برائحة العود في وعاء زجاجي، ٤٠ ساعة."], price: 59, stock: 48, attributes: { scent: "oud" }, tags: ["candle", "oud", "شمعة", "عود"] },
+  { sku: "HM-704", category: "home", en: ["Non-stick Cooking Pot 28cm", "Granite-coated non-stick pot with glass lid."], ar: ["قدر طبخ ٢٨ سم", "قدر غير لاصق بطبقة جرانيت وغطاء زجاجي."], price: 189, stock: 19, attributes: { size: "28cm", material: "granite" }, tags: ["pot", "cooking", "قدر", "طبخ"] },
+  { sku: "HM-705", category: "home", en: ["Cotton Bed Sheet Set King", "Egyptian cotton bed sheet set, king size, white."], ar: ["طقم شراشف قطن كنج", "طقم شراشف من القطن المصري مقاس كنج باللون الأبيض."], price: 260, stock: 12, attributes: { color: "white", size: "king", material: "cotton" }, tags: ["bed sheets", "bedding", "شراشف", "مفارش"] },
+  // Beauty & care
+  { sku: "BT-800", category: "beauty", en: ["Argan Hair Oil", "Nourishing argan oil for dry hair, 100ml."], ar: ["زيت أرقان للشعر", "زيت أرقان مغذٍ للشعر الجاف، ١٠٠ مل."], price: 69, stock: 70, attributes: { volume: "100ml" }, tags: ["hair oil", "argan", "زيت", "شعر"] },
+  { sku: "BT-801", category: "beauty", en: ["Kohl Eyeliner Black", "Traditional black kohl eyeliner pencil."], ar: ["كحل أسود", "قلم كحل أسود تقليدي."], price: 39, stock: 110, attributes: { color: "black" }, tags: ["kohl", "eyeliner", "makeup", "كحل", "مكياج"] },
+  { sku: "BT-802", category: "beauty", en: ["Rose Water Toner", "Taif rose water facial toner, 200ml."], ar: ["ماء ورد تونر", "تونر للوجه بماء الورد الطائفي، ٢٠٠ مل."], price: 45, stock: 85, attributes: { volume: "200ml" }, tags: ["rose water", "toner", "skincare", "ماء ورد", "بشرة"] },
+  { sku: "BT-803", category: "beauty", en: ["Shea Butter Hand Cream", "Rich shea butter hand cream with oud scent, 75ml."], ar: ["كريم يدين بزبدة الشيا", "كريم يدين غني بزبدة الشيا برائحة العود، ٧٥ مل."], price: 55, stock: 0, attributes: { volume: "75ml" }, tags: ["hand cream", "shea", "كريم", "يدين"] },
+  { sku: "BT-804", category: "beauty", en: ["Miswak Natural Toothbrush 6 pack", "Natural miswak sticks, vacuum packed, 6 pieces."], ar: ["مسواك طبيعي ٦ حبات", "أعواد مسواك طبيعية مغلفة، ٦ حبات."], price: 25, stock: 200, attributes: { pieces: "6" }, tags: ["miswak", "siwak", "مسواك"] },
+  { sku: "BT-805", category: "beauty", en: ["Henna Powder Natural", "Pure henna powder for hair and hands, 250g."], ar: ["حناء طبيعية", "بودرة حناء نقية للشعر واليدين، ٢٥٠ جرام."], price: 32, stock: 95, attributes: { weight: "250g" }, tags: ["henna", "hair", "حناء", "شعر"] },
+];
