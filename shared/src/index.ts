@@ -18,3 +18,6 @@ export * from "./auth/tokens.js";
 export * from "./ports/embeddings.js";
 export * from "./ports/vector-index.js";
 export * from "./seed/demo.js";
+export * from "./ports/realtime.js";
+export * from "./ports/queue.js";
+export * from "./realtime/index.js";

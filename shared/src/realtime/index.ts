@@ -1,0 +1,3 @@
+export * from "./memory.js";
+export * from "./redis.js";
+export * from "./presence.js";

@@ -1,0 +1,3 @@
+export * from "./memory.js";
+export * from "./bullmq.js";
+export * from "./errors.js";
