@@ -1,0 +1,79 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger, hashPassword, openSqliteStore, seedDemoStore, type Store } from "@kaleem/shared";
+import { createFrontendHandler } from "./frontend.js";
+import { resolveInside } from "./files.js";
+
+let server: http.Server;
+let base: string;
+let store: Store;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-frontend-"));
+  store = await openSqliteStore({ file: path.join(dir, "kaleem.db") });
+  const demo = await seedDemoStore(store, { origins: [], hashPassword });
+  writeFileSync(path.join(dir, "demo.json"), JSON.stringify(demo));
+  const widgetDist = path.join(dir, "widget");
+  const dashboardDist = path.join(dir, "dash");
+  mkdirSync(path.join(dashboardDist, "assets"), { recursive: true });
+  mkdirSync(widgetDist, { recursive: true });
+  writeFileSync(path.join(widgetDist, "widget.js"), "/*loader*/");
+  writeFileSync(path.join(widgetDist, "chat.js"), "/*chat*/");
+  writeFileSync(path.join(dashboardDist, "index.html"), "<!doctype html><title>dash</title>");
+  writeFileSync(path.join(dashboardDist, "assets", "app.js"), "/*app*/");
+  writeFileSync(path.join(dir, "secret.txt"), "nope");
+  const handler = createFrontendHandler({ store, dataDir: dir, logger: createLogger({ level: "silent" }), widgetDist, dashboardDist });
+  server = http.createServer((req, res) => {
+    void handler(req, res).then((handled) => {
+      if (!handled) {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await store.close();
+});
+
+describe("frontend handler", () => {
+  it("serves the demo storefront with the catalog and the widget tag", async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Kaleem Demo Store");
+    expect(html).toContain("Midnight Crepe Abaya");
+    expect(html).toContain("عباية كريب ميدنايت");
+    expect(html).toMatch(/<script src="\/widget.js" data-widget-key="wk_[^"]+" async><\/script>/);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+  });
+  it("serves the widget bundles and demo pictures", async () => {
+    expect(await (await fetch(`${base}/widget.js`)).text()).toBe("/*loader*/");
+    expect(await (await fetch(`${base}/widget/chat.js`)).text()).toBe("/*chat*/");
+    const img = await fetch(`${base}/demo/img/ab-100.svg`);
+    expect(img.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await img.text()).toContain("<svg");
+    expect((await fetch(`${base}/demo/img/zz.svg`)).status).toBe(404);
+  });
+  it("serves the dashboard with an SPA fallback but 404 for missing assets", async () => {
+    expect((await fetch(`${base}/dashboard`, { redirect: "manual" })).status).toBe(301);
+    expect(await (await fetch(`${base}/dashboard/`)).text()).toContain("<title>dash</title>");
+    expect(await (await fetch(`${base}/dashboard/inbox/123`)).text()).toContain("<title>dash</title>");
+    expect(await (await fetch(`${base}/dashboard/assets/app.js`)).text()).toBe("/*app*/");
+    expect((await fetch(`${base}/dashboard/assets/missing.js`)).status).toBe(404);
+  });
+  it("never serves files outside the build directories", async () => {
+    expect(resolveInside("/srv/dist", "../secret.txt")).toBe("/srv/dist/secret.txt");
+    expect(resolveInside("/srv/dist", "%2e%2e/%2e%2e/etc/passwd")).toBe("/srv/dist/etc/passwd");
+    expect(resolveInside("/srv/dist", "%E0%A4%A")).toBeNull();
+    const res = await fetch(`${base}/widget/..%2f..%2fsecret.txt`);
+    expect(res.status).toBe(404);
+  });
+});
