@@ -1,0 +1,34 @@
+import type {
+  CatalogEvents,
+  Config,
+  Logger,
+  Metrics,
+  ProductSearch,
+  RateLimiter,
+  Store,
+  TokenBlacklist,
+} from "@kaleem/shared";
+
+/** What REST tells the realtime side about; the hub wires an implementation. */
+export interface RestRealtimeHooks {
+  /** An access token was logged out: sockets authenticated with it should be disconnected. */
+  sessionRevoked(tokenId: string): void;
+  /** A user lost access (removed from the team): drop all of their sockets. */
+  userRemoved?(merchantId: string, userId: string): void;
+}
+
+export interface RestDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  blacklist: TokenBlacklist;
+  rateLimiter: RateLimiter;
+  /** Optional ports wired by other parts; routes that need a missing one answer 503. */
+  productSearch?: ProductSearch;
+  catalogEvents?: CatalogEvents;
+  realtime?: RestRealtimeHooks;
+  redisPing?: () => Promise<void>;
+  /** Trust X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run, e.g. the bundled nginx). */
+  trustProxy?: boolean;
+}

@@ -1,0 +1,73 @@
+// One error shape for every failure: {"error":{"code","message","details"?}}. Typed AppErrors keep
+// their status; zod errors become 400 validation_failed; anything else is a 500 whose details stay
+// in the log, never in the response.
+import { AppError, RateLimitedError } from "@kaleem/shared";
+import type Koa from "koa";
+import { z } from "zod";
+import type { RestState } from "./state.js";
+
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string) {
+    super("unavailable", 503, message);
+  }
+}
+export class MethodNotAllowedError extends AppError {
+  constructor() {
+    super("method_not_allowed", 405, "Method not allowed");
+  }
+}
+export class BadJsonError extends AppError {
+  constructor() {
+    super("invalid_json", 400, "Body is not valid JSON");
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+export function zodDetails(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+}
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+}
+
+/** http-errors thrown by Koa itself (e.g. ctx.throw) carry a status and an `expose` flag. */
+function isHttpError(err: unknown): err is { status: number; expose?: boolean; message: string } {
+  return typeof err === "object" && err !== null && typeof (err as { status?: unknown }).status === "number";
+}
+
+export function errorHandler(): Koa.Middleware<RestState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      let status: number;
+      let body: ErrorBody;
+      if (err instanceof AppError) {
+        status = err.status;
+        body = errorBody(err.code, err.message, err.details);
+        if (err instanceof RateLimitedError) ctx.set("Retry-After", String(err.retryAfterSeconds));
+      } else if (err instanceof z.ZodError) {
+        status = 400;
+        body = errorBody("validation_failed", "Request is invalid", zodDetails(err));
+      } else if (isHttpError(err) && err.status >= 400 && err.status < 500) {
+        status = err.status;
+        body = errorBody("http_error", err.expose ? err.message : "Request failed");
+      } else {
+        status = 500;
+        body = errorBody("internal", "Internal server error");
+      }
+      if (status >= 500) ctx.state.log.error({ err }, "request failed");
+      else ctx.state.log.debug({ code: body.error.code, status }, "request rejected");
+      ctx.status = status;
+      ctx.body = body;
+    }
+  };
+}

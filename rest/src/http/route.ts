@@ -1,0 +1,97 @@
+// The route table entry. One list of these drives both the router (router.ts) and the OpenAPI
+// document (openapi.ts), so the documented API and the served API cannot drift apart.
+import type { Role, TokenService } from "@kaleem/shared";
+import type { z } from "zod";
+import type { RestDeps } from "../deps.js";
+import type { Caller, RestContext } from "./state.js";
+
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+/** `auth` routes are counted against the per-IP login limit; the rest against the general limit. */
+export type RateLimitGroup = "auth" | "api";
+
+export interface RestServices {
+  deps: RestDeps;
+  tokens: TokenService;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerInput<P, Q, B, A extends boolean> {
+  ctx: RestContext;
+  params: P;
+  query: Q;
+  body: B;
+  caller: A extends true ? Caller : undefined;
+  services: RestServices;
+  ip: string;
+}
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface HeaderDoc {
+  name: string;
+  required: boolean;
+  description: string;
+}
+
+export interface RouteSpec<
+  PS extends z.ZodType | undefined,
+  QS extends z.ZodType | undefined,
+  BS extends z.ZodType | undefined,
+  A extends boolean,
+> {
+  method: HttpMethod;
+  /** Path below /api/v1 in router syntax: "/products/:id". */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Requires a valid access token. */
+  auth: A;
+  /** Roles allowed (default: any authenticated role). */
+  roles?: readonly Role[];
+  rateLimit?: RateLimitGroup;
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  headers?: readonly HeaderDoc[];
+  responses: Record<number, ResponseDoc>;
+  handler(input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>): Promise<Reply>;
+}
+
+/** A route with its types erased, as the router and the OpenAPI generator see it. */
+export interface AnyRoute {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  tag: string;
+  auth: boolean;
+  roles?: readonly Role[];
+  rateLimit?: RateLimitGroup;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  headers?: readonly HeaderDoc[];
+  responses: Record<number, ResponseDoc>;
+  handler(input: HandlerInput<unknown, unknown, unknown, boolean>): Promise<Reply>;
+}
+
+export function defineRoute<
+  PS extends z.ZodType | undefined = undefined,
+  QS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+  A extends boolean = true,
+>(spec: RouteSpec<PS, QS, BS, A>): AnyRoute {
+  return spec as unknown as AnyRoute;
+}
+
+export const API_PREFIX = "/api/v1";

@@ -1,0 +1,93 @@
+// Turns the route table into a @koa/router: rate limit, authenticate, authorize, validate params,
+// query and body with the route's zod schemas, then call the handler and write its reply.
+import { Router } from "@koa/router";
+import {
+  ForbiddenError,
+  RateLimitedError,
+  UnauthorizedError,
+  type AccessClaims,
+} from "@kaleem/shared";
+import type Koa from "koa";
+import { readJsonBody, rejectOperatorKeys } from "./body.js";
+import { MethodNotAllowedError } from "./errors.js";
+import { API_PREFIX, type AnyRoute, type RestServices } from "./route.js";
+import type { Caller, RestContext, RestState } from "./state.js";
+
+const WINDOW_SECONDS = 60;
+
+async function limit(services: RestServices, key: string, max: number): Promise<void> {
+  const result = await services.deps.rateLimiter.hit(`rl:${key}`, max, WINDOW_SECONDS);
+  if (!result.allowed) throw new RateLimitedError(result.retryAfterSeconds);
+}
+
+function bearerToken(ctx: RestContext): string | null {
+  const header = ctx.get("authorization");
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+export async function authenticate(ctx: RestContext, services: RestServices): Promise<Caller> {
+  const token = bearerToken(ctx);
+  if (!token) throw new UnauthorizedError("Missing bearer token");
+  const claims: AccessClaims = await services.tokens.verifyAccess(token);
+  const store = services.deps.store.forMerchant(claims.merchantId);
+  // The store, not the token, is the authority on whether the user still exists and on their role.
+  const user = await store.users.get(claims.userId);
+  if (!user) throw new UnauthorizedError("User no longer exists");
+  return { claims, user, role: user.role, store };
+}
+
+function queryObject(ctx: RestContext): Record<string, unknown> {
+  const query = { ...ctx.query } as Record<string, unknown>;
+  rejectOperatorKeys(query);
+  return query;
+}
+
+function routeMiddleware(route: AnyRoute, services: RestServices): Koa.Middleware<RestState> {
+  const { config } = services.deps;
+  const template = API_PREFIX + route.path;
+  return async (rawCtx) => {
+    const ctx = rawCtx as RestContext;
+    ctx.state.route = template;
+    const ip = ctx.ip;
+
+    let caller: Caller | undefined;
+    if (route.rateLimit === "auth") await limit(services, `auth:ip:${ip}`, config.limits.authRequestsPerMinute);
+    if (route.auth) {
+      try {
+        caller = await authenticate(ctx, services);
+      } catch (err) {
+        // Failed authentications count against the IP so token guessing is throttled too.
+        await limit(services, `api:ip:${ip}`, config.limits.requestsPerMinute);
+        throw err;
+      }
+      ctx.state.caller = caller;
+      ctx.state.log = ctx.state.log.child({ merchantId: caller.claims.merchantId, userId: caller.user.id });
+      if (route.rateLimit !== "auth") await limit(services, `api:user:${caller.user.id}`, config.limits.requestsPerMinute);
+      if (route.roles && !route.roles.includes(caller.role)) {
+        throw new ForbiddenError(`This action needs one of the roles: ${route.roles.join(", ")}`);
+      }
+    } else if (route.rateLimit !== "auth") {
+      await limit(services, `api:ip:${ip}`, config.limits.requestsPerMinute);
+    }
+
+    const params = route.params ? route.params.parse((ctx as unknown as { params: unknown }).params) : undefined;
+    const query = route.query ? route.query.parse(queryObject(ctx)) : undefined;
+    const body = route.body ? route.body.parse(await readJsonBody(ctx, config.limits.bodyBytes)) : undefined;
+
+    const reply = await route.handler({ ctx, params, query, body, caller, services, ip });
+    for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
+    ctx.status = reply.status ?? 200;
+    if (reply.body !== undefined) ctx.body = reply.body;
+  };
+}
+
+export function buildApiRouter(routes: readonly AnyRoute[], services: RestServices): Router<RestState> {
+  const router = new Router<RestState>({ prefix: API_PREFIX });
+  for (const route of routes) router.register(route.path, [route.method.toUpperCase()], routeMiddleware(route, services));
+  return router;
+}
+
+export function methodNotAllowed(router: Router<RestState>): Koa.Middleware<RestState> {
+  return router.allowedMethods({ throw: true, methodNotAllowed: () => new MethodNotAllowedError() }) as unknown as Koa.Middleware<RestState>;
+}

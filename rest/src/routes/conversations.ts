@@ -1,0 +1,60 @@
+import {
+  conversationChannelSchema,
+  conversationSchema,
+  conversationStatusSchema,
+  messageSchema,
+  NotFoundError,
+} from "@kaleem/shared";
+import { z } from "zod";
+import { defineRoute, type AnyRoute } from "../http/route.js";
+import { idParams, pageOf, pageQuery } from "./schemas.js";
+
+export const conversationRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "get",
+    path: "/conversations",
+    summary: "List conversations by last activity (assignee=me for your own)",
+    tag: "inbox",
+    auth: true,
+    query: pageQuery.extend({
+      status: conversationStatusSchema.optional(),
+      assignee: z.string().min(1).max(64).optional(),
+      channel: conversationChannelSchema.optional(),
+    }),
+    responses: { 200: { description: "A page of conversations", schema: pageOf(conversationSchema) } },
+    async handler({ caller, query }) {
+      const { limit, cursor, assignee, ...filter } = query;
+      const assigneeId = assignee === "me" ? caller.user.id : assignee;
+      return { body: await caller.store.conversations.list({ ...filter, assigneeId }, { limit, cursor }) };
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/conversations/:id",
+    summary: "Get a conversation",
+    tag: "inbox",
+    auth: true,
+    params: idParams,
+    responses: { 200: { description: "The conversation", schema: conversationSchema }, 404: { description: "Not found" } },
+    async handler({ caller, params }) {
+      const conversation = await caller.store.conversations.get(params.id);
+      if (!conversation) throw new NotFoundError("Conversation");
+      return { body: conversation };
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/conversations/:id/messages",
+    summary: "Messages of a conversation in seq order (cursor pages forward)",
+    tag: "inbox",
+    auth: true,
+    params: idParams,
+    query: pageQuery,
+    responses: { 200: { description: "A page of messages", schema: pageOf(messageSchema) }, 404: { description: "Not found" } },
+    async handler({ caller, params, query }) {
+      const conversation = await caller.store.conversations.get(params.id);
+      if (!conversation) throw new NotFoundError("Conversation");
+      return { body: await caller.store.messages.list(conversation.id, query) };
+    },
+  }),
+];

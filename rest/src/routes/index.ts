@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { defineRoute, type AnyRoute } from "../http/route.js";
+import { buildOpenApi } from "../openapi.js";
+import { auditRoutes } from "./audit.js";
+import { authRoutes } from "./auth.js";
+import { catalogRoutes } from "./catalog.js";
+import { conversationRoutes } from "./conversations.js";
+import { knowledgeRoutes } from "./knowledge.js";
+import { orderRoutes } from "./orders.js";
+import { searchRoutes } from "./search.js";
+import { settingsRoutes } from "./settings.js";
+import { teamRoutes } from "./team.js";
+
+export const API_VERSION = "1.0.0";
+
+const domainRoutes: AnyRoute[] = [
+  ...authRoutes,
+  ...teamRoutes,
+  ...catalogRoutes,
+  ...searchRoutes,
+  ...knowledgeRoutes,
+  ...conversationRoutes,
+  ...orderRoutes,
+  ...settingsRoutes,
+  ...auditRoutes,
+];
+
+let cachedDocument: Record<string, unknown> | null = null;
+
+const openApiRoute = defineRoute({
+  method: "get",
+  path: "/openapi.json",
+  summary: "This API's OpenAPI 3.1 document",
+  tag: "meta",
+  auth: false,
+  responses: { 200: { description: "OpenAPI document", schema: z.object({ openapi: z.string() }).loose() } },
+  async handler() {
+    cachedDocument ??= buildOpenApi(apiRoutes, { title: "Kaleem REST API", version: API_VERSION });
+    return { body: cachedDocument };
+  },
+});
+
+/** Every route under /api/v1: the router and the OpenAPI document both read this list. */
+export const apiRoutes: readonly AnyRoute[] = [...domainRoutes, openApiRoute];

@@ -1,0 +1,39 @@
+// Request schemas shared by several routes, and small output shapers.
+import { MAX_PAGE_LIMIT, type Merchant } from "@kaleem/shared";
+import { z } from "zod";
+
+export const idParams = z.object({ id: z.string().min(1).max(64) });
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
+  cursor: z.string().min(1).max(1024).optional(),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** Localized text as a client may send it: missing languages default to "", at least one is given. */
+export const localizedInput = (max: number) =>
+  z
+    .object({ en: z.string().trim().max(max).default(""), ar: z.string().trim().max(max).default("") })
+    .refine((v) => v.en !== "" || v.ar !== "", { message: "Give the text in at least one of en, ar" });
+
+/** Localized text in a PATCH: only the given languages change. */
+export const localizedPatch = (max: number) =>
+  z.object({ en: z.string().trim().max(max).optional(), ar: z.string().trim().max(max).optional() });
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: "Invalid email address" }))
+  .transform((e) => e.toLowerCase());
+
+export const passwordSchema = z.string().min(8, "Password must be at least 8 characters").max(200);
+
+export const httpUrl = z.url({ protocol: /^https?$/, message: "Must be an http(s) URL" }).max(2048);
+
+/** The merchant as API clients see it: the widget identity secret never leaves the server. */
+export function publicMerchant(merchant: Merchant) {
+  const { identitySecret: _secret, ...widget } = merchant.widget;
+  return { ...merchant, widget };
+}

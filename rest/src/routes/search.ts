@@ -1,0 +1,51 @@
+import { localizedTextSchema } from "@kaleem/shared";
+import { z } from "zod";
+import { ServiceUnavailableError } from "../http/errors.js";
+import { defineRoute, type AnyRoute } from "../http/route.js";
+
+export const searchRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "get",
+    path: "/search/products",
+    summary: "Semantic product search over the catalog (English and Arabic)",
+    tag: "catalog",
+    auth: true,
+    query: z.object({ q: z.string().trim().min(1).max(500), limit: z.coerce.number().int().min(1).max(50).default(10) }),
+    responses: {
+      200: {
+        description: "Best matches first",
+        schema: z.object({
+          items: z.array(
+            z.object({
+              id: z.string(),
+              externalId: z.string().nullable(),
+              name: localizedTextSchema,
+              price: z.number(),
+              currency: z.string(),
+              score: z.number(),
+            }),
+          ),
+        }),
+      },
+      503: { description: "Search is not configured in this process" },
+    },
+    async handler({ caller, query, services }) {
+      const search = services.deps.productSearch;
+      if (!search) throw new ServiceUnavailableError("Product search is not available");
+      const result = await search.search(caller.store, query.q, query.limit);
+      return {
+        body: {
+          // Defence in depth: a search adapter bug must not show another store's products.
+          items: result.items.filter(({ product }) => product.merchantId === caller.claims.merchantId).map(({ product, score }) => ({
+            id: product.id,
+            externalId: product.externalId,
+            name: product.name,
+            price: product.price,
+            currency: product.currency,
+            score,
+          })),
+        },
+      };
+    },
+  }),
+];

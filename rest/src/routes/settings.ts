@@ -1,0 +1,140 @@
+// Store settings: the widget (public key, allowed origins, look, languages) and the bot.
+import {
+  botSettingsSchema,
+  localeSchema,
+  randomSecret,
+  ValidationError,
+  widgetSettingsSchema,
+  type Merchant,
+} from "@kaleem/shared";
+import { z } from "zod";
+import { defineRoute, type AnyRoute } from "../http/route.js";
+import { httpUrl, localizedPatch } from "./schemas.js";
+import { auditAction } from "./support.js";
+
+const MANAGERS = ["owner", "admin"] as const;
+
+/** An origin exactly as browsers send it: scheme://host[:port], no path, no trailing slash. */
+export const originSchema = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, "Must be an origin like https://shop.example.com (scheme, host and optional port only)");
+
+const publicWidgetSchema = widgetSettingsSchema.omit({ identitySecret: true });
+const publicWidget = (merchant: Merchant) => {
+  const { identitySecret: _secret, ...widget } = merchant.widget;
+  return widget;
+};
+
+/** Same format as the store's own generator (wk_ + 144 random bits). */
+const newWidgetKey = () => `wk_${randomSecret(18)}`;
+
+export const settingsRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "get",
+    path: "/settings/widget",
+    summary: "Widget settings (public key, allowed origins, colour, greeting, languages)",
+    tag: "settings",
+    auth: true,
+    roles: MANAGERS,
+    responses: { 200: { description: "Widget settings", schema: publicWidgetSchema } },
+    async handler({ caller }) {
+      return { body: publicWidget(await caller.store.merchant.get()) };
+    },
+  }),
+  defineRoute({
+    method: "patch",
+    path: "/settings/widget",
+    summary: "Change widget settings",
+    tag: "settings",
+    auth: true,
+    roles: MANAGERS,
+    body: z.object({
+      allowedOrigins: z.array(originSchema).max(50).optional(),
+      allowApps: z.boolean().optional(),
+      color: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "Must be a #hex colour").optional(),
+      greeting: localizedPatch(500).optional(),
+      languages: z.array(localeSchema).min(1).max(2).optional(),
+    }),
+    responses: { 200: { description: "Updated widget settings", schema: publicWidgetSchema } },
+    async handler({ caller, body, ip }) {
+      const current = await caller.store.merchant.get();
+      const widget = {
+        ...(body.allowedOrigins !== undefined && { allowedOrigins: [...new Set(body.allowedOrigins)] }),
+        ...(body.allowApps !== undefined && { allowApps: body.allowApps }),
+        ...(body.color !== undefined && { color: body.color.toLowerCase() }),
+        ...(body.greeting !== undefined && {
+          greeting: { en: body.greeting.en ?? current.widget.greeting.en, ar: body.greeting.ar ?? current.widget.greeting.ar },
+        }),
+        ...(body.languages !== undefined && { languages: [...new Set(body.languages)] }),
+      };
+      const updated = await caller.store.merchant.update({ widget });
+      await auditAction(caller, ip, "settings.widget_updated", updated.id, { fields: Object.keys(widget) });
+      return { body: publicWidget(updated) };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/settings/widget/rotate-key",
+    summary: "Replace the public widget key (the old key stops working)",
+    tag: "settings",
+    auth: true,
+    roles: MANAGERS,
+    responses: { 200: { description: "The new key", schema: z.object({ key: z.string() }) } },
+    async handler({ caller, ip }) {
+      const updated = await caller.store.merchant.update({ widget: { key: newWidgetKey() } });
+      await auditAction(caller, ip, "settings.widget_key_rotated", updated.id);
+      return { body: { key: updated.widget.key } };
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/settings/bot",
+    summary: "Bot settings",
+    tag: "settings",
+    auth: true,
+    roles: MANAGERS,
+    responses: { 200: { description: "Bot settings", schema: botSettingsSchema } },
+    async handler({ caller }) {
+      return { body: (await caller.store.merchant.get()).bot };
+    },
+  }),
+  defineRoute({
+    method: "patch",
+    path: "/settings/bot",
+    summary: "Change bot settings",
+    tag: "settings",
+    auth: true,
+    roles: MANAGERS,
+    body: z.object({
+      lowConfidence: z.enum(["clarify", "handoff"]).optional(),
+      handoffKeywords: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+      handoffOrderValue: z.number().finite().nonnegative().nullable().optional(),
+      checkout: z.enum(["cod", "platform"]).optional(),
+      platformCheckoutUrl: httpUrl.nullable().optional(),
+      llmMonthlyTokenBudget: z.number().int().nonnegative().max(1_000_000_000).optional(),
+    }),
+    responses: { 200: { description: "Updated bot settings", schema: botSettingsSchema } },
+    async handler({ caller, body, ip }) {
+      const current = await caller.store.merchant.get();
+      const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+      const next = { ...current.bot, ...patch };
+      if (next.checkout === "platform" && !next.platformCheckoutUrl) {
+        throw new ValidationError("platformCheckoutUrl is required when checkout is 'platform'", [
+          { path: "platformCheckoutUrl", message: "Required when checkout is 'platform'" },
+        ]);
+      }
+      const updated = await caller.store.merchant.update({ bot: patch });
+      await auditAction(caller, ip, "settings.bot_updated", updated.id, { fields: Object.keys(patch) });
+      return { body: updated.bot };
+    },
+  }),
+];

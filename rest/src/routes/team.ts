@@ -1,0 +1,135 @@
+// Team management. Owners and admins manage agents; only the owner manages admins; the owner
+// can be neither demoted nor removed.
+import {
+  ConflictError,
+  ForbiddenError,
+  hashPassword,
+  NotFoundError,
+  randomSecret,
+  userSchema,
+  type User,
+} from "@kaleem/shared";
+import { z } from "zod";
+import type { Caller } from "../http/state.js";
+import { defineRoute, type AnyRoute } from "../http/route.js";
+import { emailSchema, idParams, pageOf, pageQuery, passwordSchema } from "./schemas.js";
+import { auditAction } from "./support.js";
+
+const MANAGERS = ["owner", "admin"] as const;
+const memberRole = z.enum(["admin", "agent"]);
+
+/** Throws unless `caller` may change `target` in the ways described. */
+function assertCanManage(caller: Caller, target: User, change: { role?: "admin" | "agent"; remove?: boolean; self: boolean }): void {
+  if (target.role === "owner") {
+    if (change.remove) throw new ForbiddenError("The owner cannot be removed");
+    if (change.role) throw new ForbiddenError("The owner's role cannot be changed");
+    if (!change.self) throw new ForbiddenError("Only the owner can change the owner's account");
+    return;
+  }
+  if (change.self && change.role) throw new ForbiddenError("You cannot change your own role");
+  if (change.self && change.remove) throw new ForbiddenError("You cannot remove yourself");
+  if (caller.role !== "owner" && (target.role === "admin" || change.role === "admin") && !(change.self && !change.role)) {
+    throw new ForbiddenError("Only the owner can manage admins");
+  }
+}
+
+export const teamRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "get",
+    path: "/team",
+    summary: "List team members",
+    tag: "team",
+    auth: true,
+    roles: MANAGERS,
+    query: pageQuery,
+    responses: { 200: { description: "Members", schema: pageOf(userSchema) } },
+    async handler({ caller, query }) {
+      return { body: await caller.store.users.list(query) };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/team",
+    summary: "Invite a team member (agent, or admin by the owner). A generated password is returned once.",
+    tag: "team",
+    auth: true,
+    roles: MANAGERS,
+    body: z.object({
+      email: emailSchema,
+      name: z.string().trim().min(1).max(120),
+      role: memberRole.default("agent"),
+      password: passwordSchema.optional(),
+    }),
+    responses: {
+      201: { description: "Member created", schema: z.object({ user: userSchema, password: z.string().optional() }) },
+      409: { description: "Email already registered" },
+    },
+    async handler({ caller, body, ip }) {
+      if (body.role === "admin" && caller.role !== "owner") throw new ForbiddenError("Only the owner can add admins");
+      const generated = body.password === undefined ? randomSecret(12) : null;
+      const passwordHash = await hashPassword(body.password ?? generated ?? "");
+      let user: User;
+      try {
+        user = await caller.store.users.create({ email: body.email, name: body.name, role: body.role, passwordHash });
+      } catch (err) {
+        if (err instanceof ConflictError) throw new ConflictError("This email is already registered");
+        throw err;
+      }
+      await auditAction(caller, ip, "team.invite", user.id, { email: user.email, role: user.role });
+      return { status: 201, body: generated ? { user, password: generated } : { user } };
+    },
+  }),
+  defineRoute({
+    method: "patch",
+    path: "/team/:id",
+    summary: "Change a member's name, role or password",
+    tag: "team",
+    auth: true,
+    roles: MANAGERS,
+    params: idParams,
+    body: z.object({
+      name: z.string().trim().min(1).max(120).optional(),
+      role: memberRole.optional(),
+      password: passwordSchema.optional(),
+    }),
+    responses: { 200: { description: "Updated member", schema: userSchema } },
+    async handler({ caller, params, body, ip }) {
+      const target = await caller.store.users.get(params.id);
+      if (!target) throw new NotFoundError("User");
+      const roleChange = body.role !== undefined && body.role !== target.role ? body.role : undefined;
+      assertCanManage(caller, target, { role: roleChange, self: target.id === caller.user.id });
+      const updated = await caller.store.users.update(target.id, {
+        name: body.name,
+        role: roleChange,
+        passwordHash: body.password === undefined ? undefined : await hashPassword(body.password),
+      });
+      if (!updated) throw new NotFoundError("User");
+      if (body.password !== undefined) await caller.store.refreshTokens.revokeAllForUser(target.id);
+      if (roleChange) await auditAction(caller, ip, "team.role_changed", target.id, { from: target.role, to: roleChange });
+      if (body.name !== undefined || body.password !== undefined) {
+        await auditAction(caller, ip, "team.updated", target.id, { name: body.name !== undefined, password: body.password !== undefined });
+      }
+      return { body: updated };
+    },
+  }),
+  defineRoute({
+    method: "delete",
+    path: "/team/:id",
+    summary: "Remove a member (their sessions end)",
+    tag: "team",
+    auth: true,
+    roles: MANAGERS,
+    params: idParams,
+    responses: { 204: { description: "Removed" } },
+    async handler({ caller, params, services, ip }) {
+      const target = await caller.store.users.get(params.id);
+      if (!target) throw new NotFoundError("User");
+      assertCanManage(caller, target, { remove: true, self: target.id === caller.user.id });
+      await caller.store.refreshTokens.revokeAllForUser(target.id);
+      if (!(await caller.store.users.remove(target.id))) throw new NotFoundError("User");
+      services.deps.realtime?.userRemoved?.(caller.claims.merchantId, target.id);
+      await auditAction(caller, ip, "team.removed", target.id, { email: target.email, role: target.role });
+      return { status: 204 };
+    },
+  }),
+];
