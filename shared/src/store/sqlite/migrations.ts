@@ -1,0 +1,276 @@
+// Versioned schema. A migration is applied once, in its own transaction, and recorded in
+// schema_migrations; never edit an applied migration, add the next version instead.
+import type Database from "better-sqlite3";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "initial schema",
+    sql: `
+CREATE TABLE merchants (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  default_locale TEXT NOT NULL,
+  widget_key TEXT NOT NULL UNIQUE,
+  widget TEXT NOT NULL,
+  bot TEXT NOT NULL,
+  next_order_number INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX users_merchant ON users(merchant_id, id);
+
+CREATE TABLE refresh_tokens (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  family_id TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  revoked_at TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens(merchant_id, family_id);
+CREATE INDEX refresh_tokens_user ON refresh_tokens(merchant_id, user_id);
+
+CREATE TABLE categories (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX categories_slug ON categories(merchant_id, slug);
+CREATE INDEX categories_merchant ON categories(merchant_id, id);
+
+CREATE TABLE products (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  external_id TEXT,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  category_id TEXT REFERENCES categories(id) ON DELETE SET NULL,
+  price REAL NOT NULL,
+  currency TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  stock INTEGER NOT NULL,
+  tags TEXT NOT NULL,
+  image_url TEXT,
+  url TEXT,
+  status TEXT NOT NULL,
+  search_text TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX products_external ON products(merchant_id, external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX products_listing ON products(merchant_id, status, category_id, price, created_at);
+CREATE INDEX products_recent ON products(merchant_id, created_at, id);
+CREATE INDEX products_category ON products(category_id);
+
+CREATE TABLE customers (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  name TEXT,
+  email TEXT,
+  phone TEXT,
+  channel TEXT NOT NULL,
+  external_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX customers_external ON customers(merchant_id, channel, external_id);
+CREATE INDEX customers_email ON customers(merchant_id, lower(email));
+CREATE INDEX customers_phone ON customers(merchant_id, phone);
+CREATE INDEX customers_recent ON customers(merchant_id, id);
+
+CREATE TABLE orders (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  number TEXT NOT NULL,
+  customer_id TEXT,
+  conversation_id TEXT,
+  items TEXT NOT NULL,
+  total REAL NOT NULL,
+  currency TEXT NOT NULL,
+  status TEXT NOT NULL,
+  payment_method TEXT,
+  contact TEXT NOT NULL,
+  shipping_address TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX orders_number ON orders(merchant_id, number);
+CREATE INDEX orders_listing ON orders(merchant_id, status, customer_id, created_at);
+CREATE INDEX orders_recent ON orders(merchant_id, created_at, id);
+CREATE INDEX orders_customer ON orders(merchant_id, customer_id, created_at);
+CREATE INDEX orders_conversation ON orders(merchant_id, conversation_id, created_at);
+
+CREATE TABLE idempotency_keys (
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  state TEXT NOT NULL,
+  response TEXT,
+  locked_until INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (merchant_id, key)
+);
+CREATE INDEX idempotency_expiry ON idempotency_keys(merchant_id, expires_at);
+
+CREATE TABLE conversations (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  channel_id TEXT,
+  customer_id TEXT,
+  visitor_id TEXT,
+  status TEXT NOT NULL,
+  assignee_id TEXT,
+  locale TEXT,
+  labels TEXT NOT NULL,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  last_message_at TEXT,
+  last_message_preview TEXT,
+  preview_seq INTEGER,
+  activity_at TEXT NOT NULL,
+  unread_count INTEGER NOT NULL DEFAULT 0,
+  shopper_read_seq INTEGER NOT NULL DEFAULT 0,
+  bot_state TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX conversations_activity ON conversations(merchant_id, activity_at, id);
+CREATE INDEX conversations_status ON conversations(merchant_id, status, activity_at, id);
+CREATE INDEX conversations_last_message ON conversations(merchant_id, last_message_at);
+CREATE INDEX conversations_visitor ON conversations(merchant_id, visitor_id, created_at);
+CREATE INDEX conversations_customer ON conversations(merchant_id, customer_id, channel, created_at);
+CREATE INDEX conversations_assignee ON conversations(merchant_id, assignee_id, activity_at);
+CREATE INDEX conversations_created ON conversations(merchant_id, created_at);
+
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  text TEXT NOT NULL,
+  parts TEXT NOT NULL,
+  status TEXT NOT NULL,
+  author_id TEXT,
+  author_name TEXT,
+  client_message_id TEXT,
+  intent TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX messages_seq ON messages(conversation_id, seq);
+CREATE UNIQUE INDEX messages_client_id ON messages(conversation_id, client_message_id) WHERE client_message_id IS NOT NULL;
+CREATE INDEX messages_streaming ON messages(merchant_id, status) WHERE status = 'streaming';
+CREATE INDEX messages_created ON messages(merchant_id, created_at);
+
+CREATE TABLE knowledge_items (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX knowledge_merchant ON knowledge_items(merchant_id, id);
+
+CREATE TABLE channels (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  public_config TEXT NOT NULL,
+  secrets_ciphertext TEXT NOT NULL,
+  status TEXT NOT NULL,
+  last_event_at TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX channels_merchant ON channels(merchant_id, id);
+
+CREATE TABLE webhook_events (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  source TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  received_at TEXT NOT NULL,
+  processed_at TEXT
+);
+CREATE UNIQUE INDEX webhook_events_dedupe ON webhook_events(merchant_id, source, dedupe_key);
+
+CREATE TABLE outbox_events (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  topic TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  published_at TEXT
+);
+CREATE INDEX outbox_pending ON outbox_events(merchant_id, id) WHERE published_at IS NULL;
+
+CREATE TABLE audit_logs (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  actor_id TEXT,
+  action TEXT NOT NULL,
+  target TEXT,
+  data TEXT NOT NULL,
+  ip TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX audit_logs_merchant ON audit_logs(merchant_id, id);
+`,
+  },
+];
+
+/** Applies pending migrations; safe to run from several processes opening the same file. */
+export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const isApplied = db.prepare<[number], { version: number }>("SELECT version FROM schema_migrations WHERE version = ?");
+  const record = db.prepare<[number, string, string]>(
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+  );
+  const applied: number[] = [];
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    // Checked again inside the write lock: another process may have applied it meanwhile.
+    const apply = db.transaction(() => {
+      if (isApplied.get(migration.version)) return;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+      applied.push(migration.version);
+    });
+    apply.immediate();
+  }
+  return applied;
+}
