@@ -1,0 +1,142 @@
+// Test harness: a real HTTP server on port 0 around createRestApp, a real SQLite store in a temp
+// dir, and a tiny fetch client. Every test file starts its own and closes it in afterAll.
+import {
+  createLogger,
+  loadConfig,
+  MemoryRateLimiter,
+  MemoryTokenBlacklist,
+  Metrics,
+  type Config,
+  type Env,
+  type Store,
+} from "@kaleem/shared";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+// TODO(store): import from @kaleem/shared once the SQLite adapter is exported there.
+import { openSqliteStore } from "../../shared/src/store/sqlite/index.js";
+import { createRestApp, type RestApp } from "./app.js";
+import type { RestDeps } from "./deps.js";
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as-is (no JSON encoding, no default content type). */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface TestRest {
+  base: string;
+  config: Config;
+  store: Store;
+  metrics: Metrics;
+  rest: RestApp;
+  dataDir: string;
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  /** Signs up a fresh merchant; returns its tokens and ids. */
+  signup(name?: string): Promise<Session>;
+  close(): Promise<void>;
+}
+
+export interface Session {
+  token: string;
+  refreshToken: string;
+  merchantId: string;
+  userId: string;
+  email: string;
+  password: string;
+}
+
+let counter = 0;
+
+export async function startTestRest(
+  env: Partial<Record<keyof Env, string>> = {},
+  extraDeps: Partial<RestDeps> = {},
+): Promise<TestRest> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "kaleem-rest-"));
+  const config = loadConfig({
+    KALEEM_DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    // Test files sign up many stores from one IP; the limits get their own test.
+    AUTH_RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_PER_MINUTE: "100000",
+    ...env,
+  });
+  const store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
+  const metrics = new Metrics();
+  const rest = createRestApp({
+    config,
+    store,
+    logger: createLogger({ level: "silent" }),
+    metrics,
+    blacklist: new MemoryTokenBlacklist(),
+    rateLimiter: new MemoryRateLimiter(),
+    ...extraDeps,
+  });
+  const server: Server = createServer(rest.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function request<T>(method: string, urlPath: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | Buffer | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const res = await fetch(base + urlPath, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get("content-type") ?? "").includes("json") && text !== "") parsed = JSON.parse(text);
+    return { status: res.status, body: parsed as T, text, headers: res.headers };
+  }
+
+  async function signup(name = "Store"): Promise<Session> {
+    counter += 1;
+    const email = `owner${counter}-${Date.now()}@example.com`;
+    const password = "s3cret-passw0rd";
+    const res = await request("POST", "/api/v1/auth/signup", { body: { storeName: `${name} ${counter}`, email, password } });
+    if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+    return {
+      token: res.body.accessToken,
+      refreshToken: res.body.refreshToken,
+      merchantId: res.body.merchant.id,
+      userId: res.body.user.id,
+      email,
+      password,
+    };
+  }
+
+  return {
+    base,
+    config,
+    store,
+    metrics,
+    rest,
+    dataDir,
+    request,
+    signup,
+    async close() {
+      try {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await store.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
