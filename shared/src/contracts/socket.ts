@@ -11,13 +11,9 @@ import {
   type Message,
 } from "./domain.js";
 
-export const PROTOCOL_VERSION = 1;
-export const WIDGET_NAMESPACE = "/widget";
-export const INBOX_NAMESPACE = "/inbox";
-/** Largest text a client may send in one message (characters). */
-export const MAX_MESSAGE_TEXT = 4000;
-/** Largest socket frame the hub accepts (bytes). */
-export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
+import { MAX_MESSAGE_TEXT } from "./constants.js";
+
+export { PROTOCOL_VERSION, WIDGET_NAMESPACE, INBOX_NAMESPACE, MAX_MESSAGE_TEXT, MAX_SOCKET_PAYLOAD_BYTES } from "./constants.js";
 
 const conversationIdSchema = z.string().min(1).max(64);
 const clientMessageIdSchema = z.string().min(1).max(100);
@@ -148,6 +144,14 @@ export interface AckError {
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
 export type AckFn<T> = (response: Ack<T>) => void;
 
+/** What the widget may know of the merchant's widget settings (never the identity secret or origins). */
+export interface PublicWidgetSettings {
+  storeName: string;
+  color: string;
+  greeting: { en: string; ar: string };
+  languages: Array<"en" | "ar">;
+  defaultLocale: "en" | "ar";
+}
 export interface ConversationOpenResult {
   conversationId: string;
   visitorToken: string;
@@ -155,6 +159,10 @@ export interface ConversationOpenResult {
   lastSeq: number;
   status: ConversationStatus;
   streaming: StreamingPartial[];
+  /** Public widget settings (colour, greeting, languages); optional so older hubs stay valid. */
+  settings?: PublicWidgetSettings;
+  /** Name of the agent handling the conversation, when a human has it. */
+  agentName?: string | null;
 }
 export interface ResumeResult {
   messages: Message[];

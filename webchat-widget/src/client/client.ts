@@ -1,0 +1,624 @@
+// The Kaleem shopper client: protocol v1 over Socket.IO for the web widget and mobile apps.
+// Keeps the visitor token, opens or continues the conversation, sends with client message ids until
+// acknowledged, applies streaming deltas by offset and resumes from the store after every reconnect.
+import { io, type Socket, type ManagerOptions, type SocketOptions } from "socket.io-client";
+import {
+  WIDGET_NAMESPACE,
+  MAX_MESSAGE_TEXT,
+  type Ack,
+  type AckError,
+  type ConversationOpenResult,
+  type ConversationStatus,
+  type Locale,
+  type Message,
+  type MessageDelta,
+  type PublicWidgetSettings,
+  type ReadEvent,
+  type ResumeResult,
+  type ShopperConversationView,
+  type StreamingPartial,
+  type TypingEvent,
+  type WidgetClientToServerEvents,
+  type WidgetServerToClientEvents,
+} from "@kaleem/shared/contracts";
+import { Emitter } from "./emitter.js";
+import { ConversationLog, type ClientMessage } from "./log.js";
+import { cancel, later, microtask, randomId, type TimerId } from "./runtime.js";
+
+/** Visitor token persistence: localStorage in browsers, AsyncStorage (or similar) in apps. */
+export interface KaleemStorage {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>;
+  set(key: string, value: string | null): void | Promise<void>;
+}
+
+export interface KaleemClientOptions {
+  /** Origin of the Kaleem server, e.g. `https://chat.example.com`. */
+  url: string;
+  /** The merchant's public widget key. */
+  widgetKey: string;
+  storage?: KaleemStorage;
+  locale?: Locale;
+  /** Page the shopper is on (shown to agents). */
+  pageUrl?: string;
+  /** Passed to socket.io-client (e.g. `{ transports: ["websocket"] }` in React Native). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** How long to wait for an acknowledgement before retrying (ms). */
+  ackTimeoutMs?: number;
+  /** Connect immediately (default true). */
+  autoConnect?: boolean;
+}
+
+export type ConnectionStatus = "idle" | "connecting" | "connected" | "reconnecting" | "offline" | "closed";
+
+export interface KaleemState {
+  connection: ConnectionStatus;
+  /** True once the conversation is open and the history is loaded. */
+  ready: boolean;
+  conversationId: string | null;
+  status: ConversationStatus | null;
+  agentName: string | null;
+  settings: PublicWidgetSettings | null;
+  /** Ordered by seq; unsent messages last. */
+  messages: ClientMessage[];
+  /** Who is typing on the store's side, if anyone. */
+  typing: { role: "agent" | "bot"; name: string | null } | null;
+  /** Bot/agent messages the shopper has not seen. */
+  unread: number;
+}
+
+export type MessageOrigin = "history" | "live";
+
+export interface KaleemClientEvents {
+  state: [KaleemState];
+  /** A message appeared or changed (finished streaming, was acknowledged, was read). */
+  message: [ClientMessage, MessageOrigin];
+  /** Streaming text grew: `text` is the whole text so far. */
+  delta: [{ messageId: string; text: string; appended: string }];
+  typing: [KaleemState["typing"]];
+  status: [{ status: ConversationStatus | null; agentName: string | null }];
+  connection: [ConnectionStatus];
+  unread: [number];
+  /** The conversation is open (first time, or again after a new conversation was started). */
+  ready: [{ conversationId: string }];
+  error: [AckError];
+}
+
+export class KaleemClientError extends Error {
+  constructor(
+    readonly code: AckError["code"] | "timeout" | "not_ready",
+    message: string,
+  ) {
+    super(message);
+    this.name = "KaleemClientError";
+  }
+}
+
+export interface KaleemClient {
+  getState(): KaleemState;
+  on<K extends keyof KaleemClientEvents>(event: K, fn: (...args: KaleemClientEvents[K]) => void): () => void;
+  off<K extends keyof KaleemClientEvents>(event: K, fn: (...args: KaleemClientEvents[K]) => void): void;
+  connect(): void;
+  /** Sends a message; resolves with its client message id once queued (delivery shows in state). */
+  send(text: string): string;
+  /** Sends again a message that failed for good (validation, closed conversation). */
+  retry(clientMessageId: string): void;
+  setTyping(isTyping: boolean): void;
+  /** While active (panel visible, app in foreground) new messages count as read. */
+  setActive(active: boolean): void;
+  markRead(): void;
+  requestHuman(): Promise<ConversationStatus>;
+  identify(user: { name?: string; email?: string; phone?: string }, signature: string): Promise<{ customerId: string }>;
+  /** Re-fetches anything missed (call when the app returns to the foreground or the tab becomes visible). */
+  resync(): void;
+  /** Tell the client the network went away or came back (browser online/offline, NetInfo). */
+  networkChanged(online: boolean): void;
+  close(): void;
+  /** The underlying socket, for diagnostics and tests. */
+  readonly socket: Socket<WidgetServerToClientEvents, WidgetClientToServerEvents>;
+}
+
+const RETRYABLE: ReadonlySet<string> = new Set(["rate_limited", "internal", "timeout", "not_ready"]);
+const TYPING_EXPIRES_MS = 8000;
+
+export const storageKeys = (widgetKey: string) => ({
+  visitorToken: `kaleem:${widgetKey}:vt`,
+  readSeq: `kaleem:${widgetKey}:read`,
+});
+
+export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
+  const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+  const keys = storageKeys(options.widgetKey);
+  const storage = options.storage;
+  const events = new Emitter<KaleemClientEvents>();
+  const log = new ConversationLog();
+
+  let visitorToken: string | null = null;
+  let readSeq = 0;
+  let storageLoaded: Promise<void> | null = null;
+  let connection: ConnectionStatus = "idle";
+  let ready = false;
+  /** The conversation was brought up to date since the last (re)connection: sends may go out. */
+  let live = false;
+  let conversationId: string | null = null;
+  let status: ConversationStatus | null = null;
+  let agentName: string | null = null;
+  let settings: PublicWidgetSettings | null = null;
+  let typing: KaleemState["typing"] = null;
+  let typingTimer: TimerId | null = null;
+  let active = false;
+  let closed = false;
+  let syncing = false;
+  let syncAgain = false;
+  let lastUnread = -1;
+  let stateQueued = false;
+  let typingSentAt = 0;
+  let lastTypingSent = false;
+  /** Client message ids with a send in flight, and their retry timers. */
+  const inFlight = new Set<string>();
+  const retryTimers = new Map<string, TimerId>();
+  const attempts = new Map<string, number>();
+
+  const base = options.url.replace(/\/+$/, "");
+  const socket: Socket<WidgetServerToClientEvents, WidgetClientToServerEvents> = io(base + WIDGET_NAMESPACE, {
+    autoConnect: false,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    ...options.socketOptions,
+    // A function, so every reconnection presents the latest visitor token.
+    auth: (cb: (data: object) => void) => cb(visitorToken ? { widgetKey: options.widgetKey, visitorToken } : { widgetKey: options.widgetKey }),
+  });
+
+  const loadStorage = (): Promise<void> => {
+    storageLoaded ??= (async () => {
+      if (!storage) return;
+      try {
+        visitorToken = (await storage.get(keys.visitorToken)) ?? null;
+        readSeq = Number((await storage.get(keys.readSeq)) ?? 0) || 0;
+      } catch {
+        // Storage can be unavailable (private mode, blocked cookies): continue as a new visitor.
+      }
+    })();
+    return storageLoaded;
+  };
+
+  const save = (key: string, value: string | null) => {
+    if (!storage) return;
+    try {
+      void Promise.resolve(storage.set(key, value)).catch(() => undefined);
+    } catch {
+      // Same as above: persistence is best effort.
+    }
+  };
+
+  const unreadCount = (): number => {
+    let n = 0;
+    for (const m of log.list()) if ((m.role === "bot" || m.role === "agent") && m.seq !== null && m.seq > readSeq) n++;
+    return n;
+  };
+
+  const getState = (): KaleemState => ({
+    connection,
+    ready,
+    conversationId,
+    status,
+    agentName,
+    settings,
+    messages: log.list(),
+    typing,
+    unread: unreadCount(),
+  });
+
+  /** Coalesces the many small changes of one tick into one state event. */
+  const changed = () => {
+    if (active && ready) autoRead();
+    if (stateQueued) return;
+    stateQueued = true;
+    microtask(() => {
+      stateQueued = false;
+      const state = getState();
+      if (state.unread !== lastUnread) {
+        lastUnread = state.unread;
+        events.emit("unread", state.unread);
+      }
+      events.emit("state", state);
+    });
+  };
+
+  const setConnection = (next: ConnectionStatus) => {
+    if (connection === next) return;
+    connection = next;
+    events.emit("connection", next);
+    changed();
+  };
+
+  const setStatus = (next: ConversationStatus | null, name: string | null | undefined) => {
+    const nextName = name === undefined ? agentName : name;
+    if (next === status && nextName === agentName) return;
+    status = next;
+    agentName = next === "human" ? nextName : null;
+    events.emit("status", { status, agentName });
+    changed();
+  };
+
+  const notifyMessage = (id: string, origin: MessageOrigin) => {
+    const m = log.get(id);
+    if (m) events.emit("message", { ...m }, origin);
+  };
+
+  const mergeMessages = (messages: Message[], streaming: StreamingPartial[], origin: MessageOrigin) => {
+    for (const m of [...messages].sort((a, b) => a.seq - b.seq)) {
+      if (log.upsert(m)) notifyMessage(m.id, origin);
+      if (m.role === "agent" && m.authorName && status === "human") agentName = m.authorName;
+    }
+    for (const p of streaming) if (log.applyPartial(p)) notifyMessage(p.messageId, origin);
+    changed();
+  };
+
+  // ---- acknowledged requests -------------------------------------------------------------
+
+  function request<E extends "conversation:open" | "conversation:resume" | "message:send" | "conversation:human" | "identify">(
+    event: E,
+    payload: Parameters<WidgetClientToServerEvents[E]>[0],
+  ): Promise<AckData<E>> {
+    return new Promise((resolve, reject) => {
+      if (!socket.connected) {
+        reject(new KaleemClientError("not_ready", "not connected"));
+        return;
+      }
+      const onAck = (err: Error | null, res: Ack<AckData<E>>) => {
+        if (err) reject(new KaleemClientError("timeout", `${event}: no acknowledgement`));
+        else if (!res || typeof res !== "object") reject(new KaleemClientError("internal", `${event}: malformed acknowledgement`));
+        else if (res.ok) resolve(res.data);
+        else reject(new KaleemClientError(res.error.code, res.error.message));
+      };
+      // The typed emit cannot express a generic event name; the payload and ack types are checked above.
+      (socket.timeout(ackTimeoutMs) as unknown as { emit(e: string, p: unknown, cb: typeof onAck): void }).emit(event, payload, onAck);
+    });
+  }
+
+  // ---- conversation lifecycle -------------------------------------------------------------
+
+  const open = async () => {
+    const data = await request("conversation:open", {
+      ...(options.locale ? { locale: options.locale } : {}),
+      ...(options.pageUrl ? { pageUrl: options.pageUrl.slice(0, 2000) } : {}),
+    });
+    if (data.visitorToken && data.visitorToken !== visitorToken) {
+      visitorToken = data.visitorToken;
+      save(keys.visitorToken, visitorToken);
+    }
+    if (conversationId !== null && conversationId !== data.conversationId) {
+      // The server started a new conversation (the old one was closed): start a fresh log.
+      log.clear();
+      readSeq = 0;
+      save(keys.readSeq, "0");
+    }
+    conversationId = data.conversationId;
+    if (data.settings) settings = data.settings;
+    mergeMessages(data.messages, data.streaming ?? [], "history");
+    setStatus(data.status, data.agentName ?? latestAgentName());
+    ready = true;
+    events.emit("ready", { conversationId: data.conversationId });
+    changed();
+  };
+
+  const resume = async (id: string) => {
+    const data: ResumeResult = await request("conversation:resume", { conversationId: id, afterSeq: log.resumeAfterSeq() });
+    mergeMessages(data.messages, data.streaming ?? [], "live");
+    setStatus(data.status, latestAgentName());
+  };
+
+  const latestAgentName = (): string | null => {
+    const list = log.list();
+    for (let i = list.length - 1; i >= 0; i--) {
+      const m = list[i];
+      if (m?.role === "agent" && m.authorName) return m.authorName;
+    }
+    return null;
+  };
+
+  /**
+   * Brings the conversation up to date: opens it the first time, resumes after reconnects and gaps.
+   * One run at a time; a request during a run schedules exactly one more.
+   */
+  const sync = async (): Promise<void> => {
+    if (syncing) {
+      syncAgain = true;
+      return;
+    }
+    syncing = true;
+    try {
+      do {
+        syncAgain = false;
+        if (!socket.connected) return;
+        try {
+          if (conversationId === null) await open();
+          else {
+            try {
+              await resume(conversationId);
+            } catch (err) {
+              // The conversation is gone for this visitor (closed, reassigned): open the current one.
+              if (err instanceof KaleemClientError && (err.code === "not_found" || err.code === "forbidden")) await open();
+              else throw err;
+            }
+            if (!ready) {
+              ready = true;
+              events.emit("ready", { conversationId: conversationId ?? "" });
+            }
+          }
+          live = true;
+          flushOutbox();
+        } catch (err) {
+          if (err instanceof KaleemClientError && err.code !== "timeout" && err.code !== "not_ready") {
+            events.emit("error", { code: err.code, message: err.message });
+            if (err.code === "unauthorized" && visitorToken) {
+              // The stored token is no longer valid (rotated secret, another store): start as a new visitor.
+              forgetVisitor();
+              socket.disconnect().connect();
+              return;
+            }
+          }
+          if (socket.connected) syncAgain = true;
+          await new Promise((r) => later(() => r(undefined), 1000));
+        }
+        if (log.hasGap()) syncAgain = true;
+      } while (syncAgain && !closed);
+    } finally {
+      syncing = false;
+    }
+  };
+
+  const forgetVisitor = () => {
+    visitorToken = null;
+    conversationId = null;
+    ready = false;
+    save(keys.visitorToken, null);
+  };
+
+  // ---- sending ----------------------------------------------------------------------------
+
+  const flushOutbox = () => {
+    if (!live || !socket.connected || conversationId === null) return;
+    for (const m of log.pendingSends()) {
+      if (m.delivery === "failed" || !m.clientMessageId) continue;
+      const cmid = m.clientMessageId;
+      if (inFlight.has(cmid) || retryTimers.has(cmid)) continue;
+      sendOne(cmid, m.text);
+    }
+  };
+
+  const sendOne = (clientMessageId: string, text: string) => {
+    if (conversationId === null) return;
+    inFlight.add(clientMessageId);
+    const n = (attempts.get(clientMessageId) ?? 0) + 1;
+    attempts.set(clientMessageId, n);
+    request("message:send", { conversationId, clientMessageId, text })
+      .then(({ message }) => {
+        attempts.delete(clientMessageId);
+        if (log.upsert(message)) notifyMessage(message.id, "live");
+        changed();
+      })
+      .catch((err: unknown) => {
+        const code = err instanceof KaleemClientError ? err.code : "internal";
+        if (!RETRYABLE.has(code)) {
+          if (log.setPendingDelivery(clientMessageId, "failed")) changed();
+          events.emit("error", { code: code as AckError["code"], message: err instanceof Error ? err.message : String(err) });
+          return;
+        }
+        // Same client message id on every retry: the server answers with the message it already stored.
+        const delay = Math.min(15_000, 500 * 2 ** Math.min(n, 5));
+        retryTimers.set(
+          clientMessageId,
+          later(() => {
+            retryTimers.delete(clientMessageId);
+            flushOutbox();
+          }, delay),
+        );
+      })
+      .finally(() => inFlight.delete(clientMessageId));
+  };
+
+  const send = (raw: string): string => {
+    const text = raw.trim().slice(0, MAX_MESSAGE_TEXT);
+    if (!text) throw new KaleemClientError("validation_failed", "message text is empty");
+    const clientMessageId = randomId();
+    const m = log.addPending(clientMessageId, text, new Date().toISOString());
+    events.emit("message", { ...m }, "live");
+    changed();
+    flushOutbox();
+    return clientMessageId;
+  };
+
+  const retry = (clientMessageId: string) => {
+    if (log.setPendingDelivery(clientMessageId, "sending")) changed();
+    flushOutbox();
+  };
+
+  // ---- reads, typing ------------------------------------------------------------------------
+
+  const autoRead = () => {
+    const last = log.lastSeq();
+    if (last > readSeq) {
+      readSeq = last;
+      save(keys.readSeq, String(readSeq));
+      if (socket.connected && conversationId) socket.emit("message:read", { conversationId, seq: last });
+    }
+  };
+
+  const markRead = () => {
+    autoRead();
+    changed();
+  };
+
+  const setTyping = (isTyping: boolean) => {
+    if (!socket.connected || !conversationId) return;
+    const now = Date.now();
+    // Tell the agent at most every 2 s while typing, and once when it stops.
+    if (isTyping && lastTypingSent && now - typingSentAt < 2000) return;
+    if (!isTyping && !lastTypingSent) return;
+    typingSentAt = now;
+    lastTypingSent = isTyping;
+    socket.emit("typing", { conversationId, isTyping });
+  };
+
+  const setTypingState = (next: KaleemState["typing"]) => {
+    cancel(typingTimer);
+    typingTimer = null;
+    typing = next;
+    // The other side may vanish without saying it stopped typing.
+    if (next) typingTimer = later(() => setTypingState(null), TYPING_EXPIRES_MS);
+    events.emit("typing", typing);
+    changed();
+  };
+
+  // ---- socket events ----------------------------------------------------------------------
+
+  socket.on("connect", () => {
+    setConnection("connected");
+    void sync();
+  });
+  socket.on("disconnect", (reason) => {
+    live = false;
+    setConnection(closed ? "closed" : reason === "io client disconnect" ? "closed" : "reconnecting");
+  });
+  socket.io.on("reconnect_attempt", () => {
+    if (connection !== "offline") setConnection("reconnecting");
+  });
+  socket.on("connect_error", (err: Error & { data?: { code?: string } }) => {
+    const code = err.data?.code ?? "";
+    if (connection !== "offline") setConnection("reconnecting");
+    if ((code === "unauthorized" || /visitor token/i.test(err.message)) && visitorToken) {
+      // A stale visitor token must not lock the shopper out: retry as a new visitor.
+      forgetVisitor();
+    }
+    if (!socket.active) {
+      // The server refused the connection (middleware error): Socket.IO will not retry by itself.
+      later(() => {
+        if (!closed && !socket.connected) socket.connect();
+      }, 2000);
+    }
+  });
+
+  socket.on("message:new", ({ message }) => {
+    if (!isForUs(message.conversationId)) return;
+    if (log.upsert(message)) {
+      notifyMessage(message.id, "live");
+      if (message.role === "agent" || message.role === "bot") setTypingState(null);
+      if (message.role === "agent" && message.authorName && status === "human") setStatus(status, message.authorName);
+      changed();
+    }
+  });
+  socket.on("message:delta", (delta: MessageDelta) => {
+    if (!isForUs(delta.conversationId) || typeof delta.text !== "string" || typeof delta.offset !== "number") return;
+    const before = log.get(delta.messageId)?.text ?? "";
+    const outcome = log.applyDelta(delta);
+    if (outcome === "gap") {
+      void sync();
+      return;
+    }
+    if (outcome === "applied") {
+      const after = log.get(delta.messageId)?.text ?? "";
+      if (before === "") notifyMessage(delta.messageId, "live");
+      events.emit("delta", { messageId: delta.messageId, text: after, appended: after.slice(before.length) });
+      if (typing?.role === "bot") setTypingState(null);
+      changed();
+    }
+  });
+  socket.on("message:done", ({ message }) => {
+    if (!isForUs(message.conversationId)) return;
+    if (log.upsert(message)) {
+      notifyMessage(message.id, "live");
+      changed();
+    }
+  });
+  socket.on("typing", (t: TypingEvent) => {
+    if (!isForUs(t.conversationId) || t.role === "shopper") return;
+    setTypingState(t.isTyping ? { role: t.role, name: t.name } : null);
+  });
+  socket.on("message:read", (r: ReadEvent) => {
+    if (!isForUs(r.conversationId) || r.by !== "agent") return;
+    if (log.markReadByAgent(r.seq)) changed();
+  });
+  socket.on("conversation:updated", (view: ShopperConversationView) => {
+    if (!isForUs(view.conversationId)) return;
+    setStatus(view.status, view.agentName);
+  });
+
+  const isForUs = (id: string) => conversationId === null || id === conversationId;
+
+  // ---- public API -------------------------------------------------------------------------
+
+  const connect = () => {
+    if (closed) return;
+    if (connection === "idle") setConnection("connecting");
+    void loadStorage().then(() => {
+      if (!closed && !socket.connected) socket.connect();
+    });
+  };
+
+  const client: KaleemClient = {
+    socket,
+    getState,
+    on: (event, fn) => events.on(event, fn),
+    off: (event, fn) => events.off(event, fn),
+    connect,
+    send,
+    retry,
+    setTyping,
+    setActive(next) {
+      active = next;
+      if (active) markRead();
+    },
+    markRead,
+    async requestHuman() {
+      if (!conversationId) throw new KaleemClientError("not_ready", "conversation is not open yet");
+      const data = await request("conversation:human", { conversationId });
+      setStatus(data.status, undefined);
+      return data.status;
+    },
+    identify(user, signature) {
+      return request("identify", { ...user, signature });
+    },
+    resync() {
+      if (socket.connected) void sync();
+      else if (!closed) connect();
+    },
+    networkChanged(online) {
+      if (closed) return;
+      if (!online) {
+        setConnection("offline");
+        // The transport may look alive for a minute after the network is gone; drop it now so
+        // reconnection (and the resume that follows) starts as soon as the network is back.
+        socket.io.engine?.close();
+        return;
+      }
+      if (connection === "offline") setConnection(socket.connected ? "connected" : "reconnecting");
+      if (socket.connected) void sync();
+      else {
+        socket.disconnect();
+        socket.connect();
+      }
+    },
+    close() {
+      closed = true;
+      cancel(typingTimer);
+      for (const t of retryTimers.values()) cancel(t);
+      retryTimers.clear();
+      socket.disconnect();
+      socket.removeAllListeners();
+      setConnection("closed");
+      events.removeAll();
+    },
+  };
+
+  if (options.autoConnect !== false) connect();
+  return client;
+}
+
+type AckData<E extends keyof WidgetClientToServerEvents> = Parameters<WidgetClientToServerEvents[E]>[1] extends
+  | ((res: Ack<infer T>) => void)
+  | undefined
+  ? T
+  : never;
+
+export type { ClientMessage, ConversationOpenResult };

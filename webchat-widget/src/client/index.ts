@@ -1,0 +1,13 @@
+// Public API of the Kaleem shopper client (web widget, React Native, any JS runtime).
+export { createKaleemClient, KaleemClientError, storageKeys } from "./client.js";
+export type {
+  ConnectionStatus,
+  KaleemClient,
+  KaleemClientEvents,
+  KaleemClientOptions,
+  KaleemState,
+  KaleemStorage,
+  MessageOrigin,
+} from "./client.js";
+export { ConversationLog } from "./log.js";
+export type { ClientMessage, Delivery, DeltaOutcome } from "./log.js";
