@@ -10,6 +10,8 @@ export type Params = Record<string, unknown>;
 export class SqliteDb {
   readonly raw: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  // Built once: wrapping a fresh function in db.transaction() on every call costs more than the insert.
+  private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(file: string, options: { busyTimeoutMs?: number } = {}) {
     this.raw = new Database(file);
@@ -18,6 +20,7 @@ export class SqliteDb {
     this.raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.raw.pragma("foreign_keys = ON");
     migrate(this.raw);
+    this.inTransaction = this.raw.transaction((fn: () => unknown) => fn());
   }
 
   private stmt(sql: string): Database.Statement {
@@ -43,7 +46,7 @@ export class SqliteDb {
 
   /** Runs `fn` in an IMMEDIATE transaction (nested calls become savepoints). */
   tx<T>(fn: () => T): T {
-    return this.raw.transaction(fn).immediate();
+    return this.inTransaction.immediate(fn) as T;
   }
 
   close(): void {
