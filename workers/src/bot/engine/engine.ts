@@ -1,0 +1,358 @@
+// The bot engine: classifies the shopper's last message, lets the handler for it decide an answer
+// from the store's own data, then streams the answer as word-sized deltas followed by its parts.
+import type { BotEngine, BotEvent, BotTurnInput, Config, KnowledgeItem, Metrics, ProductSearch } from "@kaleem/shared";
+import { createChatClient, type ChatClient } from "../llm/client.js";
+import { createMemoryTokenBudget, monthKey, type TokenBudget } from "../llm/budget.js";
+import { guardedPhrasing, type PhraseOutcome } from "../llm/phrase.js";
+import { answer, type Answer, type HandoffReason } from "./answer.js";
+import { addByPayload, addByText, continueCheckout, removeByText, startCheckout, viewCart } from "./cart.js";
+import { searchFaq } from "./faq.js";
+import { formatMoney, localized, pick, pickLanguage } from "./lang.js";
+import { botMetrics, type BotMetrics } from "./metrics.js";
+import { continueOrderLookup, orderStatusAnswer } from "./orders.js";
+import { paymentAnswer, paymentPolicyOf, returnsAnswer, returnsPolicyOf, shippingAnswer, shippingPolicyOf } from "./policies.js";
+import { moreLikeThis, productQuestionAnswer, productSearchAnswer } from "./products.js";
+import { loadBotState, saveBotState, type Lang } from "./state.js";
+import { paced, wordChunks } from "./stream.js";
+import type { Turn } from "./turn.js";
+import { containsAny, descriptorTokens } from "./words.js";
+
+/** The classifier as the engine uses it (see ../intents). */
+export interface IntentClassifierLike {
+  classify(text: string): { intent: string; confidence: number };
+}
+
+export interface BotEngineDeps {
+  classifier: IntentClassifierLike;
+  search: ProductSearch;
+  metrics?: Metrics;
+  /** Pacing and the optional LLM come from here unless given explicitly below. */
+  config?: Pick<Config, "bot" | "llm">;
+  streamDelayMs?: number;
+  /** LLM client; defaults to one built from config.llm (none when config.llm is null). */
+  chatClient?: ChatClient | null;
+  /** Per-merchant monthly token counts; in-memory by default. */
+  tokenBudget?: TokenBudget;
+  /** Below this classifier confidence the bot clarifies or hands off (merchant setting). */
+  lowConfidenceThreshold?: number;
+  logger?: { warn(obj: object, msg?: string): void };
+  now?: () => Date;
+}
+
+export const DEFAULT_LOW_CONFIDENCE = 0.45;
+
+/** Payloads of the quick replies this engine sends (clients send them back as message text). */
+const PAYLOAD = /^(add|more|remove):([A-Za-z0-9_-]{1,64})(?::(\d{1,3}))?$|^(human|checkout|view_cart|cancel_checkout|confirm_order)$|^intent:([a-z_]+)$/;
+
+interface Payload {
+  kind: string;
+  id?: string;
+  quantity?: number;
+  intent?: string;
+}
+
+export function parsePayload(text: string): Payload | null {
+  const m = PAYLOAD.exec(text.trim());
+  if (!m) return null;
+  if (m[1]) return { kind: m[1], id: m[2], ...(m[3] ? { quantity: Math.max(1, Number(m[3])) } : {}) };
+  if (m[4]) return { kind: m[4] };
+  return { kind: "intent", intent: m[5] };
+}
+
+const CHECKOUT_WORDS = ["checkout", "check out", "place order", "place my order", "pay now", "complete my order", "complete order", "confirm order", "buy now", "اتمام الطلب", "اتمام", "اكمل الطلب", "كمل الطلب", "ادفع", "ثبت الطلب", "اطلب الحين", "اشتري الحين"];
+const CART_WORDS = ["cart", "basket", "my cart", "سله", "سلتي", "السله"];
+const REMOVE_WORDS = ["remove", "delete", "take out", "احذف", "شيل", "امسح", "طلع"];
+
+const MENU = (lang: Lang, withHuman: boolean) => ({
+  type: "quick_replies" as const,
+  replies: [
+    { label: pick(lang, "Browse products", "أتصفح المنتجات"), payload: "intent:product_search" },
+    { label: pick(lang, "Delivery", "التوصيل"), payload: "intent:shipping" },
+    { label: pick(lang, "Returns", "الإرجاع"), payload: "intent:returns_refunds" },
+    { label: pick(lang, "Track my order", "تتبع طلبي"), payload: "intent:order_status" },
+    ...(withHuman ? [{ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" }] : []),
+  ],
+});
+
+const HUMAN_REPLY = (lang: Lang) => ({
+  type: "quick_replies" as const,
+  replies: [{ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" }],
+});
+
+function handoff(lang: Lang, reason: HandoffReason, text?: string): Answer {
+  return answer(
+    text ??
+      pick(lang, "Sure — I'm connecting you with a team member now. They'll reply here shortly.", "أبشر، بحولك الحين على أحد موظفينا وبيرد عليك هنا بأقرب وقت."),
+    [{ type: "handoff", reason }],
+    { handoff: reason },
+  );
+}
+
+function dontKnow(lang: Lang): Answer {
+  return answer(
+    pick(
+      lang,
+      "I'm sorry, I don't have information about that. Would you like me to connect you with a team member?",
+      "المعذرة، ما عندي معلومات عن هذا الموضوع. تحب أحولك على أحد موظفينا؟",
+    ),
+    [HUMAN_REPLY(lang)],
+    { fallback: true },
+  );
+}
+
+interface Decision {
+  intent: string;
+  confidence: number;
+  answer: Answer;
+}
+
+export function createBotEngine(deps: BotEngineDeps): BotEngine {
+  const streamDelayMs = deps.streamDelayMs ?? deps.config?.bot.streamDelayMs ?? 0;
+  const llmConfig = deps.config?.llm ?? null;
+  const chat: ChatClient | null =
+    deps.chatClient !== undefined ? deps.chatClient : llmConfig ? createChatClient(llmConfig) : null;
+  const budget = deps.tokenBudget ?? createMemoryTokenBudget();
+  const threshold = deps.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
+  const now = deps.now ?? (() => new Date());
+  const metrics: BotMetrics | null = deps.metrics ? botMetrics(deps.metrics) : null;
+
+  async function faqAnswer(turn: Turn, minCoverage?: number): Promise<Answer | null> {
+    const hit = searchFaq(await turn.knowledge(), turn.text, minCoverage);
+    if (!hit) return null;
+    const text = localized(hit.faq.answer, turn.lang);
+    return text ? answer(text, [], { facts: text }) : null;
+  }
+
+  async function policy(turn: Turn, kind: "shipping" | "returns_refunds" | "payment"): Promise<Answer> {
+    const items = await turn.knowledge();
+    const currency = turn.merchant.currency;
+    let text: string | null = null;
+    if (kind === "shipping") {
+      const p = shippingPolicyOf(items);
+      if (p) text = shippingAnswer(p, currency, turn.lang, turn.text);
+    } else if (kind === "returns_refunds") {
+      const p = returnsPolicyOf(items);
+      if (p) text = returnsAnswer(p, currency, turn.lang, turn.text);
+    } else {
+      const p = paymentPolicyOf(items);
+      if (p) text = paymentAnswer(p, currency, turn.lang);
+    }
+    if (text === null) return (await faqAnswer(turn)) ?? dontKnow(turn.lang);
+    return answer(text, [], { facts: text });
+  }
+
+  async function purchase(turn: Turn): Promise<Answer> {
+    if (containsAny(turn.text, REMOVE_WORDS) && turn.state.cart.length > 0) return removeByText(turn);
+    if (containsAny(turn.text, CHECKOUT_WORDS)) return startCheckout(turn);
+    const descriptors = descriptorTokens(turn.text).filter((t) => !containsAny(t, CART_WORDS));
+    if (containsAny(turn.text, CART_WORDS) && descriptors.length === 0) return viewCart(turn);
+    return addByText(turn);
+  }
+
+  async function byIntent(turn: Turn, intent: string, fromMenu: boolean): Promise<Answer> {
+    const lang = turn.lang;
+    // A specific FAQ beats a generic handler for the topics FAQs usually cover.
+    if (!fromMenu && ["product_search", "product_question", "shipping", "returns_refunds", "payment", "account", "invoice", "newsletter", "feedback", "other"].includes(intent)) {
+      const strong = await faqAnswer(turn, 0.75);
+      if (strong) return strong;
+    }
+    switch (intent) {
+      case "greeting": {
+        const greeting = localized(turn.merchant.widget.greeting, lang);
+        return answer(
+          `${greeting}\n${pick(lang, "I can help you find products, track your order, or answer questions about delivery, returns and payment.", "أقدر أساعدك تلقى المنتج اللي تبيه، أو تتبع طلبك، أو أجاوبك عن التوصيل والإرجاع والدفع.")}`,
+          [MENU(lang, false)],
+        );
+      }
+      case "human":
+        return handoff(lang, "requested");
+      case "product_search":
+        if (fromMenu) return answer(pick(lang, "What are you looking for? Tell me the product, colour, size or budget.", "وش تدور عليه؟ قول لي المنتج أو اللون أو المقاس أو الميزانية."));
+        return productSearchAnswer(turn);
+      case "product_question":
+        return productQuestionAnswer(turn);
+      case "shipping":
+      case "returns_refunds":
+      case "payment":
+        return policy(turn, intent);
+      case "order_status":
+        return orderStatusAnswer(turn);
+      case "order_change": {
+        const returns = returnsPolicyOf(await turn.knowledge());
+        const fee = returns?.cancellationFee ?? null;
+        const feeText =
+          fee === null
+            ? ""
+            : fee === 0
+              ? pick(lang, " Cancelling before shipping is free.", " والإلغاء قبل الشحن بدون رسوم.")
+              : pick(lang, ` Note: cancelling an order has a fee of ${formatMoney(fee, turn.merchant.currency, lang)}.`, ` للعلم، إلغاء الطلب عليه رسوم ${formatMoney(fee, turn.merchant.currency, lang)}.`);
+        return handoff(
+          lang,
+          "order_change",
+          pick(lang, "Changes and cancellations are handled by our team — I'm passing your request to a team member now; they'll reply here shortly.", "تعديل الطلبات وإلغاؤها يتم عن طريق فريقنا، وبحول طلبك الحين لأحد الموظفين وبيرد عليك هنا.") + feeText,
+        );
+      }
+      case "purchase":
+        return purchase(turn);
+      case "feedback":
+        return answer(
+          pick(lang, "Thank you for your feedback — it really helps us improve! Is there anything else I can help with?", "شكراً على رأيك، يهمنا كثير ويساعدنا نتطور! فيه شي ثاني أقدر أساعدك فيه؟"),
+          [HUMAN_REPLY(lang)],
+        );
+      default:
+        return (await faqAnswer(turn)) ?? dontKnow(lang);
+    }
+  }
+
+  async function decide(turn: Turn, input: BotTurnInput): Promise<Decision> {
+    const payload = parsePayload(turn.text);
+    const lang = turn.lang;
+    if (payload) {
+      const done = (intent: string, a: Answer): Decision => ({ intent, confidence: 1, answer: a });
+      switch (payload.kind) {
+        case "human":
+          return done("human", handoff(lang, "requested"));
+        case "add":
+          return done("purchase", await addByPayload(turn, payload.id ?? "", payload.quantity ?? 1));
+        case "remove":
+          return done("purchase", await removeByText(turn, payload.id));
+        case "more":
+          return done("product_search", await moreLikeThis(turn, payload.id ?? ""));
+        case "checkout":
+          return done("purchase", await startCheckout(turn));
+        case "view_cart":
+          return done("purchase", await viewCart(turn));
+        case "cancel_checkout":
+        case "confirm_order":
+          return done("purchase", (await continueCheckout(turn, payload.kind)) ?? (await viewCart(turn)));
+        default:
+          return done(payload.intent ?? "other", await byIntent(turn, payload.intent ?? "other", true));
+      }
+    }
+    const classified = deps.classifier.classify(turn.text);
+    const keywords = turn.merchant.bot.handoffKeywords.filter((k) => k.trim() !== "");
+    if (keywords.length > 0 && containsAny(turn.text, keywords)) {
+      return { ...classified, answer: handoff(lang, "keyword") };
+    }
+    const inCheckout = await continueCheckout(turn, null);
+    if (inCheckout) return { intent: "purchase", confidence: 1, answer: inCheckout };
+    const inLookup = await continueOrderLookup(turn);
+    if (inLookup) return { intent: "order_status", confidence: 1, answer: inLookup };
+
+    if (classified.confidence < threshold && classified.intent !== "human") {
+      const faq = await faqAnswer(turn);
+      if (faq) {
+        turn.state.lowConfidenceStreak = 0;
+        return { ...classified, answer: faq };
+      }
+      turn.state.lowConfidenceStreak += 1;
+      if (turn.merchant.bot.lowConfidence === "handoff" || turn.state.lowConfidenceStreak >= 2) {
+        turn.state.lowConfidenceStreak = 0;
+        return {
+          ...classified,
+          answer: handoff(
+            lang,
+            "low_confidence",
+            pick(lang, "I want to make sure you get the right answer, so I'm bringing in a team member — they'll reply here shortly.", "عشان تاخذ الجواب الصحيح، بحولك على أحد موظفينا وبيرد عليك هنا بأقرب وقت."),
+          ),
+        };
+      }
+      return {
+        ...classified,
+        answer: answer(pick(lang, "Sorry, I didn't quite catch that. What can I help you with?", "المعذرة، ما فهمت عليك تماماً. وش أقدر أساعدك فيه؟"), [MENU(lang, true)]),
+      };
+    }
+    turn.state.lowConfidenceStreak = 0;
+    void input;
+    return { ...classified, answer: await byIntent(turn, classified.intent, false) };
+  }
+
+  async function* speak(turn: Turn, a: Answer, signal: AbortSignal, onDelta: () => void): AsyncGenerator<string> {
+    const llmAllowed = chat !== null && a.facts !== undefined && turn.merchant.bot.llmMonthlyTokenBudget > 0;
+    if (llmAllowed) {
+      const month = monthKey(now());
+      const used = await budget.used(turn.merchant.id, month);
+      if (used < turn.merchant.bot.llmMonthlyTokenBudget && !signal.aborted) {
+        const outcome: PhraseOutcome = { status: "error", tokens: 0, problems: [] };
+        let emitted = false;
+        for await (const sentence of guardedPhrasing(
+          chat,
+          { storeName: turn.merchant.name, lang: turn.lang, question: turn.text, facts: a.facts ?? "" },
+          signal,
+          outcome,
+        )) {
+          for (const chunk of wordChunks(sentence)) {
+            if (signal.aborted) break;
+            onDelta();
+            emitted = true;
+            yield chunk;
+          }
+        }
+        await budget.add(turn.merchant.id, month, outcome.tokens);
+        metrics?.llm.inc({ outcome: outcome.status });
+        if (outcome.status === "used" || outcome.status === "aborted" || signal.aborted) return;
+        deps.logger?.warn({ problems: outcome.problems, error: outcome.error }, "LLM phrasing not used; falling back to built-in answer");
+        // Sentences already shown were checked, so they stay; the built-in phrasing completes the answer.
+        for await (const chunk of paced(emitted ? `\n\n${a.text}` : a.text, streamDelayMs, signal)) {
+          onDelta();
+          yield chunk;
+        }
+        return;
+      }
+      metrics?.llm.inc({ outcome: "over_budget" });
+    }
+    for await (const chunk of paced(a.text, streamDelayMs, signal)) {
+      onDelta();
+      yield chunk;
+    }
+  }
+
+  return {
+    async *reply(input: BotTurnInput, signal: AbortSignal): AsyncGenerator<BotEvent> {
+      const started = performance.now();
+      const last = [...input.history].reverse().find((m) => m.role === "shopper");
+      if (!last || last.text.trim() === "" || signal.aborted) return;
+      const { store, conversationId } = input;
+      const [merchant, state] = await Promise.all([store.merchant.get(), loadBotState(store, conversationId)]);
+      const text = last.text.trim();
+      const inFlow = state.checkout !== null || state.verifying !== null || state.awaitingOrderNumber;
+      const isPayload = parsePayload(text) !== null;
+      const lang = pickLanguage(text, state.lang, input.locale, isPayload || (inFlow && !/[A-Za-z]{3,}\s+[A-Za-z]{3,}/.test(text)));
+      state.lang = lang;
+      let knowledge: Promise<KnowledgeItem[]> | null = null;
+      const turn: Turn = {
+        store,
+        conversationId,
+        merchant,
+        state,
+        lang,
+        text,
+        search: deps.search,
+        knowledge: () => (knowledge ??= store.knowledge.all()),
+      };
+      const decision = await decide(turn, input);
+      // The decision's effects (cart, verification) happened; keep them even if the stream stops.
+      await saveBotState(store, conversationId, turn.state);
+      const a = decision.answer;
+      metrics?.answers.inc({ intent: decision.intent });
+      if (a.fallback) metrics?.fallbacks.inc();
+      if (a.handoff) metrics?.handoffs.inc({ reason: a.handoff });
+      if (signal.aborted) return;
+      yield { type: "intent", intent: decision.intent, confidence: decision.confidence };
+      let first = true;
+      const onDelta = () => {
+        if (first) {
+          first = false;
+          metrics?.firstDelay.observe((performance.now() - started) / 1000);
+        }
+      };
+      for await (const chunk of speak(turn, a, signal, onDelta)) {
+        if (signal.aborted) return;
+        yield { type: "delta", text: chunk };
+      }
+      if (signal.aborted) return;
+      for (const part of a.parts) yield { type: "part", part };
+      if (a.handoff) yield { type: "handoff", reason: a.handoff };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Which language to answer in, and how figures read in each.
+import { looksLikeArabizi } from "../nlp/arabizi.js";
+import { isArabic } from "../nlp/normalize.js";
+import type { Lang } from "./state.js";
+
+/**
+ * Arabic when the message is in Arabic script. A message with no letters (a phone number, a
+ * quick-reply payload) keeps the conversation's language. Latin text is English, except Arabizi
+ * in a conversation that is already Arabic.
+ */
+export function pickLanguage(text: string, previous: Lang | null, locale: Lang | null, isPayload = false): Lang {
+  const sticky = previous ?? locale ?? "en";
+  if (isPayload) return sticky;
+  if (isArabic(text)) return "ar";
+  if (!/[A-Za-z]/.test(text)) return sticky;
+  if (looksLikeArabizi(text) && sticky === "ar") return "ar";
+  return "en";
+}
+
+export function pick(lang: Lang, en: string, ar: string): string {
+  return lang === "ar" ? ar : en;
+}
+
+/** 189 → "189", 189.5 → "189.50". */
+export function formatAmount(amount: number): string {
+  return Number.isInteger(amount) ? String(amount) : amount.toFixed(2);
+}
+
+export function formatMoney(amount: number, currency: string, lang: Lang): string {
+  const symbol = lang === "ar" && currency === "SAR" ? "ر.س" : currency;
+  return `${formatAmount(amount)} ${symbol}`;
+}
+
+export function localized(text: { en: string; ar: string }, lang: Lang): string {
+  const own = text[lang].trim();
+  return own !== "" ? own : (lang === "ar" ? text.en : text.ar).trim();
+}
+
+/** "a, b and c" / "أ، ب و ج". */
+export function joinList(items: string[], lang: Lang): string {
+  if (items.length <= 1) return items.join("");
+  const head = items.slice(0, -1).join(lang === "ar" ? "، " : ", ");
+  return `${head}${lang === "ar" ? " و" : " and "}${items[items.length - 1]}`;
+}
+
+/** "1–2 days" / "1-2 أيام". */
+export function formatDays(min: number, max: number, lang: Lang): string {
+  const range = min === max ? `${max}` : `${min}–${max}`;
+  if (lang === "en") return `${range} ${max === 1 ? "business day" : "business days"}`;
+  return `${range} ${max >= 3 && max <= 10 ? "أيام عمل" : "يوم عمل"}`;
+}

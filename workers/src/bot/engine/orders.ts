@@ -1,0 +1,123 @@
+// Order status with a verification step. The bot asks for the phone or email on the order for
+// every number, existing or not, so the answer never tells a stranger which numbers exist; only
+// a match reveals the order, and a few misses lock order look-ups for the conversation.
+import type { Order } from "@kaleem/shared";
+import { answer, type Answer } from "./answer.js";
+import { formatMoney, joinList, pick } from "./lang.js";
+import { MAX_VERIFICATION_ATTEMPTS, type Lang } from "./state.js";
+import type { Turn } from "./turn.js";
+import { parseEmail, parseOrderNumber, parsePhone, phoneKey, sameEmail } from "./words.js";
+
+const STATUS: Record<Order["status"], { en: string; ar: string }> = {
+  pending: { en: "received and waiting for confirmation", ar: "مستلم وبانتظار التأكيد" },
+  confirmed: { en: "confirmed and being prepared", ar: "مؤكد وجاري تجهيزه" },
+  shipped: { en: "shipped and on its way to you", ar: "تم شحنه وهو في الطريق لك" },
+  delivered: { en: "delivered", ar: "تم توصيله" },
+  cancelled: { en: "cancelled", ar: "ملغي" },
+};
+
+const humanReply = (lang: Lang) => ({
+  type: "quick_replies" as const,
+  replies: [{ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" }],
+});
+
+function locked(turn: Turn): Answer {
+  return answer(
+    pick(
+      turn.lang,
+      "For your security I can't look up orders in this chat any more. A team member can help you with your order.",
+      "حفاظاً على أمان بياناتك ما أقدر أبحث عن الطلبات في هذي المحادثة. أحد موظفينا يقدر يساعدك في طلبك.",
+    ),
+    [humanReply(turn.lang)],
+  );
+}
+
+export function describeOrder(order: Order, lang: Lang): Answer {
+  const items = joinList(order.items.map((i) => `${i.quantity} × ${i.name}`), lang);
+  const text = pick(
+    lang,
+    `Order #${order.number} is ${STATUS[order.status].en}.\nItems: ${items}\nTotal: ${formatMoney(order.total, order.currency, lang)}`,
+    `طلبك رقم ${order.number} ${STATUS[order.status].ar}.\nالمنتجات: ${items}\nالمجموع: ${formatMoney(order.total, order.currency, lang)}`,
+  );
+  return answer(
+    text,
+    [{ type: "order", orderId: order.id, number: order.number, status: order.status, total: order.total, currency: order.currency }],
+    { facts: text },
+  );
+}
+
+/** The shopper asked about an order (intent order_status, or the "track" quick reply). */
+export async function orderStatusAnswer(turn: Turn): Promise<Answer> {
+  if (turn.state.ordersLocked) return locked(turn);
+  const number = parseOrderNumber(turn.text);
+  if (!number) {
+    turn.state.awaitingOrderNumber = true;
+    return answer(pick(turn.lang, "Sure! What's your order number?", "أبشر! وش رقم طلبك؟"));
+  }
+  return askVerification(turn, number);
+}
+
+async function askVerification(turn: Turn, number: string): Promise<Answer> {
+  turn.state.awaitingOrderNumber = false;
+  if (turn.state.verifiedOrders.includes(number)) {
+    const order = await turn.store.orders.getByNumber(number);
+    if (order) return describeOrder(order, turn.lang);
+  }
+  turn.state.verifying = number;
+  return answer(
+    pick(
+      turn.lang,
+      `To protect your privacy, please send the phone number or email used on order #${number}.`,
+      `حفاظاً على خصوصيتك، أرسل رقم الجوال أو الإيميل المسجل في الطلب رقم ${number}.`,
+    ),
+  );
+}
+
+/**
+ * Continues a pending look-up: an order number after we asked for one, or the contact details
+ * that prove the shopper owns the order. Null when the message is neither.
+ */
+export async function continueOrderLookup(turn: Turn): Promise<Answer | null> {
+  if (turn.state.ordersLocked) return null;
+  if (turn.state.verifying) {
+    const email = parseEmail(turn.text);
+    const phone = email ? null : parsePhone(turn.text);
+    if (!email && !phone) {
+      // Another order number instead of contact details: verify that one instead.
+      const other = parseOrderNumber(turn.text);
+      return other && other !== turn.state.verifying ? askVerification(turn, other) : null;
+    }
+    const number = turn.state.verifying;
+    const order = await turn.store.orders.getByNumber(number);
+    const matches =
+      order !== null &&
+      ((email !== null && order.contact.email !== undefined && sameEmail(email, order.contact.email)) ||
+        (phone !== null && order.contact.phone !== undefined && phoneKey(phone) === phoneKey(order.contact.phone)));
+    if (order && matches) {
+      turn.state.verifying = null;
+      turn.state.failedVerifications = 0;
+      if (!turn.state.verifiedOrders.includes(number)) turn.state.verifiedOrders.push(number);
+      return describeOrder(order, turn.lang);
+    }
+    turn.state.failedVerifications += 1;
+    if (turn.state.failedVerifications >= MAX_VERIFICATION_ATTEMPTS) {
+      turn.state.ordersLocked = true;
+      turn.state.verifying = null;
+      return locked(turn);
+    }
+    return answer(
+      pick(
+        turn.lang,
+        "Sorry, those details don't match our records for that order. Please check the order number and the phone or email used on it.",
+        "للأسف البيانات ما تطابق سجلاتنا لهذا الطلب. تأكد من رقم الطلب ورقم الجوال أو الإيميل المسجل فيه.",
+      ),
+      [humanReply(turn.lang)],
+    );
+  }
+  if (turn.state.awaitingOrderNumber) {
+    const number = parseOrderNumber(turn.text);
+    if (!number || parsePhone(turn.text)) return null;
+    return askVerification(turn, number);
+  }
+  return null;
+}

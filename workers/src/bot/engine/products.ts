@@ -1,0 +1,145 @@
+// Product answers: search results as cards with a nudge to the cart, questions about one product,
+// and "more like this".
+import type { MessagePart, Product, ProductCardPart } from "@kaleem/shared";
+import { answer, type Answer } from "./answer.js";
+import { formatMoney, localized, pick } from "./lang.js";
+import type { Lang } from "./state.js";
+import { productsById, type Turn } from "./turn.js";
+import { bestMatches, descriptorTokens } from "./words.js";
+
+export const SEARCH_LIMIT = 4;
+
+export function productCard(product: Product, lang: Lang): ProductCardPart {
+  return {
+    type: "product_card",
+    productId: product.id,
+    name: localized(product.name, lang),
+    price: product.price,
+    currency: product.currency,
+    imageUrl: product.imageUrl,
+    url: product.url,
+    inStock: product.stock > 0,
+  };
+}
+
+export function productLine(product: Product, lang: Lang): string {
+  const name = localized(product.name, lang);
+  const price = formatMoney(product.price, product.currency, lang);
+  const stock = product.stock > 0 ? "" : pick(lang, " (out of stock)", " (نفدت الكمية)");
+  return `• ${name} — ${price}${stock}`;
+}
+
+export function shortName(product: Product, lang: Lang): string {
+  const name = localized(product.name, lang);
+  return name.length > 24 ? `${name.slice(0, 23)}…` : name;
+}
+
+/** Quick replies under product cards: add the first in-stock ones, more like the top one, a person. */
+export function productQuickReplies(products: Product[], lang: Lang): MessagePart {
+  const replies = products
+    .filter((p) => p.stock > 0)
+    .slice(0, 2)
+    .map((p) => ({ label: pick(lang, `Add ${shortName(p, lang)}`, `أضف ${shortName(p, lang)}`), payload: `add:${p.id}` }));
+  const top = products[0];
+  if (top) replies.push({ label: pick(lang, "More like this", "أبي شي مشابه"), payload: `more:${top.id}` });
+  replies.push({ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" });
+  return { type: "quick_replies", replies };
+}
+
+function showProducts(turn: Turn, products: Product[], intro: string, outro: string): Answer {
+  turn.state.lastShown = products.map((p) => p.id);
+  const text = [intro, ...products.map((p) => productLine(p, turn.lang)), outro].join("\n");
+  return answer(text, [...products.map((p) => productCard(p, turn.lang)), productQuickReplies(products, turn.lang)], { facts: text });
+}
+
+async function searchActive(turn: Turn, query: string, limit: number): Promise<Product[]> {
+  const { items } = await turn.search.search(turn.store, query, limit);
+  return items.map((hit) => hit.product).filter((p) => p.status === "active");
+}
+
+export function notFound(turn: Turn): Answer {
+  return answer(
+    pick(
+      turn.lang,
+      "I couldn't find a product that matches that in our store. Could you describe it differently, or would you like to talk to a person?",
+      "ما لقيت منتج يطابق طلبك في متجرنا. تقدر توصفه بطريقة ثانية، أو تحب أحولك على موظف؟",
+    ),
+    [{ type: "quick_replies", replies: [{ label: pick(turn.lang, "Talk to a person", "أكلم موظف"), payload: "human" }] }],
+    { fallback: true },
+  );
+}
+
+export async function productSearchAnswer(turn: Turn, query: string = turn.text): Promise<Answer> {
+  const products = await searchActive(turn, query, SEARCH_LIMIT);
+  if (products.length === 0) return notFound(turn);
+  const inStock = products.some((p) => p.stock > 0);
+  return showProducts(
+    turn,
+    products,
+    pick(turn.lang, products.length === 1 ? "Here's what I found:" : "Here are some options for you:", products.length === 1 ? "هذا اللي لقيته لك:" : "هذي بعض الخيارات لك:"),
+    inStock ? pick(turn.lang, "Want me to add one to your cart?", "تبي أضيف لك واحد منها للسلة؟") : pick(turn.lang, "Want to see something similar?", "تبي أشوف لك شي مشابه؟"),
+  );
+}
+
+export async function moreLikeThis(turn: Turn, productId: string): Promise<Answer> {
+  const product = await turn.store.products.get(productId);
+  if (!product) return productSearchAnswer(turn);
+  const category = product.categoryId ? await turn.store.categories.get(product.categoryId) : null;
+  const query = [localized(product.name, turn.lang), category ? localized(category.name, turn.lang) : "", ...product.tags].join(" ");
+  const exclude = new Set([product.id]);
+  const found = (await searchActive(turn, query, SEARCH_LIMIT + 4)).filter((p) => !exclude.has(p.id)).slice(0, 3);
+  if (found.length === 0) {
+    return answer(
+      pick(turn.lang, "That's the closest we have right now. Anything else I can help with?", "هذا أقرب شي عندنا حالياً. تبي أساعدك بشي ثاني؟"),
+      [{ type: "quick_replies", replies: [{ label: pick(turn.lang, "Talk to a person", "أكلم موظف"), payload: "human" }] }],
+    );
+  }
+  return showProducts(
+    turn,
+    found,
+    pick(turn.lang, `Similar to ${localized(product.name, turn.lang)}:`, `منتجات مشابهة لـ${localized(product.name, turn.lang)}:`),
+    pick(turn.lang, "Want me to add one to your cart?", "تبي أضيف لك واحد منها للسلة؟"),
+  );
+}
+
+const REFERENCE_WORDS = ["it", "this", "that", "this one", "that one", "هذا", "هذي", "هذه", "ذا", "ذي", "هو", "هي"];
+
+/** The product a question is about: one of those just shown, else the best search hit. */
+async function productInQuestion(turn: Turn): Promise<Product | null> {
+  const shown = await productsById(turn.store, turn.state.lastShown);
+  if (shown.length > 0) {
+    const matches = bestMatches(descriptorTokens(turn.text), shown);
+    if (matches.length === 1) return matches[0] ?? null;
+    const tokens = turn.text.toLowerCase().split(/\s+/);
+    const refersBack = REFERENCE_WORDS.some((w) => tokens.includes(w));
+    if (refersBack && shown.length === 1) return shown[0] ?? null;
+  }
+  const found = await searchActive(turn, turn.text, 1);
+  return found[0] ?? null;
+}
+
+export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
+  const product = await productInQuestion(turn);
+  if (!product) return notFound(turn);
+  const lang = turn.lang;
+  const name = localized(product.name, lang);
+  const lines = [
+    pick(lang, `${name} costs ${formatMoney(product.price, product.currency, lang)}`, `${name} بسعر ${formatMoney(product.price, product.currency, lang)}`) +
+      (product.stock > 0 ? pick(lang, " and it's in stock.", "، والمنتج متوفر.") : pick(lang, ", but it's out of stock right now.", "، بس الكمية نفدت حالياً.")),
+  ];
+  const attributes = Object.entries(product.attributes).filter(([, v]) => v.trim() !== "");
+  if (attributes.length > 0) {
+    lines.push(attributes.map(([k, v]) => `• ${k}: ${v}`).join("\n"));
+  }
+  const description = localized(product.description, lang);
+  if (description) lines.push(firstSentence(description));
+  turn.state.lastShown = [product.id];
+  const outro = product.stock > 0 ? pick(lang, "Shall I add it to your cart?", "أضيفه لك في السلة؟") : "";
+  const text = [...lines, ...(outro ? [outro] : [])].join("\n");
+  return answer(text, [productCard(product, lang), productQuickReplies([product], lang)], { facts: text });
+}
+
+function firstSentence(text: string): string {
+  const match = text.match(/^.{20,220}?[.!?؟](\s|$)/s);
+  return (match ? match[0] : text.slice(0, 220)).trim();
+}

@@ -1,0 +1,21 @@
+// Everything a handler needs to answer one shopper message.
+import type { KnowledgeItem, Merchant, Product, ProductSearch, TenantStore } from "@kaleem/shared";
+import type { BotState, Lang } from "./state.js";
+
+export interface Turn {
+  store: TenantStore;
+  conversationId: string;
+  merchant: Merchant;
+  state: BotState;
+  lang: Lang;
+  /** The shopper's message as written. */
+  text: string;
+  search: ProductSearch;
+  knowledge(): Promise<KnowledgeItem[]>;
+}
+
+/** Active products by id, in the order given; missing and inactive ones dropped. */
+export async function productsById(store: TenantStore, ids: string[]): Promise<Product[]> {
+  const found = await Promise.all(ids.map((id) => store.products.get(id)));
+  return found.filter((p): p is Product => p !== null && p.status === "active");
+}
