@@ -1,2 +1,2 @@
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./store.js";
-export { migrations, migrate, type Migration } from "./migrations.js";
+export { migrations as sqliteMigrations, migrate as migrateSqlite, type Migration as SqliteMigration } from "./migrations.js";
