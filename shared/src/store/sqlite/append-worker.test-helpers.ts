@@ -3,9 +3,9 @@
 import { asMerchantId } from "../port.js";
 import { openSqliteStore } from "./store.js";
 
-const [file, merchantId, conversationId, countText, label] = process.argv.slice(2);
-if (!file || !merchantId || !conversationId || !countText || !label) {
-  console.error("usage: append-worker <file> <merchantId> <conversationId> <count> <label>");
+const [file, merchantId, conversationId, productId, countText, label] = process.argv.slice(2);
+if (!file || !merchantId || !conversationId || !productId || !countText || !label) {
+  console.error("usage: append-worker <file> <merchantId> <conversationId> <productId> <count> <label>");
   process.exit(2);
 }
 const store = await openSqliteStore({ file, busyTimeoutMs: 30_000 });
@@ -15,7 +15,7 @@ try {
   for (let i = 0; i < Number(countText); i++) {
     const { message } = await t.messages.append(conversationId, { role: "shopper", text: `${label}-${i}`, clientMessageId: `${label}-${i}` });
     seqs.push(message.seq);
-    await t.products.reserveStock(process.env.KALEEM_TEST_PRODUCT ?? "", 1);
+    await t.products.reserveStock(productId, 1);
   }
   process.stdout.write(JSON.stringify(seqs));
 } finally {

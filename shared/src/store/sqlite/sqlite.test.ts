@@ -98,10 +98,9 @@ describe("sqlite store specifics", () => {
 describe("sqlite store across processes", () => {
   const helper = fileURLToPath(new URL("./append-worker.test-helpers.ts", import.meta.url));
 
-  function runWorker(args: string[], env: Record<string, string>): Promise<number[]> {
+  function runWorker(args: string[]): Promise<number[]> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ["--import", "tsx", helper, ...args], {
-        env: { ...process.env, ...env },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let out = "";
@@ -136,7 +135,7 @@ describe("sqlite store across processes", () => {
     const labels = ["w1", "w2", "w3"];
     const results = await Promise.all(
       labels.map((label) =>
-        runWorker([file, merchantId, conversationId, String(perWorker), label], { KALEEM_TEST_PRODUCT: productId }),
+        runWorker([file, merchantId, conversationId, productId, String(perWorker), label]),
       ),
     );
     const all = results.flat().sort((a, b) => a - b);
