@@ -1,0 +1,379 @@
+// Hybrid product search. Per merchant: a BM25F index over catalog text (both languages) and a
+// vector partition, built lazily from the store and kept in step through productsChanged().
+// A query is split into hard constraints (filters) and words to rank; lexical and vector
+// scores are fused and a coverage threshold keeps out-of-catalog queries from returning noise.
+import type {
+  CatalogEvents,
+  Embedder,
+  Product,
+  ProductSearch,
+  ProductSearchHit,
+  TenantStore,
+  VectorIndex,
+} from "@kaleem/shared";
+import { indexTerms, lexiconWords, searchWords, toToken, type Token } from "./analyze.js";
+import { parseQuery, productFacts, violation, type ProductFacts, type QueryConstraints } from "./constraints.js";
+import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
+import { HashedEmbedder } from "./hashed-embedder.js";
+import { LexicalIndex, type FieldTerms, type QueryUnit } from "./lexical-index.js";
+import { MemoryVectorIndex } from "./memory-vector-index.js";
+
+export interface SearchOptions {
+  /** Share of the fused score that comes from vector similarity (0..1). */
+  vectorWeight: number;
+  /**
+   * Cosine similarity a product needs to be returned on vector similarity alone (no lexical
+   * match). The built-in embedding is lexical in nature, so by default only external
+   * embedders may add such results.
+   */
+  vectorOnlyMinScore: number;
+  /** Minimum coverage of the query for a result, by number of content units (1, 2, 3, 4+). */
+  coverageThresholds: readonly [number, number, number, number];
+  /** Results below this share of the best result's score are dropped. */
+  relativeCutoff: number;
+  /** Vector neighbours fetched per query. */
+  vectorCandidates: number;
+}
+
+export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
+  vectorWeight: 0.2,
+  vectorOnlyMinScore: 0.5,
+  coverageThresholds: [0.7, 0.6, 0.5, 0.4],
+  relativeCutoff: 0.3,
+  vectorCandidates: 50,
+};
+
+export interface CatalogSearchDeps {
+  embedder?: Embedder;
+  vectors?: VectorIndex;
+  options?: Partial<SearchOptions>;
+}
+
+export interface DetailedSearchResult {
+  items: ProductSearchHit[];
+  constraints: QueryConstraints;
+  /** The words that were ranked after constraints and filler were taken out. */
+  rankedText: string;
+}
+
+interface Entry {
+  product: Product;
+  facts: ProductFacts;
+}
+
+class MerchantCatalog {
+  readonly lexical = new LexicalIndex();
+  readonly entries = new Map<string, Entry>();
+  readonly categoryText = new Map<string, string>();
+  readonly changed = new Set<string>();
+  readonly removed = new Set<string>();
+  built = false;
+  /** Serializes builds and updates of this merchant's index. */
+  queue: Promise<void> = Promise.resolve();
+}
+
+const SEPARATOR = " ، ";
+
+/** The word a product name is about: English head noun before "for/with/-", Arabic first word. */
+function headWords(product: Product): string {
+  const enHead = product.name.en.split(/\s+(?:for|with|by|in|-|–)\s+|[(\-–,|]/i)[0] ?? "";
+  const en = searchWords(enHead)
+    .map(toToken)
+    .filter((t) => !t.stop && !t.number && !/\d/.test(t.norm));
+  const ar = searchWords(product.name.ar)
+    .map(toToken)
+    .filter((t) => !t.stop && !t.number);
+  return [en[en.length - 1]?.norm ?? "", ar[0]?.norm ?? ""].join(" ");
+}
+
+function fieldTerms(product: Product, categoryText: string): FieldTerms {
+  const many = (texts: readonly string[]) => texts.flatMap((t) => indexTerms(t));
+  return {
+    name: many([product.name.en, product.name.ar]),
+    head: indexTerms(headWords(product)),
+    tags: many(product.tags),
+    attributes: many(Object.values(product.attributes).map(String)),
+    category: indexTerms(categoryText),
+    description: many([product.description.en, product.description.ar]),
+  };
+}
+
+/** Text an embedder sees for a product: name twice (it matters most), then the rest. */
+function embeddingText(product: Product, categoryText: string): string {
+  return [
+    product.name.en,
+    product.name.ar,
+    product.name.en,
+    product.name.ar,
+    product.tags.join(SEPARATOR),
+    categoryText,
+    Object.values(product.attributes).join(SEPARATOR),
+    product.description.en,
+    product.description.ar,
+  ].join(SEPARATOR);
+}
+
+interface BuiltQuery {
+  units: QueryUnit[];
+  /** Effective number of content units (sum of importance). */
+  weight: number;
+  /** Words for the embedder: what remained of the query plus typo/Arabizi corrections. */
+  embedText: string;
+}
+
+export class CatalogSearch implements ProductSearch, CatalogEvents {
+  private readonly embedder: Embedder;
+  private readonly vectors: VectorIndex;
+  private readonly options: SearchOptions;
+  private readonly merchants = new Map<string, MerchantCatalog>();
+
+  constructor(deps: CatalogSearchDeps = {}) {
+    this.embedder = deps.embedder ?? new HashedEmbedder();
+    this.vectors = deps.vectors ?? new MemoryVectorIndex();
+    const builtIn = this.embedder instanceof HashedEmbedder;
+    this.options = {
+      ...DEFAULT_SEARCH_OPTIONS,
+      ...(builtIn ? { vectorOnlyMinScore: 1.01 } : {}),
+      ...deps.options,
+    };
+  }
+
+  /** ProductSearch port: best first, at most `limit`, only products above the threshold. */
+  async search(store: TenantStore, query: string, limit: number): Promise<{ items: ProductSearchHit[] }> {
+    const { items } = await this.searchDetailed(store, query, limit);
+    return { items };
+  }
+
+  /** CatalogEvents port: the next search of this merchant applies the changes first. */
+  productsChanged(merchantId: string, productIds: string[], removed: string[]): void {
+    const m = this.merchants.get(merchantId);
+    if (!m) return;
+    for (const id of productIds) {
+      m.changed.add(id);
+      m.removed.delete(id);
+    }
+    for (const id of removed) {
+      m.removed.add(id);
+      m.changed.delete(id);
+    }
+  }
+
+  /** Drops a merchant's index (it is rebuilt from the store on the next search). */
+  async forget(merchantId: string): Promise<void> {
+    this.merchants.delete(merchantId);
+    await this.vectors.clear(merchantId);
+  }
+
+  /** Builds (or brings up to date) the merchant's index now instead of on the first search. */
+  async warm(store: TenantStore): Promise<{ products: number }> {
+    const m = await this.ready(store);
+    return { products: m.entries.size };
+  }
+
+  async searchDetailed(store: TenantStore, query: string, limit: number): Promise<DetailedSearchResult> {
+    const m = await this.ready(store);
+    const parsed = parseQuery(query);
+    const { constraints } = parsed;
+    const built = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, parsed.consumed, m.lexical);
+    const allowed = (id: string) => {
+      const e = m.entries.get(id);
+      return e !== undefined && violation(e.product, e.facts, constraints) === null;
+    };
+    const rankedText = built.embedText;
+    const cap = Math.max(0, Math.min(limit, 100));
+    if (cap === 0) return { items: [], constraints, rankedText };
+
+    if (built.units.length === 0) {
+      // Only constraints ("under 100 riyals"): everything that satisfies them, cheapest first.
+      if (!hasAnyConstraint(constraints)) return { items: [], constraints, rankedText };
+      const items = [...m.entries.values()]
+        .filter((e) => allowed(e.product.id))
+        .sort((a, b) => a.product.price - b.product.price)
+        .slice(0, cap)
+        .map((e) => ({ product: e.product, score: 0.5 }));
+      return { items, constraints, rankedText };
+    }
+
+    const lexical = m.lexical.search(built.units, allowed);
+    const threshold = this.threshold(built.weight);
+    const vectorScores = new Map<string, number>();
+    if (this.options.vectorWeight > 0 && built.embedText.trim() !== "") {
+      const [qv] = await this.embedder.embed([built.embedText]);
+      if (qv) {
+        for (const v of await this.vectors.query(store.merchantId, qv, this.options.vectorCandidates)) vectorScores.set(v.id, v.score);
+      }
+    }
+
+    const maxLex = lexical[0]?.score ?? 0;
+    const fused = new Map<string, number>();
+    for (const hit of lexical) {
+      if (hit.coverage < threshold) continue;
+      const lex = maxLex > 0 ? hit.score / maxLex : 0;
+      const vec = Math.max(0, vectorScores.get(hit.id) ?? 0);
+      const base = (1 - this.options.vectorWeight) * lex + this.options.vectorWeight * vec;
+      fused.set(hit.id, base * (0.5 + 0.5 * Math.min(1, hit.coverage)));
+    }
+    for (const [id, score] of vectorScores) {
+      if (fused.has(id) || score < this.options.vectorOnlyMinScore || !allowed(id)) continue;
+      fused.set(id, this.options.vectorWeight * score * 0.5);
+    }
+    if (constraints.cheap) applyCheapPreference(fused, m);
+
+    const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1]);
+    const top = ranked[0]?.[1] ?? 0;
+    const items: ProductSearchHit[] = [];
+    for (const [id, score] of ranked) {
+      if (score < top * this.options.relativeCutoff) break;
+      const e = m.entries.get(id);
+      if (e) items.push({ product: e.product, score: Math.round(score * 10_000) / 10_000 });
+      if (items.length >= cap) break;
+    }
+    return { items, constraints, rankedText };
+  }
+
+  private threshold(weight: number): number {
+    const t = this.options.coverageThresholds;
+    if (weight <= 1) return t[0];
+    if (weight <= 2) return t[1];
+    if (weight <= 3) return t[2];
+    return t[3];
+  }
+
+  private buildQuery(
+    tokens: readonly Token[],
+    concepts: ReadonlyArray<{ id: string; start: number; end: number }>,
+    consumed: ReadonlySet<number>,
+    lexical: LexicalIndex,
+  ): BuiltQuery {
+    const units: QueryUnit[] = [];
+    const embedWords: string[] = [];
+    const inPhrase = new Set<number>();
+    const free = (h: { start: number; end: number }) => {
+      for (let k = h.start; k < h.end; k++) if (consumed.has(k)) return false;
+      return true;
+    };
+    for (const h of concepts) {
+      if (h.end - h.start < 2 || !free(h)) continue;
+      // Phrases made only of filler ("on the go" is fine, but nothing shorter) still count.
+      units.push({ alternatives: new Map([[h.id, 1]]), importance: 1 });
+      for (let k = h.start; k < h.end; k++) inPhrase.add(k);
+    }
+    const vocabulary = () => [...lexical.vocabulary(), ...lexiconWords.keys()];
+    let vocabCache: string[] | null = null;
+    tokens.forEach((t, i) => {
+      if (consumed.has(i) || t.stop) return;
+      const alternatives = new Map<string, number>();
+      const put = (term: string, w: number) => {
+        if ((alternatives.get(term) ?? 0) < w) alternatives.set(term, w);
+      };
+      put(t.stem, 1);
+      if (t.variant !== null && lexical.has(t.variant)) put(t.variant, 0.85);
+      for (const h of concepts) if (h.start === i && h.end === i + 1) put(h.id, 0.9);
+      const known = lexical.has(t.stem) || (t.variant !== null && lexical.has(t.variant)) || alternatives.size > 1;
+      const corrections: string[] = [];
+      if (!known && !t.number) {
+        vocabCache ??= vocabulary();
+        const guesses = [...fuzzyMatches(t.stem, vocabCache), ...(/^[a-z0-9']+$/.test(t.norm) ? arabiziMatches(t.norm, vocabCache) : [])];
+        for (const g of guesses) {
+          const conceptIds = lexiconWords.get(g.term);
+          if (lexical.has(g.term)) put(g.term, g.weight);
+          for (const id of conceptIds ?? []) put(id, g.weight * 0.95);
+          corrections.push(g.term);
+        }
+      }
+      embedWords.push(t.norm, ...corrections);
+      const importance = (t.number ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1);
+      units.push({ alternatives, importance });
+    });
+    const weight = units.reduce((s, u) => s + u.importance, 0);
+    return { units, weight, embedText: embedWords.join(" ") };
+  }
+
+  private async ready(store: TenantStore): Promise<MerchantCatalog> {
+    const id = store.merchantId;
+    let m = this.merchants.get(id);
+    if (!m) {
+      m = new MerchantCatalog();
+      this.merchants.set(id, m);
+    }
+    const catalog = m;
+    if (catalog.built && catalog.changed.size === 0 && catalog.removed.size === 0) return catalog;
+    const run = catalog.queue.then(() => (catalog.built ? this.applyChanges(store, catalog) : this.build(store, catalog)));
+    catalog.queue = run.catch(() => undefined);
+    await run;
+    return catalog;
+  }
+
+  private async categoryTextFor(store: TenantStore, m: MerchantCatalog, categoryId: string | null): Promise<string> {
+    if (categoryId === null) return "";
+    const cached = m.categoryText.get(categoryId);
+    if (cached !== undefined) return cached;
+    const c = await store.categories.get(categoryId);
+    const text = c ? [c.slug.replace(/[-_]+/g, " "), c.name.en, c.name.ar].filter(Boolean).join(SEPARATOR) : "";
+    m.categoryText.set(categoryId, text);
+    return text;
+  }
+
+  private async build(store: TenantStore, m: MerchantCatalog): Promise<void> {
+    // Changes that arrive during the build are applied afterwards; the build reads fresh rows.
+    m.changed.clear();
+    m.removed.clear();
+    await this.vectors.clear(store.merchantId);
+    const products = (await store.products.all()).filter((p) => p.status === "active");
+    await this.index(store, m, products);
+    m.built = true;
+  }
+
+  private async applyChanges(store: TenantStore, m: MerchantCatalog): Promise<void> {
+    const removed = [...m.removed];
+    const changed = [...m.changed];
+    m.removed.clear();
+    m.changed.clear();
+    const gone: string[] = [...removed];
+    const fresh: Product[] = [];
+    for (const id of changed) {
+      const p = await store.products.get(id);
+      if (p && p.status === "active") fresh.push(p);
+      else gone.push(id);
+    }
+    for (const id of gone) {
+      m.lexical.remove(id);
+      m.entries.delete(id);
+    }
+    if (gone.length > 0) await this.vectors.remove(store.merchantId, gone);
+    await this.index(store, m, fresh);
+  }
+
+  private async index(store: TenantStore, m: MerchantCatalog, products: readonly Product[]): Promise<void> {
+    const texts: string[] = [];
+    for (const p of products) {
+      const categoryText = await this.categoryTextFor(store, m, p.categoryId);
+      m.lexical.upsert(p.id, fieldTerms(p, categoryText));
+      m.entries.set(p.id, { product: p, facts: productFacts(p, categoryText) });
+      texts.push(embeddingText(p, categoryText));
+    }
+    if (products.length === 0 || this.options.vectorWeight <= 0) return;
+    const vectors = await this.embedder.embed(texts);
+    await this.vectors.upsert(
+      store.merchantId,
+      products.map((p, i) => ({ id: p.id, vector: vectors[i] ?? new Float32Array(this.embedder.dimensions), payload: { externalId: p.externalId } })),
+    );
+  }
+}
+
+function hasAnyConstraint(c: QueryConstraints): boolean {
+  return c.minPrice !== null || c.maxPrice !== null || c.colours.length > 0 || c.materials.length > 0 || c.sizes.length > 0 || c.audience !== null;
+}
+
+/** "cheap"/"رخيص": among the matches, lower prices move up (at most 30 %). */
+function applyCheapPreference(fused: Map<string, number>, m: MerchantCatalog): void {
+  const prices = [...fused.keys()].map((id) => m.entries.get(id)?.product.price ?? 0);
+  const min = Math.min(...prices);
+  const max = Math.max(...prices);
+  if (!(max > min)) return;
+  for (const [id, score] of fused) {
+    const price = m.entries.get(id)?.product.price ?? max;
+    fused.set(id, score * (1 - 0.3 * ((price - min) / (max - min))));
+  }
+}
+
