@@ -66,13 +66,14 @@ export function createRestApp(deps: RestDeps): RestApp {
   app.use(securityHeaders({ production: deps.config.production }));
   app.use(errorHandler());
   app.use(cors(deps.config.cors.origins));
+  app.use(async (ctx, next) => {
+    await next();
+    // Nothing downstream answered (and it was not a wrong method, which allowedMethods turns into 405).
+    if (ctx.status === 404 && ctx.body == null) throw new NotFoundError("Route");
+  });
   app.use(ops.routes() as unknown as Koa.Middleware<RestState>);
   app.use(api.routes() as unknown as Koa.Middleware<RestState>);
   app.use(methodNotAllowed(api));
-  app.use(async (ctx) => {
-    // Reached only when no route answered.
-    if (ctx.status === 404 && ctx.body === undefined) throw new NotFoundError("Route");
-  });
 
   return { app, callback: () => app.callback(), tokens };
 }
