@@ -21,5 +21,6 @@ export * from "./seed/demo.js";
 export * from "./ports/realtime.js";
 export * from "./ports/queue.js";
 export * from "./realtime/index.js";
+export * from "./conversation/index.js";
 export * from "./store/defaults.js";
 export * from "./store/sqlite/index.js";

@@ -1,1 +1,6 @@
-export {};
+export * from "./queue/index.js";
+export * from "./emitter/redis.js";
+export * from "./jobs/index.js";
+export * from "./bot/index.js";
+export { CatalogSearch } from "./bot/search/catalog-search.js";
+export { defaultIntentClassifier } from "./bot/intents/classifier.js";

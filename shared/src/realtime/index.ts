@@ -1,3 +1,4 @@
 export * from "./memory.js";
 export * from "./redis.js";
 export * from "./presence.js";
+export * from "./metrics.js";

@@ -1,0 +1,37 @@
+import type {
+  Config,
+  ConversationService,
+  InboxClientToServerEvents,
+  InboxServerToClientEvents,
+  InboxSocketData,
+  InterServerEvents,
+  Logger,
+  PresenceStore,
+  RealtimeEmitter,
+  RealtimeMetrics,
+  Store,
+  TokenService,
+  WidgetClientToServerEvents,
+  WidgetServerToClientEvents,
+  WidgetSocketData,
+} from "@kaleem/shared";
+import type { Namespace, Socket } from "socket.io";
+import type { VisitorTokens } from "./visitor-token.js";
+
+export type WidgetNamespace = Namespace<WidgetClientToServerEvents, WidgetServerToClientEvents, InterServerEvents, WidgetSocketData>;
+export type WidgetSocket = Socket<WidgetClientToServerEvents, WidgetServerToClientEvents, InterServerEvents, WidgetSocketData>;
+export type InboxNamespace = Namespace<InboxClientToServerEvents, InboxServerToClientEvents, InterServerEvents, InboxSocketData>;
+export type InboxSocket = Socket<InboxClientToServerEvents, InboxServerToClientEvents, InterServerEvents, InboxSocketData>;
+
+/** Everything the namespace handlers use, wired once by createHub. */
+export interface HubContext {
+  config: Config;
+  store: Store;
+  conversations: ConversationService;
+  emitter: RealtimeEmitter;
+  presence: PresenceStore;
+  tokens: Pick<TokenService, "verifyAccess">;
+  visitorTokens: VisitorTokens;
+  metrics: RealtimeMetrics;
+  logger: Logger;
+}

@@ -1,0 +1,29 @@
+// Per-socket event middleware: counts events, enforces the event budget, refuses with an ack.
+import type { Ack } from "@kaleem/shared";
+import type { Socket } from "socket.io";
+import type { HubContext } from "./context.js";
+import { SocketRateLimit } from "./rate-limit.js";
+
+export function guardEvents(socket: Socket, namespace: "widget" | "inbox", known: ReadonlySet<string>, ctx: HubContext): void {
+  const limit = new SocketRateLimit(ctx.config.limits.socketEventsPer10s);
+  socket.use((packet, next) => {
+    const [event] = packet;
+    const name = typeof event === "string" && known.has(event) ? event : "unknown";
+    ctx.metrics.eventsIn.inc({ namespace, event: name });
+    const verdict = limit.hit();
+    if (verdict === "ok") return next();
+    ctx.metrics.rejected.inc({ namespace, reason: verdict === "flood" ? "flood" : "rate_limited" });
+    const last = packet[packet.length - 1];
+    if (typeof last === "function") {
+      const reply: Ack<never> = {
+        ok: false,
+        error: { code: "rate_limited", message: `Too many events; retry in ${limit.retryAfterSeconds()}s` },
+      };
+      (last as (r: Ack<never>) => void)(reply);
+    }
+    if (verdict === "flood") {
+      ctx.logger.warn({ namespace, socketId: socket.id }, "socket disconnected for flooding");
+      socket.disconnect(true);
+    }
+  });
+}

@@ -1,0 +1,182 @@
+// /inbox: agents. A socket acts for one user of one merchant (access JWT, blacklist checked) and
+// can only reach that merchant's conversations; every lookup goes through the tenant's store.
+import {
+  conversationAssignSchema,
+  conversationRefSchema,
+  conversationResumeSchema,
+  inboxAuthSchema,
+  messageReadSchema,
+  messageSendSchema,
+  noteAddSchema,
+  rooms,
+  typingSchema,
+  UnauthorizedError,
+  type InboxClientToServerEvents,
+  type PresenceEntry,
+} from "@kaleem/shared";
+import { z } from "zod";
+import { bindEvent, type AckData } from "./ack.js";
+import type { HubContext, InboxNamespace, InboxSocket } from "./context.js";
+import { guardEvents } from "./guard.js";
+import { originVerdict } from "./origin.js";
+
+type Result<E extends keyof InboxClientToServerEvents> = AckData<InboxClientToServerEvents[E]>;
+const EVENTS = new Set<string>([
+  "conversation:watch",
+  "conversation:unwatch",
+  "conversation:resume",
+  "conversation:takeover",
+  "conversation:release",
+  "conversation:assign",
+  "conversation:close",
+  "conversation:reopen",
+  "message:send",
+  "note:add",
+  "typing",
+  "message:read",
+  "presence:get",
+]);
+/** setTimeout's ceiling; longer token lifetimes are re-checked by the next connect anyway. */
+const MAX_TIMER_MS = 2_147_000_000;
+
+export interface InboxRuntime {
+  /** Refreshes presence entries of this node's agent sockets (heartbeat). */
+  heartbeat(): Promise<void>;
+}
+
+export function setupInboxNamespace(ns: InboxNamespace, ctx: HubContext): InboxRuntime {
+  const watching = new Map<string, Set<string>>();
+  const entry = (s: InboxSocket): PresenceEntry => ({ merchantId: s.data.merchantId, agentId: s.data.userId, name: s.data.name, socketId: s.id });
+  const broadcastPresence = async (merchantId: string) => {
+    ctx.emitter.toInbox(rooms.inbox(merchantId), "presence", await ctx.presence.snapshot(merchantId));
+  };
+
+  ns.use((socket, next) => {
+    authenticate(socket, ctx)
+      .then(() => next())
+      .catch((err: unknown) => {
+        ctx.metrics.rejected.inc({ namespace: "inbox", reason: "auth" });
+        next(err instanceof Error ? err : new Error("unauthorized"));
+      });
+  });
+
+  ns.on("connection", (socket) => {
+    ctx.metrics.connected.inc({ namespace: "inbox" });
+    const { merchantId, userId, tokenId } = socket.data;
+    void socket.join([rooms.inbox(merchantId), rooms.agent(merchantId, userId), rooms.token(tokenId)]);
+    watching.set(socket.id, new Set());
+    const expiry = setTimeout(() => {
+      socket.emit("session:revoked", { reason: "expired" });
+      socket.disconnect(true);
+    }, Math.min(MAX_TIMER_MS, Math.max(0, tokenExpiry.get(socket)! * 1000 - Date.now())));
+    expiry.unref();
+    void ctx.presence.online(entry(socket)).then(() => broadcastPresence(merchantId)).catch((err: unknown) => ctx.logger.warn({ err }, "presence update failed"));
+
+    socket.on("disconnect", () => {
+      clearTimeout(expiry);
+      watching.delete(socket.id);
+      ctx.metrics.connected.dec({ namespace: "inbox" });
+      void ctx.presence.offline(entry(socket)).then(() => broadcastPresence(merchantId)).catch(() => {});
+    });
+    guardEvents(socket, "inbox", EVENTS, ctx);
+    registerInboxEvents(socket, ctx, watching, entry, broadcastPresence);
+  });
+
+  return {
+    async heartbeat() {
+      for (const socket of ns.sockets.values()) {
+        await ctx.presence.online(entry(socket));
+        for (const conversationId of watching.get(socket.id) ?? []) await ctx.presence.setViewing(entry(socket), conversationId, true);
+      }
+    },
+  };
+}
+
+const tokenExpiry = new WeakMap<InboxSocket, number>();
+
+async function authenticate(socket: InboxSocket, ctx: HubContext): Promise<void> {
+  const verdict = originVerdict(socket.request);
+  if (verdict && !verdict.inboxOk) throw new UnauthorizedError("Origin not allowed");
+  const auth = inboxAuthSchema.safeParse(socket.handshake.auth);
+  if (!auth.success) throw new UnauthorizedError("token is required");
+  const claims = await ctx.tokens.verifyAccess(auth.data.token);
+  const user = await ctx.store.forMerchant(claims.merchantId).users.get(claims.userId);
+  if (!user) throw new UnauthorizedError("User no longer exists");
+  socket.data = { merchantId: claims.merchantId, userId: user.id, name: user.name, role: user.role, tokenId: claims.tokenId };
+  tokenExpiry.set(socket, claims.exp);
+}
+
+function registerInboxEvents(
+  socket: InboxSocket,
+  ctx: HubContext,
+  watching: Map<string, Set<string>>,
+  entry: (s: InboxSocket) => PresenceEntry,
+  broadcastPresence: (merchantId: string) => Promise<void>,
+): void {
+  const { conversations } = ctx;
+  const m = () => socket.data.merchantId;
+  const agent = () => ({ userId: socket.data.userId, name: socket.data.name });
+  const log = ctx.logger;
+
+  bindEvent(socket, "conversation:watch", conversationRefSchema, async (p): Promise<Result<"conversation:watch">> => {
+    const result = await conversations.watch(m(), p.conversationId, async (c) => {
+      await socket.join(rooms.conversationWatchers(m(), c.id));
+    });
+    watching.get(socket.id)?.add(p.conversationId);
+    await ctx.presence.setViewing(entry(socket), p.conversationId, true);
+    await broadcastPresence(m());
+    return result;
+  }, log);
+
+  bindEvent(socket, "conversation:unwatch", conversationRefSchema, async (p): Promise<null> => {
+    await socket.leave(rooms.conversationWatchers(m(), p.conversationId));
+    if (watching.get(socket.id)?.delete(p.conversationId)) {
+      await ctx.presence.setViewing(entry(socket), p.conversationId, false);
+      await broadcastPresence(m());
+    }
+    return null;
+  }, log);
+
+  bindEvent(socket, "conversation:resume", conversationResumeSchema, async (p): Promise<Result<"conversation:resume">> => {
+    await conversations.get(m(), p.conversationId);
+    await socket.join(rooms.conversationWatchers(m(), p.conversationId));
+    watching.get(socket.id)?.add(p.conversationId);
+    ctx.metrics.resumes.inc({ namespace: "inbox" });
+    return conversations.resume(m(), p.conversationId, p.afterSeq, "agent");
+  }, log);
+
+  bindEvent(socket, "conversation:takeover", conversationRefSchema, async (p) => ({ conversation: await conversations.takeover(m(), agent(), p.conversationId) }), log);
+  bindEvent(socket, "conversation:release", conversationRefSchema, async (p) => ({ conversation: await conversations.release(m(), agent(), p.conversationId) }), log);
+  bindEvent(socket, "conversation:close", conversationRefSchema, async (p) => ({ conversation: await conversations.close(m(), agent(), p.conversationId) }), log);
+  bindEvent(socket, "conversation:reopen", conversationRefSchema, async (p) => ({ conversation: await conversations.reopen(m(), agent(), p.conversationId) }), log);
+  bindEvent(socket, "conversation:assign", conversationAssignSchema, async (p) => ({
+    conversation: await conversations.assign(m(), agent(), p.conversationId, p.agentId),
+  }), log);
+
+  bindEvent(socket, "message:send", messageSendSchema, async (p): Promise<Result<"message:send">> => {
+    const { message } = await conversations.agentSend(m(), agent(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text });
+    return { message };
+  }, log);
+
+  bindEvent(socket, "note:add", noteAddSchema, async (p): Promise<Result<"note:add">> => {
+    const { message } = await conversations.addNote(m(), agent(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text });
+    return { message };
+  }, log);
+
+  bindEvent(socket, "typing", typingSchema, async (p): Promise<null> => {
+    await conversations.get(m(), p.conversationId);
+    const event = { conversationId: p.conversationId, isTyping: p.isTyping, role: "agent" as const, name: socket.data.name, agentId: socket.data.userId };
+    ctx.emitter.toWidget(rooms.conversationShopper(m(), p.conversationId), "typing", event);
+    ctx.emitter.toInbox(rooms.conversationWatchers(m(), p.conversationId), "typing", event);
+    await ctx.presence.setTyping(entry(socket), p.conversationId, p.isTyping);
+    await broadcastPresence(m());
+    return null;
+  }, log);
+
+  bindEvent(socket, "message:read", messageReadSchema, async (p): Promise<null> => {
+    await conversations.markRead(m(), p.conversationId, "agent", p.seq);
+    return null;
+  }, log);
+
+  bindEvent(socket, "presence:get", z.object({}).optional(), async (): Promise<Result<"presence:get">> => ctx.presence.snapshot(m()), log);
+}

@@ -1,0 +1,69 @@
+// Cross-site WebSocket hijacking defence. Browsers always send Origin on websocket upgrades and
+// cross-origin XHR, so the check runs in engine.io's allowRequest: the first request of every
+// connection, long-polling included, is refused before any namespace sees it.
+import type { IncomingMessage } from "node:http";
+import { publicBaseUrl, type Config, type Store } from "@kaleem/shared";
+
+export function normalizeOrigin(value: string): string | null {
+  try {
+    const u = new URL(value);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.origin.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
+export function originAllowed(origin: string, allowed: readonly string[]): boolean {
+  const o = normalizeOrigin(origin);
+  return o !== null && allowed.some((a) => normalizeOrigin(a) === o);
+}
+
+/** What allowRequest learned, kept on the request for the namespace middlewares. */
+export interface OriginVerdict {
+  origin: string | null;
+  /** Merchant whose widget key came in the query and whose allow-list accepted the origin. */
+  widgetMerchantId: string | null;
+  /** The origin may open /inbox (dashboard origins, same host) or there is no Origin at all. */
+  inboxOk: boolean;
+}
+const VERDICT = Symbol.for("kaleem.originVerdict");
+type WithVerdict = IncomingMessage & { [VERDICT]?: OriginVerdict };
+export const originVerdict = (req: IncomingMessage): OriginVerdict | undefined => (req as WithVerdict)[VERDICT];
+
+function inboxOrigins(config: Config): string[] {
+  return [...config.cors.origins, publicBaseUrl(config)];
+}
+
+function sameHost(origin: string, req: IncomingMessage): boolean {
+  const host = req.headers.host;
+  if (!host) return false;
+  try {
+    return new URL(origin).host.toLowerCase() === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+export function createAllowRequest(config: Config, store: Store) {
+  return (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void => {
+    void (async () => {
+      const origin = typeof req.headers.origin === "string" ? req.headers.origin : null;
+      const widgetKey = new URL(req.url ?? "/", "http://localhost").searchParams.get("widgetKey");
+      const inboxOk = origin === null || originAllowed(origin, inboxOrigins(config)) || sameHost(origin, req);
+      let widgetMerchantId: string | null = null;
+      if (widgetKey) {
+        const merchantId = await store.lookup.merchantByWidgetKey(widgetKey);
+        if (!merchantId) return callback("unknown widget key", false);
+        if (origin !== null) {
+          const merchant = await store.forMerchant(merchantId).merchant.get();
+          if (!originAllowed(origin, merchant.widget.allowedOrigins)) return callback("origin not allowed", false);
+        }
+        widgetMerchantId = merchantId;
+      } else if (!inboxOk) {
+        return callback("origin not allowed", false);
+      }
+      (req as WithVerdict)[VERDICT] = { origin, widgetMerchantId, inboxOk };
+      callback(null, true);
+    })().catch(() => callback("origin check failed", false));
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./service.js";
+export * from "./jobs.js";
+export * from "./system-text.js";

@@ -1,0 +1,395 @@
+// The conversation domain: who may say what in which state, and what everyone sees as a result.
+// It talks to storage, the job queue, in-flight streams and sockets through ports only, so the
+// hub (socket events), REST and the workers (channels, bot) share one set of rules.
+import type { Conversation, ConversationStatus, Locale, Message } from "../contracts/domain.js";
+import {
+  rooms,
+  type ConversationOpenResult,
+  type ConversationSummary,
+  type ResumeResult,
+  type StreamingPartial,
+  type WatchResult,
+} from "../contracts/socket.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import type { JobOptions, JobQueue } from "../ports/queue.js";
+import type { RealtimeEmitter, StreamRegistry } from "../ports/realtime.js";
+import { asMerchantId, type Store, type TenantStore } from "../store/port.js";
+import { BOT_REPLY_JOB, botReplyJobId, type BotReplyJob } from "./jobs.js";
+import { systemText, type SystemEvent } from "./system-text.js";
+
+export interface AgentActor {
+  userId: string;
+  name: string;
+}
+export type Audience = "shopper" | "agent";
+
+export interface ConversationServiceDeps {
+  store: Store;
+  emitter: RealtimeEmitter;
+  queue: JobQueue;
+  streams: StreamRegistry;
+  metrics?: Metrics;
+  logger?: Logger;
+  botJob?: Pick<JobOptions, "attempts" | "backoff">;
+}
+
+/** Messages returned by open/watch. */
+export const HISTORY_LIMIT = 50;
+/** Messages returned by one resume call; a client with a bigger gap calls again from lastSeq. */
+export const RESUME_LIMIT = 200;
+
+const ACTIVE: ConversationStatus[] = ["bot", "waiting_human", "human"];
+
+export class ConversationService {
+  private readonly handoffs;
+  constructor(private readonly deps: ConversationServiceDeps) {
+    this.handoffs = deps.metrics?.counter("kaleem_handoffs_total", "Conversation state changes by kind", ["kind"]);
+  }
+
+  tenant(merchantId: string): TenantStore {
+    return this.deps.store.forMerchant(asMerchantId(merchantId));
+  }
+
+  async get(merchantId: string, conversationId: string): Promise<Conversation> {
+    const conversation = await this.tenant(merchantId).conversations.get(conversationId);
+    if (!conversation) throw new NotFoundError("Conversation");
+    return conversation;
+  }
+
+  /** A widget visitor's conversation, only if it is theirs (NotFound otherwise: no probing). */
+  async getForVisitor(merchantId: string, visitorId: string, conversationId: string): Promise<Conversation> {
+    const conversation = await this.get(merchantId, conversationId);
+    if (conversation.visitorId !== visitorId) throw new NotFoundError("Conversation");
+    return conversation;
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  async openForVisitor(
+    merchantId: string,
+    visitorId: string,
+    options: { locale?: Locale | undefined },
+    /** Runs before history is read (the hub joins the room here so nothing falls in between). */
+    beforeRead?: (conversation: Conversation) => Promise<void>,
+  ): Promise<Omit<ConversationOpenResult, "visitorToken"> & { conversation: Conversation }> {
+    const tenant = this.tenant(merchantId);
+    let conversation = await tenant.conversations.findOpenByVisitor(visitorId);
+    if (!conversation) {
+      conversation = await tenant.conversations.create({
+        channel: "webchat",
+        visitorId,
+        locale: options.locale ?? null,
+        status: "bot",
+      });
+    } else if (options.locale && conversation.locale !== options.locale) {
+      conversation = (await tenant.conversations.update(conversation.id, { locale: options.locale })) ?? conversation;
+    }
+    if (beforeRead) await beforeRead(conversation);
+    const { messages, streaming } = await this.latest(tenant, conversation, "shopper");
+    return { conversation, conversationId: conversation.id, messages, streaming, lastSeq: conversation.lastSeq, status: conversation.status };
+  }
+
+  async watch(merchantId: string, conversationId: string, beforeRead?: (conversation: Conversation) => Promise<void>): Promise<WatchResult> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    if (beforeRead) await beforeRead(conversation);
+    const { messages, streaming } = await this.latest(tenant, conversation, "agent");
+    return { conversation: await this.summary(tenant, conversation), messages, streaming };
+  }
+
+  /**
+   * Everything after `afterSeq` plus the text so far of answers still streaming. The caller must
+   * already be in the conversation's room: partials are read before stored messages, so every
+   * delta is either inside a partial or emitted after this call began (see PROTOCOL.md).
+   */
+  async resume(merchantId: string, conversationId: string, afterSeq: number, audience: Audience): Promise<ResumeResult> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    const streaming = await this.deps.streams.partials(merchantId, conversationId);
+    const stored = await tenant.messages.listAfter(conversationId, afterSeq, RESUME_LIMIT);
+    const full = stored.length === RESUME_LIMIT;
+    const lastSeq = full ? stored[stored.length - 1]!.seq : Math.max(afterSeq, conversation.lastSeq, ...stored.map((m) => m.seq));
+    return {
+      messages: overlayPartials(visibleTo(stored, audience), streaming),
+      streaming,
+      lastSeq,
+      status: conversation.status,
+    };
+  }
+
+  private async latest(tenant: TenantStore, conversation: Conversation, audience: Audience) {
+    const streaming = await this.deps.streams.partials(tenant.merchantId, conversation.id);
+    const stored = await tenant.messages.listLatest(conversation.id, HISTORY_LIMIT);
+    return { messages: overlayPartials(visibleTo(stored, audience), streaming), streaming };
+  }
+
+  async summary(tenant: TenantStore, conversation: Conversation): Promise<ConversationSummary> {
+    const customer = conversation.customerId ? await tenant.customers.get(conversation.customerId) : null;
+    return { ...conversation, customerName: customer?.name ?? null };
+  }
+
+  // ---- messages -----------------------------------------------------------------------------
+
+  /** A shopper message; the same clientMessageId returns the first message and answers once. */
+  async shopperSend(
+    merchantId: string,
+    conversationId: string,
+    input: { clientMessageId: string; text: string },
+  ): Promise<{ message: Message; duplicate: boolean }> {
+    const tenant = this.tenant(merchantId);
+    let conversation = await this.get(merchantId, conversationId);
+    const existing = await tenant.messages.getByClientMessageId(conversationId, input.clientMessageId);
+    if (existing) {
+      if (existing.role !== "shopper") throw new ConflictError("clientMessageId already used");
+      // The first attempt may have died before queueing the answer; the job id dedupes.
+      if (conversation.status === "bot") await this.triggerBot(merchantId, conversationId, existing.id);
+      return { message: existing, duplicate: true };
+    }
+    if (conversation.status === "closed") {
+      conversation = await this.changeState(tenant, conversation, ["closed"], { status: "bot", assigneeId: null }, { kind: "reopened" }, "conversation.reopen", null);
+    }
+    const { message, duplicate } = await tenant.messages.append(conversationId, {
+      role: "shopper",
+      text: input.text,
+      clientMessageId: input.clientMessageId,
+    });
+    if (!duplicate) await this.published(tenant, message);
+    const latest = await this.get(merchantId, conversationId);
+    if (latest.status === "bot") await this.triggerBot(merchantId, conversationId, message.id);
+    return { message, duplicate };
+  }
+
+  /** An agent reply. Replying to a conversation the bot is handling takes it over first. */
+  async agentSend(
+    merchantId: string,
+    agent: AgentActor,
+    conversationId: string,
+    input: { clientMessageId: string; text: string },
+  ): Promise<{ message: Message; duplicate: boolean }> {
+    const tenant = this.tenant(merchantId);
+    const existing = await tenant.messages.getByClientMessageId(conversationId, input.clientMessageId);
+    if (existing) {
+      await this.get(merchantId, conversationId);
+      if (existing.authorId !== agent.userId) throw new ConflictError("clientMessageId already used");
+      return { message: existing, duplicate: true };
+    }
+    const conversation = await this.get(merchantId, conversationId);
+    if (conversation.status === "closed") throw new ConflictError("Conversation is closed; reopen it first");
+    if (conversation.status !== "human") await this.takeover(merchantId, agent, conversationId);
+    const { message, duplicate } = await tenant.messages.append(conversationId, {
+      role: "agent",
+      text: input.text,
+      authorId: agent.userId,
+      authorName: agent.name,
+      clientMessageId: input.clientMessageId,
+    });
+    if (!duplicate) await this.published(tenant, message);
+    return { message, duplicate };
+  }
+
+  /** A private note: stored in the timeline, only agents ever receive it. */
+  async addNote(
+    merchantId: string,
+    agent: AgentActor,
+    conversationId: string,
+    input: { clientMessageId?: string | undefined; text: string },
+  ): Promise<{ message: Message; duplicate: boolean }> {
+    const tenant = this.tenant(merchantId);
+    await this.get(merchantId, conversationId);
+    const { message, duplicate } = await tenant.messages.append(conversationId, {
+      role: "note",
+      text: input.text,
+      authorId: agent.userId,
+      authorName: agent.name,
+      clientMessageId: input.clientMessageId ?? null,
+    });
+    if (!duplicate) {
+      await tenant.audit.add({ actorId: agent.userId, action: "conversation.note", target: conversationId, data: { messageId: message.id } });
+      await this.published(tenant, message);
+    }
+    return { message, duplicate };
+  }
+
+  async markRead(merchantId: string, conversationId: string, by: Audience, seq: number): Promise<void> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    const upTo = Math.min(seq, conversation.lastSeq);
+    if (by === "shopper") {
+      if (upTo > conversation.shopperReadSeq) await tenant.conversations.update(conversationId, { shopperReadSeq: upTo });
+      this.deps.emitter.toInbox(rooms.conversationWatchers(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
+    } else {
+      const updated = (await tenant.conversations.update(conversationId, { unreadCount: 0 })) ?? conversation;
+      this.deps.emitter.toWidget(rooms.conversationShopper(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
+      this.deps.emitter.toInbox(rooms.conversationWatchers(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
+      await this.emitSummary(tenant, updated, false);
+    }
+  }
+
+  // ---- state machine ------------------------------------------------------------------------
+
+  /** An agent takes the conversation from the bot (stopping any answer mid-stream) or from the queue. */
+  async takeover(merchantId: string, agent: AgentActor, conversationId: string): Promise<Conversation> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    if (conversation.status === "human") {
+      if (conversation.assigneeId === agent.userId) return conversation;
+      const holder = conversation.assigneeId ? await tenant.users.get(conversation.assigneeId) : null;
+      throw new ConflictError(`Conversation is already handled by ${holder?.name ?? "another agent"}`);
+    }
+    const updated = await this.changeState(
+      tenant,
+      conversation,
+      ["bot", "waiting_human"],
+      { status: "human", assigneeId: agent.userId },
+      { kind: "takeover", agentName: agent.name },
+      "conversation.takeover",
+      agent.userId,
+      // The status is human before the stop goes out, so a bot job that starts late sees it.
+      () => this.deps.streams.requestStop(merchantId, conversationId),
+    );
+    return updated;
+  }
+
+  /** Hands the conversation back to the bot. */
+  async release(merchantId: string, agent: AgentActor, conversationId: string): Promise<Conversation> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    if (conversation.status === "bot") return conversation;
+    return this.changeState(tenant, conversation, ["human", "waiting_human"], { status: "bot", assigneeId: null }, { kind: "released" }, "conversation.release", agent.userId);
+  }
+
+  /** The shopper (or the bot's handoff signal) asks for a person. */
+  async requestHuman(merchantId: string, conversationId: string, by: "shopper" | "bot", reason: string): Promise<Conversation> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    if (conversation.status === "waiting_human" || conversation.status === "human") return conversation;
+    if (conversation.status === "closed") throw new ConflictError("Conversation is closed");
+    return this.changeState(
+      tenant,
+      conversation,
+      ["bot"],
+      { status: "waiting_human" },
+      { kind: "waiting_human" },
+      "conversation.handoff_requested",
+      null,
+      by === "shopper" ? () => this.deps.streams.requestStop(merchantId, conversationId) : undefined,
+      { by, reason },
+    );
+  }
+
+  async assign(merchantId: string, agent: AgentActor, conversationId: string, agentId: string | null): Promise<Conversation> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    const assignee = agentId ? await tenant.users.get(agentId) : null;
+    if (agentId && !assignee) throw new ValidationError("agentId is not a member of this store");
+    if (conversation.assigneeId === agentId) return conversation;
+    return this.changeState(tenant, conversation, [conversation.status], { assigneeId: agentId }, { kind: "assigned", agentName: assignee?.name ?? null }, "conversation.assign", agent.userId);
+  }
+
+  async close(merchantId: string, agent: AgentActor, conversationId: string): Promise<Conversation> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    if (conversation.status === "closed") return conversation;
+    return this.changeState(tenant, conversation, ACTIVE, { status: "closed" }, { kind: "closed" }, "conversation.close", agent.userId, () =>
+      this.deps.streams.requestStop(merchantId, conversationId),
+    );
+  }
+
+  async reopen(merchantId: string, agent: AgentActor, conversationId: string): Promise<Conversation> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await this.get(merchantId, conversationId);
+    if (conversation.status !== "closed") return conversation;
+    return this.changeState(tenant, conversation, ["closed"], { status: "bot", assigneeId: null }, { kind: "reopened" }, "conversation.reopen", agent.userId);
+  }
+
+  // ---- publishing ---------------------------------------------------------------------------
+
+  /** Emits a stored message to whoever may see it and refreshes the inbox summary. */
+  async published(tenant: TenantStore, message: Message, options: { previewText?: string } = {}): Promise<void> {
+    this.emitMessage(tenant.merchantId, message, "message:new");
+    const conversation = await tenant.conversations.get(message.conversationId);
+    if (conversation) {
+      const shown = options.previewText !== undefined ? { ...conversation, lastMessagePreview: options.previewText } : conversation;
+      await this.emitSummary(tenant, shown, message.seq === 1);
+    }
+  }
+
+  emitMessage(merchantId: string, message: Message, event: "message:new" | "message:done"): void {
+    const watchers = rooms.conversationWatchers(merchantId, message.conversationId);
+    this.deps.emitter.toInbox(watchers, event, { message });
+    if (message.role !== "note") this.deps.emitter.toWidget(rooms.conversationShopper(merchantId, message.conversationId), event, { message });
+  }
+
+  async emitSummary(tenant: TenantStore, conversation: Conversation, isNew: boolean): Promise<void> {
+    const summary = await this.summary(tenant, conversation);
+    this.deps.emitter.toInbox(rooms.inbox(tenant.merchantId), isNew ? "conversation:new" : "conversation:updated", { conversation: summary });
+  }
+
+  private async emitShopperView(tenant: TenantStore, conversation: Conversation): Promise<void> {
+    const agent = conversation.status === "human" && conversation.assigneeId ? await tenant.users.get(conversation.assigneeId) : null;
+    this.deps.emitter.toWidget(rooms.conversationShopper(tenant.merchantId, conversation.id), "conversation:updated", {
+      conversationId: conversation.id,
+      status: conversation.status,
+      agentName: agent?.name ?? null,
+    });
+  }
+
+  private async triggerBot(merchantId: string, conversationId: string, triggerMessageId: string): Promise<void> {
+    const job: BotReplyJob = { merchantId, conversationId, triggerMessageId };
+    await this.deps.queue.add(BOT_REPLY_JOB, job, {
+      jobId: botReplyJobId(triggerMessageId),
+      attempts: this.deps.botJob?.attempts ?? 2,
+      backoff: this.deps.botJob?.backoff ?? { type: "fixed", delayMs: 500 },
+    });
+  }
+
+  /**
+   * Compare-and-set state change: a system message in the timeline, an audit row, the new state
+   * pushed to the shopper and the inbox. Losing the race (state changed meanwhile) is a conflict.
+   */
+  private async changeState(
+    tenant: TenantStore,
+    conversation: Conversation,
+    from: ConversationStatus[],
+    patch: { status?: ConversationStatus; assigneeId?: string | null },
+    event: SystemEvent,
+    action: string,
+    actorId: string | null,
+    afterTransition?: () => Promise<void>,
+    data: Record<string, unknown> = {},
+  ): Promise<Conversation> {
+    const changed = await tenant.conversations.transition(conversation.id, from, patch);
+    if (!changed) {
+      const now = await tenant.conversations.get(conversation.id);
+      throw new ConflictError(`Conversation is ${now?.status ?? "gone"}`);
+    }
+    if (afterTransition) await afterTransition();
+    await tenant.audit.add({
+      actorId,
+      action,
+      target: conversation.id,
+      data: { from: conversation.status, to: changed.status, assigneeId: changed.assigneeId, ...data },
+    });
+    if (changed.status !== conversation.status) this.handoffs?.inc({ kind: `${conversation.status}->${changed.status}` });
+    const { message } = await tenant.messages.append(conversation.id, { role: "system", text: systemText(event, conversation.locale) });
+    this.emitMessage(tenant.merchantId, message, "message:new");
+    const latest = (await tenant.conversations.get(conversation.id)) ?? changed;
+    await this.emitSummary(tenant, latest, false);
+    await this.emitShopperView(tenant, latest);
+    this.deps.logger?.info({ conversationId: conversation.id, action, from: conversation.status, to: latest.status }, "conversation state changed");
+    return latest;
+  }
+}
+
+export function visibleTo(messages: Message[], audience: Audience): Message[] {
+  return audience === "shopper" ? messages.filter((m) => m.role !== "note") : messages;
+}
+
+/** Stored streaming messages carry no text yet; the registry has the text so far. */
+function overlayPartials(messages: Message[], partials: StreamingPartial[]): Message[] {
+  if (partials.length === 0) return messages;
+  const byId = new Map(partials.map((p) => [p.messageId, p.text]));
+  return messages.map((m) => (m.status === "streaming" && byId.has(m.id) ? { ...m, text: byId.get(m.id)! } : m));
+}

@@ -1,0 +1,133 @@
+// Runs the bot for one shopper message and streams the answer into the conversation's rooms.
+// The answer is a stored message from its first piece on (seq fixed at start, status
+// "streaming"); every delta is recorded in the StreamRegistry before it is emitted, so a client
+// that resumes on any node gets the text so far and continues from the right offset.
+import {
+  asMerchantId,
+  botReplyJobSchema,
+  rooms,
+  UnrecoverableError,
+  type BotEngine,
+  type BotReplyJob,
+  type ConversationService,
+  type Job,
+  type Logger,
+  type Message,
+  type MessagePart,
+  type RealtimeEmitter,
+  type RealtimeMetrics,
+  type Store,
+  type StreamHandle,
+  type StreamRegistry,
+} from "@kaleem/shared";
+
+export interface BotReplyDeps {
+  store: Store;
+  streams: StreamRegistry;
+  emitter: RealtimeEmitter;
+  conversations: ConversationService;
+  bot: BotEngine;
+  metrics?: RealtimeMetrics;
+  logger?: Logger;
+  /** How many earlier messages the engine sees. */
+  historyLimit?: number;
+}
+
+/** Roles the bot may read: notes are private to agents and system lines are UI. */
+const BOT_VISIBLE = new Set(["shopper", "bot", "agent"]);
+
+export function createBotReplyHandler(deps: BotReplyDeps): (job: Job<BotReplyJob>) => Promise<void> {
+  return async (job) => {
+    const parsed = botReplyJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid bot-reply job: ${parsed.error.message}`);
+    await runBotReply(deps, parsed.data);
+  };
+}
+
+export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promise<{ message: Message | null; outcome: string }> {
+  const { merchantId, conversationId } = data;
+  const tenant = deps.store.forMerchant(asMerchantId(merchantId));
+  const conversation = await tenant.conversations.get(conversationId);
+  if (!conversation) throw new UnrecoverableError("conversation not found");
+  if (conversation.status !== "bot") return { message: null, outcome: "skipped" };
+  const trigger = await tenant.messages.get(data.triggerMessageId);
+  if (!trigger || trigger.conversationId !== conversationId) throw new UnrecoverableError("trigger message not found");
+
+  const history = (await tenant.messages.listLatest(conversationId, deps.historyLimit ?? 20)).filter(
+    (m) => BOT_VISIBLE.has(m.role) && m.seq <= trigger.seq && m.status !== "streaming",
+  );
+  const shopperRoom = rooms.conversationShopper(merchantId, conversationId);
+  const watchersRoom = rooms.conversationWatchers(merchantId, conversationId);
+
+  const controller = new AbortController();
+  let handle: StreamHandle | null = null;
+  let message: Message | null = null;
+  let text = "";
+  const parts: MessagePart[] = [];
+  let handoff: string | null = null;
+  let failed: unknown = null;
+
+  /** Creates the stored message and the stream record when the answer's first piece arrives. */
+  const begin = async (): Promise<boolean> => {
+    if (message) return true;
+    const appended = await tenant.messages.append(conversationId, { role: "bot", text: "", status: "streaming" });
+    message = appended.message;
+    handle = await deps.streams.start({ merchantId, conversationId, messageId: message.id, seq: message.seq });
+    handle.signal.addEventListener("abort", () => controller.abort(), { once: true });
+    // A takeover that landed between our first check and the stream record: honour it now.
+    const now = await tenant.conversations.get(conversationId);
+    if (!now || now.status !== "bot") controller.abort();
+    if (controller.signal.aborted) return false;
+    await deps.conversations.published(tenant, message);
+    return true;
+  };
+
+  try {
+    for await (const event of deps.bot.reply({ store: tenant, conversationId, history, locale: conversation.locale }, controller.signal)) {
+      if (controller.signal.aborted) break;
+      if (event.type === "intent") {
+        await tenant.messages.update(trigger.id, { intent: event.intent });
+      } else if (event.type === "delta") {
+        if (event.text.length === 0) continue;
+        const producedAt = performance.now();
+        if (!(await begin())) break;
+        const offset = await handle!.append(event.text);
+        text += event.text;
+        const delta = { conversationId, messageId: message!.id, offset, text: event.text };
+        deps.emitter.toWidget(shopperRoom, "message:delta", delta);
+        deps.emitter.toInbox(watchersRoom, "message:delta", delta);
+        deps.metrics?.deltaLag.observe((performance.now() - producedAt) / 1000);
+        if (offset === 0) deps.metrics?.firstDelta.observe(Math.max(0, Date.now() - Date.parse(trigger.createdAt)) / 1000);
+      } else if (event.type === "part") {
+        if (!(await begin())) break;
+        parts.push(event.part);
+      } else if (event.type === "handoff") {
+        handoff = event.reason;
+        parts.push({ type: "handoff", reason: event.reason });
+      }
+    }
+  } catch (err) {
+    failed = err;
+    deps.logger?.error({ err, conversationId }, "bot engine failed");
+    // Nothing shown yet: let the queue retry. Something shown: end it here, never answer twice.
+    if (!message) throw err;
+  }
+
+  const stopped = controller.signal.aborted || failed !== null;
+  let final: Message | null = null;
+  if (message) {
+    const current: Message = message;
+    final =
+      (await tenant.messages.update(current.id, { text, parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts, status: stopped ? "stopped" : "complete" })) ??
+      current;
+    // Store first, then forget the stream: a resume in between still finds the text somewhere.
+    await (handle as StreamHandle | null)?.finish();
+    deps.conversations.emitMessage(merchantId, final, "message:done");
+    const latest = await tenant.conversations.get(conversationId);
+    if (latest) await deps.conversations.emitSummary(tenant, { ...latest, lastMessagePreview: text.slice(0, 140) || latest.lastMessagePreview }, false);
+  }
+  const outcome = failed ? "failed" : stopped ? "stopped" : "complete";
+  deps.metrics?.streams.inc({ outcome });
+  if (handoff !== null && !stopped) await deps.conversations.requestHuman(merchantId, conversationId, "bot", handoff);
+  return { message: final, outcome };
+}

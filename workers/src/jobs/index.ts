@@ -1,0 +1,2 @@
+export * from "./bot-reply.js";
+export * from "./recovery.js";
