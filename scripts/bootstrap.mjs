@@ -99,7 +99,7 @@ switch (command) {
     ensureInstalled();
     ensureSystemPackages();
     ensureBuilt();
-    handOver(process.execPath, ["--import", "tsx", "scripts/bench/run.ts", ...rest]);
+    handOver(process.execPath, ["--import", "tsx", "--conditions=source", "scripts/bench/run.ts", ...rest]);
     break;
   }
   default:
