@@ -121,3 +121,15 @@ describe("team and roles", () => {
     expect((await t.request("GET", "/api/v1/audit", { token: admin })).status).toBe(403);
   });
 });
+
+describe("password changes", () => {
+  it("end the member's refresh sessions", async () => {
+    const { res, email } = await invite(owner.token, "agent", "agent-password-9");
+    const login1 = await t.request("POST", "/api/v1/auth/login", { body: { email, password: "agent-password-9" } });
+    const changed = await t.request("PATCH", `/api/v1/team/${res.body.user.id}`, { token: owner.token, body: { password: "new-password-99" } });
+    expect(changed.status).toBe(200);
+    expect((await t.request("POST", "/api/v1/auth/refresh", { body: { refreshToken: login1.body.refreshToken } })).status).toBe(401);
+    expect((await t.request("POST", "/api/v1/auth/login", { body: { email, password: "agent-password-9" } })).status).toBe(401);
+    expect((await t.request("POST", "/api/v1/auth/login", { body: { email, password: "new-password-99" } })).status).toBe(200);
+  });
+});
