@@ -60,7 +60,8 @@ function stripArabicSuffixes(word: string): string {
   if (w.length - 2 >= 3 && w.endsWith("ات")) return w.slice(0, -2);
   if (w.length - 2 >= 4 && (w.endsWith("ين") || w.endsWith("ون"))) return w.slice(0, -2);
   if (w.length - 1 >= 3 && w.endsWith("ه")) w = w.slice(0, -1);
-  if (w.length - 1 >= 3 && w.endsWith("ي")) w = w.slice(0, -1);
+  // Nisba ي only on longer words: "رجالي"→"رجال" but "تمري" (date bowl) must not become "تمر".
+  if (w.length - 1 >= 4 && w.endsWith("ي")) w = w.slice(0, -1);
   return w;
 }
 
@@ -211,7 +212,15 @@ export function indexTerms(text: string): Array<{ term: string; weight: number }
     out.push({ term: t.stem, weight: 1 });
     if (t.variant !== null && t.variant !== t.stem) out.push({ term: t.variant, weight: 0.5 });
   }
-  for (const c of concepts) out.push({ term: c.id, weight: 1 });
+  // A word inside a longer phrase barely stands for its own concept there: a "coffee maker" is
+  // not coffee, "احمر شفاه" is not red, a "sleeping bag" is not a bag (but "oud oil" is oud).
+  const nested = (c: ConceptHit) => concepts.some((o) => o.end - o.start > c.end - c.start && o.start <= c.start && o.end >= c.end);
+  for (const c of concepts) {
+    const weight = nested(c) ? 0.35 : 1;
+    out.push({ term: c.id, weight });
+    // Unisex products are for men and for women.
+    if (c.id === AUDIENCE_PREFIX + "unisex") out.push({ term: AUDIENCE_PREFIX + "men", weight }, { term: AUDIENCE_PREFIX + "women", weight });
+  }
   return out;
 }
 

@@ -11,7 +11,7 @@ import type {
   TenantStore,
   VectorIndex,
 } from "@kaleem/shared";
-import { indexTerms, lexiconWords, searchWords, toToken, type Token } from "./analyze.js";
+import { analyze, indexTerms, lexiconWords, searchWords, toToken, type Token } from "./analyze.js";
 import { parseQuery, productFacts, violation, type ProductFacts, type QueryConstraints } from "./constraints.js";
 import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
@@ -33,14 +33,23 @@ export interface SearchOptions {
   relativeCutoff: number;
   /** Vector neighbours fetched per query. */
   vectorCandidates: number;
+  /** Fused score is multiplied by coverage^power: products missing query words drop. */
+  coveragePower: number;
+  /** Factor for children's products when the query does not ask for children. */
+  kidsPenalty: number;
+  /** Extra share for products whose head noun the query names. */
+  headBoost: number;
 }
 
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   vectorWeight: 0.2,
   vectorOnlyMinScore: 0.5,
   coverageThresholds: [0.7, 0.6, 0.5, 0.4],
-  relativeCutoff: 0.3,
+  relativeCutoff: 0.15,
   vectorCandidates: 50,
+  coveragePower: 1.5,
+  kidsPenalty: 0.8,
+  headBoost: 0.3,
 };
 
 export interface CatalogSearchDeps {
@@ -74,16 +83,23 @@ class MerchantCatalog {
 
 const SEPARATOR = " ، ";
 
-/** The word a product name is about: English head noun before "for/with/-", Arabic first word. */
+const CONTAINER_WORDS = new Set(["طقم", "مجموعه", "علبه", "كرتون", "زوج", "عبوه", "بكج"].map((w) => toToken(w).stem));
+
+/**
+ * The words a product name is about. English: before "for/with/-/(", the last word that names a
+ * known product concept, else the last word. Arabic: the first word (the head of the idafa).
+ */
 function headWords(product: Product): string {
-  const enHead = product.name.en.split(/\s+(?:for|with|by|in|-|–)\s+|[(\-–,|]/i)[0] ?? "";
-  const en = searchWords(enHead)
-    .map(toToken)
-    .filter((t) => !t.stop && !t.number && !/\d/.test(t.norm));
+  const enHead = product.name.en.split(/\s+(?:for|with|by|in|of)\s+|\s[-–|]\s|[(,]/i)[0] ?? "";
+  const en = analyze(enHead);
+  const words = en.tokens.map((t, i) => ({ t, i })).filter(({ t }) => !t.stop && !t.number && !/\d/.test(t.norm));
+  const named = words.filter(({ i }) => en.concepts.some((c) => c.start <= i && c.end > i && c.id.startsWith("§") && !c.id.includes(":")));
+  const enWord = (named[named.length - 1] ?? words[words.length - 1])?.t.norm ?? "";
+  // Arabic names lead with the product noun, after container words ("طقم", "علبة").
   const ar = searchWords(product.name.ar)
     .map(toToken)
-    .filter((t) => !t.stop && !t.number);
-  return [en[en.length - 1]?.norm ?? "", ar[0]?.norm ?? ""].join(" ");
+    .filter((t) => !t.stop && !t.number && !CONTAINER_WORDS.has(t.stem));
+  return [enWord, ar[0]?.norm ?? ""].join(" ");
 }
 
 function fieldTerms(product: Product, categoryText: string): FieldTerms {
@@ -207,11 +223,17 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     const maxLex = lexical[0]?.score ?? 0;
     const fused = new Map<string, number>();
     for (const hit of lexical) {
-      if (hit.coverage < threshold) continue;
+      if (hit.gate < threshold) continue;
       const lex = maxLex > 0 ? hit.score / maxLex : 0;
       const vec = Math.max(0, vectorScores.get(hit.id) ?? 0);
       const base = (1 - this.options.vectorWeight) * lex + this.options.vectorWeight * vec;
-      fused.set(hit.id, base * (0.5 + 0.5 * Math.min(1, hit.coverage)));
+      let score = base * Math.min(1, hit.coverage) ** this.options.coveragePower;
+      // The query names what this product is (its head noun), not just something it goes with.
+      if (hit.headMatch) score *= 1 + this.options.headBoost;
+      // Unless the shopper asks for children, adult products come first.
+      const e = m.entries.get(hit.id);
+      if (constraints.audience !== "kids" && e?.facts.audiences?.has("kids") === true && e.facts.audiences.size === 1) score *= this.options.kidsPenalty;
+      fused.set(hit.id, score);
     }
     for (const [id, score] of vectorScores) {
       if (fused.has(id) || score < this.options.vectorOnlyMinScore || !allowed(id)) continue;
@@ -283,7 +305,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       }
       embedWords.push(t.norm, ...corrections);
       const importance = (t.number ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1);
-      units.push({ alternatives, importance });
+      units.push({ alternatives, importance, unknownImportance: t.number ? 1 : importance });
     });
     const weight = units.reduce((s, u) => s + u.importance, 0);
     return { units, weight, embedText: embedWords.join(" ") };

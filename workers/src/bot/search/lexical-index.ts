@@ -6,7 +6,7 @@ export type FieldName = "name" | "head" | "tags" | "attributes" | "category" | "
 
 export const FIELD_WEIGHTS: Readonly<Record<FieldName, number>> = {
   name: 3,
-  head: 2,
+  head: 3,
   tags: 2.5,
   attributes: 1.5,
   category: 1.5,
@@ -28,6 +28,8 @@ export interface QueryUnit {
   alternatives: Map<string, number>;
   /** How much this unit matters for the query (content word 1, modifiers less). */
   importance: number;
+  /** Importance when no catalog text has the unit at all (an unknown model number counts fully). */
+  unknownImportance?: number;
 }
 
 export interface LexicalHit {
@@ -35,6 +37,14 @@ export interface LexicalHit {
   score: number;
   /** Importance- and idf-weighted share of the query's units this document matches, 0..1. */
   coverage: number;
+  /**
+   * Coverage for the relevance threshold: words the catalog does not know at all weigh fully
+   * (the shopper wants something the store does not sell), words the catalog knows but this
+   * product lacks weigh half (it may still be a fair substitute).
+   */
+  gate: number;
+  /** Some unit matched the product's head noun (field "head"). */
+  headMatch: boolean;
 }
 
 export class LexicalIndex {
@@ -103,26 +113,35 @@ export class LexicalIndex {
     this.docs.delete(id);
   }
 
-  private termScore(doc: StoredDoc, term: string, idf: number): number {
+  /** BM25F score of one term, and whether it occurs outside the description. */
+  private inHead(doc: StoredDoc, term: string): boolean {
+    return (doc.tf.head.get(term) ?? 0) >= 1;
+  }
+
+  private termScore(doc: StoredDoc, term: string, idf: number): { score: number; core: boolean } {
     const n = Math.max(1, this.docs.size);
     let tfw = 0;
+    let core = false;
     for (const f of FIELDS) {
       const tf = doc.tf[f].get(term);
       if (tf === undefined) continue;
+      if (f !== "description") core = true;
       const avg = Math.max(1, this.totalLen[f] / n);
       tfw += (FIELD_WEIGHTS[f] * tf) / (1 - B + (B * Math.max(1, doc.len[f])) / avg);
     }
-    return tfw === 0 ? 0 : (idf * tfw) / (K1 + tfw);
+    return { score: tfw === 0 ? 0 : (idf * tfw) / (K1 + tfw), core };
   }
 
   /** Scores every document that matches at least one unit; `allowed` restricts the candidates. */
   search(units: readonly QueryUnit[], allowed?: (id: string) => boolean): LexicalHit[] {
+    const known = units.map((u) => [...u.alternatives.keys()].some((t) => this.has(t)));
     const unitIdf = units.map((u) => {
       let best = 0;
       for (const [term, w] of u.alternatives) if (this.has(term) && w >= 0.7) best = Math.max(best, this.idf(term));
       return best > 0 ? best : this.maxIdf();
     });
     const denominator = units.reduce((s, u, i) => s + u.importance * (unitIdf[i] ?? 0), 0);
+    const unknownWeight = units.reduce((s, u, i) => s + (known[i] ? 0 : (u.unknownImportance ?? u.importance) * (unitIdf[i] ?? 0)), 0);
     const candidates = new Set<string>();
     for (const u of units) for (const term of u.alternatives.keys()) for (const id of this.postings.get(term) ?? []) candidates.add(id);
     const idfCache = new Map<string, number>();
@@ -138,20 +157,35 @@ export class LexicalIndex {
       if (!doc) continue;
       let score = 0;
       let covered = 0;
+      let missingKnown = 0;
+      let headMatch = false;
       units.forEach((u, i) => {
         let best = 0;
         let trust = 0;
         for (const [term, w] of u.alternatives) {
           const s = this.termScore(doc, term, idfOf(term));
-          if (s > 0) {
-            best = Math.max(best, w * s);
-            trust = Math.max(trust, w);
+          if (s.score > 0) {
+            best = Math.max(best, w * s.score);
+            // A word only the description mentions ("great for your sofa") is weak evidence.
+            trust = Math.max(trust, s.core ? w : w * 0.5);
+            if (w >= 0.7 && u.importance >= 0.5 && this.inHead(doc, term)) headMatch = true;
           }
         }
+        const weight = u.importance * (unitIdf[i] ?? 0);
         score += u.importance * best;
-        covered += u.importance * (unitIdf[i] ?? 0) * trust;
+        covered += weight * trust;
+        if (known[i]) missingKnown += weight * (1 - trust);
       });
-      if (score > 0) hits.push({ id, score, coverage: denominator > 0 ? covered / denominator : 0 });
+      const gateDenominator = covered + 0.5 * missingKnown + unknownWeight;
+      if (score > 0) {
+        hits.push({
+          id,
+          score,
+          coverage: denominator > 0 ? covered / denominator : 0,
+          gate: gateDenominator > 0 ? covered / gateDenominator : 0,
+          headMatch,
+        });
+      }
     }
     return hits.sort((a, b) => b.score - a.score);
   }
