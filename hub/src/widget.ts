@@ -86,6 +86,9 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
 
   bindEvent(socket, "conversation:open", conversationOpenSchema, async (p): Promise<Result<"conversation:open">> => {
     const opened = await conversations.openForVisitor(m(), socket.data.visitorId, { locale: p.locale }, (c) => joinConversation(c.id));
+    const tenant = conversations.tenant(m());
+    const merchant = await tenant.merchant.get();
+    const assignee = opened.status === "human" && opened.conversation.assigneeId ? await tenant.users.get(opened.conversation.assigneeId) : null;
     return {
       conversationId: opened.conversationId,
       visitorToken: (socket as WithToken)[VISITOR_TOKEN] ?? "",
@@ -93,6 +96,14 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
       lastSeq: opened.lastSeq,
       status: opened.status,
       streaming: opened.streaming,
+      settings: {
+        storeName: merchant.name,
+        color: merchant.widget.color,
+        greeting: merchant.widget.greeting,
+        languages: merchant.widget.languages,
+        defaultLocale: merchant.defaultLocale,
+      },
+      agentName: assignee?.name ?? null,
     };
   }, ctx.logger);
 

@@ -1,0 +1,271 @@
+// Helpers for the realtime tests: an embedded Kaleem on port 0, real socket.io clients, and a
+// scripted bot engine whose answers the tests know in advance.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { io, type Socket } from "socket.io-client";
+import {
+  INBOX_NAMESPACE,
+  WIDGET_NAMESPACE,
+  asMerchantId,
+  hashPassword,
+  loadConfig,
+  type Ack,
+  type BotEngine,
+  type BotEvent,
+  type Env,
+  type Message,
+  type MessageDelta,
+} from "@kaleem/shared";
+import { startKaleem, type KaleemInstance } from "./runtime.js";
+
+export const SHOP_ORIGIN = "https://shop.example";
+
+/** Answers: "slow ..." streams until stopped; "handoff ..." asks for a human; anything else a short answer. */
+export class ScriptedBot implements BotEngine {
+  static readonly ANSWER = ["Here ", "are ", "our ", "black ", "abayas."];
+  calls = 0;
+  async *reply(input: Parameters<BotEngine["reply"]>[0], signal: AbortSignal): AsyncIterable<BotEvent> {
+    this.calls += 1;
+    const last = [...input.history].reverse().find((m) => m.role === "shopper");
+    const text = last?.text ?? "";
+    yield { type: "intent", intent: "product_search", confidence: 0.9 };
+    if (text.startsWith("slow")) {
+      for (let i = 0; i < 100_000 && !signal.aborted; i++) {
+        yield { type: "delta", text: `w${i} ` };
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return;
+    }
+    if (text.startsWith("handoff")) {
+      yield { type: "delta", text: "Connecting you " };
+      yield { type: "delta", text: "to a person." };
+      yield { type: "handoff", reason: "asked" };
+      return;
+    }
+    for (const piece of ScriptedBot.ANSWER) {
+      if (signal.aborted) return;
+      yield { type: "delta", text: piece };
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    yield {
+      type: "part",
+      part: { type: "product_card", productId: "p1", name: "Black abaya", price: 250, currency: "SAR", imageUrl: null, url: null, inStock: true },
+    };
+  }
+}
+
+export interface TestKaleem {
+  k: KaleemInstance;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestKaleem(
+  options: { bot?: BotEngine; env?: Partial<Record<keyof Env, string>>; seedDemo?: boolean } = {},
+): Promise<TestKaleem> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-rt-"));
+  const config = loadConfig(
+    {},
+    {
+      KALEEM_DATA_DIR: dataDir,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      KALEEM_SEED_DEMO: options.seedDemo ? "true" : "false",
+      BOT_STREAM_DELAY_MS: "5",
+      ...options.env,
+    },
+  );
+  const k = await startKaleem(config, { ...(options.bot ? { bot: options.bot } : {}), printCredentials: false });
+  return {
+    k,
+    dataDir,
+    async close() {
+      try {
+        await k.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export interface TestMerchant {
+  merchantId: string;
+  widgetKey: string;
+  email: string;
+  password: string;
+  ownerId: string;
+}
+
+let counter = 0;
+export async function createMerchant(
+  k: KaleemInstance,
+  widget: { allowedOrigins?: string[]; allowApps?: boolean } = {},
+): Promise<TestMerchant> {
+  counter += 1;
+  const email = `owner${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const password = "correct horse battery staple";
+  const { merchant, owner } = await k.store.createMerchant(
+    { name: `Shop ${counter}`, widget: { allowedOrigins: widget.allowedOrigins ?? [SHOP_ORIGIN], allowApps: widget.allowApps ?? false } },
+    { email, name: `Owner ${counter}`, role: "owner", passwordHash: await hashPassword(password) },
+  );
+  return { merchantId: merchant.id, widgetKey: merchant.widget.key, email, password, ownerId: owner.id };
+}
+
+export async function addAgent(k: KaleemInstance, merchantId: string, name: string): Promise<{ email: string; password: string; id: string }> {
+  const email = `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const password = "another long password";
+  const user = await k.store.forMerchant(asMerchantId(merchantId)).users.create({ email, name, role: "agent", passwordHash: await hashPassword(password) });
+  return { email, password, id: user.id };
+}
+
+export async function login(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+const opened: Socket[] = [];
+export function closeAllClients(): void {
+  for (const s of opened.splice(0)) s.disconnect();
+}
+
+export function widgetClient(
+  url: string,
+  widgetKey: string,
+  options: { origin?: string | null; visitorToken?: string; transports?: string[]; query?: boolean } = {},
+): Socket {
+  const origin = options.origin === undefined ? SHOP_ORIGIN : options.origin;
+  const socket = io(url + WIDGET_NAMESPACE, {
+    forceNew: true,
+    reconnection: false,
+    transports: options.transports ?? ["websocket"],
+    ...(options.query === false ? {} : { query: { widgetKey } }),
+    auth: options.visitorToken ? { widgetKey, visitorToken: options.visitorToken } : { widgetKey },
+    ...(origin ? { extraHeaders: { Origin: origin } } : {}),
+  });
+  opened.push(socket);
+  return socket;
+}
+
+export function inboxClient(url: string, token: string, options: { origin?: string | null; transports?: string[] } = {}): Socket {
+  const socket = io(url + INBOX_NAMESPACE, {
+    forceNew: true,
+    reconnection: false,
+    transports: options.transports ?? ["websocket"],
+    auth: { token },
+    ...(options.origin ? { extraHeaders: { Origin: options.origin } } : {}),
+  });
+  opened.push(socket);
+  return socket;
+}
+
+export function connected(socket: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.connected) return resolve();
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", (err) => reject(err));
+  });
+}
+
+export function connectError(socket: Socket): Promise<Error> {
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => reject(new Error("connected but should have been refused")));
+    socket.once("connect_error", (err) => resolve(err));
+  });
+}
+
+export async function call<T = unknown>(socket: Socket, event: string, payload?: unknown): Promise<Ack<T>> {
+  return (await socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;
+}
+
+export async function ok<T = unknown>(socket: Socket, event: string, payload?: unknown): Promise<T> {
+  const ack = await call<T>(socket, event, payload);
+  if (!ack.ok) throw new Error(`${event} failed: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
+export function nextEvent<T>(socket: Socket, event: string, filter: (payload: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, on);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, 20_000);
+    const on = (payload: T) => {
+      if (!filter(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, on);
+      resolve(payload);
+    };
+    socket.on(event, on);
+  });
+}
+
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * What a client library does with one streaming answer: applies deltas by offset, keeps
+ * partials from resume, and records every gap or overlap it had to repair.
+ */
+export class StreamAssembler {
+  text = "";
+  deltas = 0;
+  /** Deltas whose offset was past the text we had (must never happen). */
+  gaps = 0;
+  /** Deltas that overlapped text we had (dropped; harmless). */
+  overlaps = 0;
+  done: Message | null = null;
+  constructor(readonly messageId: string) {}
+  delta(d: MessageDelta): void {
+    if (d.messageId !== this.messageId || this.done) return;
+    this.deltas += 1;
+    if (d.offset > this.text.length) {
+      this.gaps += 1;
+      return;
+    }
+    if (d.offset + d.text.length <= this.text.length) {
+      this.overlaps += 1;
+      return;
+    }
+    this.text += d.text.slice(this.text.length - d.offset);
+  }
+  partial(text: string): void {
+    if (text.length > this.text.length && text.startsWith(this.text)) this.text = text;
+  }
+  finish(message: Message): void {
+    if (message.id === this.messageId) this.done = message;
+  }
+}
+
+/** Records every message:delta / message:new / message:done a socket receives. */
+export class Recorder {
+  deltas: MessageDelta[] = [];
+  news: Message[] = [];
+  dones: Message[] = [];
+  events: Array<{ event: string; payload: unknown }> = [];
+  constructor(socket: Socket) {
+    socket.on("message:delta", (d: MessageDelta) => this.deltas.push(d));
+    socket.on("message:new", (p: { message: Message }) => this.news.push(p.message));
+    socket.on("message:done", (p: { message: Message }) => this.dones.push(p.message));
+    socket.onAny((event: string, payload: unknown) => this.events.push({ event, payload }));
+  }
+  deltasOf(messageId: string): MessageDelta[] {
+    return this.deltas.filter((d) => d.messageId === messageId);
+  }
+  doneOf(pred: (m: Message) => boolean): Message | undefined {
+    return this.dones.find(pred);
+  }
+}
