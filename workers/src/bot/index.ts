@@ -6,3 +6,5 @@ export { createChatClient, type ChatClient, type ChatClientOptions, type ChatChu
 export { LlmError, LlmHttpError, LlmNetworkError, LlmProtocolError, LlmTimeoutError } from "./llm/errors.js";
 export { createMemoryTokenBudget, monthKey, type TokenBudget } from "./llm/budget.js";
 export { checkAgainstFacts, extractNumbers, type GuardVerdict } from "./llm/guard.js";
+export { createIntentClassifier, defaultIntentClassifier, isLowConfidence, LOW_CONFIDENCE_THRESHOLD, type IntentClassifier } from "./intents/classifier.js";
+export { CatalogSearch, type CatalogSearchDeps } from "./search/catalog-search.js";

@@ -5,7 +5,7 @@ import type { MessagePart, Order, OrderItem, Product } from "@kaleem/shared";
 import { canonicalJson } from "@kaleem/shared";
 import { answer, type Answer } from "./answer.js";
 import { formatMoney, localized, pick } from "./lang.js";
-import { codFee, paymentPolicyOf } from "./policies.js";
+import { codFee, paymentPolicyOf, shippingPolicyOf, zoneLine, zoneMentioned } from "./policies.js";
 import { productCard, productSearchAnswer, shortName } from "./products.js";
 import type { CartLine, Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
@@ -255,11 +255,15 @@ async function confirmSummary(turn: Turn): Promise<Answer> {
   const currency = turn.merchant.currency;
   const items = orderItems(lines, lang);
   const checkout = turn.state.checkout;
-  const fee = codFee(paymentPolicyOf(await turn.knowledge()));
+  const knowledge = await turn.knowledge();
+  const fee = codFee(paymentPolicyOf(knowledge));
+  const shipping = shippingPolicyOf(knowledge);
+  const zone = shipping && checkout?.address ? zoneMentioned(shipping, checkout.address) : null;
   const text = [
     pick(lang, "Please confirm your order:", "تأكد من طلبك لو سمحت:"),
     ...cartLines(items, currency, lang),
-    pick(lang, `Total: ${formatMoney(total(items), currency, lang)}`, `المجموع: ${formatMoney(total(items), currency, lang)}`),
+    pick(lang, `Items total: ${formatMoney(total(items), currency, lang)}`, `مجموع المنتجات: ${formatMoney(total(items), currency, lang)}`),
+    ...(zone ? [pick(lang, `Delivery — ${zoneLine(zone, currency, lang)}`, `التوصيل — ${zoneLine(zone, currency, lang)}`)] : []),
     ...(fee
       ? [pick(lang, `Cash on delivery fee: ${formatMoney(fee, currency, lang)}`, `رسوم الدفع عند الاستلام: ${formatMoney(fee, currency, lang)}`)]
       : []),
@@ -335,8 +339,8 @@ async function placeOrder(turn: Turn): Promise<Answer> {
   return answer(
     pick(
       lang,
-      `Your order #${order.number} is placed ✅ Total: ${formatMoney(order.total, order.currency, lang)}, paid in cash on delivery. We'll contact you to confirm delivery.`,
-      `تم تثبيت طلبك رقم ${order.number} ✅ المجموع: ${formatMoney(order.total, order.currency, lang)}، والدفع عند الاستلام. بنتواصل معك لتأكيد التوصيل.`,
+      `Your order #${order.number} is placed ✅ Items total: ${formatMoney(order.total, order.currency, lang)}, paid in cash on delivery. We'll contact you to confirm delivery.`,
+      `تم تثبيت طلبك رقم ${order.number} ✅ مجموع المنتجات: ${formatMoney(order.total, order.currency, lang)}، والدفع عند الاستلام. بنتواصل معك لتأكيد التوصيل.`,
     ),
     [{ type: "order", orderId: order.id, number: order.number, status: order.status, total: order.total, currency: order.currency }],
   );

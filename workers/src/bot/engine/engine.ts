@@ -11,11 +11,11 @@ import { formatMoney, localized, pick, pickLanguage } from "./lang.js";
 import { botMetrics, type BotMetrics } from "./metrics.js";
 import { continueOrderLookup, orderStatusAnswer } from "./orders.js";
 import { paymentAnswer, paymentPolicyOf, returnsAnswer, returnsPolicyOf, shippingAnswer, shippingPolicyOf } from "./policies.js";
-import { moreLikeThis, productQuestionAnswer, productSearchAnswer } from "./products.js";
+import { moreLikeThis, productQuestionAnswer, productSearchAnswer, SIMILAR_WORDS } from "./products.js";
 import { loadBotState, saveBotState, type Lang } from "./state.js";
 import { paced, wordChunks } from "./stream.js";
 import type { Turn } from "./turn.js";
-import { containsAny, descriptorTokens } from "./words.js";
+import { containsAny, descriptorTokens, isNo, isYes, parseOrderNumber, parsePhone, startsWithAny } from "./words.js";
 
 /** The classifier as the engine uses it (see ../intents). */
 export interface IntentClassifierLike {
@@ -60,6 +60,7 @@ export function parsePayload(text: string): Payload | null {
 }
 
 const CHECKOUT_WORDS = ["checkout", "check out", "place order", "place my order", "pay now", "complete my order", "complete order", "confirm order", "buy now", "اتمام الطلب", "اتمام", "اكمل الطلب", "كمل الطلب", "ادفع", "ثبت الطلب", "اطلب الحين", "اشتري الحين"];
+const ADD_VERBS = ["add", "put", "ضيف", "ضيفي", "اضف", "اضيف", "حط", "حطي", "ضيفلي", "ضيف لي"];
 const CART_WORDS = ["cart", "basket", "my cart", "سله", "سلتي", "السله"];
 const REMOVE_WORDS = ["remove", "delete", "take out", "احذف", "شيل", "امسح", "طلع"];
 
@@ -229,6 +230,8 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
           return done(payload.intent ?? "other", await byIntent(turn, payload.intent ?? "other", true));
       }
     }
+    const offer = turn.state.offer;
+    turn.state.offer = null;
     const classified = deps.classifier.classify(turn.text);
     const keywords = turn.merchant.bot.handoffKeywords.filter((k) => k.trim() !== "");
     if (keywords.length > 0 && containsAny(turn.text, keywords)) {
@@ -239,7 +242,23 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     const inLookup = await continueOrderLookup(turn);
     if (inLookup) return { intent: "order_status", confidence: 1, answer: inLookup };
 
-    if (classified.confidence < threshold && classified.intent !== "human") {
+    if (offer === "add" && isYes(turn.text)) return { intent: "purchase", confidence: 1, answer: await addByText({ ...turn, text: "" }) };
+    if (offer !== null && isNo(turn.text)) {
+      return { intent: "other", confidence: 1, answer: answer(pick(lang, "No problem! Anything else I can help with?", "ولا يهمك! فيه شي ثاني أقدر أساعدك فيه؟"), [MENU(lang, true)]) };
+    }
+    // "add 2 of the black one" is a cart command whatever else the words resemble.
+    if (startsWithAny(turn.text, ADD_VERBS) && turn.state.lastShown.length > 0) {
+      return { intent: "purchase", confidence: 1, answer: await addByText(turn) };
+    }
+    if (containsAny(turn.text, SIMILAR_WORDS) && turn.state.lastShown.length > 0) {
+      return { intent: "product_search", confidence: 1, answer: await productSearchAnswer(turn) };
+    }
+    // Digits alone: an order number is a look-up; anything else (a phone number) is unclear.
+    const lettersless = !/\p{L}/u.test(turn.text);
+    if (lettersless && parseOrderNumber(turn.text) && !parsePhone(turn.text)) {
+      return { intent: "order_status", confidence: 1, answer: await orderStatusAnswer(turn) };
+    }
+    if ((classified.confidence < threshold || lettersless) && classified.intent !== "human") {
       const faq = await faqAnswer(turn);
       if (faq) {
         turn.state.lowConfidenceStreak = 0;

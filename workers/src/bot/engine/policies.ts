@@ -22,7 +22,7 @@ export function paymentPolicyOf(items: KnowledgeItem[]): PaymentPolicy | null {
 type Zone = ShippingPolicy["zones"][number];
 
 /** The zone whose name or areas the message mentions. */
-function zoneMentioned(policy: ShippingPolicy, message: string): Zone | null {
+export function zoneMentioned(policy: ShippingPolicy, message: string): Zone | null {
   const text = ` ${normalizeText(message)} `;
   for (const zone of policy.zones) {
     const names = [...zone.areas, zone.name.en, zone.name.ar].map(normalizeText).filter((n) => n.length > 1);
@@ -33,7 +33,7 @@ function zoneMentioned(policy: ShippingPolicy, message: string): Zone | null {
   return null;
 }
 
-function zoneLine(zone: Zone, currency: string, lang: Lang): string {
+export function zoneLine(zone: Zone, currency: string, lang: Lang): string {
   const name = localized(zone.name, lang);
   const fee = zone.fee === 0 ? pick(lang, "free", "مجاني") : formatMoney(zone.fee, currency, lang);
   const days = formatDays(zone.minDays, zone.maxDays, lang);
@@ -58,7 +58,7 @@ export function shippingAnswer(policy: ShippingPolicy, currency: string, lang: L
     return pick(
       lang,
       `Delivery to ${name} takes ${days} and costs ${fee}.${free}`,
-      `التوصيل إلى ${name} يوصلك خلال ${days}، والرسوم ${fee}.${free}`,
+      `التوصيل إلى ${name} خلال ${days}، والرسوم ${fee}.${free}`,
     ) + (notes ? `\n${notes}` : "");
   }
   const lines = policy.zones.map((z) => `• ${zoneLine(z, currency, lang)}`);

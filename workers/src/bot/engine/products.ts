@@ -2,10 +2,10 @@
 // and "more like this".
 import type { MessagePart, Product, ProductCardPart } from "@kaleem/shared";
 import { answer, type Answer } from "./answer.js";
-import { formatMoney, localized, pick } from "./lang.js";
+import { formatMoney, joinList, localized, pick } from "./lang.js";
 import type { Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
-import { bestMatches, descriptorTokens } from "./words.js";
+import { bestMatches, containsAny, contentWords, descriptorTokens } from "./words.js";
 
 export const SEARCH_LIMIT = 4;
 
@@ -46,8 +46,11 @@ export function productQuickReplies(products: Product[], lang: Lang): MessagePar
   return { type: "quick_replies", replies };
 }
 
-function showProducts(turn: Turn, products: Product[], intro: string, outro: string): Answer {
+function showProducts(turn: Turn, found: Product[], intro: string, outro: string): Answer {
+  // What can be bought first; the search order is kept within each group.
+  const products = [...found.filter((p) => p.stock > 0), ...found.filter((p) => p.stock <= 0)];
   turn.state.lastShown = products.map((p) => p.id);
+  if (products.some((p) => p.stock > 0)) turn.state.offer = "add";
   const text = [intro, ...products.map((p) => productLine(p, turn.lang)), outro].join("\n");
   return answer(text, [...products.map((p) => productCard(p, turn.lang)), productQuickReplies(products, turn.lang)], { facts: text });
 }
@@ -57,19 +60,32 @@ async function searchActive(turn: Turn, query: string, limit: number): Promise<P
   return items.map((hit) => hit.product).filter((p) => p.status === "active");
 }
 
-export function notFound(turn: Turn): Answer {
+export async function notFound(turn: Turn): Promise<Answer> {
+  const { items } = await turn.store.categories.list({ limit: 8 });
+  const names = items.map((c) => localized(c.name, turn.lang)).filter(Boolean);
+  const carry = names.length
+    ? pick(turn.lang, ` We carry ${joinList(names, turn.lang)}.`, ` عندنا ${joinList(names, turn.lang)}.`)
+    : "";
   return answer(
     pick(
       turn.lang,
-      "I couldn't find a product that matches that in our store. Could you describe it differently, or would you like to talk to a person?",
-      "ما لقيت منتج يطابق طلبك في متجرنا. تقدر توصفه بطريقة ثانية، أو تحب أحولك على موظف؟",
+      `I couldn't find a product that matches that in our store.${carry} Could you describe what you need differently, or would you like to talk to a person?`,
+      `ما لقيت منتج يطابق طلبك في متجرنا.${carry} تقدر توصف طلبك بطريقة ثانية، أو تحب أحولك على موظف؟`,
     ),
     [{ type: "quick_replies", replies: [{ label: pick(turn.lang, "Talk to a person", "أكلم موظف"), payload: "human" }] }],
     { fallback: true },
   );
 }
 
+export const SIMILAR_WORDS = ["more like", "similar", "like this", "like that", "مشابه", "شبيه", "زي هذا", "زي هذي", "مثل هذا", "مثل هذي"];
+
 export async function productSearchAnswer(turn: Turn, query: string = turn.text): Promise<Answer> {
+  if (query === turn.text && containsAny(turn.text, SIMILAR_WORDS) && turn.state.lastShown.length > 0) {
+    const shown = await productsById(turn.store, turn.state.lastShown);
+    const matches = bestMatches(descriptorTokens(turn.text), shown);
+    const base = matches.length === 1 ? matches[0] : shown.length === 1 ? shown[0] : undefined;
+    if (base) return moreLikeThis(turn, base.id);
+  }
   const products = await searchActive(turn, query, SEARCH_LIMIT);
   if (products.length === 0) return notFound(turn);
   const inStock = products.some((p) => p.stock > 0);
@@ -83,7 +99,7 @@ export async function productSearchAnswer(turn: Turn, query: string = turn.text)
 
 export async function moreLikeThis(turn: Turn, productId: string): Promise<Answer> {
   const product = await turn.store.products.get(productId);
-  if (!product) return productSearchAnswer(turn);
+  if (!product) return productSearchAnswer(turn, "");
   const category = product.categoryId ? await turn.store.categories.get(product.categoryId) : null;
   const query = [localized(product.name, turn.lang), category ? localized(category.name, turn.lang) : "", ...product.tags].join(" ");
   const exclude = new Set([product.id]);
@@ -102,6 +118,14 @@ export async function moreLikeThis(turn: Turn, productId: string): Promise<Answe
   );
 }
 
+const QUESTION_WORDS = new Set(
+  (
+    "is are do does did can could what which how much many price cost costs available availability stock have has there size sizes large small medium " +
+    "colour color colours colors material made fabric long tell about any still left there come comes " +
+    "هل كم سعر بكم متوفر متوفره موجود موجوده فيه مقاس مقاسات لون الوان الوان خامه قماش عن يجي تجي باقي كبير صغير وسط"
+  ).split(" "),
+);
+
 const REFERENCE_WORDS = ["it", "this", "that", "this one", "that one", "هذا", "هذي", "هذه", "ذا", "ذي", "هو", "هي"];
 
 /** The product a question is about: one of those just shown, else the best search hit. */
@@ -115,12 +139,16 @@ async function productInQuestion(turn: Turn): Promise<Product | null> {
     if (refersBack && shown.length === 1) return shown[0] ?? null;
   }
   const found = await searchActive(turn, turn.text, 1);
-  return found[0] ?? null;
+  if (found[0]) return found[0];
+  // Questions carry words no product has ("is … available in large?"): retry with the rest.
+  const subject = contentWords(turn.text).filter((t) => !QUESTION_WORDS.has(t));
+  if (subject.length === 0) return null;
+  return (await searchActive(turn, subject.join(" "), 1))[0] ?? null;
 }
 
 export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
   const product = await productInQuestion(turn);
-  if (!product) return notFound(turn);
+  if (!product) return await notFound(turn);
   const lang = turn.lang;
   const name = localized(product.name, lang);
   const lines = [
@@ -129,11 +157,12 @@ export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
   ];
   const attributes = Object.entries(product.attributes).filter(([, v]) => v.trim() !== "");
   if (attributes.length > 0) {
-    lines.push(attributes.map(([k, v]) => `• ${k}: ${v}`).join("\n"));
+    lines.push(attributes.map(([k, v]) => `• ${attributeLabel(k, lang)}: ${v}`).join("\n"));
   }
   const description = localized(product.description, lang);
   if (description) lines.push(firstSentence(description));
   turn.state.lastShown = [product.id];
+  if (product.stock > 0) turn.state.offer = "add";
   const outro = product.stock > 0 ? pick(lang, "Shall I add it to your cart?", "أضيفه لك في السلة؟") : "";
   const text = [...lines, ...(outro ? [outro] : [])].join("\n");
   return answer(text, [productCard(product, lang), productQuickReplies([product], lang)], { facts: text });
@@ -142,4 +171,20 @@ export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
 function firstSentence(text: string): string {
   const match = text.match(/^.{20,220}?[.!?؟](\s|$)/s);
   return (match ? match[0] : text.slice(0, 220)).trim();
+}
+
+const ATTRIBUTE_LABELS: Record<string, { en: string; ar: string }> = {
+  color: { en: "Colour", ar: "اللون" },
+  colour: { en: "Colour", ar: "اللون" },
+  size: { en: "Size", ar: "المقاس" },
+  sizes: { en: "Sizes", ar: "المقاسات" },
+  material: { en: "Material", ar: "الخامة" },
+  volume: { en: "Size", ar: "الحجم" },
+  family: { en: "Scent", ar: "العائلة العطرية" },
+  pieces: { en: "Pieces", ar: "عدد القطع" },
+};
+
+function attributeLabel(key: string, lang: Lang): string {
+  const known = ATTRIBUTE_LABELS[key.toLowerCase()];
+  return known ? known[lang] : key;
 }

@@ -24,6 +24,8 @@ export const botStateSchema = z.object({
   lastShown: z.array(z.string()).catch([]).default([]),
   cart: z.array(cartLineSchema).catch([]).default([]),
   checkout: checkoutSchema.nullable().catch(null).default(null),
+  /** A yes/no question the last answer asked ("want me to add one?"), so "yes" can act on it. */
+  offer: z.enum(["add"]).nullable().catch(null).default(null),
   /** Consecutive messages the classifier was unsure about. */
   lowConfidenceStreak: z.number().int().nonnegative().catch(0).default(0),
   /** True after asking for an order number, until one arrives. */

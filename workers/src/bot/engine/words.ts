@@ -109,6 +109,11 @@ export function descriptorTokens(text: string): string[] {
     .filter((t) => t.length > 1);
 }
 
+/** Like descriptorTokens but unstemmed, for handing back to product search. */
+export function contentWords(text: string): string[] {
+  return tokenize(text).filter((t) => !ACTION_WORDS.has(t) && !/^\d+$/.test(t) && NUMBER_WORDS[t] === undefined && t.length > 1);
+}
+
 export function productTokens(product: Product): Set<string> {
   const text = [product.name.en, product.name.ar, ...Object.values(product.attributes), ...product.tags].join(" ");
   return new Set(tokenize(text).map(stem));
@@ -133,4 +138,10 @@ export function bestMatches(tokens: string[], candidates: Product[]): Product[] 
 export function containsAny(text: string, words: readonly string[]): boolean {
   const normalized = ` ${normalizeText(text)} `;
   return words.some((w) => normalized.includes(` ${normalizeText(w)} `) || (w.length > 5 && normalized.includes(normalizeText(w))));
+}
+
+/** Whether the message opens with one of `words` (after "please"/"لو سمحت"). */
+export function startsWithAny(text: string, words: readonly string[]): boolean {
+  const normalized = normalizeText(text).replace(/^(please|pls|plz|لو سمحت|من فضلك|ممكن|طيب|اوكي|ok|okay)\s+/, "");
+  return words.some((w) => normalized === normalizeText(w) || normalized.startsWith(`${normalizeText(w)} `));
 }
