@@ -1,0 +1,271 @@
+// Embedded runtime, real sockets: tenant isolation, Origin checks on both transports, visitor
+// tokens, payload limits, malformed events, flooding and session revocation.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ConversationOpenResult, Message } from "@kaleem/shared";
+import {
+  ScriptedBot,
+  call,
+  closeAllClients,
+  connectError,
+  connected,
+  createMerchant,
+  inboxClient,
+  login,
+  nextEvent,
+  ok,
+  startTestKaleem,
+  until,
+  widgetClient,
+  type TestKaleem,
+  type TestMerchant,
+} from "./realtime.test-helpers.js";
+
+let t: TestKaleem;
+let a: TestMerchant;
+let b: TestMerchant;
+const FLOOD_LIMIT = 20;
+
+beforeAll(async () => {
+  t = await startTestKaleem({ bot: new ScriptedBot(), env: { SOCKET_EVENTS_PER_10S: String(FLOOD_LIMIT) } });
+  a = await createMerchant(t.k, { allowedOrigins: ["https://a-shop.example"] });
+  b = await createMerchant(t.k, { allowedOrigins: ["https://b-shop.example"], allowApps: true });
+});
+afterEach(() => closeAllClients());
+afterAll(async () => t?.close());
+
+async function openShopper(m: TestMerchant, origin: string) {
+  const socket = widgetClient(t.k.url, m.widgetKey, { origin });
+  await connected(socket);
+  const open = await ok<ConversationOpenResult>(socket, "conversation:open", {});
+  return { socket, open };
+}
+
+describe("tenant isolation", () => {
+  it("a widget socket cannot touch another merchant's or another visitor's conversation", async () => {
+    const shopperA = await openShopper(a, "https://a-shop.example");
+    const otherVisitorA = await openShopper(a, "https://a-shop.example");
+    const shopperB = await openShopper(b, "https://b-shop.example");
+    expect(otherVisitorA.open.conversationId).not.toBe(shopperA.open.conversationId);
+
+    for (const [socket, target] of [
+      [shopperB.socket, shopperA.open.conversationId],
+      [otherVisitorA.socket, shopperA.open.conversationId],
+    ] as const) {
+      for (const [event, payload] of [
+        ["message:send", { conversationId: target, clientMessageId: "evil", text: "injected" }],
+        ["conversation:resume", { conversationId: target, afterSeq: 0 }],
+        ["typing", { conversationId: target, isTyping: true }],
+        ["message:read", { conversationId: target, seq: 1 }],
+        ["conversation:human", { conversationId: target }],
+      ] as const) {
+        expect(await call(socket, event, payload), `${event}`).toMatchObject({ ok: false, error: { code: "not_found" } });
+      }
+    }
+    const stored = await t.k.conversations.tenant(a.merchantId).messages.listAfter(shopperA.open.conversationId, 0);
+    expect(stored.some((m) => m.text === "injected")).toBe(false);
+  });
+
+  it("an agent socket cannot watch, resume or act on another merchant's conversation, and hears nothing from it", async () => {
+    const shopperA = await openShopper(a, "https://a-shop.example");
+    const agentB = inboxClient(t.k.url, await login(t.k.url, b.email, b.password));
+    await connected(agentB);
+    const heard: string[] = [];
+    agentB.onAny((event: string) => heard.push(event));
+    const target = shopperA.open.conversationId;
+    for (const [event, payload] of [
+      ["conversation:watch", { conversationId: target }],
+      ["conversation:resume", { conversationId: target, afterSeq: 0 }],
+      ["conversation:takeover", { conversationId: target }],
+      ["conversation:release", { conversationId: target }],
+      ["conversation:close", { conversationId: target }],
+      ["conversation:reopen", { conversationId: target }],
+      ["conversation:assign", { conversationId: target, agentId: b.ownerId }],
+      ["message:send", { conversationId: target, clientMessageId: "x", text: "hi from B" }],
+      ["note:add", { conversationId: target, text: "note from B" }],
+      ["typing", { conversationId: target, isTyping: true }],
+      ["message:read", { conversationId: target, seq: 1 }],
+    ] as const) {
+      expect(await call(agentB, event, payload), event).toMatchObject({ ok: false, error: { code: "not_found" } });
+    }
+    await ok(shopperA.socket, "message:send", { conversationId: target, clientMessageId: "m1", text: "hello A" });
+    await nextEvent(shopperA.socket, "message:done");
+    expect(heard.filter((e) => e !== "presence")).toEqual([]);
+    const conv = await t.k.conversations.get(a.merchantId, target);
+    expect(conv.status).toBe("bot");
+  });
+
+  it("an agent of merchant A cannot assign to a user of merchant B", async () => {
+    const shopperA = await openShopper(a, "https://a-shop.example");
+    const agentA = inboxClient(t.k.url, await login(t.k.url, a.email, a.password));
+    await connected(agentA);
+    expect(await call(agentA, "conversation:assign", { conversationId: shopperA.open.conversationId, agentId: b.ownerId })).toMatchObject({
+      ok: false,
+      error: { code: "validation_failed" },
+    });
+  });
+});
+
+describe("origin and handshake", () => {
+  for (const transport of ["websocket", "polling"]) {
+    it(`refuses an Origin outside the merchant's allow-list (${transport})`, async () => {
+      const evil = widgetClient(t.k.url, a.widgetKey, { origin: "https://evil.example", transports: [transport] });
+      const err = await connectError(evil);
+      expect(err.message).toMatch(/origin not allowed|xhr poll error|websocket error/i);
+      // The merchant's own origin works on the same transport.
+      const good = widgetClient(t.k.url, a.widgetKey, { origin: "https://a-shop.example", transports: [transport] });
+      await connected(good);
+    });
+  }
+
+  it("an allowed origin of one store cannot borrow another store's widget key", async () => {
+    const s = widgetClient(t.k.url, a.widgetKey, { origin: "https://b-shop.example" });
+    await connectError(s);
+    // Query key of B (origin allowed for B) but auth key of A: refused in the namespace.
+    const { io } = await import("socket.io-client");
+    const mixed = io(t.k.url + "/widget", {
+      forceNew: true,
+      reconnection: false,
+      transports: ["websocket"],
+      query: { widgetKey: b.widgetKey },
+      auth: { widgetKey: a.widgetKey },
+      extraHeaders: { Origin: "https://b-shop.example" },
+    });
+    const err = await connectError(mixed);
+    mixed.disconnect();
+    expect(err.message).toMatch(/Origin not allowed|mismatch/);
+  });
+
+  it("an /inbox connection from a foreign origin is refused; same-host and no-origin are accepted", async () => {
+    const token = await login(t.k.url, a.email, a.password);
+    await connectError(inboxClient(t.k.url, token, { origin: "https://evil.example" }));
+    await connectError(inboxClient(t.k.url, token, { origin: "https://evil.example", transports: ["polling"] }));
+    await connected(inboxClient(t.k.url, token, { origin: t.k.url }));
+    await connected(inboxClient(t.k.url, token));
+  });
+
+  it("without an Origin a visitor token is required unless the merchant allows apps", async () => {
+    const refused = await connectError(widgetClient(t.k.url, a.widgetKey, { origin: null }));
+    expect(refused.message).toMatch(/visitor token/i);
+    const first = await openShopper(a, "https://a-shop.example");
+    const app = widgetClient(t.k.url, a.widgetKey, { origin: null, visitorToken: first.open.visitorToken });
+    await connected(app);
+    const again = await ok<ConversationOpenResult>(app, "conversation:open", {});
+    expect(again.conversationId).toBe(first.open.conversationId);
+    // Merchant B allows apps: no Origin and no token gets a fresh visitor.
+    const appB = widgetClient(t.k.url, b.widgetKey, { origin: null });
+    await connected(appB);
+    const openB = await ok<ConversationOpenResult>(appB, "conversation:open", {});
+    expect(openB.visitorToken).toBeTruthy();
+  });
+
+  it("visitor tokens are bound to their store and cannot be forged", async () => {
+    const fromA = await openShopper(a, "https://a-shop.example");
+    // A's token on B's widget is not B's visitor: a new visitor and conversation.
+    const onB = widgetClient(t.k.url, b.widgetKey, { origin: "https://b-shop.example", visitorToken: fromA.open.visitorToken });
+    await connected(onB);
+    const openB = await ok<ConversationOpenResult>(onB, "conversation:open", {});
+    expect(openB.visitorToken).not.toBe(fromA.open.visitorToken);
+    // A tampered token (other visitor id, old signature) is not accepted without an Origin.
+    const [body, sig] = fromA.open.visitorToken.split(".");
+    const claims = JSON.parse(Buffer.from(body!, "base64url").toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, vid: "v_someone_else" })).toString("base64url") + "." + sig;
+    await connectError(widgetClient(t.k.url, a.widgetKey, { origin: null, visitorToken: forged }));
+  });
+
+  it("unknown widget keys and bad agent tokens are refused", async () => {
+    await connectError(widgetClient(t.k.url, "wk_nope", { origin: "https://a-shop.example" }));
+    await connectError(inboxClient(t.k.url, "not-a-jwt"));
+    await connectError(inboxClient(t.k.url, ""));
+  });
+});
+
+describe("payloads", () => {
+  it("malformed and oversized payloads get {ok:false} and the server stays up", async () => {
+    const s = await openShopper(a, "https://a-shop.example");
+    const cid = s.open.conversationId;
+    const cases: Array<[string, unknown, string]> = [
+      ["message:send", "just a string", "validation_failed"],
+      ["message:send", { conversationId: cid, text: "no client id" }, "validation_failed"],
+      ["message:send", { conversationId: cid, clientMessageId: "c", text: "   " }, "validation_failed"],
+      ["message:send", { conversationId: cid, clientMessageId: "c", text: 42 }, "validation_failed"],
+      ["message:send", { conversationId: { $ne: null }, clientMessageId: "c", text: "x" }, "validation_failed"],
+      ["message:send", { conversationId: cid, clientMessageId: "c", text: "x".repeat(4001) }, "payload_too_large"],
+      ["conversation:resume", { conversationId: cid, afterSeq: -1 }, "validation_failed"],
+      ["typing", null, "validation_failed"],
+    ];
+    for (const [event, payload, code] of cases) {
+      expect(await call(s.socket, event, payload), JSON.stringify(payload).slice(0, 60)).toMatchObject({ ok: false, error: { code } });
+    }
+    // Events without an ack or with unknown names are ignored, not fatal.
+    s.socket.emit("message:send", { broken: true });
+    s.socket.emit("no:such:event", 1, 2, 3);
+    expect((await ok<{ message: Message }>(s.socket, "message:send", { conversationId: cid, clientMessageId: "fine", text: "still works" })).message.text).toBe("still works");
+    const stored = await t.k.conversations.tenant(a.merchantId).messages.listAfter(cid, 0);
+    expect(stored.filter((m) => m.role === "shopper").map((m) => m.text)).toEqual(["still works"]);
+  });
+
+  it("a frame over the size limit closes that socket only", async () => {
+    const s = await openShopper(a, "https://a-shop.example");
+    const bystander = await openShopper(a, "https://a-shop.example");
+    const gone = new Promise<string>((r) => s.socket.once("disconnect", (reason) => r(reason)));
+    s.socket.emit("message:send", { conversationId: s.open.conversationId, clientMessageId: "big", text: "x".repeat(100 * 1024) });
+    expect(await gone).toMatch(/transport (close|error)/);
+    const res = await fetch(`${t.k.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await ok(bystander.socket, "typing", { conversationId: bystander.open.conversationId, isTyping: false })).toBeNull();
+  });
+
+  it("flooding is throttled with rate_limited acks, then disconnected", async () => {
+    const s = await openShopper(a, "https://a-shop.example");
+    const cid = s.open.conversationId;
+    const acks = await Promise.all(Array.from({ length: FLOOD_LIMIT + 5 }, () => call(s.socket, "typing", { conversationId: cid, isTyping: true })));
+    // conversation:open used one event of the window.
+    expect(acks.filter((x) => x.ok)).toHaveLength(FLOOD_LIMIT - 1);
+    expect(acks.filter((x) => !x.ok && x.error.code === "rate_limited").length).toBe(6);
+    const gone = new Promise<string>((r) => s.socket.once("disconnect", (reason) => r(reason)));
+    for (let i = 0; i < FLOOD_LIMIT * 2; i++) s.socket.emit("typing", { conversationId: cid, isTyping: true });
+    expect(await gone).toBe("io server disconnect");
+    const fresh = await openShopper(a, "https://a-shop.example");
+    expect(fresh.open.conversationId).toBeTruthy();
+  });
+});
+
+describe("revocation", () => {
+  it("logout disconnects the agent's sockets and the token cannot reconnect", async () => {
+    const token = await login(t.k.url, a.email, a.password);
+    const other = await login(t.k.url, a.email, a.password);
+    const s1 = inboxClient(t.k.url, token);
+    const s2 = inboxClient(t.k.url, token, { transports: ["polling"] });
+    const untouched = inboxClient(t.k.url, other);
+    await Promise.all([connected(s1), connected(s2), connected(untouched)]);
+    const revoked = nextEvent<{ reason: string }>(s1, "session:revoked");
+    const d1 = new Promise((r) => s1.once("disconnect", r));
+    const d2 = new Promise((r) => s2.once("disconnect", r));
+    const res = await fetch(`${t.k.url}/api/v1/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(204);
+    await Promise.all([d1, d2]);
+    expect(await revoked).toEqual({ reason: "revoked" });
+    const err = await connectError(inboxClient(t.k.url, token));
+    expect(err.message).toMatch(/revoked/);
+    await until(() => untouched.connected, "other session still connected", 1000);
+    expect(await ok(untouched, "presence:get", {})).toBeTruthy();
+  });
+});
+
+describe("metrics", () => {
+  it("exposes socket, event, stream and handoff metrics", async () => {
+    const s = await openShopper(a, "https://a-shop.example");
+    await ok(s.socket, "message:send", { conversationId: s.open.conversationId, clientMessageId: "met", text: "metrics please" });
+    await nextEvent(s.socket, "message:done");
+    await ok(s.socket, "conversation:resume", { conversationId: s.open.conversationId, afterSeq: 0 });
+    await ok(s.socket, "conversation:human", { conversationId: s.open.conversationId });
+    const body = await (await fetch(`${t.k.url}/metrics`)).text();
+    expect(body).toMatch(/kaleem_socket_connected\{[^}]*namespace="widget"[^}]*\} [1-9]/);
+    expect(body).toMatch(/kaleem_socket_events_in_total\{[^}]*event="message:send"/);
+    expect(body).toMatch(/kaleem_socket_events_out_total\{[^}]*event="message:delta"/);
+    expect(body).toMatch(/kaleem_stream_delta_lag_seconds_count\{[^}]*\} [1-9]/);
+    expect(body).toMatch(/kaleem_stream_first_delta_seconds_count\{[^}]*\} [1-9]/);
+    expect(body).toMatch(/kaleem_socket_resumes_total\{[^}]*namespace="widget"[^}]*\} [1-9]/);
+    expect(body).toMatch(/kaleem_handoffs_total\{[^}]*kind="bot->waiting_human"/);
+  });
+});
