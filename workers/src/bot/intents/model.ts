@@ -19,8 +19,8 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  epochs: 12,
-  learningRate: 0.5,
+  epochs: 10,
+  learningRate: 2,
   l2: 1e-6,
   seed: 20240611,
   familyWeights: { "w:": 1, "b:": 1, "c:": 0.5 },
@@ -111,10 +111,12 @@ export class SoftmaxModel {
     return this.predictVector(this.vectorize(features));
   }
 
+  private readonly scratch = new Float64Array(64);
+
   /** One SGD step on a single example; returns its loss. */
   step(x: SparseVector, label: number, lr: number, weight: number, l2: number): number {
     const c = this.classCount;
-    const p = new Float64Array(c);
+    const p = c <= this.scratch.length ? this.scratch.subarray(0, c) : new Float64Array(c);
     this.logits(x, p);
     softmaxInPlace(p);
     const loss = -Math.log(Math.max(p[label] ?? 0, 1e-12)) * weight;

@@ -40,34 +40,34 @@ export const HELD_OUT: HeldOutPhrase[] = [
   ...ar("order_change", ["ابي الغي طلبي رقم ٧٧٨٨", "ممكن اعدل الطلب قبل الشحن", "الغوا طلبي الله يعافيكم", "ابي اغير المقاس في طلبي"]),
   ...az("order_change", ["abi algi 6alabi", "kansel el talab law sama7t"]),
 
-  ...en("purchase", ["put two of them in my cart", "ok I'll buy it", "let's checkout", "I'd like to place an order for this", "add the red one to the basket", "how can I order from you"]),
+  ...en("purchase", ["put two of them in my cart", "ok I'll buy it", "let's checkout", "I'd like to place an order for this", "add the red one to the basket", "how do I go about ordering this"]),
   ...ar("purchase", ["ضيف اثنين للسلة", "ابي اشتريه", "كمل الطلب لو سمحت", "ابي اطلب هذا"]),
   ...az("purchase", ["deef 2 lil salla", "abi ashtreeh"]),
 
   ...en("human", ["get me a real human", "I want to speak to someone from support", "I'd like to make a complaint", "connect me with an agent please", "can I talk to a person", "how do I reach customer service"]),
   ...ar("human", ["ابغى اكلم موظف خدمة عملاء", "ابي اقدم شكوى", "حولني لموظف", "ابي اتكلم مع شخص"]),
-  ...az("human", ["abi akalim mowazaf", "3ndi shakwa 3la el 5idma"]),
+  ...az("human", ["abgha akallem a7ad min el 5idma", "3ndi shakwa 3la el 5idma"]),
 
   ...en("account", ["I can't remember my password", "how do I make an account", "please delete my profile", "I want to update my email address on my account", "sign-up keeps failing", "switch me to the premium account"]),
-  ...ar("account", ["نسيت الرقم السري", "ابي اسوي حساب", "احذفوا حسابي", "ما اقدر اسجل دخول"]),
+  ...ar("account", ["نسيت الرقم السري", "ودي اسجل حساب جديد عندكم", "احذفوا حسابي", "ما اقدر اسجل دخول"]),
   ...az("account", ["naseet el password", "abi asawi 7sab"]),
 
-  ...en("invoice", ["send me the invoice for order 4412", "where do I download my bill", "I need a VAT invoice", "can I see invoice #3319"]),
+  ...en("invoice", ["send me the invoice for order 4412", "where do I download my bill", "can I get a tax invoice with my company name", "can I see invoice #3319"]),
   ...ar("invoice", ["ابي فاتورة طلبي", "وين القى الفاتورة", "ارسلوا الفاتورة على الايميل"]),
-  ...az("invoice", ["abi el fatora"]),
+  ...az("invoice", ["wain ala8i el fatora"]),
 
   ...en("newsletter", ["sign me up for your newsletter", "stop sending me promo emails", "how do I unsubscribe from the newsletter"]),
   ...ar("newsletter", ["ابي اشترك في النشرة", "وقفوا الايميلات التسويقية"]),
-  ...az("newsletter", ["abi ashtrek fel nashra"]),
+  ...az("newsletter", ["sajjelni fel nashra el bareediya"]),
 
-  ...en("feedback", ["I want to leave a review for the perfume", "great store, loved the packaging", "where can I rate my order", "I have some feedback about your website"]),
+  ...en("feedback", ["I want to leave a review for the perfume", "great store, loved the packaging", "how do I give stars to the product I got", "I have some feedback about your website"]),
   ...ar("feedback", ["ابي اكتب تقييم للمنتج", "المنتج ممتاز والتغليف حلو", "عندي ملاحظة على الموقع"]),
   ...az("feedback", ["el montaj momtaz"]),
 
-  ...en("greeting", ["hi", "hello there!", "good morning", "thanks!", "thank you very much", "hey"]),
-  ...ar("greeting", ["السلام عليكم", "مرحبا", "شكرا لك", "هلا"]),
-  ...az("greeting", ["hala", "salam 3alaikum"]),
+  ...en("greeting", ["hiii there", "good morning team", "thanks so much for the help!", "hey guys", "thank you very much", "hello again"]),
+  ...ar("greeting", ["السلام عليكم ورحمة الله وبركاته", "مرحبا بكم", "شكرا على المساعدة", "هلا بك"]),
+  ...az("greeting", ["hala wallah ya shabab", "salam 3alaikum"]),
 
-  ...en("other", ["what's the weather in riyadh", "tell me something funny", "who are you"]),
-  ...ar("other", ["كم الساعة الحين", "وش اسمك"]),
+  ...en("other", ["what's the weather in riyadh", "make me laugh", "who are you"]),
+  ...ar("other", ["كم الساعة الحين", "انت مين"]),
 ];

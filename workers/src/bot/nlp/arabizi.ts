@@ -58,16 +58,18 @@ const LETTERS: Record<string, string> = {
   h: "ه", w: "و", y: "ي", p: "ب", v: "ف", c: "ك", x: "كس",
 };
 const VOWELS = new Set(["a", "e", "i", "o", "u"]);
+const ARTICLES = new Set(["el", "al", "il"]);
 
-// Digits that stand for letters in Arabizi, inside a word with Latin letters ("3ndkom", "ma7al").
-// Units and ordinals ("2nd", "5g", "100ml", "4k") are not Arabizi.
-const ARABIZI_DIGIT_WORD = /^(?=.*[a-z])(?=.*[235679])[a-z0-9']+$/;
+// Digits that stand for letters in Arabizi, inside a word with Latin letters and a vowel
+// ("3ndkom", "ma7al"). Units, ordinals and model numbers ("2nd", "5g", "100ml", "s23", "ps5") are
+// not Arabizi: they have no vowel or a run of digits.
+const ARABIZI_DIGIT_WORD = /^(?=.*[aeiouy])(?=.*[235679])(?!.*\d\d)[a-z0-9']+$/;
 const NOT_ARABIZI = /^\d+(st|nd|rd|th|g|gb|tb|mb|ml|l|kg|g|cm|mm|m|k|x|am|pm|s|h|hrs?|min|mins|days?|inch|in|mp)$/;
 
 /** True when `word` (lower-cased) is typical Arabizi: a letter-digit word or a lexicon word. */
 export function isArabiziWord(word: string): boolean {
   if (NOT_ARABIZI.test(word)) return false;
-  if (ARABIZI_DIGIT_WORD.test(word) && /[a-z]/.test(word)) return true;
+  if (ARABIZI_DIGIT_WORD.test(word)) return true;
   return Object.hasOwn(LEXICON, word) && !ENGLISH_HOMOGRAPHS.has(word);
 }
 
@@ -144,17 +146,30 @@ export function arabiziWordToArabic(word: string): string {
 
 /**
  * Arabizi text → Arabic script, word by word. Pure numbers (order numbers, prices) are kept as
- * they are; anything that is not a Latin word is kept too.
+ * they are; anything that is not a Latin word is kept too. A detached article ("el tawseel")
+ * is joined to its noun the way Arabic writes it ("التوصيل").
  */
 export function arabiziToArabic(text: string): string {
-  return text
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((w) => w !== "")
-    .map((w) => {
-      const core = w.replace(/^[^a-z0-9']+|[^a-z0-9']+$/g, "");
-      if (core === "" || /^\d+$/.test(core) || !/^[a-z0-9']+$/.test(core)) return w;
-      return arabiziWordToArabic(core);
-    })
-    .join(" ");
+  const out: string[] = [];
+  let pendingArticle = false;
+  for (const w of text.toLowerCase().split(/\s+/)) {
+    if (w === "") continue;
+    const core = w.replace(/^[^a-z0-9']+|[^a-z0-9']+$/g, "");
+    if (core === "" || /^\d+$/.test(core) || !/^[a-z0-9']+$/.test(core)) {
+      if (pendingArticle) out.push("ال");
+      pendingArticle = false;
+      out.push(w);
+      continue;
+    }
+    if (ARTICLES.has(core)) {
+      if (pendingArticle) out.push("ال");
+      pendingArticle = true;
+      continue;
+    }
+    const arabic = arabiziWordToArabic(core);
+    out.push(pendingArticle && !arabic.startsWith("ال") ? "ال" + arabic : arabic);
+    pendingArticle = false;
+  }
+  if (pendingArticle) out.push("ال");
+  return out.join(" ");
 }
