@@ -85,6 +85,35 @@ export const channelSchema = z.object({
 });
 export type Channel = z.infer<typeof channelSchema>;
 
+export const commercePlatformSchema = z.enum(["shopify", "salla", "zid"]);
+export type CommercePlatform = z.infer<typeof commercePlatformSchema>;
+/** A store platform feeding orders/products by webhook; at most one per platform per merchant. */
+export const commerceConnectionSchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  platform: commercePlatformSchema,
+  /** Non-secret configuration (shop domain, store ids, base URLs). Secrets live encrypted beside it. */
+  publicConfig: z.record(z.string(), z.string()),
+  status: z.enum(["active", "error", "disabled"]),
+  lastEventAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CommerceConnection = z.infer<typeof commerceConnectionSchema>;
+
+/** Lower-case letters, digits, "_" and "-": what an agent types after "/" in the composer. */
+export const CANNED_REPLY_SHORTCUT = /^[a-z0-9_-]{1,32}$/;
+export const cannedReplySchema = z.object({
+  id: idSchema,
+  merchantId: idSchema,
+  shortcut: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CannedReply = z.infer<typeof cannedReplySchema>;
+
 export const categorySchema = z.object({
   id: idSchema,
   merchantId: idSchema,

@@ -1160,5 +1160,115 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await a.idempotency.begin("a-key", "h", 60)).toEqual({ state: "in_flight" });
       });
     });
+
+    describe("commerce connections and canned replies", () => {
+      it("commerce connections: create, one per platform, secrets, list, update, lookup, remove", async () => {
+        const { t, merchant } = await tenant();
+        const shopify = await t.commerceConnections.create({
+          platform: "shopify",
+          publicConfig: { shopDomain: "demo.myshopify.com" },
+          secretsCiphertext: "sealed-shopify",
+        });
+        expect(shopify).toMatchObject({
+          merchantId: merchant.id,
+          platform: "shopify",
+          publicConfig: { shopDomain: "demo.myshopify.com" },
+          status: "active",
+          lastEventAt: null,
+          lastError: null,
+        });
+        expect(JSON.stringify(shopify)).not.toContain("sealed-shopify");
+        expect(await t.commerceConnections.get(shopify.id)).toEqual(shopify);
+        expect(await t.commerceConnections.getByPlatform("shopify")).toEqual(shopify);
+        expect(await t.commerceConnections.getByPlatform("zid")).toBeNull();
+        expect(await t.commerceConnections.getSecrets(shopify.id)).toBe("sealed-shopify");
+        await expect(
+          t.commerceConnections.create({ platform: "shopify", publicConfig: {}, secretsCiphertext: "x" }),
+        ).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.lookup.commerceConnection(shopify.id)).toEqual({ merchantId: merchant.id, platform: "shopify" });
+        expect(await store.lookup.commerceConnection("missing")).toBeNull();
+
+        const updated = await t.commerceConnections.update(shopify.id, {
+          status: "error",
+          lastError: "bad hmac",
+          lastEventAt: "2025-01-01T00:00:00.000Z",
+          secretsCiphertext: "sealed-2",
+        });
+        expect(updated).toMatchObject({
+          status: "error",
+          lastError: "bad hmac",
+          lastEventAt: "2025-01-01T00:00:00.000Z",
+          publicConfig: { shopDomain: "demo.myshopify.com" },
+        });
+        expect(await t.commerceConnections.getSecrets(shopify.id)).toBe("sealed-2");
+        const renamed = await t.commerceConnections.update(shopify.id, { publicConfig: { shopDomain: "x.myshopify.com" }, lastError: null });
+        expect(renamed).toMatchObject({ publicConfig: { shopDomain: "x.myshopify.com" }, lastError: null, status: "error" });
+        expect(await t.commerceConnections.update("missing", { status: "active" })).toBeNull();
+
+        const salla = await t.commerceConnections.create({ platform: "salla", publicConfig: { merchantId: "1" }, secretsCiphertext: "s" });
+        expect((await t.commerceConnections.list()).map((c) => c.id)).toEqual([shopify.id, salla.id]);
+        expect(await t.commerceConnections.remove(shopify.id)).toBe(true);
+        expect(await t.commerceConnections.remove(shopify.id)).toBe(false);
+        expect(await store.lookup.commerceConnection(shopify.id)).toBeNull();
+        // The platform is free again once its connection is gone.
+        const again = await t.commerceConnections.create({ platform: "shopify", publicConfig: {}, secretsCiphertext: "s" });
+        expect(again.id).not.toBe(shopify.id);
+      });
+
+      it("canned replies: unique shortcut per store, ordered by shortcut, update and remove", async () => {
+        const { t, merchant } = await tenant();
+        const thanks = await t.cannedReplies.create({ shortcut: "thanks", text: "Thank you!" });
+        expect(thanks).toMatchObject({ merchantId: merchant.id, shortcut: "thanks", text: "Thank you!" });
+        const hours = await t.cannedReplies.create({ shortcut: "hours", text: "We are open 9-5" });
+        await expect(t.cannedReplies.create({ shortcut: "thanks", text: "dup" })).rejects.toBeInstanceOf(ConflictError);
+        expect((await t.cannedReplies.list()).map((r) => r.shortcut)).toEqual(["hours", "thanks"]);
+        expect(await t.cannedReplies.count()).toBe(2);
+        expect(await t.cannedReplies.get(thanks.id)).toEqual(thanks);
+        expect(await t.cannedReplies.getByShortcut("hours")).toEqual(hours);
+        expect(await t.cannedReplies.getByShortcut("nope")).toBeNull();
+
+        await delay(2);
+        const edited = await t.cannedReplies.update(thanks.id, { text: "Thanks a lot!" });
+        expect(edited).toMatchObject({ id: thanks.id, shortcut: "thanks", text: "Thanks a lot!", createdAt: thanks.createdAt });
+        expect(edited!.updatedAt > thanks.updatedAt).toBe(true);
+        await expect(t.cannedReplies.update(thanks.id, { shortcut: "hours" })).rejects.toBeInstanceOf(ConflictError);
+        expect((await t.cannedReplies.get(thanks.id))?.shortcut).toBe("thanks");
+        expect((await t.cannedReplies.update(thanks.id, { shortcut: "ty" }))?.shortcut).toBe("ty");
+        expect(await t.cannedReplies.update("missing", { text: "x" })).toBeNull();
+        expect(await t.cannedReplies.remove(hours.id)).toBe(true);
+        expect(await t.cannedReplies.remove(hours.id)).toBe(false);
+        expect((await t.cannedReplies.list()).map((r) => r.shortcut)).toEqual(["ty"]);
+      });
+
+      it("are isolated per merchant; the same platform and shortcut are free in every store", async () => {
+        const A = await tenant("A");
+        const B = await tenant("B");
+        const conn = await A.t.commerceConnections.create({ platform: "zid", publicConfig: { storeId: "a" }, secretsCiphertext: "a-secret" });
+        const reply = await A.t.cannedReplies.create({ shortcut: "hi", text: "A hello" });
+
+        expect(await B.t.commerceConnections.get(conn.id)).toBeNull();
+        expect(await B.t.commerceConnections.getByPlatform("zid")).toBeNull();
+        expect(await B.t.commerceConnections.getSecrets(conn.id)).toBeNull();
+        expect(await B.t.commerceConnections.list()).toEqual([]);
+        expect(await B.t.commerceConnections.update(conn.id, { status: "disabled", secretsCiphertext: "stolen" })).toBeNull();
+        expect(await B.t.commerceConnections.remove(conn.id)).toBe(false);
+        expect(await B.t.cannedReplies.get(reply.id)).toBeNull();
+        expect(await B.t.cannedReplies.getByShortcut("hi")).toBeNull();
+        expect(await B.t.cannedReplies.list()).toEqual([]);
+        expect(await B.t.cannedReplies.count()).toBe(0);
+        expect(await B.t.cannedReplies.update(reply.id, { text: "stolen" })).toBeNull();
+        expect(await B.t.cannedReplies.remove(reply.id)).toBe(false);
+
+        const bConn = await B.t.commerceConnections.create({ platform: "zid", publicConfig: {}, secretsCiphertext: "b" });
+        const bReply = await B.t.cannedReplies.create({ shortcut: "hi", text: "B hello" });
+        expect(bConn.merchantId).toBe(B.merchant.id);
+        expect(bReply.merchantId).toBe(B.merchant.id);
+
+        expect(await A.t.commerceConnections.get(conn.id)).toEqual(conn);
+        expect(await A.t.commerceConnections.getSecrets(conn.id)).toBe("a-secret");
+        expect(await A.t.cannedReplies.get(reply.id)).toEqual(reply);
+        expect((await A.t.cannedReplies.list()).map((r) => r.id)).toEqual([reply.id]);
+      });
+    });
   });
 }

@@ -9,9 +9,12 @@
 import type {
   AuditLog,
   BotSettings,
+  CannedReply,
   Category,
   Channel,
   ChannelType,
+  CommerceConnection,
+  CommercePlatform,
   Conversation,
   ConversationChannel,
   ConversationStatus,
@@ -231,6 +234,26 @@ export interface ChannelPatch {
   lastError?: string | null;
 }
 
+export interface NewCommerceConnection {
+  platform: CommercePlatform;
+  publicConfig: Record<string, string>;
+  /** Already encrypted by the caller (see shared/crypto). */
+  secretsCiphertext: string;
+}
+export interface CommerceConnectionPatch {
+  publicConfig?: Record<string, string>;
+  secretsCiphertext?: string;
+  status?: CommerceConnection["status"];
+  lastEventAt?: string | null;
+  lastError?: string | null;
+}
+
+export interface NewCannedReply {
+  shortcut: string;
+  text: string;
+}
+export type CannedReplyPatch = Partial<NewCannedReply>;
+
 export interface WebhookEventRecord {
   id: string;
   merchantId: string;
@@ -409,6 +432,31 @@ export interface ChannelRepo {
   remove(id: string): Promise<boolean>;
 }
 
+export interface CommerceConnectionRepo {
+  /** Throws ConflictError when the merchant already has a connection to this platform. */
+  create(input: NewCommerceConnection): Promise<CommerceConnection>;
+  get(id: string): Promise<CommerceConnection | null>;
+  getByPlatform(platform: CommercePlatform): Promise<CommerceConnection | null>;
+  getSecrets(id: string): Promise<string | null>;
+  /** Ordered by creation. */
+  list(): Promise<CommerceConnection[]>;
+  update(id: string, patch: CommerceConnectionPatch): Promise<CommerceConnection | null>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface CannedReplyRepo {
+  /** Throws ConflictError when the shortcut is taken in this store. */
+  create(input: NewCannedReply): Promise<CannedReply>;
+  get(id: string): Promise<CannedReply | null>;
+  getByShortcut(shortcut: string): Promise<CannedReply | null>;
+  /** Every canned reply of the store, ordered by shortcut (the composer filters them as you type). */
+  list(): Promise<CannedReply[]>;
+  count(): Promise<number>;
+  /** Throws ConflictError when renaming onto a taken shortcut. */
+  update(id: string, patch: CannedReplyPatch): Promise<CannedReply | null>;
+  remove(id: string): Promise<boolean>;
+}
+
 export interface WebhookEventRepo {
   /** Stores the event unless (source, dedupeKey) was seen; `duplicate` tells which. */
   recordOnce(input: { source: string; dedupeKey: string; payload: unknown }): Promise<{ event: WebhookEventRecord; duplicate: boolean }>;
@@ -443,6 +491,8 @@ export interface TenantStore {
   readonly messages: MessageRepo;
   readonly knowledge: KnowledgeRepo;
   readonly channels: ChannelRepo;
+  readonly commerceConnections: CommerceConnectionRepo;
+  readonly cannedReplies: CannedReplyRepo;
   readonly webhookEvents: WebhookEventRepo;
   readonly outbox: OutboxRepo;
   readonly audit: AuditRepo;
@@ -454,6 +504,7 @@ export interface TenantLookup {
   merchantByWidgetKey(widgetKey: string): Promise<MerchantId | null>;
   refreshToken(tokenId: string): Promise<{ merchantId: MerchantId; userId: string } | null>;
   channel(channelId: string): Promise<{ merchantId: MerchantId; type: ChannelType } | null>;
+  commerceConnection(connectionId: string): Promise<{ merchantId: MerchantId; platform: CommercePlatform } | null>;
   /** Every merchant id (for background jobs such as reindexing and reconciliation). */
   merchantIds(): Promise<MerchantId[]>;
 }

@@ -248,6 +248,35 @@ CREATE TABLE audit_logs (
 CREATE INDEX audit_logs_merchant ON audit_logs(merchant_id, id);
 `,
   },
+  {
+    version: 2,
+    name: "commerce connections and canned replies",
+    sql: `
+CREATE TABLE commerce_connections (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  platform TEXT NOT NULL,
+  public_config TEXT NOT NULL,
+  secrets_ciphertext TEXT NOT NULL,
+  status TEXT NOT NULL,
+  last_event_at TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX commerce_connections_platform ON commerce_connections(merchant_id, platform);
+
+CREATE TABLE canned_replies (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  shortcut TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX canned_replies_shortcut ON canned_replies(merchant_id, shortcut);
+`,
+  },
 ];
 
 /** Applies pending migrations; safe to run from several processes opening the same file. */

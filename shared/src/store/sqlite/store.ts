@@ -1,5 +1,5 @@
 // The embedded store: one better-sqlite3 connection (WAL) serving every tenant.
-import type { ChannelType, Merchant, User } from "../../contracts/domain.js";
+import type { ChannelType, CommercePlatform, Merchant, User } from "../../contracts/domain.js";
 import { ConflictError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { buildMerchant, FIRST_ORDER_NUMBER, normalizeEmail } from "../defaults.js";
@@ -18,6 +18,7 @@ import { nowIso } from "./clock.js";
 import { SqliteConversationRepo, SqliteCustomerRepo, SqliteMessageRepo } from "./conversations.js";
 import { isUniqueViolation, SqliteDb, toJson } from "./db.js";
 import { SqliteAuditRepo, SqliteOutboxRepo, SqliteWebhookEventRepo } from "./events.js";
+import { SqliteCannedReplyRepo, SqliteCommerceConnectionRepo } from "./integrations.js";
 import { SqliteChannelRepo, SqliteKnowledgeRepo } from "./knowledge.js";
 import { SqliteIdempotencyRepo, SqliteOrderRepo } from "./orders.js";
 
@@ -81,6 +82,12 @@ class SqliteTenantStore implements TenantStore {
   get channels() {
     return this.repo("channels", SqliteChannelRepo);
   }
+  get commerceConnections() {
+    return this.repo("commerceConnections", SqliteCommerceConnectionRepo);
+  }
+  get cannedReplies() {
+    return this.repo("cannedReplies", SqliteCannedReplyRepo);
+  }
   get webhookEvents() {
     return this.repo("webhookEvents", SqliteWebhookEventRepo);
   }
@@ -121,6 +128,14 @@ class SqliteLookup implements TenantLookup {
       { channelId },
     );
     return row ? { merchantId: asMerchantId(row.merchant_id), type: row.type } : null;
+  }
+
+  async commerceConnection(connectionId: string): Promise<{ merchantId: MerchantId; platform: CommercePlatform } | null> {
+    const row = this.db.get<{ merchant_id: string; platform: CommercePlatform }>(
+      "SELECT merchant_id, platform FROM commerce_connections WHERE id = @connectionId",
+      { connectionId },
+    );
+    return row ? { merchantId: asMerchantId(row.merchant_id), platform: row.platform } : null;
   }
 
   async merchantIds(): Promise<MerchantId[]> {
