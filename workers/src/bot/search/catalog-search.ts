@@ -11,7 +11,7 @@ import type {
   TenantStore,
   VectorIndex,
 } from "@kaleem/shared";
-import { analyze, indexTerms, lexiconWords, searchWords, toToken, type Token } from "./analyze.js";
+import { AUDIENCE_PREFIX, COLOUR_PREFIX, MATERIAL_PREFIX, analyze, indexTerms, lexiconWords, searchWords, toToken, type Token } from "./analyze.js";
 import { parseQuery, productFacts, violation, type ProductFacts, type QueryConstraints } from "./constraints.js";
 import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
@@ -49,7 +49,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   vectorCandidates: 50,
   coveragePower: 1.5,
   kidsPenalty: 0.8,
-  headBoost: 0.3,
+  headBoost: 0.5,
 };
 
 export interface CatalogSearchDeps {
@@ -82,6 +82,10 @@ class MerchantCatalog {
 }
 
 const SEPARATOR = " ، ";
+/** Concepts that qualify a product rather than name one. */
+const MODIFIER_PREFIXES = [COLOUR_PREFIX, MATERIAL_PREFIX, AUDIENCE_PREFIX];
+/** Purpose and tone words ("gift", "cheap", "luxury"): they rank, but a store may lack them. */
+const SOFT_CONCEPTS = new Set(["§gift", "§cheap", "§luxury"]);
 
 const CONTAINER_WORDS = new Set(["طقم", "مجموعه", "علبه", "كرتون", "زوج", "عبوه", "بكج"].map((w) => toToken(w).stem));
 
@@ -269,7 +273,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   ): BuiltQuery {
     const units: QueryUnit[] = [];
     const embedWords: string[] = [];
-    const inPhrase = new Set<number>();
+    /** Token index → index of the (longest) phrase unit covering it. */
+    const inPhrase = new Map<number, number>();
     const free = (h: { start: number; end: number }) => {
       for (let k = h.start; k < h.end; k++) if (consumed.has(k)) return false;
       return true;
@@ -278,7 +283,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       if (h.end - h.start < 2 || !free(h)) continue;
       // Phrases made only of filler ("on the go" is fine, but nothing shorter) still count.
       units.push({ alternatives: new Map([[h.id, 1]]), importance: 1 });
-      for (let k = h.start; k < h.end; k++) inPhrase.add(k);
+      for (let k = h.start; k < h.end; k++) if (!inPhrase.has(k)) inPhrase.set(k, units.length - 1);
     }
     const vocabulary = () => [...lexical.vocabulary(), ...lexiconWords.keys()];
     let vocabCache: string[] | null = null;
@@ -304,8 +309,17 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
         }
       }
       embedWords.push(t.norm, ...corrections);
-      const importance = (t.number ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1);
-      units.push({ alternatives, importance, unknownImportance: t.number ? 1 : importance });
+      const own = concepts.filter((h) => h.start === i && h.end === i + 1).map((h) => h.id);
+      const modifier = t.number || (own.length > 0 && own.every((id) => MODIFIER_PREFIXES.some((p) => id.startsWith(p))));
+      const soft = own.length > 0 && own.every((id) => SOFT_CONCEPTS.has(id));
+      const importance = (t.number || soft ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1);
+      units.push({
+        alternatives,
+        importance,
+        unknownImportance: t.number ? 1 : soft ? 0.2 : importance,
+        modifier: modifier || soft,
+        partOf: inPhrase.get(i),
+      });
     });
     const weight = units.reduce((s, u) => s + u.importance, 0);
     return { units, weight, embedText: embedWords.join(" ") };

@@ -30,6 +30,13 @@ export interface QueryUnit {
   importance: number;
   /** Importance when no catalog text has the unit at all (an unknown model number counts fully). */
   unknownImportance?: number;
+  /**
+   * A qualifier (colour, material, audience, number): it refines a match but cannot make one.
+   * When a query has other units, a product must match at least one of those.
+   */
+  modifier?: boolean;
+  /** Index of the phrase unit this word belongs to: when the phrase matches, so does the word. */
+  partOf?: number;
 }
 
 export interface LexicalHit {
@@ -141,6 +148,7 @@ export class LexicalIndex {
       return best > 0 ? best : this.maxIdf();
     });
     const denominator = units.reduce((s, u, i) => s + u.importance * (unitIdf[i] ?? 0), 0);
+    const hasCore = units.some((u) => !u.modifier);
     const unknownWeight = units.reduce((s, u, i) => s + (known[i] ? 0 : (u.unknownImportance ?? u.importance) * (unitIdf[i] ?? 0)), 0);
     const candidates = new Set<string>();
     for (const u of units) for (const term of u.alternatives.keys()) for (const id of this.postings.get(term) ?? []) candidates.add(id);
@@ -159,6 +167,8 @@ export class LexicalIndex {
       let covered = 0;
       let missingKnown = 0;
       let headMatch = false;
+      let coreMatched = false;
+      const trusts: number[] = [];
       units.forEach((u, i) => {
         let best = 0;
         let trust = 0;
@@ -171,18 +181,24 @@ export class LexicalIndex {
             if (w >= 0.7 && u.importance >= 0.5 && this.inHead(doc, term)) headMatch = true;
           }
         }
+        // Phrase units come first, so a word of a matched phrase ("saudi coffee" for
+        // "arabic coffee") is covered even when the product does not use the word itself.
+        if (u.partOf !== undefined) trust = Math.max(trust, trusts[u.partOf] ?? 0);
+        trusts[i] = trust;
         const weight = u.importance * (unitIdf[i] ?? 0);
+        if (!u.modifier && trust >= 0.5) coreMatched = true;
         score += u.importance * best;
         covered += weight * trust;
         if (known[i]) missingKnown += weight * (1 - trust);
       });
       const gateDenominator = covered + 0.5 * missingKnown + unknownWeight;
+      const gate = hasCore && !coreMatched ? 0 : gateDenominator > 0 ? covered / gateDenominator : 0;
       if (score > 0) {
         hits.push({
           id,
           score,
           coverage: denominator > 0 ? covered / denominator : 0,
-          gate: gateDenominator > 0 ? covered / gateDenominator : 0,
+          gate,
           headMatch,
         });
       }
