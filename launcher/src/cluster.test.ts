@@ -1,0 +1,199 @@
+// Cluster mode with real processes: redis-server, two hub processes and one workers process
+// sharing one SQLite file. The answer is produced in the workers process and reaches the shopper
+// on hub A and the agent on hub B; hub A is SIGKILLed mid-stream and the shopper resumes on B.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  MemoryTokenBlacklist,
+  TokenService,
+  asMerchantId,
+  hashPassword,
+  loadConfig,
+  openSqliteStore,
+  randomSecret,
+  seedDemoStore,
+  type ConversationOpenResult,
+  type DemoInfo,
+  type Message,
+  type MessageDelta,
+  type ResumeResult,
+  type Store,
+} from "@kaleem/shared";
+import { freePort, startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
+import { Recorder, SHOP_ORIGIN, StreamAssembler, connected, inboxClient, ok, until, widgetClient } from "./realtime.test-helpers.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  output: string[];
+}
+
+let redis: RedisServer;
+let dataDir: string;
+let store: Store;
+let demo: DemoInfo;
+const procs: Proc[] = [];
+const secrets = {
+  JWT_ACCESS_SECRET: randomSecret(40),
+  JWT_REFRESH_SECRET: randomSecret(40),
+  VISITOR_TOKEN_SECRET: randomSecret(40),
+  ENCRYPTION_KEY: randomSecret(40),
+};
+let env: Record<string, string>;
+
+async function spawnRole(name: string, role: "hub" | "workers", extra: Record<string, string> = {}): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "launcher/src/main.ts")], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? "", ...env, KALEEM_ROLE: role, PORT: String(port), ...extra },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const proc: Proc = { name, child, url: `http://127.0.0.1:${port}`, output: [] };
+  procs.push(proc);
+  child.stdout?.on("data", (b: Buffer) => proc.output.push(b.toString()));
+  child.stderr?.on("data", (b: Buffer) => proc.output.push(b.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${proc.output.join("")}`)), 60_000);
+    const onData = () => {
+      if (proc.output.join("").includes("kaleem started")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}:\n${proc.output.join("")}`));
+    });
+  });
+  return proc;
+}
+
+async function stop(proc: Proc): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  const exited = new Promise((r) => proc.child.once("exit", r));
+  proc.child.kill("SIGTERM");
+  const timer = setTimeout(() => proc.child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-cluster-"));
+  // The test process migrates and seeds the shared database before any role starts.
+  store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
+  demo = await seedDemoStore(store, { origins: [SHOP_ORIGIN], hashPassword: (p) => hashPassword(p) });
+  env = {
+    ...secrets,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: uniquePrefix("cluster"),
+    KALEEM_DATA_DIR: dataDir,
+    KALEEM_SEED_DEMO: "false",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+  };
+});
+
+afterAll(async () => {
+  try {
+    await Promise.allSettled(procs.map(stop));
+    await store?.close();
+  } finally {
+    await redis?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+describe("two hubs and a workers process over Redis", () => {
+  it("streams across processes and survives losing the shopper's hub mid-stream", async () => {
+    // Slow pacing so the answer is still streaming when hub A dies.
+    const [hubA, hubB, workers] = await Promise.all([
+      spawnRole("hub-a", "hub"),
+      spawnRole("hub-b", "hub"),
+      spawnRole("workers", "workers", { BOT_STREAM_DELAY_MS: "120" }),
+    ]);
+
+    const config = loadConfig({}, { ...secrets, KALEEM_DATA_DIR: dataDir });
+    const owner = await store.lookup.userByEmail(demo.email);
+    const token = new TokenService(config, new MemoryTokenBlacklist()).issuePair({ userId: owner!.userId, merchantId: demo.merchantId, role: "owner" }).accessToken;
+
+    const shopperA = widgetClient(hubA.url, demo.widgetKey, { origin: SHOP_ORIGIN });
+    await connected(shopperA);
+    const sRec = new Recorder(shopperA);
+    const open = await ok<ConversationOpenResult>(shopperA, "conversation:open", { locale: "en" });
+    const agentB = inboxClient(hubB.url, token);
+    await connected(agentB);
+    const aRec = new Recorder(agentB);
+    const newOnB = new Promise<void>((resolve) => agentB.on("conversation:new", (p: { conversation: { id: string } }) => p.conversation.id === open.conversationId && resolve()));
+    await ok(agentB, "conversation:watch", { conversationId: open.conversationId });
+
+    const sent = await ok<{ message: Message }>(shopperA, "message:send", { conversationId: open.conversationId, clientMessageId: "cluster-1", text: "do you have black abayas?" });
+    await newOnB;
+    await until(() => sRec.deltas.length >= 2, "deltas on hub A");
+    const messageId = sRec.deltas[0]!.messageId;
+    const asm = new StreamAssembler(messageId);
+    for (const d of sRec.deltasOf(messageId)) asm.delta(d);
+
+    hubA.child.kill("SIGKILL");
+    await new Promise((r) => hubA.child.once("exit", r));
+
+    // The visitor's client reconnects to another node and resumes after the last seq it had complete.
+    const shopperB = widgetClient(hubB.url, demo.widgetKey, { origin: SHOP_ORIGIN, visitorToken: open.visitorToken });
+    const bRec = new Recorder(shopperB);
+    await connected(shopperB);
+    const resumed = await ok<ResumeResult>(shopperB, "conversation:resume", { conversationId: open.conversationId, afterSeq: sent.message.seq });
+    const partial = resumed.streaming.find((p) => p.messageId === messageId);
+    expect(partial, "resumed mid-stream: the answer is still streaming").toBeDefined();
+    expect(partial!.text.startsWith(asm.text)).toBe(true);
+    asm.partial(partial!.text);
+    for (const d of bRec.deltasOf(messageId)) asm.delta(d);
+    shopperB.on("message:delta", (d: MessageDelta) => asm.delta(d));
+    shopperB.on("message:done", (p: { message: Message }) => asm.finish(p.message));
+    for (const m of bRec.dones) asm.finish(m);
+
+    await until(() => asm.done !== null, "final message on hub B", 60_000);
+    await until(() => aRec.dones.some((m) => m.id === messageId), "agent got the final message");
+    const final = await store.forMerchant(asMerchantId(demo.merchantId)).messages.get(messageId);
+    expect(final).toMatchObject({ status: "complete", seq: sent.message.seq + 1 });
+    expect(asm.gaps).toBe(0);
+    expect(asm.text).toBe(final!.text);
+    expect(asm.done!.text).toBe(final!.text);
+    expect(final!.parts.some((p) => p.type === "product_card")).toBe(true);
+
+    // The agent on hub B saw the whole stream, in order, from the workers process.
+    const agentAsm = new StreamAssembler(messageId);
+    for (const d of aRec.deltasOf(messageId)) agentAsm.delta(d);
+    expect(agentAsm.text).toBe(final!.text);
+    expect(agentAsm.gaps + agentAsm.overlaps).toBe(0);
+
+    // Produced by the workers process, not by a hub.
+    const workerMetrics = await (await fetch(`${workers.url}/metrics`)).text();
+    expect(workerMetrics).toMatch(/kaleem_stream_answers_total\{[^}]*outcome="complete"[^}]*\} 1/);
+    const hubMetrics = await (await fetch(`${hubB.url}/metrics`)).text();
+    expect(hubMetrics).not.toMatch(/kaleem_stream_answers_total\{/);
+    expect(hubMetrics).toMatch(/kaleem_socket_resumes_total\{[^}]*namespace="widget"[^}]*\} 1/);
+    expect((await fetch(`${hubB.url}/readyz`)).status).toBe(200);
+
+    // Takeover on hub B stops a stream running in the workers process.
+    const sent2 = await ok<{ message: Message }>(shopperB, "message:send", { conversationId: open.conversationId, clientMessageId: "cluster-2", text: "what about abayas under 300 SAR?" });
+    await until(() => bRec.deltas.some((d) => d.messageId !== messageId), "second answer streaming");
+    const second = bRec.deltas.find((d) => d.messageId !== messageId)!.messageId;
+    await ok(agentB, "conversation:takeover", { conversationId: open.conversationId });
+    await until(() => bRec.dones.some((m) => m.id === second), "stopped answer");
+    const stopped = bRec.dones.find((m) => m.id === second)!;
+    expect(stopped.status).toBe("stopped");
+    expect((await store.forMerchant(asMerchantId(demo.merchantId)).messages.get(second))!.text).toBe(stopped.text);
+    expect(sent2.message.seq).toBeGreaterThan(sent.message.seq);
+    shopperA.disconnect();
+    shopperB.disconnect();
+    agentB.disconnect();
+  });
+});
