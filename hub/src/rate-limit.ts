@@ -3,7 +3,7 @@
 export type RateVerdict = "ok" | "limited" | "flood";
 
 export class SocketRateLimit {
-  private windowStart = Date.now();
+  private windowStart = Number.NEGATIVE_INFINITY;
   private count = 0;
   constructor(
     private readonly limit: number,
