@@ -9,7 +9,7 @@ import { codFee, paymentPolicyOf, shippingPolicyOf, zoneLine, zoneMentioned } fr
 import { productCard, productSearchAnswer, shortName } from "./products.js";
 import type { CartLine, Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
-import { bestMatches, descriptorTokens, isNo, isYes, parsePhone, parseQuantity } from "./words.js";
+import { bestMatches, contentWords, descriptorTokens, isNo, isYes, parsePhone, parseQuantity } from "./words.js";
 
 /** How long a bot checkout's idempotency key is kept. */
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
@@ -100,10 +100,15 @@ export async function addByText(turn: Turn): Promise<Answer> {
   const lang = turn.lang;
   const quantity = parseQuantity(turn.text) ?? 1;
   const tokens = descriptorTokens(turn.text);
-  const shown = await productsById(turn.store, turn.state.lastShown);
+  const focus = turn.state.focus;
+  const ids = focus && !turn.state.lastShown.includes(focus) ? [focus, ...turn.state.lastShown] : turn.state.lastShown;
+  const shown = await productsById(turn.store, ids);
   const matches = bestMatches(tokens, shown);
   if (matches.length === 1 && matches[0]) return addProduct(turn, matches[0], quantity);
-  if (tokens.length === 0 && shown.length === 1 && shown[0]) return addProduct(turn, shown[0], quantity);
+  if (tokens.length === 0) {
+    const target = shown.find((p) => p.id === focus) ?? (shown.length === 1 ? shown[0] : undefined);
+    if (target) return addProduct(turn, target, quantity);
+  }
   const candidates = matches.length > 1 ? matches : tokens.length === 0 ? shown : [];
   if (candidates.length > 1) {
     return answer(pick(lang, "Which one would you like to add?", "أي واحد تبي أضيف؟"), [
@@ -117,7 +122,7 @@ export async function addByText(turn: Turn): Promise<Answer> {
     return answer(pick(lang, "Sure! Which product would you like to add?", "أكيد! وش المنتج اللي تبي تضيفه؟"));
   }
   // Not among the cards shown: show search results to pick from rather than guess.
-  return productSearchAnswer(turn);
+  return productSearchAnswer(turn, contentWords(turn.text).join(" "));
 }
 
 export async function removeByText(turn: Turn, productId?: string): Promise<Answer> {

@@ -15,7 +15,8 @@ import { moreLikeThis, productQuestionAnswer, productSearchAnswer, SIMILAR_WORDS
 import { loadBotState, saveBotState, type Lang } from "./state.js";
 import { paced, wordChunks } from "./stream.js";
 import type { Turn } from "./turn.js";
-import { containsAny, descriptorTokens, isNo, isYes, parseOrderNumber, parsePhone, startsWithAny } from "./words.js";
+import { normalizeText } from "../nlp/normalize.js";
+import { containsAny, isNo, isYes, parseOrderNumber, parsePhone, startsWithAny } from "./words.js";
 
 /** The classifier as the engine uses it (see ../intents). */
 export interface IntentClassifierLike {
@@ -61,6 +62,16 @@ export function parsePayload(text: string): Payload | null {
 
 const CHECKOUT_WORDS = ["checkout", "check out", "place order", "place my order", "pay now", "complete my order", "complete order", "confirm order", "buy now", "اتمام الطلب", "اتمام", "اكمل الطلب", "كمل الطلب", "ادفع", "ثبت الطلب", "اطلب الحين", "اشتري الحين"];
 const ADD_VERBS = ["add", "put", "ضيف", "ضيفي", "اضف", "اضيف", "حط", "حطي", "ضيفلي", "ضيف لي"];
+/** "order 1001", "طلب رقم ١٠٠١", "#1001". */
+const ORDER_REFERENCE = /^(?:my )?(?:order|order number|order no|طلب|طلبي|الطلب|رقم الطلب|رقم طلبي|طلب رقم)? ?\d{3,8}$/;
+
+/** Unmistakable topic words, used only when the classifier is unsure. */
+const TOPICS: { intent: "shipping" | "returns_refunds" | "payment"; words: string[] }[] = [
+  { intent: "shipping", words: ["shipping", "delivery", "deliver", "توصيل", "التوصيل", "الشحن", "شحن", "توصلون", "يوصل"] },
+  { intent: "returns_refunds", words: ["return", "refund", "exchange", "ارجاع", "الارجاع", "استرجاع", "ارجع", "استبدال", "ابدل"] },
+  { intent: "payment", words: ["payment", "pay", "mada", "tabby", "cash on delivery", "الدفع", "دفع", "مدى", "تابي", "ادفع"] },
+];
+
 const CART_WORDS = ["cart", "basket", "my cart", "سله", "سلتي", "السله"];
 const REMOVE_WORDS = ["remove", "delete", "take out", "احذف", "شيل", "امسح", "طلع"];
 
@@ -117,8 +128,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
   const now = deps.now ?? (() => new Date());
   const metrics: BotMetrics | null = deps.metrics ? botMetrics(deps.metrics) : null;
 
-  async function faqAnswer(turn: Turn, minCoverage?: number): Promise<Answer | null> {
-    const hit = searchFaq(await turn.knowledge(), turn.text, minCoverage);
+  async function faqAnswer(turn: Turn, strong = false): Promise<Answer | null> {
+    // A "strong" hit may override the intent's own handler, so one shared word is not enough.
+    const hit = strong ? searchFaq(await turn.knowledge(), turn.text, 0.75, 2) : searchFaq(await turn.knowledge(), turn.text);
     if (!hit) return null;
     const text = localized(hit.faq.answer, turn.lang);
     return text ? answer(text, [], { facts: text }) : null;
@@ -145,8 +157,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
   async function purchase(turn: Turn): Promise<Answer> {
     if (containsAny(turn.text, REMOVE_WORDS) && turn.state.cart.length > 0) return removeByText(turn);
     if (containsAny(turn.text, CHECKOUT_WORDS)) return startCheckout(turn);
-    const descriptors = descriptorTokens(turn.text).filter((t) => !containsAny(t, CART_WORDS));
-    if (containsAny(turn.text, CART_WORDS) && descriptors.length === 0) return viewCart(turn);
+    if (containsAny(turn.text, CART_WORDS) && !startsWithAny(turn.text, ADD_VERBS)) return viewCart(turn);
     return addByText(turn);
   }
 
@@ -154,7 +165,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     const lang = turn.lang;
     // A specific FAQ beats a generic handler for the topics FAQs usually cover.
     if (!fromMenu && ["product_search", "product_question", "shipping", "returns_refunds", "payment", "account", "invoice", "newsletter", "feedback", "other"].includes(intent)) {
-      const strong = await faqAnswer(turn, 0.75);
+      const strong = await faqAnswer(turn, true);
       if (strong) return strong;
     }
     switch (intent) {
@@ -253,9 +264,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     if (containsAny(turn.text, SIMILAR_WORDS) && turn.state.lastShown.length > 0) {
       return { intent: "product_search", confidence: 1, answer: await productSearchAnswer(turn) };
     }
-    // Digits alone: an order number is a look-up; anything else (a phone number) is unclear.
+    // Digits alone, or "order 1001": a look-up; other bare digits (a phone number) are unclear.
     const lettersless = !/\p{L}/u.test(turn.text);
-    if (lettersless && parseOrderNumber(turn.text) && !parsePhone(turn.text)) {
+    if ((lettersless || ORDER_REFERENCE.test(normalizeText(turn.text))) && parseOrderNumber(turn.text) && !parsePhone(turn.text)) {
       return { intent: "order_status", confidence: 1, answer: await orderStatusAnswer(turn) };
     }
     if ((classified.confidence < threshold || lettersless) && classified.intent !== "human") {
@@ -263,6 +274,19 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       if (faq) {
         turn.state.lowConfidenceStreak = 0;
         return { ...classified, answer: faq };
+      }
+      const topic = TOPICS.find((t) => containsAny(turn.text, t.words));
+      if (topic) {
+        turn.state.lowConfidenceStreak = 0;
+        return { ...classified, intent: topic.intent, answer: await byIntent(turn, topic.intent, false) };
+      }
+      // Unclear wording but a clear product ("عندكم عبايات؟"): search has its own threshold.
+      if (/\p{L}/u.test(turn.text)) {
+        const products = await productSearchAnswer(turn);
+        if (!products.fallback) {
+          turn.state.lowConfidenceStreak = 0;
+          return { ...classified, intent: "product_search", answer: products };
+        }
       }
       turn.state.lowConfidenceStreak += 1;
       if (turn.merchant.bot.lowConfidence === "handoff" || turn.state.lowConfidenceStreak >= 2) {

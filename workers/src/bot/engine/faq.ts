@@ -46,7 +46,7 @@ const B = 0.75;
 const QUESTION_WEIGHT = 2;
 
 /** The best FAQ for `message`, or null when none clears the threshold. */
-export function searchFaq(items: KnowledgeItem[], message: string, minCoverage = 0.5): FaqHit | null {
+export function searchFaq(items: KnowledgeItem[], message: string, minCoverage = 0.5, minMatched = 1): FaqHit | null {
   const docs: Doc[] = [];
   for (const item of items) {
     if (item.data.kind !== "faq") continue;
@@ -83,7 +83,7 @@ export function searchFaq(items: KnowledgeItem[], message: string, minCoverage =
     const coverage = matched / query.length;
     if (matched === 0 || coverage < minCoverage) continue;
     // One shared word is not enough evidence unless the question is one word long.
-    if (matched < 2 && query.length > 1) continue;
+    if (matched < Math.max(minMatched, query.length > 1 ? 2 : 1)) continue;
     if (!best || score > best.score) best = { faq: doc.faq, score, coverage };
   }
   return best;

@@ -50,6 +50,7 @@ function showProducts(turn: Turn, found: Product[], intro: string, outro: string
   // What can be bought first; the search order is kept within each group.
   const products = [...found.filter((p) => p.stock > 0), ...found.filter((p) => p.stock <= 0)];
   turn.state.lastShown = products.map((p) => p.id);
+  turn.state.focus = products.length === 1 ? (products[0]?.id ?? null) : null;
   if (products.some((p) => p.stock > 0)) turn.state.offer = "add";
   const text = [intro, ...products.map((p) => productLine(p, turn.lang)), outro].join("\n");
   return answer(text, [...products.map((p) => productCard(p, turn.lang)), productQuickReplies(products, turn.lang)], { facts: text });
@@ -101,7 +102,8 @@ export async function moreLikeThis(turn: Turn, productId: string): Promise<Answe
   const product = await turn.store.products.get(productId);
   if (!product) return productSearchAnswer(turn, "");
   const category = product.categoryId ? await turn.store.categories.get(product.categoryId) : null;
-  const query = [localized(product.name, turn.lang), category ? localized(category.name, turn.lang) : "", ...product.tags].join(" ");
+  // The category finds its siblings; the full name would only find the product itself.
+  const query = category ? `${category.name.en} ${category.name.ar}` : product.tags.join(" ") || localized(product.name, turn.lang);
   const exclude = new Set([product.id]);
   const found = (await searchActive(turn, query, SEARCH_LIMIT + 4)).filter((p) => !exclude.has(p.id)).slice(0, 3);
   if (found.length === 0) {
@@ -129,7 +131,7 @@ const QUESTION_WORDS = new Set(
 const REFERENCE_WORDS = ["it", "this", "that", "this one", "that one", "هذا", "هذي", "هذه", "ذا", "ذي", "هو", "هي"];
 
 /** The product a question is about: one of those just shown, else the best search hit. */
-async function productInQuestion(turn: Turn): Promise<Product | null> {
+async function productInQuestion(turn: Turn): Promise<Product | Product[] | null> {
   const shown = await productsById(turn.store, turn.state.lastShown);
   if (shown.length > 0) {
     const matches = bestMatches(descriptorTokens(turn.text), shown);
@@ -138,17 +140,32 @@ async function productInQuestion(turn: Turn): Promise<Product | null> {
     const refersBack = REFERENCE_WORDS.some((w) => tokens.includes(w));
     if (refersBack && shown.length === 1) return shown[0] ?? null;
   }
-  const found = await searchActive(turn, turn.text, 1);
-  if (found[0]) return found[0];
-  // Questions carry words no product has ("is … available in large?"): retry with the rest.
-  const subject = contentWords(turn.text).filter((t) => !QUESTION_WORDS.has(t));
-  if (subject.length === 0) return null;
-  return (await searchActive(turn, subject.join(" "), 1))[0] ?? null;
+  let hits = (await turn.search.search(turn.store, turn.text, SEARCH_LIMIT)).items.filter((h) => h.product.status === "active");
+  if (hits.length === 0) {
+    // Questions carry words no product has ("is … available in large?"): retry with the rest.
+    const subject = contentWords(turn.text).filter((t) => !QUESTION_WORDS.has(t));
+    if (subject.length === 0) return null;
+    hits = (await turn.search.search(turn.store, subject.join(" "), SEARCH_LIMIT)).items.filter((h) => h.product.status === "active");
+  }
+  const [top, second] = hits;
+  if (!top) return null;
+  // "how much are abayas?" is about several products alike: list them rather than pick one.
+  if (second && second.score >= 0.8 * top.score) return hits.map((h) => h.product);
+  return top.product;
 }
 
 export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
-  const product = await productInQuestion(turn);
-  if (!product) return await notFound(turn);
+  const found = await productInQuestion(turn);
+  if (!found) return await notFound(turn);
+  if (Array.isArray(found)) {
+    return showProducts(
+      turn,
+      found,
+      pick(turn.lang, "Here are the prices:", "هذي الأسعار:"),
+      pick(turn.lang, "Want me to add one to your cart?", "تبي أضيف لك واحد منها للسلة؟"),
+    );
+  }
+  const product = found;
   const lang = turn.lang;
   const name = localized(product.name, lang);
   const lines = [
@@ -161,7 +178,9 @@ export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
   }
   const description = localized(product.description, lang);
   if (description) lines.push(firstSentence(description));
-  turn.state.lastShown = [product.id];
+  // The list stays for "the black one"; the product asked about becomes what "it" means.
+  if (!turn.state.lastShown.includes(product.id)) turn.state.lastShown = [product.id];
+  turn.state.focus = product.id;
   if (product.stock > 0) turn.state.offer = "add";
   const outro = product.stock > 0 ? pick(lang, "Shall I add it to your cart?", "أضيفه لك في السلة؟") : "";
   const text = [...lines, ...(outro ? [outro] : [])].join("\n");

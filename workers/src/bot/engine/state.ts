@@ -22,6 +22,8 @@ export const botStateSchema = z.object({
   lang: langSchema.nullable().catch(null).default(null),
   /** Products shown in the last answer with cards, best first ("the black one" resolves here). */
   lastShown: z.array(z.string()).catch([]).default([]),
+  /** The one product the last answer was about ("add it", "yes"). */
+  focus: z.string().nullable().catch(null).default(null),
   cart: z.array(cartLineSchema).catch([]).default([]),
   checkout: checkoutSchema.nullable().catch(null).default(null),
   /** A yes/no question the last answer asked ("want me to add one?"), so "yes" can act on it. */
