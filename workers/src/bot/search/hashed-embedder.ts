@@ -6,7 +6,7 @@ import { analyze } from "./analyze.js";
 
 const WORD_WEIGHT = 1;
 const CONCEPT_WEIGHT = 1.3;
-const TRIGRAM_WEIGHT = 0.35;
+const TRIGRAM_WEIGHT = 1;
 
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
