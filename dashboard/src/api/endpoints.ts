@@ -1,0 +1,190 @@
+// Typed calls to the REST API. Shapes follow issue 2 (auth, team, catalog, knowledge, conversations,
+// orders, widget settings) and, for endpoints issue 2 does not define, the shapes written down in
+// dashboard/API-ASSUMPTIONS.md (channels, commerce connections, analytics, canned replies, labels,
+// customers).
+import type {
+  Category,
+  Channel,
+  ChannelType,
+  Conversation,
+  ConversationStatus,
+  Customer,
+  KnowledgeData,
+  KnowledgeItem,
+  Merchant,
+  Message,
+  Order,
+  Page,
+  Product,
+  User,
+  WidgetSettings,
+} from "@kaleem/shared/contracts";
+import { api } from "./client";
+import { toPair } from "./session";
+
+export type PublicWidgetSettings = Omit<WidgetSettings, "identitySecret">;
+export type PublicMerchant = Omit<Merchant, "widget"> & { widget: PublicWidgetSettings };
+
+interface SessionBody {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+// ---- auth -----------------------------------------------------------------------------------
+
+export async function signIn(email: string, password: string): Promise<void> {
+  const res = await api.request<SessionBody & { user: User }>("POST", "/auth/login", { body: { email, password }, anonymous: true });
+  api.session.set(toPair(res));
+}
+
+export async function signUp(storeName: string, email: string, password: string): Promise<void> {
+  const res = await api.request<SessionBody & { user: User }>("POST", "/auth/signup", { body: { storeName, email, password }, anonymous: true });
+  api.session.set(toPair(res));
+}
+
+export async function signOut(): Promise<void> {
+  const pair = api.session.current;
+  try {
+    if (pair) await api.post<void>("/auth/logout", { refreshToken: pair.refreshToken });
+  } finally {
+    api.session.set(null);
+  }
+}
+
+export const getMe = () => api.get<{ user: User; merchant: PublicMerchant }>("/me");
+
+// ---- team -----------------------------------------------------------------------------------
+
+export const listTeam = () => api.get<Page<User>>("/team", { limit: 100 });
+export const inviteMember = (input: { email: string; name: string; role: "admin" | "agent"; password?: string }) =>
+  api.post<{ user: User; password?: string }>("/team", input);
+export const updateMember = (id: string, patch: { role?: "admin" | "agent"; name?: string }) => api.patch<User>(`/team/${encodeURIComponent(id)}`, patch);
+export const removeMember = (id: string) => api.delete(`/team/${encodeURIComponent(id)}`);
+
+// ---- catalog --------------------------------------------------------------------------------
+
+export interface ProductQuery {
+  q?: string;
+  status?: Product["status"] | "";
+  category?: string;
+  minPrice?: string;
+  maxPrice?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+export const listProducts = (query: ProductQuery, signal?: AbortSignal) =>
+  api.get<Page<Product>>("/products", { ...query, limit: query.limit ?? 20 }, signal);
+export const listCategories = () => api.get<Page<Category>>("/categories", { limit: 100 });
+export interface ProductInput {
+  name: { en: string; ar: string };
+  description: { en: string; ar: string };
+  price: number;
+  stock: number;
+  status: Product["status"];
+  tags: string[];
+  imageUrl: string | null;
+  category?: string | null;
+}
+export const updateProduct = (id: string, patch: Partial<ProductInput>) => api.patch<Product>(`/products/${encodeURIComponent(id)}`, patch);
+export const createProduct = (input: ProductInput) => api.post<Product>("/products", input);
+export const deleteProduct = (id: string) => api.delete(`/products/${encodeURIComponent(id)}`);
+
+export interface ImportRowError {
+  index: number;
+  message?: string;
+  externalId?: string | null;
+  issues?: unknown;
+  details?: unknown;
+}
+/** `POST /products/import` answer: counts plus the rows that were rejected, by index. */
+export type ImportResult = Record<string, unknown> & { errors?: ImportRowError[] };
+export const importProducts = (products: unknown[]) => api.post<ImportResult>("/products/import", { products });
+
+// ---- knowledge ------------------------------------------------------------------------------
+
+export const listKnowledge = () => api.get<Page<KnowledgeItem>>("/knowledge", { limit: 100 });
+export const createKnowledge = (title: string, data: KnowledgeData) => api.post<KnowledgeItem>("/knowledge", { title, data });
+export const updateKnowledge = (id: string, title: string, data: KnowledgeData) =>
+  api.patch<KnowledgeItem>(`/knowledge/${encodeURIComponent(id)}`, { title, data });
+export const deleteKnowledge = (id: string) => api.delete(`/knowledge/${encodeURIComponent(id)}`);
+
+// ---- conversations, customers, orders -------------------------------------------------------
+
+export interface ConversationQuery {
+  status?: ConversationStatus;
+  assigneeId?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+export const listConversations = (query: ConversationQuery) =>
+  api.get<Page<Conversation & { customerName?: string | null }>>("/conversations", { ...query, limit: query.limit ?? 50 });
+export const getConversation = (id: string) => api.get<Conversation & { customerName?: string | null }>(`/conversations/${encodeURIComponent(id)}`);
+export const listMessages = (conversationId: string, cursor?: string | null) =>
+  api.get<Page<Message>>(`/conversations/${encodeURIComponent(conversationId)}/messages`, { cursor, limit: 100 });
+/** Labels: `PATCH /conversations/:id {labels}` → the updated conversation. */
+export const setLabels = (conversationId: string, labels: string[]) =>
+  api.patch<Conversation>(`/conversations/${encodeURIComponent(conversationId)}`, { labels });
+export const getCustomer = (id: string) => api.get<Customer>(`/customers/${encodeURIComponent(id)}`);
+export const listOrders = (filter: { customerId?: string; conversationId?: string }) =>
+  api.get<Page<Order>>("/orders", { ...filter, limit: 20 });
+
+// ---- canned replies -------------------------------------------------------------------------
+
+export interface CannedReply {
+  id: string;
+  shortcut: string;
+  text: string;
+}
+export const listCannedReplies = () => api.get<Page<CannedReply>>("/canned-replies", { limit: 100 });
+export const createCannedReply = (input: { shortcut: string; text: string }) => api.post<CannedReply>("/canned-replies", input);
+export const updateCannedReply = (id: string, input: { shortcut?: string; text?: string }) =>
+  api.patch<CannedReply>(`/canned-replies/${encodeURIComponent(id)}`, input);
+export const deleteCannedReply = (id: string) => api.delete(`/canned-replies/${encodeURIComponent(id)}`);
+
+// ---- channels and commerce ------------------------------------------------------------------
+
+export type ChannelView = Channel & { webhookUrl: string; verifyToken?: string | null };
+export const listChannels = () => api.get<Page<ChannelView>>("/channels");
+export const createChannel = (input: { type: ChannelType; name: string; config: Record<string, string> }) =>
+  api.post<ChannelView>("/channels", input);
+export const updateChannel = (id: string, patch: { name?: string; config?: Record<string, string>; status?: "active" | "disabled" }) =>
+  api.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, patch);
+export const deleteChannel = (id: string) => api.delete(`/channels/${encodeURIComponent(id)}`);
+
+export type CommercePlatform = "shopify" | "salla" | "zid";
+export interface CommerceConnection {
+  id: string;
+  platform: CommercePlatform;
+  webhookUrl: string;
+  publicConfig?: Record<string, string>;
+  status?: "active" | "error" | "disabled";
+  lastEventAt?: string | null;
+  lastError?: string | null;
+  createdAt?: string;
+}
+export const listCommerce = () => api.get<Page<CommerceConnection>>("/commerce-connections");
+export const createCommerce = (input: { platform: CommercePlatform; config: Record<string, string> }) =>
+  api.post<CommerceConnection>("/commerce-connections", input);
+export const deleteCommerce = (id: string) => api.delete(`/commerce-connections/${encodeURIComponent(id)}`);
+
+// ---- settings -------------------------------------------------------------------------------
+
+export const getWidgetSettings = () => api.get<PublicWidgetSettings>("/settings/widget");
+export const updateWidgetSettings = (patch: Partial<Omit<PublicWidgetSettings, "key">>) =>
+  api.patch<PublicWidgetSettings>("/settings/widget", patch);
+export const rotateWidgetKey = () => api.post<Partial<PublicWidgetSettings> & { key?: string }>("/settings/widget/rotate-key");
+
+// ---- analytics ------------------------------------------------------------------------------
+
+export interface AnalyticsSummary {
+  conversationsPerDay: { date: string; count: number }[];
+  firstResponse: { botSeconds: number | null; humanSeconds: number | null };
+  resolutionSeconds: number | null;
+  botCoverage: number;
+  handoffRate: number;
+  topIntents: { intent: string; count: number }[];
+  unanswered: { text: string; conversationId: string; at: string }[];
+  ordersFromConversations: { count: number; revenue: number; currency: string };
+}
+export const getAnalytics = (from: string, to: string) => api.get<AnalyticsSummary>("/analytics/summary", { from, to });

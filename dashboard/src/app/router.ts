@@ -1,0 +1,66 @@
+// A small path router under the app's base (/dashboard/): the product serves index.html for every
+// path below it, so deep links and reloads land on the right page.
+import { useSyncExternalStore } from "react";
+
+const BASE = import.meta.env.BASE_URL.replace(/\/$/, "");
+
+export type Route =
+  | { page: "login" }
+  | { page: "signup" }
+  | { page: "inbox"; conversationId: string | null }
+  | { page: "catalog" }
+  | { page: "knowledge" }
+  | { page: "channels" }
+  | { page: "widget" }
+  | { page: "team" }
+  | { page: "analytics" }
+  | { page: "replies" };
+
+export function parseRoute(pathname: string): Route {
+  const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const [head, id] = parts;
+  switch (head) {
+    case undefined:
+    case "inbox":
+      return { page: "inbox", conversationId: id ?? null };
+    case "login":
+    case "signup":
+    case "catalog":
+    case "knowledge":
+    case "channels":
+    case "widget":
+    case "team":
+    case "analytics":
+    case "replies":
+      return { page: head };
+    default:
+      return { page: "inbox", conversationId: null };
+  }
+}
+
+export function hrefFor(route: Route): string {
+  if (route.page === "inbox") return `${BASE}/inbox${route.conversationId ? `/${encodeURIComponent(route.conversationId)}` : ""}`;
+  return `${BASE}/${route.page}`;
+}
+
+const listeners = new Set<() => void>();
+window.addEventListener("popstate", () => listeners.forEach((l) => l()));
+
+export function navigate(route: Route, replace = false): void {
+  const href = hrefFor(route);
+  if (href === window.location.pathname) return;
+  if (replace) window.history.replaceState(null, "", href);
+  else window.history.pushState(null, "", href);
+  listeners.forEach((l) => l());
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useRoute(): Route {
+  const pathname = useSyncExternalStore(subscribe, () => window.location.pathname);
+  return parseRoute(pathname);
+}

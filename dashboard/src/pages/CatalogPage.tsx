@@ -1,0 +1,167 @@
+import type { Category, Product } from "@kaleem/shared/contracts";
+import { useEffect, useRef, useState } from "react";
+import { listCategories, listProducts, updateProduct, type ProductQuery } from "../api/endpoints";
+import { useSignedIn } from "../app/auth";
+import { useI18n } from "../i18n/i18n";
+import { Button, ErrorState, Loading, PageHeader, StatusPill } from "../ui/components";
+import { useAsync } from "../ui/useAsync";
+import { ImportDialog } from "./catalog/ImportDialog";
+import { ProductEditor } from "./catalog/ProductEditor";
+
+type Filters = Omit<ProductQuery, "cursor" | "limit">;
+
+export function CatalogPage() {
+  const { t, lang, formatMoney } = useI18n();
+  const { canManage } = useSignedIn();
+  const [filters, setFilters] = useState<Filters>({ q: "", status: "", category: "", minPrice: "", maxPrice: "" });
+  const [debounced, setDebounced] = useState(filters);
+  const [items, setItems] = useState<Product[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [editing, setEditing] = useState<Product | null>(null);
+  const [importing, setImporting] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  const categories = useAsync<Category[]>(async () => (await listCategories()).items, []);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(filters), 250);
+    return () => clearTimeout(timer);
+  }, [filters]);
+
+  const load = async (append: boolean, from: string | null) => {
+    abort.current?.abort();
+    const controller = new AbortController();
+    abort.current = controller;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await listProducts({ ...debounced, cursor: from }, controller.signal);
+      setItems((prev) => (append ? [...prev, ...page.items.filter((p) => !prev.some((q) => q.id === p.id))] : page.items));
+      setCursor(page.nextCursor);
+    } catch (err) {
+      if (!controller.signal.aborted) setError(err);
+    } finally {
+      if (!controller.signal.aborted) setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load(false, null);
+  }, [debounced]);
+
+  const categoryName = (id: string | null) => {
+    const c = categories.data?.find((x) => x.id === id);
+    return c ? (lang === "ar" ? c.name.ar || c.name.en : c.name.en || c.name.ar) || c.slug : "—";
+  };
+  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={t("catalog.title")}
+        actions={
+          canManage ? (
+            <Button variant="primary" onClick={() => setImporting(true)} data-testid="import-open">
+              {t("catalog.import")}
+            </Button>
+          ) : null
+        }
+      />
+      <div className="filters">
+        <input type="search" className="search" placeholder={t("catalog.search")} value={filters.q} onChange={(e) => set({ q: e.target.value })} aria-label={t("catalog.search")} />
+        <select value={filters.status} onChange={(e) => set({ status: e.target.value as Filters["status"] })} aria-label={t("common.status")}>
+          <option value="">{t("catalog.allStatuses")}</option>
+          {(["active", "draft", "archived"] as const).map((s) => (
+            <option key={s} value={s}>
+              {t(`catalog.status.${s}`)}
+            </option>
+          ))}
+        </select>
+        <select value={filters.category} onChange={(e) => set({ category: e.target.value })} aria-label={t("catalog.category")}>
+          <option value="">{t("catalog.allCategories")}</option>
+          {categories.data?.map((c) => (
+            <option key={c.id} value={c.slug}>
+              {(lang === "ar" ? c.name.ar || c.name.en : c.name.en || c.name.ar) || c.slug}
+            </option>
+          ))}
+        </select>
+        <input type="number" min={0} className="num" placeholder={t("catalog.minPrice")} value={filters.minPrice} onChange={(e) => set({ minPrice: e.target.value })} aria-label={t("catalog.minPrice")} />
+        <input type="number" min={0} className="num" placeholder={t("catalog.maxPrice")} value={filters.maxPrice} onChange={(e) => set({ maxPrice: e.target.value })} aria-label={t("catalog.maxPrice")} />
+      </div>
+      {error ? <ErrorState error={error} onRetry={() => void load(false, null)} /> : null}
+      <div className="table-wrap">
+        <table className="table" data-testid="product-table">
+          <thead>
+            <tr>
+              <th>{t("catalog.product")}</th>
+              <th>{t("catalog.category")}</th>
+              <th className="num">{t("catalog.price")}</th>
+              <th className="num">{t("catalog.stock")}</th>
+              <th>{t("common.status")}</th>
+              {canManage ? <th /> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((p) => (
+              <tr key={p.id} data-testid="product-row">
+                <td>
+                  <div className="product-cell">
+                    <div>
+                      <div className="product-name" dir="auto">{lang === "ar" ? p.name.ar || p.name.en : p.name.en || p.name.ar}</div>
+                      <div className="muted small" dir="auto">{lang === "ar" ? p.name.en : p.name.ar}</div>
+                    </div>
+                  </div>
+                </td>
+                <td>{categoryName(p.categoryId)}</td>
+                <td className="num">{formatMoney(p.price, p.currency)}</td>
+                <td className="num">{p.stock}</td>
+                <td>
+                  <StatusPill tone={p.status === "active" ? "green" : p.status === "draft" ? "amber" : "grey"}>{t(`catalog.status.${p.status}`)}</StatusPill>
+                </td>
+                {canManage ? (
+                  <td className="row-actions">
+                    <Button size="sm" variant="ghost" onClick={() => setEditing(p)}>
+                      {t("common.edit")}
+                    </Button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!loading && items.length === 0 && !error ? <p className="muted empty">{t("catalog.empty")}</p> : null}
+      </div>
+      <div className="list-more">
+        <span className="muted small">{t("catalog.count", { n: items.length })}</span>
+        {loading ? <Loading /> : null}
+        {cursor && !loading ? (
+          <Button onClick={() => void load(true, cursor)} data-testid="load-more">
+            {t("common.loadMore")}
+          </Button>
+        ) : null}
+      </div>
+      {editing ? (
+        <ProductEditor
+          product={editing}
+          categories={categories.data ?? []}
+          onClose={() => setEditing(null)}
+          onSave={async (patch) => {
+            const saved = await updateProduct(editing.id, patch);
+            setItems((list) => list.map((p) => (p.id === saved.id ? saved : p)));
+            setEditing(null);
+          }}
+        />
+      ) : null}
+      {importing ? (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={() => {
+            void load(false, null);
+            categories.reload();
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

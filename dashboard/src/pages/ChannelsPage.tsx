@@ -1,0 +1,305 @@
+import type { ChannelType, Page } from "@kaleem/shared/contracts";
+import { useState, type FormEvent } from "react";
+import {
+  createChannel,
+  createCommerce,
+  deleteChannel,
+  deleteCommerce,
+  listChannels,
+  listCommerce,
+  updateChannel,
+  type ChannelView,
+  type CommerceConnection,
+  type CommercePlatform,
+} from "../api/endpoints";
+import { useI18n } from "../i18n/i18n";
+import type { StringKey } from "../i18n/strings";
+import { Button, Card, CopyField, ErrorState, Field, Loading, Notice, PageHeader, StatusPill, errorMessage } from "../ui/components";
+import { useAsync } from "../ui/useAsync";
+
+interface ConfigField {
+  key: string;
+  label: StringKey;
+  secret?: boolean;
+  optional?: boolean;
+  /** Filled with a random value the merchant then pastes into the provider. */
+  generated?: boolean;
+}
+
+const CHANNEL_FIELDS: Record<ChannelType, ConfigField[]> = {
+  telegram: [
+    { key: "botToken", label: "cfg.botToken", secret: true },
+    { key: "secretToken", label: "cfg.secretToken", secret: true, generated: true },
+    { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
+  ],
+  whatsapp: [
+    { key: "phoneNumberId", label: "cfg.phoneNumberId" },
+    { key: "accessToken", label: "cfg.accessToken", secret: true },
+    { key: "appSecret", label: "cfg.appSecret", secret: true },
+    { key: "verifyToken", label: "cfg.verifyToken", generated: true },
+    { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
+  ],
+  messenger: [
+    { key: "pageId", label: "cfg.pageId" },
+    { key: "accessToken", label: "cfg.pageAccessToken", secret: true },
+    { key: "appSecret", label: "cfg.appSecret", secret: true },
+    { key: "verifyToken", label: "cfg.verifyToken", generated: true },
+    { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
+  ],
+  instagram: [
+    { key: "pageId", label: "cfg.pageId" },
+    { key: "accessToken", label: "cfg.pageAccessToken", secret: true },
+    { key: "appSecret", label: "cfg.appSecret", secret: true },
+    { key: "verifyToken", label: "cfg.verifyToken", generated: true },
+    { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
+  ],
+};
+
+const COMMERCE_FIELDS: Record<CommercePlatform, ConfigField[]> = {
+  shopify: [
+    { key: "shopDomain", label: "cfg.shopDomain" },
+    { key: "webhookSecret", label: "cfg.webhookSigningSecret", secret: true },
+    { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
+  ],
+  salla: [
+    { key: "merchantId", label: "cfg.sallaMerchantId" },
+    { key: "webhookSecret", label: "cfg.webhookSecret", secret: true, generated: true },
+    { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
+  ],
+  zid: [
+    { key: "storeId", label: "cfg.storeId" },
+    { key: "username", label: "cfg.webhookUsername" },
+    { key: "password", label: "cfg.webhookPassword", secret: true, generated: true },
+    { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
+  ],
+};
+
+const CHANNEL_NAMES: Record<ChannelType, string> = { telegram: "Telegram", whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram" };
+const PLATFORM_NAMES: Record<CommercePlatform, string> = { shopify: "Shopify", salla: "Salla", zid: "Zid" };
+
+function randomToken(): string {
+  const bytes = new Uint8Array(24);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Lists come as `{items}` or as a bare array; accept both. */
+function itemsOf<T>(value: Page<T> | T[]): T[] {
+  return Array.isArray(value) ? value : value.items;
+}
+
+function ConfigForm({
+  fields,
+  withName,
+  onSubmit,
+}: {
+  fields: ConfigField[];
+  withName?: boolean;
+  onSubmit: (name: string, config: Record<string, string>) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [name, setName] = useState("");
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.key, f.generated ? randomToken() : ""])));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const config = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== "").map(([k, v]) => [k, v.trim()]));
+      await onSubmit(name.trim(), config);
+    } catch (err) {
+      setError(errorMessage(err, t("common.error")));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form-grid" onSubmit={(e) => void submit(e)}>
+      {withName ? (
+        <Field label={t("common.name")} wide>
+          <input required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+      ) : null}
+      {fields.map((f) => (
+        <Field key={f.key} label={`${t(f.label)}${f.optional ? ` (${t("common.optional")})` : ""}`}>
+          <div className="input-with-button">
+            <input
+              dir="ltr"
+              required={!f.optional}
+              type={f.secret && !f.generated ? "password" : "text"}
+              autoComplete="off"
+              value={values[f.key] ?? ""}
+              onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+            />
+            {f.generated ? (
+              <Button size="sm" onClick={() => setValues((v) => ({ ...v, [f.key]: randomToken() }))}>
+                {t("channels.generate")}
+              </Button>
+            ) : null}
+          </div>
+        </Field>
+      ))}
+      {error ? <div className="error-box error-compact field-wide" role="alert">{error}</div> : null}
+      <div className="form-actions field-wide">
+        <Button type="submit" variant="primary" disabled={busy}>
+          {t("channels.connect")}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function StatusLine({ status, lastEventAt, lastError }: { status?: string; lastEventAt?: string | null; lastError?: string | null }) {
+  const { t, formatDateTime } = useI18n();
+  const s = (status ?? "active") as "active" | "error" | "disabled";
+  return (
+    <div className="status-line">
+      <StatusPill tone={s === "active" ? "green" : s === "error" ? "red" : "grey"}>{t(`channels.status.${s}`)}</StatusPill>
+      <span className="muted small">
+        {t("channels.lastEvent")}: {lastEventAt ? formatDateTime(lastEventAt) : t("channels.never")}
+      </span>
+      {lastError ? (
+        <span className="inline-error small" dir="auto">
+          {t("channels.lastError")}: {lastError}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function ChannelsPage() {
+  const { t } = useI18n();
+  const channels = useAsync(async () => itemsOf(await listChannels()), []);
+  const commerce = useAsync(async () => itemsOf(await listCommerce()), []);
+  const [type, setType] = useState<ChannelType>("telegram");
+  const [platform, setPlatform] = useState<CommercePlatform>("shopify");
+  const [justCreated, setJustCreated] = useState<{ webhookUrl: string; verifyToken?: string } | null>(null);
+  const [rowError, setRowError] = useState<string | null>(null);
+
+  const toggle = async (c: ChannelView) => {
+    setRowError(null);
+    try {
+      const updated = await updateChannel(c.id, { status: c.status === "disabled" ? "active" : "disabled" });
+      channels.setData((list) => (list ?? []).map((x) => (x.id === c.id ? { ...x, ...updated } : x)));
+    } catch (err) {
+      setRowError(errorMessage(err, t("common.error")));
+    }
+  };
+  const removeChannel = async (id: string) => {
+    if (!window.confirm(t("common.confirmDelete"))) return;
+    try {
+      await deleteChannel(id);
+      channels.setData((list) => (list ?? []).filter((x) => x.id !== id));
+    } catch (err) {
+      setRowError(errorMessage(err, t("common.error")));
+    }
+  };
+  const removeCommerce = async (id: string) => {
+    if (!window.confirm(t("common.confirmDelete"))) return;
+    try {
+      await deleteCommerce(id);
+      commerce.setData((list) => (list ?? []).filter((x) => x.id !== id));
+    } catch (err) {
+      setRowError(errorMessage(err, t("common.error")));
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeader title={t("channels.title")} />
+      {rowError ? <div className="error-box error-compact" role="alert">{rowError}</div> : null}
+      {justCreated ? (
+        <Notice tone="success">
+          <div>{t("channels.pasteHint")}</div>
+          <CopyField label={t("channels.webhookUrl")} value={justCreated.webhookUrl} />
+          {justCreated.verifyToken ? <CopyField label={t("channels.verifyToken")} value={justCreated.verifyToken} /> : null}
+        </Notice>
+      ) : null}
+      <div className="grid-2">
+        <Card title={t("channels.title")}>
+          {channels.loading ? <Loading /> : null}
+          {channels.error ? <ErrorState error={channels.error} onRetry={channels.reload} /> : null}
+          {channels.data && channels.data.length === 0 ? <p className="muted">{t("channels.none")}</p> : null}
+          <ul className="conn-list">
+            {channels.data?.map((c: ChannelView) => (
+              <li key={c.id} className="conn-item" data-testid="channel-item">
+                <div className="conn-item-head">
+                  <strong>
+                    {CHANNEL_NAMES[c.type]} · <span dir="auto">{c.name}</span>
+                  </strong>
+                  <div className="row-actions">
+                    <Button size="sm" onClick={() => void toggle(c)}>
+                      {c.status === "disabled" ? t("channels.enable") : t("channels.disable")}
+                    </Button>
+                    <Button size="sm" variant="danger" onClick={() => void removeChannel(c.id)}>
+                      {t("common.delete")}
+                    </Button>
+                  </div>
+                </div>
+                <StatusLine status={c.status} lastEventAt={c.lastEventAt} lastError={c.lastError} />
+                <CopyField label={t("channels.webhookUrl")} value={c.webhookUrl} />
+                {c.verifyToken ? <CopyField label={t("channels.verifyToken")} value={c.verifyToken} /> : null}
+              </li>
+            ))}
+          </ul>
+          <div className="segmented" role="tablist">
+            {(Object.keys(CHANNEL_FIELDS) as ChannelType[]).map((k) => (
+              <button key={k} type="button" role="tab" aria-selected={type === k} className={type === k ? "active" : ""} onClick={() => setType(k)}>
+                {CHANNEL_NAMES[k]}
+              </button>
+            ))}
+          </div>
+          <ConfigForm
+            key={type}
+            fields={CHANNEL_FIELDS[type]}
+            withName
+            onSubmit={async (name, config) => {
+              const created = await createChannel({ type, name: name || CHANNEL_NAMES[type], config });
+              channels.setData((list) => [...(list ?? []), created]);
+              setJustCreated({ webhookUrl: created.webhookUrl, verifyToken: created.verifyToken ?? config.verifyToken });
+            }}
+          />
+        </Card>
+        <Card title={t("channels.commerce")}>
+          {commerce.loading ? <Loading /> : null}
+          {commerce.error ? <ErrorState error={commerce.error} onRetry={commerce.reload} /> : null}
+          {commerce.data && commerce.data.length === 0 ? <p className="muted">{t("channels.noneCommerce")}</p> : null}
+          <ul className="conn-list">
+            {commerce.data?.map((c: CommerceConnection) => (
+              <li key={c.id} className="conn-item" data-testid="commerce-item">
+                <div className="conn-item-head">
+                  <strong>{PLATFORM_NAMES[c.platform]}</strong>
+                  <Button size="sm" variant="danger" onClick={() => void removeCommerce(c.id)}>
+                    {t("common.delete")}
+                  </Button>
+                </div>
+                <StatusLine status={c.status} lastEventAt={c.lastEventAt} lastError={c.lastError} />
+                <CopyField label={t("channels.webhookUrl")} value={c.webhookUrl} />
+              </li>
+            ))}
+          </ul>
+          <div className="segmented" role="tablist">
+            {(Object.keys(COMMERCE_FIELDS) as CommercePlatform[]).map((k) => (
+              <button key={k} type="button" role="tab" aria-selected={platform === k} className={platform === k ? "active" : ""} onClick={() => setPlatform(k)}>
+                {PLATFORM_NAMES[k]}
+              </button>
+            ))}
+          </div>
+          <ConfigForm
+            key={platform}
+            fields={COMMERCE_FIELDS[platform]}
+            onSubmit={async (_name, config) => {
+              const created = await createCommerce({ platform, config });
+              commerce.setData((list) => [...(list ?? []), created]);
+              setJustCreated({ webhookUrl: created.webhookUrl });
+            }}
+          />
+        </Card>
+      </div>
+    </div>
+  );
+}

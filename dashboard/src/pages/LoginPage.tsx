@@ -1,0 +1,83 @@
+import { useState, type FormEvent } from "react";
+import { useAuth } from "../app/auth";
+import { navigate } from "../app/router";
+import { signIn, signUp } from "../api/endpoints";
+import { useI18n } from "../i18n/i18n";
+import { Button, Field, errorMessage } from "../ui/components";
+import { LanguageSwitch } from "../app/LanguageSwitch";
+
+export function LoginPage({ mode }: { mode: "login" | "signup" }) {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const [storeName, setStoreName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === "signup") await signUp(storeName, email, password);
+      else await signIn(email, password);
+      await auth.reload();
+      navigate({ page: "inbox", conversationId: null }, true);
+    } catch (err) {
+      setError(errorMessage(err, t("common.error")));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="auth-page">
+      <div className="auth-lang">
+        <LanguageSwitch />
+      </div>
+      <form className="auth-card" onSubmit={(e) => void submit(e)} data-testid={`${mode}-form`}>
+        <div className="brand brand-lg">
+          <span className="brand-mark" aria-hidden="true">K</span>
+          <span>{t("appName")}</span>
+        </div>
+        <p className="muted">{t("auth.tagline")}</p>
+        {auth.expired ? <div className="notice notice-info">{t("auth.expired")}</div> : null}
+        {mode === "signup" ? (
+          <Field label={t("auth.storeName")}>
+            <input name="storeName" required maxLength={120} value={storeName} onChange={(e) => setStoreName(e.target.value)} />
+          </Field>
+        ) : null}
+        <Field label={t("auth.email")}>
+          <input name="email" type="email" required autoComplete="username" dir="ltr" value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label={t("auth.password")}>
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={mode === "signup" ? 8 : 1}
+            autoComplete={mode === "signup" ? "new-password" : "current-password"}
+            dir="ltr"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        {error ? <div className="error-box error-compact" role="alert">{error}</div> : null}
+        <Button type="submit" variant="primary" disabled={busy} className="btn-block">
+          {busy ? t("auth.working") : mode === "signup" ? t("auth.signUp") : t("auth.signIn")}
+        </Button>
+        <a
+          className="auth-switch"
+          href={mode === "signup" ? "login" : "signup"}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate({ page: mode === "signup" ? "login" : "signup" });
+          }}
+        >
+          {mode === "signup" ? t("auth.haveAccount") : t("auth.noAccount")}
+        </a>
+      </form>
+    </div>
+  );
+}

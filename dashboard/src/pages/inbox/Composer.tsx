@@ -1,0 +1,183 @@
+// Reply and private-note box. Sends are idempotent: a failed send keeps its clientMessageId, so a
+// retry can never create a second message. `/shortcut` offers saved replies.
+import type { Message } from "@kaleem/shared/contracts";
+import { MAX_MESSAGE_TEXT } from "@kaleem/shared/contracts";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { CannedReply } from "../../api/endpoints";
+import { useI18n } from "../../i18n/i18n";
+import { request, type InboxSocket } from "../../realtime/inbox-socket";
+import { Button, errorMessage } from "../../ui/components";
+
+const TYPING_IDLE_MS = 3000;
+
+function newClientId(): string {
+  return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** The `/word` being typed at the start of the box, if any. */
+export function cannedQuery(text: string): string | null {
+  const match = /^\/(\S*)$/.exec(text);
+  return match ? (match[1] ?? "") : null;
+}
+
+export function Composer({
+  socket,
+  conversationId,
+  canReply,
+  disabledHint,
+  canned,
+  onSent,
+}: {
+  socket: InboxSocket;
+  conversationId: string;
+  canReply: boolean;
+  disabledHint: string | null;
+  canned: CannedReply[];
+  onSent: (message: Message) => void;
+}) {
+  const { t } = useI18n();
+  const [mode, setMode] = useState<"reply" | "note">("reply");
+  const [text, setText] = useState("");
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [highlight, setHighlight] = useState(0);
+  const pendingId = useRef<{ text: string; id: string } | null>(null);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const typingSent = useRef(false);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+
+  const query = cannedQuery(text);
+  const matches = useMemo(
+    () => (query === null ? [] : canned.filter((c) => c.shortcut.toLowerCase().startsWith(query.toLowerCase())).slice(0, 6)),
+    [canned, query],
+  );
+
+  const stopTyping = () => {
+    if (typingTimer.current) clearTimeout(typingTimer.current);
+    typingTimer.current = null;
+    if (typingSent.current) socket.emit("typing", { conversationId, isTyping: false });
+    typingSent.current = false;
+  };
+  useEffect(() => stopTyping, [conversationId]);
+
+  const onChange = (value: string) => {
+    setText(value);
+    setHighlight(0);
+    if (mode !== "reply") return;
+    if (!typingSent.current && value.trim()) {
+      socket.emit("typing", { conversationId, isTyping: true });
+      typingSent.current = true;
+    }
+    if (typingTimer.current) clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+
+  const insertCanned = (reply: CannedReply) => {
+    setText(reply.text);
+    inputRef.current?.focus();
+  };
+
+  const send = async () => {
+    const body = text.trim();
+    if (!body || sending) return;
+    if (mode === "reply" && !canReply) return;
+    if (pendingId.current?.text !== body) pendingId.current = { text: body, id: newClientId() };
+    const clientMessageId = pendingId.current.id;
+    setSending(true);
+    setError(null);
+    try {
+      const result =
+        mode === "reply"
+          ? await request(socket, "message:send", { conversationId, clientMessageId, text: body })
+          : await request(socket, "note:add", { conversationId, clientMessageId, text: body });
+      onSent(result.message);
+      pendingId.current = null;
+      setText("");
+      stopTyping();
+    } catch (err) {
+      setError(errorMessage(err, t("common.error")));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (matches.length > 0) {
+      if (e.key === "ArrowDown") {
+        e.preventDefault();
+        setHighlight((h) => (h + 1) % matches.length);
+        return;
+      }
+      if (e.key === "ArrowUp") {
+        e.preventDefault();
+        setHighlight((h) => (h - 1 + matches.length) % matches.length);
+        return;
+      }
+      if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        const pick = matches[highlight] ?? matches[0];
+        if (pick) insertCanned(pick);
+        return;
+      }
+    }
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  const blocked = mode === "reply" && !canReply;
+  return (
+    <div className={`composer composer-${mode}`}>
+      <div className="composer-tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={mode === "reply"} className={mode === "reply" ? "active" : ""} onClick={() => setMode("reply")}>
+          {t("inbox.reply")}
+        </button>
+        <button type="button" role="tab" aria-selected={mode === "note"} className={mode === "note" ? "active" : ""} onClick={() => setMode("note")} data-testid="note-tab">
+          {t("inbox.note")}
+        </button>
+      </div>
+      {blocked && disabledHint ? <div className="composer-hint">{disabledHint}</div> : null}
+      <div className="composer-box">
+        {query !== null && mode === "reply" ? (
+          <ul className="canned-menu" role="listbox">
+            {matches.length === 0 ? <li className="canned-empty">{t("inbox.cannedNone")}</li> : null}
+            {matches.map((reply, i) => (
+              <li
+                key={reply.id}
+                role="option"
+                aria-selected={i === highlight}
+                className={i === highlight ? "active" : ""}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  insertCanned(reply);
+                }}
+              >
+                <strong dir="ltr">/{reply.shortcut}</strong>
+                <span>{reply.text}</span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <textarea
+          ref={inputRef}
+          data-testid="composer-input"
+          value={text}
+          maxLength={MAX_MESSAGE_TEXT}
+          disabled={blocked}
+          dir="auto"
+          rows={3}
+          placeholder={mode === "reply" ? t("inbox.replyPlaceholder") : t("inbox.notePlaceholder")}
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <div className="composer-actions">
+          {error ? <span className="composer-error" role="alert">{error}</span> : <span />}
+          <Button variant="primary" disabled={blocked || sending || !text.trim()} onClick={() => void send()} data-testid="composer-send">
+            {mode === "reply" ? t("inbox.send") : t("inbox.addNote")}
+          </Button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+import type { Conversation, User } from "@kaleem/shared/contracts";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useSignedIn } from "../../app/auth";
+import type { CannedReply } from "../../api/endpoints";
+import { useI18n } from "../../i18n/i18n";
+import type { ListConversation } from "../../realtime/conversation-list";
+import { request } from "../../realtime/inbox-socket";
+import { useInbox } from "../../realtime/InboxProvider";
+import { Button, ErrorState, Loading, StatusPill, errorMessage } from "../../ui/components";
+import { Composer } from "./Composer";
+import { Labels } from "./Labels";
+import { MessageItem } from "./MessageItem";
+import { SidePanel } from "./SidePanel";
+import { useThread } from "./useThread";
+
+export const statusTone = (status: Conversation["status"]) =>
+  status === "waiting_human" ? "amber" : status === "human" ? "blue" : status === "bot" ? "green" : "grey";
+
+type Action = "conversation:takeover" | "conversation:release" | "conversation:close" | "conversation:reopen";
+
+export function ConversationView({
+  conversation,
+  team,
+  canned,
+  onBack,
+}: {
+  conversation: ListConversation;
+  team: Pick<User, "id" | "name">[];
+  canned: CannedReply[];
+  onBack: () => void;
+}) {
+  const { t } = useI18n();
+  const { user } = useSignedIn();
+  const { socket, presence, upsert } = useInbox();
+  const { thread, loading, error, shopperTyping, agentsTyping, addLocal } = useThread(conversation.id, user.id);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const listRef = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+
+  const names = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const m of team) map.set(m.id, m.name);
+    for (const a of presence.online) map.set(a.agentId, a.name);
+    return map;
+  }, [team, presence.online]);
+  const nameOf = (id: string) => names.get(id) ?? id;
+  const here = presence.conversations[conversation.id];
+  const otherViewers = (here?.viewers ?? []).filter((id) => id !== user.id).map(nameOf);
+  const typingNames = [...new Set([...(here?.typing ?? []).filter((id) => id !== user.id).map(nameOf), ...agentsTyping])];
+
+  // Keep the newest message in view while the agent is at the bottom; leave them be when reading back.
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [thread.messages]);
+
+  const last = thread.messages.at(-1);
+  useEffect(() => {
+    if (!socket || !last || last.provisional) return;
+    socket.emit("message:read", { conversationId: conversation.id, seq: last.seq });
+  }, [socket, conversation.id, last?.seq, last?.provisional]);
+
+  const act = async (event: Action) => {
+    if (!socket) return;
+    setBusy(true);
+    setActionError(null);
+    try {
+      const result = await request(socket, event, { conversationId: conversation.id });
+      upsert({ ...conversation, ...result.conversation });
+    } catch (err) {
+      setActionError(errorMessage(err, t("common.error")));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const assign = async (agentId: string | null) => {
+    if (!socket) return;
+    setActionError(null);
+    try {
+      const result = await request(socket, "conversation:assign", { conversationId: conversation.id, agentId });
+      upsert({ ...conversation, ...result.conversation });
+    } catch (err) {
+      setActionError(errorMessage(err, t("common.error")));
+    }
+  };
+
+  const status = conversation.status;
+  const title = conversation.customerName ?? t("inbox.visitor", { id: (conversation.visitorId ?? conversation.id).slice(-6) });
+  const assigneeOptions = useMemo(() => {
+    const ids = new Set<string>([user.id, ...team.map((m) => m.id), ...presence.online.map((a) => a.agentId)]);
+    if (conversation.assigneeId) ids.add(conversation.assigneeId);
+    return [...ids].map((id) => ({ id, name: id === user.id ? `${user.name} (${t("team.you")})` : nameOf(id) }));
+  }, [team, presence.online, conversation.assigneeId, user.id]);
+
+  return (
+    <div className="conversation" data-testid="conversation" data-conversation-id={conversation.id} data-status={status}>
+      <div className="conversation-main">
+        <header className="conversation-head">
+          <div className="conversation-title">
+            <button type="button" className="back-link" onClick={onBack} aria-label={t("inbox.back")}>
+              <span className="flip-rtl" aria-hidden="true">←</span>
+            </button>
+            <h2 dir="auto">{title}</h2>
+            <StatusPill tone={statusTone(status)}>
+              <span data-testid="conversation-status">{t(`inbox.status.${status}`)}</span>
+            </StatusPill>
+          </div>
+          <div className="conversation-actions">
+            <select
+              aria-label={t("inbox.assign")}
+              value={conversation.assigneeId ?? ""}
+              onChange={(e) => void assign(e.target.value || null)}
+              disabled={status === "closed"}
+            >
+              <option value="">{t("inbox.unassigned")}</option>
+              {assigneeOptions.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+            {status === "bot" || status === "waiting_human" ? (
+              <Button variant="primary" disabled={busy} onClick={() => void act("conversation:takeover")} data-testid="takeover">
+                {t("inbox.takeover")}
+              </Button>
+            ) : null}
+            {status === "human" ? (
+              <Button disabled={busy} onClick={() => void act("conversation:release")} data-testid="handback">
+                {t("inbox.handBack")}
+              </Button>
+            ) : null}
+            {status !== "closed" ? (
+              <Button variant="ghost" disabled={busy} onClick={() => void act("conversation:close")} data-testid="close">
+                {t("inbox.close")}
+              </Button>
+            ) : (
+              <Button disabled={busy} onClick={() => void act("conversation:reopen")} data-testid="reopen">
+                {t("inbox.reopen")}
+              </Button>
+            )}
+          </div>
+        </header>
+        <Labels conversation={conversation} onChange={upsert} />
+        {otherViewers.length > 0 || typingNames.length > 0 ? (
+          <div className="collision" data-testid="collision" role="status">
+            {otherViewers.length > 0 ? <span>👁 {t("inbox.alsoViewing", { names: otherViewers.join(", ") })}</span> : null}
+            {typingNames.length > 0 ? <span>✎ {t("inbox.isTyping", { names: typingNames.join(", ") })}</span> : null}
+          </div>
+        ) : null}
+        {actionError ? <div className="error-box error-compact" role="alert">{actionError}</div> : null}
+        {error ? <ErrorState compact error={error} /> : null}
+        <ol
+          className="timeline"
+          data-testid="timeline"
+          ref={listRef}
+          onScroll={(e) => {
+            const el = e.currentTarget;
+            stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+          }}
+        >
+          {loading ? <Loading /> : null}
+          {!loading && thread.messages.length === 0 ? <li className="muted timeline-empty">{t("inbox.noMessages")}</li> : null}
+          {thread.messages.map((m) => (
+            <MessageItem key={m.id} message={m} />
+          ))}
+          {shopperTyping ? <li className="typing-line">{t("inbox.shopperTyping")}</li> : null}
+        </ol>
+        {socket ? (
+          <Composer
+            socket={socket}
+            conversationId={conversation.id}
+            canReply={status === "human"}
+            disabledHint={status === "closed" ? t("inbox.closedHint") : t("inbox.takeOverToReply")}
+            canned={canned}
+            onSent={addLocal}
+          />
+        ) : null}
+      </div>
+      <SidePanel conversation={conversation} messages={thread.messages} />
+    </div>
+  );
+}

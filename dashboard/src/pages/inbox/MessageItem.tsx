@@ -1,0 +1,105 @@
+// One timeline entry. Text is always a React text node: whatever the shopper typed stays text.
+import type { MessagePart } from "@kaleem/shared/contracts";
+import { useI18n } from "../../i18n/i18n";
+import type { ThreadMessage } from "../../realtime/thread";
+
+/** Only http(s) URLs become links or images; anything else (javascript:, data:) is dropped. */
+export function safeUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url, window.location.origin);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function Part({ part }: { part: MessagePart }) {
+  const { t, formatMoney } = useI18n();
+  switch (part.type) {
+    case "product_card": {
+      const href = safeUrl(part.url);
+      const img = safeUrl(part.imageUrl);
+      return (
+        <div className="product-card" data-testid="product-card">
+          {img ? <img src={img} alt="" loading="lazy" referrerPolicy="no-referrer" /> : <div className="product-card-img" aria-hidden="true" />}
+          <div>
+            <div className="product-card-name">{href ? <a href={href} target="_blank" rel="noopener noreferrer">{part.name}</a> : part.name}</div>
+            <div className="product-card-meta">
+              {formatMoney(part.price, part.currency)} · {part.inStock ? t("inbox.inStock") : t("inbox.outOfStock")}
+            </div>
+          </div>
+        </div>
+      );
+    }
+    case "quick_replies":
+      return (
+        <div className="quick-replies" aria-label={t("inbox.quickReplies")}>
+          {part.replies.map((r, i) => (
+            <span key={i} className="chip">
+              {r.label}
+            </span>
+          ))}
+        </div>
+      );
+    case "handoff":
+      return <div className="part-note">{t("inbox.handoffReason", { reason: part.reason })}</div>;
+    case "order":
+      return <div className="part-note">{t("inbox.order", { number: part.number, status: part.status })} · {formatMoney(part.total, part.currency)}</div>;
+    case "cart":
+      return <div className="part-note">{t("inbox.cart", { total: formatMoney(part.total, part.currency) })} ({part.items.map((i) => `${i.quantity}× ${i.name}`).join(", ")})</div>;
+    case "link": {
+      const href = safeUrl(part.url);
+      return href ? (
+        <a className="part-link" href={href} target="_blank" rel="noopener noreferrer">
+          {part.label}
+        </a>
+      ) : (
+        <span className="part-link">{part.label}</span>
+      );
+    }
+  }
+}
+
+export function MessageItem({ message }: { message: ThreadMessage }) {
+  const { t, formatTime } = useI18n();
+  if (message.role === "system") {
+    return (
+      <li className="msg msg-system" data-seq={message.seq}>
+        <span>{message.text}</span>
+      </li>
+    );
+  }
+  const who =
+    message.role === "agent" || message.role === "note"
+      ? `${message.authorName ?? t("inbox.role.agent")}${message.role === "note" ? ` · ${t("inbox.role.note")}` : ""}`
+      : t(`inbox.role.${message.role}`);
+  return (
+    <li
+      className={`msg msg-${message.role}${message.status === "streaming" ? " is-streaming" : ""}${message.status === "stopped" ? " is-stopped" : ""}`}
+      data-testid={`msg-${message.role}`}
+      data-message-id={message.id}
+      data-status={message.status}
+      data-seq={message.seq}
+    >
+      <div className="msg-meta">
+        <span>{who}</span>
+        <span>{formatTime(message.createdAt)}</span>
+        {message.status === "streaming" ? <span className="msg-flag">{t("inbox.streaming")}</span> : null}
+        {message.status === "stopped" ? <span className="msg-flag msg-flag-stopped">{t("inbox.stopped")}</span> : null}
+      </div>
+      <div className="msg-bubble">
+        <div className="msg-text" dir="auto" data-testid="msg-text">
+          {message.text}
+        </div>
+        {message.parts.length > 0 ? (
+          <div className="msg-parts">
+            {message.parts.map((part, i) => (
+              <Part key={i} part={part} />
+            ))}
+          </div>
+        ) : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,81 @@
+// Who the shopper is, their orders and the products the conversation mentioned.
+import type { Customer, Order, ProductCardPart } from "@kaleem/shared/contracts";
+import { useMemo } from "react";
+import { getCustomer, listOrders } from "../../api/endpoints";
+import { useI18n } from "../../i18n/i18n";
+import type { ListConversation } from "../../realtime/conversation-list";
+import type { ThreadMessage } from "../../realtime/thread";
+import { ErrorState } from "../../ui/components";
+import { useAsync } from "../../ui/useAsync";
+import { safeUrl } from "./MessageItem";
+
+export function productsMentioned(messages: ThreadMessage[]): ProductCardPart[] {
+  const seen = new Map<string, ProductCardPart>();
+  for (const m of messages) for (const p of m.parts) if (p.type === "product_card" && !seen.has(p.productId)) seen.set(p.productId, p);
+  return [...seen.values()];
+}
+
+export function SidePanel({ conversation, messages }: { conversation: ListConversation; messages: ThreadMessage[] }) {
+  const { t, formatMoney, formatDateTime } = useI18n();
+  const customer = useAsync<Customer | null>(
+    () => (conversation.customerId ? getCustomer(conversation.customerId) : Promise.resolve(null)),
+    [conversation.customerId],
+  );
+  const orders = useAsync<Order[]>(
+    async () =>
+      (await listOrders(conversation.customerId ? { customerId: conversation.customerId } : { conversationId: conversation.id })).items,
+    [conversation.customerId, conversation.id],
+  );
+  const products = useMemo(() => productsMentioned(messages), [messages]);
+  const name = customer.data?.name ?? conversation.customerName ?? t("inbox.visitor", { id: (conversation.visitorId ?? conversation.id).slice(-6) });
+  const contact = [customer.data?.email, customer.data?.phone].filter((v): v is string => !!v);
+
+  return (
+    <aside className="side-panel" data-testid="side-panel">
+      <section>
+        <h3>{t("inbox.shopper")}</h3>
+        <div className="side-name" dir="auto">{name}</div>
+        <dl className="side-facts">
+          <dt>{t("inbox.channel")}</dt>
+          <dd>{conversation.channel}</dd>
+          <dt>{t("inbox.contact")}</dt>
+          <dd dir="ltr">{contact.length ? contact.join(" · ") : t("inbox.noContact")}</dd>
+        </dl>
+        {customer.error ? <ErrorState compact error={customer.error} /> : null}
+      </section>
+      <section>
+        <h3>{t("inbox.orders")}</h3>
+        {orders.error ? <ErrorState compact error={orders.error} /> : null}
+        {orders.data && orders.data.length === 0 ? <p className="muted">{t("inbox.noOrders")}</p> : null}
+        <ul className="side-list">
+          {orders.data?.map((o) => (
+            <li key={o.id}>
+              <strong>#{o.number}</strong> · {o.status}
+              <div className="muted">
+                {formatMoney(o.total, o.currency)} · {formatDateTime(o.createdAt)}
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section>
+        <h3>{t("inbox.products")}</h3>
+        {products.length === 0 ? <p className="muted">{t("inbox.noProducts")}</p> : null}
+        <ul className="side-list">
+          {products.map((p) => {
+            const img = safeUrl(p.imageUrl);
+            return (
+              <li key={p.productId} className="side-product">
+                {img ? <img src={img} alt="" referrerPolicy="no-referrer" /> : <span className="product-card-img" aria-hidden="true" />}
+                <div>
+                  <div dir="auto">{p.name}</div>
+                  <div className="muted">{formatMoney(p.price, p.currency)}</div>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+    </aside>
+  );
+}
