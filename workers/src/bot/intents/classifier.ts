@@ -4,8 +4,8 @@ import { z } from "zod";
 import { ValidationError } from "@kaleem/shared";
 import { extractFeatures, intentTokens } from "./features.js";
 import { DEFAULT_TRAIN_OPTIONS, trainSoftmax, type SoftmaxModel, type TrainingSample } from "./model.js";
-import { TRAINING_SEED, builtInExamples } from "./training/index.js";
-import { INTENTS, type Intent, type IntentExample, type IntentResult } from "./types.js";
+import { TRAINING_SEED, builtInExamples, type WeightedExample } from "./training/index.js";
+import { INTENTS, type Intent, type IntentResult } from "./types.js";
 
 /** Below this confidence the engine should ask a clarifying question (or hand off, per merchant). */
 export const LOW_CONFIDENCE_THRESHOLD = 0.45;
@@ -49,16 +49,16 @@ function isPureGreeting(text: string): boolean {
   return tokens.length > 0 && tokens.length <= 8 && tokens.every((t) => GREETING_WORDS.has(t));
 }
 
-function toSamples(examples: readonly IntentExample[], weight: number): TrainingSample[] {
-  return examples.map((e) => ({ features: extractFeatures(e.text), label: INTENTS.indexOf(e.intent), weight }));
+function toSamples(examples: readonly WeightedExample[], weight: number): TrainingSample[] {
+  return examples.map((e) => ({ features: extractFeatures(e.text), label: INTENTS.indexOf(e.intent), weight: weight * (e.weight ?? 1) }));
 }
 
 function balance(samples: TrainingSample[]): void {
   // Intents with fewer examples get proportionally more weight (square root keeps it gentle),
   // so the size of a phrase list is not a prior.
   const counts = new Array<number>(INTENTS.length).fill(0);
-  for (const s of samples) counts[s.label] = (counts[s.label] ?? 0) + 1;
-  const mean = samples.length / INTENTS.length;
+  for (const s of samples) counts[s.label] = (counts[s.label] ?? 0) + s.weight;
+  const mean = counts.reduce((a, b) => a + b, 0) / INTENTS.length;
   for (const s of samples) s.weight *= Math.sqrt(mean / Math.max(1, counts[s.label] ?? 1));
 }
 

@@ -50,7 +50,7 @@ export const HELD_OUT: HeldOutPhrase[] = [
 
   ...en("account", ["I can't remember my password", "how do I make an account", "please delete my profile", "I want to update my email address on my account", "sign-up keeps failing", "switch me to the premium account"]),
   ...ar("account", ["نسيت الرقم السري", "ودي اسجل حساب جديد عندكم", "احذفوا حسابي", "ما اقدر اسجل دخول"]),
-  ...az("account", ["naseet el password", "abi asawi 7sab"]),
+  ...az("account", ["ma atthakar el password", "abi asawi 7sab"]),
 
   ...en("invoice", ["send me the invoice for order 4412", "where do I download my bill", "can I get a tax invoice with my company name", "can I see invoice #3319"]),
   ...ar("invoice", ["ابي فاتورة طلبي", "وين القى الفاتورة", "ارسلوا الفاتورة على الايميل"]),

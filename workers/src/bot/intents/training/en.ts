@@ -76,6 +76,7 @@ export const ENGLISH: Record<Intent, PhraseSet> = {
   },
   shipping: {
     actions: [
+      "order from {place}", "place an order from {place}", "buy from {place}", "ship an order to {place}", "get a delivery in {place}", "change my address", "modify my address", "correct my address", "edit the address", "update my address",
       "check when my package will arrive", "see when an order is going to arrive", "know how soon i can expect my product", "check the arrival time of a shipment", "find out how many days my package takes",
       "check the delivery options", "see what shipping methods you have", "know the available delivery methods", "check the shipping options",
       "see the shipping costs", "know how much shipping costs", "check the delivery fees", "find out if you ship to {country}",
@@ -91,6 +92,8 @@ export const ENGLISH: Record<Intent, PhraseSet> = {
     ],
     topics: ["shipping", "delivery options", "shipping methods", "delivery times", "shipping fees", "my delivery address", "my shipping address", "international shipping", "express delivery", "the delivery period"],
     sentences: [
+      "can i order from {place}?", "is it possible to order from {place}", "do you ship to {place}", "shipments to {place}", "my address changed", "wrong address on my profile",
+      "shipments to {country}", "deliveries to {city}", "shipping to {country}?", "delivery to {city} possible?", "do you send orders to {country}",
       "do you ship to {country}", "do you deliver to {city}", "can i order from {country}", "can i place an order from {city}",
       "is it possible to order from {country}", "how much is shipping", "how much is delivery to {city}", "how long does delivery take",
       "how long does shipping take to {city}", "when will my item arrive", "how soon can i expect my purchase", "how many days for delivery",
@@ -207,7 +210,7 @@ export const ENGLISH: Record<Intent, PhraseSet> = {
     ],
     topics: ["placing an order", "ordering some items", "purchasing some articles", "the checkout", "my cart", "making a purchase", "buying something"],
     sentences: [
-      "how can i order from you", "can i order from your website", "how do i order from your app", "i want to order from you",
+      "can i order on your website", "how do i order in your app", "how does ordering from your store work",
       "add to cart", "i'll take it", "i want to buy it", "checkout please", "i want to order", "take me to checkout", "i'd like 2 of those",
       "buy now", "complete the order", "where do i order some products", "i want to purchase some articles from you", "add one more",
       "put 3 in my cart", "yes add it", "i want this one", "order it for me", "how do i buy from your store", "how does ordering work",

@@ -2,6 +2,7 @@
 // phrases ("can you help me" + "cancel my order"), slot values ({order}, {country}...), and a
 // little seeded noise (typos, filler words) so the model learns that those carry no intent.
 import type { Intent, IntentExample } from "../types.js";
+import { PRODUCT_WORDS_AR, PRODUCT_WORDS_ARABIZI, PRODUCT_WORDS_EN } from "./product-words.js";
 
 /** Per-intent phrases for one language. */
 export interface PhraseSet {
@@ -41,7 +42,7 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-function pick<T>(random: Random, items: readonly T[]): T {
+export function pick<T>(random: Random, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];
   if (item === undefined) throw new Error("pick from an empty list");
   return item;
@@ -59,21 +60,17 @@ const SLOT_VALUES: Record<string, (random: Random) => string> = {
   money: (r) => pick(r, ["$" + digits(r, 3), digits(r, 3) + " SAR", digits(r, 4) + " dollars", "$" + digits(r, 2), digits(r, 3) + " riyals", "{{Refund Amount}}", "€" + digits(r, 3)]),
   name: (r) => pick(r, ["Mr. Alvarez", "Ms. Okafor", "Mrs. Lindqvist", "Mr. Haddad", "Ms. Tanaka", "Mr. Novak", "Ms. Reyes", "{{Person Name}}", "Sara Ahmed", "John Brennan", "Mr. Petrov", "Ms. Dubois"]),
   country: (r) => pick(r, ["Kuwait", "Egypt", "Germany", "the UAE", "Oman", "Brazil", "Jordan", "Japan", "Bahrain", "Qatar", "Morocco", "Italy", "Mexico", "Sweden", "India", "abroad", "overseas"]),
+  place: (r) =>
+    pick(r, [
+      "Kuwait", "Egypt", "Germany", "the UAE", "Oman", "Brazil", "Jordan", "Japan", "Bahrain", "Qatar", "Morocco", "Italy", "Mexico", "Sweden",
+      "India", "Norway", "Poland", "the US", "the UK", "Australia", "Dubai", "Cairo", "Paris", "Chicago", "Lagos", "Seoul", "Madrid", "Boston",
+      "Lisbon", "Vienna", "Istanbul", "Amman", "Doha", "Beirut", "Sydney", "Vancouver", "Denver", "Milan", "Athens", "Oslo", "Dublin",
+    ]),
   city: (r) => pick(r, ["Riyadh", "Jeddah", "Dammam", "Mecca", "Medina", "Khobar", "Tabuk", "Abha", "Dubai", "Cairo", "Paris", "Chicago", "Lagos", "Seoul", "Madrid"]),
   tier: (r) => pick(r, ["gold", "platinum", "premium", "free", "freemium", "standard", "pro", "basic", "business", "vip", "silver", "{{Account Type}}", "family", "student"]),
-  product: (r) =>
-    pick(r, [
-      "abaya", "black abaya", "oud perfume", "perfume for men", "iphone", "wireless earbuds", "headphones", "smart watch", "coffee maker",
-      "arabic coffee", "saudi dates", "sukkari dates", "running shoes", "sneakers", "dress", "summer dress", "kids toys", "lego", "laptop",
-      "phone case", "thobe", "shemagh", "musk", "bakhoor", "face cream", "lipstick", "camping tent", "water bottle", "blender", "air fryer",
-      "gaming chair", "hijab", "handbag", "leather wallet", "sunglasses", "power bank", "green tea", "chocolate", "gift box", "carpet",
-    ]),
-  arproduct: (r) =>
-    pick(r, [
-      "عبايه سوداء", "عطر عود", "عطر رجالي", "ايفون", "سماعات", "ساعه ذكيه", "قهوه عربيه", "تمر سكري", "حذاء رياضي", "فستان", "العاب اطفال",
-      "لابتوب", "كفر جوال", "ثوب", "شماغ", "مسك", "بخور", "كريم للوجه", "خيمه", "قلايه هوائيه", "شنطه", "نظاره شمسيه", "شاي اخضر", "شوكولاته",
-    ]),
-  azproduct: (r) => pick(r, ["abaya", "3ood", "oud", "3etr", "iphone", "sama3at", "sa3a", "gahwa", "tamr", "joota", "fustan", "al3ab", "shanta", "thob", "shmagh", "bukhoor"]),
+  product: (r) => pick(r, PRODUCT_WORDS_EN),
+  arproduct: (r) => pick(r, PRODUCT_WORDS_AR),
+  azproduct: (r) => pick(r, PRODUCT_WORDS_ARABIZI),
   city_ar: (r) => pick(r, ["الرياض", "جده", "الدمام", "مكه", "المدينه", "الخبر", "ابها", "تبوك", "حائل", "القصيم", "دبي", "الكويت"]),
   tier_ar: (r) => pick(r, ["الذهبي", "المميز", "المجاني", "العادي", "البلاتيني", "التجاري"]),
 };
