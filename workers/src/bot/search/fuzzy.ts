@@ -93,7 +93,10 @@ export function fuzzyMatches(stem: string, vocabulary: Iterable<string>, limit =
 const SKELETON_FOLD: Record<string, string> = { ث: "س", ص: "س", ذ: "ز", ظ: "ز", ض: "ز", ط: "ت", غ: "ق", ك: "ق", ح: "ه", خ: "ه" };
 const skeletonCache = new Map<string, string>();
 
-/** Consonant outline of an Arabic word: long vowels, hamza and similar-sounding letters folded. */
+/**
+ * Consonant outline of an Arabic stem (taa marbuta already stripped): long vowels and hamza
+ * dropped, similar-sounding letters folded, doubled letters merged.
+ */
 export function skeleton(arabic: string): string {
   const cached = skeletonCache.get(arabic);
   if (cached !== undefined) return cached;
@@ -104,7 +107,6 @@ export function skeleton(arabic: string): string {
     if (out.endsWith(folded)) continue;
     out += folded;
   }
-  out = out.replace(/ه$/, "");
   if (skeletonCache.size < 50_000) skeletonCache.set(arabic, out);
   return out;
 }
