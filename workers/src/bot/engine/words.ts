@@ -3,9 +3,10 @@
 import type { Product } from "@kaleem/shared";
 import { normalizeText, toWesternDigits, tokenize } from "../nlp/normalize.js";
 
+// "one"/"واحد" are left out: they mostly mean "the black one", and 1 is the default anyway.
 const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, pair: 2, couple: 2,
-  واحد: 1, وحده: 1, حبه: 1, اثنين: 2, اثنان: 2, ثنتين: 2, حبتين: 2, زوج: 2, ثلاث: 3, ثلاثه: 3, اربع: 4, اربعه: 4,
+  two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, pair: 2, couple: 2,
+  حبه: 1, اثنين: 2, اثنان: 2, ثنتين: 2, حبتين: 2, زوج: 2, ثلاث: 3, ثلاثه: 3, اربع: 4, اربعه: 4,
   خمس: 5, خمسه: 5, ست: 6, سته: 6, سبع: 7, سبعه: 7, ثمان: 8, ثمانيه: 8, تسع: 9, تسعه: 9, عشر: 10, عشره: 10,
 };
 
