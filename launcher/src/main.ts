@@ -6,17 +6,7 @@ import { startKaleem } from "./runtime.js";
 export { startKaleem, type KaleemInstance, type StartOptions } from "./runtime.js";
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const instance = await startKaleem(config);
+  const instance = await startKaleem(loadConfig());
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -37,7 +27,9 @@ async function main(): Promise<void> {
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(entry).href) {
   main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // Configuration mistakes get their message only; anything else its stack.
+    const text = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`${text}\n`);
     process.exit(1);
   });
 }

@@ -247,8 +247,9 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
       const demo = await seedDemoStore(store, { origins, hashPassword: (p) => hashPassword(p) });
       writeFileSync(path.join(config.dataDir, "demo.json"), JSON.stringify(demo, null, 2), { mode: 0o600 });
       if (options.printCredentials !== false) {
+        const base = config.http.publicUrl ?? `http://localhost:${port}`;
         process.stdout.write(
-          `\nKaleem demo store "${demo.storeName}" is ready\n  storefront: ${url}/\n  dashboard:  ${url}/dashboard/\n  login:      ${demo.email} / ${demo.password}\n  widget key: ${demo.widgetKey}\n  (saved in ${path.join(config.dataDir, "demo.json")})\n\n`,
+          `\nKaleem demo store "${demo.storeName}" is ready\n  storefront: ${base}/\n  dashboard:  ${base}/dashboard/\n  login:      ${demo.email} / ${demo.password}\n  widget key: ${demo.widgetKey}\n  (saved in ${path.join(config.dataDir, "demo.json")})\n\n`,
         );
       }
     }
