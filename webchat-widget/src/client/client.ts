@@ -22,6 +22,7 @@ import {
   type WidgetServerToClientEvents,
 } from "@kaleem/shared/contracts";
 import { Emitter } from "./emitter.js";
+import { storageKeys } from "./keys.js";
 import { ConversationLog, type ClientMessage } from "./log.js";
 import { cancel, later, microtask, randomId, type TimerId } from "./runtime.js";
 
@@ -120,10 +121,6 @@ export interface KaleemClient {
 const RETRYABLE: ReadonlySet<string> = new Set(["rate_limited", "internal", "timeout", "not_ready"]);
 const TYPING_EXPIRES_MS = 8000;
 
-export const storageKeys = (widgetKey: string) => ({
-  visitorToken: `kaleem:${widgetKey}:vt`,
-  readSeq: `kaleem:${widgetKey}:read`,
-});
 
 export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
@@ -153,6 +150,9 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   let stateQueued = false;
   let typingSentAt = 0;
   let lastTypingSent = false;
+  let refusals = 0;
+  let syncAttempt = 0;
+  let gapRetries = 0;
   /** Client message ids with a send in flight, and their retry timers. */
   const inFlight = new Set<string>();
   const retryTimers = new Map<string, TimerId>();
@@ -164,6 +164,8 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
     ...options.socketOptions,
+    // The hub checks the page's Origin against this store's allow-list before any namespace runs.
+    query: { ...(options.socketOptions?.query as Record<string, string> | undefined), widgetKey: options.widgetKey },
     // A function, so every reconnection presents the latest visitor token.
     auth: (cb: (data: object) => void) => cb(visitorToken ? { widgetKey: options.widgetKey, visitorToken } : { widgetKey: options.widgetKey }),
   });
@@ -259,7 +261,10 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   function request<E extends "conversation:open" | "conversation:resume" | "message:send" | "conversation:human" | "identify">(
     event: E,
     payload: Parameters<WidgetClientToServerEvents[E]>[0],
+    attempt = 1,
   ): Promise<AckData<E>> {
+    // A slow link must not make every retry time out the same way: each attempt waits longer.
+    const timeout = Math.min(60_000, ackTimeoutMs * 2 ** Math.min(attempt - 1, 10));
     return new Promise((resolve, reject) => {
       if (!socket.connected) {
         reject(new KaleemClientError("not_ready", "not connected"));
@@ -272,17 +277,21 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
         else reject(new KaleemClientError(res.error.code, res.error.message));
       };
       // The typed emit cannot express a generic event name; the payload and ack types are checked above.
-      (socket.timeout(ackTimeoutMs) as unknown as { emit(e: string, p: unknown, cb: typeof onAck): void }).emit(event, payload, onAck);
+      (socket.timeout(timeout) as unknown as { emit(e: string, p: unknown, cb: typeof onAck): void }).emit(event, payload, onAck);
     });
   }
 
   // ---- conversation lifecycle -------------------------------------------------------------
 
   const open = async () => {
-    const data = await request("conversation:open", {
-      ...(options.locale ? { locale: options.locale } : {}),
-      ...(options.pageUrl ? { pageUrl: options.pageUrl.slice(0, 2000) } : {}),
-    });
+    const data = await request(
+      "conversation:open",
+      {
+        ...(options.locale ? { locale: options.locale } : {}),
+        ...(options.pageUrl ? { pageUrl: options.pageUrl.slice(0, 2000) } : {}),
+      },
+      syncAttempt,
+    );
     if (data.visitorToken && data.visitorToken !== visitorToken) {
       visitorToken = data.visitorToken;
       save(keys.visitorToken, visitorToken);
@@ -303,7 +312,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   };
 
   const resume = async (id: string) => {
-    const data: ResumeResult = await request("conversation:resume", { conversationId: id, afterSeq: log.resumeAfterSeq() });
+    const data: ResumeResult = await request("conversation:resume", { conversationId: id, afterSeq: log.resumeAfterSeq() }, syncAttempt);
     mergeMessages(data.messages, data.streaming ?? [], "live");
     setStatus(data.status, latestAgentName());
   };
@@ -331,6 +340,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
       do {
         syncAgain = false;
         if (!socket.connected) return;
+        syncAttempt += 1;
         try {
           if (conversationId === null) await open();
           else {
@@ -347,6 +357,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
             }
           }
           live = true;
+          syncAttempt = 0;
           flushOutbox();
         } catch (err) {
           if (err instanceof KaleemClientError && err.code !== "timeout" && err.code !== "not_ready") {
@@ -359,9 +370,18 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
             }
           }
           if (socket.connected) syncAgain = true;
-          await new Promise((r) => later(() => r(undefined), 1000));
+          // A timeout already waited; after a refusal, pause before asking again.
+          if (!(err instanceof KaleemClientError && err.code === "timeout")) await new Promise((r) => later(() => r(undefined), 1000));
         }
-        if (log.hasGap()) syncAgain = true;
+        if (log.hasGap()) {
+          // One more resume may close a gap that opened while the last one was in flight; after
+          // that the store's answer stands and the held-back pieces are dropped.
+          if (gapRetries++ < 1) syncAgain = true;
+          else {
+            log.dropGaps();
+            gapRetries = 0;
+          }
+        } else gapRetries = 0;
       } while (syncAgain && !closed);
     } finally {
       syncing = false;
@@ -392,7 +412,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     inFlight.add(clientMessageId);
     const n = (attempts.get(clientMessageId) ?? 0) + 1;
     attempts.set(clientMessageId, n);
-    request("message:send", { conversationId, clientMessageId, text })
+    request("message:send", { conversationId, clientMessageId, text }, n)
       .then(({ message }) => {
         attempts.delete(clientMessageId);
         if (log.upsert(message)) notifyMessage(message.id, "live");
@@ -406,7 +426,8 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
           return;
         }
         // Same client message id on every retry: the server answers with the message it already stored.
-        const delay = Math.min(15_000, 500 * 2 ** Math.min(n, 5));
+        // A timeout already waited (longer each attempt); a refusal backs off.
+        const delay = code === "timeout" ? 0 : Math.min(15_000, 500 * 2 ** Math.min(n, 5));
         retryTimers.set(
           clientMessageId,
           later(() => {
@@ -474,12 +495,21 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   // ---- socket events ----------------------------------------------------------------------
 
   socket.on("connect", () => {
+    refusals = 0;
     setConnection("connected");
     void sync();
   });
   socket.on("disconnect", (reason) => {
     live = false;
     setConnection(closed ? "closed" : reason === "io client disconnect" ? "closed" : "reconnecting");
+    if (reason === "io server disconnect" && !closed) {
+      // A node shutting down (or rebalancing) ends our socket on purpose; Socket.IO leaves the
+      // reconnection to us. Come back with backoff, to whichever node is there.
+      refusals += 1;
+      later(() => {
+        if (!closed && !socket.connected) socket.connect();
+      }, Math.min(30_000, 250 * 2 ** Math.min(refusals, 7)));
+    }
   });
   socket.io.on("reconnect_attempt", () => {
     if (connection !== "offline") setConnection("reconnecting");
@@ -493,9 +523,10 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     }
     if (!socket.active) {
       // The server refused the connection (middleware error): Socket.IO will not retry by itself.
+      refusals += 1;
       later(() => {
         if (!closed && !socket.connected) socket.connect();
-      }, 2000);
+      }, Math.min(60_000, 1000 * 2 ** Math.min(refusals, 6)));
     }
   });
 

@@ -1,5 +1,6 @@
 // Public API of the Kaleem shopper client (web widget, React Native, any JS runtime).
-export { createKaleemClient, KaleemClientError, storageKeys } from "./client.js";
+export { createKaleemClient, KaleemClientError } from "./client.js";
+export { storageKeys } from "./keys.js";
 export type {
   ConnectionStatus,
   KaleemClient,

@@ -153,6 +153,11 @@ export class ConversationLog {
     return true;
   }
 
+  /** Forgets held-back deltas (the store's view after a resume is authoritative). */
+  dropGaps(): void {
+    this.early.clear();
+  }
+
   /** True while some delta is waiting for text that never arrived: the caller should resume. */
   hasGap(): boolean {
     return this.early.size > 0;

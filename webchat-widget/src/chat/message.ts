@@ -1,0 +1,145 @@
+// Renders one message (text, product cards, cart, order, links) into its row. Text goes in as text
+// nodes only; URLs become anchors only for http(s); images only from URLs the server sent.
+import type { MessagePart, ProductCardPart } from "@kaleem/shared/contracts";
+import type { ClientMessage } from "../client/log.js";
+import { formatPrice, formatTime, type Strings, type UiLocale } from "../i18n.js";
+import { h, renderText, safeUrl } from "./dom.js";
+
+export interface RenderContext {
+  locale: UiLocale;
+  t: Strings;
+  baseUrl: string;
+  /** Quick-reply payload → the label the shopper clicked, to show instead of the raw payload. */
+  labels: Map<string, string>;
+  send(text: string): void;
+  retry(clientMessageId: string): void;
+}
+
+export interface RowView {
+  el: HTMLElement;
+  /** Fingerprint of what is rendered, so unchanged messages are left alone. */
+  key: string;
+  text?: HTMLElement;
+  caret?: HTMLElement;
+  partsKey?: string;
+}
+
+export function learnLabels(m: ClientMessage, labels: Map<string, string>, t: Strings): void {
+  for (const p of m.parts) {
+    if (p.type === "quick_replies") for (const r of p.replies) labels.set(r.payload, r.label);
+    if (p.type === "product_card" && !labels.has(`add:${p.productId}`)) labels.set(`add:${p.productId}`, t.addedLabel(p.name));
+  }
+}
+
+export const labelFor = (text: string, labels: Map<string, string>): string => labels.get(text.trim()) ?? text;
+
+export function renderMessage(row: RowView, m: ClientMessage, c: RenderContext): void {
+  const shown = m.role === "shopper" ? labelFor(m.text, c.labels) : m.text;
+  const partsKey = JSON.stringify(m.parts);
+  const key = [m.id, m.seq, m.status, m.delivery, c.locale, partsKey.length, shown].join("|");
+  if (row.key === key) return;
+  row.key = key;
+  const el = row.el;
+  el.className = `k-row k-${m.role}`;
+  el.dataset.messageId = m.id;
+  el.dataset.role = m.role;
+  el.dataset.status = m.status;
+  if (m.seq !== null) el.dataset.seq = String(m.seq);
+
+  // Build the fixed skeleton once; later updates (streaming) only touch the text and meta.
+  if (!row.text) {
+    el.textContent = "";
+    if (m.role === "agent" && m.authorName) el.append(h("div", { class: "k-who", dir: "auto", text: m.authorName }));
+    row.text = h("span", { class: "k-text" });
+    row.caret = h("span", { class: "k-caret", "aria-hidden": "true" });
+    el.append(h("div", { class: "k-bubble", dir: "auto" }, row.text, row.caret));
+    el.append(h("div", { class: "k-parts" }), h("div", { class: "k-meta" }));
+  }
+  const bubble = row.text.parentElement as HTMLElement;
+  renderText(row.text, shown);
+  // An answer that has not started yet still shows a bubble with the caret (the bot is typing).
+  bubble.hidden = shown.length === 0 && m.status !== "streaming";
+  if (row.caret) row.caret.hidden = m.status !== "streaming";
+
+  const partsEl = el.querySelector<HTMLElement>(".k-parts");
+  if (partsEl && row.partsKey !== partsKey + c.locale) {
+    row.partsKey = partsKey + c.locale;
+    partsEl.textContent = "";
+    for (const node of renderParts(m.parts, c)) partsEl.append(node);
+  }
+  const meta = el.querySelector<HTMLElement>(".k-meta");
+  if (meta) renderMeta(meta, m, c);
+}
+
+function renderMeta(meta: HTMLElement, m: ClientMessage, c: RenderContext): void {
+  meta.textContent = "";
+  if (m.role === "system") return;
+  meta.append(h("time", { datetime: m.createdAt, text: formatTime(m.createdAt, c.locale) }));
+  if (m.role !== "shopper" || !m.delivery) return;
+  const { t } = c;
+  if (m.delivery === "failed" && m.clientMessageId) {
+    const cmid = m.clientMessageId;
+    const btn = h("button", { type: "button", text: t.failed });
+    btn.addEventListener("click", () => c.retry(cmid));
+    meta.append(btn);
+    return;
+  }
+  const marks = { sending: "○", sent: "✓", read: "✓✓", failed: "!" }[m.delivery];
+  const label = { sending: t.sending, sent: t.sent, read: t.read, failed: t.failed }[m.delivery];
+  meta.append(h("span", { class: `k-dl k-${m.delivery}`, title: label, "aria-label": label, text: marks }));
+}
+
+function renderParts(parts: MessagePart[], c: RenderContext): Node[] {
+  const out: Node[] = [];
+  const cards = parts.filter((p): p is ProductCardPart => p.type === "product_card");
+  if (cards.length > 0) {
+    out.push(h("div", { class: "k-cards", role: "list", "aria-label": c.t.products }, ...cards.map((p) => productCard(p, c))));
+  }
+  for (const p of parts) {
+    if (p.type === "cart") {
+      const rows = p.items.map((i) =>
+        h("tr", {}, h("td", { dir: "auto", text: `${i.quantity} × ${i.name}` }), h("td", { text: formatPrice(i.price * i.quantity, p.currency, c.locale) })),
+      );
+      rows.push(h("tr", {}, h("td", {}, h("strong", { text: c.t.total })), h("td", {}, h("strong", { text: formatPrice(p.total, p.currency, c.locale) }))));
+      out.push(h("div", { class: "k-box k-cart" }, h("div", { text: c.t.cart }), h("table", {}, h("tbody", {}, ...rows))));
+    } else if (p.type === "order") {
+      out.push(
+        h(
+          "div",
+          { class: "k-box k-order" },
+          h("strong", { text: c.t.order(p.number) }),
+          h("div", { text: `${c.t.orderStatus[p.status] ?? p.status} · ${formatPrice(p.total, p.currency, c.locale)}` }),
+        ),
+      );
+    } else if (p.type === "link") {
+      const href = safeUrl(p.url, c.baseUrl);
+      if (href) out.push(h("div", { class: "k-box" }, h("a", { href, target: "_blank", rel: "noopener noreferrer", dir: "auto", text: p.label || href })));
+    }
+  }
+  return out;
+}
+
+function productCard(p: ProductCardPart, c: RenderContext): HTMLElement {
+  const img = safeUrl(p.imageUrl, c.baseUrl);
+  const view = safeUrl(p.url, c.baseUrl);
+  const add = h("button", { type: "button", class: "k-btn k-pri", text: c.t.addToCart, disabled: !p.inStock });
+  add.addEventListener("click", () => c.send(`add:${p.productId}`));
+  return h(
+    "div",
+    { class: "k-card", role: "listitem", "data-product-id": p.productId },
+    img ? h("img", { src: img, alt: p.name, loading: "lazy", referrerpolicy: "no-referrer" }) : null,
+    h(
+      "div",
+      { class: "k-card-b" },
+      h("div", { class: "k-card-n", dir: "auto", text: p.name }),
+      h("div", { class: "k-price", text: formatPrice(p.price, p.currency, c.locale) }),
+      p.inStock ? null : h("div", { class: "k-oos", text: c.t.outOfStock }),
+      h(
+        "div",
+        { class: "k-card-a" },
+        view ? h("a", { class: "k-btn", href: view, target: "_blank", rel: "noopener noreferrer", text: c.t.view }) : null,
+        add,
+      ),
+    ),
+  );
+}

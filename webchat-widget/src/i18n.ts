@@ -1,0 +1,122 @@
+// UI strings (English and Arabic) and number/time formatting for the widget.
+export type UiLocale = "en" | "ar";
+
+const en = {
+  openChat: "Open chat",
+  closeChat: "Close chat",
+  unread: (n: string) => `${n} unread`,
+  title: "Chat with us",
+  subtitleBot: "We reply instantly",
+  subtitleWaiting: "Waiting for a person to join…",
+  subtitleHuman: (name: string) => `You're chatting with ${name}`,
+  subtitleClosed: "This conversation is closed",
+  greeting: "Hi! How can we help you today?",
+  placeholder: "Type your message…",
+  inputLabel: "Message",
+  send: "Send",
+  talkToPerson: "Talk to a person",
+  offline: "You're offline. We'll reconnect automatically.",
+  reconnecting: "Reconnecting…",
+  connecting: "Connecting…",
+  typingAgent: (name: string) => `${name} is typing…`,
+  typingSomeone: "Typing…",
+  sending: "Sending",
+  sent: "Sent",
+  read: "Read",
+  failed: "Not sent. Tap to retry",
+  view: "View",
+  addToCart: "Add to cart",
+  outOfStock: "Out of stock",
+  cart: "Your cart",
+  total: "Total",
+  order: (n: string) => `Order ${n}`,
+  products: "Products",
+  you: "You",
+  bot: "Assistant",
+  agent: "Agent",
+  newMessage: (who: string, text: string) => `${who}: ${text}`,
+  addedLabel: (name: string) => `Add ${name}`,
+  messages: "Conversation",
+  orderStatus: { pending: "pending", confirmed: "confirmed", shipped: "shipped", delivered: "delivered", cancelled: "cancelled" },
+};
+export type Strings = typeof en;
+
+const ar: Strings = {
+  openChat: "افتح المحادثة",
+  closeChat: "أغلق المحادثة",
+  unread: (n) => `${n} غير مقروءة`,
+  title: "تواصل معنا",
+  subtitleBot: "نرد عليك فوراً",
+  subtitleWaiting: "بانتظار انضمام أحد موظفينا…",
+  subtitleHuman: (name) => `تتحدث الآن مع ${name}`,
+  subtitleClosed: "تم إغلاق هذه المحادثة",
+  greeting: "أهلاً! كيف نقدر نساعدك اليوم؟",
+  placeholder: "اكتب رسالتك…",
+  inputLabel: "الرسالة",
+  send: "إرسال",
+  talkToPerson: "أكلم موظف",
+  offline: "أنت غير متصل. سنعيد الاتصال تلقائياً.",
+  reconnecting: "جارٍ إعادة الاتصال…",
+  connecting: "جارٍ الاتصال…",
+  typingAgent: (name) => `${name} يكتب…`,
+  typingSomeone: "يكتب…",
+  sending: "جارٍ الإرسال",
+  sent: "أُرسلت",
+  read: "قُرئت",
+  failed: "لم تُرسل. اضغط لإعادة المحاولة",
+  view: "عرض",
+  addToCart: "أضف للسلة",
+  outOfStock: "غير متوفر",
+  cart: "سلتك",
+  total: "الإجمالي",
+  order: (n) => `طلب ${n}`,
+  products: "المنتجات",
+  you: "أنت",
+  bot: "المساعد",
+  agent: "الموظف",
+  newMessage: (who, text) => `${who}: ${text}`,
+  addedLabel: (name) => `أضف ${name}`,
+  messages: "المحادثة",
+  orderStatus: { pending: "قيد المراجعة", confirmed: "مؤكد", shipped: "تم الشحن", delivered: "تم التوصيل", cancelled: "ملغي" },
+};
+
+export const strings = (locale: UiLocale): Strings => (locale === "ar" ? ar : en);
+
+/** BCP 47 tag for Intl: Arabic uses Arabic-Indic digits. */
+const intlTag = (locale: UiLocale) => (locale === "ar" ? "ar-SA-u-nu-arab" : "en-US");
+
+export function formatNumber(n: number, locale: UiLocale): string {
+  return new Intl.NumberFormat(intlTag(locale)).format(n);
+}
+
+export function formatPrice(amount: number, currency: string, locale: UiLocale): string {
+  try {
+    return new Intl.NumberFormat(intlTag(locale), {
+      style: "currency",
+      currency: currency || "SAR",
+      minimumFractionDigits: Number.isInteger(amount) ? 0 : 2,
+      maximumFractionDigits: 2,
+    }).format(amount);
+  } catch {
+    return `${formatNumber(amount, locale)} ${currency}`;
+  }
+}
+
+export function formatTime(iso: string, locale: UiLocale): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return new Intl.DateTimeFormat(intlTag(locale), { hour: "numeric", minute: "2-digit" }).format(d);
+}
+
+/** The locale to show: explicit choice, else the browser's if the store speaks it, else the store's default. */
+export function pickLocale(explicit: string | null | undefined, browser: readonly string[], languages?: readonly string[], fallback?: string): UiLocale {
+  const norm = (v: string | null | undefined): UiLocale | null => (v ? (v.toLowerCase().startsWith("ar") ? "ar" : v.toLowerCase().startsWith("en") ? "en" : null) : null);
+  const ex = norm(explicit);
+  if (ex) return ex;
+  const allowed = (l: UiLocale) => !languages || languages.length === 0 || languages.includes(l);
+  for (const b of browser) {
+    const l = norm(b);
+    if (l && allowed(l)) return l;
+  }
+  return norm(fallback) ?? (languages && norm(languages[0])) ?? "en";
+}
