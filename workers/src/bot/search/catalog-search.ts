@@ -13,6 +13,7 @@ import type {
 } from "@kaleem/shared";
 import { AUDIENCE_PREFIX, COLOUR_PREFIX, MATERIAL_PREFIX, analyze, indexTerms, lexiconWords, searchWords, toToken, type Token } from "./analyze.js";
 import { parseQuery, productFacts, violation, type ProductFacts, type QueryConstraints } from "./constraints.js";
+import { looksLikeArabizi } from "../nlp/arabizi.js";
 import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
 import { LexicalIndex, type FieldTerms, type QueryUnit } from "./lexical-index.js";
@@ -286,6 +287,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       for (let k = h.start; k < h.end; k++) if (!inPhrase.has(k)) inPhrase.set(k, units.length - 1);
     }
     const vocabulary = () => [...lexical.vocabulary(), ...lexiconWords.keys()];
+    const arabiziQuery = looksLikeArabizi(tokens.map((t) => t.norm).join(" "));
     let vocabCache: string[] | null = null;
     tokens.forEach((t, i) => {
       if (consumed.has(i) || t.stop) return;
@@ -300,7 +302,10 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       const corrections: string[] = [];
       if (!known && !t.number) {
         vocabCache ??= vocabulary();
-        const guesses = [...fuzzyMatches(t.stem, vocabCache), ...(/^[a-z0-9']+$/.test(t.norm) ? arabiziMatches(t.norm, vocabCache) : [])];
+        // Arabizi without digits is indistinguishable from an unknown English word ("pro", "max"),
+        // so it is only tried when the query shows Arabizi elsewhere.
+        const arabizi = /^[a-z0-9']+$/.test(t.norm) && (/[235679]/.test(t.norm) || arabiziQuery);
+        const guesses = [...fuzzyMatches(t.stem, vocabCache), ...(arabizi ? arabiziMatches(t.norm, vocabCache) : [])];
         for (const g of guesses) {
           const conceptIds = lexiconWords.get(g.term);
           if (lexical.has(g.term)) put(g.term, g.weight);

@@ -5,7 +5,9 @@ import { arabiziWordToArabic } from "../nlp/arabizi.js";
 import { stemWord } from "./analyze.js";
 
 const WEAK = new Set(["a", "e", "i", "o", "u", "y", "ا", "و", "ي", "ه", "ء"]);
-const CONFUSABLE_GROUPS = ["سصث", "زذظض", "تط", "دض", "هح", "كق", "aeiouy", "اويه"];
+// Arabic long vowels are not interchangeable (they carry the word pattern: غسالة is not غسول),
+// so only English vowels substitute cheaply.
+const CONFUSABLE_GROUPS = ["سصث", "زذظض", "تط", "دض", "هح", "كق", "aeiouy"];
 const confusable = new Map<string, string>();
 for (const g of CONFUSABLE_GROUPS) for (const ch of g) confusable.set(ch, (confusable.get(ch) ?? "") + g);
 
