@@ -24,3 +24,4 @@ export * from "./realtime/index.js";
 export * from "./conversation/index.js";
 export * from "./store/defaults.js";
 export * from "./store/sqlite/index.js";
+export * from "./analytics/index.js";

@@ -1,9 +1,14 @@
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import { buildOpenApi } from "../openapi.js";
+import { analyticsRoutes } from "./analytics.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
+import { cannedReplyRoutes } from "./canned-replies.js";
 import { catalogRoutes } from "./catalog.js";
+import { channelRoutes } from "./channels.js";
+import { commerceRoutes } from "./commerce.js";
+import { conversationLabelRoutes } from "./conversation-labels.js";
 import { conversationRoutes } from "./conversations.js";
 import { knowledgeRoutes } from "./knowledge.js";
 import { orderRoutes } from "./orders.js";
@@ -23,6 +28,11 @@ const domainRoutes: AnyRoute[] = [
   ...orderRoutes,
   ...settingsRoutes,
   ...auditRoutes,
+  ...channelRoutes,
+  ...commerceRoutes,
+  ...cannedReplyRoutes,
+  ...conversationLabelRoutes,
+  ...analyticsRoutes,
 ];
 
 let cachedDocument: Record<string, unknown> | null = null;

@@ -1,0 +1,216 @@
+// Store platform connections (Shopify, Salla, Zid): one per platform per merchant. The merchant
+// registers the returned webhook URL with the platform; webhook secrets and the Zid password are
+// sealed at rest and never returned. Whether checkout goes through the platform is a bot setting
+// (/settings/bot), not part of the connection.
+import {
+  commercePlatformSchema,
+  ConflictError,
+  NotFoundError,
+  publicBaseUrl,
+  type CommerceConnection,
+  type CommercePlatform,
+  type Config,
+} from "@kaleem/shared";
+import { z } from "zod";
+import { defineRoute, type AnyRoute } from "../http/route.js";
+import {
+  apiBaseUrl,
+  createSchema,
+  integrationSecrets,
+  mergeConfig,
+  parseConfigPatch,
+  providerId,
+  secretString,
+  splitConfig,
+  type ConfigSpec,
+} from "./integration-config.js";
+import { idParams } from "./schemas.js";
+import { auditAction } from "./support.js";
+
+const EDITORS = ["owner", "admin"] as const;
+
+const shopDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(255)
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, "shopDomain must be a host name such as my-store.myshopify.com");
+
+export const COMMERCE_CONFIG: Record<CommercePlatform, ConfigSpec> = {
+  shopify: {
+    public: { shopDomain, apiBaseUrl: apiBaseUrl.optional() },
+    secret: { webhookSecret: secretString("webhookSecret") },
+  },
+  salla: {
+    public: { merchantId: providerId("merchantId"), apiBaseUrl: apiBaseUrl.optional() },
+    secret: { webhookSecret: secretString("webhookSecret") },
+  },
+  zid: {
+    public: {
+      storeId: providerId("storeId"),
+      // The Basic-auth user name Zid sends with each webhook; the password is the secret half.
+      username: z.string().trim().min(1, "username is required").max(200),
+      apiBaseUrl: apiBaseUrl.optional(),
+    },
+    secret: { password: z.string().min(1, "password is required").max(1024) },
+  },
+};
+
+const createBody = z.discriminatedUnion(
+  "platform",
+  commercePlatformSchema.options.map((platform) =>
+    z.object({ platform: z.literal(platform), config: createSchema(COMMERCE_CONFIG[platform]) }),
+  ) as unknown as [z.ZodObject<{ platform: z.ZodLiteral<CommercePlatform>; config: z.ZodType }>],
+);
+
+const patchBody = z.strictObject({
+  status: z.enum(["active", "disabled"]).optional(),
+  /** Any subset of the platform's config fields; secrets given replace the stored ones. */
+  config: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const commerceConnectionViewSchema = z.object({
+  id: z.string(),
+  platform: commercePlatformSchema,
+  webhookUrl: z.string(),
+  config: z.record(z.string(), z.string()),
+  status: z.enum(["active", "error", "disabled"]),
+  lastEventAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CommerceConnectionView = z.infer<typeof commerceConnectionViewSchema>;
+
+export function commerceWebhookUrl(config: Config, connection: Pick<CommerceConnection, "id" | "platform">): string {
+  return `${publicBaseUrl(config)}/webhooks/commerce/${connection.platform}/${connection.id}`;
+}
+
+export function commerceConnectionView(config: Config, connection: CommerceConnection): CommerceConnectionView {
+  return {
+    id: connection.id,
+    platform: connection.platform,
+    webhookUrl: commerceWebhookUrl(config, connection),
+    config: connection.publicConfig,
+    status: connection.status,
+    lastEventAt: connection.lastEventAt,
+    lastError: connection.lastError,
+    createdAt: connection.createdAt,
+    updatedAt: connection.updatedAt,
+  };
+}
+
+export const commerceRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "get",
+    path: "/commerce-connections",
+    summary: "List store platform connections",
+    tag: "commerce",
+    auth: true,
+    roles: EDITORS,
+    responses: { 200: { description: "Connections", schema: z.object({ items: z.array(commerceConnectionViewSchema) }) } },
+    async handler({ caller, services }) {
+      const connections = await caller.store.commerceConnections.list();
+      return { body: { items: connections.map((c) => commerceConnectionView(services.deps.config, c)) } };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/commerce-connections",
+    summary: "Connect a store platform (one per platform; secrets are stored encrypted and never returned)",
+    tag: "commerce",
+    auth: true,
+    roles: EDITORS,
+    body: createBody,
+    responses: {
+      201: { description: "Connected", schema: commerceConnectionViewSchema },
+      409: { description: "This platform is already connected" },
+    },
+    async handler({ caller, body, services, ip }) {
+      const spec = COMMERCE_CONFIG[body.platform];
+      // Checked first for a clear message; the unique index still decides under a race.
+      if (await caller.store.commerceConnections.getByPlatform(body.platform)) {
+        throw new ConflictError(`${body.platform} is already connected; edit or delete that connection`);
+      }
+      const { publicConfig, secrets } = splitConfig(spec, body.config as Record<string, unknown>);
+      const connection = await caller.store.commerceConnections.create({
+        platform: body.platform,
+        publicConfig,
+        secretsCiphertext: integrationSecrets(services.deps.config).seal(secrets),
+      });
+      await auditAction(caller, ip, "commerce.create", connection.id, { platform: connection.platform });
+      return { status: 201, body: commerceConnectionView(services.deps.config, connection) };
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/commerce-connections/:id",
+    summary: "Get a store platform connection with its webhook URL and status",
+    tag: "commerce",
+    auth: true,
+    roles: EDITORS,
+    params: idParams,
+    responses: { 200: { description: "The connection", schema: commerceConnectionViewSchema }, 404: { description: "Not found" } },
+    async handler({ caller, params, services }) {
+      const connection = await caller.store.commerceConnections.get(params.id);
+      if (!connection) throw new NotFoundError("Commerce connection");
+      return { body: commerceConnectionView(services.deps.config, connection) };
+    },
+  }),
+  defineRoute({
+    method: "patch",
+    path: "/commerce-connections/:id",
+    summary: "Enable/disable or reconfigure a store platform connection (omitted secrets are kept)",
+    tag: "commerce",
+    auth: true,
+    roles: EDITORS,
+    params: idParams,
+    body: patchBody,
+    responses: { 200: { description: "Updated", schema: commerceConnectionViewSchema }, 404: { description: "Not found" } },
+    async handler({ caller, params, body, services, ip }) {
+      const connection = await caller.store.commerceConnections.get(params.id);
+      if (!connection) throw new NotFoundError("Commerce connection");
+      const spec = COMMERCE_CONFIG[connection.platform];
+      const box = integrationSecrets(services.deps.config);
+      let changedFields: string[] = [];
+      let configPatch: { publicConfig?: Record<string, string>; secretsCiphertext?: string } = {};
+      if (body.config !== undefined) {
+        const values = parseConfigPatch(spec, body.config);
+        const stored = await caller.store.commerceConnections.getSecrets(connection.id);
+        const merged = mergeConfig(spec, { publicConfig: connection.publicConfig, secrets: stored ? box.open(stored) : {} }, values);
+        changedFields = merged.changedFields;
+        configPatch = {
+          publicConfig: merged.publicConfig,
+          ...(merged.changedSecrets && { secretsCiphertext: box.seal(merged.secrets) }),
+        };
+      }
+      const updated = await caller.store.commerceConnections.update(connection.id, {
+        ...(body.status !== undefined && { status: body.status, ...(body.status === "active" && { lastError: null }) }),
+        ...configPatch,
+      });
+      if (!updated) throw new NotFoundError("Commerce connection");
+      await auditAction(caller, ip, "commerce.update", connection.id, {
+        platform: connection.platform,
+        ...(body.status !== undefined && { status: body.status }),
+        ...(changedFields.length > 0 && { configFields: changedFields }),
+      });
+      return { body: commerceConnectionView(services.deps.config, updated) };
+    },
+  }),
+  defineRoute({
+    method: "delete",
+    path: "/commerce-connections/:id",
+    summary: "Disconnect a store platform (its webhook URL stops working)",
+    tag: "commerce",
+    auth: true,
+    roles: EDITORS,
+    params: idParams,
+    responses: { 204: { description: "Deleted" }, 404: { description: "Not found" } },
+    async handler({ caller, params, ip }) {
+      const connection = await caller.store.commerceConnections.get(params.id);
+      if (!connection || !(await caller.store.commerceConnections.remove(connection.id))) throw new NotFoundError("Commerce connection");
+      await auditAction(caller, ip, "commerce.delete", connection.id, { platform: connection.platform });
+      return { status: 204 };
+    },
+  }),
+];
