@@ -1,0 +1,195 @@
+// The bot reply job and the conversation service against the real SQLite store, the in-process
+// queue and stream registry. The emitter records what would reach each room.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  BOT_REPLY_JOB,
+  ConversationService,
+  MemoryStreamRegistry,
+  UnrecoverableError,
+  asMerchantId,
+  openSqliteStore,
+  rooms,
+  type BotEngine,
+  type BotEvent,
+  type BotReplyJob,
+  type BotTurnInput,
+  type InboxEventName,
+  type InboxPayload,
+  type Message,
+  type RealtimeEmitter,
+  type Store,
+  type TenantStore,
+  type WidgetEventName,
+  type WidgetPayload,
+} from "@kaleem/shared";
+import { MemoryJobQueue } from "../queue/memory.js";
+import { createBotReplyHandler, runBotReply } from "./bot-reply.js";
+import { stopOrphanedStreams } from "./recovery.js";
+
+class RecordingEmitter implements RealtimeEmitter {
+  sent: Array<{ ns: "widget" | "inbox"; room: string; event: string; payload: unknown }> = [];
+  toWidget<E extends WidgetEventName>(r: string | readonly string[], event: E, payload: WidgetPayload<E>): void {
+    for (const room of typeof r === "string" ? [r] : r) this.sent.push({ ns: "widget", room, event, payload });
+  }
+  toInbox<E extends InboxEventName>(r: string | readonly string[], event: E, payload: InboxPayload<E>): void {
+    for (const room of typeof r === "string" ? [r] : r) this.sent.push({ ns: "inbox", room, event, payload });
+  }
+  disconnectRoom(): void {}
+  to(room: string, event?: string) {
+    return this.sent.filter((s) => s.room === room && (!event || s.event === event));
+  }
+}
+
+class ScriptedEngine implements BotEngine {
+  seen: BotTurnInput[] = [];
+  constructor(private readonly script: (input: BotTurnInput) => AsyncIterable<BotEvent>) {}
+  reply(input: BotTurnInput): AsyncIterable<BotEvent> {
+    this.seen.push(input);
+    return this.script(input);
+  }
+}
+
+let dir: string;
+let store: Store;
+let tenant: TenantStore;
+let merchantId: string;
+let ownerId: string;
+let emitter: RecordingEmitter;
+let queue: MemoryJobQueue;
+let streams: MemoryStreamRegistry;
+let service: ConversationService;
+
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-jobs-"));
+  store = await openSqliteStore({ file: path.join(dir, "db.sqlite") });
+  const { merchant, owner } = await store.createMerchant({ name: "Shop" }, { email: `o${Math.random()}@x.io`, name: "Sara", role: "owner", passwordHash: "x" });
+  merchantId = merchant.id;
+  ownerId = owner.id;
+  tenant = store.forMerchant(asMerchantId(merchantId));
+  emitter = new RecordingEmitter();
+  queue = new MemoryJobQueue();
+  streams = new MemoryStreamRegistry();
+  service = new ConversationService({ store, emitter, queue, streams });
+});
+afterEach(async () => {
+  await queue.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const agent = () => ({ userId: ownerId, name: "Sara" });
+async function conversationWith(text: string, locale: "en" | "ar" = "en") {
+  const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1", locale });
+  const { message } = await service.shopperSend(merchantId, conversation.id, { clientMessageId: `c-${text}`, text });
+  return { conversation, trigger: message };
+}
+
+describe("bot reply job", () => {
+  it("ends an answer that failed mid-stream as stopped with its text, without a retry", async () => {
+    const bot = new ScriptedEngine(async function* () {
+      yield { type: "delta", text: "Half an " };
+      yield { type: "delta", text: "answer" };
+      throw new Error("engine crashed");
+    });
+    const { conversation, trigger } = await conversationWith("hi");
+    const result = await runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+    expect(result.outcome).toBe("failed");
+    expect(result.message).toMatchObject({ status: "stopped", text: "Half an answer" });
+    const done = emitter.to(rooms.conversationShopper(merchantId, conversation.id), "message:done");
+    expect(done).toHaveLength(1);
+    expect(await streams.partials(merchantId, conversation.id)).toEqual([]);
+  });
+
+  it("a failure before any output is retried by the queue, then dead-lettered", async () => {
+    let calls = 0;
+    const bot = new ScriptedEngine(async function* () {
+      calls += 1;
+      throw new Error("index not ready");
+    });
+    queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot }));
+    const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
+    await service.shopperSend(merchantId, conversation.id, { clientMessageId: "x", text: "hello" });
+    for (let i = 0; i < 500 && (await queue.deadLetters(BOT_REPLY_JOB)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toBe(2);
+    expect((await queue.deadLetters(BOT_REPLY_JOB))[0]).toMatchObject({ error: "index not ready", attempts: 2 });
+    expect((await tenant.messages.listAfter(conversation.id, 0)).map((m) => m.role)).toEqual(["shopper"]);
+  });
+
+  it("skips conversations a human handles, rejects bad payloads, and never shows notes to the bot", async () => {
+    const bot = new ScriptedEngine(async function* () {
+      yield { type: "delta", text: "ok" };
+    });
+    const { conversation, trigger } = await conversationWith("first");
+    await service.addNote(merchantId, agent(), conversation.id, { text: "secret note" });
+    await runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+    expect(bot.seen[0]!.history.map((m) => m.text)).toEqual(["first"]);
+
+    await service.takeover(merchantId, agent(), conversation.id);
+    const skipped = await runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+    expect(skipped.outcome).toBe("skipped");
+    expect(bot.seen).toHaveLength(1);
+
+    const handler = createBotReplyHandler({ store, streams, emitter, conversations: service, bot });
+    await expect(handler({ id: "j", name: BOT_REPLY_JOB, attempt: 1, data: { merchantId } as BotReplyJob })).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(
+      runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: "nope", triggerMessageId: trigger.id }),
+    ).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it("answers left streaming by a dead process are stopped at start-up; live ones are left alone", async () => {
+    const { conversation } = await conversationWith("x");
+    const orphan = (await tenant.messages.append(conversation.id, { role: "bot", text: "", status: "streaming" })).message;
+    const live = (await tenant.messages.append(conversation.id, { role: "bot", text: "", status: "streaming" })).message;
+    await streams.start({ merchantId, conversationId: conversation.id, messageId: live.id, seq: live.seq });
+    expect(await stopOrphanedStreams({ store, streams, conversations: service })).toBe(1);
+    expect((await tenant.messages.get(orphan.id))!.status).toBe("stopped");
+    expect((await tenant.messages.get(live.id))!.status).toBe("streaming");
+  });
+});
+
+describe("conversation service", () => {
+  it("a repeated send stores one message and queues one answer", async () => {
+    const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
+    const first = await service.shopperSend(merchantId, conversation.id, { clientMessageId: "same", text: "hello" });
+    const again = await service.shopperSend(merchantId, conversation.id, { clientMessageId: "same", text: "hello" });
+    expect(again).toEqual({ message: first.message, duplicate: true });
+    expect(await queue.depth(BOT_REPLY_JOB)).toBe(1);
+    expect(emitter.to(rooms.conversationShopper(merchantId, conversation.id), "message:new")).toHaveLength(1);
+    expect(emitter.to(rooms.inbox(merchantId), "conversation:new")).toHaveLength(1);
+  });
+
+  it("notes go to watching agents only; state changes are system messages in the conversation's language", async () => {
+    const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1", locale: "ar" });
+    const note = await service.addNote(merchantId, agent(), conversation.id, { text: "private" });
+    const shopperRoom = rooms.conversationShopper(merchantId, conversation.id);
+    expect(emitter.to(shopperRoom).some((s) => (s.payload as { message?: Message }).message?.id === note.message.id)).toBe(false);
+    expect(emitter.to(rooms.conversationWatchers(merchantId, conversation.id), "message:new")).toHaveLength(1);
+
+    await service.takeover(merchantId, agent(), conversation.id);
+    const view = emitter.to(shopperRoom, "conversation:updated").at(-1)!.payload;
+    expect(view).toEqual({ conversationId: conversation.id, status: "human", agentName: "Sara" });
+    const system = (await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "system");
+    expect(system.map((m) => m.text)).toEqual(["انضم Sara إلى المحادثة"]);
+  });
+
+  it("the state machine refuses impossible moves and is idempotent where it can be", async () => {
+    const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
+    const other = await tenant.users.create({ email: `b${Math.random()}@x.io`, name: "Omar", role: "agent", passwordHash: "x" });
+    expect((await service.requestHuman(merchantId, conversation.id, "shopper", "asked")).status).toBe("waiting_human");
+    expect((await service.requestHuman(merchantId, conversation.id, "bot", "again")).status).toBe("waiting_human");
+    expect((await service.takeover(merchantId, agent(), conversation.id)).assigneeId).toBe(ownerId);
+    expect((await service.takeover(merchantId, agent(), conversation.id)).status).toBe("human");
+    await expect(service.takeover(merchantId, { userId: other.id, name: "Omar" }, conversation.id)).rejects.toThrow(/already handled by Sara/);
+    expect((await service.release(merchantId, agent(), conversation.id)).status).toBe("bot");
+    expect((await service.close(merchantId, agent(), conversation.id)).status).toBe("closed");
+    await expect(service.agentSend(merchantId, agent(), conversation.id, { clientMessageId: "z", text: "hi" })).rejects.toThrow(/closed/);
+    await expect(service.requestHuman(merchantId, conversation.id, "shopper", "x")).rejects.toThrow(/closed/);
+    // A shopper writing to a closed conversation reopens it for the bot.
+    await service.shopperSend(merchantId, conversation.id, { clientMessageId: "back", text: "hello?" });
+    expect((await service.get(merchantId, conversation.id)).status).toBe("bot");
+    await expect(service.getForVisitor(merchantId, "someone-else", conversation.id)).rejects.toThrow(/not found/);
+  });
+});
