@@ -82,6 +82,9 @@ describe("parseQuery", () => {
     expect(price("والميزانية حدود ٤٠٠ ريال")).toEqual([null, 400]);
     expect(price("my budget is 250")).toEqual([null, 250]);
     expect(price("gift 300 sar")).toEqual([null, 300]);
+    expect(price("under 200sar")).toEqual([null, 200]);
+    expect(price("عبايات سوداء بأقل من ٢٠٠ ريال؟")).toEqual([null, 200]);
+    expect(price("عطر بـ٣٠٠ريال")).toEqual([null, 300]);
   });
 
   it("does not mistake sizes, capacities or ages for prices", () => {
