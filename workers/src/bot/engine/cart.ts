@@ -9,7 +9,7 @@ import { codFee, paymentPolicyOf, shippingPolicyOf, zoneLine, zoneMentioned } fr
 import { productCard, productSearchAnswer, shortName } from "./products.js";
 import type { CartLine, Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
-import { bestMatches, contentWords, descriptorTokens, isNo, isYes, parsePhone, parseQuantity } from "./words.js";
+import { bestMatches, contentWords, descriptorTokens, isNo, isYes, ORDINAL_WORDS, parseOrdinal, parsePhone, parseQuantity } from "./words.js";
 
 /** How long a bot checkout's idempotency key is kept. */
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
@@ -103,9 +103,13 @@ export async function addByText(turn: Turn): Promise<Answer> {
   const focus = turn.state.focus;
   const ids = focus && !turn.state.lastShown.includes(focus) ? [focus, ...turn.state.lastShown] : turn.state.lastShown;
   const shown = await productsById(turn.store, ids);
-  const matches = bestMatches(tokens, shown);
+  const ordinal = parseOrdinal(turn.text);
+  const listed = await productsById(turn.store, turn.state.lastShown);
+  const byPosition = ordinal === null ? undefined : ordinal === -1 ? listed.at(-1) : listed[ordinal];
+  if (byPosition) return addProduct(turn, byPosition, quantity);
+  const matches = bestMatches(tokens.filter((t) => !ORDINAL_WORDS.has(t)), shown);
   if (matches.length === 1 && matches[0]) return addProduct(turn, matches[0], quantity);
-  if (tokens.length === 0) {
+  if (tokens.every((t) => ORDINAL_WORDS.has(t))) {
     const target = shown.find((p) => p.id === focus) ?? (shown.length === 1 ? shown[0] : undefined);
     if (target) return addProduct(turn, target, quantity);
   }

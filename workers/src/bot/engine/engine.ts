@@ -72,6 +72,8 @@ const TOPICS: { intent: "shipping" | "returns_refunds" | "payment"; words: strin
   { intent: "payment", words: ["payment", "pay", "mada", "tabby", "cash on delivery", "الدفع", "دفع", "مدى", "تابي", "ادفع"] },
 ];
 
+const THANKS_WORDS = ["thanks", "thank you", "thx", "shukran", "شكرا", "مشكور", "مشكورين", "يعطيك العافيه", "تسلم", "جزاك الله خير"];
+
 const CART_WORDS = ["cart", "basket", "my cart", "سله", "سلتي", "السله"];
 const REMOVE_WORDS = ["remove", "delete", "take out", "احذف", "شيل", "امسح", "طلع"];
 
@@ -130,10 +132,15 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
 
   async function faqAnswer(turn: Turn, strong = false): Promise<Answer | null> {
     // A "strong" hit may override the intent's own handler, so one shared word is not enough.
-    const hit = strong ? searchFaq(await turn.knowledge(), turn.text, 0.75, 2) : searchFaq(await turn.knowledge(), turn.text);
+    const hit = strong ? searchFaq(await turn.knowledge(), turn.text, 0.5, 2) : searchFaq(await turn.knowledge(), turn.text);
     if (!hit) return null;
     const text = localized(hit.faq.answer, turn.lang);
     return text ? answer(text, [], { facts: text }) : null;
+  }
+
+  /** A product answer that found nothing gives way to an FAQ that fits ("do you have a store?"). */
+  async function orFaq(turn: Turn, products: Answer): Promise<Answer> {
+    return products.fallback ? ((await faqAnswer(turn)) ?? products) : products;
   }
 
   async function policy(turn: Turn, kind: "shipping" | "returns_refunds" | "payment"): Promise<Answer> {
@@ -148,7 +155,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       if (p) text = returnsAnswer(p, currency, turn.lang, turn.text);
     } else {
       const p = paymentPolicyOf(items);
-      if (p) text = paymentAnswer(p, currency, turn.lang);
+      if (p) text = paymentAnswer(p, currency, turn.lang, turn.text);
     }
     if (text === null) return (await faqAnswer(turn)) ?? dontKnow(turn.lang);
     return answer(text, [], { facts: text });
@@ -170,6 +177,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     }
     switch (intent) {
       case "greeting": {
+        if (containsAny(turn.text, THANKS_WORDS)) {
+          return answer(pick(lang, "You're welcome! Anything else I can help with?", "العفو، حياك الله! فيه شي ثاني أقدر أساعدك فيه؟"), [MENU(lang, false)]);
+        }
         const greeting = localized(turn.merchant.widget.greeting, lang);
         return answer(
           `${greeting}\n${pick(lang, "I can help you find products, track your order, or answer questions about delivery, returns and payment.", "أقدر أساعدك تلقى المنتج اللي تبيه، أو تتبع طلبك، أو أجاوبك عن التوصيل والإرجاع والدفع.")}`,
@@ -180,9 +190,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         return handoff(lang, "requested");
       case "product_search":
         if (fromMenu) return answer(pick(lang, "What are you looking for? Tell me the product, colour, size or budget.", "وش تدور عليه؟ قول لي المنتج أو اللون أو المقاس أو الميزانية."));
-        return productSearchAnswer(turn);
+        return orFaq(turn, await productSearchAnswer(turn));
       case "product_question":
-        return productQuestionAnswer(turn);
+        return orFaq(turn, await productQuestionAnswer(turn));
       case "shipping":
       case "returns_refunds":
       case "payment":

@@ -19,7 +19,7 @@ describe("searchFaq", () => {
     expect(searchFaq(items, "hello")).toBeNull();
   });
 
-  it("needs two shared words for a strong match", () => {
+  it("needs two shared words when asked to (strong matches)", () => {
     expect(searchFaq(items, "abayas", 0.75, 2)).toBeNull();
     expect(searchFaq(items, "choose abaya size", 0.75, 2)?.faq.question.en).toContain("size");
   });

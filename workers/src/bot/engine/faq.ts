@@ -82,8 +82,7 @@ export function searchFaq(items: KnowledgeItem[], message: string, minCoverage =
     }
     const coverage = matched / query.length;
     if (matched === 0 || coverage < minCoverage) continue;
-    // One shared word is not enough evidence unless the question is one word long.
-    if (matched < Math.max(minMatched, query.length > 1 ? 2 : 1)) continue;
+    if (matched < minMatched) continue;
     if (!best || score > best.score) best = { faq: doc.faq, score, coverage };
   }
   return best;

@@ -71,23 +71,24 @@ const REFUND_WORDS = ["refund", "money back", "استرداد", "استرجاع 
 
 export function returnsAnswer(policy: ReturnsPolicy, currency: string, lang: Lang, message: string): string {
   const lines: string[] = [];
-  const conditions = policy.conditions.map((c) => localized(c, lang)).filter(Boolean);
-  const window =
-    policy.windowDays > 0
-      ? pick(lang, `You can return items within ${policy.windowDays} days of delivery`, `تقدر ترجع المنتج خلال ${policy.windowDays} يوم من الاستلام`)
-      : pick(lang, "We don't accept returns", "للأسف ما نقبل الإرجاع");
-  const conditionText =
-    policy.windowDays > 0 && conditions.length > 0
-      ? pick(lang, ` as long as ${joinList(conditions, lang)}.`, ` بشرط ${joinList(conditions, lang)}.`)
-      : ".";
+  // Merchants write conditions as free phrases, so they are listed, not woven into a sentence.
+  const list = (items: { en: string; ar: string }[]) => items.map((c) => localized(c, lang)).filter(Boolean).join(lang === "ar" ? "؛ " : "; ");
+  const conditions = list(policy.conditions);
+  const window: string[] = [];
+  if (policy.windowDays > 0) {
+    window.push(pick(lang, `You can return items within ${policy.windowDays} days of delivery.`, `تقدر ترجع المنتج خلال ${policy.windowDays} يوم من الاستلام.`));
+    if (conditions) window.push(pick(lang, `Conditions: ${conditions}.`, `الشروط: ${conditions}.`));
+  } else {
+    window.push(pick(lang, "We don't accept returns.", "للأسف ما نقبل الإرجاع."));
+  }
   const refund: string[] = [];
   if (policy.refundMethod || policy.refundDays !== null) {
     const method = policy.refundMethod ? localized(policy.refundMethod, lang) : "";
-    const days = policy.refundDays !== null ? policy.refundDays : null;
+    const days = policy.refundDays;
     if (lang === "en") {
-      refund.push(`Refunds go ${method ? `to ${method}` : "back to you"}${days !== null ? ` within ${days} days` : ""} after we receive the item.`);
+      refund.push(`Refunds: ${method ? `${method}, ` : ""}${days !== null ? `within ${days} days ` : ""}after we receive the item.`);
     } else {
-      refund.push(`ويرجع المبلغ ${method ? `إلى ${method}` : "لك"}${days !== null ? ` خلال ${days} أيام` : ""} بعد ما يوصلنا المنتج.`);
+      refund.push(`استرداد المبلغ: ${method ? `${method}، ` : ""}${days !== null ? `خلال ${days} أيام ` : ""}من استلامنا للمنتج.`);
     }
   }
   const cancel: string[] = [];
@@ -102,23 +103,33 @@ export function returnsAnswer(policy: ReturnsPolicy, currency: string, lang: Lan
           ),
     );
   }
-  const excluded = policy.nonReturnable.map((c) => localized(c, lang)).filter(Boolean);
-  const exclusions = excluded.length
-    ? [pick(lang, `Not returnable: ${joinList(excluded, lang)}.`, `ما يمكن إرجاع: ${joinList(excluded, lang)}.`)]
-    : [];
+  const excluded = list(policy.nonReturnable);
+  const exclusions = excluded ? [pick(lang, `Not returnable: ${excluded}.`, `ما يمكن إرجاع: ${excluded}.`)] : [];
   // Lead with what was asked; the rest follows so the answer stays complete.
-  if (containsAny(message, CANCEL_WORDS)) lines.push(...cancel, window + conditionText, ...refund, ...exclusions);
-  else if (containsAny(message, REFUND_WORDS)) lines.push(...refund, window + conditionText, ...exclusions, ...cancel);
-  else lines.push(window + conditionText, ...refund, ...exclusions, ...cancel);
-  return lines.join(" ").replace(/\s+/g, " ").trim();
+  if (containsAny(message, CANCEL_WORDS)) lines.push(...cancel, ...window, ...refund, ...exclusions);
+  else if (containsAny(message, REFUND_WORDS)) lines.push(...refund, ...window, ...exclusions, ...cancel);
+  else lines.push(...window, ...refund, ...exclusions, ...cancel);
+  return lines.join(" ").replace(/ +/g, " ").trim();
 }
 
-export function paymentAnswer(policy: PaymentPolicy, currency: string, lang: Lang): string {
-  const names = policy.methods.map((m) => {
+export function paymentAnswer(policy: PaymentPolicy, currency: string, lang: Lang, message = ""): string {
+  const withFee = (m: PaymentPolicy["methods"][number]) => {
     const name = localized(m.name, lang);
-    return m.fee !== null && m.fee > 0 ? pick(lang, `${name} (+${formatMoney(m.fee, currency, lang)})`, `${name} (+${formatMoney(m.fee, currency, lang)})`) : name;
+    return m.fee !== null && m.fee > 0 ? `${name} (+${formatMoney(m.fee, currency, lang)})` : name;
+  };
+  const names = policy.methods.map(withFee);
+  // "Do you accept Apple Pay?" gets a yes first, then the full list.
+  const asked = policy.methods.filter((m) => {
+    const words = [m.code === "cod" ? "cash" : m.code, m.name.en, m.name.ar, ...(m.code === "cod" ? ["استلام", "كاش"] : [])];
+    return words.some((w) => w.trim().length > 2 && containsAny(message, [w.split(/[(/]/)[0]!.trim()]));
   });
-  const lines = [pick(lang, `You can pay with ${joinList(names, lang)}.`, `طرق الدفع المتاحة: ${joinList(names, lang)}.`)];
+  const lines: string[] = [];
+  if (asked.length > 0 && asked.length < policy.methods.length) {
+    lines.push(pick(lang, `Yes, we accept ${joinList(asked.map(withFee), lang)}.`, `إيه نعم، متاح ${joinList(asked.map(withFee), lang)}.`));
+    lines.push(pick(lang, `All payment methods: ${joinList(names, lang)}.`, `كل طرق الدفع: ${joinList(names, lang)}.`));
+  } else {
+    lines.push(pick(lang, `You can pay with ${joinList(names, lang)}.`, `طرق الدفع المتاحة: ${joinList(names, lang)}.`));
+  }
   const codListed = policy.methods.some((m) => m.code === "cod");
   if (policy.cashOnDelivery && !codListed) lines.push(pick(lang, "Cash on delivery is available.", "والدفع عند الاستلام متاح."));
   if (!policy.cashOnDelivery) lines.push(pick(lang, "Cash on delivery isn't available.", "الدفع عند الاستلام غير متاح."));

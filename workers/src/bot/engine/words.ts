@@ -146,3 +146,18 @@ export function startsWithAny(text: string, words: readonly string[]): boolean {
   const normalized = normalizeText(text).replace(/^(please|pls|plz|لو سمحت|من فضلك|ممكن|طيب|اوكي|ok|okay)\s+/, "");
   return words.some((w) => normalized === normalizeText(w) || normalized.startsWith(`${normalizeText(w)} `));
 }
+
+const ORDINALS: Record<string, number> = {
+  first: 0, "1st": 0, second: 1, "2nd": 1, third: 2, "3rd": 2, fourth: 3, "4th": 3, last: -1,
+  اول: 0, الاول: 0, اولى: 0, الاولى: 0, ثاني: 1, الثاني: 1, ثانيه: 1, الثانيه: 1, ثالث: 2, الثالث: 2, الثالثه: 2, رابع: 3, الرابع: 3, الرابعه: 3, اخير: -1, الاخير: -1, الاخيره: -1,
+};
+export const ORDINAL_WORDS = new Set(Object.keys(ORDINALS));
+
+/** "the first one" → 0, "the last" → -1; null when no position is named. */
+export function parseOrdinal(text: string): number | null {
+  for (const token of tokenize(text)) {
+    const position = ORDINALS[token];
+    if (position !== undefined) return position;
+  }
+  return null;
+}
