@@ -35,8 +35,7 @@ function splitUnits(word: string): string[] {
   const money = /^(\d+)(sar|sr|rs|riyals?)$/.exec(word);
   if (money?.[1] !== undefined) return [money[1], "sar"];
   // Arabic letters never mix with digits in one word except by a missing space ("بـ200", "200ريال").
-  const arabicMix = /^([\u0621-\u064A]+)(\d+)$|^(\d+)([\u0621-\u064A]+)$/.exec(word);
-  if (arabicMix) return [arabicMix[1] ?? arabicMix[3] ?? "", arabicMix[2] ?? arabicMix[4] ?? ""];
+  if (/[\u0621-\u064A]/.test(word) && /\d/.test(word)) return word.split(/(\d+)/).filter((w) => w !== "");
   const unit = UNIT_SUFFIX.exec(word);
   if (unit?.[1] !== undefined && unit[2] !== undefined) {
     return unit[2] === "k" ? [String(Number(unit[1]) * 1000)] : [word, unit[1], unit[2]];
