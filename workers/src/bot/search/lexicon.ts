@@ -85,7 +85,7 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   perfume: ["perfume", "fragrance", "scent", "cologne", "parfum", "eau de parfum", "edp", "edt", "eau de toilette", "عطر", "برفان", "بارفان", "عطور", "كولونيا", "3etr", "3itr", "itr", "attar", "ريحة", "ريحه"],
   oud: ["oud", "oudh", "agarwood", "aloeswood", "عود", "3ood", "3oud", "ood"],
   oil: ["oil", "oils", "زيت", "دهن", "dehn", "dahn"],
-  oudoil: ["oud oil", "dehn oud", "dehn al oud", "دهن عود", "دهن العود", "dahn oud", "dehn 3ood"],
+  oudoil: ["oud oil", "dehn oud", "dehn al oud", "دهن عود", "دهن العود", "dahn oud"],
   bakhoor: ["bakhoor", "bakhour", "bukhoor", "bakhur", "incense", "muattar", "mamoul bakhoor", "بخور", "بخور معمول", "تبخير", "دخون", "بخور معطر"],
   burner: ["mabkhara", "mabkhra", "incense burner", "burner", "censer", "مبخرة", "مبخره", "مدخنة"],
   musk: ["musk", "misk", "مسك", "tahara"],
