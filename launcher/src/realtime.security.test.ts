@@ -1,9 +1,10 @@
 // Embedded runtime, real sockets: tenant isolation, Origin checks on both transports, visitor
 // tokens, payload limits, malformed events, flooding and session revocation.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ConversationOpenResult, Message } from "@kaleem/shared";
+import { hmacSha256, type ConversationOpenResult, type Message } from "@kaleem/shared";
 import {
   ScriptedBot,
+  addAgent,
   call,
   closeAllClients,
   connectError,
@@ -249,6 +250,36 @@ describe("revocation", () => {
     expect(err.message).toMatch(/revoked/);
     await until(() => untouched.connected, "other session still connected", 1000);
     expect(await ok(untouched, "presence:get", {})).toBeTruthy();
+  });
+});
+
+describe("team removal and identity", () => {
+  it("removing an agent from the team disconnects their sockets and they cannot reconnect", async () => {
+    const member = await addAgent(t.k, a.merchantId, "Temp");
+    const memberToken = await login(t.k.url, member.email, member.password);
+    const socket = inboxClient(t.k.url, memberToken);
+    await connected(socket);
+    const gone = new Promise((r) => socket.once("disconnect", r));
+    const ownerToken = await login(t.k.url, a.email, a.password);
+    const res = await fetch(`${t.k.url}/api/v1/team/${member.id}`, { method: "DELETE", headers: { Authorization: `Bearer ${ownerToken}` } });
+    expect(res.status).toBe(204);
+    await gone;
+    await connectError(inboxClient(t.k.url, memberToken));
+  });
+
+  it("identify links the visitor to a customer only with the store's HMAC signature", async () => {
+    const s = await openShopper(a, "https://a-shop.example");
+    const merchant = await t.k.conversations.tenant(a.merchantId).merchant.get();
+    const bad = await call(s.socket, "identify", { email: "sara@example.com", signature: "00".repeat(32) });
+    expect(bad).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+    const signature = hmacSha256(merchant.widget.identitySecret, "sara@example.com");
+    const good = await ok<{ customerId: string }>(s.socket, "identify", { email: "sara@example.com", name: "Sara", signature });
+    const conv = await t.k.conversations.get(a.merchantId, s.open.conversationId);
+    expect(conv.customerId).toBe(good.customerId);
+    // The same person on another device lands on the same customer record.
+    const other = await openShopper(a, "https://a-shop.example");
+    const again = await ok<{ customerId: string }>(other.socket, "identify", { email: "sara@example.com", signature });
+    expect(again.customerId).toBe(good.customerId);
   });
 });
 
