@@ -1,4 +1,4 @@
-// Cluster mode with real processes: redis-server, two hub processes and one workers process
+// Cluster mode with real processes: redis-server, two hub processes, a workers and a REST process
 // sharing one SQLite file. The answer is produced in the workers process and reaches the shopper
 // on hub A and the agent on hub B; hub A is SIGKILLed mid-stream and the shopper resumes on B.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -8,11 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  MemoryTokenBlacklist,
-  TokenService,
   asMerchantId,
   hashPassword,
-  loadConfig,
   openSqliteStore,
   randomSecret,
   seedDemoStore,
@@ -24,7 +21,7 @@ import {
   type Store,
 } from "@kaleem/shared";
 import { freePort, startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
-import { Recorder, SHOP_ORIGIN, StreamAssembler, connected, inboxClient, ok, until, widgetClient } from "./realtime.test-helpers.js";
+import { Recorder, SHOP_ORIGIN, StreamAssembler, connectError, connected, inboxClient, login, ok, until, widgetClient } from "./realtime.test-helpers.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -48,7 +45,7 @@ const secrets = {
 };
 let env: Record<string, string>;
 
-async function spawnRole(name: string, role: "hub" | "workers", extra: Record<string, string> = {}): Promise<Proc> {
+async function spawnRole(name: string, role: "hub" | "workers" | "rest", extra: Record<string, string> = {}): Promise<Proc> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "launcher/src/main.ts")], {
     cwd: repoRoot,
@@ -115,15 +112,13 @@ afterAll(async () => {
 describe("two hubs and a workers process over Redis", () => {
   it("streams across processes and survives losing the shopper's hub mid-stream", async () => {
     // Slow pacing so the answer is still streaming when hub A dies.
-    const [hubA, hubB, workers] = await Promise.all([
+    const [hubA, hubB, workers, rest] = await Promise.all([
       spawnRole("hub-a", "hub"),
       spawnRole("hub-b", "hub"),
       spawnRole("workers", "workers", { BOT_STREAM_DELAY_MS: "120" }),
+      spawnRole("rest", "rest"),
     ]);
-
-    const config = loadConfig({}, { ...secrets, KALEEM_DATA_DIR: dataDir });
-    const owner = await store.lookup.userByEmail(demo.email);
-    const token = new TokenService(config, new MemoryTokenBlacklist()).issuePair({ userId: owner!.userId, merchantId: demo.merchantId, role: "owner" }).accessToken;
+    const token = await login(rest.url, demo.email, demo.password);
 
     const shopperA = widgetClient(hubA.url, demo.widgetKey, { origin: SHOP_ORIGIN });
     await connected(shopperA);
@@ -192,6 +187,15 @@ describe("two hubs and a workers process over Redis", () => {
     expect(stopped.status).toBe("stopped");
     expect((await store.forMerchant(asMerchantId(demo.merchantId)).messages.get(second))!.text).toBe(stopped.text);
     expect(sent2.message.seq).toBeGreaterThan(sent.message.seq);
+
+    // Logging out on the REST process disconnects the agent's socket on hub B, and the
+    // blacklist in Redis keeps the token out of every hub.
+    const revoked = new Promise((r) => agentB.once("disconnect", r));
+    const res = await fetch(`${rest.url}/api/v1/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(204);
+    await revoked;
+    const err = await connectError(inboxClient(hubB.url, token));
+    expect(err.message).toMatch(/revoked/);
     shopperA.disconnect();
     shopperB.disconnect();
     agentB.disconnect();
