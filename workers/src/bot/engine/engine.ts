@@ -226,7 +226,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     }
   }
 
-  async function decide(turn: Turn, input: BotTurnInput): Promise<Decision> {
+  async function decide(turn: Turn): Promise<Decision> {
     const payload = parsePayload(turn.text);
     const lang = turn.lang;
     if (payload) {
@@ -316,7 +316,6 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       };
     }
     turn.state.lowConfidenceStreak = 0;
-    void input;
     return { ...classified, answer: await byIntent(turn, classified.intent, false) };
   }
 
@@ -383,7 +382,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         search: deps.search,
         knowledge: () => (knowledge ??= store.knowledge.all()),
       };
-      const decision = await decide(turn, input);
+      const decision = await decide(turn);
       // The decision's effects (cart, verification) happened; keep them even if the stream stops.
       await saveBotState(store, conversationId, turn.state);
       const a = decision.answer;

@@ -3,7 +3,7 @@
 // a match reveals the order, and a few misses lock order look-ups for the conversation.
 import type { Order } from "@kaleem/shared";
 import { answer, type Answer } from "./answer.js";
-import { formatMoney, joinList, pick } from "./lang.js";
+import { formatMoney, joinList, localized, pick } from "./lang.js";
 import { MAX_VERIFICATION_ATTEMPTS, type Lang } from "./state.js";
 import type { Turn } from "./turn.js";
 import { parseEmail, parseOrderNumber, parsePhone, phoneKey, sameEmail } from "./words.js";
@@ -32,8 +32,16 @@ function locked(turn: Turn): Answer {
   );
 }
 
-export function describeOrder(order: Order, lang: Lang): Answer {
-  const items = joinList(order.items.map((i) => `${i.quantity} × ${i.name}`), lang);
+export async function describeOrder(turn: Turn, order: Order): Promise<Answer> {
+  const lang = turn.lang;
+  // Items keep the name they were ordered under; the catalog may know it in the shopper's language.
+  const names = await Promise.all(
+    order.items.map(async (i) => {
+      const product = await turn.store.products.get(i.productId);
+      return product ? localized(product.name, lang) : i.name;
+    }),
+  );
+  const items = joinList(order.items.map((i, n) => `${i.quantity} × ${names[n] ?? i.name}`), lang);
   const text = pick(
     lang,
     `Order #${order.number} is ${STATUS[order.status].en}.\nItems: ${items}\nTotal: ${formatMoney(order.total, order.currency, lang)}`,
@@ -61,7 +69,7 @@ async function askVerification(turn: Turn, number: string): Promise<Answer> {
   turn.state.awaitingOrderNumber = false;
   if (turn.state.verifiedOrders.includes(number)) {
     const order = await turn.store.orders.getByNumber(number);
-    if (order) return describeOrder(order, turn.lang);
+    if (order) return describeOrder(turn, order);
   }
   turn.state.verifying = number;
   return answer(
@@ -97,7 +105,7 @@ export async function continueOrderLookup(turn: Turn): Promise<Answer | null> {
       turn.state.verifying = null;
       turn.state.failedVerifications = 0;
       if (!turn.state.verifiedOrders.includes(number)) turn.state.verifiedOrders.push(number);
-      return describeOrder(order, turn.lang);
+      return describeOrder(turn, order);
     }
     turn.state.failedVerifications += 1;
     if (turn.state.failedVerifications >= MAX_VERIFICATION_ATTEMPTS) {

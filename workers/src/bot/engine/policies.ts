@@ -104,7 +104,7 @@ export function returnsAnswer(policy: ReturnsPolicy, currency: string, lang: Lan
     );
   }
   const excluded = list(policy.nonReturnable);
-  const exclusions = excluded ? [pick(lang, `Not returnable: ${excluded}.`, `ما يمكن إرجاع: ${excluded}.`)] : [];
+  const exclusions = excluded ? [pick(lang, `Not returnable: ${excluded}.`, `ما نقبل إرجاع: ${excluded}.`)] : [];
   // Lead with what was asked; the rest follows so the answer stays complete.
   if (containsAny(message, CANCEL_WORDS)) lines.push(...cancel, ...window, ...refund, ...exclusions);
   else if (containsAny(message, REFUND_WORDS)) lines.push(...refund, ...window, ...exclusions, ...cancel);
