@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { createIntentClassifier } from "../intents/classifier.js";
+import { trainIntentClassifier } from "../intents/trainer.js";
 import { isIntent, type Intent } from "../intents/types.js";
 import { parseCsvRecords } from "./intents-csv.js";
 import { BITEXT_TO_PRODUCT, formatReport, scorePredictions, type LabelledPrediction } from "./intents-report.js";
@@ -58,7 +58,7 @@ export function runIntentEval(argv: readonly string[], print: (line: string) => 
   });
 
   const trainStart = performance.now();
-  const classifier = createIntentClassifier();
+  const classifier = trainIntentClassifier();
   const trainMs = performance.now() - trainStart;
 
   const classifyStart = performance.now();

@@ -8,3 +8,4 @@ export {
   type IntentClassifierOptions,
 } from "./classifier.js";
 export { registerIntentMetrics, type IntentMetrics } from "./metrics.js";
+export { trainIntentClassifier, type TrainIntentOptions } from "./trainer.js";

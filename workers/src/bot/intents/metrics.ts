@@ -1,6 +1,6 @@
 // Counting classified messages per intent (and how many were too unsure to act on).
 import type { Metrics } from "@kaleem/shared";
-import { isLowConfidence } from "./classifier.js";
+import { isLowConfidence } from "./trainer.js";
 import type { IntentResult } from "./types.js";
 
 export interface IntentMetrics {
