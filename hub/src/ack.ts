@@ -29,6 +29,14 @@ interface Listening {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
+/** Per-socket chain: a client's events are handled in the order it sent them (sends keep their order). */
+const chains = new WeakMap<object, Promise<unknown>>();
+function inOrder<T>(socket: object, task: () => Promise<T>): Promise<T> {
+  const run = (chains.get(socket) ?? Promise.resolve()).then(task, task);
+  chains.set(socket, run.catch(() => undefined));
+  return run;
+}
+
 /**
  * Registers `event` on `socket`: the payload is parsed with `schema`; the result or the error
  * goes back as {ok:true,data} | {ok:false,error}. A handler never throws into socket.io.
@@ -42,7 +50,7 @@ export function bindEvent<S extends z.ZodType, R>(
 ): void {
   socket.on(event, (...args: unknown[]) => {
     const { payload, ack } = splitArgs(args);
-    void (async () => {
+    void inOrder(socket, async () => {
       let reply: Ack<R>;
       try {
         const parsed = schema.safeParse(payload ?? {});
@@ -54,6 +62,6 @@ export function bindEvent<S extends z.ZodType, R>(
         reply = { ok: false, error };
       }
       ack?.(reply);
-    })();
+    });
   });
 }

@@ -108,6 +108,18 @@ describe("streaming answers", () => {
     expect(bot.calls - before).toBe(1);
   });
 
+  it("messages sent back to back keep their order", async () => {
+    const s = await shopper();
+    const a = await agent();
+    await ok(a.socket, "conversation:takeover", { conversationId: s.open.conversationId });
+    const acks = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ok<{ message: Message }>(s.socket, "message:send", { conversationId: s.open.conversationId, clientMessageId: `o${i}`, text: `m${i}` })),
+    );
+    const shopperMessages = (await stored(s.open.conversationId)).filter((m) => m.role === "shopper");
+    expect(shopperMessages.map((m) => m.text)).toEqual(acks.map((x) => x.message.text));
+    expect(acks.map((x) => x.message.text)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+  });
+
   it("the same visitor token continues the same conversation", async () => {
     const s = await shopper();
     await ok(s.socket, "message:send", { conversationId: s.open.conversationId, clientMessageId: "x", text: "hi" });
