@@ -27,6 +27,8 @@ export interface LoaderBridge {
   /** Wrapper inside the shadow root that holds the launcher and the panel. */
   container: HTMLElement;
   launcher: HTMLButtonElement;
+  /** Adds CSS to the shadow root (constructable stylesheets: not subject to the page's style-src CSP). */
+  addStyles(css: string): void;
   setBadge(count: number): void;
   applyTheme(color: string | null | undefined, locale: UiLocale): void;
   /** The panel opened or closed (the loader keeps the launcher and session state in step). */

@@ -78,8 +78,18 @@ function boot(w: Win): void {
   // Inline !important: the store's stylesheet cannot hide, move or restyle the host.
   host.style.cssText = "all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:0!important;right:0!important;width:0!important;height:0!important;display:block!important";
   const root = host.attachShadow({ mode: "open" });
-  const style = doc.createElement("style");
-  style.textContent = LOADER_CSS;
+  const addStyles = (css: string) => {
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    } catch {
+      // Older browsers: a style element (needs style-src 'unsafe-inline' under a strict CSP).
+      const style = doc.createElement("style");
+      style.textContent = css;
+      root.prepend(style);
+    }
+  };
   const container = doc.createElement("div");
   container.className = "k";
   const launcher = doc.createElement("button");
@@ -99,7 +109,8 @@ function boot(w: Win): void {
   badge.setAttribute("aria-hidden", "true");
   launcher.append(svg, badge);
   container.append(launcher);
-  root.append(style, container);
+  root.append(container);
+  addStyles(LOADER_CSS);
 
   let isOpen = false;
   let unread = Number(readStore(local, keys.unread) ?? 0) || 0;
@@ -162,6 +173,7 @@ function boot(w: Win): void {
     config,
     container,
     launcher,
+    addStyles,
     setBadge,
     applyTheme,
     opened(next) {

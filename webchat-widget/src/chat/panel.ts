@@ -49,7 +49,6 @@ export function createChat(bridge: LoaderBridge): ChatController {
   });
 
   // ---- static structure ---------------------------------------------------------------------
-  const style = h("style", { text: CHAT_CSS });
   const title = h("strong");
   const subtitle = h("span");
   const avatar = h("span", { class: "k-ava", "aria-hidden": "true", hidden: true });
@@ -82,7 +81,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
     h("div", { class: "k-foot" }, humanBtn),
     live,
   );
-  container.prepend(style);
+  bridge.addStyles(CHAT_CSS);
   container.append(panel);
 
   let isOpen = false;
@@ -158,10 +157,13 @@ export function createChat(bridge: LoaderBridge): ChatController {
 
   const render = () => {
     subtitle.textContent = subtitleText();
+    renderQuickReplies(ctx());
     const human = state.status === "human" && state.agentName;
     avatar.hidden = !human;
     avatar.textContent = human ? (state.agentName ?? "").trim().charAt(0).toUpperCase() : "";
-    humanBtn.hidden = state.status !== "bot" && state.status !== null;
+    // The bot may already offer "talk to a person" as a quick reply; one button is enough.
+    const offered = !quickEl.hidden && [...quickEl.children].some((b) => (b as HTMLElement).dataset.payload === "human");
+    humanBtn.hidden = (state.status !== "bot" && state.status !== null) || offered;
     const b = bannerText();
     banner.hidden = b === null;
     banner.textContent = b ?? "";
@@ -189,7 +191,6 @@ export function createChat(bridge: LoaderBridge): ChatController {
         rows.delete(key);
       }
     }
-    renderQuickReplies(c);
     if (state.typing) {
       typingEl.hidden = false;
       typingEl.textContent = "";
@@ -212,7 +213,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
     quickEl.hidden = !part;
     if (!part || part.type !== "quick_replies") return;
     for (const r of part.replies) {
-      const btn = h("button", { type: "button", dir: "auto", text: r.label });
+      const btn = h("button", { type: "button", dir: "auto", text: r.label, "data-payload": r.payload });
       btn.addEventListener("click", () => c.send(r.payload));
       quickEl.append(btn);
     }

@@ -41,9 +41,9 @@ export const CHAT_CSS = `
 .k-btn.k-pri{background:var(--k-accent);color:var(--k-on-accent);border-color:transparent}
 .k-btn[disabled]{opacity:.5;cursor:not-allowed}
 .k-btn:focus-visible,.k-qr button:focus-visible{outline:2px solid #2563eb;outline-offset:1px}
-.k-qr{display:flex;flex-wrap:wrap;gap:6px;padding:6px 12px 2px;background:#f3f4f6}
+.k-qr{display:flex;gap:6px;padding:6px 12px 4px;background:#f3f4f6;overflow-x:auto;scrollbar-width:thin}
 .k-qr[hidden]{display:none}
-.k-qr button{all:unset;cursor:pointer;padding:6px 12px;border-radius:999px;border:1px solid var(--k-accent);color:#111827;background:#fff;font-size:13px}
+.k-qr button{all:unset;flex:0 0 auto;white-space:nowrap;cursor:pointer;padding:6px 12px;border-radius:999px;border:1px solid var(--k-accent);color:#111827;background:#fff;font-size:13px}
 .k-box{background:#fff;border-radius:12px;padding:8px 12px;font-size:13px;max-width:85%;box-shadow:0 1px 1px rgba(0,0,0,.06)}
 .k-box table{border-collapse:collapse;width:100%}
 .k-box td{padding:2px 0}

@@ -163,6 +163,10 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     autoConnect: false,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
+    // WebSocket first: browsers always send Origin on the upgrade (a same-origin long-polling GET
+    // carries none), and it saves the polling round trips; polling stays as the fallback.
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
     ...options.socketOptions,
     // The hub checks the page's Origin against this store's allow-list before any namespace runs.
     query: { ...(options.socketOptions?.query as Record<string, string> | undefined), widgetKey: options.widgetKey },
