@@ -38,6 +38,16 @@ export class ConflictError extends AppError {
     super("conflict", 409, message, details);
   }
 }
+export class InsufficientStockError extends ConflictError {
+  readonly items: Array<{ productId: string; requested: number; available: number }>;
+  constructor(items: Array<{ productId: string; requested: number; available: number }>) {
+    super(
+      `Not enough stock for: ${items.map((i) => `${i.productId} (requested ${i.requested}, available ${i.available})`).join(", ")}`,
+      { items },
+    );
+    this.items = items;
+  }
+}
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super("payload_too_large", 413, `Body larger than ${limitBytes} bytes`);

@@ -4,13 +4,16 @@ import {
   AppError,
   canonicalJson,
   ConflictError,
+  InsufficientStockError,
   NotFoundError,
   orderSchema,
   orderStatusSchema,
   sha256Hex,
   UnprocessableError,
   ValidationError,
+  type IdempotentResponse,
   type NewOrder,
+  type Order,
   type OrderItem,
   type Product,
   type TenantStore,
@@ -85,32 +88,24 @@ function assertStock(products: Map<string, Product>, lines: Map<string, number>)
   }
 }
 
-/**
- * Gives back stock taken by reserveStock. The port has no atomic increment, so this re-reads and
- * writes; it only runs on the failure path of an order.
- */
-async function releaseStock(store: TenantStore, reserved: Array<[string, number]>): Promise<void> {
-  for (const [id, quantity] of reserved) {
-    const product = await store.products.get(id);
-    if (product) await store.products.update(id, { stock: product.stock + quantity });
+/** Creates the order and takes its stock in one store transaction; shortages become a clear 409. */
+async function createWithStock(
+  store: TenantStore,
+  input: NewOrder,
+  idempotency?: { key: string; response: (order: Order) => IdempotentResponse },
+): Promise<Order> {
+  try {
+    return await store.orders.create({ ...input, reserveStock: true }, idempotency);
+  } catch (err) {
+    if (!(err instanceof InsufficientStockError)) throw err;
+    const names = await Promise.all(
+      err.items.map(async (i) => {
+        const p = await store.products.get(i.productId);
+        return `${p?.name.en || p?.name.ar || i.productId} (requested ${i.requested}, available ${i.available})`;
+      }),
+    );
+    throw new ConflictError(`Not enough stock for: ${names.join(", ")}`, { items: err.items });
   }
-}
-
-async function reserveAll(store: TenantStore, products: Map<string, Product>, lines: Map<string, number>): Promise<Array<[string, number]>> {
-  const reserved: Array<[string, number]> = [];
-  for (const [id, quantity] of lines) {
-    if (!(await store.products.reserveStock(id, quantity))) {
-      await releaseStock(store, reserved);
-      const product = products.get(id);
-      const fresh = await store.products.get(id);
-      throw new ConflictError(
-        `Not enough stock for: ${product?.name.en || product?.name.ar || id} (requested ${quantity}, available ${fresh?.stock ?? 0})`,
-        { items: [{ productId: id, requested: quantity, available: fresh?.stock ?? 0 }] },
-      );
-    }
-    reserved.push([id, quantity]);
-  }
-  return reserved;
 }
 
 async function buildOrder(caller: Caller, body: OrderCreate): Promise<{ input: NewOrder; lines: Map<string, number>; products: Map<string, Product> }> {
@@ -197,14 +192,8 @@ export const orderRoutes: AnyRoute[] = [
     async handler({ ctx, caller, body, services }) {
       const key = ctx.get("idempotency-key");
       if (key === "") {
-        const { input, lines, products } = await buildOrder(caller, body);
-        const reserved = await reserveAll(caller.store, products, lines);
-        try {
-          return { status: 201, body: await caller.store.orders.create(input) };
-        } catch (err) {
-          await releaseStock(caller.store, reserved);
-          throw err;
-        }
+        const { input } = await buildOrder(caller, body);
+        return { status: 201, body: await createWithStock(caller.store, input) };
       }
       if (!IDEMPOTENCY_KEY.test(key)) throw new ValidationError("Idempotency-Key must be 1-255 visible ASCII characters");
       // The fingerprint covers the body as sent (already read and cached by the router).
@@ -215,14 +204,11 @@ export const orderRoutes: AnyRoute[] = [
       }
       if (begun.state === "mismatch") throw new IdempotencyMismatchError();
       if (begun.state === "in_flight") throw new IdempotencyInFlightError();
-      let reserved: Array<[string, number]> = [];
       try {
-        const { input, lines, products } = await buildOrder(caller, body);
-        reserved = await reserveAll(caller.store, products, lines);
-        const order = await caller.store.orders.create(input, { key, response: (o) => ({ status: 201, body: o }) });
+        const { input } = await buildOrder(caller, body);
+        const order = await createWithStock(caller.store, input, { key, response: (o) => ({ status: 201, body: o }) });
         return { status: 201, body: order };
       } catch (err) {
-        await releaseStock(caller.store, reserved);
         // Nothing was created, so the key is freed: a retry (say, once stock is back) may run again.
         await caller.store.idempotency.release(key);
         throw err;

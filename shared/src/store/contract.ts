@@ -3,7 +3,7 @@
 // never depends on test order.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KnowledgeData, OrderItem, Page } from "../contracts/domain.js";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { ConflictError, InsufficientStockError, NotFoundError, ValidationError } from "../errors.js";
 import { newId } from "../ids.js";
 import { DEFAULT_GREETING, FIRST_ORDER_NUMBER } from "./defaults.js";
 import { MAX_PAGE_LIMIT, type NewProduct, type PageRequest, type Store, type TenantStore } from "./port.js";
@@ -486,6 +486,35 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const orders = await Promise.all(Array.from({ length: 20 }, () => t.orders.create({ items: [item("p", 1, 1)] })));
         const numbers = orders.map((o) => Number(o.number)).sort((x, y) => x - y);
         expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => FIRST_ORDER_NUMBER + i));
+      });
+
+      it("reserveStock takes stock in the order's transaction, all or nothing", async () => {
+        const { t } = await tenant();
+        const a = await t.products.create({ name: { en: "A", ar: "أ" }, price: 10, stock: 3 });
+        const b = await t.products.create({ name: { en: "B", ar: "ب" }, price: 20, stock: 1 });
+        const order = await t.orders.create({ items: [item(a.id, 10, 2), item(b.id, 20, 1)], reserveStock: true });
+        expect(order.total).toBe(40);
+        expect((await t.products.get(a.id))?.stock).toBe(1);
+        expect((await t.products.get(b.id))?.stock).toBe(0);
+        const before = (await t.orders.list()).items.length;
+        const err = await t.orders.create({ items: [item(a.id, 10, 1), item(b.id, 20, 1)], reserveStock: true }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(InsufficientStockError);
+        expect((err as InsufficientStockError).items).toEqual([{ productId: b.id, requested: 1, available: 0 }]);
+        expect((await t.products.get(a.id))?.stock).toBe(1);
+        expect((await t.orders.list()).items.length).toBe(before);
+        const results = await Promise.allSettled(
+          Array.from({ length: 5 }, () => t.orders.create({ items: [item(a.id, 10, 1)], reserveStock: true })),
+        );
+        expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+        expect((await t.products.get(a.id))?.stock).toBe(0);
+      });
+
+      it("reserveStock cannot take another merchant's stock", async () => {
+        const a = await tenant();
+        const b = await tenant();
+        const p = await a.t.products.create({ name: { en: "A", ar: "أ" }, price: 10, stock: 5 });
+        await expect(b.t.orders.create({ items: [item(p.id, 10, 1)], reserveStock: true })).rejects.toBeInstanceOf(InsufficientStockError);
+        expect((await a.t.products.get(p.id))?.stock).toBe(5);
       });
 
       it("lists with filters, newest first, and updates status", async () => {

@@ -134,6 +134,11 @@ export interface NewOrder {
   paymentMethod?: string | null;
   contact?: Order["contact"];
   shippingAddress?: string | null;
+  /**
+   * Take each item's quantity from product stock in the same transaction as the order. When any
+   * item lacks stock nothing is written and InsufficientStockError (a ConflictError) is thrown.
+   */
+  reserveStock?: boolean;
 }
 export interface OrderFilter {
   status?: Order["status"];

@@ -1,6 +1,6 @@
 // Orders (numbered per merchant) and the idempotency keys that guard their creation.
 import type { Order, Page } from "../../contracts/domain.js";
-import { ConflictError, ValidationError } from "../../errors.js";
+import { ConflictError, InsufficientStockError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { IDEMPOTENCY_LEASE_MS, orderTotal } from "../defaults.js";
 import type {
@@ -48,6 +48,7 @@ export class SqliteOrderRepo implements OrderRepo {
         );
         if (!held) throw new ConflictError(KEY_NOT_HELD);
       }
+      if (input.reserveStock) this.takeStock(input.items);
       const counter = this.db.get<{ number: number; currency: string }>(
         `UPDATE merchants SET next_order_number = next_order_number + 1 WHERE id = @m
          RETURNING next_order_number - 1 AS number, currency`,
@@ -88,6 +89,24 @@ export class SqliteOrderRepo implements OrderRepo {
       }
       return order;
     });
+  }
+
+  /** Runs inside create's transaction, so a shortage anywhere rolls every decrement back. */
+  private takeStock(items: NewOrder["items"]): void {
+    const wanted = new Map<string, number>();
+    for (const item of items) wanted.set(item.productId, (wanted.get(item.productId) ?? 0) + item.quantity);
+    const short: Array<{ productId: string; requested: number; available: number }> = [];
+    for (const [productId, quantity] of wanted) {
+      const taken = this.db.get<{ stock: number }>(
+        "UPDATE products SET stock = stock - @q, updated_at = @now WHERE id = @id AND merchant_id = @m AND stock >= @q RETURNING stock",
+        { q: quantity, id: productId, m: this.m, now: nowIso() },
+      );
+      if (!taken) {
+        const row = this.db.get<{ stock: number }>("SELECT stock FROM products WHERE id = @id AND merchant_id = @m", { id: productId, m: this.m });
+        short.push({ productId, requested: quantity, available: Math.max(0, row?.stock ?? 0) });
+      }
+    }
+    if (short.length > 0) throw new InsufficientStockError(short);
   }
 
   async get(id: string): Promise<Order | null> {

@@ -2,7 +2,7 @@
 // are read from the catalog whenever the cart is shown, so a figure is never stale or invented.
 import { createHash } from "node:crypto";
 import type { MessagePart, Order, OrderItem, Product } from "@kaleem/shared";
-import { canonicalJson } from "@kaleem/shared";
+import { canonicalJson, InsufficientStockError } from "@kaleem/shared";
 import { answer, type Answer } from "./answer.js";
 import { formatMoney, localized, pick } from "./lang.js";
 import { codFee, paymentPolicyOf, shippingPolicyOf, zoneLine, zoneMentioned } from "./policies.js";
@@ -332,11 +332,20 @@ async function placeOrder(turn: Turn): Promise<Answer> {
           paymentMethod: "cod",
           contact: { ...(checkout.name ? { name: checkout.name } : {}), ...(checkout.phone ? { phone: checkout.phone } : {}) },
           shippingAddress: checkout.address ?? null,
+          reserveStock: true,
         },
         { key, response: (created) => ({ status: 201, body: created }) },
       );
     } catch (error) {
       await turn.store.idempotency.release(key).catch(() => undefined);
+      // Someone else bought the last units between the check above and now.
+      if (error instanceof InsufficientStockError) {
+        turn.state.checkout = null;
+        return answer(
+          pick(lang, "Sorry, some items in your cart just sold out. Please check your cart again.", "للأسف بعض المنتجات في سلتك نفدت للتو. راجع سلتك مرة ثانية لو سمحت."),
+          [cartReplies(lang)],
+        );
+      }
       throw error;
     }
   } else {

@@ -210,6 +210,7 @@ describe("checkout", () => {
 
   it("cash on delivery: collects details, asks to confirm, then creates one pending order", async () => {
     const chat = await Chat.open(engine, shop.t);
+    const stockBefore = (await shop.t.products.get(shop.products.abayaBlack!.id))!.stock;
     const summary = await fillCheckout(chat);
     expect(summary.text).toContain("378 SAR");
     expect(summary.text).toContain("Riyadh");
@@ -229,7 +230,23 @@ describe("checkout", () => {
       shippingAddress: "Riyadh, Olaya district, King Fahd Road",
       items: [{ productId: shop.products.abayaBlack!.id, quantity: 2, price: 189 }],
     });
+    // The order took its stock in the same transaction.
+    expect((await shop.t.products.get(shop.products.abayaBlack!.id))!.stock).toBe(stockBefore - 2);
     expect((await shop.t.conversations.getBotState(chat.conversationId)).cart).toEqual([]);
+  });
+
+  it("a sell-out between the summary and the confirmation places nothing and says so", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    await fillCheckout(chat);
+    const id = shop.products.abayaBlack!.id;
+    const stock = (await shop.t.products.get(id))!.stock;
+    // Another buyer takes all but one unit after the stock check that precedes the confirmation.
+    await shop.t.products.reserveStock(id, stock - 1);
+    const placed = await chat.say("confirm_order");
+    expect(placed.parts.find((p) => p.type === "order")).toBeUndefined();
+    expect((await shop.t.orders.list({ conversationId: chat.conversationId })).items).toEqual([]);
+    expect((await shop.t.products.get(id))!.stock).toBe(1);
+    await shop.t.products.update(id, { stock });
   });
 
   it("a retried confirmation does not create a second order", async () => {
