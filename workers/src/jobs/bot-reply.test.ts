@@ -107,7 +107,8 @@ describe("bot reply job", () => {
     let calls = 0;
     const bot = new ScriptedEngine(async function* () {
       calls += 1;
-      throw new Error("index not ready");
+      if (calls > 0) throw new Error("index not ready");
+      yield { type: "delta", text: "never reached" } as const;
     });
     queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot }));
     const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
