@@ -1,6 +1,6 @@
 // The composition root: one function builds a process of any role from the config. Every port
 // gets its embedded implementation, or its Redis/BullMQ one when REDIS_URL is set.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -13,6 +13,7 @@ import {
   MemoryStreamRegistry,
   MemoryTokenBlacklist,
   Metrics,
+  RedisCatalogEvents,
   RedisRateLimiter,
   RedisStreamRegistry,
   RedisTokenBlacklist,
@@ -26,7 +27,10 @@ import {
   realtimeMetrics,
   rooms,
   seedDemoStore,
+  subscribeCatalogChanges,
+  asMerchantId,
   type BotEngine,
+  type CatalogEvents,
   type Config,
   type JobQueue,
   type Logger,
@@ -138,6 +142,17 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
 
     const tokens = new TokenService(config, blacklist);
     const search = new CatalogSearch();
+    // Every process keeps its own search index; in a cluster, catalog writes reach them all.
+    let catalogEvents: CatalogEvents = search;
+    if (redis && config.redis) {
+      catalogEvents = new RedisCatalogEvents(redis, config.redis.prefix, search, logger);
+      const subscriber = redis.duplicate();
+      const unsubscribe = await subscribeCatalogChanges(subscriber, config.redis.prefix, search, logger);
+      cleanups.push(async () => {
+        await unsubscribe();
+        subscriber.disconnect();
+      });
+    }
     const server = http.createServer();
     server.keepAliveTimeout = 5_000;
 
@@ -191,7 +206,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
           blacklist,
           rateLimiter,
           productSearch: search,
-          catalogEvents: search,
+          catalogEvents,
           realtime: {
             sessionRevoked: (tokenId) => emitter.disconnectRoom("inbox", rooms.token(tokenId)),
             userRemoved: (merchantId, userId) => emitter.disconnectRoom("inbox", rooms.agent(merchantId, userId)),
@@ -243,8 +258,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
 
     const seed = options.seedDemo ?? config.seedDemo;
     if (seed && runsRest && (await store.lookup.merchantIds()).length === 0) {
-      const origins = [...new Set([publicBaseUrl({ ...config, http: { ...config.http, port } }), `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
-      const demo = await seedDemoStore(store, { origins, hashPassword: (p) => hashPassword(p) });
+      const demo = await seedDemoStore(store, { origins: ownOrigins(config, port), hashPassword: (p) => hashPassword(p) });
       writeFileSync(path.join(config.dataDir, "demo.json"), JSON.stringify(demo, null, 2), { mode: 0o600 });
       if (options.printCredentials !== false) {
         const base = config.http.publicUrl ?? `http://localhost:${port}`;
@@ -253,6 +267,8 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
         );
       }
     }
+
+    if (runsRest) await refreshDemoOrigins(store, config, port, logger);
 
     logger.info({ role, url }, "kaleem started");
     let closing: Promise<void> | null = null;
@@ -274,6 +290,38 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * The demo store lets the product's own origins embed its widget. A restart on another PORT (or
+ * PUBLIC_URL) would otherwise leave the demo page refused by the hub's origin check.
+ */
+async function refreshDemoOrigins(store: Store, config: Config, port: number, logger: Logger): Promise<void> {
+  const file = path.join(config.dataDir, "demo.json");
+  if (!existsSync(file)) return;
+  let merchantId: unknown;
+  try {
+    merchantId = (JSON.parse(readFileSync(file, "utf8")) as { merchantId?: unknown }).merchantId;
+  } catch {
+    return;
+  }
+  if (typeof merchantId !== "string") return;
+  const tenant = store.forMerchant(asMerchantId(merchantId));
+  try {
+    const merchant = await tenant.merchant.get();
+    const own = ownOrigins(config, port);
+    const missing = own.filter((o) => !merchant.widget.allowedOrigins.includes(o));
+    if (missing.length > 0) {
+      await tenant.merchant.update({ widget: { allowedOrigins: [...merchant.widget.allowedOrigins, ...missing] } });
+      logger.info({ added: missing }, "demo store now allows this server's origins");
+    }
+  } catch (err) {
+    logger.warn({ err }, "demo store origins not refreshed");
+  }
+}
+
+function ownOrigins(config: Config, port: number): string[] {
+  return [...new Set([publicBaseUrl({ ...config, http: { ...config.http, port } }), `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
 }
 
 /** /healthz, /readyz and /metrics for roles without the REST app (which serves its own). */

@@ -2,3 +2,4 @@ export * from "./memory.js";
 export * from "./redis.js";
 export * from "./presence.js";
 export * from "./metrics.js";
+export * from "./catalog-events.js";
