@@ -188,6 +188,21 @@ describe("two hubs and a workers process over Redis", () => {
     expect((await store.forMerchant(asMerchantId(demo.merchantId)).messages.get(second))!.text).toBe(stopped.text);
     expect(sent2.message.seq).toBeGreaterThan(sent.message.seq);
 
+    // A catalog change made through the REST process reaches the workers' search index.
+    await ok(agentB, "conversation:release", { conversationId: open.conversationId });
+    const product = await store.forMerchant(asMerchantId(demo.merchantId)).products.getByExternalId("AB-100");
+    const patched = await fetch(`${rest.url}/api/v1/products/${product!.id}`, {
+      method: "PATCH",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: { en: "Saffron Velvet Abaya", ar: "عباية مخمل زعفراني" } }),
+    });
+    expect(patched.status).toBe(200);
+    const before = bRec.dones.length;
+    await ok(shopperB, "message:send", { conversationId: open.conversationId, clientMessageId: "cluster-3", text: "do you have the saffron velvet abaya?" });
+    await until(() => bRec.dones.length > before, "answer after the catalog change", 60_000);
+    const cards = bRec.dones.at(-1)!.parts.filter((p) => p.type === "product_card");
+    expect(cards.map((c) => (c.type === "product_card" ? c.name : ""))).toContain("Saffron Velvet Abaya");
+
     // Logging out on the REST process disconnects the agent's socket on hub B, and the
     // blacklist in Redis keeps the token out of every hub.
     const revoked = new Promise((r) => agentB.once("disconnect", r));
