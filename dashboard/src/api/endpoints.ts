@@ -92,13 +92,16 @@ export const deleteProduct = (id: string) => api.delete(`/products/${encodeURICo
 
 export interface ImportRowError {
   index: number;
-  message?: string;
-  externalId?: string | null;
-  issues?: unknown;
-  details?: unknown;
+  externalId: string | null;
+  message: string;
 }
 /** `POST /products/import` answer: counts plus the rows that were rejected, by index. */
-export type ImportResult = Record<string, unknown> & { errors?: ImportRowError[] };
+export interface ImportResult {
+  created: number;
+  updated: number;
+  failed: number;
+  errors: ImportRowError[];
+}
 export const importProducts = (products: unknown[]) => api.post<ImportResult>("/products/import", { products });
 
 // ---- knowledge ------------------------------------------------------------------------------
@@ -113,7 +116,8 @@ export const deleteKnowledge = (id: string) => api.delete(`/knowledge/${encodeUR
 
 export interface ConversationQuery {
   status?: ConversationStatus;
-  assigneeId?: string;
+  /** An agent id, or "me". */
+  assignee?: string;
   cursor?: string | null;
   limit?: number;
 }
@@ -144,7 +148,12 @@ export const deleteCannedReply = (id: string) => api.delete(`/canned-replies/${e
 
 // ---- channels and commerce ------------------------------------------------------------------
 
-export type ChannelView = Channel & { webhookUrl: string; verifyToken?: string | null };
+/** A channel as the API shows it: public config only, secrets never. */
+export type ChannelView = Pick<Channel, "id" | "type" | "name" | "status" | "lastEventAt" | "lastError" | "createdAt" | "updatedAt"> & {
+  webhookUrl: string;
+  verifyToken?: string;
+  config: Record<string, string>;
+};
 export const listChannels = () => api.get<Page<ChannelView>>("/channels");
 export const createChannel = (input: { type: ChannelType; name: string; config: Record<string, string> }) =>
   api.post<ChannelView>("/channels", input);
@@ -157,11 +166,11 @@ export interface CommerceConnection {
   id: string;
   platform: CommercePlatform;
   webhookUrl: string;
-  publicConfig?: Record<string, string>;
-  status?: "active" | "error" | "disabled";
-  lastEventAt?: string | null;
-  lastError?: string | null;
-  createdAt?: string;
+  config: Record<string, string>;
+  status: "active" | "error" | "disabled";
+  lastEventAt: string | null;
+  lastError: string | null;
+  createdAt: string;
 }
 export const listCommerce = () => api.get<Page<CommerceConnection>>("/commerce-connections");
 export const createCommerce = (input: { platform: CommercePlatform; config: Record<string, string> }) =>

@@ -30,7 +30,7 @@ const tabQuery = (tab: InboxTab, me: string): ConversationQuery => {
     case "waiting":
       return { status: "waiting_human" };
     case "mine":
-      return { assigneeId: me };
+      return { assignee: me };
     case "bot":
       return { status: "bot" };
     case "closed":

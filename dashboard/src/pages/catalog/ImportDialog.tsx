@@ -39,7 +39,6 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     }
   };
 
-  const counts = result ? Object.entries(result).filter((e): e is [string, number] => typeof e[1] === "number") : [];
   return (
     <Dialog title={t("catalog.import")} onClose={onClose} wide>
       <p className="muted">{t("catalog.importHelp")}</p>
@@ -56,18 +55,18 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
       {result ? (
         <div data-testid="import-result">
           <Notice tone="success">
-            {t("catalog.importResult")}: {counts.map(([k, v]) => `${k} ${v}`).join(" · ")}
+            {t("catalog.importResult")}: {t("catalog.importCounts", { created: result.created, updated: result.updated, failed: result.failed })}
           </Notice>
-          {result.errors && result.errors.length > 0 ? (
+          {result.errors.length > 0 ? (
             <>
               <h3>{t("catalog.importErrors")}</h3>
-              <table className="table">
+              <table className="table" data-testid="import-errors">
                 <tbody>
                   {result.errors.map((e, i) => (
                     <tr key={i}>
                       <td>{t("catalog.row", { n: e.index + 1 })}</td>
-                      <td>{e.externalId ?? ""}</td>
-                      <td dir="ltr">{e.message ?? JSON.stringify(e.issues ?? e.details ?? e)}</td>
+                      <td dir="ltr">{e.externalId ?? ""}</td>
+                      <td dir="ltr">{e.message}</td>
                     </tr>
                   ))}
                 </tbody>

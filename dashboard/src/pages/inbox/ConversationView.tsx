@@ -171,8 +171,9 @@ export function ConversationView({
           <Composer
             socket={socket}
             conversationId={conversation.id}
-            canReply={status === "human"}
-            disabledHint={status === "closed" ? t("inbox.closedHint") : t("inbox.takeOverToReply")}
+            // Replying to a bot-handled conversation takes it over (the hub does that on send).
+            canReply={status !== "closed"}
+            disabledHint={t("inbox.closedHint")}
             canned={canned}
             onSent={addLocal}
           />

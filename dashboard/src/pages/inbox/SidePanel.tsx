@@ -1,6 +1,7 @@
 // Who the shopper is, their orders and the products the conversation mentioned.
 import type { Customer, Order, ProductCardPart } from "@kaleem/shared/contracts";
 import { useMemo } from "react";
+import { ApiError } from "../../api/client";
 import { getCustomer, listOrders } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
 import type { ListConversation } from "../../realtime/conversation-list";
@@ -41,7 +42,7 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
           <dt>{t("inbox.contact")}</dt>
           <dd dir="ltr">{contact.length ? contact.join(" · ") : t("inbox.noContact")}</dd>
         </dl>
-        {customer.error ? <ErrorState compact error={customer.error} /> : null}
+        {customer.error && !(customer.error instanceof ApiError && customer.error.missingEndpoint) ? <ErrorState compact error={customer.error} /> : null}
       </section>
       <section>
         <h3>{t("inbox.orders")}</h3>

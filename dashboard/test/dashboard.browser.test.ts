@@ -1,0 +1,246 @@
+// The dashboard in headless Chromium against a real embedded Kaleem (REST + hub + workers in one
+// process, serving dashboard/dist at /dashboard/). The shopper and a second agent are real
+// socket.io clients; the bot is a scripted engine so streams are long enough to take over.
+import path from "node:path";
+import type { KaleemInstance } from "@kaleem/launcher";
+import type { Message } from "@kaleem/shared";
+import type { Page } from "playwright-core";
+import type { Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  agentSocket,
+  api,
+  artifactsDir,
+  buildDashboard,
+  closeSockets,
+  connected,
+  ensureArtifactsDir,
+  launchBrowser,
+  nextEvent,
+  ok,
+  shopperSocket,
+  startInstance,
+  TestBot,
+  type Demo,
+} from "./harness";
+
+const XSS_CORPUS = [
+  `<script>window.__xss = "script"</script>`,
+  `<img src=x onerror="window.__xss='img'">`,
+  `"><svg onload="window.__xss='svg'">`,
+  `<iframe src="javascript:window.__xss='iframe'"></iframe>`,
+  `<a href="javascript:window.__xss='href'">click me</a>`,
+  `{{constructor.constructor('window.__xss="tpl"')()}}`,
+  `<style>body{display:none}</style>&lt;b&gt;bold&lt;/b&gt; &amp; <b>raw</b>`,
+  `\u202Egnp.exe <details open ontoggle="window.__xss='details'">`,
+];
+
+describe("dashboard (Chromium, embedded Kaleem)", () => {
+  let instance: { k: KaleemInstance; demo: Demo; close: () => Promise<void> } | null = null;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
+  let page: Page;
+  let url = "";
+  let demo: Demo;
+  let shopper: Socket;
+  let conversationId = "";
+  const shopperEvents: { event: string; message?: Message }[] = [];
+  const pageErrors: string[] = [];
+  const dialogs: string[] = [];
+
+  const item = (id: string) => page.locator(`[data-testid="conversation-item"][data-conversation-id="${id}"]`);
+  const bubble = (id: string) => page.locator(`[data-message-id="${id}"]`);
+
+  beforeAll(async () => {
+    buildDashboard();
+    instance = await startInstance();
+    url = instance.k.url;
+    demo = instance.demo;
+    const owner = await api<{ accessToken: string }>(url, "POST", "/auth/login", { email: demo.email, password: demo.password });
+    await api(url, "POST", "/canned-replies", { shortcut: "thanks", text: "Thank you for shopping with us!" }, owner.accessToken);
+    await api(url, "POST", "/channels", { type: "telegram", name: "Store bot", config: { botToken: "123456789:AAEdemoTokenForTests_x", secretToken: "s3cret-token" } }, owner.accessToken);
+    browser = await launchBrowser();
+    page = browser.page;
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    ensureArtifactsDir();
+  });
+
+  afterAll(async () => {
+    closeSockets();
+    try {
+      await browser?.close();
+    } finally {
+      await instance?.close();
+    }
+  });
+
+  it("signs in with the demo credentials", async () => {
+    await page.goto(`${url}/dashboard/`);
+    await page.locator('[data-testid="login-form"] input[name="email"]').fill(demo.email);
+    await page.locator('[data-testid="login-form"] input[name="password"]').fill(demo.password);
+    await page.locator('[data-testid="login-form"] button[type="submit"]').click();
+    await page.locator('[data-testid="nav-inbox"]').waitFor();
+    // The owner sees the setup pages.
+    await expect(page.locator('[data-testid="nav-channels"]').count()).resolves.toBe(1);
+    await page.locator('[data-testid="connection"].conn-on').waitFor();
+  });
+
+  it("shows a shopper's new conversation without a reload, and its streamed answer when opened", async () => {
+    await page.evaluate(() => {
+      (window as unknown as { __noReload: boolean }).__noReload = true;
+    });
+    shopper = shopperSocket(url, demo.widgetKey);
+    for (const event of ["message:new", "message:done"]) shopper.on(event, (p: { message: Message }) => shopperEvents.push({ event, message: p.message }));
+    await connected(shopper);
+    const opened = await ok<{ conversationId: string }>(shopper, "conversation:open", { locale: "en" });
+    conversationId = opened.conversationId;
+    const answered = nextEvent<{ message: Message }>(shopper, "message:done", (p) => p.message.role === "bot");
+    await ok(shopper, "message:send", { conversationId, clientMessageId: "hello-1", text: "Do you have black abayas?" });
+
+    await item(conversationId).waitFor();
+    // Its preview follows the conversation live.
+    await item(conversationId).locator('[data-testid="conversation-preview"]').filter({ hasText: /\S/ }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+
+    const done = await answered;
+    await item(conversationId).click();
+    await bubble(done.message.id).and(page.locator('[data-status="complete"]')).waitFor();
+    expect(await bubble(done.message.id).locator('[data-testid="msg-text"]').textContent()).toBe(TestBot.ANSWER.join(""));
+    await page.locator('[data-testid="timeline"] [data-testid="product-card"]').first().waitFor();
+    await expect(page.locator('[data-testid="side-panel"]').textContent()).resolves.toContain("Black abaya");
+  });
+
+  it("streams a bot answer live; take-over stops it; the reply reaches the shopper; hand-back lets the bot answer", async () => {
+    await ok(shopper, "message:send", { conversationId, clientMessageId: "slow-1", text: "slow answer please" });
+    const streaming = page.locator('[data-testid="msg-bot"][data-status="streaming"]');
+    await streaming.waitFor();
+    const messageId = (await streaming.getAttribute("data-message-id"))!;
+
+    // The text grows in the page while the bot writes.
+    const lengths: number[] = [];
+    for (let i = 0; i < 400 && lengths.length < 4; i++) {
+      const len = ((await bubble(messageId).locator('[data-testid="msg-text"]').textContent()) ?? "").length;
+      if (len > (lengths.at(-1) ?? 0)) lengths.push(len);
+      await page.waitForTimeout(50);
+    }
+    expect(lengths.length).toBe(4);
+
+    const stoppedForShopper = nextEvent<{ message: Message }>(shopper, "message:done", (p) => p.message.id === messageId);
+    await page.locator('[data-testid="takeover"]').click();
+    await bubble(messageId).and(page.locator('[data-status="stopped"]')).waitFor();
+    const stopped = await stoppedForShopper;
+    expect(stopped.message.status).toBe("stopped");
+    expect(await bubble(messageId).locator('[data-testid="msg-text"]').textContent()).toBe(stopped.message.text);
+    await page.locator('[data-testid="conversation"][data-status="human"]').waitFor();
+
+    // A saved reply comes in with "/", then the agent's reply goes to the shopper.
+    const input = page.locator('[data-testid="composer-input"]');
+    await input.fill("/tha");
+    await page.locator(".canned-menu li.active").waitFor();
+    await input.press("Enter");
+    expect(await input.inputValue()).toBe("Thank you for shopping with us!");
+    const reply = "Hi, this is the store team. The black abaya comes in S to XL.";
+    await input.fill(reply);
+    const received = nextEvent<{ message: Message }>(shopper, "message:new", (p) => p.message.role === "agent");
+    await page.locator('[data-testid="composer-send"]').click();
+    expect((await received).message.text).toBe(reply);
+    await page.locator('[data-testid="msg-agent"]').filter({ hasText: reply }).waitFor();
+
+    // A private note is shown to the team, never sent to the shopper.
+    await page.locator('[data-testid="note-tab"]').click();
+    await input.fill("Customer prefers delivery after 5pm");
+    await page.locator('[data-testid="composer-send"]').click();
+    await page.locator('[data-testid="msg-note"]').filter({ hasText: "after 5pm" }).waitFor();
+    await page.locator(".composer-tabs button").first().click();
+
+    await page.locator('[data-testid="handback"]').click();
+    await page.locator('[data-testid="conversation"][data-status="bot"]').waitFor();
+    const botAgain = nextEvent<{ message: Message }>(shopper, "message:done", (p) => p.message.role === "bot" && p.message.status === "complete");
+    await ok(shopper, "message:send", { conversationId, clientMessageId: "after-handback", text: "Great, thanks! Any in blue?" });
+    const again = await botAgain;
+    await bubble(again.message.id).and(page.locator('[data-status="complete"]')).waitFor();
+
+    expect(shopperEvents.some((e) => e.message?.role === "note" || e.message?.text.includes("after 5pm"))).toBe(false);
+  });
+
+  it("shows a second agent viewing and typing in the same conversation", async () => {
+    const owner = await api<{ accessToken: string }>(url, "POST", "/auth/login", { email: demo.email, password: demo.password });
+    const password = "second agent password";
+    const { user } = await api<{ user: { email: string } }>(url, "POST", "/team", { email: "omar@example.com", name: "Omar Second", role: "agent", password }, owner.accessToken);
+    const omar = await api<{ accessToken: string }>(url, "POST", "/auth/login", { email: user.email, password });
+    const second = agentSocket(url, omar.accessToken);
+    await connected(second);
+    await ok(second, "conversation:watch", { conversationId });
+    const collision = page.locator('[data-testid="collision"]');
+    await collision.filter({ hasText: "Omar Second" }).waitFor();
+    await ok(second, "typing", { conversationId, isTyping: true });
+    await collision.filter({ hasText: "typing" }).waitFor();
+    await ok(second, "conversation:unwatch", { conversationId });
+    await ok(second, "typing", { conversationId, isTyping: false });
+    await collision.waitFor({ state: "detached" });
+  });
+
+  it("renders a shopper's XSS corpus as inert text", async () => {
+    // With a human on the conversation the bot stays quiet, so only the corpus arrives.
+    await page.locator('[data-testid="takeover"]').click();
+    await page.locator('[data-testid="conversation"][data-status="human"]').waitFor();
+    for (const [i, text] of XSS_CORPUS.entries()) {
+      await ok(shopper, "message:send", { conversationId, clientMessageId: `xss-${i}`, text });
+    }
+    const texts = page.locator('[data-testid="msg-shopper"] [data-testid="msg-text"]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="msg-shopper"]').length >= n, XSS_CORPUS.length + 3);
+    const shown = await texts.allTextContents();
+    for (const text of XSS_CORPUS) expect(shown).toContain(text);
+    await expect(item(conversationId).locator('[data-testid="conversation-preview"]').textContent()).resolves.toBe(XSS_CORPUS.at(-1));
+
+    const injected = await page.evaluate(() => ({
+      flag: (window as unknown as { __xss?: string }).__xss ?? null,
+      elements: document.querySelectorAll('[data-testid="timeline"] :is(script, img, iframe, svg, style, details, object, embed), [data-testid="conversation-list"] :is(script, img, iframe, svg, style, details)').length,
+      jsLinks: [...document.querySelectorAll("a")].filter((a) => a.getAttribute("href")?.trim().toLowerCase().startsWith("javascript:")).length,
+      bodyVisible: getComputedStyle(document.body).display !== "none",
+    }));
+    expect(injected).toEqual({ flag: null, elements: 0, jsLinks: 0, bodyVisible: true });
+    expect(dialogs).toEqual([]);
+  });
+
+  it("takes screenshots of every main page in English and Arabic", async () => {
+    const pages: { name: string; path: string; ready: string }[] = [
+      { name: "inbox", path: "inbox", ready: '[data-testid="conversation-item"]' },
+      { name: "conversation", path: `inbox/${conversationId}`, ready: '[data-testid="msg-agent"]' },
+      { name: "catalog", path: "catalog", ready: '[data-testid="product-row"]' },
+      { name: "knowledge", path: "knowledge", ready: '[data-testid="knowledge-shipping"]' },
+      { name: "channels", path: "channels", ready: '[data-testid="channel-item"]' },
+      { name: "widget", path: "widget", ready: '[data-testid="widget-preview"]' },
+      { name: "analytics", path: "analytics", ready: '[data-testid="kpis"], [data-testid="endpoint-missing"], [data-testid="error"]' },
+    ];
+    for (const lang of ["en", "ar"] as const) {
+      await page.evaluate((l) => localStorage.setItem("kaleem.lang", l), lang);
+      for (const p of pages) {
+        await page.goto(`${url}/dashboard/${p.path}`);
+        await page.locator(p.ready).first().waitFor();
+        expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([lang, lang === "ar" ? "rtl" : "ltr"]);
+        await page.screenshot({ path: path.join(artifactsDir, `${p.name}-${lang}.png`) });
+      }
+    }
+    const navText = await page.locator('[data-testid="nav-inbox"]').textContent();
+    expect(navText).toContain("صندوق الوارد");
+
+    // The narrow layout (800px) for the two busiest screens.
+    await page.setViewportSize({ width: 800, height: 800 });
+    for (const lang of ["en", "ar"] as const) {
+      await page.evaluate((l) => localStorage.setItem("kaleem.lang", l), lang);
+      await page.goto(`${url}/dashboard/inbox/${conversationId}`);
+      await page.locator('[data-testid="msg-agent"]').first().waitFor();
+      await page.screenshot({ path: path.join(artifactsDir, `conversation-800-${lang}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
+  });
+
+  it("raised no uncaught errors in the page", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,159 @@
+// Browser-test harness: builds the dashboard, starts a real embedded Kaleem on port 0 (which serves
+// dashboard/dist at /dashboard/), and drives Debian's Chromium through playwright-core.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startKaleem, type KaleemInstance } from "@kaleem/launcher";
+import { loadConfig, type BotEngine, type BotEvent } from "@kaleem/shared";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { io, type Socket } from "socket.io-client";
+
+export const dashboardDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const artifactsDir = path.resolve(dashboardDir, "..", "test-artifacts", "dashboard");
+
+/** Deterministic answers: "slow…" streams until stopped (a take-over window); anything else is a
+ * short answer in several deltas with a product card. */
+export class TestBot implements BotEngine {
+  static readonly ANSWER = ["We have ", "black abayas ", "in sizes ", "S to XL, ", "from 250 SAR."];
+  async *reply(input: Parameters<BotEngine["reply"]>[0], signal: AbortSignal): AsyncIterable<BotEvent> {
+    const last = [...input.history].reverse().find((m) => m.role === "shopper");
+    const text = last?.text ?? "";
+    yield { type: "intent", intent: "product_search", confidence: 0.9 };
+    if (text.startsWith("slow")) {
+      // Long enough to take over mid-stream, bounded so a failed test cannot hold shutdown forever.
+      for (let i = 0; i < 500 && !signal.aborted; i++) {
+        yield { type: "delta", text: `word${i} ` };
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      return;
+    }
+    for (const piece of TestBot.ANSWER) {
+      if (signal.aborted) return;
+      yield { type: "delta", text: piece };
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    yield {
+      type: "part",
+      part: { type: "product_card", productId: "p-black-abaya", name: "Black abaya", price: 250, currency: "SAR", imageUrl: null, url: null, inStock: true },
+    };
+  }
+}
+
+export interface Demo {
+  merchantId: string;
+  storeName: string;
+  email: string;
+  password: string;
+  widgetKey: string;
+}
+
+export function buildDashboard(): void {
+  const vite = path.resolve(dashboardDir, "..", "node_modules", "vite", "bin", "vite.js");
+  const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: dashboardDir, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`dashboard build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export async function startInstance(): Promise<{ k: KaleemInstance; demo: Demo; close: () => Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-dash-"));
+  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true" });
+  const k = await startKaleem(config, { bot: new TestBot(), printCredentials: false, seedDemo: true });
+  const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8")) as Demo;
+  return {
+    k,
+    demo,
+    async close() {
+      try {
+        await k.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      try {
+        await context.close();
+      } finally {
+        rmSync(userDataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export function ensureArtifactsDir(): void {
+  mkdirSync(artifactsDir, { recursive: true });
+}
+
+const sockets: Socket[] = [];
+export function closeSockets(): void {
+  for (const s of sockets.splice(0)) s.disconnect();
+}
+
+/** A shopper's widget connection, sending the instance's own origin (in the demo allow-list). */
+export function shopperSocket(url: string, widgetKey: string): Socket {
+  const s = io(`${url}/widget`, { forceNew: true, reconnection: false, transports: ["websocket"], auth: { widgetKey }, extraHeaders: { Origin: url } });
+  sockets.push(s);
+  return s;
+}
+
+export function agentSocket(url: string, token: string): Socket {
+  const s = io(`${url}/inbox`, { forceNew: true, reconnection: false, transports: ["websocket"], auth: { token }, extraHeaders: { Origin: url } });
+  sockets.push(s);
+  return s;
+}
+
+export function connected(s: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (s.connected) return resolve();
+    s.once("connect", () => resolve());
+    s.once("connect_error", (err) => reject(err));
+  });
+}
+
+export async function ok<T>(s: Socket, event: string, payload: unknown): Promise<T> {
+  const ack = (await s.timeout(10_000).emitWithAck(event, payload)) as { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+  if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
+export async function api<T>(url: string, method: string, p: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${url}/api/v1${p}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** Resolves with the first event matching `filter`. */
+export function nextEvent<T>(s: Socket, event: string, filter: (payload: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      s.off(event, on);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, 20_000);
+    const on = (payload: T) => {
+      if (!filter(payload)) return;
+      clearTimeout(timer);
+      s.off(event, on);
+      resolve(payload);
+    };
+    s.on(event, on);
+  });
+}
