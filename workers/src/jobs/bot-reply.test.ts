@@ -140,6 +140,40 @@ describe("bot reply job", () => {
     ).rejects.toBeInstanceOf(UnrecoverableError);
   });
 
+  it("answers a shopper message once even when its job runs again (queue forgot the id, process restarted)", async () => {
+    const bot = new ScriptedEngine(async function* () {
+      yield { type: "delta", text: "Hello there" };
+    });
+    const deps = { store, streams, emitter, conversations: service, bot };
+    const { conversation, trigger } = await conversationWith("hello");
+    const first = await runBotReply(deps, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+    expect(first.outcome).toBe("complete");
+    const again = await runBotReply(deps, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+    expect(again.outcome).toBe("skipped");
+    // The engine is not even consulted: its side effects (cart, orders) must not happen twice.
+    expect(bot.seen).toHaveLength(1);
+    const bots = (await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "bot");
+    expect(bots.map((m) => m.text)).toEqual(["Hello there"]);
+  });
+
+  it("two runs of one job racing each other store one answer", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const bot = new ScriptedEngine(async function* () {
+      await gate;
+      yield { type: "delta", text: "Only once" };
+    });
+    const deps = { store, streams, emitter, conversations: service, bot };
+    const { conversation, trigger } = await conversationWith("race");
+    const job = { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id };
+    const runs = [runBotReply(deps, job), runBotReply(deps, job)];
+    release();
+    const outcomes = (await Promise.all(runs)).map((r) => r.outcome).sort();
+    expect(outcomes).toEqual(["complete", "skipped"]);
+    const bots = (await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "bot");
+    expect(bots.map((m) => [m.text, m.status])).toEqual([["Only once", "complete"]]);
+  });
+
   it("answers left streaming by a dead process are stopped at start-up; live ones are left alone", async () => {
     const { conversation } = await conversationWith("x");
     const orphan = (await tenant.messages.append(conversation.id, { role: "bot", text: "", status: "streaming" })).message;

@@ -4,6 +4,7 @@
 // that resumes on any node gets the text so far and continues from the right offset.
 import {
   asMerchantId,
+  botAnswerClientId,
   botReplyJobSchema,
   rooms,
   UnrecoverableError,
@@ -52,6 +53,9 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
   if (conversation.status !== "bot") return { message: null, outcome: "skipped" };
   const trigger = await tenant.messages.get(data.triggerMessageId);
   if (!trigger || trigger.conversationId !== conversationId) throw new UnrecoverableError("trigger message not found");
+  const answerId = botAnswerClientId(trigger.id);
+  // Answered already: the engine must not run again (its cart and order steps have effects).
+  if (await tenant.messages.getByClientMessageId(conversationId, answerId)) return { message: null, outcome: "skipped" };
 
   const history = (await tenant.messages.listLatest(conversationId, deps.historyLimit ?? 20)).filter(
     (m) => BOT_VISIBLE.has(m.role) && m.seq <= trigger.seq && m.status !== "streaming",
@@ -66,11 +70,18 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
   const parts: MessagePart[] = [];
   let handoff: string | null = null;
   let failed: unknown = null;
+  let answeredElsewhere = false;
 
   /** Creates the stored message and the stream record when the answer's first piece arrives. */
   const begin = async (): Promise<boolean> => {
     if (message) return true;
-    const appended = await tenant.messages.append(conversationId, { role: "bot", text: "", status: "streaming" });
+    const appended = await tenant.messages.append(conversationId, { role: "bot", text: "", status: "streaming", clientMessageId: answerId });
+    if (appended.duplicate) {
+      // Another run of this job got there first; its answer stands.
+      answeredElsewhere = true;
+      controller.abort();
+      return false;
+    }
     message = appended.message;
     handle = await deps.streams.start({ merchantId, conversationId, messageId: message.id, seq: message.seq });
     handle.signal.addEventListener("abort", () => controller.abort(), { once: true });
@@ -126,6 +137,7 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
     const latest = await tenant.conversations.get(conversationId);
     if (latest) await deps.conversations.emitSummary(tenant, { ...latest, lastMessagePreview: text.slice(0, 140) || latest.lastMessagePreview }, false);
   }
+  if (answeredElsewhere) return { message: null, outcome: "skipped" };
   const outcome = failed ? "failed" : stopped ? "stopped" : "complete";
   deps.metrics?.streams.inc({ outcome });
   if (handoff !== null && !stopped) await deps.conversations.requestHuman(merchantId, conversationId, "bot", handoff);
