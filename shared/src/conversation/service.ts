@@ -88,7 +88,8 @@ export class ConversationService {
     }
     if (beforeRead) await beforeRead(conversation);
     const { messages, streaming } = await this.latest(tenant, conversation, "shopper");
-    return { conversation, conversationId: conversation.id, messages, streaming, lastSeq: conversation.lastSeq, status: conversation.status };
+    const lastSeq = belowStreaming(conversation.lastSeq, messages, streaming);
+    return { conversation, conversationId: conversation.id, messages, streaming, lastSeq, status: conversation.status };
   }
 
   async watch(merchantId: string, conversationId: string, beforeRead?: (conversation: Conversation) => Promise<void>): Promise<WatchResult> {
@@ -110,7 +111,10 @@ export class ConversationService {
     const streaming = await this.deps.streams.partials(merchantId, conversationId);
     const stored = await tenant.messages.listAfter(conversationId, afterSeq, RESUME_LIMIT);
     const full = stored.length === RESUME_LIMIT;
-    const lastSeq = full ? stored[stored.length - 1]!.seq : Math.max(afterSeq, conversation.lastSeq, ...stored.map((m) => m.seq));
+    // A full page must move the client forward; the last, partial page gives a safe resume point.
+    const lastSeq = full
+      ? stored[stored.length - 1]!.seq
+      : belowStreaming(Math.max(afterSeq, conversation.lastSeq, ...stored.map((m) => m.seq)), stored, streaming);
     return {
       messages: overlayPartials(visibleTo(stored, audience), streaming),
       streaming,
@@ -385,6 +389,15 @@ export class ConversationService {
 
 export function visibleTo(messages: Message[], audience: Audience): Message[] {
   return audience === "shopper" ? messages.filter((m) => m.role !== "note") : messages;
+}
+
+/**
+ * The resume point handed to clients: never at or past an answer still streaming, so a client
+ * that resumes from it after the answer finished gets the final text instead of skipping it.
+ */
+function belowStreaming(lastSeq: number, messages: readonly Message[], partials: readonly StreamingPartial[]): number {
+  const streamingSeqs = [...messages.filter((m) => m.status === "streaming").map((m) => m.seq), ...partials.map((p) => p.seq)];
+  return streamingSeqs.length === 0 ? lastSeq : Math.max(0, Math.min(lastSeq, Math.min(...streamingSeqs) - 1));
 }
 
 /** Stored streaming messages carry no text yet; the registry has the text so far. */

@@ -196,6 +196,27 @@ describe("conversation service", () => {
     expect(emitter.to(rooms.inbox(merchantId), "conversation:new")).toHaveLength(1);
   });
 
+  it("the lastSeq given by open and resume stays below an answer still streaming, so resuming from it returns the final text", async () => {
+    const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
+    await service.shopperSend(merchantId, conversation.id, { clientMessageId: "q", text: "question" });
+    const answer = (await tenant.messages.append(conversation.id, { role: "bot", text: "", status: "streaming" })).message;
+    const handle = await streams.start({ merchantId, conversationId: conversation.id, messageId: answer.id, seq: answer.seq });
+    await handle.append("Half");
+
+    const opened = await service.openForVisitor(merchantId, "v1", {});
+    expect(opened.streaming).toEqual([{ messageId: answer.id, seq: answer.seq, text: "Half" }]);
+    expect(opened.lastSeq).toBe(answer.seq - 1);
+    const resumed = await service.resume(merchantId, conversation.id, 0, "shopper");
+    expect(resumed.lastSeq).toBe(answer.seq - 1);
+
+    // The answer finishes while the client is away; it resumes from the lastSeq it was given.
+    await tenant.messages.update(answer.id, { text: "Half and whole", status: "complete" });
+    await handle.finish();
+    const back = await service.resume(merchantId, conversation.id, resumed.lastSeq, "shopper");
+    expect(back.messages.map((m) => [m.id, m.text, m.status])).toEqual([[answer.id, "Half and whole", "complete"]]);
+    expect(back.lastSeq).toBe(answer.seq);
+  });
+
   it("notes go to watching agents only; state changes are system messages in the conversation's language", async () => {
     const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1", locale: "ar" });
     const note = await service.addNote(merchantId, agent(), conversation.id, { text: "private" });
