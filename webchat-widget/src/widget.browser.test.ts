@@ -261,8 +261,18 @@ describe("webchat widget in Chromium", () => {
     await screenshot(page, "mobile-open");
   });
 
-  it("keyboard, focus, handoff with the agent's name and typing, unread badge and the live region", async () => {
+  it("keyboard, focus, handoff with the agent's name and typing, unread badge, chime and the live region", async () => {
     const { page } = await browser();
+    // Count chimes: the widget makes its sound with WebAudio oscillators.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __chimes: number };
+      w.__chimes = 0;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        w.__chimes++;
+        return create.call(this);
+      };
+    });
     await openDemo(page);
     await openPanel(page);
     expect((await snapshot(page)).focus).toContain("textarea");
@@ -297,8 +307,12 @@ describe("webchat widget in Chromium", () => {
 
     await page.locator("kaleem-widget .k-x").click();
     await waitFor(async () => !(await snapshot(page)).open, "closed");
+    const chimesBefore = await page.evaluate(() => (window as unknown as { __chimes: number }).__chimes);
+    // The bot answered while the panel was open: no sound for that.
+    expect(chimesBefore).toBe(0);
     await agentCall(s, "message:send", { conversationId, clientMessageId: "agent-hi", text: "Hi, I'm here to help." });
     await waitFor(async () => (await snapshot(page)).badge === "1", "unread badge");
+    await waitFor(async () => (await page.evaluate(() => (window as unknown as { __chimes: number }).__chimes)) > chimesBefore, "chime while closed");
     const announced = await page.evaluate(() => document.querySelector("kaleem-widget")!.shadowRoot!.querySelector(".k-sr")?.textContent ?? "");
     expect(announced).toContain("Hi, I'm here to help.");
     const label = await page.locator("kaleem-widget .k-launch").getAttribute("aria-label");

@@ -1,7 +1,7 @@
 // The client library against a real embedded Kaleem (hub, workers, built-in bot, demo store).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
-import { INBOX_NAMESPACE, asMerchantId, type Ack, type Message, type WatchResult } from "@kaleem/shared";
+import { INBOX_NAMESPACE, asMerchantId, hmacSha256, type Ack, type Message, type WatchResult } from "@kaleem/shared";
 import { createKaleemClient, type KaleemClient, type KaleemClientOptions, type KaleemStorage } from "./index.js";
 import { startDemoKaleem, waitFor, type DemoKaleem } from "../test/kaleem.js";
 
@@ -103,22 +103,36 @@ describe("shopper client with a real hub", () => {
   });
 
   it("retries an unacknowledged send with the same client message id: one message, one answer", async () => {
-    // Acks are given 1 ms: the first attempts time out although the server got them.
-    const c = client(memoryStorage(), { ackTimeoutMs: 1 });
-    const sends: string[] = [];
-    c.socket.onAnyOutgoing((event: string, payload: { clientMessageId?: string }) => {
-      if (event === "message:send" && payload.clientMessageId) sends.push(payload.clientMessageId);
-    });
-    const { conversationId } = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
-    const cmid = c.send("hello there");
-    await waitFor(() => c.getState().messages.find((m) => m.clientMessageId === cmid && m.delivery === "sent"), "acknowledged");
-    await waitFor(() => finalBot(c), "answer");
-    const rows = await stored(conversationId!);
-    expect(sends.length).toBeGreaterThan(1);
-    expect(new Set(sends)).toEqual(new Set([cmid]));
-    expect(rows.filter((m) => m.clientMessageId === cmid)).toHaveLength(1);
-    expect(rows.filter((m) => m.role === "bot")).toHaveLength(1);
-    expect(c.getState().messages.filter((m) => m.role === "shopper")).toHaveLength(1);
+    // The first send is slow on the server (as behind a congested link): the client's ack timeout
+    // passes and it sends again. (A room echo of the stored message would count as an ack, so the
+    // delay comes before the message is stored.)
+    const service = kal.k.conversations;
+    const original = service.shopperSend.bind(service);
+    let calls = 0;
+    service.shopperSend = async (...args: Parameters<typeof original>) => {
+      if (++calls === 1) await new Promise((r) => setTimeout(r, 600));
+      return original(...args);
+    };
+    try {
+      const c = client(memoryStorage(), { ackTimeoutMs: 200 });
+      const sends: string[] = [];
+      c.socket.onAnyOutgoing((event: string, payload: { clientMessageId?: string }) => {
+        if (event === "message:send" && payload.clientMessageId) sends.push(payload.clientMessageId);
+      });
+      const { conversationId } = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
+      const cmid = c.send("hello there");
+      await waitFor(() => c.getState().messages.find((m) => m.clientMessageId === cmid && m.delivery === "sent"), "acknowledged");
+      await waitFor(() => finalBot(c), "answer");
+      await waitFor(() => calls >= 2, "retry reached the server");
+      const rows = await stored(conversationId!);
+      expect(sends.length).toBeGreaterThan(1);
+      expect(new Set(sends)).toEqual(new Set([cmid]));
+      expect(rows.filter((m) => m.clientMessageId === cmid)).toHaveLength(1);
+      expect(rows.filter((m) => m.role === "bot")).toHaveLength(1);
+      expect(c.getState().messages.filter((m) => m.role === "shopper")).toHaveLength(1);
+    } finally {
+      service.shopperSend = original;
+    }
   });
 
   it("resumes after the transport drops mid-stream: the answer ends complete, with no repeats", async () => {
@@ -199,6 +213,17 @@ describe("shopper client with a real hub", () => {
     const mine = c.getState().messages.find((m) => m.clientMessageId === cmid);
     await agentCall(agent, "message:read", { conversationId, seq: reply.seq });
     await waitFor(() => c.getState().messages.find((m) => m.id === mine?.id)?.delivery === "read", "read receipt");
+  });
+
+  it("identifies the shopper with a server-computed signature and refuses a forged one", async () => {
+    const c = client(memoryStorage());
+    const { conversationId } = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
+    const merchant = await tenant().merchant.get();
+    const email = "sara@example.com";
+    await expect(c.identify({ name: "Sara", email }, "00".repeat(32))).rejects.toMatchObject({ code: "unauthorized" });
+    const { customerId } = await c.identify({ name: "Sara", email }, hmacSha256(merchant.widget.identitySecret, email));
+    expect(customerId).toBeTruthy();
+    expect((await tenant().conversations.get(conversationId!))?.customerId).toBe(customerId);
   });
 
   it("survives the server going away mid-stream and coming back (same port, same data)", async () => {
