@@ -156,10 +156,12 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
     if (!safeEqual(hmacSha256(merchant.widget.identitySecret, key), p.signature.toLowerCase())) {
       throw new UnauthorizedError("Invalid identity signature");
     }
-    const contact = { ...(p.email ? { email: p.email } : {}), ...(p.phone ? { phone: p.phone } : {}) };
+    // Only the signed field identifies: a phone sent next to a signed email is the caller's claim,
+    // and looking it up would hand them whichever customer owns that phone.
+    const contact = p.email ? { email: p.email } : { phone: key };
     const customer =
       (await tenant.customers.findByContact(contact)) ??
-      (await tenant.customers.create({ channel: "webchat", externalId: socket.data.visitorId, name: p.name ?? null, email: p.email ?? null, phone: p.phone ?? null }));
+      (await tenant.customers.create({ channel: "webchat", externalId: socket.data.visitorId, name: p.name ?? null, email: contact.email ?? null, phone: contact.phone ?? null }));
     await tenant.conversations.update(conversationId, { customerId: customer.id });
     return { customerId: customer.id };
   }, ctx.logger);

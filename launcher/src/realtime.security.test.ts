@@ -281,6 +281,20 @@ describe("team removal and identity", () => {
     const again = await ok<{ customerId: string }>(other.socket, "identify", { email: "sara@example.com", signature });
     expect(again.customerId).toBe(good.customerId);
   });
+
+  it("identify trusts only the signed field: an unsigned phone cannot borrow another customer's record", async () => {
+    const tenant = t.k.conversations.tenant(a.merchantId);
+    const victim = await tenant.customers.create({ channel: "webchat", name: "Victim", phone: "+966500000777" });
+    const merchant = await tenant.merchant.get();
+    const s = await openShopper(a, "https://a-shop.example");
+    // A real signature, but for the caller's own email; the phone next to it is not covered by it.
+    const signature = hmacSha256(merchant.widget.identitySecret, "eve@example.com");
+    const linked = await ok<{ customerId: string }>(s.socket, "identify", { email: "eve@example.com", phone: "+966500000777", signature });
+    expect(linked.customerId).not.toBe(victim.id);
+    const customer = await tenant.customers.get(linked.customerId);
+    expect(customer).toMatchObject({ email: "eve@example.com", phone: null });
+    expect((await tenant.customers.findByContact({ phone: "+966500000777" }))!.id).toBe(victim.id);
+  });
 });
 
 describe("metrics", () => {
