@@ -156,6 +156,22 @@ describe("bot reply job", () => {
     expect(bots.map((m) => m.text)).toEqual(["Hello there"]);
   });
 
+  it("a streamed answer becomes the stored conversation preview once it completes (what REST lists show)", async () => {
+    const bot = new ScriptedEngine(async function* () {
+      yield { type: "delta", text: "We ship " };
+      yield { type: "delta", text: "in 2 days" };
+    });
+    const { conversation, trigger } = await conversationWith("shipping?");
+    expect((await tenant.conversations.get(conversation.id))!.lastMessagePreview).toBe("shipping?");
+    await runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+    const stored = await tenant.conversations.get(conversation.id);
+    expect(stored!.lastMessagePreview).toBe("We ship in 2 days");
+    const listed = await tenant.conversations.list();
+    expect(listed.items.find((c) => c.id === conversation.id)!.lastMessagePreview).toBe("We ship in 2 days");
+    const summary = emitter.to(rooms.inbox(merchantId), "conversation:updated").at(-1)!.payload as { conversation: { lastMessagePreview: string } };
+    expect(summary.conversation.lastMessagePreview).toBe("We ship in 2 days");
+  });
+
   it("two runs of one job racing each other store one answer", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -135,7 +135,8 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
     await (handle as StreamHandle | null)?.finish();
     deps.conversations.emitMessage(merchantId, final, "message:done");
     const latest = await tenant.conversations.get(conversationId);
-    if (latest) await deps.conversations.emitSummary(tenant, { ...latest, lastMessagePreview: text.slice(0, 140) || latest.lastMessagePreview }, false);
+    // The store refreshed the preview when the final text was written (it is the answer's own).
+    if (latest) await deps.conversations.emitSummary(tenant, latest, false);
   }
   if (answeredElsewhere) return { message: null, outcome: "skipped" };
   const outcome = failed ? "failed" : stopped ? "stopped" : "complete";
