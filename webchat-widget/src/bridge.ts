@@ -16,7 +16,8 @@ export type PublicListener = (payload?: unknown) => void;
 
 /** What the chat bundle gives the loader. */
 export interface ChatController {
-  open(): void;
+  /** `focus: false` when restoring the panel after a page navigation (don't steal the page's focus). */
+  open(focus?: boolean): void;
   close(): void;
   identify(user: { name?: string; email?: string; phone?: string }, signature: string): Promise<{ customerId: string }>;
 }

@@ -218,7 +218,7 @@ function boot(w: Win): void {
   const mount = () => {
     doc.body.append(host);
     // Keep the panel open across page navigations; reconnect at once when a conversation is going.
-    if (readStore(session, keys.open) === "1") api.open();
+    if (readStore(session, keys.open) === "1") withChat((c) => c.open(false));
     else if (readStore(local, keys.visitorToken)) withChat(() => undefined);
   };
   if (doc.body) mount();

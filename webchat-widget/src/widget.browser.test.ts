@@ -304,6 +304,7 @@ describe("webchat widget in Chromium", () => {
     await waitFor(async () => (await snapshot(page)).subtitle.includes("Demo Owner"), "agent name in the header");
     s.emit("typing", { conversationId, isTyping: true });
     await waitFor(async () => (await snapshot(page)).typing?.includes("Demo Owner"), "agent typing");
+    await screenshot(page, "handoff-agent-typing");
 
     await page.locator("kaleem-widget .k-x").click();
     await waitFor(async () => !(await snapshot(page)).open, "closed");

@@ -231,7 +231,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
 
   const updateActive = () => client.setActive(isOpen && document.visibilityState === "visible");
 
-  const open = () => {
+  const open = (focus = true) => {
     if (isOpen) return;
     isOpen = true;
     panel.hidden = false;
@@ -239,7 +239,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
     updateActive();
     render();
     logEl.scrollTop = logEl.scrollHeight;
-    input.focus();
+    if (focus) input.focus();
   };
   const close = () => {
     if (!isOpen) return;
