@@ -198,11 +198,13 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
 
     const injected = await page.evaluate(() => ({
       flag: (window as unknown as { __xss?: string }).__xss ?? null,
-      elements: document.querySelectorAll('[data-testid="timeline"] :is(script, img, iframe, svg, style, details, object, embed), [data-testid="conversation-list"] :is(script, img, iframe, svg, style, details)').length,
+      // Message text and previews are bare text nodes; nothing the shopper sent became an element.
+      elementsInText: document.querySelectorAll('[data-testid="msg-text"] *, [data-testid="conversation-preview"] *').length,
+      elements: document.querySelectorAll("body :is(script, img, iframe, style, details, object, embed)").length,
       jsLinks: [...document.querySelectorAll("a")].filter((a) => a.getAttribute("href")?.trim().toLowerCase().startsWith("javascript:")).length,
       bodyVisible: getComputedStyle(document.body).display !== "none",
     }));
-    expect(injected).toEqual({ flag: null, elements: 0, jsLinks: 0, bodyVisible: true });
+    expect(injected).toEqual({ flag: null, elementsInText: 0, elements: 0, jsLinks: 0, bodyVisible: true });
     expect(dialogs).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import { TeamPage } from "../pages/TeamPage";
 import { WidgetPage } from "../pages/WidgetPage";
 import { InboxProvider, useInbox } from "../realtime/InboxProvider";
 import { Loading } from "../ui/components";
+import { Icon, type IconName } from "../ui/icons";
 import { AuthProvider, useAuth, useSignedIn } from "./auth";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { hrefFor, navigate, useRoute, type Route } from "./router";
@@ -46,7 +47,7 @@ type PageKey = Exclude<Route["page"], "login" | "signup">;
 interface NavItem {
   page: PageKey;
   label: StringKey;
-  icon: string;
+  icon: IconName;
   /** Only owners and admins. */
   manage?: boolean;
 }
@@ -54,19 +55,19 @@ const NAV: { section: StringKey; items: NavItem[] }[] = [
   {
     section: "nav.section.work",
     items: [
-      { page: "inbox", label: "nav.inbox", icon: "💬" },
-      { page: "replies", label: "nav.replies", icon: "⚡" },
-      { page: "catalog", label: "nav.catalog", icon: "🛍" },
-      { page: "analytics", label: "nav.analytics", icon: "📈" },
+      { page: "inbox", label: "nav.inbox", icon: "inbox" },
+      { page: "replies", label: "nav.replies", icon: "bolt" },
+      { page: "catalog", label: "nav.catalog", icon: "bag" },
+      { page: "analytics", label: "nav.analytics", icon: "chart", manage: true },
     ],
   },
   {
     section: "nav.section.setup",
     items: [
-      { page: "knowledge", label: "nav.knowledge", icon: "📚", manage: true },
-      { page: "channels", label: "nav.channels", icon: "🔌", manage: true },
-      { page: "widget", label: "nav.widget", icon: "🪟", manage: true },
-      { page: "team", label: "nav.team", icon: "👥", manage: true },
+      { page: "knowledge", label: "nav.knowledge", icon: "book", manage: true },
+      { page: "channels", label: "nav.channels", icon: "plug", manage: true },
+      { page: "widget", label: "nav.widget", icon: "chat", manage: true },
+      { page: "team", label: "nav.team", icon: "users", manage: true },
     ],
   },
 ];
@@ -139,7 +140,7 @@ function Layout({ route }: { route: Route }) {
                     navigate(item.page === "inbox" ? { page: "inbox", conversationId: null } : { page: item.page });
                   }}
                 >
-                  <span className="nav-icon" aria-hidden="true">{item.icon}</span>
+                  <span className="nav-icon"><Icon name={item.icon} /></span>
                   <span className="nav-label">{t(item.label)}</span>
                   {item.page === "inbox" && waitingCount > 0 ? (
                     <span className="badge" data-testid="waiting-badge">{waitingCount}</span>

@@ -223,6 +223,7 @@ export const en = {
 
   "channels.title": "Channels",
   "channels.commerce": "Commerce platforms",
+  "channels.messaging": "Messaging channels",
   "channels.connect": "Connect",
   "channels.webhookUrl": "Webhook URL",
   "channels.verifyToken": "Verify token",
@@ -283,6 +284,21 @@ export const en = {
   "analytics.minutes": "{n} min",
   "analytics.hours": "{n} h",
   "analytics.open": "Open",
+  "intent.product_search": "Product search",
+  "intent.product_question": "Product question",
+  "intent.shipping": "Shipping",
+  "intent.returns_refunds": "Returns & refunds",
+  "intent.payment": "Payment",
+  "intent.order_status": "Order status",
+  "intent.order_change": "Order change",
+  "intent.purchase": "Purchase",
+  "intent.human": "Asked for a human",
+  "intent.account": "Account",
+  "intent.invoice": "Invoice",
+  "intent.newsletter": "Newsletter",
+  "intent.feedback": "Feedback",
+  "intent.greeting": "Greeting",
+  "intent.other": "Other",
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -510,6 +526,7 @@ export const ar: Record<StringKey, string> = {
 
   "channels.title": "القنوات",
   "channels.commerce": "منصات التجارة",
+  "channels.messaging": "قنوات المراسلة",
   "channels.connect": "ربط",
   "channels.webhookUrl": "رابط الويب هوك",
   "channels.verifyToken": "رمز التحقق",
@@ -570,4 +587,23 @@ export const ar: Record<StringKey, string> = {
   "analytics.minutes": "{n} د",
   "analytics.hours": "{n} س",
   "analytics.open": "فتح",
+  "intent.product_search": "بحث عن منتج",
+  "intent.product_question": "سؤال عن منتج",
+  "intent.shipping": "الشحن",
+  "intent.returns_refunds": "الإرجاع والاسترداد",
+  "intent.payment": "الدفع",
+  "intent.order_status": "حالة الطلب",
+  "intent.order_change": "تعديل الطلب",
+  "intent.purchase": "شراء",
+  "intent.human": "طلب موظف",
+  "intent.account": "الحساب",
+  "intent.invoice": "الفاتورة",
+  "intent.newsletter": "النشرة البريدية",
+  "intent.feedback": "ملاحظات",
+  "intent.greeting": "تحية",
+  "intent.other": "أخرى",
 };
+
+export function isStringKey(key: string): key is StringKey {
+  return Object.hasOwn(en, key);
+}

@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 import { getAnalytics } from "../api/endpoints";
 import { navigate } from "../app/router";
 import { useI18n } from "../i18n/i18n";
+import { isStringKey } from "../i18n/strings";
 import { BarChart, HorizontalBars } from "../ui/charts";
 import { Button, Card, ErrorState, Loading, PageHeader } from "../ui/components";
 import { useAsync } from "../ui/useAsync";
@@ -24,6 +25,10 @@ export function AnalyticsPage() {
     if (seconds < 90) return t("analytics.seconds", { n: formatNumber(Math.round(seconds)) });
     if (seconds < 5400) return t("analytics.minutes", { n: formatNumber(Math.round(seconds / 60)) });
     return t("analytics.hours", { n: formatNumber(Math.round((seconds / 3600) * 10) / 10) });
+  };
+  const intentLabel = (intent: string) => {
+    const key = `intent.${intent}`;
+    return isStringKey(key) ? t(key) : intent.replace(/_/g, " ");
   };
   const pct = (v: number) => formatNumber(v, { style: "percent", maximumFractionDigits: 1 });
   const preset = (days: number) => {
@@ -74,7 +79,7 @@ export function AnalyticsPage() {
           </Card>
           <div className="grid-2">
             <Card title={t("analytics.topIntents")}>
-              {data.topIntents.length === 0 ? <p className="muted">{t("analytics.noData")}</p> : <HorizontalBars data={data.topIntents.map((i) => ({ label: i.intent, value: i.count }))} />}
+              {data.topIntents.length === 0 ? <p className="muted">{t("analytics.noData")}</p> : <HorizontalBars data={data.topIntents.map((i) => ({ label: intentLabel(i.intent), value: i.count }))} />}
             </Card>
             <Card title={t("analytics.unanswered")}>
               {data.unanswered.length === 0 ? <p className="muted">{t("analytics.noData")}</p> : null}

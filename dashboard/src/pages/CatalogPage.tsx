@@ -108,8 +108,12 @@ export function CatalogPage() {
                 <td>
                   <div className="product-cell">
                     <div>
-                      <div className="product-name" dir="auto">{lang === "ar" ? p.name.ar || p.name.en : p.name.en || p.name.ar}</div>
-                      <div className="muted small" dir="auto">{lang === "ar" ? p.name.en : p.name.ar}</div>
+                      <div className="product-name">
+                        <bdi>{lang === "ar" ? p.name.ar || p.name.en : p.name.en || p.name.ar}</bdi>
+                      </div>
+                      <div className="muted small">
+                        <bdi>{lang === "ar" ? p.name.en : p.name.ar}</bdi>
+                      </div>
                     </div>
                   </div>
                 </td>
@@ -120,7 +124,7 @@ export function CatalogPage() {
                   <StatusPill tone={p.status === "active" ? "green" : p.status === "draft" ? "amber" : "grey"}>{t(`catalog.status.${p.status}`)}</StatusPill>
                 </td>
                 {canManage ? (
-                  <td className="row-actions">
+                  <td className="actions-cell">
                     <Button size="sm" variant="ghost" onClick={() => setEditing(p)}>
                       {t("common.edit")}
                     </Button>

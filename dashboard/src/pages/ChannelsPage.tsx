@@ -220,7 +220,7 @@ export function ChannelsPage() {
         </Notice>
       ) : null}
       <div className="grid-2">
-        <Card title={t("channels.title")}>
+        <Card title={t("channels.messaging")}>
           {channels.loading ? <Loading /> : null}
           {channels.error ? <ErrorState error={channels.error} onRetry={channels.reload} /> : null}
           {channels.data && channels.data.length === 0 ? <p className="muted">{t("channels.none")}</p> : null}

@@ -89,7 +89,7 @@ export function TeamPage() {
                       </select>
                     )}
                   </td>
-                  <td className="row-actions">
+                  <td className="actions-cell">
                     {u.role !== "owner" && u.id !== me.id ? (
                       <Button size="sm" variant="danger" onClick={() => void remove(u)}>
                         {t("common.remove")}

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { getWidgetSettings, rotateWidgetKey, updateWidgetSettings, type PublicWidgetSettings } from "../api/endpoints";
 import { useAuth } from "../app/auth";
 import { useI18n } from "../i18n/i18n";
+import { Icon } from "../ui/icons";
 import { Button, Card, CopyField, ErrorState, Field, Loading, Notice, PageHeader, errorMessage } from "../ui/components";
 import { useAsync } from "../ui/useAsync";
 
@@ -40,12 +41,12 @@ function Preview({ settings }: { settings: PublicWidgetSettings }) {
         <div className="wp-input">
           <span>{t("widget.previewInput")}</span>
           <span className="wp-send" style={{ background: color, color: fg }}>
-            ➤
+            <Icon name="send" size={14} />
           </span>
         </div>
       </div>
       <div className="wp-launcher" style={{ background: color, color: fg }} aria-hidden="true">
-        💬
+        <Icon name="chat" size={26} />
       </div>
     </div>
   );

@@ -19,10 +19,12 @@ export function BarChart({ data, label }: { data: { label: string; value: number
   const pad = { top: 12, bottom: 28, side: 36 };
   const innerW = width - pad.side * 2;
   const innerH = height - pad.top - pad.bottom;
-  const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
+  const top = Math.max(0, ...data.map((d) => d.value));
+  // Counts: below 4 the axis steps by whole numbers instead of showing 0.25, 0.5…
+  const max = top < 4 ? Math.max(1, Math.ceil(top)) : niceMax(top);
   const slot = data.length > 0 ? innerW / data.length : innerW;
   const barW = Math.max(2, Math.min(28, slot * 0.7));
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const ticks = max < 4 ? Array.from({ length: max + 1 }, (_, i) => i) : [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const labelEvery = Math.max(1, Math.ceil(data.length / 10));
   const xAt = (i: number) => {
     const x = pad.side + i * slot + (slot - barW) / 2;

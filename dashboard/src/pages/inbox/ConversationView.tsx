@@ -7,6 +7,7 @@ import type { ListConversation } from "../../realtime/conversation-list";
 import { request } from "../../realtime/inbox-socket";
 import { useInbox } from "../../realtime/InboxProvider";
 import { Button, ErrorState, Loading, StatusPill, errorMessage } from "../../ui/components";
+import { Icon } from "../../ui/icons";
 import { Composer } from "./Composer";
 import { Labels } from "./Labels";
 import { MessageItem } from "./MessageItem";
@@ -100,7 +101,7 @@ export function ConversationView({
         <header className="conversation-head">
           <div className="conversation-title">
             <button type="button" className="back-link" onClick={onBack} aria-label={t("inbox.back")}>
-              <span className="flip-rtl" aria-hidden="true">←</span>
+              <Icon name="back" className="flip-rtl" />
             </button>
             <h2 dir="auto">{title}</h2>
             <StatusPill tone={statusTone(status)}>
@@ -145,8 +146,8 @@ export function ConversationView({
         <Labels conversation={conversation} onChange={upsert} />
         {otherViewers.length > 0 || typingNames.length > 0 ? (
           <div className="collision" data-testid="collision" role="status">
-            {otherViewers.length > 0 ? <span>👁 {t("inbox.alsoViewing", { names: otherViewers.join(", ") })}</span> : null}
-            {typingNames.length > 0 ? <span>✎ {t("inbox.isTyping", { names: typingNames.join(", ") })}</span> : null}
+            {otherViewers.length > 0 ? <span><Icon name="eye" size={15} /> {t("inbox.alsoViewing", { names: otherViewers.join(", ") })}</span> : null}
+            {typingNames.length > 0 ? <span><Icon name="pencil" size={15} /> {t("inbox.isTyping", { names: typingNames.join(", ") })}</span> : null}
           </div>
         ) : null}
         {actionError ? <div className="error-box error-compact" role="alert">{actionError}</div> : null}

@@ -1,6 +1,7 @@
 // One timeline entry. Text is always a React text node: whatever the shopper typed stays text.
 import type { MessagePart } from "@kaleem/shared/contracts";
 import { useI18n } from "../../i18n/i18n";
+import { Icon } from "../../ui/icons";
 import type { ThreadMessage } from "../../realtime/thread";
 
 /** Only http(s) URLs become links or images; anything else (javascript:, data:) is dropped. */
@@ -83,6 +84,7 @@ export function MessageItem({ message }: { message: ThreadMessage }) {
       data-seq={message.seq}
     >
       <div className="msg-meta">
+        {message.role === "note" ? <Icon name="lock" size={12} /> : null}
         <span>{who}</span>
         <span>{formatTime(message.createdAt)}</span>
         {message.status === "streaming" ? <span className="msg-flag">{t("inbox.streaming")}</span> : null}

@@ -40,7 +40,7 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
           <dt>{t("inbox.channel")}</dt>
           <dd>{conversation.channel}</dd>
           <dt>{t("inbox.contact")}</dt>
-          <dd dir="ltr">{contact.length ? contact.join(" · ") : t("inbox.noContact")}</dd>
+          <dd>{contact.length ? <bdi dir="ltr">{contact.join(" · ")}</bdi> : t("inbox.noContact")}</dd>
         </dl>
         {customer.error && !(customer.error instanceof ApiError && customer.error.missingEndpoint) ? <ErrorState compact error={customer.error} /> : null}
       </section>
@@ -69,7 +69,9 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
               <li key={p.productId} className="side-product">
                 {img ? <img src={img} alt="" referrerPolicy="no-referrer" /> : <span className="product-card-img" aria-hidden="true" />}
                 <div>
-                  <div dir="auto">{p.name}</div>
+                  <div>
+                    <bdi>{p.name}</bdi>
+                  </div>
                   <div className="muted">{formatMoney(p.price, p.currency)}</div>
                 </div>
               </li>
