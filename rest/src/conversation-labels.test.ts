@@ -6,9 +6,10 @@ let t: TestRest;
 let owner: Session;
 let agentToken: string;
 let conversationId: string;
+const changed: Array<[string, string]> = [];
 
 beforeAll(async () => {
-  t = await startTestRest();
+  t = await startTestRest({}, { realtime: { sessionRevoked() {}, conversationChanged: (m, c) => changed.push([m, c]) } });
   owner = await t.signup("Labels");
   const email = `agent-${Date.now()}@example.com`;
   await t.request("POST", "/api/v1/team", { token: owner.token, body: { email, name: "Agent", role: "agent", password: "agent-password-1" } });
@@ -29,6 +30,15 @@ describe("PATCH /conversations/:id labels", () => {
     expect(read.body.labels).toEqual(["VIP", "طلب مستعجل", "refund"]);
     const cleared = await t.request("PATCH", `/api/v1/conversations/${conversationId}`, { token: owner.token, body: { labels: [] } });
     expect(cleared.body.labels).toEqual([]);
+  });
+
+  it("tells the realtime side, so open inboxes show the new labels", async () => {
+    changed.length = 0;
+    await t.request("PATCH", `/api/v1/conversations/${conversationId}`, { token: agentToken, body: { labels: ["vip"] } });
+    expect(changed).toEqual([[owner.merchantId, conversationId]]);
+    await t.request("PATCH", `/api/v1/conversations/${conversationId}`, { token: agentToken, body: { labels: "vip" } });
+    await t.request("PATCH", "/api/v1/conversations/nope", { token: agentToken, body: { labels: ["vip"] } });
+    expect(changed).toHaveLength(1);
   });
 
   it("validates the labels", async () => {

@@ -34,9 +34,10 @@ export const conversationLabelRoutes: AnyRoute[] = [
     params: idParams,
     body: z.strictObject({ labels: z.array(label).max(MAX_LABELS, `at most ${MAX_LABELS} labels`) }),
     responses: { 200: { description: "Updated", schema: conversationSchema }, 404: { description: "Not found" } },
-    async handler({ caller, params, body }) {
+    async handler({ caller, params, body, services }) {
       const conversation = await caller.store.conversations.update(params.id, { labels: dedupe(body.labels) });
       if (!conversation) throw new NotFoundError("Conversation");
+      services.deps.realtime?.conversationChanged?.(caller.claims.merchantId, conversation.id);
       return { body: conversation };
     },
   }),

@@ -331,6 +331,13 @@ export class ConversationService {
     this.deps.emitter.toInbox(rooms.inbox(tenant.merchantId), isNew ? "conversation:new" : "conversation:updated", { conversation: summary });
   }
 
+  /** Pushes the stored summary of a conversation changed elsewhere (REST labels) to its inbox. */
+  async refreshSummary(merchantId: string, conversationId: string): Promise<void> {
+    const tenant = this.tenant(merchantId);
+    const conversation = await tenant.conversations.get(conversationId);
+    if (conversation) await this.emitSummary(tenant, conversation, false);
+  }
+
   private async emitShopperView(tenant: TenantStore, conversation: Conversation): Promise<void> {
     const agent = conversation.status === "human" && conversation.assigneeId ? await tenant.users.get(conversation.assigneeId) : null;
     this.deps.emitter.toWidget(rooms.conversationShopper(tenant.merchantId, conversation.id), "conversation:updated", {

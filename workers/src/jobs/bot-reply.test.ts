@@ -233,6 +233,17 @@ describe("conversation service", () => {
     expect(back.lastSeq).toBe(answer.seq);
   });
 
+  it("refreshSummary pushes a conversation changed elsewhere to its merchant's inbox only", async () => {
+    const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
+    await tenant.conversations.update(conversation.id, { labels: ["vip"] });
+    await service.refreshSummary(merchantId, conversation.id);
+    const sent = emitter.to(rooms.inbox(merchantId), "conversation:updated");
+    expect(sent.map((s) => (s.payload as { conversation: { id: string; labels: string[] } }).conversation)).toMatchObject([{ id: conversation.id, labels: ["vip"] }]);
+    const other = await store.createMerchant({ name: "Other" }, { email: `p${Math.random()}@x.io`, name: "P", role: "owner", passwordHash: "x" });
+    await service.refreshSummary(other.merchant.id, conversation.id);
+    expect(emitter.sent).toHaveLength(1);
+  });
+
   it("notes go to watching agents only; state changes are system messages in the conversation's language", async () => {
     const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1", locale: "ar" });
     const note = await service.addNote(merchantId, agent(), conversation.id, { text: "private" });
