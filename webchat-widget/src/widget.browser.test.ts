@@ -5,6 +5,7 @@ import type { Page } from "playwright-core";
 import { INBOX_NAMESPACE, asMerchantId, type Ack, type Message } from "@kaleem/shared";
 import { ask, buildWidget, launch, screenshot, snapshot, type Browser } from "./test/browser.js";
 import { startDemoKaleem, waitFor, type DemoKaleem } from "./test/kaleem.js";
+import { startStorePage } from "./test/store-page.js";
 import { contrastRatio } from "./theme.js";
 
 let kal: DemoKaleem;
@@ -154,6 +155,47 @@ describe("webchat widget in Chromium", () => {
     expect((await tenant().messages.listAfter(conversationId, 0)).map((m) => m.id)).toEqual(final.rows.map((r) => r.id));
     // The connection really was dropped and the conversation resumed from the store.
     expect(resumes.length).toBeGreaterThan(resumesBefore);
+  });
+
+  it("works on a store's own origin: images from the Kaleem host, data-locale and data-sound honoured", async () => {
+    const store = await startStorePage({ kaleemUrl: kal.url, widgetKey: kal.widgetKey, attrs: { "data-locale": "ar", "data-sound": "off" } });
+    const merchant = await tenant().merchant.get();
+    await tenant().merchant.update({ widget: { allowedOrigins: [...merchant.widget.allowedOrigins, store.url] } });
+    try {
+      const { page } = await browser();
+      await page.addInitScript(() => {
+        const w = window as unknown as { __chimes: number };
+        w.__chimes = 0;
+        const create = AudioContext.prototype.createOscillator;
+        AudioContext.prototype.createOscillator = function (this: AudioContext) {
+          w.__chimes++;
+          return create.call(this);
+        };
+      });
+      await page.goto(store.url + "/");
+      await page.locator("kaleem-widget .k-launch").waitFor();
+      await openPanel(page);
+      // data-locale="ar" wins over the browser's English.
+      expect((await snapshot(page)).dir).toBe("rtl");
+      await ask(page, "do you have black abayas?");
+      await waitForAnswer(page, 0);
+      const { cards } = await snapshot(page);
+      expect(cards.length).toBeGreaterThan(0);
+      // The server sent relative image URLs: they resolve against Kaleem, not the store page.
+      for (const c of cards) expect(c.img?.startsWith(`${kal.url}/demo/img/`)).toBe(true);
+
+      const conversationId = await conversationOf(page);
+      const s = await agent();
+      await agentCall(s, "conversation:takeover", { conversationId });
+      await page.locator("kaleem-widget .k-x").click();
+      await agentCall(s, "message:send", { conversationId, clientMessageId: "agent-ar", text: "أهلاً، كيف أقدر أساعدك؟" });
+      // Arabic-Indic digit in the badge; no chime with data-sound="off".
+      await waitFor(async () => (await snapshot(page)).badge === "١", "unread badge");
+      expect(await page.evaluate(() => (window as unknown as { __chimes: number }).__chimes)).toBe(0);
+    } finally {
+      await tenant().merchant.update({ widget: { allowedOrigins: merchant.widget.allowedOrigins } });
+      await store.close();
+    }
   });
 
   it("Arabic: the panel is RTL, the answer is Arabic, numbers use Arabic-Indic digits", async () => {

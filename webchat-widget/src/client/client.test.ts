@@ -216,12 +216,14 @@ describe("shopper client with a real hub", () => {
   });
 
   it("identifies the shopper with a server-computed signature and refuses a forged one", async () => {
-    const c = client(memoryStorage());
-    const { conversationId } = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
     const merchant = await tenant().merchant.get();
     const email = "sara@example.com";
+    const c = client(memoryStorage());
+    // Called right away, before the conversation is open: the client waits for it.
+    const identified = c.identify({ name: "Sara", email }, hmacSha256(merchant.widget.identitySecret, email));
+    const { customerId } = await identified;
+    const { conversationId } = c.getState();
     await expect(c.identify({ name: "Sara", email }, "00".repeat(32))).rejects.toMatchObject({ code: "unauthorized" });
-    const { customerId } = await c.identify({ name: "Sara", email }, hmacSha256(merchant.widget.identitySecret, email));
     expect(customerId).toBeTruthy();
     expect((await tenant().conversations.get(conversationId!))?.customerId).toBe(customerId);
   });

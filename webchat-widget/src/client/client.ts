@@ -153,6 +153,10 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   let refusals = 0;
   let syncAttempt = 0;
   let gapRetries = 0;
+  /** Requests that need the conversation open (identify, human) wait here until it is. */
+  const liveWaiters: Array<() => void> = [];
+  const whenLive = (): Promise<void> =>
+    live && socket.connected ? Promise.resolve() : new Promise<void>((resolve) => liveWaiters.push(resolve));
   /** Client message ids with a send in flight, and their retry timers. */
   const inFlight = new Set<string>();
   const retryTimers = new Map<string, TimerId>();
@@ -362,6 +366,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
           }
           live = true;
           syncAttempt = 0;
+          for (const resolve of liveWaiters.splice(0)) resolve();
           flushOutbox();
         } catch (err) {
           if (err instanceof KaleemClientError && err.code !== "timeout" && err.code !== "not_ready") {
@@ -606,12 +611,15 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     },
     markRead,
     async requestHuman() {
+      await whenLive();
       if (!conversationId) throw new KaleemClientError("not_ready", "conversation is not open yet");
       const data = await request("conversation:human", { conversationId });
       setStatus(data.status, undefined);
       return data.status;
     },
-    identify(user, signature) {
+    async identify(user, signature) {
+      // The server links the identity to the open conversation, so wait until there is one.
+      await whenLive();
       return request("identify", { ...user, signature });
     },
     resync() {
