@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Conversation, Message, MessagePart, Order } from "../contracts/domain.js";
 import { systemText } from "../conversation/system-text.js";
 import { ValidationError } from "../errors.js";
+import { FALLBACK_ANSWER } from "../ports/bot.js";
 import { computeSummary, median, resolveRange, TOP_INTENTS, UNANSWERED_LIMIT } from "./summary.js";
 
 const range = { from: "2025-05-01", to: "2025-05-02" };
@@ -184,6 +185,22 @@ describe("computeSummary rules", () => {
       message("c", "bot", T("01:01:02"), { parts: handoff("low_confidence") }),
     ];
     expect(summary({ conversations: [c], messages }).unanswered.map((u) => u.text)).toEqual(["second"]);
+  });
+
+  it("trusts the answer's own mark when the engine left one: fallback answers are unanswered, placed ones are not", () => {
+    const c = conversation("c", T("00:00:00"));
+    const messages = [
+      // "other" but answered from the FAQ: the engine marked the answer with the intent it served.
+      message("c", "shopper", T("01:00:00"), { intent: "other", text: "gift cards?" }),
+      message("c", "bot", T("01:00:01"), { intent: "other" }),
+      // A placed intent the bot still could not answer.
+      message("c", "shopper", T("01:01:00"), { intent: "product_search", text: "unicorn saddle" }),
+      message("c", "bot", T("01:01:01"), { intent: FALLBACK_ANSWER }),
+      // No mark on the answer (older records): the intent rule still applies.
+      message("c", "shopper", T("01:02:00"), { intent: "other", text: "legacy" }),
+      message("c", "bot", T("01:02:01")),
+    ];
+    expect(summary({ conversations: [c], messages }).unanswered.map((u) => u.text)).toEqual(["legacy", "unicorn saddle"]);
   });
 
   it("sums revenue in the merchant's currency from conversation orders that are not cancelled", () => {

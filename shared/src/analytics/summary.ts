@@ -15,14 +15,16 @@
 //   a "waiting for a human" or "agent joined" system line, an agent message, a bot answer carrying
 //   a handoff part, or a current status of waiting_human/human. The two add up to 1.
 // - topIntents: intents the bot recorded on shopper messages in range, top 10.
-// - unanswered: shopper messages the bot could not place: intent "other" (the engine answers
-//   those with an FAQ match or its "I don't have information about that" fallback), or whose bot
-//   answer handed off for low confidence. Newest first, at most 50.
+// - unanswered: shopper messages whose bot answer said it did not know (the engine marks such an
+//   answer with intent "fallback", any other answer with the intent it served) or handed off for
+//   low confidence. An answer without a mark (older records) counts as unanswered when the
+//   question's intent is "other". Newest first, at most 50.
 // - ordersFromConversations: orders created in range that carry a conversationId, not cancelled;
 //   revenue sums those in the merchant's currency.
 import type { Conversation, Locale, Message, Order } from "../contracts/domain.js";
 import { systemText } from "../conversation/system-text.js";
 import { ValidationError } from "../errors.js";
+import { FALLBACK_ANSWER } from "../ports/bot.js";
 import type { TenantStore } from "../store/port.js";
 
 export const MAX_RANGE_DAYS = 366;
@@ -247,7 +249,8 @@ export function computeSummary(input: SummaryInput): AnalyticsSummary {
       if (m.intent) intentCounts.set(m.intent, (intentCounts.get(m.intent) ?? 0) + 1);
       const answer = botAnswer(messages, index);
       const lowConfidence = answer?.parts.some((p) => p.type === "handoff" && p.reason === LOW_CONFIDENCE_HANDOFF) ?? false;
-      if (m.intent === UNPLACED_INTENT || lowConfidence) {
+      const didNotKnow = answer?.intent ? answer.intent === FALLBACK_ANSWER : m.intent === UNPLACED_INTENT;
+      if (didNotKnow || lowConfidence) {
         unanswered.push({ text: m.text.slice(0, UNANSWERED_TEXT_MAX), conversationId: m.conversationId, at: m.createdAt });
       }
     });

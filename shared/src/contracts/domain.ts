@@ -28,6 +28,29 @@ export const widgetSettingsSchema = z.object({
 });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
 
+/** What the bot recognises in a shopper's message. */
+export const BOT_INTENTS = [
+  "product_search",
+  "product_question",
+  "shipping",
+  "returns_refunds",
+  "payment",
+  "order_status",
+  "order_change",
+  "purchase",
+  "human",
+  "account",
+  "invoice",
+  "newsletter",
+  "feedback",
+  "greeting",
+  "other",
+] as const;
+export const botIntentSchema = z.enum(BOT_INTENTS);
+export type BotIntent = z.infer<typeof botIntentSchema>;
+export const intentExampleSchema = z.object({ text: z.string().trim().min(1).max(300), intent: botIntentSchema });
+export type IntentExampleInput = z.infer<typeof intentExampleSchema>;
+
 export const botSettingsSchema = z.object({
   /** What the bot does when it is unsure of the intent. */
   lowConfidence: z.enum(["clarify", "handoff"]),
@@ -38,6 +61,8 @@ export const botSettingsSchema = z.object({
   platformCheckoutUrl: z.string().nullable(),
   /** Monthly LLM token budget; 0 disables the LLM for this merchant. */
   llmMonthlyTokenBudget: z.number().int().nonnegative(),
+  /** The merchant's own phrasings of intents (e.g. their product slang), used on top of the built-in model. */
+  intentExamples: z.array(intentExampleSchema).max(500),
 });
 export type BotSettings = z.infer<typeof botSettingsSchema>;
 
@@ -268,7 +293,7 @@ export const messageSchema = z.object({
   authorId: z.string().nullable(),
   authorName: z.string().nullable(),
   clientMessageId: z.string().nullable(),
-  /** Detected intent for shopper messages, when the bot classified it. */
+  /** Shopper messages: the intent the bot detected. Bot answers: the intent served, or "fallback" for a don't-know. */
   intent: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -12,9 +12,18 @@ export interface BotTurnInput {
   locale: Locale | null;
 }
 
+/**
+ * The `intent` stored on a bot answer that had to say it does not know (analytics lists the
+ * question as unanswered). Other answers carry the intent they served.
+ */
+export const FALLBACK_ANSWER = "fallback";
+
 export type BotEvent =
-  /** Classification of the shopper's last message (sent before any text). */
-  | { type: "intent"; intent: string; confidence: number }
+  /**
+   * Classification of the shopper's last message (sent before any text); `fallback` when the
+   * answer that follows is a "don't know".
+   */
+  | { type: "intent"; intent: string; confidence: number; fallback?: boolean }
   /** Next piece of the answer text, in order. */
   | { type: "delta"; text: string }
   /** A structured part of the answer (product card, quick replies, cart, order, link). */

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   BOT_REPLY_JOB,
   ConversationService,
+  FALLBACK_ANSWER,
   MemoryStreamRegistry,
   UnrecoverableError,
   asMerchantId,
@@ -170,6 +171,22 @@ describe("bot reply job", () => {
     expect(listed.items.find((c) => c.id === conversation.id)!.lastMessagePreview).toBe("We ship in 2 days");
     const summary = emitter.to(rooms.inbox(merchantId), "conversation:updated").at(-1)!.payload as { conversation: { lastMessagePreview: string } };
     expect(summary.conversation.lastMessagePreview).toBe("We ship in 2 days");
+  });
+
+  it("marks the stored answer with the intent it served, or fallback when it did not know", async () => {
+    const scripted = (fallback: boolean) =>
+      new ScriptedEngine(async function* () {
+        yield { type: "intent", intent: "product_search", confidence: 0.9, fallback };
+        yield { type: "delta", text: fallback ? "I don't know" : "Here you go" };
+      });
+    const asked = await conversationWith("unicorn saddle");
+    const unknown = await runBotReply({ store, streams, emitter, conversations: service, bot: scripted(true) }, { merchantId, conversationId: asked.conversation.id, triggerMessageId: asked.trigger.id });
+    expect(unknown.message).toMatchObject({ role: "bot", intent: FALLBACK_ANSWER });
+    expect((await tenant.messages.get(asked.trigger.id))!.intent).toBe("product_search");
+
+    const trigger = (await service.shopperSend(merchantId, asked.conversation.id, { clientMessageId: "c-2", text: "black abaya" })).message;
+    const known = await runBotReply({ store, streams, emitter, conversations: service, bot: scripted(false) }, { merchantId, conversationId: asked.conversation.id, triggerMessageId: trigger.id });
+    expect(known.message).toMatchObject({ role: "bot", intent: "product_search" });
   });
 
   it("two runs of one job racing each other store one answer", async () => {

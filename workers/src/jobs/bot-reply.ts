@@ -6,6 +6,7 @@ import {
   asMerchantId,
   botAnswerClientId,
   botReplyJobSchema,
+  FALLBACK_ANSWER,
   rooms,
   UnrecoverableError,
   type BotEngine,
@@ -71,6 +72,8 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
   let handoff: string | null = null;
   let failed: unknown = null;
   let answeredElsewhere = false;
+  /** Stored on the answer: the intent it served, or FALLBACK_ANSWER (analytics reads it). */
+  let answerIntent: string | null = null;
 
   /** Creates the stored message and the stream record when the answer's first piece arrives. */
   const begin = async (): Promise<boolean> => {
@@ -98,6 +101,7 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
       if (controller.signal.aborted) break;
       if (event.type === "intent") {
         await tenant.messages.update(trigger.id, { intent: event.intent });
+        answerIntent = event.fallback ? FALLBACK_ANSWER : event.intent;
       } else if (event.type === "delta") {
         if (event.text.length === 0) continue;
         const producedAt = performance.now();
@@ -129,7 +133,12 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
   if (message) {
     const current: Message = message;
     final =
-      (await tenant.messages.update(current.id, { text, parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts, status: stopped ? "stopped" : "complete" })) ??
+      (await tenant.messages.update(current.id, {
+        text,
+        parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts,
+        status: stopped ? "stopped" : "complete",
+        intent: answerIntent,
+      })) ??
       current;
     // Store first, then forget the stream: a resume in between still finds the text somewhere.
     await (handle as StreamHandle | null)?.finish();

@@ -377,6 +377,15 @@ describe("handoff", () => {
     expect((await chat.say("عندكم بيع جملة؟")).handoff).toBe("keyword");
   });
 
+  it("follows the merchant's own intent examples", async () => {
+    const before = await (await Chat.open(engine, shop.t)).say("please put me through to abu fahad");
+    expect(before.handoff).toBe(null);
+    await shop.t.merchant.update({ bot: { intentExamples: [{ text: "put me through to abu fahad", intent: "human" }] } });
+    const chat = await Chat.open(engine, shop.t);
+    const after = await chat.say("please put me through to abu fahad");
+    expect(after.handoff).toBe("requested");
+  });
+
   it("clarifies the first unclear message and hands off on the second", async () => {
     const chat = await Chat.open(engine, shop.t);
     const first = await chat.say("zxqv blorp");
@@ -404,5 +413,12 @@ describe("metrics", () => {
     expect(body).toMatch(/bot_fallback_total 1/);
     expect(body).toMatch(/bot_handoffs_total\{reason="requested"\} 1/);
     expect(body).toMatch(/bot_first_delta_seconds_count 3/);
+  });
+
+  it("marks the intent event of a don't-know answer as a fallback, and only that one", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    const fallbackOf = (events: { type: string }[]) => (events[0] as { type: string; fallback?: boolean }).fallback;
+    expect(fallbackOf((await chat.say("do you sell laptops?")).events)).toBe(true);
+    expect(fallbackOf((await chat.say("what is your return policy?")).events)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // The bot engine: classifies the shopper's last message, lets the handler for it decide an answer
 // from the store's own data, then streams the answer as word-sized deltas followed by its parts.
-import type { BotEngine, BotEvent, BotTurnInput, Config, KnowledgeItem, Metrics, ProductSearch } from "@kaleem/shared";
+import type { BotEngine, BotEvent, BotTurnInput, Config, KnowledgeItem, Merchant, Metrics, ProductSearch } from "@kaleem/shared";
 import { createChatClient, type ChatClient } from "../llm/client.js";
 import { createMemoryTokenBudget, monthKey, type TokenBudget } from "../llm/budget.js";
 import { guardedPhrasing, type PhraseOutcome } from "../llm/phrase.js";
@@ -16,6 +16,7 @@ import { loadBotState, saveBotState, type Lang } from "./state.js";
 import { paced, wordChunks } from "./stream.js";
 import type { Turn } from "./turn.js";
 import { normalizeText } from "../nlp/normalize.js";
+import { withMerchantExamples } from "../intents/merchant-examples.js";
 import { containsAny, isNo, isYes, parseOrderNumber, parsePhone, startsWithAny } from "./words.js";
 
 /** The classifier as the engine uses it (see ../intents). */
@@ -129,6 +130,18 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
   const threshold = deps.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
   const now = deps.now ?? (() => new Date());
   const metrics: BotMetrics | null = deps.metrics ? botMetrics(deps.metrics) : null;
+  // One overlay per merchant, rebuilt only when that merchant's examples change.
+  const merchantClassifiers = new Map<string, { key: string; classifier: IntentClassifierLike }>();
+  function classifierFor(merchant: Merchant): IntentClassifierLike {
+    const examples = merchant.bot.intentExamples ?? [];
+    if (examples.length === 0) return deps.classifier;
+    const key = JSON.stringify(examples);
+    const cached = merchantClassifiers.get(merchant.id);
+    if (cached?.key === key) return cached.classifier;
+    const classifier = withMerchantExamples(deps.classifier, examples);
+    merchantClassifiers.set(merchant.id, { key, classifier });
+    return classifier;
+  }
 
   async function faqAnswer(turn: Turn, strong = false): Promise<Answer | null> {
     // A "strong" hit may override the intent's own handler, so one shared word is not enough.
@@ -253,7 +266,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     }
     const offer = turn.state.offer;
     turn.state.offer = null;
-    const classified = deps.classifier.classify(turn.text);
+    const classified = classifierFor(turn.merchant).classify(turn.text);
     const keywords = turn.merchant.bot.handoffKeywords.filter((k) => k.trim() !== "");
     if (keywords.length > 0 && containsAny(turn.text, keywords)) {
       return { ...classified, answer: handoff(lang, "keyword") };
@@ -390,7 +403,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       if (a.fallback) metrics?.fallbacks.inc();
       if (a.handoff) metrics?.handoffs.inc({ reason: a.handoff });
       if (signal.aborted) return;
-      yield { type: "intent", intent: decision.intent, confidence: decision.confidence };
+      yield { type: "intent", intent: decision.intent, confidence: decision.confidence, fallback: a.fallback === true };
       let first = true;
       const onDelta = () => {
         if (first) {
