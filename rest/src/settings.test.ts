@@ -80,6 +80,18 @@ describe("bot settings", () => {
     expect(withUrl.status).toBe(200);
     expect((await api("PATCH", "/settings/bot", { llmMonthlyTokenBudget: -5 })).status).toBe(400);
   });
+
+  it("keeps the merchant's own intent examples, validated", async () => {
+    expect((await api("GET", "/settings/bot")).body.intentExamples).toEqual([]);
+    const examples = [{ text: "wain el shipment", intent: "order_status" }, { text: "ابي ابو فهد", intent: "human" }];
+    const res = await api("PATCH", "/settings/bot", { intentExamples: examples });
+    expect(res.status).toBe(200);
+    expect(res.body.intentExamples).toEqual(examples);
+    const bad = await api("PATCH", "/settings/bot", { intentExamples: [{ text: "x", intent: "teleport" }] });
+    expect(bad.status).toBe(400);
+    expect((await api("PATCH", "/settings/bot", { intentExamples: [{ text: "  ", intent: "human" }] })).status).toBe(400);
+    expect((await api("GET", "/settings/bot")).body.intentExamples).toEqual(examples);
+  });
 });
 
 describe("audit log", () => {

@@ -1,6 +1,7 @@
 // Store settings: the widget (public key, allowed origins, look, languages) and the bot.
 import {
   botSettingsSchema,
+  intentExampleSchema,
   localeSchema,
   randomSecret,
   ValidationError,
@@ -121,6 +122,7 @@ export const settingsRoutes: AnyRoute[] = [
       checkout: z.enum(["cod", "platform"]).optional(),
       platformCheckoutUrl: httpUrl.nullable().optional(),
       llmMonthlyTokenBudget: z.number().int().nonnegative().max(1_000_000_000).optional(),
+      intentExamples: z.array(intentExampleSchema).max(500).optional(),
     }),
     responses: { 200: { description: "Updated bot settings", schema: botSettingsSchema } },
     async handler({ caller, body, ip }) {

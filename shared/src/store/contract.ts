@@ -85,6 +85,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           checkout: "cod",
           platformCheckoutUrl: null,
           llmMonthlyTokenBudget: 0,
+          intentExamples: [],
         });
         expect(owner.email).toBe(email.toLowerCase());
         expect(owner.role).toBe("owner");

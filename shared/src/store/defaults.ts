@@ -41,6 +41,7 @@ export function defaultBotSettings(): BotSettings {
     checkout: "cod",
     platformCheckoutUrl: null,
     llmMonthlyTokenBudget: 0,
+    intentExamples: [],
   };
 }
 

@@ -28,6 +28,7 @@ import type {
 } from "../../contracts/domain.js";
 import type { OutboxEventRecord, RefreshTokenRecord, WebhookEventRecord } from "../port.js";
 import { fromJson } from "./db.js";
+import { defaultBotSettings } from "../defaults.js";
 
 export interface MerchantRow {
   id: string;
@@ -47,7 +48,8 @@ export const toMerchant = (r: MerchantRow): Merchant => ({
   currency: r.currency,
   defaultLocale: r.default_locale,
   widget: fromJson<WidgetSettings>(r.widget),
-  bot: fromJson<BotSettings>(r.bot),
+  // Defaults first: rows written before a setting existed still read as complete settings.
+  bot: { ...defaultBotSettings(), ...fromJson<Partial<BotSettings>>(r.bot) },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

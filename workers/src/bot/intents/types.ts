@@ -1,20 +1,7 @@
-export const INTENTS = [
-  "product_search",
-  "product_question",
-  "shipping",
-  "returns_refunds",
-  "payment",
-  "order_status",
-  "order_change",
-  "purchase",
-  "human",
-  "account",
-  "invoice",
-  "newsletter",
-  "feedback",
-  "greeting",
-  "other",
-] as const;
+import { BOT_INTENTS } from "@kaleem/shared/contracts";
+
+/** The product intents; their one home is the shared contracts. */
+export const INTENTS = BOT_INTENTS;
 
 export type Intent = (typeof INTENTS)[number];
 
