@@ -226,7 +226,8 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     microtask(() => {
       stateQueued = false;
       const state = getState();
-      if (state.unread !== lastUnread) {
+      // Before the conversation is loaded the count would read 0 and wipe a remembered badge.
+      if (state.ready && state.unread !== lastUnread) {
         lastUnread = state.unread;
         events.emit("unread", state.unread);
       }
