@@ -50,6 +50,7 @@ import {
   RedisRealtimeEmitter,
   createBotEngine,
   createBotReplyHandler,
+  createRedisTokenBudget,
   defaultIntentClassifier,
   stopOrphanedStreams,
 } from "@kaleem/workers";
@@ -187,7 +188,15 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     if (runsWorkers) {
       const bot =
         options.bot ??
-        createBotEngine({ classifier: defaultIntentClassifier(), search, config, metrics, logger });
+        createBotEngine({
+          classifier: defaultIntentClassifier(),
+          search,
+          config,
+          metrics,
+          logger,
+          // Several workers processes answer for the same merchant: the LLM budget is counted once.
+          ...(redis && config.redis ? { tokenBudget: createRedisTokenBudget(redis, config.redis.prefix) } : {}),
+        });
       queue.process(
         BOT_REPLY_JOB,
         createBotReplyHandler({ store, streams, emitter, conversations, bot, metrics: realtimeMetrics(metrics), logger }),

@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 // Per-merchant monthly LLM token budget. A port so a shared (Redis/Mongo) tracker can replace the
 // in-memory one when several workers answer for the same merchant.
 
@@ -28,4 +29,18 @@ export function createMemoryTokenBudget(): TokenBudget {
 /** Rough token count for servers that do not report usage: about 4 characters per token. */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
+}
+
+/** Shared by every workers process of a cluster; counts expire after the month is long over. */
+export function createRedisTokenBudget(redis: Redis, prefix: string): TokenBudget {
+  const key = (merchantId: string, month: string) => `${prefix}:llm-tokens:${merchantId}:${month}`;
+  return {
+    async used(merchantId, month) {
+      return Number((await redis.get(key(merchantId, month))) ?? 0);
+    },
+    async add(merchantId, month, tokens) {
+      const k = key(merchantId, month);
+      await redis.multi().incrby(k, Math.max(0, Math.round(tokens))).expire(k, 62 * 86400).exec();
+    },
+  };
 }
