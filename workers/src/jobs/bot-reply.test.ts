@@ -189,6 +189,28 @@ describe("bot reply job", () => {
     expect(known.message).toMatchObject({ role: "bot", intent: "product_search" });
   });
 
+  it("a takeover before the answer's first word leaves no empty bot message behind", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reached = false;
+    const bot = new ScriptedEngine(async function* () {
+      yield { type: "intent", intent: "shipping", confidence: 0.9 };
+      reached = true;
+      await gate;
+      yield { type: "delta", text: "Too late" };
+    });
+    const { conversation, trigger } = await conversationWith("slow");
+    const run = runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+    for (let i = 0; i < 1000 && !reached; i++) await new Promise((r) => setImmediate(r));
+    expect(reached).toBe(true);
+    await service.takeover(merchantId, agent(), conversation.id);
+    release();
+    const result = await run;
+    expect(result).toEqual({ message: null, outcome: "stopped" });
+    expect((await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "bot")).toEqual([]);
+    expect(emitter.to(rooms.conversationShopper(merchantId, conversation.id), "message:done")).toEqual([]);
+  });
+
   it("two runs of one job racing each other store one answer", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

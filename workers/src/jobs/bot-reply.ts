@@ -78,6 +78,12 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
   /** Creates the stored message and the stream record when the answer's first piece arrives. */
   const begin = async (): Promise<boolean> => {
     if (message) return true;
+    // A takeover while the engine was thinking: stop before anything is stored or shown.
+    const before = await tenant.conversations.get(conversationId);
+    if (!before || before.status !== "bot") {
+      controller.abort();
+      return false;
+    }
     const appended = await tenant.messages.append(conversationId, { role: "bot", text: "", status: "streaming", clientMessageId: answerId });
     if (appended.duplicate) {
       // Another run of this job got there first; its answer stands.
