@@ -54,6 +54,18 @@ export async function buildWidget({ outdir = path.join(here, "dist"), quiet = fa
     const code = await readFile(outfile);
     sizes[b.name] = { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
   }
+  // The client library for apps (React Native, Node): ESM, unminified, socket.io-client left to
+  // the app's own dependency. Not part of the widget budget.
+  await build({
+    ...common,
+    entryPoints: [path.join(here, "src/client/index.ts")],
+    outfile: path.join(outdir, "client.mjs"),
+    format: "esm",
+    minify: false,
+    metafile: false,
+    external: ["socket.io-client"],
+  });
+
   // Baseline for comparison: socket.io-client alone, bundled the same way.
   const baseline = await build({
     ...common,
