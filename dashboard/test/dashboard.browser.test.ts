@@ -43,6 +43,8 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
   let demo: Demo;
   let shopper: Socket;
   let conversationId = "";
+  let ownerId = "";
+  const agentLogin = { email: "omar@example.com", password: "second agent password" };
   const shopperEvents: { event: string; message?: Message }[] = [];
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
@@ -55,7 +57,8 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     instance = await startInstance();
     url = instance.k.url;
     demo = instance.demo;
-    const owner = await api<{ accessToken: string }>(url, "POST", "/auth/login", { email: demo.email, password: demo.password });
+    const owner = await api<{ accessToken: string; user: { id: string } }>(url, "POST", "/auth/login", { email: demo.email, password: demo.password });
+    ownerId = owner.user.id;
     await api(url, "POST", "/canned-replies", { shortcut: "thanks", text: "Thank you for shopping with us!" }, owner.accessToken);
     await api(url, "POST", "/channels", { type: "telegram", name: "Store bot", config: { botToken: "123456789:AAEdemoTokenForTests_x", secretToken: "s3cret-token" } }, owner.accessToken);
     browser = await launchBrowser();
@@ -86,6 +89,20 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     // The owner sees the setup pages.
     await expect(page.locator('[data-testid="nav-channels"]').count()).resolves.toBe(1);
     await page.locator('[data-testid="connection"].conn-on').waitFor();
+  });
+
+  it("refreshes an access token the server refuses, once, and carries on", async () => {
+    const before = await page.evaluate(() => JSON.parse(localStorage.getItem("kaleem.session") ?? "null") as { refreshToken: string });
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem("kaleem.session") ?? "{}") as Record<string, unknown>;
+      localStorage.setItem("kaleem.session", JSON.stringify({ ...s, accessToken: "not-a-valid-token" }));
+    });
+    await page.reload();
+    await page.locator('[data-testid="nav-inbox"]').waitFor();
+    await page.locator('[data-testid="connection"].conn-on').waitFor();
+    const after = await page.evaluate(() => JSON.parse(localStorage.getItem("kaleem.session") ?? "null") as { accessToken: string; refreshToken: string });
+    expect(after.accessToken).not.toBe("not-a-valid-token");
+    expect(after.refreshToken).not.toBe(before.refreshToken);
   });
 
   it("shows a shopper's new conversation without a reload, and its streamed answer when opened", async () => {
@@ -162,14 +179,47 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await ok(shopper, "message:send", { conversationId, clientMessageId: "after-handback", text: "Great, thanks! Any in blue?" });
     const again = await botAgain;
     await bubble(again.message.id).and(page.locator('[data-status="complete"]')).waitFor();
+    await page.screenshot({ path: path.join(artifactsDir, "conversation-handoff-en.png") });
 
     expect(shopperEvents.some((e) => e.message?.role === "note" || e.message?.text.includes("after 5pm"))).toBe(false);
   });
 
+  it("resumes after a dropped connection mid-stream with no gap and no repeat", async () => {
+    await ok(shopper, "message:send", { conversationId, clientMessageId: "slow-2", text: "slow again please" });
+    const streaming = page.locator('[data-testid="msg-bot"][data-status="streaming"]');
+    await streaming.waitFor();
+    const messageId = (await streaming.getAttribute("data-message-id"))!;
+    const textOf = async () => ((await bubble(messageId).locator('[data-testid="msg-text"]').textContent()) ?? "").length;
+    await page.waitForFunction((id) => (document.querySelector(`[data-message-id="${id}"] [data-testid="msg-text"]`)?.textContent ?? "").length > 20, messageId);
+
+    // Drop the browser's transport (not a clean server disconnect): the client reconnects by itself,
+    // watches again and resumes while the bot keeps writing.
+    const inbox = instance!.k.hub!.io.of("/inbox");
+    const dropped = [...inbox.sockets.values()].filter((sock) => sock.data.userId === ownerId);
+    expect(dropped.length).toBeGreaterThan(0);
+    for (const sock of dropped) sock.conn.close();
+    await page.locator('[data-testid="connection"].conn-off').waitFor();
+    await page.locator('[data-testid="connection"].conn-on').waitFor();
+    const resumedAt = await textOf();
+    await page.waitForFunction(([id, n]) => (document.querySelector(`[data-message-id="${id}"] [data-testid="msg-text"]`)?.textContent ?? "").length > Number(n), [messageId, resumedAt] as const);
+
+    const stoppedForShopper = nextEvent<{ message: Message }>(shopper, "message:done", (p) => p.message.id === messageId);
+    await page.locator('[data-testid="takeover"]').click();
+    const stopped = (await stoppedForShopper).message;
+    await bubble(messageId).and(page.locator('[data-status="stopped"]')).waitFor();
+    expect(await bubble(messageId).locator('[data-testid="msg-text"]').textContent()).toBe(stopped.text);
+    // Every message once, seqs without holes.
+    const seqs = (await page.locator('[data-testid="timeline"] [data-seq]').evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-seq")))));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 1) + i));
+    await page.locator('[data-testid="handback"]').click();
+    await page.locator('[data-testid="conversation"][data-status="bot"]').waitFor();
+  });
+
   it("shows a second agent viewing and typing in the same conversation", async () => {
     const owner = await api<{ accessToken: string }>(url, "POST", "/auth/login", { email: demo.email, password: demo.password });
-    const password = "second agent password";
-    const { user } = await api<{ user: { email: string } }>(url, "POST", "/team", { email: "omar@example.com", name: "Omar Second", role: "agent", password }, owner.accessToken);
+    const { password } = agentLogin;
+    const { user } = await api<{ user: { email: string } }>(url, "POST", "/team", { email: agentLogin.email, name: "Omar Second", role: "agent", password }, owner.accessToken);
     const omar = await api<{ accessToken: string }>(url, "POST", "/auth/login", { email: user.email, password });
     const second = agentSocket(url, omar.accessToken);
     await connected(second);
@@ -240,6 +290,30 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     }
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
+  });
+
+  it("signs out: the session is gone and its access token is refused", async () => {
+    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem("kaleem.session") ?? "null") as { accessToken: string }).accessToken);
+    await page.goto(`${url}/dashboard/inbox`);
+    await page.locator('[data-testid="sign-out"]').click();
+    await page.locator('[data-testid="login-form"]').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("kaleem.session"))).toBeNull();
+    const res = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(401);
+  });
+
+  it("gives agents no settings, team or channels pages", async () => {
+    await page.locator('[data-testid="login-form"] input[name="email"]').fill(agentLogin.email);
+    await page.locator('[data-testid="login-form"] input[name="password"]').fill(agentLogin.password);
+    await page.locator('[data-testid="login-form"] button[type="submit"]').click();
+    await page.locator('[data-testid="nav-inbox"]').waitFor();
+    for (const hidden of ["channels", "team", "widget", "knowledge", "analytics"]) {
+      expect(await page.locator(`[data-testid="nav-${hidden}"]`).count()).toBe(0);
+    }
+    // A deep link to a settings page lands on the inbox instead.
+    await page.goto(`${url}/dashboard/team`);
+    await page.locator('[data-testid="conversation-list"]').waitFor();
+    expect(await page.locator('[data-testid="team-table"]').count()).toBe(0);
   });
 
   it("raised no uncaught errors in the page", () => {
