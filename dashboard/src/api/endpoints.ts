@@ -1,7 +1,6 @@
-// Typed calls to the REST API. Shapes follow issue 2 (auth, team, catalog, knowledge, conversations,
-// orders, widget settings) and, for endpoints issue 2 does not define, the shapes written down in
-// dashboard/API-ASSUMPTIONS.md (channels, commerce connections, analytics, canned replies, labels,
-// customers).
+// Typed calls to the REST API (/api/v1; see /api/v1/openapi.json). dashboard/README.md lists every
+// endpoint the dashboard uses, including the one it expects but the server does not have yet
+// (GET /customers/:id, for the shopper's contact in the side panel).
 import type {
   Category,
   Channel,
