@@ -14,10 +14,9 @@ import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import {
   apiBaseUrl,
+  applyConfigPatch,
   createSchema,
   integrationSecrets,
-  mergeConfig,
-  parseConfigPatch,
   providerId,
   secretString,
   splitConfig,
@@ -181,19 +180,12 @@ export const channelRoutes: AnyRoute[] = [
       const channel = await caller.store.channels.get(params.id);
       if (!channel) throw new NotFoundError("Channel");
       const spec = CHANNEL_CONFIG[channel.type];
-      const box = integrationSecrets(services.deps.config);
-      let changedFields: string[] = [];
-      let configPatch: { publicConfig?: Record<string, string>; secretsCiphertext?: string } = {};
-      if (body.config !== undefined) {
-        const values = parseConfigPatch(spec, body.config);
-        const stored = await caller.store.channels.getSecrets(channel.id);
-        const merged = mergeConfig(spec, { publicConfig: channel.publicConfig, secrets: stored ? box.open(stored) : {} }, values);
-        changedFields = merged.changedFields;
-        configPatch = {
-          publicConfig: merged.publicConfig,
-          ...(merged.changedSecrets && { secretsCiphertext: box.seal(merged.secrets) }),
-        };
-      }
+      const { patch: configPatch, changedFields } = await applyConfigPatch(
+        services.deps.config,
+        spec,
+        { publicConfig: channel.publicConfig, readSecrets: () => caller.store.channels.getSecrets(channel.id) },
+        body.config,
+      );
       const updated = await caller.store.channels.update(channel.id, {
         ...(body.name !== undefined && { name: body.name }),
         // Re-enabling clears the last error: the merchant says the problem is fixed.

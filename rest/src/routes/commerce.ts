@@ -15,10 +15,9 @@ import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import {
   apiBaseUrl,
+  applyConfigPatch,
   createSchema,
   integrationSecrets,
-  mergeConfig,
-  parseConfigPatch,
   providerId,
   secretString,
   splitConfig,
@@ -171,19 +170,12 @@ export const commerceRoutes: AnyRoute[] = [
       const connection = await caller.store.commerceConnections.get(params.id);
       if (!connection) throw new NotFoundError("Commerce connection");
       const spec = COMMERCE_CONFIG[connection.platform];
-      const box = integrationSecrets(services.deps.config);
-      let changedFields: string[] = [];
-      let configPatch: { publicConfig?: Record<string, string>; secretsCiphertext?: string } = {};
-      if (body.config !== undefined) {
-        const values = parseConfigPatch(spec, body.config);
-        const stored = await caller.store.commerceConnections.getSecrets(connection.id);
-        const merged = mergeConfig(spec, { publicConfig: connection.publicConfig, secrets: stored ? box.open(stored) : {} }, values);
-        changedFields = merged.changedFields;
-        configPatch = {
-          publicConfig: merged.publicConfig,
-          ...(merged.changedSecrets && { secretsCiphertext: box.seal(merged.secrets) }),
-        };
-      }
+      const { patch: configPatch, changedFields } = await applyConfigPatch(
+        services.deps.config,
+        spec,
+        { publicConfig: connection.publicConfig, readSecrets: () => caller.store.commerceConnections.getSecrets(connection.id) },
+        body.config,
+      );
       const updated = await caller.store.commerceConnections.update(connection.id, {
         ...(body.status !== undefined && { status: body.status, ...(body.status === "active" && { lastError: null }) }),
         ...configPatch,

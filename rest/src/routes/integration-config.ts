@@ -144,3 +144,25 @@ export function integrationSecrets(config: Config): IntegrationSecrets {
   }
   return box;
 }
+
+/**
+ * A PATCH's `config` turned into the record patch: validated against the record's spec, merged
+ * with the stored values (secrets unsealed, re-sealed only when one changed). `changedFields`
+ * names the fields for the audit log, never their values.
+ */
+export async function applyConfigPatch(
+  config: Config,
+  spec: ConfigSpec,
+  current: { publicConfig: Record<string, string>; readSecrets: () => Promise<string | null> },
+  input: unknown,
+): Promise<{ patch: { publicConfig?: Record<string, string>; secretsCiphertext?: string }; changedFields: string[] }> {
+  if (input === undefined) return { patch: {}, changedFields: [] };
+  const box = integrationSecrets(config);
+  const values = parseConfigPatch(spec, input);
+  const stored = await current.readSecrets();
+  const merged = mergeConfig(spec, { publicConfig: current.publicConfig, secrets: stored ? box.open(stored) : {} }, values);
+  return {
+    patch: { publicConfig: merged.publicConfig, ...(merged.changedSecrets && { secretsCiphertext: box.seal(merged.secrets) }) },
+    changedFields: merged.changedFields,
+  };
+}

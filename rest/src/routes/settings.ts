@@ -3,7 +3,7 @@ import {
   botSettingsSchema,
   intentExampleSchema,
   localeSchema,
-  randomSecret,
+  newWidgetKey,
   ValidationError,
   widgetSettingsSchema,
   type Merchant,
@@ -34,9 +34,6 @@ const publicWidget = (merchant: Merchant) => {
   const { identitySecret: _secret, ...widget } = merchant.widget;
   return widget;
 };
-
-/** Same format as the store's own generator (wk_ + 144 random bits). */
-const newWidgetKey = () => `wk_${randomSecret(18)}`;
 
 export const settingsRoutes: AnyRoute[] = [
   defineRoute({
