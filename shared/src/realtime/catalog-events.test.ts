@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogEvents } from "../ports/search.js";
 import { startRedisServer, uniquePrefix, type RedisServer } from "../testing/redis.js";
+import { waitFor } from "../testing/wait.js";
 import { catalogChannel, RedisCatalogEvents, subscribeCatalogChanges } from "./catalog-events.js";
 
 class Recorder implements CatalogEvents {
@@ -11,9 +12,7 @@ class Recorder implements CatalogEvents {
   }
 }
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-};
+const until = (check: () => boolean) => waitFor(check, "catalog event").then(() => undefined);
 
 let server: RedisServer;
 const clients: Redis[] = [];

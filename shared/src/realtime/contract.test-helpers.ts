@@ -1,6 +1,7 @@
 // One contract for every StreamRegistry / PresenceStore implementation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PresenceStore, StreamRegistry } from "../ports/realtime.js";
+import { waitFor } from "../testing/wait.js";
 
 export interface RealtimeFactory {
   name: string;
@@ -10,14 +11,6 @@ export interface RealtimeFactory {
   registries(): Promise<[StreamRegistry, StreamRegistry]>;
   presence(options?: { ttlMs?: number; typingTtlMs?: number }): Promise<PresenceStore>;
 }
-
-const until = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 export function realtimeContract(f: RealtimeFactory): void {
   describe(`realtime contract: ${f.name}`, () => {
@@ -54,7 +47,7 @@ export function realtimeContract(f: RealtimeFactory): void {
         const bystander = await a.start({ merchantId: "m1", conversationId: "keep-me", messageId: "s2", seq: 3 });
         const otherTenant = await a.start({ merchantId: "m9", conversationId: "stop-me", messageId: "s3", seq: 3 });
         await b.requestStop("m1", "stop-me");
-        await until(() => target.signal.aborted, "stop signal");
+        await waitFor(() => target.signal.aborted, "stop signal");
         expect(bystander.signal.aborted).toBe(false);
         expect(otherTenant.signal.aborted).toBe(false);
       } finally {
@@ -91,14 +84,15 @@ export function realtimeContract(f: RealtimeFactory): void {
     });
 
     it("presence entries expire without a heartbeat", async () => {
-      const p = await f.presence({ ttlMs: 50, typingTtlMs: 50 });
+      // Long enough that a stalled CI machine still sees the entry before it expires.
+      const p = await f.presence({ ttlMs: 1500, typingTtlMs: 1500 });
       try {
         const ann = { merchantId: "pm3", agentId: "u1", name: "Ann", socketId: "s1" };
         await p.online(ann);
         await p.setTyping(ann, "c1", true);
         expect((await p.snapshot("pm3")).online).toHaveLength(1);
-        await new Promise((r) => setTimeout(r, 120));
-        expect(await p.snapshot("pm3")).toEqual({ online: [], conversations: {} });
+        const empty = JSON.stringify({ online: [], conversations: {} });
+        await waitFor(async () => JSON.stringify(await p.snapshot("pm3")) === empty, "presence to expire");
       } finally {
         await p.close();
       }

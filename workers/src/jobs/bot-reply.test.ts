@@ -26,6 +26,7 @@ import {
   type WidgetEventName,
   type WidgetPayload,
 } from "@kaleem/shared";
+import { waitFor } from "@kaleem/shared/testing";
 import { MemoryJobQueue } from "../queue/memory.js";
 import { createBotReplyHandler, runBotReply } from "./bot-reply.js";
 import { stopOrphanedStreams } from "./recovery.js";
@@ -114,7 +115,7 @@ describe("bot reply job", () => {
     queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot }));
     const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
     await service.shopperSend(merchantId, conversation.id, { clientMessageId: "x", text: "hello" });
-    for (let i = 0; i < 500 && (await queue.deadLetters(BOT_REPLY_JOB)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(async () => (await queue.deadLetters(BOT_REPLY_JOB)).length > 0, "the dead letter");
     expect(calls).toBe(2);
     expect((await queue.deadLetters(BOT_REPLY_JOB))[0]).toMatchObject({ error: "index not ready", attempts: 2 });
     expect((await tenant.messages.listAfter(conversation.id, 0)).map((m) => m.role)).toEqual(["shopper"]);

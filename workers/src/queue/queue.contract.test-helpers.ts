@@ -1,6 +1,7 @@
 // One contract for every JobQueue implementation (in-process and BullMQ).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { UnrecoverableError, type JobQueue } from "@kaleem/shared";
+import { waitFor } from "@kaleem/shared/testing";
 
 export interface QueueFactory {
   name: string;
@@ -9,14 +10,7 @@ export interface QueueFactory {
   create(): Promise<JobQueue>;
 }
 
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string): Promise<T> {
-  for (let i = 0; i < 1000; i++) {
-    const v = await check();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = <T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string): Promise<T> => waitFor(check, what);
 
 export function queueContract(f: QueueFactory): void {
   describe(`JobQueue contract: ${f.name}`, () => {
