@@ -130,6 +130,23 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await expect(page.locator('[data-testid="side-panel"]').textContent()).resolves.toContain("Black abaya");
   });
 
+  it("badges the inbox and the tab title when a conversation starts waiting for a human", async () => {
+    const other = shopperSocket(url, demo.widgetKey);
+    await connected(other);
+    const opened = await ok<{ conversationId: string }>(other, "conversation:open", { locale: "ar" });
+    await ok(other, "message:send", { conversationId: opened.conversationId, clientMessageId: "ar-1", text: "عندكم عبايات سوداء؟" });
+    await item(opened.conversationId).waitFor();
+    expect(await page.locator('[data-testid="waiting-badge"]').count()).toBe(0);
+    await ok(other, "conversation:human", { conversationId: opened.conversationId });
+    await page.locator('[data-testid="waiting-badge"]').filter({ hasText: "1" }).waitFor();
+    await page.waitForFunction(() => document.title.startsWith("(1) "));
+    await page.locator('[data-testid="tab-waiting"]').click();
+    await item(opened.conversationId).waitFor();
+    expect(await item(conversationId).count()).toBe(0);
+    await page.locator('[data-testid="tab-all"]').click();
+    await item(conversationId).click();
+  });
+
   it("streams a bot answer live; take-over stops it; the reply reaches the shopper; hand-back lets the bot answer", async () => {
     await ok(shopper, "message:send", { conversationId, clientMessageId: "slow-1", text: "slow answer please" });
     const streaming = page.locator('[data-testid="msg-bot"][data-status="streaming"]');

@@ -386,10 +386,10 @@ export const ar: Record<StringKey, string> = {
   "conn.online": "متصل",
   "conn.offline": "جارٍ إعادة الاتصال…",
 
-  "inbox.tab.waiting": "بانتظار موظف",
-  "inbox.tab.mine": "محادثاتي",
+  "inbox.tab.waiting": "بالانتظار",
+  "inbox.tab.mine": "لي",
   "inbox.tab.bot": "البوت",
-  "inbox.tab.all": "كل المفتوحة",
+  "inbox.tab.all": "المفتوحة",
   "inbox.tab.closed": "المغلقة",
   "inbox.search": "ابحث في المحادثات",
   "inbox.empty": "لا توجد محادثات هنا.",
