@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,6 +17,20 @@ describe("loadConfig", () => {
     const b = loadConfig({ KALEEM_DATA_DIR: dir });
     expect(b.secrets).toEqual(a.secrets);
     expect(JSON.parse(readFileSync(path.join(dir, "secrets.json"), "utf8")).jwtAccessSecret).toBe(a.secrets.jwtAccessSecret);
+  });
+
+  it("refuses a secrets.json whose values are not usable secrets, instead of signing tokens with them", () => {
+    for (const bad of [{ jwtAccessSecret: 12345 }, { jwtAccessSecret: "short" }, ["not", "an", "object"], { encryptionKey: null }]) {
+      const dir = tmp();
+      writeFileSync(path.join(dir, "secrets.json"), JSON.stringify(bad));
+      expect(() => loadConfig({ KALEEM_DATA_DIR: dir }), JSON.stringify(bad)).toThrow(/secrets\.json/);
+    }
+    // Missing entries are still generated and added.
+    const dir = tmp();
+    writeFileSync(path.join(dir, "secrets.json"), JSON.stringify({ jwtAccessSecret: "k".repeat(40) }));
+    const c = loadConfig({ KALEEM_DATA_DIR: dir });
+    expect(c.secrets.jwtAccessSecret).toBe("k".repeat(40));
+    expect(c.secrets.encryptionKey.length).toBeGreaterThanOrEqual(32);
   });
 
   it("is frozen", () => {

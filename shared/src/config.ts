@@ -117,16 +117,28 @@ function formatIssues(error: z.ZodError): string {
     .join("\n");
 }
 
+const storedSecret = z.string().min(32, "must be at least 32 characters").optional();
+const storedSecretsSchema = z.object({
+  jwtAccessSecret: storedSecret,
+  jwtRefreshSecret: storedSecret,
+  visitorTokenSecret: storedSecret,
+  encryptionKey: storedSecret,
+});
+
 /** Reads secrets from <dataDir>/secrets.json, generating and saving any that are missing. */
 function embeddedSecrets(dataDir: string): Secrets {
   const file = path.join(dataDir, "secrets.json");
   let stored: Partial<Secrets> = {};
   if (existsSync(file)) {
+    let raw: unknown;
     try {
-      stored = JSON.parse(readFileSync(file, "utf8")) as Partial<Secrets>;
+      raw = JSON.parse(readFileSync(file, "utf8"));
     } catch {
       throw new ConfigError(`${file} is not valid JSON; fix or remove it (tokens issued with it will stop working)`);
     }
+    const parsed = storedSecretsSchema.safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`Invalid ${file}:\n${formatIssues(parsed.error)}`);
+    stored = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Partial<Secrets>;
   }
   const secrets: Secrets = {
     jwtAccessSecret: stored.jwtAccessSecret ?? randomSecret(48),
