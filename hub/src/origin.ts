@@ -44,10 +44,24 @@ function sameHost(origin: string, req: IncomingMessage): boolean {
   }
 }
 
+/**
+ * The page's origin. Browsers leave Origin off same-origin GETs — the long-polling requests of a
+ * page served by Kaleem itself, such as the demo storefront — but always send Sec-Fetch-Site, so
+ * such a request is treated as coming from this host. Cross-site requests always carry Origin.
+ */
+export function effectiveOrigin(req: IncomingMessage): string | null {
+  if (typeof req.headers.origin === "string") return req.headers.origin;
+  const host = req.headers.host;
+  if (req.headers["sec-fetch-site"] !== "same-origin" || !host) return null;
+  const forwarded = req.headers["x-forwarded-proto"];
+  const proto = forwarded === "https" || forwarded === "http" ? forwarded : "encrypted" in req.socket && req.socket.encrypted ? "https" : "http";
+  return `${proto}://${host}`;
+}
+
 export function createAllowRequest(config: Config, store: Store) {
   return (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void => {
     void (async () => {
-      const origin = typeof req.headers.origin === "string" ? req.headers.origin : null;
+      const origin = effectiveOrigin(req);
       const widgetKey = new URL(req.url ?? "/", "http://localhost").searchParams.get("widgetKey");
       const inboxOk = origin === null || originAllowed(origin, inboxOrigins(config)) || sameHost(origin, req);
       let widgetMerchantId: string | null = null;

@@ -118,6 +118,29 @@ describe("origin and handshake", () => {
     });
   }
 
+  it("same-origin long-polling without an Origin header (Sec-Fetch-Site: same-origin) is checked as this host", async () => {
+    const { io } = await import("socket.io-client");
+    const own = await createMerchant(t.k, { allowedOrigins: [t.k.url] });
+    const sameOrigin = (widgetKey: string) =>
+      io(t.k.url + "/widget", {
+        forceNew: true,
+        reconnection: false,
+        transports: ["polling"],
+        query: { widgetKey },
+        auth: { widgetKey },
+        extraHeaders: { "Sec-Fetch-Site": "same-origin" },
+      });
+    const page = sameOrigin(own.widgetKey);
+    await connected(page);
+    const opened = await ok<ConversationOpenResult>(page, "conversation:open", {});
+    expect(opened.visitorToken).toBeTruthy();
+    page.disconnect();
+    // A store that does not list this host is still refused.
+    const other = sameOrigin(a.widgetKey);
+    await connectError(other);
+    other.disconnect();
+  });
+
   it("an allowed origin of one store cannot borrow another store's widget key", async () => {
     const s = widgetClient(t.k.url, a.widgetKey, { origin: "https://b-shop.example" });
     await connectError(s);

@@ -156,6 +156,18 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     }
     const server = http.createServer();
     server.keepAliveTimeout = 5_000;
+    // Registered before the hub so that, closing in reverse, websockets are closed first and the
+    // server then only waits for in-flight HTTP requests.
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // Keep-alive sockets with no request in flight would hold close() open.
+          setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        }),
+    );
 
     let hub: Hub | null = null;
     let emitter: RealtimeEmitter;
@@ -219,6 +231,9 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
           realtime: {
             sessionRevoked: (tokenId) => emitter.disconnectRoom("inbox", rooms.token(tokenId)),
             userRemoved: (merchantId, userId) => emitter.disconnectRoom("inbox", rooms.agent(merchantId, userId)),
+            conversationChanged: (merchantId, conversationId) => {
+              conversations.refreshSummary(merchantId, conversationId).catch((err: unknown) => logger.warn({ err, conversationId }, "inbox summary not refreshed"));
+            },
           },
           ...(redis ? { redisPing: async () => void (await redis.ping()) } : {}),
         })
@@ -253,15 +268,6 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
         resolve();
       });
     });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          // Keep-alive sockets with no request in flight would hold close() open.
-          setTimeout(() => server.closeAllConnections(), 5_000).unref();
-        }),
-    );
     const port = (server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}`;
 
