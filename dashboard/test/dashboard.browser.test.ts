@@ -275,6 +275,42 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     expect(dialogs).toEqual([]);
   });
 
+  it("pages the catalog with a cursor, filters it, and imports a CSV with a per-row error report", async () => {
+    await page.goto(`${url}/dashboard/catalog`);
+    const rows = page.locator('[data-testid="product-row"]');
+    await rows.first().waitFor();
+    const first = await rows.count();
+    await page.locator('[data-testid="load-more"]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="product-row"]').length > n, first);
+    const names = await page.locator('[data-testid="product-row"] .product-name').allTextContents();
+    expect(new Set(names).size).toBe(names.length);
+
+    await page.locator('input[type="search"]').fill("abaya");
+    await page.waitForFunction(() => {
+      const found = [...document.querySelectorAll('[data-testid="product-row"] .product-name')].map((e) => e.textContent ?? "");
+      return found.length > 0 && found.every((n) => /abaya/i.test(n));
+    });
+
+    await page.locator('[data-testid="import-open"]').click();
+    const csv = [
+      "externalId,name_en,name_ar,price,stock,category,tags",
+      'csv-1,"Linen Scarf, Sand",وشاح كتان,79,12,accessories,linen|summer',
+      "csv-2,Broken Row,صف خاطئ,abc,1,accessories,",
+    ].join("\n");
+    await page.locator('[data-testid="import-file"]').setInputFiles({ name: "products.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.locator('[data-testid="import-run"]').click();
+    const result = page.locator('[data-testid="import-result"]');
+    await result.waitFor();
+    expect(await result.textContent()).toContain("1 created · 0 updated · 1 failed");
+    const errorRows = await page.locator('[data-testid="import-errors"] tr').allTextContents();
+    expect(errorRows).toHaveLength(1);
+    expect(errorRows[0]).toContain("csv-2");
+    await page.screenshot({ path: path.join(artifactsDir, "catalog-import-en.png") });
+    await page.keyboard.press("Escape");
+    await page.locator('input[type="search"]').fill("Linen Scarf");
+    await page.locator('[data-testid="product-row"]').filter({ hasText: "Linen Scarf, Sand" }).waitFor();
+  });
+
   it("takes screenshots of every main page in English and Arabic", async () => {
     const pages: { name: string; path: string; ready: string }[] = [
       { name: "inbox", path: "inbox", ready: '[data-testid="conversation-item"]' },
