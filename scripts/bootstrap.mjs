@@ -99,6 +99,7 @@ switch (command) {
     ensureInstalled();
     ensureSystemPackages();
     ensureBuilt();
+    if (!rest.some((a) => a.startsWith("--only="))) run("npm", ["run", "bench", "--workspace=@kaleem/webchat-widget"]);
     handOver(process.execPath, ["--import", "tsx", "--conditions=source", "scripts/bench/run.ts", ...rest]);
     break;
   }
