@@ -1,8 +1,7 @@
 // The conversation's cart and checkout. Lines keep only product id and quantity; names and prices
 // are read from the catalog whenever the cart is shown, so a figure is never stale or invented.
-import { createHash } from "node:crypto";
 import type { MessagePart, Order, OrderItem, Product } from "@kaleem/shared";
-import { canonicalJson, InsufficientStockError } from "@kaleem/shared";
+import { canonicalJson, InsufficientStockError, sha256Hex } from "@kaleem/shared";
 import { answer, type Answer } from "./answer.js";
 import { formatMoney, localized, pick } from "./lang.js";
 import { codFee, paymentPolicyOf, shippingPolicyOf, zoneLine, zoneMentioned } from "./policies.js";
@@ -292,7 +291,7 @@ async function confirmSummary(turn: Turn): Promise<Answer> {
 /** Key of one checkout: the same conversation, cart and contact always give the same key. */
 export function checkoutKey(conversationId: string, cart: CartLine[], contact: { name?: string; phone?: string; address?: string }): string {
   const body = canonicalJson({ conversationId, cart: [...cart].sort((a, b) => a.productId.localeCompare(b.productId)), contact });
-  return `bot-checkout:${createHash("sha256").update(body).digest("hex").slice(0, 40)}`;
+  return `bot-checkout:${sha256Hex(body).slice(0, 40)}`;
 }
 
 async function placeOrder(turn: Turn): Promise<Answer> {

@@ -19,6 +19,7 @@ import {
   type Store,
   type TenantStore,
 } from "@kaleem/shared";
+import { toWesternDigits } from "../nlp/normalize.js";
 
 export interface TestShop {
   store: Store;
@@ -165,7 +166,7 @@ export function storeNumbers(shop: TestShop): Set<number> {
   const out = new Set<number>();
   const add = (n: number) => out.add(Math.round(n * 100) / 100);
   const addText = (text: string) => {
-    for (const m of text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).matchAll(/\d+(?:\.\d+)?/g)) add(Number(m[0]));
+    for (const m of toWesternDigits(text).matchAll(/\d+(?:\.\d+)?/g)) add(Number(m[0]));
   };
   const walk = (value: unknown) => {
     if (typeof value === "number") add(value);
