@@ -88,7 +88,6 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
     const opened = await conversations.openForVisitor(m(), socket.data.visitorId, { locale: p.locale }, (c) => joinConversation(c.id));
     const tenant = conversations.tenant(m());
     const merchant = await tenant.merchant.get();
-    const assignee = opened.status === "human" && opened.conversation.assigneeId ? await tenant.users.get(opened.conversation.assigneeId) : null;
     return {
       conversationId: opened.conversationId,
       visitorToken: (socket as WithToken)[VISITOR_TOKEN] ?? "",
@@ -103,7 +102,7 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
         languages: merchant.widget.languages,
         defaultLocale: merchant.defaultLocale,
       },
-      agentName: assignee?.name ?? null,
+      agentName: opened.agentName ?? null,
     };
   }, ctx.logger);
 

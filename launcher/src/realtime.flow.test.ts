@@ -198,7 +198,11 @@ describe("handoff", () => {
     const updated = nextEvent<{ status: string; agentName: string | null }>(s.socket, "conversation:updated");
     const takeover = await ok<{ conversation: { status: string; assigneeId: string } }>(a.socket, "conversation:takeover", { conversationId: s.open.conversationId });
     expect(takeover.conversation).toMatchObject({ status: "human", assigneeId: shop.ownerId });
-    expect(await updated).toMatchObject({ status: "human", agentName: "Owner " + shop.email.match(/owner(\d+)/)![1] });
+    const agentName = "Owner " + shop.email.match(/owner(\d+)/)![1];
+    expect(await updated).toMatchObject({ status: "human", agentName });
+    // A shopper who reloads now sees who is handling the conversation right away.
+    const reopened = await ok<ConversationOpenResult>(s.socket, "conversation:open", {});
+    expect(reopened).toMatchObject({ status: "human", agentName });
 
     await until(() => s.rec.dones.some((m) => m.id === streamingId), "stopped answer");
     const done = { message: s.rec.doneOf((m) => m.id === streamingId)! };

@@ -89,7 +89,14 @@ export class ConversationService {
     if (beforeRead) await beforeRead(conversation);
     const { messages, streaming } = await this.latest(tenant, conversation, "shopper");
     const lastSeq = belowStreaming(conversation.lastSeq, messages, streaming);
-    return { conversation, conversationId: conversation.id, messages, streaming, lastSeq, status: conversation.status };
+    const agentName = await this.handlingAgentName(tenant, conversation);
+    return { conversation, conversationId: conversation.id, messages, streaming, lastSeq, status: conversation.status, agentName };
+  }
+
+  /** The name a shopper sees for the agent handling the conversation, if one is. */
+  private async handlingAgentName(tenant: TenantStore, conversation: Conversation): Promise<string | null> {
+    if (conversation.status !== "human" || !conversation.assigneeId) return null;
+    return (await tenant.users.get(conversation.assigneeId))?.name ?? null;
   }
 
   async watch(merchantId: string, conversationId: string, beforeRead?: (conversation: Conversation) => Promise<void>): Promise<WatchResult> {
@@ -339,11 +346,10 @@ export class ConversationService {
   }
 
   private async emitShopperView(tenant: TenantStore, conversation: Conversation): Promise<void> {
-    const agent = conversation.status === "human" && conversation.assigneeId ? await tenant.users.get(conversation.assigneeId) : null;
     this.deps.emitter.toWidget(rooms.conversationShopper(tenant.merchantId, conversation.id), "conversation:updated", {
       conversationId: conversation.id,
       status: conversation.status,
-      agentName: agent?.name ?? null,
+      agentName: await this.handlingAgentName(tenant, conversation),
     });
   }
 
