@@ -109,6 +109,10 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
   };
 
   try {
+    // Said loudly so nobody believes their data is in MongoDB when it is not.
+    for (const [name, set] of [["MONGODB_URL", config.mongo], ["QDRANT_URL", config.qdrant], ["S3_ENDPOINT", config.s3]] as const) {
+      if (set) logger.warn(`${name} is set but its adapter is not implemented yet; using the embedded one`);
+    }
     mkdirSync(config.dataDir, { recursive: true });
     const store = await openSqliteStore({ file: path.join(config.dataDir, "kaleem.db") });
     cleanups.push(() => store.close());
