@@ -3,3 +3,4 @@ export * from "./redis.js";
 export * from "./presence.js";
 export * from "./metrics.js";
 export * from "./catalog-events.js";
+export * from "./room-emitter.js";
