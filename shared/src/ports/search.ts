@@ -11,6 +11,7 @@ export interface ProductSearchHit {
 }
 
 export interface ProductSearch {
+  /** Hits carry the products as stored now (current price and stock), not as they were indexed. */
   search(store: TenantStore, query: string, limit: number): Promise<{ items: ProductSearchHit[] }>;
 }
 

@@ -107,6 +107,20 @@ describe("language", () => {
 });
 
 describe("products", () => {
+  it("cards show the store's current price and stock even when the search index was not told (orders, syncs)", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    const black = shop.products.abayaBlack!;
+    const before = cards((await chat.say("show me abayas")).parts).find((c) => c.productId === black.id);
+    expect(before).toMatchObject({ price: 189, inStock: true });
+    // Stock taken by orders and a price set by a platform sync reach the store, not the index.
+    expect(await shop.t.products.reserveStock(black.id, black.stock)).toBe(true);
+    await shop.t.products.update(black.id, { price: 175 });
+    const after = await chat.say("show me abayas");
+    const card = cards(after.parts).find((c) => c.productId === black.id);
+    expect(card).toMatchObject({ price: 175, inStock: false });
+    expect(after.text).not.toMatch(/189/);
+  });
+
   it("shows product cards with store fields, quick replies and no draft products", async () => {
     const chat = await Chat.open(engine, shop.t);
     const r = await chat.say("show me abayas");

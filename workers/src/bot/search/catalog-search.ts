@@ -159,10 +159,20 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     };
   }
 
-  /** ProductSearch port: best first, at most `limit`, only products above the threshold. */
+  /**
+   * ProductSearch port: best first, at most `limit`, only products above the threshold. The index
+   * ranks; the products come back as the store has them now, because stock taken by orders (and
+   * anything else written without a catalog event) never reaches the index.
+   */
   async search(store: TenantStore, query: string, limit: number): Promise<{ items: ProductSearchHit[] }> {
     const { items } = await this.searchDetailed(store, query, limit);
-    return { items };
+    const current = await Promise.all(items.map((hit) => store.products.get(hit.product.id)));
+    return {
+      items: items.flatMap((hit, i) => {
+        const product = current[i];
+        return product && product.status === "active" ? [{ product, score: hit.score }] : [];
+      }),
+    };
   }
 
   /** CatalogEvents port: the next search of this merchant applies the changes first. */
