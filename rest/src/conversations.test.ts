@@ -44,3 +44,58 @@ describe("conversations", () => {
     expect((await api("/conversations/nope")).status).toBe(404);
   });
 });
+
+describe("conversation search (q)", () => {
+  it("finds conversations by the shopper's name, email, phone, last message and id prefix, with the tab filters", async () => {
+    const owner = await t.signup("Search");
+    const store = t.store.forMerchant(asMerchantId(owner.merchantId));
+    const nora = await store.customers.create({ channel: "whatsapp", name: "Nora Al-Amri", email: "nora@example.com", phone: "+966501112233" });
+    const byName = await store.conversations.create({ channel: "whatsapp", customerId: nora.id });
+    const byText = await store.conversations.create({ channel: "webchat", visitorId: "v-search", status: "waiting_human" });
+    await store.messages.append(byText.id, { role: "shopper", text: "هل الفستان الأخضر متوفر بمقاس ٣٨؟" });
+    const other = await store.conversations.create({ channel: "webchat", visitorId: "v-other" });
+    await store.messages.append(other.id, { role: "shopper", text: "unrelated" });
+
+    const search = async (query: string) => {
+      const res = await t.request("GET", `/api/v1/conversations?${query}`, { token: owner.token });
+      expect(res.status, query).toBe(200);
+      return res.body.items.map((c: { id: string }) => c.id);
+    };
+    expect(await search("q=NORA")).toEqual([byName.id]);
+    expect(await search("q=nora%40example")).toEqual([byName.id]);
+    expect(await search("q=501112233")).toEqual([byName.id]);
+    // Arabic: hamza-on-alef and Arabic-Indic digits fold.
+    expect(await search(`q=${encodeURIComponent("الاخضر")}`)).toEqual([byText.id]);
+    expect(await search("q=38")).toEqual([byText.id]);
+    expect(await search(`q=${byText.id.slice(0, 20)}`)).toEqual([byText.id]);
+    expect(await search(`q=${encodeURIComponent("%")}`)).toEqual([]);
+    // Combined with the tab's filters.
+    expect(await search(`status=waiting_human&q=${encodeURIComponent("الأخضر")}`)).toEqual([byText.id]);
+    expect(await search(`status=bot&q=${encodeURIComponent("الأخضر")}`)).toEqual([]);
+    expect((await search("q=")).sort()).toEqual([byName.id, byText.id, other.id].sort());
+    const tooLong = await t.request("GET", `/api/v1/conversations?q=${"x".repeat(201)}`, { token: owner.token });
+    expect(tooLong.status).toBe(400);
+  });
+});
+
+describe("customers", () => {
+  it("any team member reads a shopper's record; unknown ids are 404", async () => {
+    const owner = await t.signup("Customers");
+    const store = t.store.forMerchant(asMerchantId(owner.merchantId));
+    const customer = await store.customers.create({ channel: "telegram", name: "Sara", email: "sara@example.com", phone: "+966500000000", externalId: "tg-42" });
+    const invited = await t.request("POST", "/api/v1/team", {
+      token: owner.token,
+      body: { email: `agent-${Date.now()}@example.com`, name: "Agent", role: "agent", password: "agent-password-1" },
+    });
+    const login = await t.request("POST", "/api/v1/auth/login", { body: { email: invited.body.user.email, password: "agent-password-1" } });
+    for (const token of [owner.token, login.body.accessToken as string]) {
+      const res = await t.request("GET", `/api/v1/customers/${customer.id}`, { token });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ ...customer });
+    }
+    const missing = await t.request("GET", "/api/v1/customers/nope", { token: owner.token });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("not_found");
+    expect((await t.request("GET", `/api/v1/customers/${customer.id}`)).status).toBe(401);
+  });
+});

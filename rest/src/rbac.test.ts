@@ -38,7 +38,6 @@ describe("team and roles", () => {
     const { res, email } = await invite(owner.token, "agent", "agent-password-1");
     const agent = await login(email, "agent-password-1");
     const denied: Array<[string, string, unknown?]> = [
-      ["GET", "/api/v1/team"],
       ["POST", "/api/v1/team", { email: "x@example.com", name: "x" }],
       ["PATCH", `/api/v1/team/${res.body.user.id}`, { name: "me" }],
       ["DELETE", `/api/v1/team/${owner.userId}`],
@@ -60,6 +59,27 @@ describe("team and roles", () => {
     for (const path of ["/api/v1/products", "/api/v1/conversations", "/api/v1/orders", "/api/v1/knowledge", "/api/v1/categories"]) {
       expect((await t.request("GET", path, { token: agent })).status, path).toBe(200);
     }
+  });
+
+  it("lets agents read the team as id, name and role only (to assign conversations), managers in full", async () => {
+    const { res, email } = await invite(owner.token, "agent", "agent-password-5");
+    const agent = await login(email, "agent-password-5");
+    const asAgent = await t.request("GET", "/api/v1/team", { token: agent });
+    expect(asAgent.status).toBe(200);
+    const members = asAgent.body.items as Array<Record<string, unknown>>;
+    expect(members.find((m) => m.id === owner.userId)).toEqual({ id: owner.userId, name: expect.any(String), role: "owner" });
+    expect(members.find((m) => m.id === res.body.user.id)).toEqual({ id: res.body.user.id, name: "A agent", role: "agent" });
+    for (const member of members) expect(Object.keys(member).sort()).toEqual(["id", "name", "role"]);
+    const text = JSON.stringify(asAgent.body);
+    expect(text).not.toContain(email);
+    expect(text).not.toContain(owner.email.toLowerCase());
+    // Paging works the same for them.
+    const firstPage = await t.request("GET", "/api/v1/team?limit=1", { token: agent });
+    expect(firstPage.body.items).toHaveLength(1);
+    expect(typeof firstPage.body.nextCursor).toBe("string");
+
+    const asOwner = await t.request("GET", "/api/v1/team", { token: owner.token });
+    expect(asOwner.body.items.find((m: { id: string }) => m.id === res.body.user.id)).toMatchObject({ email, merchantId: owner.merchantId, createdAt: expect.any(String) });
   });
 
   it("lets only the owner create and manage admins", async () => {

@@ -5,7 +5,7 @@ import { startTestRest, type Session, type TestRest } from "./harness.test-helpe
 let t: TestRest;
 let a: Session;
 let b: Session;
-const ids = { product: "", category: "", knowledge: "", order: "", conversation: "", user: "" };
+const ids = { product: "", category: "", knowledge: "", order: "", conversation: "", user: "", customer: "" };
 
 beforeAll(async () => {
   t = await startTestRest();
@@ -25,7 +25,9 @@ beforeAll(async () => {
   const order = await t.request("POST", "/api/v1/orders", { token: a.token, body: { items: [{ productId: ids.product, quantity: 1 }] } });
   ids.order = order.body.id;
   const tenant = t.store.forMerchant(asMerchantId(a.merchantId));
-  const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v-1" });
+  const customer = await tenant.customers.create({ channel: "webchat", name: "Alpha Shopper", email: "alpha.shopper@example.com", phone: "+966500000001" });
+  ids.customer = customer.id;
+  const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v-1", customerId: customer.id });
   await tenant.messages.append(conversation.id, { role: "shopper", text: "Alpha private question" });
   ids.conversation = conversation.id;
   ids.user = a.userId;
@@ -48,6 +50,7 @@ describe("tenant isolation", () => {
       ["GET", `/api/v1/orders/${ids.order}`],
       ["GET", `/api/v1/conversations/${ids.conversation}`],
       ["GET", `/api/v1/conversations/${ids.conversation}/messages`],
+      ["GET", `/api/v1/customers/${ids.customer}`],
       ["PATCH", `/api/v1/team/${ids.user}`, { name: "pwned" }],
       ["DELETE", `/api/v1/team/${ids.user}`],
     ];
@@ -71,7 +74,11 @@ describe("tenant isolation", () => {
   });
 
   it("lists never leak another merchant's records", async () => {
-    const lists = ["/api/v1/products", "/api/v1/products?q=alpha", "/api/v1/categories", "/api/v1/knowledge", "/api/v1/orders", "/api/v1/conversations", "/api/v1/team", "/api/v1/audit"];
+    const lists: string[] = ["/api/v1/products", "/api/v1/products?q=alpha", "/api/v1/categories", "/api/v1/knowledge", "/api/v1/orders", "/api/v1/conversations", "/api/v1/team", "/api/v1/audit"];
+    // Searches with terms that match A's conversation (customer name, email, phone, message, id prefix).
+    for (const q of ["Alpha", "alpha.shopper", "+966500000001", "private question", ids.conversation.slice(0, 8)]) {
+      lists.push(`/api/v1/conversations?q=${encodeURIComponent(q)}`);
+    }
     for (const path of lists) {
       const res = await t.request("GET", path, { token: b.token });
       expect(res.status, path).toBe(200);
@@ -82,6 +89,11 @@ describe("tenant isolation", () => {
     // A sees its own.
     const own = await t.request("GET", "/api/v1/products", { token: a.token });
     expect(own.body.items.map((p: { id: string }) => p.id)).toEqual([ids.product]);
+    const found = await t.request("GET", "/api/v1/conversations?q=alpha%20shopper", { token: a.token });
+    expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([ids.conversation]);
+    const customer = await t.request("GET", `/api/v1/customers/${ids.customer}`, { token: a.token });
+    expect(customer.status).toBe(200);
+    expect(customer.body).toMatchObject({ id: ids.customer, name: "Alpha Shopper", email: "alpha.shopper@example.com" });
   });
 
   it("ignores merchantId and other ownership fields in bodies", async () => {

@@ -13,13 +13,14 @@ export const conversationRoutes: AnyRoute[] = [
   defineRoute({
     method: "get",
     path: "/conversations",
-    summary: "List conversations by last activity (assignee=me for your own)",
+    summary: "List conversations by last activity (assignee=me for your own; q searches the shopper's name, email, phone, the last message and the id prefix)",
     tag: "inbox",
     auth: true,
     query: pageQuery.extend({
       status: conversationStatusSchema.optional(),
       assignee: z.string().min(1).max(64).optional(),
       channel: conversationChannelSchema.optional(),
+      q: z.string().max(200).optional(),
     }),
     responses: { 200: { description: "A page of conversations", schema: pageOf(conversationSchema) } },
     async handler({ caller, query }) {

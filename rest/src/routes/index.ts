@@ -10,6 +10,7 @@ import { channelRoutes } from "./channels.js";
 import { commerceRoutes } from "./commerce.js";
 import { conversationLabelRoutes } from "./conversation-labels.js";
 import { conversationRoutes } from "./conversations.js";
+import { customerRoutes } from "./customers.js";
 import { knowledgeRoutes } from "./knowledge.js";
 import { orderRoutes } from "./orders.js";
 import { searchRoutes } from "./search.js";
@@ -25,6 +26,7 @@ const domainRoutes: AnyRoute[] = [
   ...searchRoutes,
   ...knowledgeRoutes,
   ...conversationRoutes,
+  ...customerRoutes,
   ...orderRoutes,
   ...settingsRoutes,
   ...auditRoutes,

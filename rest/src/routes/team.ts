@@ -1,5 +1,6 @@
-// Team management. Owners and admins manage agents; only the owner manages admins; the owner
-// can be neither demoted nor removed.
+// Team management. Everyone may list the team (agents without emails, so they can assign to a
+// colleague); owners and admins manage agents; only the owner manages admins; the owner can be
+// neither demoted nor removed.
 import {
   ConflictError,
   ForbiddenError,
@@ -17,6 +18,11 @@ import { auditAction } from "./support.js";
 
 const MANAGERS = ["owner", "admin"] as const;
 const memberRole = z.enum(["admin", "agent"]);
+
+/** What an agent may know about a colleague: enough to assign a conversation, no contact details. */
+export const teamMemberSummarySchema = userSchema.pick({ id: true, name: true, role: true });
+
+const isManager = (caller: Caller) => (MANAGERS as readonly string[]).includes(caller.role);
 
 /** Throws unless `caller` may change `target` in the ways described. */
 function assertCanManage(caller: Caller, target: User, change: { role?: "admin" | "agent"; remove?: boolean; self: boolean }): void {
@@ -37,14 +43,15 @@ export const teamRoutes: AnyRoute[] = [
   defineRoute({
     method: "get",
     path: "/team",
-    summary: "List team members",
+    summary: "List team members (agents see only id, name and role, to assign conversations to colleagues)",
     tag: "team",
     auth: true,
-    roles: MANAGERS,
     query: pageQuery,
-    responses: { 200: { description: "Members", schema: pageOf(userSchema) } },
+    responses: { 200: { description: "Members", schema: pageOf(z.union([userSchema, teamMemberSummarySchema])) } },
     async handler({ caller, query }) {
-      return { body: await caller.store.users.list(query) };
+      const page = await caller.store.users.list(query);
+      if (isManager(caller)) return { body: page };
+      return { body: { ...page, items: page.items.map(({ id, name, role }) => ({ id, name, role })) } };
     },
   }),
   defineRoute({

@@ -766,6 +766,58 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         for (const id of original) expect(seen).toContain(id);
       });
 
+      it("q searches the customer's name, email and phone, the preview and the id prefix", async () => {
+        const { t } = await tenant();
+        const layla = await t.customers.create({ channel: "whatsapp", name: "Layla Haddad", email: "Layla.H@Shop.example", phone: "+966 55 123 4567" });
+        const fatima = await t.customers.create({ channel: "telegram", name: "فاطمة الزهراء" });
+        const c1 = await t.conversations.create({ channel: "whatsapp", customerId: layla.id });
+        const c2 = await t.conversations.create({ channel: "telegram", customerId: fatima.id, status: "human" });
+        const c3 = await t.conversations.create({ channel: "webchat", visitorId: "v-search" });
+        await t.messages.append(c3.id, { role: "shopper", text: "Do you ship the BLUE Abaya to Jeddah? 100% cotton_blend" });
+        const c4 = await t.conversations.create({ channel: "webchat", visitorId: "v-arabic" });
+        await t.messages.append(c4.id, { role: "shopper", text: "هل عندكم عباءة سوداء؟ رقم الطلب ١٠٤٢" });
+        const ids = async (filter: Parameters<TenantStore["conversations"]["list"]>[0]) =>
+          (await t.conversations.list(filter)).items.map((c) => c.id).sort();
+
+        expect(await ids({ q: "layla" })).toEqual([c1.id]);
+        expect(await ids({ q: "  HADDAD " })).toEqual([c1.id]);
+        expect(await ids({ q: "layla.h@shop" })).toEqual([c1.id]);
+        expect(await ids({ q: "55 123" })).toEqual([c1.id]);
+        expect(await ids({ q: "blue abaya" })).toEqual([c3.id]);
+        expect(await ids({ q: "jeddah" })).toEqual([c3.id]);
+        // Arabic letter variants and digits fold: ة/ه, أ/ا, Arabic-Indic digits.
+        expect(await ids({ q: "فاطمه" })).toEqual([c2.id]);
+        expect(await ids({ q: "عباءه" })).toEqual([c4.id]);
+        expect(await ids({ q: "1042" })).toEqual([c4.id]);
+        expect(await ids({ q: "الزهراء" })).toEqual([c2.id]);
+        // The id prefix, not any substring of the id.
+        expect(await ids({ q: c2.id.slice(0, 14) })).toContain(c2.id);
+        expect(await ids({ q: c2.id })).toEqual([c2.id]);
+        expect(await ids({ q: c2.id.slice(-8) })).toEqual([]);
+        // LIKE wildcards are literal characters.
+        expect(await ids({ q: "100%" })).toEqual([c3.id]);
+        expect(await ids({ q: "cotton_blend" })).toEqual([c3.id]);
+        expect(await ids({ q: "%" })).toEqual([c3.id]);
+        expect(await ids({ q: "_" })).toEqual([c3.id]);
+        expect(await ids({ q: "t_o" })).toEqual([]); // as a wildcard it would match "cotton"
+        expect(await ids({ q: "nothing like this" })).toEqual([]);
+        // Combines with the other filters; a blank q filters nothing.
+        expect(await ids({ q: "فاطمة", status: "human" })).toEqual([c2.id]);
+        expect(await ids({ q: "فاطمة", status: "bot" })).toEqual([]);
+        expect(await ids({ q: "  " })).toEqual([c1.id, c2.id, c3.id, c4.id].sort());
+
+        // Pages of a search are stable and complete.
+        const many: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const c = await t.conversations.create({ channel: "webchat", visitorId: `v-page-${i}` });
+          await t.messages.append(c.id, { role: "shopper", text: `paging needle ${i}` });
+          many.push(c.id);
+        }
+        const { items, pages } = await collectPages((p) => t.conversations.list({ q: "NEEDLE" }, p), 2);
+        expect(items.map((c) => c.id).sort()).toEqual([...many].sort());
+        expect(pages).toBe(3);
+      });
+
       it("bot state round-trips and is not on the public record", async () => {
         const { t } = await tenant();
         const conv = await conversationOf(t);
@@ -1070,6 +1122,21 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     describe("tenant isolation", () => {
+      it("B's conversation search never returns A's conversations, customers or previews", async () => {
+        const a = (await tenant("A")).t;
+        const b = (await tenant("B")).t;
+        const customer = await a.customers.create({ channel: "webchat", name: "Secret Shopper", email: "secret@shop.example", phone: "+15550001" });
+        const conv = await a.conversations.create({ channel: "webchat", visitorId: "a-visitor", customerId: customer.id });
+        await a.messages.append(conv.id, { role: "shopper", text: "my private question" });
+        // A B conversation that points at A's customer id (a forged reference) must not match through it.
+        const bConv = await b.conversations.create({ channel: "webchat", visitorId: "b-visitor", customerId: customer.id });
+        for (const q of ["secret", "secret@shop.example", "+15550001", "private question", conv.id, "%", "_"]) {
+          expect((await b.conversations.list({ q })).items.map((c) => c.id), q).toEqual([]);
+          expect((await a.conversations.list({ q })).items.map((c) => c.id), q).toEqual(q === "%" || q === "_" ? [] : [conv.id]);
+        }
+        expect((await b.conversations.list({ q: bConv.id })).items.map((c) => c.id)).toEqual([bConv.id]);
+      });
+
       it("merchant B can neither read, change nor list merchant A's records", async () => {
         const A = await tenant("A");
         const B = await tenant("B");

@@ -192,6 +192,12 @@ export interface ConversationFilter {
   channel?: ConversationChannel;
   visitorId?: string;
   customerId?: string;
+  /**
+   * Search: a case-insensitive substring of the customer's name, email or phone or of the last
+   * message preview (Arabic letter variants folded, see foldSearchText), or a prefix of the
+   * conversation id. % and _ are literal characters.
+   */
+  q?: string;
 }
 
 export interface NewMessage {

@@ -3,7 +3,14 @@
 import type { Conversation, ConversationChannel, ConversationStatus, Customer, Message, Page } from "../../contracts/domain.js";
 import { NotFoundError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { DEFAULT_LIST_AFTER_LIMIT, previewOf, roleCountsAsUnread, roleUpdatesPreview } from "../defaults.js";
+import {
+  DEFAULT_LIST_AFTER_LIMIT,
+  escapeLike,
+  foldSearchText,
+  previewOf,
+  roleCountsAsUnread,
+  roleUpdatesPreview,
+} from "../defaults.js";
 import type {
   AppendResult,
   ConversationFilter,
@@ -225,6 +232,15 @@ export class SqliteConversationRepo implements ConversationRepo {
     if (filter.channel !== undefined) where.push("channel = @channel");
     if (filter.visitorId !== undefined) where.push("visitor_id = @visitorId");
     if (filter.customerId !== undefined) where.push("customer_id = @customerId");
+    const q = filter.q?.trim() ? foldSearchText(filter.q.trim()) : undefined;
+    if (q !== undefined) {
+      // The customer subquery runs once per query (it does not depend on the conversation row).
+      where.push(`(kaleem_fold(last_message_preview) LIKE @qLike ESCAPE '\\'
+        OR id LIKE @idPrefix ESCAPE '\\'
+        OR customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (
+          kaleem_fold(name) LIKE @qLike ESCAPE '\\' OR kaleem_fold(email) LIKE @qLike ESCAPE '\\'
+          OR kaleem_fold(phone) LIKE @qLike ESCAPE '\\')))`);
+    }
     if (cursor) where.push("(activity_at, id) < (@afterKey, @afterId)");
     const rows = this.db.all<ConversationRow>(
       `SELECT * FROM conversations WHERE ${where.join(" AND ")} ORDER BY activity_at DESC, id DESC LIMIT @n`,
@@ -235,6 +251,8 @@ export class SqliteConversationRepo implements ConversationRepo {
         channel: filter.channel,
         visitorId: filter.visitorId,
         customerId: filter.customerId,
+        qLike: q === undefined ? undefined : `%${escapeLike(q)}%`,
+        idPrefix: q === undefined ? undefined : `${escapeLike(q)}%`,
         afterKey: cursor?.k,
         afterId: cursor?.id,
         n: limit + 1,

@@ -3,6 +3,7 @@
 // sequences cannot interleave with another connection's writes).
 import Database from "better-sqlite3";
 import { ConflictError } from "../../errors.js";
+import { foldSearchText } from "../defaults.js";
 import { migrate } from "./migrations.js";
 
 export type Params = Record<string, unknown>;
@@ -20,6 +21,10 @@ export class SqliteDb {
     this.raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.raw.pragma("foreign_keys = ON");
     migrate(this.raw);
+    // Deterministic, so SQLite may evaluate it once per row and value.
+    this.raw.function("kaleem_fold", { deterministic: true }, (value: unknown) =>
+      typeof value === "string" ? foldSearchText(value) : null,
+    );
     this.inTransaction = this.raw.transaction((fn: () => unknown) => fn());
   }
 
