@@ -230,6 +230,35 @@ describe("bot reply job", () => {
     expect(bots.map((m) => [m.text, m.status])).toEqual([["Only once", "complete"]]);
   });
 
+  it("answers one conversation's messages one at a time, in order, even with queue concurrency", async () => {
+    const active = new Map<string, number>();
+    let overlapped = false;
+    const bot = new ScriptedEngine(async function* (input) {
+      const now = (active.get(input.conversationId) ?? 0) + 1;
+      active.set(input.conversationId, now);
+      if (now > 1) overlapped = true;
+      try {
+        for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+        const last = [...input.history].reverse().find((m) => m.role === "shopper")!;
+        yield { type: "delta", text: `re: ${last.text}` };
+      } finally {
+        active.set(input.conversationId, (active.get(input.conversationId) ?? 1) - 1);
+      }
+    });
+    queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot }), { concurrency: 4 });
+    const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
+    // Another conversation runs alongside: serialisation is per conversation only.
+    const other = await tenant.conversations.create({ channel: "webchat", visitorId: "v2" });
+    await service.shopperSend(merchantId, conversation.id, { clientMessageId: "a", text: "add the hijab" });
+    await service.shopperSend(merchantId, conversation.id, { clientMessageId: "b", text: "add 2 black abayas" });
+    await service.shopperSend(merchantId, other.id, { clientMessageId: "c", text: "hello" });
+    const answers = async (id: string) => (await tenant.messages.listAfter(id, 0)).filter((m) => m.role === "bot" && m.status === "complete");
+    await waitFor(async () => (await answers(conversation.id)).length === 2 && (await answers(other.id)).length === 1, "three answers");
+    expect((await answers(conversation.id)).map((m) => m.text)).toEqual(["re: add the hijab", "re: add 2 black abayas"]);
+    // Two runs over one conversation would read and save its bot state (the cart) over each other.
+    expect(overlapped).toBe(false);
+  });
+
   it("answers left streaming by a dead process are stopped at start-up; live ones are left alone", async () => {
     const { conversation } = await conversationWith("x");
     const orphan = (await tenant.messages.append(conversation.id, { role: "bot", text: "", status: "streaming" })).message;

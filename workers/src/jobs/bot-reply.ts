@@ -39,10 +39,23 @@ export interface BotReplyDeps {
 const BOT_VISIBLE = new Set(["shopper", "bot", "agent"]);
 
 export function createBotReplyHandler(deps: BotReplyDeps): (job: Job<BotReplyJob>) => Promise<void> {
+  // One answer at a time per conversation: two runs would read and save its bot state (the cart,
+  // a pending verification) over each other and interleave their streams. Jobs start in queue
+  // order, so chaining them here keeps the shopper's order. This holds within one process; several
+  // workers processes would also need a lock shared through Redis.
+  const tails = new Map<string, Promise<unknown>>();
   return async (job) => {
     const parsed = botReplyJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid bot-reply job: ${parsed.error.message}`);
-    await runBotReply(deps, parsed.data);
+    const key = `${parsed.data.merchantId}:${parsed.data.conversationId}`;
+    const run = (tails.get(key) ?? Promise.resolve()).then(() => runBotReply(deps, parsed.data));
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
   };
 }
 
