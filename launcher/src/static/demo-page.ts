@@ -21,7 +21,7 @@ export function renderDemoStorefront(input: DemoPageInput): string {
   const sections = [...byCategory.entries()]
     .map(([categoryId, products]) => {
       const category = input.categories.find((c) => c.id === categoryId);
-      const title = category ? `${category.name.en} · <span lang="ar">${escapeHtml(category.name.ar)}</span>` : "More";
+      const title = category ? `${escapeHtml(category.name.en)} · <span lang="ar">${escapeHtml(category.name.ar)}</span>` : "More";
       const cards = products
         .map(
           (p) => `<article class="card">
@@ -32,7 +32,7 @@ export function renderDemoStorefront(input: DemoPageInput): string {
 </article>`,
         )
         .join("\n");
-      return `<section><h2>${category ? escapeHtml(category.name.en) + ' · <span lang="ar">' + escapeHtml(category.name.ar) + "</span>" : title}</h2><div class="grid">${cards}</div></section>`;
+      return `<section><h2>${title}</h2><div class="grid">${cards}</div></section>`;
     })
     .join("\n");
 

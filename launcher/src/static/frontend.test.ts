@@ -77,3 +77,26 @@ describe("frontend handler", () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe("demo storefront rendering", () => {
+  it("escapes every store-controlled string", async () => {
+    const { renderDemoStorefront } = await import("./demo-page.js");
+    const evil = `<img src=x onerror=alert(1)>"'`;
+    const now = new Date().toISOString();
+    const html = renderDemoStorefront({
+      storeName: evil,
+      widgetKey: `k"><script>alert(1)</script>`,
+      categories: [{ id: "c1", merchantId: "m", slug: "s", name: { en: evil, ar: evil }, createdAt: now }],
+      products: [
+        {
+          id: "p1", merchantId: "m", externalId: null, name: { en: evil, ar: evil }, description: { en: "", ar: "" }, categoryId: "c1",
+          price: 10, currency: "SAR", attributes: {}, stock: 1, tags: [], imageUrl: `x" onerror="alert(1)`, url: null, status: "active", createdAt: now, updatedAt: now,
+        },
+      ],
+    });
+    expect(html).not.toContain("<img src=x");
+    expect(html).not.toContain("<script>alert");
+    expect(html).not.toContain(`" onerror="`);
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;&quot;&#39;");
+  });
+});
