@@ -37,6 +37,7 @@ export function setupWidgetNamespace(ns: WidgetNamespace, ctx: HubContext): void
   });
   ns.on("connection", (socket) => {
     ctx.metrics.connected.inc({ namespace: "widget" });
+    void socket.join(rooms.widgetKey(socket.data.merchantId, (socket.handshake.auth as { widgetKey: string }).widgetKey));
     socket.on("disconnect", () => ctx.metrics.connected.dec({ namespace: "widget" }));
     guardEvents(socket, "widget", EVENTS, ctx);
     registerWidgetEvents(socket, ctx);

@@ -276,6 +276,25 @@ describe("revocation", () => {
   });
 });
 
+describe("widget key rotation", () => {
+  it("disconnects shoppers still on the old key, which no longer connects; the new key does", async () => {
+    const shop = await createMerchant(t.k, { allowedOrigins: ["https://rotate.example"] });
+    const token = await login(t.k.url, shop.email, shop.password);
+    const old = widgetClient(t.k.url, shop.widgetKey, { origin: "https://rotate.example" });
+    await connected(old);
+    const other = widgetClient(t.k.url, a.widgetKey, { origin: "https://a-shop.example" });
+    await connected(other);
+    const dropped = new Promise((r) => old.once("disconnect", r));
+    const res = await fetch(`${t.k.url}/api/v1/settings/widget/rotate-key`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const { key } = (await res.json()) as { key: string };
+    await dropped;
+    expect(other.connected).toBe(true);
+    await connectError(widgetClient(t.k.url, shop.widgetKey, { origin: "https://rotate.example" }));
+    await connected(widgetClient(t.k.url, key, { origin: "https://rotate.example" }));
+  });
+});
+
 describe("team removal and identity", () => {
   it("removing an agent from the team disconnects their sockets and they cannot reconnect", async () => {
     const member = await addAgent(t.k, a.merchantId, "Temp");

@@ -235,6 +235,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
           realtime: {
             sessionRevoked: (tokenId) => emitter.disconnectRoom("inbox", rooms.token(tokenId)),
             userRemoved: (merchantId, userId) => emitter.disconnectRoom("inbox", rooms.agent(merchantId, userId)),
+            widgetKeyRotated: (merchantId, oldKey) => emitter.disconnectRoom("widget", rooms.widgetKey(merchantId, oldKey)),
             conversationChanged: (merchantId, conversationId) => {
               conversations.refreshSummary(merchantId, conversationId).catch((err: unknown) => logger.warn({ err, conversationId }, "inbox summary not refreshed"));
             },

@@ -15,6 +15,8 @@ export interface RestRealtimeHooks {
   sessionRevoked(tokenId: string): void;
   /** A user lost access (removed from the team): drop all of their sockets. */
   userRemoved?(merchantId: string, userId: string): void;
+  /** The widget key was rotated: shoppers still connected with the old key are disconnected. */
+  widgetKeyRotated?(merchantId: string, oldKey: string): void;
   /** A conversation changed outside the hub (labels): refresh its inbox summary. */
   conversationChanged?(merchantId: string, conversationId: string): void;
 }

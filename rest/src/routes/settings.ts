@@ -87,8 +87,10 @@ export const settingsRoutes: AnyRoute[] = [
     auth: true,
     roles: MANAGERS,
     responses: { 200: { description: "The new key", schema: z.object({ key: z.string() }) } },
-    async handler({ caller, ip }) {
+    async handler({ caller, ip, services }) {
+      const oldKey = (await caller.store.merchant.get()).widget.key;
       const updated = await caller.store.merchant.update({ widget: { key: newWidgetKey() } });
+      services.deps.realtime?.widgetKeyRotated?.(updated.id, oldKey);
       await auditAction(caller, ip, "settings.widget_key_rotated", updated.id);
       return { body: { key: updated.widget.key } };
     },

@@ -251,6 +251,8 @@ export const rooms = {
   conversationWatchers: (merchantId: string, conversationId: string) => `m:${merchantId}:c:${conversationId}:watch`,
   /** Every socket of one agent (for revocation). */
   agent: (merchantId: string, userId: string) => `m:${merchantId}:u:${userId}`,
+  /** Widget sockets that connected with one (public) widget key: rotating the key disconnects them. */
+  widgetKey: (merchantId: string, widgetKey: string) => `m:${merchantId}:wk:${widgetKey}`,
   /** Sockets authenticated with one access token id. */
   token: (tokenId: string) => `t:${tokenId}`,
 } as const;
