@@ -75,15 +75,13 @@ export class ConversationService {
     beforeRead?: (conversation: Conversation) => Promise<void>,
   ): Promise<Omit<ConversationOpenResult, "visitorToken"> & { conversation: Conversation }> {
     const tenant = this.tenant(merchantId);
-    let conversation = await tenant.conversations.findOpenByVisitor(visitorId);
-    if (!conversation) {
-      conversation = await tenant.conversations.create({
-        channel: "webchat",
-        visitorId,
-        locale: options.locale ?? null,
-        status: "bot",
-      });
-    } else if (options.locale && conversation.locale !== options.locale) {
+    const found = await tenant.conversations.findOrCreateOpenByVisitor(visitorId, {
+      channel: "webchat",
+      locale: options.locale ?? null,
+      status: "bot",
+    });
+    let conversation = found.conversation;
+    if (!found.created && options.locale && conversation.locale !== options.locale) {
       conversation = (await tenant.conversations.update(conversation.id, { locale: options.locale })) ?? conversation;
     }
     if (beforeRead) await beforeRead(conversation);

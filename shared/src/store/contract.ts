@@ -717,6 +717,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await t.conversations.update("missing", { status: "human" })).toBeNull();
       });
 
+      it("findOrCreateOpenByVisitor gives concurrent opens one conversation, and a new one after close", async () => {
+        const a = await tenant();
+        const b = await tenant();
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => a.t.conversations.findOrCreateOpenByVisitor("tab-visitor", { channel: "webchat" })),
+        );
+        const ids = new Set(results.map((r) => r.conversation.id));
+        expect(ids.size).toBe(1);
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(results[0]!.conversation).toMatchObject({ visitorId: "tab-visitor", status: "bot", channel: "webchat" });
+        // Another merchant's visitor with the same id is another conversation.
+        const other = await b.t.conversations.findOrCreateOpenByVisitor("tab-visitor", { channel: "webchat" });
+        expect(other.created).toBe(true);
+        expect(ids.has(other.conversation.id)).toBe(false);
+        await a.t.conversations.update([...ids][0]!, { status: "closed" });
+        const next = await a.t.conversations.findOrCreateOpenByVisitor("tab-visitor", { channel: "webchat", locale: "ar" });
+        expect(next.created).toBe(true);
+        expect(next.conversation.locale).toBe("ar");
+        expect(ids.has(next.conversation.id)).toBe(false);
+      });
+
       it("transition is a compare-and-set on status, also when raced", async () => {
         const { t } = await tenant();
         const conv = await conversationOf(t);

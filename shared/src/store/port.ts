@@ -386,6 +386,11 @@ export interface ConversationRepo {
   get(id: string): Promise<Conversation | null>;
   /** The visitor's most recent conversation that is not closed. */
   findOpenByVisitor(visitorId: string): Promise<Conversation | null>;
+  /** The visitor's open conversation, or a new one — atomically, so concurrent opens share one. */
+  findOrCreateOpenByVisitor(
+    visitorId: string,
+    input: Omit<NewConversation, "visitorId">,
+  ): Promise<{ conversation: Conversation; created: boolean }>;
   /** The most recent open conversation of a customer on a channel. */
   findOpenByCustomer(customerId: string, channel: ConversationChannel): Promise<Conversation | null>;
   /** Ordered by last activity, newest first; stable cursor. */

@@ -177,6 +177,19 @@ export class SqliteConversationRepo implements ConversationRepo {
   }
 
   async create(input: NewConversation): Promise<Conversation> {
+    return this.insert(input);
+  }
+
+  async findOrCreateOpenByVisitor(visitorId: string, input: Omit<NewConversation, "visitorId">): Promise<{ conversation: Conversation; created: boolean }> {
+    // One immediate transaction: two tabs opening at once get the same conversation.
+    return this.db.tx(() => {
+      const existing = this.findOpenRowByVisitor(visitorId);
+      if (existing) return { conversation: toConversation(existing), created: false };
+      return { conversation: this.insert({ ...input, visitorId }), created: true };
+    });
+  }
+
+  private insert(input: NewConversation): Conversation {
     const now = nowIso();
     const row = this.db.get<ConversationRow>(
       `INSERT INTO conversations (id, merchant_id, channel, channel_id, customer_id, visitor_id, status, assignee_id,
@@ -199,17 +212,21 @@ export class SqliteConversationRepo implements ConversationRepo {
     return toConversation(row);
   }
 
+  private findOpenRowByVisitor(visitorId: string): ConversationRow | undefined {
+    return this.db.get<ConversationRow>(
+      `SELECT * FROM conversations WHERE merchant_id = @m AND visitor_id = @visitorId AND status != 'closed'
+       ORDER BY created_at DESC, id DESC LIMIT 1`,
+      { m: this.m, visitorId },
+    );
+  }
+
   async get(id: string): Promise<Conversation | null> {
     const row = this.row(id);
     return row ? toConversation(row) : null;
   }
 
   async findOpenByVisitor(visitorId: string): Promise<Conversation | null> {
-    const row = this.db.get<ConversationRow>(
-      `SELECT * FROM conversations WHERE merchant_id = @m AND visitor_id = @visitorId AND status != 'closed'
-       ORDER BY created_at DESC, id DESC LIMIT 1`,
-      { m: this.m, visitorId },
-    );
+    const row = this.findOpenRowByVisitor(visitorId);
     return row ? toConversation(row) : null;
   }
 
