@@ -1,7 +1,8 @@
 // Typed calls to the REST API (/api/v1; see /api/v1/openapi.json). dashboard/README.md lists every
-// endpoint the dashboard uses, including the one it expects but the server does not have yet
-// (GET /customers/:id, for the shopper's contact in the side panel).
+// endpoint the dashboard uses.
 import type {
+  AuditLog,
+  BotSettings,
   Category,
   Channel,
   ChannelType,
@@ -55,7 +56,10 @@ export const getMe = () => api.get<{ user: User; merchant: PublicMerchant }>("/m
 
 // ---- team -----------------------------------------------------------------------------------
 
-export const listTeam = () => api.get<Page<User>>("/team", { limit: 100 });
+/** Agents get `{id, name, role}` per member; owners and admins the full record. */
+export type TeamMember = Pick<User, "id" | "name" | "role"> & Partial<User>;
+export const listTeam = () => api.get<Page<TeamMember>>("/team", { limit: 100 });
+export const listTeamFull = () => api.get<Page<User>>("/team", { limit: 100 });
 export const inviteMember = (input: { email: string; name: string; role: "admin" | "agent"; password?: string }) =>
   api.post<{ user: User; password?: string }>("/team", input);
 export const updateMember = (id: string, patch: { role?: "admin" | "agent"; name?: string }) => api.patch<User>(`/team/${encodeURIComponent(id)}`, patch);
@@ -117,11 +121,13 @@ export interface ConversationQuery {
   status?: ConversationStatus;
   /** An agent id, or "me". */
   assignee?: string;
+  /** Server-side search: the shopper's name, email, phone, the last message, the id prefix. */
+  q?: string;
   cursor?: string | null;
   limit?: number;
 }
-export const listConversations = (query: ConversationQuery) =>
-  api.get<Page<Conversation & { customerName?: string | null }>>("/conversations", { ...query, limit: query.limit ?? 50 });
+export const listConversations = (query: ConversationQuery, signal?: AbortSignal) =>
+  api.get<Page<Conversation & { customerName?: string | null }>>("/conversations", { ...query, limit: query.limit ?? 50 }, signal);
 export const getConversation = (id: string) => api.get<Conversation & { customerName?: string | null }>(`/conversations/${encodeURIComponent(id)}`);
 export const listMessages = (conversationId: string, cursor?: string | null) =>
   api.get<Page<Message>>(`/conversations/${encodeURIComponent(conversationId)}/messages`, { cursor, limit: 100 });
@@ -156,7 +162,9 @@ export type ChannelView = Pick<Channel, "id" | "type" | "name" | "status" | "las
 export const listChannels = () => api.get<Page<ChannelView>>("/channels");
 export const createChannel = (input: { type: ChannelType; name: string; config: Record<string, string> }) =>
   api.post<ChannelView>("/channels", input);
-export const updateChannel = (id: string, patch: { name?: string; config?: Record<string, string>; status?: "active" | "disabled" }) =>
+/** A config patch: values replace, null clears an optional public field, omitted fields (and secrets) are kept. */
+export type ConfigPatch = Record<string, string | null>;
+export const updateChannel = (id: string, patch: { name?: string; config?: ConfigPatch; status?: "active" | "disabled" }) =>
   api.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, patch);
 export const deleteChannel = (id: string) => api.delete(`/channels/${encodeURIComponent(id)}`);
 
@@ -174,6 +182,8 @@ export interface CommerceConnection {
 export const listCommerce = () => api.get<Page<CommerceConnection>>("/commerce-connections");
 export const createCommerce = (input: { platform: CommercePlatform; config: Record<string, string> }) =>
   api.post<CommerceConnection>("/commerce-connections", input);
+export const updateCommerce = (id: string, patch: { config?: ConfigPatch; status?: "active" | "disabled" }) =>
+  api.patch<CommerceConnection>(`/commerce-connections/${encodeURIComponent(id)}`, patch);
 export const deleteCommerce = (id: string) => api.delete(`/commerce-connections/${encodeURIComponent(id)}`);
 
 // ---- settings -------------------------------------------------------------------------------
@@ -182,6 +192,14 @@ export const getWidgetSettings = () => api.get<PublicWidgetSettings>("/settings/
 export const updateWidgetSettings = (patch: Partial<Omit<PublicWidgetSettings, "key">>) =>
   api.patch<PublicWidgetSettings>("/settings/widget", patch);
 export const rotateWidgetKey = () => api.post<Partial<PublicWidgetSettings> & { key?: string }>("/settings/widget/rotate-key");
+
+export const getBotSettings = () => api.get<BotSettings>("/settings/bot");
+export type BotSettingsPatch = Partial<BotSettings>;
+export const updateBotSettings = (patch: BotSettingsPatch) => api.patch<BotSettings>("/settings/bot", patch);
+
+// ---- audit ----------------------------------------------------------------------------------
+
+export const listAudit = (cursor?: string | null) => api.get<Page<AuditLog>>("/audit", { cursor, limit: 50 });
 
 // ---- analytics ------------------------------------------------------------------------------
 

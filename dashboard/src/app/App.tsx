@@ -2,6 +2,8 @@ import { useEffect, type ReactNode } from "react";
 import { useI18n, I18nProvider } from "../i18n/i18n";
 import type { StringKey } from "../i18n/strings";
 import { AnalyticsPage } from "../pages/AnalyticsPage";
+import { AuditPage } from "../pages/AuditPage";
+import { BotSettingsPage } from "../pages/BotSettingsPage";
 import { CannedRepliesPage } from "../pages/CannedRepliesPage";
 import { CatalogPage } from "../pages/CatalogPage";
 import { ChannelsPage } from "../pages/ChannelsPage";
@@ -65,9 +67,11 @@ const NAV: { section: StringKey; items: NavItem[] }[] = [
     section: "nav.section.setup",
     items: [
       { page: "knowledge", label: "nav.knowledge", icon: "book", manage: true },
+      { page: "bot", label: "nav.bot", icon: "bot", manage: true },
       { page: "channels", label: "nav.channels", icon: "plug", manage: true },
       { page: "widget", label: "nav.widget", icon: "chat", manage: true },
       { page: "team", label: "nav.team", icon: "users", manage: true },
+      { page: "audit", label: "nav.audit", icon: "shield", manage: true },
     ],
   },
 ];
@@ -107,6 +111,12 @@ function Layout({ route }: { route: Route }) {
         break;
       case "replies":
         page = <CannedRepliesPage />;
+        break;
+      case "bot":
+        page = <BotSettingsPage />;
+        break;
+      case "audit":
+        page = <AuditPage />;
         break;
       default:
         page = <InboxPage conversationId={null} />;

@@ -14,7 +14,9 @@ export type Route =
   | { page: "widget" }
   | { page: "team" }
   | { page: "analytics" }
-  | { page: "replies" };
+  | { page: "replies" }
+  | { page: "bot" }
+  | { page: "audit" };
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -33,6 +35,8 @@ export function parseRoute(pathname: string): Route {
     case "team":
     case "analytics":
     case "replies":
+    case "bot":
+    case "audit":
       return { page: head };
     default:
       return { page: "inbox", conversationId: null };

@@ -8,23 +8,17 @@ import {
   listChannels,
   listCommerce,
   updateChannel,
+  updateCommerce,
   type ChannelView,
   type CommerceConnection,
   type CommercePlatform,
+  type ConfigPatch,
 } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
-import type { StringKey } from "../i18n/strings";
 import { Button, Card, CopyField, ErrorState, Field, Loading, Notice, PageHeader, StatusPill, errorMessage } from "../ui/components";
+import { Icon } from "../ui/icons";
+import { configToSend, type ConfigField } from "./channel-config";
 import { useAsync } from "../ui/useAsync";
-
-interface ConfigField {
-  key: string;
-  label: StringKey;
-  secret?: boolean;
-  optional?: boolean;
-  /** Filled with a random value the merchant then pastes into the provider. */
-  generated?: boolean;
-}
 
 const CHANNEL_FIELDS: Record<ChannelType, ConfigField[]> = {
   telegram: [
@@ -88,18 +82,39 @@ function itemsOf<T>(value: Page<T> | T[]): T[] {
   return Array.isArray(value) ? value : value.items;
 }
 
+/** The fields' values as the form starts: stored public values when editing, blank secrets. */
+function initialValues(fields: ConfigField[], stored: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    fields.map((f) => {
+      if (stored) return [f.key, f.secret ? "" : (stored[f.key] ?? "")];
+      return [f.key, f.generated ? randomToken() : ""];
+    }),
+  );
+}
+
+/** A create form's values (it never clears a field, so there are no nulls). */
+function filled(config: ConfigPatch): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).filter((e): e is [string, string] => e[1] !== null));
+}
+
 function ConfigForm({
   fields,
   withName,
+  stored,
   onSubmit,
+  onCancel,
 }: {
   fields: ConfigField[];
   withName?: boolean;
-  onSubmit: (name: string, config: Record<string, string>) => Promise<void>;
+  /** Editing a connection: its name and stored public config. Secret fields then start blank. */
+  stored?: { name?: string; config: Record<string, string> };
+  onSubmit: (name: string, config: ConfigPatch) => Promise<void>;
+  onCancel?: () => void;
 }) {
   const { t } = useI18n();
-  const [name, setName] = useState("");
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.key, f.generated ? randomToken() : ""])));
+  const editing = stored !== undefined;
+  const [name, setName] = useState(stored?.name ?? "");
+  const [values, setValues] = useState<Record<string, string>>(() => initialValues(fields, stored?.config));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -108,8 +123,7 @@ function ConfigForm({
     setBusy(true);
     setError(null);
     try {
-      const config = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== "").map(([k, v]) => [k, v.trim()]));
-      await onSubmit(name.trim(), config);
+      await onSubmit(name.trim(), configToSend(fields, values, stored?.config));
     } catch (err) {
       setError(errorMessage(err, t("common.error")));
     } finally {
@@ -118,20 +132,31 @@ function ConfigForm({
   };
 
   return (
-    <form className="form-grid" onSubmit={(e) => void submit(e)}>
+    <form className="form-grid" onSubmit={(e) => void submit(e)} data-testid={editing ? "config-edit-form" : "config-form"}>
+      {editing && fields.some((f) => f.secret) ? (
+        <p className="field-wide muted small secret-hint" data-testid="secret-hint">
+          <Icon name="lock" size={13} /> {t("channels.secretKeepHint")}
+        </p>
+      ) : null}
       {withName ? (
         <Field label={t("common.name")} wide>
-          <input required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
+          <input required maxLength={80} dir="auto" value={name} onChange={(e) => setName(e.target.value)} data-testid="config-name" />
         </Field>
       ) : null}
       {fields.map((f) => (
-        <Field key={f.key} label={`${t(f.label)}${f.optional ? ` (${t("common.optional")})` : ""}`}>
+        <Field
+          key={f.key}
+          label={`${t(f.label)}${f.optional ? ` (${t("common.optional")})` : ""}`}
+          hint={editing && f.secret ? t("channels.secretKeep") : undefined}
+        >
           <div className="input-with-button">
             <input
               dir="ltr"
-              required={!f.optional}
+              name={f.key}
+              required={!f.optional && !(editing && f.secret)}
               type={f.secret && !f.generated ? "password" : "text"}
               autoComplete="off"
+              placeholder={editing && f.secret ? "••••••••" : undefined}
               value={values[f.key] ?? ""}
               onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
             />
@@ -145,8 +170,9 @@ function ConfigForm({
       ))}
       {error ? <div className="error-box error-compact field-wide" role="alert">{error}</div> : null}
       <div className="form-actions field-wide">
-        <Button type="submit" variant="primary" disabled={busy}>
-          {t("channels.connect")}
+        {onCancel ? <Button onClick={onCancel}>{t("common.cancel")}</Button> : null}
+        <Button type="submit" variant="primary" disabled={busy} data-testid={editing ? "config-save" : "config-connect"}>
+          {editing ? t("common.save") : t("channels.connect")}
         </Button>
       </div>
     </form>
@@ -179,6 +205,18 @@ export function ChannelsPage() {
   const [platform, setPlatform] = useState<CommercePlatform>("shopify");
   const [justCreated, setJustCreated] = useState<{ webhookUrl: string; verifyToken?: string } | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
+  /** The connection whose edit form is open (one at a time). */
+  const [editing, setEditing] = useState<string | null>(null);
+
+  const toggleCommerce = async (c: CommerceConnection) => {
+    setRowError(null);
+    try {
+      const updated = await updateCommerce(c.id, { status: c.status === "disabled" ? "active" : "disabled" });
+      commerce.setData((list) => (list ?? []).map((x) => (x.id === c.id ? { ...x, ...updated } : x)));
+    } catch (err) {
+      setRowError(errorMessage(err, t("common.error")));
+    }
+  };
 
   const toggle = async (c: ChannelView) => {
     setRowError(null);
@@ -229,10 +267,13 @@ export function ChannelsPage() {
               <li key={c.id} className="conn-item" data-testid="channel-item">
                 <div className="conn-item-head">
                   <strong>
-                    {CHANNEL_NAMES[c.type]} · <span dir="auto">{c.name}</span>
+                    {CHANNEL_NAMES[c.type]} · <bdi>{c.name}</bdi>
                   </strong>
                   <div className="row-actions">
-                    <Button size="sm" onClick={() => void toggle(c)}>
+                    <Button size="sm" onClick={() => setEditing(editing === c.id ? null : c.id)} aria-expanded={editing === c.id} data-testid="channel-edit">
+                      {t("common.edit")}
+                    </Button>
+                    <Button size="sm" onClick={() => void toggle(c)} data-testid="channel-toggle">
                       {c.status === "disabled" ? t("channels.enable") : t("channels.disable")}
                     </Button>
                     <Button size="sm" variant="danger" onClick={() => void removeChannel(c.id)}>
@@ -241,8 +282,24 @@ export function ChannelsPage() {
                   </div>
                 </div>
                 <StatusLine status={c.status} lastEventAt={c.lastEventAt} lastError={c.lastError} />
-                <CopyField label={t("channels.webhookUrl")} value={c.webhookUrl} />
-                {c.verifyToken ? <CopyField label={t("channels.verifyToken")} value={c.verifyToken} /> : null}
+                {editing === c.id ? (
+                  <ConfigForm
+                    fields={CHANNEL_FIELDS[c.type]}
+                    withName
+                    stored={{ name: c.name, config: { ...c.config, ...(c.verifyToken !== undefined && { verifyToken: c.verifyToken }) } }}
+                    onCancel={() => setEditing(null)}
+                    onSubmit={async (name, config) => {
+                      const updated = await updateChannel(c.id, { ...(name !== c.name && { name }), ...(Object.keys(config).length > 0 && { config }) });
+                      channels.setData((list) => (list ?? []).map((x) => (x.id === c.id ? updated : x)));
+                      setEditing(null);
+                    }}
+                  />
+                ) : (
+                  <>
+                    <CopyField label={t("channels.webhookUrl")} value={c.webhookUrl} />
+                    {c.verifyToken ? <CopyField label={t("channels.verifyToken")} value={c.verifyToken} /> : null}
+                  </>
+                )}
               </li>
             ))}
           </ul>
@@ -258,9 +315,9 @@ export function ChannelsPage() {
             fields={CHANNEL_FIELDS[type]}
             withName
             onSubmit={async (name, config) => {
-              const created = await createChannel({ type, name: name || CHANNEL_NAMES[type], config });
+              const created = await createChannel({ type, name: name || CHANNEL_NAMES[type], config: filled(config) });
               channels.setData((list) => [...(list ?? []), created]);
-              setJustCreated({ webhookUrl: created.webhookUrl, verifyToken: created.verifyToken ?? config.verifyToken });
+              setJustCreated({ webhookUrl: created.webhookUrl, verifyToken: created.verifyToken ?? config.verifyToken ?? undefined });
             }}
           />
         </Card>
@@ -273,12 +330,33 @@ export function ChannelsPage() {
               <li key={c.id} className="conn-item" data-testid="commerce-item">
                 <div className="conn-item-head">
                   <strong>{PLATFORM_NAMES[c.platform]}</strong>
-                  <Button size="sm" variant="danger" onClick={() => void removeCommerce(c.id)}>
-                    {t("common.delete")}
-                  </Button>
+                  <div className="row-actions">
+                    <Button size="sm" onClick={() => setEditing(editing === c.id ? null : c.id)} aria-expanded={editing === c.id} data-testid="commerce-edit">
+                      {t("common.edit")}
+                    </Button>
+                    <Button size="sm" onClick={() => void toggleCommerce(c)} data-testid="commerce-toggle">
+                      {c.status === "disabled" ? t("channels.enable") : t("channels.disable")}
+                    </Button>
+                    <Button size="sm" variant="danger" onClick={() => void removeCommerce(c.id)}>
+                      {t("common.delete")}
+                    </Button>
+                  </div>
                 </div>
                 <StatusLine status={c.status} lastEventAt={c.lastEventAt} lastError={c.lastError} />
-                <CopyField label={t("channels.webhookUrl")} value={c.webhookUrl} />
+                {editing === c.id ? (
+                  <ConfigForm
+                    fields={COMMERCE_FIELDS[c.platform]}
+                    stored={{ config: c.config }}
+                    onCancel={() => setEditing(null)}
+                    onSubmit={async (_name, config) => {
+                      const updated = Object.keys(config).length > 0 ? await updateCommerce(c.id, { config }) : c;
+                      commerce.setData((list) => (list ?? []).map((x) => (x.id === c.id ? updated : x)));
+                      setEditing(null);
+                    }}
+                  />
+                ) : (
+                  <CopyField label={t("channels.webhookUrl")} value={c.webhookUrl} />
+                )}
               </li>
             ))}
           </ul>
@@ -293,7 +371,7 @@ export function ChannelsPage() {
             key={platform}
             fields={COMMERCE_FIELDS[platform]}
             onSubmit={async (_name, config) => {
-              const created = await createCommerce({ platform, config });
+              const created = await createCommerce({ platform, config: filled(config) });
               commerce.setData((list) => [...(list ?? []), created]);
               setJustCreated({ webhookUrl: created.webhookUrl });
             }}

@@ -1,6 +1,6 @@
 import type { User } from "@kaleem/shared/contracts";
 import { useState, type FormEvent } from "react";
-import { inviteMember, listTeam, removeMember, updateMember } from "../api/endpoints";
+import { inviteMember, listTeamFull, removeMember, updateMember } from "../api/endpoints";
 import { useSignedIn } from "../app/auth";
 import { useI18n } from "../i18n/i18n";
 import { Button, Card, ErrorState, Field, Loading, Notice, PageHeader, errorMessage } from "../ui/components";
@@ -9,7 +9,7 @@ import { useAsync } from "../ui/useAsync";
 export function TeamPage() {
   const { t, formatDateTime } = useI18n();
   const { user: me } = useSignedIn();
-  const team = useAsync(async () => (await listTeam()).items, []);
+  const team = useAsync(async () => (await listTeamFull()).items, []);
   const [form, setForm] = useState({ email: "", name: "", role: "agent" as "agent" | "admin", password: "" });
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);

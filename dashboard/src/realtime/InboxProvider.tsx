@@ -25,7 +25,8 @@ interface InboxState {
 
 const InboxContext = createContext<InboxState | null>(null);
 
-const tabQuery = (tab: InboxTab, me: string): ConversationQuery => {
+/** The server-side filter behind an inbox tab (the list view narrows further with matchesTab). */
+export const tabQuery = (tab: InboxTab, me: string): ConversationQuery => {
   switch (tab) {
     case "waiting":
       return { status: "waiting_human" };

@@ -59,6 +59,18 @@ const paths: Record<string, ReactNode> = {
   ),
   send: <path d="M3 11 21 3l-8 18-2-8z" />,
   back: <path d="M15 5l-7 7 7 7" />,
+  bot: (
+    <>
+      <rect x="4" y="8" width="16" height="12" rx="3" />
+      <path d="M12 8V4M9 13v1M15 13v1M9.5 17h5" />
+    </>
+  ),
+  shield: (
+    <>
+      <path d="M12 3 4.5 6v5.5c0 4.5 3.2 8 7.5 9.5 4.3-1.5 7.5-5 7.5-9.5V6z" />
+      <path d="M8.5 12l2.5 2.5 4.5-5" />
+    </>
+  ),
 };
 
 export type IconName = keyof typeof paths;

@@ -4,21 +4,23 @@ import { navigate } from "../../app/router";
 import { useSignedIn } from "../../app/auth";
 import { getConversation, listCannedReplies, listTeam, type CannedReply } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
-import { INBOX_TABS, matchesSearch, matchesTab, type InboxTab, type ListConversation } from "../../realtime/conversation-list";
+import { INBOX_TABS, matchesSearch, matchesTab, sortByActivity, type InboxTab, type ListConversation } from "../../realtime/conversation-list";
 import { useInbox } from "../../realtime/InboxProvider";
 import { Button, ErrorState, StatusPill } from "../../ui/components";
 import { useAsync } from "../../ui/useAsync";
 import { ConversationView, statusTone } from "./ConversationView";
+import { useConversationSearch } from "./useConversationSearch";
 
 export function InboxPage({ conversationId }: { conversationId: string | null }) {
   const { t, formatTime } = useI18n();
-  const { user, canManage } = useSignedIn();
+  const { user } = useSignedIn();
   const { conversations, listError, waitingCount, loadMore, hasMore, upsert, connected } = useInbox();
   const [tab, setTab] = useState<InboxTab>("all");
   const [search, setSearch] = useState("");
   const [loadingMore, setLoadingMore] = useState(false);
 
-  const team = useAsync<Pick<User, "id" | "name">[]>(async () => (canManage ? (await listTeam()).items : []), [canManage]);
+  // Every role may list the team (agents get names only), so anyone can assign to a colleague.
+  const team = useAsync<Pick<User, "id" | "name">[]>(async () => (await listTeam()).items, []);
   const canned = useAsync<CannedReply[]>(async () => (await listCannedReplies()).items, []);
 
   // The first visit to a tab fetches that tab's first page (e.g. closed ones are not in "all").
@@ -26,11 +28,19 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
     if (hasMore(tab)) void loadMore(tab, user.id);
   }, [tab]);
 
-  const visible = useMemo(
-    () => conversations.filter((c) => matchesTab(c, tab, user.id) && matchesSearch(c, search)),
-    [conversations, tab, user.id, search],
-  );
+  // Searching asks the server (it also knows the shopper's email and phone, and conversations not
+  // loaded here); the live list still contributes matches that arrived after the answer.
+  const found = useConversationSearch(search, tab, user.id);
+  const visible = useMemo(() => {
+    const live = conversations.filter((c) => matchesTab(c, tab, user.id) && matchesSearch(c, search));
+    if (!found.query) return live;
+    const byId = new Map(conversations.map((c) => [c.id, c]));
+    const hits = found.items.map((hit) => byId.get(hit.id) ?? hit).filter((c) => matchesTab(c, tab, user.id));
+    const seen = new Set(hits.map((c) => c.id));
+    return sortByActivity([...hits, ...live.filter((c) => !seen.has(c.id))]);
+  }, [conversations, tab, user.id, search, found]);
   const open = conversationId ? conversations.find((c) => c.id === conversationId) : undefined;
+  const searching = found.query !== "";
 
   const more = async () => {
     setLoadingMore(true);
@@ -66,6 +76,12 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
           ))}
         </div>
         {listError ? <ErrorState compact error={listError} /> : null}
+        {searching && found.error ? <ErrorState compact error={found.error} /> : null}
+        {searching ? (
+          <div className="search-status muted small" data-testid="search-status" data-state={found.loading ? "loading" : "done"} role="status">
+            {found.loading ? t("inbox.searching") : t("inbox.searchResults", { n: visible.length })}
+          </div>
+        ) : null}
         <ul className="conv-list" data-testid="conversation-list">
           {visible.length === 0 ? <li className="muted conv-empty">{t("inbox.empty")}</li> : null}
           {visible.map((c) => (
@@ -88,7 +104,7 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
                 </div>
                 <div className="conv-row">
                   <StatusPill tone={statusTone(c.status)}>{t(`inbox.status.${c.status}`)}</StatusPill>
-                  <span className="conv-channel">{c.channel}</span>
+                  <span className="conv-channel">{t(`channel.${c.channel}`)}</span>
                   {c.unreadCount > 0 ? (
                     <span className="badge" title={t("inbox.unread", { n: c.unreadCount })}>
                       {c.unreadCount}
@@ -99,7 +115,14 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
             </li>
           ))}
         </ul>
-        {hasMore(tab) ? (
+        {searching && found.hasMore ? (
+          <div className="list-more">
+            <Button size="sm" disabled={found.loading} onClick={found.loadMore}>
+              {t("common.loadMore")}
+            </Button>
+          </div>
+        ) : null}
+        {!searching && hasMore(tab) ? (
           <div className="list-more">
             <Button size="sm" disabled={loadingMore} onClick={() => void more()}>
               {t("common.loadMore")}

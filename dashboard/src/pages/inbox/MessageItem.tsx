@@ -67,7 +67,7 @@ export function MessageItem({ message }: { message: ThreadMessage }) {
   if (message.role === "system") {
     return (
       <li className="msg msg-system" data-seq={message.seq}>
-        <span>{message.text}</span>
+        <bdi>{message.text}</bdi>
       </li>
     );
   }
@@ -85,7 +85,7 @@ export function MessageItem({ message }: { message: ThreadMessage }) {
     >
       <div className="msg-meta">
         {message.role === "note" ? <Icon name="lock" size={12} /> : null}
-        <span>{who}</span>
+        <bdi>{who}</bdi>
         <span>{formatTime(message.createdAt)}</span>
         {message.status === "streaming" ? <span className="msg-flag">{t("inbox.streaming")}</span> : null}
         {message.status === "stopped" ? <span className="msg-flag msg-flag-stopped">{t("inbox.stopped")}</span> : null}

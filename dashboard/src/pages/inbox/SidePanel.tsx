@@ -29,19 +29,39 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
   );
   const products = useMemo(() => productsMentioned(messages), [messages]);
   const name = customer.data?.name ?? conversation.customerName ?? t("inbox.visitor", { id: (conversation.visitorId ?? conversation.id).slice(-6) });
-  const contact = [customer.data?.email, customer.data?.phone].filter((v): v is string => !!v);
+  const email = customer.data?.email ?? null;
+  const phone = customer.data?.phone ?? null;
+  const channel = customer.data?.channel ?? conversation.channel;
 
   return (
     <aside className="side-panel" data-testid="side-panel">
-      <section>
+      <section data-testid="side-contact">
         <h3>{t("inbox.shopper")}</h3>
-        <div className="side-name" dir="auto">{name}</div>
+        <div className="side-name" dir="auto" data-testid="side-name">{name}</div>
         <dl className="side-facts">
           <dt>{t("inbox.channel")}</dt>
-          <dd>{conversation.channel}</dd>
-          <dt>{t("inbox.contact")}</dt>
-          <dd>{contact.length ? <bdi dir="ltr">{contact.join(" · ")}</bdi> : t("inbox.noContact")}</dd>
+          <dd data-testid="side-channel">{t(`channel.${channel}`)}</dd>
+          <dt>{t("inbox.email")}</dt>
+          <dd data-testid="side-email">
+            {email ? (
+              <a href={`mailto:${email}`} dir="ltr">
+                <bdi>{email}</bdi>
+              </a>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </dd>
+          <dt>{t("inbox.phone")}</dt>
+          <dd data-testid="side-phone">
+            {phone ? (
+              <bdi dir="ltr">{phone}</bdi>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </dd>
         </dl>
+        {customer.loading && conversation.customerId ? <p className="muted small">{t("common.loading")}</p> : null}
+        {!conversation.customerId ? <p className="muted small">{t("inbox.noContact")}</p> : null}
         {customer.error && !(customer.error instanceof ApiError && customer.error.missingEndpoint) ? <ErrorState compact error={customer.error} /> : null}
       </section>
       <section>
