@@ -3,7 +3,7 @@
 // socket.io clients; the bot is a scripted engine so streams are long enough to take over.
 import path from "node:path";
 import type { KaleemInstance } from "@kaleem/launcher";
-import type { Message } from "@kaleem/shared";
+import { asMerchantId, type BotSettings, type Message } from "@kaleem/shared";
 import type { Page } from "playwright-core";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +44,8 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
   let shopper: Socket;
   let conversationId = "";
   let ownerId = "";
+  let ownerName = "";
+  let ownerToken = "";
   const agentLogin = { email: "omar@example.com", password: "second agent password" };
   const shopperEvents: { event: string; message?: Message }[] = [];
   const pageErrors: string[] = [];
@@ -57,8 +59,10 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     instance = await startInstance();
     url = instance.k.url;
     demo = instance.demo;
-    const owner = await api<{ accessToken: string; user: { id: string } }>(url, "POST", "/auth/login", { email: demo.email, password: demo.password });
+    const owner = await api<{ accessToken: string; user: { id: string; name: string } }>(url, "POST", "/auth/login", { email: demo.email, password: demo.password });
+    ownerName = owner.user.name;
     ownerId = owner.user.id;
+    ownerToken = owner.accessToken;
     await api(url, "POST", "/canned-replies", { shortcut: "thanks", text: "Thank you for shopping with us!" }, owner.accessToken);
     await api(url, "POST", "/channels", { type: "telegram", name: "Store bot", config: { botToken: "123456789:AAEdemoTokenForTests_x", secretToken: "s3cret-token" } }, owner.accessToken);
     browser = await launchBrowser();
@@ -275,6 +279,35 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     expect(dialogs).toEqual([]);
   });
 
+  it("keeps a shopper's bidi controls (RLO, LRO, unclosed isolates) inside their own bubble", async () => {
+    const texts = ["\u202Eevil.exe reversed, never closed", "\u202Dمرحبا forced left-to-right", "\u2067opened isolate \u202B and embedding"];
+    const before = await page.locator('[data-testid="msg-shopper"]').count();
+    for (const [i, text] of texts.entries()) await ok(shopper, "message:send", { conversationId, clientMessageId: `bidi-${i}`, text });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="msg-shopper"]').length >= n, before + texts.length);
+    const layout = await page.evaluate((sent) => {
+      const items = [...document.querySelectorAll('[data-testid="msg-shopper"]')];
+      const hostile = items.filter((li) => sent.includes(li.querySelector('[data-testid="msg-text"]')?.textContent ?? ""));
+      return {
+        count: hostile.length,
+        // Every message text element isolates its content and picks its direction from it.
+        texts: [...document.querySelectorAll('[data-testid="msg-text"]')].map((el) => [el.getAttribute("dir"), getComputedStyle(el).unicodeBidi]),
+        preview: [...document.querySelectorAll('[data-testid="conversation-preview"]')].map((el) => [el.getAttribute("dir"), getComputedStyle(el).unicodeBidi]),
+        // Outside the text the line reads as usual: who, then the time, left to right (LTR page).
+        metaInOrder: hostile.map((li) => {
+          const parts = [...(li.querySelector(".msg-meta")?.children ?? [])].map((c) => c.getBoundingClientRect().left);
+          return parts.length >= 2 && parts.every((x, i) => i === 0 || x > parts[i - 1]!);
+        }),
+        metaText: hostile.map((li) => li.querySelector(".msg-meta bdi")?.textContent),
+      };
+    }, texts);
+    expect(layout.count).toBe(texts.length);
+    expect(new Set(layout.texts.map((x) => x.join(" ")))).toEqual(new Set(["auto isolate"]));
+    expect(new Set(layout.preview.map((x) => x.join(" ")))).toEqual(new Set(["auto isolate"]));
+    expect(layout.metaInOrder).toEqual(texts.map(() => true));
+    expect(layout.metaText).toEqual(texts.map(() => "Shopper"));
+    await expect(item(conversationId).locator('[data-testid="conversation-preview"]').textContent()).resolves.toBe(texts.at(-1));
+  });
+
   it("pages the catalog with a cursor, filters it, and imports a CSV with a per-row error report", async () => {
     await page.goto(`${url}/dashboard/catalog`);
     const rows = page.locator('[data-testid="product-row"]');
@@ -311,6 +344,81 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await page.locator('[data-testid="product-row"]').filter({ hasText: "Linen Scarf, Sand" }).waitFor();
   });
 
+  it("saves bot settings with the merchant's own intent example; it is there after a reload", async () => {
+    await page.goto(`${url}/dashboard/bot`);
+    await page.locator('[data-testid="bot-settings"]').waitFor();
+    const before = await page.locator('[data-testid="example-row"]').count();
+    await page.locator('[data-testid="example-add"]').click();
+    const row = page.locator('[data-testid="example-row"]').nth(before);
+    await row.locator('[data-testid="example-text"]').fill("وين شحنتي يا جماعة");
+    await row.locator('[data-testid="example-intent"]').selectOption("order_status");
+    await page.locator('[data-testid="bot-keywords"]').fill("manager\nمدير");
+    await page.locator('[data-testid="bot-save"]').click();
+    await page.locator('[data-testid="bot-saved"]').waitFor();
+
+    await page.reload();
+    await page.locator('[data-testid="example-row"]').nth(before).waitFor();
+    const rows = await page.locator('[data-testid="example-row"]').evaluateAll((els) =>
+      els.map((el) => {
+        const select = el.querySelector("select")!;
+        return { text: el.querySelector("input")!.value, intent: select.value, label: select.selectedOptions[0]?.textContent };
+      }),
+    );
+    expect(rows).toContainEqual({ text: "وين شحنتي يا جماعة", intent: "order_status", label: "Order status" });
+    expect(await page.locator('[data-testid="bot-keywords"]').inputValue()).toBe("manager\nمدير");
+    const stored = await api<BotSettings>(url, "GET", "/settings/bot", undefined, ownerToken);
+    expect(stored.intentExamples).toContainEqual({ text: "وين شحنتي يا جماعة", intent: "order_status" });
+    expect(stored.handoffKeywords).toEqual(["manager", "مدير"]);
+  });
+
+  it("shows that settings change first in the audit log, with who, what and from where", async () => {
+    await page.goto(`${url}/dashboard/audit`);
+    const first = page.locator('[data-testid="audit-row"]').first();
+    await first.waitFor();
+    expect(await first.getAttribute("data-action")).toBe("settings.bot_updated");
+    const cells = await first.locator("td").allTextContents();
+    expect(cells[1]).toContain("Bot settings changed");
+    expect(cells[2]).toBe(ownerName);
+    expect(cells[4]).toContain("intentExamples");
+    expect(cells[5]).toMatch(/127\.0\.0\.1/);
+  });
+
+  it("edits a channel with its secrets left blank (kept) and disables a commerce connection", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    const [channel] = await tenant.channels.list();
+    const sealedBefore = await tenant.channels.getSecrets(channel!.id);
+    await api(url, "POST", "/commerce-connections", { platform: "shopify", config: { shopDomain: "kaleem-demo.myshopify.com", webhookSecret: "shpss_demo_secret" } }, ownerToken);
+
+    await page.goto(`${url}/dashboard/channels`);
+    const channelItem = page.locator('[data-testid="channel-item"]').first();
+    await channelItem.locator('[data-testid="channel-edit"]').click();
+    const form = channelItem.locator('[data-testid="config-edit-form"]');
+    await form.locator('[data-testid="secret-hint"]').waitFor();
+    // The secrets start blank (never sent back to the browser).
+    expect(await form.locator('input[name="botToken"]').inputValue()).toBe("");
+    await page.screenshot({ path: path.join(artifactsDir, "channels-edit-en.png") });
+    await form.locator('[data-testid="config-name"]').fill("Store bot (main)");
+    await form.locator('[data-testid="config-save"]').click();
+    await channelItem.filter({ hasText: "Store bot (main)" }).locator('[data-testid="channel-edit"]').waitFor();
+    await form.waitFor({ state: "detached" });
+    expect((await tenant.channels.get(channel!.id))?.name).toBe("Store bot (main)");
+    expect(await tenant.channels.getSecrets(channel!.id)).toBe(sealedBefore);
+
+    const commerceItem = page.locator('[data-testid="commerce-item"]').first();
+    await commerceItem.locator('[data-testid="commerce-toggle"]').click();
+    await commerceItem.locator(".pill").filter({ hasText: "Disabled" }).waitFor();
+    expect((await tenant.commerceConnections.getByPlatform("shopify"))?.status).toBe("disabled");
+    await commerceItem.locator('[data-testid="commerce-toggle"]').click();
+    await commerceItem.locator(".pill").filter({ hasText: "Active" }).waitFor();
+
+    await page.evaluate(() => localStorage.setItem("kaleem.lang", "ar"));
+    await page.reload();
+    await page.locator('[data-testid="channel-item"] [data-testid="channel-edit"]').first().click();
+    await page.locator('[data-testid="secret-hint"]').waitFor();
+    await page.screenshot({ path: path.join(artifactsDir, "channels-edit-ar.png") });
+    await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
+  });
+
   it("takes screenshots of every main page in English and Arabic", async () => {
     const pages: { name: string; path: string; ready: string }[] = [
       { name: "inbox", path: "inbox", ready: '[data-testid="conversation-item"]' },
@@ -320,6 +428,8 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
       { name: "channels", path: "channels", ready: '[data-testid="channel-item"]' },
       { name: "widget", path: "widget", ready: '[data-testid="widget-preview"]' },
       { name: "analytics", path: "analytics", ready: '[data-testid="kpis"], [data-testid="endpoint-missing"], [data-testid="error"]' },
+      { name: "bot-settings", path: "bot", ready: '[data-testid="example-row"]' },
+      { name: "audit", path: "audit", ready: '[data-testid="audit-row"]' },
     ];
     for (const lang of ["en", "ar"] as const) {
       await page.evaluate((l) => localStorage.setItem("kaleem.lang", l), lang);
@@ -345,6 +455,57 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
   });
 
+  it("searches on the server: finds a conversation that is not loaded by the shopper's message or email, within the tab", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    const noor = await tenant.customers.create({ channel: "whatsapp", name: "Noor Al-Qahtani", email: "noor.q@example.com", phone: "+966 55 010 2030" });
+    const target = await tenant.conversations.create({ channel: "whatsapp", customerId: noor.id });
+    await tenant.messages.append(target.id, { role: "shopper", text: "Is the turquoise kaftan available in size 40?" });
+    // Newer conversations push it past the inbox's first page.
+    for (let i = 0; i < 105; i++) {
+      const c = await tenant.conversations.create({ channel: "webchat", visitorId: `filler-${i}` });
+      await tenant.messages.append(c.id, { role: "shopper", text: `filler question ${i}` });
+    }
+    await page.goto(`${url}/dashboard/inbox`);
+    await page.locator('[data-testid="conversation-item"]').first().waitFor();
+    await page.locator('[data-testid="connection"].conn-on').waitFor();
+    expect(await item(target.id).count()).toBe(0);
+
+    const search = page.locator('input[type="search"]');
+    const answered = page.waitForResponse((r) => r.url().includes("/api/v1/conversations?") && new URL(r.url()).searchParams.get("q") === "turquoise KAFTAN");
+    await search.fill("turquoise KAFTAN");
+    expect((await answered).status()).toBe(200);
+    await item(target.id).waitFor();
+    await page.locator('[data-testid="search-status"][data-state="done"]').waitFor();
+    expect(await page.locator('[data-testid="conversation-item"]').count()).toBe(1);
+
+    // The email is not in the list's data at all: only the server can match it.
+    const byEmail = page.waitForResponse((r) => new URL(r.url()).searchParams.get("q") === "noor.q@example");
+    await search.fill("noor.q@example");
+    await byEmail;
+    await item(target.id).waitFor();
+
+    // The tab's filter applies to the search: it is not closed.
+    const closedSearch = page.waitForResponse((r) => {
+      const params = new URL(r.url()).searchParams;
+      return params.get("q") === "noor.q@example" && params.get("status") === "closed";
+    });
+    await page.locator('[data-testid="tab-closed"]').click();
+    await closedSearch;
+    await page.locator('[data-testid="search-status"][data-state="done"]').waitFor();
+    expect(await item(target.id).count()).toBe(0);
+    await page.locator('[data-testid="tab-all"]').click();
+    await item(target.id).click();
+
+    // The side panel shows the shopper's contact details from GET /customers/:id.
+    const panel = page.locator('[data-testid="side-panel"]');
+    await panel.locator('[data-testid="side-email"]').filter({ hasText: "noor.q@example.com" }).waitFor();
+    expect(await panel.locator('[data-testid="side-name"]').textContent()).toBe("Noor Al-Qahtani");
+    expect(await panel.locator('[data-testid="side-phone"]').textContent()).toBe("+966 55 010 2030");
+    expect(await panel.locator('[data-testid="side-channel"]').textContent()).toBe("WhatsApp");
+    await page.screenshot({ path: path.join(artifactsDir, "inbox-search-en.png") });
+    await search.fill("");
+  });
+
   it("signs out: the session is gone and its access token is refused", async () => {
     const token = await page.evaluate(() => (JSON.parse(localStorage.getItem("kaleem.session") ?? "null") as { accessToken: string }).accessToken);
     await page.goto(`${url}/dashboard/inbox`);
@@ -363,6 +524,13 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     for (const hidden of ["channels", "team", "widget", "knowledge", "analytics"]) {
       expect(await page.locator(`[data-testid="nav-${hidden}"]`).count()).toBe(0);
     }
+    for (const hidden of ["bot", "audit"]) expect(await page.locator(`[data-testid="nav-${hidden}"]`).count()).toBe(0);
+    // The assign menu lists the whole team (agents read names from GET /team too).
+    await page.goto(`${url}/dashboard/inbox/${conversationId}`);
+    const assign = page.locator('[data-testid="conversation"] select');
+    await assign.locator("option", { hasText: ownerName }).waitFor({ state: "attached" });
+    const options = await assign.locator("option").allTextContents();
+    expect(options).toEqual(expect.arrayContaining([ownerName, expect.stringContaining("Omar Second")]));
     // A deep link to a settings page lands on the inbox instead.
     await page.goto(`${url}/dashboard/team`);
     await page.locator('[data-testid="conversation-list"]').waitFor();

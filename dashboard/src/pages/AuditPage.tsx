@@ -81,12 +81,12 @@ export function AuditPage() {
                       <div>{actionLabel(row.action)}</div>
                       <code dir="ltr">{row.action}</code>
                     </td>
-                    <td dir="auto">{actorLabel(row.actorId)}</td>
-                    <td>{row.target ? <code dir="ltr" title={row.target}>{row.target}</code> : <span className="muted">—</span>}</td>
+                    <td className="nowrap" dir="auto">{actorLabel(row.actorId)}</td>
+                    <td>{row.target ? <code className="audit-id" dir="ltr" title={row.target}>{row.target}</code> : <span className="muted">—</span>}</td>
                     <td className="audit-details muted small" dir="ltr" title={details}>
                       <bdi>{details || "—"}</bdi>
                     </td>
-                    <td>{row.ip ? <code dir="ltr">{row.ip}</code> : <span className="muted">—</span>}</td>
+                    <td className="nowrap">{row.ip ? <code dir="ltr">{row.ip}</code> : <span className="muted">—</span>}</td>
                   </tr>
                 );
               })}

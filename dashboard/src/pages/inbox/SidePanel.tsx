@@ -61,7 +61,6 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
           </dd>
         </dl>
         {customer.loading && conversation.customerId ? <p className="muted small">{t("common.loading")}</p> : null}
-        {!conversation.customerId ? <p className="muted small">{t("inbox.noContact")}</p> : null}
         {customer.error && !(customer.error instanceof ApiError && customer.error.missingEndpoint) ? <ErrorState compact error={customer.error} /> : null}
       </section>
       <section>
