@@ -25,3 +25,4 @@ export * from "./conversation/index.js";
 export * from "./store/defaults.js";
 export * from "./store/sqlite/index.js";
 export * from "./analytics/index.js";
+export * from "./text/normalize.js";

@@ -2,6 +2,7 @@
 // previews. Every adapter (SQLite, Mongo) uses these so their records agree field for field.
 import type { BotSettings, Merchant, MessageRole, OrderItem, WidgetSettings } from "../contracts/domain.js";
 import { randomSecret } from "../ids.js";
+import { normalizeArabic, toWesternDigits } from "../text/normalize.js";
 import type { MerchantPatch, NewMerchant } from "./port.js";
 
 export const DEFAULT_CURRENCY = "SAR";
@@ -119,26 +120,14 @@ export function productSearchText(p: {
 /** How long an in-flight idempotency claim blocks retries before it counts as abandoned (crash). */
 export const IDEMPOTENCY_LEASE_MS = 120_000;
 
-const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
-
 /**
- * Text as the inbox search compares it: lower-cased, Arabic-Indic digits as ASCII, Arabic
- * diacritics and tatweel dropped, and the letter variants writers use interchangeably folded
- * (أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي). Both the query and the searched fields go through it.
- * (workers' normalizeText does more, e.g. punctuation to spaces, which would break email and phone
+ * Text as the inbox search compares it: lower-cased, with normalizeArabic's folding (diacritics,
+ * tatweel, letter variants) and Western digits. Both the query and the searched fields go through
+ * it. (normalizeText does more, e.g. punctuation to spaces, which would break email and phone
  * substrings.)
  */
 export function foldSearchText(text: string): string {
-  return text
-    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
-    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(ARABIC_MARKS, "")
-    .replace(/[أإآٱ]/g, "ا")
-    .replace(/ى/g, "ي")
-    .replace(/ة/g, "ه")
-    .replace(/ؤ/g, "و")
-    .replace(/ئ/g, "ي")
-    .toLowerCase();
+  return normalizeArabic(toWesternDigits(text)).toLowerCase();
 }
 
 /** A LIKE pattern matching `text` literally (with `ESCAPE '\'`): % and _ in a search are not wildcards. */
