@@ -190,6 +190,19 @@ describe("bot reply job", () => {
     expect(known.message).toMatchObject({ role: "bot", intent: "product_search" });
   });
 
+  it("a handoff the engine sent both as a part and as a signal is one part on the message", async () => {
+    const bot = new ScriptedEngine(async function* () {
+      yield { type: "intent", intent: "human", confidence: 0.9 };
+      yield { type: "delta", text: "Connecting you now" };
+      yield { type: "part", part: { type: "handoff", reason: "requested" } };
+      yield { type: "handoff", reason: "requested" };
+    });
+    const asked = await conversationWith("a person please");
+    const result = await runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: asked.conversation.id, triggerMessageId: asked.trigger.id });
+    expect(result.message!.parts).toEqual([{ type: "handoff", reason: "requested" }]);
+    expect((await tenant.conversations.get(asked.conversation.id))!.status).toBe("waiting_human");
+  });
+
   it("a takeover before the answer's first word leaves no empty bot message behind", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -137,7 +137,8 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
         parts.push(event.part);
       } else if (event.type === "handoff") {
         handoff = event.reason;
-        parts.push({ type: "handoff", reason: event.reason });
+        // The engine may already have sent the handoff as a part; the message carries one.
+        if (!parts.some((p) => p.type === "handoff")) parts.push({ type: "handoff", reason: event.reason });
       }
     }
   } catch (err) {
