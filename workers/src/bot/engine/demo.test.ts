@@ -39,6 +39,31 @@ describe("demo store answers", () => {
     expect((await conversation("do you have a store in Riyadh?"))[0]).toContain("online only");
   });
 
+  it("a follow-up that only adds a constraint narrows the last search", async () => {
+    const chat = await Chat.open(engine, t);
+    await chat.say("do you have perfume?");
+    const narrowed = await chat.say("what about something under 100 riyals?");
+    const cards = narrowed.parts.filter((p) => p.type === "product_card");
+    expect(cards.length).toBeGreaterThan(0);
+    const perfumes = (await t.categories.getBySlug("perfumes"))!;
+    for (const card of cards) {
+      expect(card.type === "product_card" && card.price).toBeLessThanOrEqual(100);
+      // Still about scents (perfumes, or oud for the home) — not the store's cheapest things at large.
+      const product = await t.products.get(card.type === "product_card" ? card.productId : "");
+      expect(product!.categoryId === perfumes.id || product!.tags.includes("oud")).toBe(true);
+    }
+    expect(cards.some((c) => c.type === "product_card" && c.name === "White Musk Body Mist")).toBe(true);
+    const ar = await Chat.open(engine, t);
+    await ar.say("عندكم عطور؟");
+    const arCards = (await ar.say("طيب في شي أرخص من ١٠٠ ريال؟")).parts.filter((p) => p.type === "product_card");
+    expect(arCards.length).toBeGreaterThan(0);
+    for (const card of arCards) expect(card.type === "product_card" && card.price).toBeLessThanOrEqual(100);
+    expect(arCards.some((c) => c.type === "product_card" && c.name === "معطر جسم مسك أبيض")).toBe(true);
+    // A new topic starts over.
+    const coffee = await chat.say("do you have saudi coffee?");
+    expect(coffee.text).toContain("Saudi Coffee with Cardamom");
+  });
+
   it("Arabic", async () => {
     const [list, added] = await conversation("عندكم عبايات سوداء؟", "ضيف الثانية");
     expect(list).toContain("ر.س");

@@ -5,6 +5,7 @@ import { answer, type Answer } from "./answer.js";
 import { formatMoney, joinList, localized, pick } from "./lang.js";
 import type { Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
+import { narrowingWords } from "./refine.js";
 import { bestMatches, containsAny, contentWords, descriptorTokens } from "./words.js";
 
 export const SEARCH_LIMIT = 4;
@@ -87,8 +88,12 @@ export async function productSearchAnswer(turn: Turn, query: string = turn.text)
     const base = matches.length === 1 ? matches[0] : shown.length === 1 ? shown[0] : undefined;
     if (base) return moreLikeThis(turn, base.id);
   }
-  const products = await searchActive(turn, query, SEARCH_LIMIT);
+  // "what about under 100?" narrows what was asked before instead of starting over.
+  const narrowing = query === turn.text && turn.state.lastQuery !== null ? narrowingWords(query) : null;
+  const effective = narrowing !== null ? `${turn.state.lastQuery} ${narrowing}` : query;
+  const products = await searchActive(turn, effective, SEARCH_LIMIT);
   if (products.length === 0) return notFound(turn);
+  turn.state.lastQuery = effective.slice(0, 500);
   const inStock = products.some((p) => p.stock > 0);
   return showProducts(
     turn,

@@ -22,6 +22,8 @@ export const botStateSchema = z.object({
   lang: langSchema.nullable().catch(null).default(null),
   /** Products shown in the last answer with cards, best first ("the black one" resolves here). */
   lastShown: z.array(z.string()).catch([]).default([]),
+  /** The last product search, so a follow-up that only adds constraints can narrow it. */
+  lastQuery: z.string().max(500).nullable().catch(null).default(null),
   /** The one product the last answer was about ("add it", "yes"). */
   focus: z.string().nullable().catch(null).default(null),
   cart: z.array(cartLineSchema).catch([]).default([]),
