@@ -206,9 +206,22 @@ const ATTRIBUTE_LABELS: Record<string, { en: string; ar: string }> = {
   volume: { en: "Size", ar: "الحجم" },
   family: { en: "Scent", ar: "العائلة العطرية" },
   pieces: { en: "Pieces", ar: "عدد القطع" },
+  type: { en: "Type", ar: "النوع" },
+  weight: { en: "Weight", ar: "الوزن" },
+  capacity: { en: "Capacity", ar: "السعة" },
+  origin: { en: "Origin", ar: "المصدر" },
+  audience: { en: "For", ar: "لـ" },
+  style: { en: "Style", ar: "الستايل" },
+  battery: { en: "Battery", ar: "البطارية" },
+  power: { en: "Power", ar: "القوة" },
+  scent: { en: "Scent", ar: "الرائحة" },
+  roast: { en: "Roast", ar: "التحميص" },
 };
 
 function attributeLabel(key: string, lang: Lang): string {
   const known = ATTRIBUTE_LABELS[key.toLowerCase()];
-  return known ? known[lang] : key;
+  if (known) return known[lang];
+  // A merchant's own attribute name, written as a label ("gift_box" → "Gift box").
+  const words = key.replace(/[_-]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
