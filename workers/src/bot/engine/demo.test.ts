@@ -64,6 +64,17 @@ describe("demo store answers", () => {
     expect(coffee.text).toContain("Saudi Coffee with Cardamom");
   });
 
+  it("words the catalog never heard of that only say what it is for do not sink the search", async () => {
+    const [ar] = await conversation("ابي عباية سوداء للدوام");
+    expect(ar).toContain("عباية كريب ميدنايت");
+    const [en] = await conversation("I need an abaya for work");
+    expect(en).toContain("Midnight Crepe Abaya");
+    // Still no products for what the store does not sell.
+    const chat = await Chat.open(engine, t);
+    const tyres = await chat.say("do you have car tyres?");
+    expect(tyres.parts.filter((p) => p.type === "product_card")).toEqual([]);
+  });
+
   it("Arabic", async () => {
     const [list, added] = await conversation("عندكم عبايات سوداء؟", "ضيف الثانية");
     expect(list).toContain("ر.س");

@@ -101,6 +101,14 @@ describe("CatalogSearch", () => {
     expect(await find("hi, I'm looking for a gift for my wife who likes perfume")).toContain("perfume-women");
   });
 
+  it("unknown words that only say what a product is for do not sink it; unknown products stay unfound", async () => {
+    expect(await find("black abaya for the office")).toContain("abaya-black");
+    expect(await find("عباية سوداء للدوام")).toContain("abaya-black");
+    // The unknown word is the thing itself: no relaxation.
+    expect(await find("car tyres")).toEqual([]);
+    expect(await find("tyres for my car")).toEqual([]);
+  });
+
   it("answers a constraint-only query with what satisfies it, cheapest first", async () => {
     const under = await find("under 70 riyals");
     expect(under.length).toBeGreaterThan(0);

@@ -140,6 +140,33 @@ interface BuiltQuery {
   weight: number;
   /** Words for the embedder: what remained of the query plus typo/Arabizi corrections. */
   embedText: string;
+  /**
+   * Token indexes of ranked words the catalog has never seen (no typo/Arabizi correction either)
+   * that only say what the thing is for: inside an English "for/to/with …" phrase, or an Arabic
+   * word with the ل/بال "for" prefix ("للدوام"). Never the noun the shopper wants.
+   */
+  unknown: number[];
+}
+
+const PREPOSITIONS = new Set(["for", "to", "with", "at", "in", "on", "from", "during", "about"]);
+const ARABIC_PURPOSE_PREFIX = /^(لل|ل|بال|عال)[\u0621-\u064A]{2,}/;
+
+/** Token indexes that describe a purpose or recipient rather than the product itself. */
+function purposeWords(tokens: readonly Token[]): Set<number> {
+  const out = new Set<number>();
+  let inPhrase = false;
+  tokens.forEach((t, i) => {
+    if (/^[\u0621-\u064A]/.test(t.norm)) {
+      if (ARABIC_PURPOSE_PREFIX.test(t.norm)) out.add(i);
+      return;
+    }
+    if (PREPOSITIONS.has(t.norm)) {
+      inPhrase = true;
+      return;
+    }
+    if (inPhrase && !t.stop) out.add(i);
+  });
+  return out;
 }
 
 export class CatalogSearch implements ProductSearch, CatalogEvents {
@@ -225,6 +252,27 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       return { items, constraints, rankedText };
     }
 
+    const strict = await this.rank(store, m, built, constraints, allowed, cap, false);
+    if (strict.length > 0 || built.unknown.length === 0 || built.unknown.length >= built.units.length) {
+      return { items: strict, constraints, rankedText };
+    }
+    // Words the catalog has never seen ("an abaya for the office", "عباية للدوام") would otherwise
+    // sink every product. Without them, only products the remaining words name (head noun) count,
+    // so an out-of-catalog request ("iphone 99", "car tyres") still finds nothing.
+    const relaxed = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, new Set([...parsed.consumed, ...built.unknown]), m.lexical);
+    if (relaxed.units.length === 0) return { items: [], constraints, rankedText };
+    return { items: await this.rank(store, m, relaxed, constraints, allowed, cap, true), constraints, rankedText: relaxed.embedText };
+  }
+
+  private async rank(
+    store: TenantStore,
+    m: MerchantCatalog,
+    built: BuiltQuery,
+    constraints: QueryConstraints,
+    allowed: (id: string) => boolean,
+    cap: number,
+    requireHeadMatch: boolean,
+  ): Promise<ProductSearchHit[]> {
     const lexical = m.lexical.search(built.units, allowed);
     const threshold = this.threshold(built.weight);
     const vectorScores = new Map<string, number>();
@@ -239,6 +287,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     const fused = new Map<string, number>();
     for (const hit of lexical) {
       if (hit.gate < threshold) continue;
+      if (requireHeadMatch && !hit.headMatch) continue;
       const lex = maxLex > 0 ? hit.score / maxLex : 0;
       const vec = Math.max(0, vectorScores.get(hit.id) ?? 0);
       const base = (1 - this.options.vectorWeight) * lex + this.options.vectorWeight * vec;
@@ -251,7 +300,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       fused.set(hit.id, score);
     }
     for (const [id, score] of vectorScores) {
-      if (fused.has(id) || score < this.options.vectorOnlyMinScore || !allowed(id)) continue;
+      if (requireHeadMatch || fused.has(id) || score < this.options.vectorOnlyMinScore || !allowed(id)) continue;
       fused.set(id, this.options.vectorWeight * score * 0.5);
     }
     if (constraints.cheap) applyCheapPreference(fused, m);
@@ -265,7 +314,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       if (e) items.push({ product: e.product, score: Math.round(score * 10_000) / 10_000 });
       if (items.length >= cap) break;
     }
-    return { items, constraints, rankedText };
+    return items;
   }
 
   private threshold(weight: number): number {
@@ -299,6 +348,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     const vocabulary = () => [...lexical.vocabulary(), ...lexiconWords.keys()];
     const arabiziQuery = looksLikeArabizi(tokens.map((t) => t.norm).join(" "));
     let vocabCache: string[] | null = null;
+    const unknown: number[] = [];
+    const purpose = purposeWords(tokens);
     tokens.forEach((t, i) => {
       if (consumed.has(i) || t.stop) return;
       const alternatives = new Map<string, number>();
@@ -324,6 +375,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
         }
       }
       embedWords.push(t.norm, ...corrections);
+      if (!known && !t.number && alternatives.size === 1 && !inPhrase.has(i) && purpose.has(i)) unknown.push(i);
       const own = concepts.filter((h) => h.start === i && h.end === i + 1).map((h) => h.id);
       const modifier = t.number || (own.length > 0 && own.every((id) => MODIFIER_PREFIXES.some((p) => id.startsWith(p))));
       const soft = own.length > 0 && own.every((id) => SOFT_CONCEPTS.has(id));
@@ -337,7 +389,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       });
     });
     const weight = units.reduce((s, u) => s + u.importance, 0);
-    return { units, weight, embedText: embedWords.join(" ") };
+    return { units, weight, embedText: embedWords.join(" "), unknown };
   }
 
   private async ready(store: TenantStore): Promise<MerchantCatalog> {
