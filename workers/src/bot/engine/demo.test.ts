@@ -75,6 +75,14 @@ describe("demo store answers", () => {
     expect(tyres.parts.filter((p) => p.type === "product_card")).toEqual([]);
   });
 
+  it("adds 'the first one' written with alef maqsura or hamza", async () => {
+    for (const first of ["ضيف الاولى", "ضيف الأولى"]) {
+      const [list, added] = await conversation("عندكم عبايات سوداء؟", first);
+      const firstName = /• (.+?) —/.exec(list)![1]!;
+      expect(added).toContain(`أضفت 1 × ${firstName}`);
+    }
+  });
+
   it("Arabic", async () => {
     const [list, added] = await conversation("عندكم عبايات سوداء؟", "ضيف الثانية");
     expect(list).toContain("ر.س");

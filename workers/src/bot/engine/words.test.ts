@@ -70,3 +70,14 @@ describe("language and formatting", () => {
     expect(chunks.every((c) => c.trim().split(/\s+/).length === 1)).toBe(true);
   });
 });
+
+describe("Arabic spelling variants in the word lists", () => {
+  it("ordinals match with hamza, alef maqsura and taa marbuta as shoppers write them", async () => {
+    const { parseOrdinal } = await import("./words.js");
+    expect(parseOrdinal("ضيف الأولى")).toBe(0);
+    expect(parseOrdinal("ضيف الاولى")).toBe(0);
+    expect(parseOrdinal("أبي الثانية")).toBe(1);
+    expect(parseOrdinal("الثالثة لو سمحت")).toBe(2);
+    expect(parseOrdinal("الأخيرة")).toBe(-1);
+  });
+});

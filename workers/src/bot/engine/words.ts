@@ -3,6 +3,11 @@
 import type { Product } from "@kaleem/shared";
 import { normalizeText, toWesternDigits, tokenize } from "../nlp/normalize.js";
 
+/** Word lists are compared with tokenized shopper text, so they are folded the same way. */
+function foldedSet(words: readonly string[]): Set<string> {
+  return new Set(words.map(normalizeText));
+}
+
 // "one"/"واحد" are left out: they mostly mean "the black one", and 1 is the default anyway.
 const NUMBER_WORDS: Record<string, number> = {
   two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, pair: 2, couple: 2,
@@ -55,8 +60,8 @@ export function sameEmail(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
-const YES = new Set(["yes", "y", "yeah", "yep", "sure", "ok", "okay", "confirm", "confirmed", "نعم", "اي", "ايه", "ايوه", "اكيد", "تمام", "اوكي", "موافق", "اكد", "ابشر", "يب"]);
-const NO = new Set(["no", "nope", "cancel", "stop", "لا", "الغاء", "الغي", "كنسل", "وقف", "لاء"]);
+const YES = foldedSet(["yes", "y", "yeah", "yep", "sure", "ok", "okay", "confirm", "confirmed", "نعم", "اي", "ايه", "ايوه", "اكيد", "تمام", "اوكي", "موافق", "اكد", "ابشر", "يب"]);
+const NO = foldedSet(["no", "nope", "cancel", "stop", "لا", "الغاء", "الغي", "كنسل", "وقف", "لاء"]);
 export function isYes(text: string): boolean {
   const tokens = tokenize(text);
   return tokens.length > 0 && tokens.length <= 4 && tokens.some((t) => YES.has(t)) && !tokens.some((t) => NO.has(t));
@@ -87,7 +92,7 @@ const COLOUR_OF = new Map<string, string>();
 for (const [key, words] of Object.entries(COLOURS)) for (const w of words) COLOUR_OF.set(w, `colour:${key}`);
 
 // Words that say what to do, not which product: they never pick a product.
-const ACTION_WORDS = new Set(
+const ACTION_WORDS = foldedSet(
   (
     "add put want need like get take buy order cart basket the a an of one ones please pls to my me i in it this that those these them with and or for from more some " +
     "ضيف اضف اضيف ضيفه ضيفها حط حطه حطها ابي ابغى ابغي ودي اريد عطني اعطني ابيها ابيه من في على الى السله سله السلة للسله لي اللي هذا هذي هذه ذا ذي ها حبه حبات قطعه قطع و او"
@@ -147,10 +152,12 @@ export function startsWithAny(text: string, words: readonly string[]): boolean {
   return words.some((w) => normalized === normalizeText(w) || normalized.startsWith(`${normalizeText(w)} `));
 }
 
-const ORDINALS: Record<string, number> = {
+const ORDINAL_SPELLINGS: Record<string, number> = {
   first: 0, "1st": 0, second: 1, "2nd": 1, third: 2, "3rd": 2, fourth: 3, "4th": 3, last: -1,
   اول: 0, الاول: 0, اولى: 0, الاولى: 0, ثاني: 1, الثاني: 1, ثانيه: 1, الثانيه: 1, ثالث: 2, الثالث: 2, الثالثه: 2, رابع: 3, الرابع: 3, الرابعه: 3, اخير: -1, الاخير: -1, الاخيره: -1,
 };
+// Keys folded like shoppers' words are (ى → ي, ة → ه, أ → ا), or "الأولى" would never match.
+const ORDINALS: Record<string, number> = Object.fromEntries(Object.entries(ORDINAL_SPELLINGS).map(([k, v]) => [normalizeText(k), v]));
 export const ORDINAL_WORDS = new Set(Object.keys(ORDINALS));
 
 /** "the first one" → 0, "the last" → -1; null when no position is named. */
