@@ -2,7 +2,7 @@
 // both languages. A hit must cover a good share of the message's content words, so small talk
 // and out-of-scope questions find nothing rather than the nearest FAQ.
 import type { Faq, KnowledgeItem } from "@kaleem/shared";
-import { tokenize } from "../nlp/normalize.js";
+import { normalizeText, tokenize } from "../nlp/normalize.js";
 
 const STOPWORDS = new Set(
   (
@@ -11,7 +11,10 @@ const STOPWORDS = new Set(
     "not no yes any some there here have has had please pls hi hello thanks thank u ur im i'm get got so just also than then too very much many " +
     "هل ما ماذا متى وين فين كيف ليش لماذا كم من في على الى إلى عن مع و او أو ثم لا نعم انا أنا انت انتم احنا نحن هو هي هم هذا هذي هذه " +
     "ذلك تلك اللي الذي التي عندكم عندك عندي فيه في يا لو ممكن ابي ابغى ابغي اريد ودي شي شيء وش ايش بس كذا طيب مرحبا السلام عليكم شكرا"
-  ).split(" "),
+  )
+    .split(" ")
+    // Folded like the tokens they are compared with ("إلى" → "الي").
+    .map(normalizeText),
 );
 
 function stem(token: string): string {
