@@ -315,6 +315,17 @@ describe("order status", () => {
     expect(r.parts[0]).toMatchObject({ type: "order", number: shop.orders.shipped!.number, status: "shipped" });
   });
 
+  it("once an order is verified in the conversation, 'where is my order?' answers it without asking again", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    await chat.say(`where is my order ${shop.orders.shipped!.number}?`);
+    await chat.say("+966 55 123 4567");
+    const again = await chat.say("where is my order?");
+    expect(again.parts[0]).toMatchObject({ type: "order", number: shop.orders.shipped!.number });
+    // A fresh conversation still has to prove it.
+    const stranger = await (await Chat.open(engine, shop.t)).say("where is my order?");
+    expect(stranger.parts).toEqual([]);
+  });
+
   it("accepts the email on the order, in Arabic", async () => {
     const chat = await Chat.open(engine, shop.t);
     await chat.say(`وين طلبي رقم ${shop.orders.shipped!.number}`);

@@ -58,6 +58,9 @@ export async function describeOrder(turn: Turn, order: Order): Promise<Answer> {
 export async function orderStatusAnswer(turn: Turn): Promise<Answer> {
   if (turn.state.ordersLocked) return locked(turn);
   const number = parseOrderNumber(turn.text);
+  // "where is my order?" right after ordering here (or verifying one): that order, no questions.
+  const known = turn.state.verifiedOrders.at(-1);
+  if (!number && known) return askVerification(turn, known);
   if (!number) {
     turn.state.awaitingOrderNumber = true;
     return answer(pick(turn.lang, "Sure! What's your order number?", "أبشر! وش رقم طلبك؟"));
