@@ -59,6 +59,13 @@ describe("demo store answers", () => {
     expect(arCards.length).toBeGreaterThan(0);
     for (const card of arCards) expect(card.type === "product_card" && card.price).toBeLessThanOrEqual(100);
     expect(arCards.some((c) => c.type === "product_card" && c.name === "معطر جسم مسك أبيض")).toBe(true);
+    // About one product: "it" in another size is that product or nothing, never the cheapest items in the store.
+    const thobe = await Chat.open(engine, t);
+    await thobe.say("how much is the white thobe?");
+    const size = await thobe.say("do you have it in size 60?");
+    expect(size.parts.filter((p) => p.type === "product_card")).toEqual([]);
+    expect(size.text).toContain("Sorry, White Summer Thobe doesn't come like that.");
+    expect(size.text).toContain("• Size: 56");
     // A new topic starts over.
     const coffee = await chat.say("do you have saudi coffee?");
     expect(coffee.text).toContain("Saudi Coffee with Cardamom");

@@ -92,6 +92,10 @@ export async function productSearchAnswer(turn: Turn, query: string = turn.text)
   const narrowing = query === turn.text && turn.state.lastQuery !== null ? narrowingWords(query) : null;
   const effective = narrowing !== null ? `${turn.state.lastQuery} ${narrowing}` : query;
   const products = await searchActive(turn, effective, SEARCH_LIMIT);
+  if (products.length === 0 && narrowing !== null && turn.state.focus) {
+    const focused = await turn.store.products.get(turn.state.focus);
+    if (focused) return notThatWay(turn, focused);
+  }
   if (products.length === 0) return notFound(turn);
   turn.state.lastQuery = effective.slice(0, 500);
   const inStock = products.some((p) => p.stock > 0);
@@ -100,6 +104,32 @@ export async function productSearchAnswer(turn: Turn, query: string = turn.text)
     products,
     pick(turn.lang, products.length === 1 ? "Here's what I found:" : "Here are some options for you:", products.length === 1 ? "هذا اللي لقيته لك:" : "هذي بعض الخيارات لك:"),
     inStock ? pick(turn.lang, "Want me to add one to your cart?", "تبي أضيف لك واحد منها للسلة؟") : pick(turn.lang, "Want to see something similar?", "تبي أشوف لك شي مشابه؟"),
+  );
+}
+
+/** "Do you have it in size 60?" when it does not come that way: say what it does come in. */
+function notThatWay(turn: Turn, product: Product): Answer {
+  const lang = turn.lang;
+  const name = localized(product.name, lang);
+  const attributes = Object.entries(product.attributes).filter(([, v]) => v.trim() !== "");
+  const lines = [pick(lang, `Sorry, ${name} doesn't come like that.`, `للأسف ${name} ما يتوفر بهالمواصفات.`)];
+  if (attributes.length > 0) {
+    lines.push(pick(lang, "It comes in:", "المتوفر منه:"), attributes.map(([k, v]) => `• ${attributeLabel(k, lang)}: ${v}`).join("\n"));
+  }
+  lines.push(pick(lang, "Want to see similar products?", "تبي أشوف لك منتجات مشابهة؟"));
+  const text = lines.join("\n");
+  return answer(
+    text,
+    [
+      {
+        type: "quick_replies",
+        replies: [
+          { label: pick(lang, "More like this", "أبي شي مشابه"), payload: `more:${product.id}` },
+          { label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" },
+        ],
+      },
+    ],
+    { facts: text },
   );
 }
 
@@ -186,6 +216,8 @@ export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
   // The list stays for "the black one"; the product asked about becomes what "it" means.
   if (!turn.state.lastShown.includes(product.id)) turn.state.lastShown = [product.id];
   turn.state.focus = product.id;
+  // "do you have it in size 60?" narrows a search for this product, not the whole store.
+  turn.state.lastQuery = localized(product.name, lang);
   if (product.stock > 0) turn.state.offer = "add";
   const outro = product.stock > 0 ? pick(lang, "Shall I add it to your cart?", "أضيفه لك في السلة؟") : "";
   const text = [...lines, ...(outro ? [outro] : [])].join("\n");

@@ -7,6 +7,8 @@ describe("narrowingWords", () => {
     expect(narrowingWords("in white?")).toBe("white");
     expect(narrowingWords("طيب في شي أرخص من ١٠٠؟")).toBe("ارخص من 100");
     expect(narrowingWords("for men?")).toBe("men");
+    expect(narrowingWords("ابي شي ارخص")).toBe("ارخص");
+    expect(narrowingWords("anything cheaper?")).toBe("cheaper");
   });
   it("is null for a new topic or a message without constraints", () => {
     expect(narrowingWords("black abaya under 300")).toBeNull();

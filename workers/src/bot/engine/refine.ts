@@ -5,11 +5,13 @@ import { AUDIENCE_PREFIX, COLOUR_PREFIX, MATERIAL_PREFIX } from "../search/analy
 import { parseQuery } from "../search/constraints.js";
 import { normalizeText } from "../nlp/normalize.js";
 
+const CHEAP_CONCEPT = "§cheap";
+
 const FILLER = new Set(
   normalizeText(
     "what about how about and any anything something one ones other another else more options show me do you have got is there are there in with for " +
-      "please pls maybe instead cheaper ones only version " +
-      "وش عن طيب و في فيه شي شيء اي أي واحد وحده غيره غيرها ثاني ثانيه بس لو سمحت عندكم عندك يوجد هل",
+      "please pls maybe instead ones only version want need i " +
+      "وش عن طيب و في فيه شي شيء اي أي واحد وحده غيره غيرها ثاني ثانيه بس لو سمحت عندكم عندك يوجد هل ابي ابغى ابغي ودي اريد",
   ).split(" "),
 );
 
@@ -31,7 +33,7 @@ export function narrowingWords(query: string): string | null {
   if (!constrained) return null;
   const spent = new Set<number>(consumed);
   for (const hit of analysis.concepts) {
-    if ([COLOUR_PREFIX, MATERIAL_PREFIX, AUDIENCE_PREFIX].some((p) => hit.id.startsWith(p))) {
+    if (hit.id === CHEAP_CONCEPT || [COLOUR_PREFIX, MATERIAL_PREFIX, AUDIENCE_PREFIX].some((p) => hit.id.startsWith(p))) {
       for (let i = hit.start; i < hit.end; i++) spent.add(i);
     }
   }

@@ -195,7 +195,7 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   bottle: ["bottle", "water bottle", "قارورة", "مطارة", "زمزمية", "غرشة"],
   // ---- qualities
   luxury: ["luxury", "premium", "deluxe", "high end", "fancy", "royal", "فاخر", "فاخرة", "فخم", "ملكي", "راقي"],
-  cheap: ["cheap", "budget", "affordable", "inexpensive", "economy", "basic", "رخيص", "رخيصة", "اقتصادي", "اقتصادية", "ارخص", "مناسب السعر"],
+  cheap: ["cheap", "cheaper", "cheapest", "less expensive", "lower price", "budget", "affordable", "inexpensive", "economy", "basic", "رخيص", "رخيصة", "اقتصادي", "اقتصادية", "ارخص", "مناسب السعر"],
   summer: ["summer", "hot weather", "صيفي", "صيفية", "صيف"],
   winter: ["winter", "cold", "شتوي", "شتوية", "شتاء", "برد", "بارد", "الباردة"],
   electric: ["electric", "electrical", "كهربائي", "كهربائية", "كهرباء"],
