@@ -81,6 +81,8 @@ export class ApiClient {
   constructor() {
     this.session = new Session(async (refreshToken) => {
       const res = await rawRequest("POST", "/auth/refresh", { body: { refreshToken }, anonymous: true }, null);
+      // Only a refusal ends the session; a 5xx (or no answer at all) is retried.
+      if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new SessionExpiredError();
       if (!res.ok) throw await toApiError(res);
       return parse<RefreshResponse>(res);
     });

@@ -16,7 +16,22 @@ class MemoryStorage {
   }
 }
 
-const g = globalThis as unknown as { localStorage?: MemoryStorage; window?: { addEventListener: () => void } };
+/** Web Locks stand-in: one queue per lock name, shared by every "tab" (Session) in the test. */
+class MemoryLocks {
+  private tails = new Map<string, Promise<unknown>>();
+  request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(name) ?? Promise.resolve();
+    const run = prev.then(callback, callback);
+    this.tails.set(name, run.catch(() => undefined));
+    return run;
+  }
+}
+
+const g = globalThis as unknown as {
+  localStorage?: MemoryStorage;
+  window?: { addEventListener: () => void };
+  navigator?: { locks?: MemoryLocks };
+};
 
 describe("Session", () => {
   beforeEach(() => {
@@ -28,6 +43,7 @@ describe("Session", () => {
     vi.useRealTimers();
     delete g.localStorage;
     delete g.window;
+    if (g.navigator?.locks) delete g.navigator.locks;
   });
 
   const answer = (n: number): RefreshResponse => ({ accessToken: `a${n}`, refreshToken: `r${n}`, expiresIn: 900 });
@@ -66,9 +82,50 @@ describe("Session", () => {
     expect(pair.accessToken).toBe("a5");
   });
 
+  it("two tabs refreshing at the same instant spend the refresh token once and both stay signed in", async () => {
+    if (g.navigator) g.navigator.locks = new MemoryLocks();
+    else Object.defineProperty(globalThis, "navigator", { value: { locks: new MemoryLocks() }, configurable: true, writable: true });
+    // The server: each refresh token works once; a reused one ends the session (family revoked).
+    const spent = new Set<string>();
+    let issued = 0;
+    const server = async (token: string): Promise<RefreshResponse> => {
+      await Promise.resolve();
+      if (spent.has(token)) throw new SessionExpiredError();
+      spent.add(token);
+      issued += 1;
+      return answer(10 + issued);
+    };
+    const tabA = new Session(server);
+    tabA.set(toPair(answer(0)));
+    const tabB = new Session(server);
+    expect(tabB.accessToken).toBe("a0");
+    const [a, b] = await Promise.all([tabA.refresh(), tabB.refresh()]);
+    expect(issued).toBe(1);
+    expect(a.accessToken).toBe("a11");
+    expect(b.accessToken).toBe("a11");
+    expect(tabA.current).not.toBeNull();
+    expect(tabB.current).not.toBeNull();
+  });
+
+  it("keeps the session when the refresh fails for a transient reason, and tries again", async () => {
+    let calls = 0;
+    const session = new Session(async () => {
+      calls += 1;
+      if (calls === 1) throw new TypeError("Failed to fetch");
+      return answer(3);
+    });
+    session.set(toPair(answer(0)));
+    await expect(session.refresh()).rejects.toBeInstanceOf(TypeError);
+    expect(session.accessToken).toBe("a0");
+    expect(g.localStorage!.getItem("kaleem.session")).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls).toBe(2);
+    expect(session.accessToken).toBe("a3");
+  });
+
   it("ends the session when the refresh is refused", async () => {
     const session = new Session(async () => {
-      throw new Error("401");
+      throw new SessionExpiredError();
     });
     const seen: (string | null)[] = [];
     session.subscribe((p) => seen.push(p?.accessToken ?? null));

@@ -19,7 +19,21 @@ const STORAGE_KEY = "kaleem.session";
 /** Refresh this long before expiry (or at 80 % of the lifetime, whichever comes first). */
 const REFRESH_MARGIN_MS = 30_000;
 
+/** Retry a refresh that failed for a transient reason (network, 5xx) after this long. */
+const RETRY_MS = 5_000;
+const LOCK_NAME = "kaleem.session.refresh";
+
 type Listener = (pair: TokenPair | null) => void;
+
+/** The part of the Web Locks API used here: a lock shared by every tab of this origin. */
+interface TabLocks {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+function tabLocks(): TabLocks | null {
+  const locks = (globalThis as { navigator?: { locks?: TabLocks } }).navigator?.locks;
+  return locks && typeof locks.request === "function" ? locks : null;
+}
 
 export class SessionExpiredError extends Error {
   constructor() {
@@ -88,12 +102,17 @@ export class Session {
     return () => this.listeners.delete(listener);
   }
 
-  /** Spend the refresh token once, however many callers ask at the same time. */
+  /**
+   * Spend the refresh token once, however many callers (and tabs) ask at the same time. Tabs share
+   * one pair and so schedule their background refresh for the same instant: the Web Lock makes the
+   * second tab wait and then adopt the pair the first one stored, instead of presenting the spent
+   * token (which the server treats as stolen and answers by ending every tab's session).
+   */
   refresh(): Promise<TokenPair> {
     if (this.inFlight) return this.inFlight;
     const used = this.pair;
     if (!used) return Promise.reject(new SessionExpiredError());
-    this.inFlight = (async () => {
+    const run = async (): Promise<TokenPair> => {
       const stored = readStored();
       if (stored && stored.refreshToken !== used.refreshToken && stored.expiresAt > Date.now() + REFRESH_MARGIN_MS) {
         // Another tab already rotated the pair.
@@ -105,13 +124,27 @@ export class Session {
         this.set(next);
         return next;
       } catch (err) {
-        this.set(null);
-        throw err instanceof SessionExpiredError ? err : new SessionExpiredError();
+        if (err instanceof SessionExpiredError) {
+          this.set(null);
+          throw err;
+        }
+        // Offline or a server hiccup says nothing about the session: keep it and try again soon.
+        this.retryLater();
+        throw err;
       }
-    })().finally(() => {
+    };
+    const locks = tabLocks();
+    this.inFlight = (locks ? locks.request(LOCK_NAME, run) : run()).finally(() => {
       this.inFlight = null;
     });
     return this.inFlight;
+  }
+
+  private retryLater(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.refresh().catch(() => undefined);
+    }, RETRY_MS);
   }
 
   private schedule(): void {
