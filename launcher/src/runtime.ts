@@ -14,6 +14,7 @@ import {
   MemoryTokenBlacklist,
   Metrics,
   RedisCatalogEvents,
+  RedisKeyedLock,
   RedisRateLimiter,
   RedisStreamRegistry,
   RedisTokenBlacklist,
@@ -215,7 +216,17 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
         });
       queue.process(
         BOT_REPLY_JOB,
-        createBotReplyHandler({ store, streams, emitter, conversations, bot, metrics: realtimeMetrics(metrics), logger }),
+        createBotReplyHandler({
+          store,
+          streams,
+          emitter,
+          conversations,
+          bot,
+          metrics: realtimeMetrics(metrics),
+          logger,
+          // Several workers processes: one answer at a time per conversation across all of them.
+          ...(redis && config.redis ? { lock: new RedisKeyedLock(redis, config.redis.prefix) } : {}),
+        }),
         { concurrency: BOT_CONCURRENCY },
       );
       const orphans = await stopOrphanedStreams({ store, streams, conversations });

@@ -8,6 +8,7 @@ export * from "./crypto.js";
 export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./ports/kv.js";
+export * from "./ports/lock.js";
 export * from "./kv/memory.js";
 export * from "./kv/redis.js";
 export * from "./store/port.js";

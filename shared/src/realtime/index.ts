@@ -4,3 +4,4 @@ export * from "./presence.js";
 export * from "./metrics.js";
 export * from "./catalog-events.js";
 export * from "./room-emitter.js";
+export * from "./lock.js";

@@ -9,6 +9,7 @@ import {
   ConversationService,
   FALLBACK_ANSWER,
   MemoryStreamRegistry,
+  RedisKeyedLock,
   UnrecoverableError,
   asMerchantId,
   openSqliteStore,
@@ -26,7 +27,8 @@ import {
   type WidgetEventName,
   type WidgetPayload,
 } from "@kaleem/shared";
-import { waitFor } from "@kaleem/shared/testing";
+import { Redis } from "ioredis";
+import { startRedisServer, uniquePrefix, waitFor } from "@kaleem/shared/testing";
 import { MemoryJobQueue } from "../queue/memory.js";
 import { createBotReplyHandler, runBotReply } from "./bot-reply.js";
 import { stopOrphanedStreams } from "./recovery.js";
@@ -241,6 +243,66 @@ describe("bot reply job", () => {
     expect(outcomes).toEqual(["complete", "skipped"]);
     const bots = (await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "bot");
     expect(bots.map((m) => [m.text, m.status])).toEqual([["Only once", "complete"]]);
+  });
+
+  it("a message whose later neighbour was already answered is not answered late (superseded)", async () => {
+    const bot = new ScriptedEngine(async function* (input) {
+      const last = [...input.history].reverse().find((m) => m.role === "shopper")!;
+      yield { type: "delta", text: `re: ${last.text}` };
+    });
+    const deps = { store, streams, emitter, conversations: service, bot };
+    const { conversation, trigger: first } = await conversationWith("first question");
+    const second = (await service.shopperSend(merchantId, conversation.id, { clientMessageId: "c-second", text: "second question" })).message;
+    // Another workers process took the second message's job first.
+    expect((await runBotReply(deps, { merchantId, conversationId: conversation.id, triggerMessageId: second.id })).outcome).toBe("complete");
+    expect((await runBotReply(deps, { merchantId, conversationId: conversation.id, triggerMessageId: first.id })).outcome).toBe("skipped");
+    const bots = (await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "bot");
+    expect(bots.map((m) => m.text)).toEqual(["re: second question"]);
+  });
+
+  it("two workers processes sharing a Redis lock never answer one conversation at the same time", async () => {
+    const redis = await startRedisServer();
+    const clients = [new Redis(redis.url), new Redis(redis.url)];
+    try {
+      const prefix = uniquePrefix("botlock");
+      let active = 0;
+      let overlapped = false;
+      const bot = new ScriptedEngine(async function* (input) {
+        active += 1;
+        if (active > 1) overlapped = true;
+        try {
+          // Read-modify-write of the bot state with a pause: a second runner would clobber it.
+          const state = await tenant.conversations.getBotState(input.conversationId);
+          await new Promise((r) => setTimeout(r, 20));
+          await tenant.conversations.setBotState(input.conversationId, { answered: Number(state.answered ?? 0) + 1 });
+          yield { type: "delta", text: "ok" };
+        } finally {
+          active -= 1;
+        }
+      });
+      const handlers = clients.map((c) =>
+        createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new RedisKeyedLock(c, prefix, { pollMs: 5 }) }),
+      );
+      const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v-lock" });
+      const triggers = [];
+      for (let i = 0; i < 4; i++) {
+        triggers.push((await service.shopperSend(merchantId, conversation.id, { clientMessageId: `l${i}`, text: `q${i}` })).message);
+      }
+      await Promise.all(
+        triggers.map((t, i) =>
+          handlers[i % 2]!({ id: `j${i}`, name: BOT_REPLY_JOB, attempt: 1, data: { merchantId, conversationId: conversation.id, triggerMessageId: t.id } }),
+        ),
+      );
+      expect(overlapped).toBe(false);
+      const answered = Number((await tenant.conversations.getBotState(conversation.id)).answered);
+      const bots = (await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "bot");
+      // Every run that answered counted once; superseded runs answered nothing and counted nothing.
+      expect(answered).toBe(bots.length);
+      expect(bots.length).toBeGreaterThan(0);
+    } finally {
+      for (const c of clients) c.disconnect();
+      await redis.stop();
+    }
   });
 
   it("answers one conversation's messages one at a time, in order, even with queue concurrency", async () => {

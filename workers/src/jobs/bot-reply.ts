@@ -7,12 +7,14 @@ import {
   botAnswerClientId,
   botReplyJobSchema,
   FALLBACK_ANSWER,
+  MemoryKeyedLock,
   rooms,
   UnrecoverableError,
   type BotEngine,
   type BotReplyJob,
   type ConversationService,
   type Job,
+  type KeyedLock,
   type Logger,
   type Message,
   type MessagePart,
@@ -33,6 +35,8 @@ export interface BotReplyDeps {
   logger?: Logger;
   /** How many earlier messages the engine sees. */
   historyLimit?: number;
+  /** Serializes answers per conversation (default: in this process only). */
+  lock?: KeyedLock;
 }
 
 /** Roles the bot may read: notes are private to agents and system lines are UI. */
@@ -40,22 +44,14 @@ const BOT_VISIBLE = new Set(["shopper", "bot", "agent"]);
 
 export function createBotReplyHandler(deps: BotReplyDeps): (job: Job<BotReplyJob>) => Promise<void> {
   // One answer at a time per conversation: two runs would read and save its bot state (the cart,
-  // a pending verification) over each other and interleave their streams. Jobs start in queue
-  // order, so chaining them here keeps the shopper's order. This holds within one process; several
-  // workers processes would also need a lock shared through Redis.
-  const tails = new Map<string, Promise<unknown>>();
+  // a pending verification) over each other and interleave their streams. In one process the
+  // lock keeps queue order; across workers processes (Redis lock) a later message may win the
+  // race, and then the earlier one is not answered separately (see "superseded" below).
+  const lock = deps.lock ?? new MemoryKeyedLock();
   return async (job) => {
     const parsed = botReplyJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid bot-reply job: ${parsed.error.message}`);
-    const key = `${parsed.data.merchantId}:${parsed.data.conversationId}`;
-    const run = (tails.get(key) ?? Promise.resolve()).then(() => runBotReply(deps, parsed.data));
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    try {
-      await run;
-    } finally {
-      if (tails.get(key) === tail) tails.delete(key);
-    }
+    await lock.run(`bot:${parsed.data.merchantId}:${parsed.data.conversationId}`, () => runBotReply(deps, parsed.data));
   };
 }
 
@@ -70,6 +66,13 @@ export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promis
   const answerId = botAnswerClientId(trigger.id);
   // Answered already: the engine must not run again (its cart and order steps have effects).
   if (await tenant.messages.getByClientMessageId(conversationId, answerId)) return { message: null, outcome: "skipped" };
+  // Superseded: a later shopper message was answered first (another workers process won the
+  // lock); that answer saw this message in its history, so a late reply would only confuse.
+  for (const later of await tenant.messages.listAfter(conversationId, trigger.seq, 50)) {
+    if (later.role === "shopper" && (await tenant.messages.getByClientMessageId(conversationId, botAnswerClientId(later.id)))) {
+      return { message: null, outcome: "skipped" };
+    }
+  }
 
   const history = (await tenant.messages.listLatest(conversationId, deps.historyLimit ?? 20)).filter(
     (m) => BOT_VISIBLE.has(m.role) && m.seq <= trigger.seq && m.status !== "streaming",
