@@ -531,6 +531,10 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await assign.locator("option", { hasText: ownerName }).waitFor({ state: "attached" });
     const options = await assign.locator("option").allTextContents();
     expect(options).toEqual(expect.arrayContaining([ownerName, expect.stringContaining("Omar Second")]));
+    // Agents use the shared canned replies but cannot change or delete them (the API refuses it).
+    await page.goto(`${url}/dashboard/replies`);
+    await page.locator(".canned-row", { hasText: "/thanks" }).waitFor();
+    expect(await page.locator(".canned-row button").count()).toBe(0);
     // A deep link to a settings page lands on the inbox instead.
     await page.goto(`${url}/dashboard/team`);
     await page.locator('[data-testid="conversation-list"]').waitFor();

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useSignedIn } from "../app/auth";
 import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply, type CannedReply } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
 import { Button, Card, ErrorState, Field, Loading, PageHeader, errorMessage } from "../ui/components";
@@ -6,6 +7,8 @@ import { useAsync } from "../ui/useAsync";
 
 function Row({ reply, onSaved, onDeleted }: { reply: CannedReply; onSaved: (r: CannedReply) => void; onDeleted: () => void }) {
   const { t } = useI18n();
+  // Shared replies are changed by owners and admins only (the API refuses agents).
+  const { canManage } = useSignedIn();
   const [editing, setEditing] = useState(false);
   const [shortcut, setShortcut] = useState(reply.shortcut);
   const [text, setText] = useState(reply.text);
@@ -45,19 +48,21 @@ function Row({ reply, onSaved, onDeleted }: { reply: CannedReply; onSaved: (r: C
         </div>
       )}
       {error ? <div className="error-box error-compact" role="alert">{error}</div> : null}
-      <div className="row-actions">
-        {editing ? (
-          <>
-            <Button size="sm" onClick={() => setEditing(false)}>{t("common.cancel")}</Button>
-            <Button size="sm" variant="primary" onClick={() => void save()}>{t("common.save")}</Button>
-          </>
-        ) : (
-          <>
-            <Button size="sm" variant="ghost" onClick={() => setEditing(true)}>{t("common.edit")}</Button>
-            <Button size="sm" variant="danger" onClick={() => void remove()}>{t("common.delete")}</Button>
-          </>
-        )}
-      </div>
+      {canManage ? (
+        <div className="row-actions">
+          {editing ? (
+            <>
+              <Button size="sm" onClick={() => setEditing(false)}>{t("common.cancel")}</Button>
+              <Button size="sm" variant="primary" onClick={() => void save()}>{t("common.save")}</Button>
+            </>
+          ) : (
+            <>
+              <Button size="sm" variant="ghost" onClick={() => setEditing(true)}>{t("common.edit")}</Button>
+              <Button size="sm" variant="danger" onClick={() => void remove()}>{t("common.delete")}</Button>
+            </>
+          )}
+        </div>
+      ) : null}
     </li>
   );
 }
