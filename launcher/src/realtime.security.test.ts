@@ -296,6 +296,24 @@ describe("widget key rotation", () => {
 });
 
 describe("team removal and identity", () => {
+  it("a password change disconnects the agent's sockets and the old token cannot reconnect", async () => {
+    const member = await addAgent(t.k, a.merchantId, "Rekey");
+    const memberToken = await login(t.k.url, member.email, member.password);
+    const socket = inboxClient(t.k.url, memberToken);
+    await connected(socket);
+    const gone = new Promise((r) => socket.once("disconnect", r));
+    const ownerToken = await login(t.k.url, a.email, a.password);
+    const res = await fetch(`${t.k.url}/api/v1/team/${member.id}`, {
+      method: "PATCH",
+      headers: { Authorization: `Bearer ${ownerToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ password: "a brand new password" }),
+    });
+    expect(res.status).toBe(200);
+    await gone;
+    const err = await connectError(inboxClient(t.k.url, memberToken));
+    expect(err.message).toMatch(/revoked/);
+  });
+
   it("removing an agent from the team disconnects their sockets and they cannot reconnect", async () => {
     const member = await addAgent(t.k, a.merchantId, "Temp");
     const memberToken = await login(t.k.url, member.email, member.password);

@@ -13,7 +13,7 @@ import type {
 export interface RestRealtimeHooks {
   /** An access token was logged out: sockets authenticated with it should be disconnected. */
   sessionRevoked(tokenId: string): void;
-  /** A user lost access (removed from the team): drop all of their sockets. */
+  /** A user's sessions ended (removed from the team, or password changed): drop all of their sockets. */
   userRemoved?(merchantId: string, userId: string): void;
   /** The widget key was rotated: shoppers still connected with the old key are disconnected. */
   widgetKeyRotated?(merchantId: string, oldKey: string): void;

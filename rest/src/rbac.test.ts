@@ -143,13 +143,19 @@ describe("team and roles", () => {
 });
 
 describe("password changes", () => {
-  it("end the member's refresh sessions", async () => {
+  it("end the member's refresh sessions and access tokens", async () => {
     const { res, email } = await invite(owner.token, "agent", "agent-password-9");
     const login1 = await t.request("POST", "/api/v1/auth/login", { body: { email, password: "agent-password-9" } });
     const changed = await t.request("PATCH", `/api/v1/team/${res.body.user.id}`, { token: owner.token, body: { password: "new-password-99" } });
     expect(changed.status).toBe(200);
     expect((await t.request("POST", "/api/v1/auth/refresh", { body: { refreshToken: login1.body.refreshToken } })).status).toBe(401);
+    // The access token issued before the change no longer opens anything.
+    expect((await t.request("GET", "/api/v1/me", { token: login1.body.accessToken })).status).toBe(401);
     expect((await t.request("POST", "/api/v1/auth/login", { body: { email, password: "agent-password-9" } })).status).toBe(401);
-    expect((await t.request("POST", "/api/v1/auth/login", { body: { email, password: "new-password-99" } })).status).toBe(200);
+    // Tokens issued from the next second on are accepted: wait for that second, then sign in.
+    await new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000)));
+    const login2 = await t.request("POST", "/api/v1/auth/login", { body: { email, password: "new-password-99" } });
+    expect(login2.status).toBe(200);
+    expect((await t.request("GET", "/api/v1/me", { token: login2.body.accessToken })).status).toBe(200);
   });
 });

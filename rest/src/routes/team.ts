@@ -100,7 +100,7 @@ export const teamRoutes: AnyRoute[] = [
       password: passwordSchema.optional(),
     }),
     responses: { 200: { description: "Updated member", schema: userSchema } },
-    async handler({ caller, params, body, ip }) {
+    async handler({ caller, params, body, ip, services }) {
       const target = await caller.store.users.get(params.id);
       if (!target) throw new NotFoundError("User");
       const roleChange = body.role !== undefined && body.role !== target.role ? body.role : undefined;
@@ -111,7 +111,12 @@ export const teamRoutes: AnyRoute[] = [
         passwordHash: body.password === undefined ? undefined : await hashPassword(body.password),
       });
       if (!updated) throw new NotFoundError("User");
-      if (body.password !== undefined) await caller.store.refreshTokens.revokeAllForUser(target.id);
+      if (body.password !== undefined) {
+        // A new password ends every session of the old one: refresh tokens, access tokens, sockets.
+        await caller.store.refreshTokens.revokeAllForUser(target.id);
+        await services.tokens.revokeUserSessions(target.id);
+        services.deps.realtime?.userRemoved?.(caller.claims.merchantId, target.id);
+      }
       if (roleChange) await auditAction(caller, ip, "team.role_changed", target.id, { from: target.role, to: roleChange });
       if (body.name !== undefined || body.password !== undefined) {
         await auditAction(caller, ip, "team.updated", target.id, { name: body.name !== undefined, password: body.password !== undefined });

@@ -53,7 +53,7 @@ const commonClaims = {
   jti: z.string().min(1),
   exp: z.number().int(),
 };
-const accessPayloadSchema = z.object({ ...commonClaims, typ: z.literal("access"), role: roleSchema });
+const accessPayloadSchema = z.object({ ...commonClaims, typ: z.literal("access"), role: roleSchema, iat: z.number().int() });
 const refreshPayloadSchema = z.object({ ...commonClaims, typ: z.literal("refresh"), fam: z.string().min(1) });
 
 export class TokenService {
@@ -104,7 +104,9 @@ export class TokenService {
     const payload = accessPayloadSchema.safeParse(this.decode(token, this.accessSecret));
     if (!payload.success) throw new UnauthorizedError("Invalid access token");
     const p = payload.data;
-    if (await this.blacklist.isRevoked(p.jti)) throw new UnauthorizedError("Access token has been revoked");
+    const [revoked, cutOff] = await Promise.all([this.blacklist.isRevoked(p.jti), this.blacklist.subjectRevokedBefore(p.sub)]);
+    if (revoked) throw new UnauthorizedError("Access token has been revoked");
+    if (cutOff !== null && p.iat < cutOff) throw new UnauthorizedError("Access token has been revoked (the password changed)");
     return { merchantId: asMerchantId(p.mid), userId: p.sub, role: p.role, tokenId: p.jti, exp: p.exp };
   }
 
@@ -114,6 +116,14 @@ export class TokenService {
     if (!payload.success) throw new UnauthorizedError("Invalid refresh token");
     const p = payload.data;
     return { merchantId: asMerchantId(p.mid), userId: p.sub, tokenId: p.jti, familyId: p.fam, exp: p.exp };
+  }
+
+  /**
+   * Ends every access token already issued to this user (password change). Tokens issued from the
+   * next second on are accepted, so the user can sign in again at once.
+   */
+  async revokeUserSessions(userId: string): Promise<void> {
+    await this.blacklist.revokeSubjectBefore(userId, Math.floor(Date.now() / 1000) + 1, this.auth.accessTtlSeconds + 1);
   }
 
   /** Blacklists an access token for the rest of its lifetime. */

@@ -2,6 +2,19 @@ import type { RateLimiter, RateLimitResult, TokenBlacklist } from "../ports/kv.j
 
 export class MemoryTokenBlacklist implements TokenBlacklist {
   private readonly revoked = new Map<string, number>();
+  private readonly subjects = new Map<string, { before: number; until: number }>();
+  async revokeSubjectBefore(subject: string, epochSeconds: number, ttlSeconds: number): Promise<void> {
+    this.subjects.set(subject, { before: epochSeconds, until: Date.now() + ttlSeconds * 1000 });
+  }
+  async subjectRevokedBefore(subject: string): Promise<number | null> {
+    const entry = this.subjects.get(subject);
+    if (!entry) return null;
+    if (entry.until < Date.now()) {
+      this.subjects.delete(subject);
+      return null;
+    }
+    return entry.before;
+  }
   async revoke(tokenId: string, ttlSeconds: number): Promise<void> {
     this.revoked.set(tokenId, Date.now() + ttlSeconds * 1000);
   }

@@ -9,6 +9,13 @@ export class RedisTokenBlacklist implements TokenBlacklist {
   async isRevoked(tokenId: string): Promise<boolean> {
     return (await this.redis.exists(`${this.prefix}:revoked:${tokenId}`)) === 1;
   }
+  async revokeSubjectBefore(subject: string, epochSeconds: number, ttlSeconds: number): Promise<void> {
+    await this.redis.set(`${this.prefix}:revoked-subject:${subject}`, String(epochSeconds), "EX", Math.max(1, Math.ceil(ttlSeconds)));
+  }
+  async subjectRevokedBefore(subject: string): Promise<number | null> {
+    const value = await this.redis.get(`${this.prefix}:revoked-subject:${subject}`);
+    return value === null ? null : Number(value);
+  }
 }
 
 export class RedisRateLimiter implements RateLimiter {

@@ -4,6 +4,10 @@ export interface TokenBlacklist {
   /** Rejects this token id until it would have expired anyway. */
   revoke(tokenId: string, ttlSeconds: number): Promise<void>;
   isRevoked(tokenId: string): Promise<boolean>;
+  /** Rejects every token of `subject` issued before `epochSeconds` (password change), for `ttlSeconds`. */
+  revokeSubjectBefore(subject: string, epochSeconds: number, ttlSeconds: number): Promise<void>;
+  /** The cut-off set by revokeSubjectBefore, if one is still in force. */
+  subjectRevokedBefore(subject: string): Promise<number | null>;
 }
 
 export interface RateLimitResult {
