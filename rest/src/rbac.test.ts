@@ -44,6 +44,7 @@ describe("team and roles", () => {
       ["GET", "/api/v1/settings/widget"],
       ["PATCH", "/api/v1/settings/widget", { color: "#000000" }],
       ["POST", "/api/v1/settings/widget/rotate-key"],
+      ["POST", "/api/v1/settings/widget/identity-secret"],
       ["GET", "/api/v1/settings/bot"],
       ["PATCH", "/api/v1/settings/bot", { lowConfidence: "handoff" }],
       ["GET", "/api/v1/audit"],

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asMerchantId } from "@kaleem/shared";
 import { startTestRest, type Session, type TestRest } from "./harness.test-helpers.js";
 
 let t: TestRest;
@@ -64,6 +65,18 @@ describe("widget settings", () => {
     expect(rotated.body.key).not.toBe(old);
     expect(await t.store.lookup.merchantByWidgetKey(rotated.body.key)).toBe(s.merchantId);
     expect(await t.store.lookup.merchantByWidgetKey(old)).toBeNull();
+  });
+
+  it("issues a new identity secret once, for the store's server to sign Kaleem.identify with", async () => {
+    const before = (await t.store.forMerchant(asMerchantId(s.merchantId)).merchant.get()).widget.identitySecret;
+    const res = await api("POST", "/settings/widget/identity-secret");
+    expect(res.status).toBe(200);
+    expect(typeof res.body.identitySecret).toBe("string");
+    expect(res.body.identitySecret.length).toBeGreaterThanOrEqual(32);
+    expect(res.body.identitySecret).not.toBe(before);
+    // The hub verifies signatures with the stored secret: it must be the one handed out.
+    expect((await t.store.forMerchant(asMerchantId(s.merchantId)).merchant.get()).widget.identitySecret).toBe(res.body.identitySecret);
+    expect((await api("GET", "/settings/widget")).body.identitySecret).toBeUndefined();
   });
 });
 

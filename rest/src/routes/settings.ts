@@ -4,6 +4,7 @@ import {
   intentExampleSchema,
   localeSchema,
   newWidgetKey,
+  randomSecret,
   ValidationError,
   widgetSettingsSchema,
   type Merchant,
@@ -93,6 +94,21 @@ export const settingsRoutes: AnyRoute[] = [
       services.deps.realtime?.widgetKeyRotated?.(updated.id, oldKey);
       await auditAction(caller, ip, "settings.widget_key_rotated", updated.id);
       return { body: { key: updated.widget.key } };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/settings/widget/identity-secret",
+    summary: "Issue a new identity secret for signing Kaleem.identify (shown once; the old one stops verifying)",
+    tag: "settings",
+    auth: true,
+    roles: MANAGERS,
+    responses: { 200: { description: "The new secret", schema: z.object({ identitySecret: z.string() }) } },
+    async handler({ caller, ip }) {
+      // Never readable afterwards (like a generated password): whoever lost it issues a new one.
+      const updated = await caller.store.merchant.update({ widget: { identitySecret: randomSecret(32) } });
+      await auditAction(caller, ip, "settings.identity_secret_rotated", updated.id);
+      return { body: { identitySecret: updated.widget.identitySecret } };
     },
   }),
   defineRoute({
