@@ -97,3 +97,42 @@ describe("shutdown", () => {
     closeAllClients();
   });
 });
+
+describe("configured integrations", () => {
+  it("uses the OpenAI-compatible embeddings endpoint when EMBEDDINGS_BASE_URL is set", async () => {
+    const http = await import("node:http");
+    const seen: string[][] = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        const input = (JSON.parse(body) as { input: string[] }).input;
+        seen.push(input);
+        res.setHeader("Content-Type", "application/json");
+        // A tiny deterministic embedding: letter counts folded into 8 dimensions.
+        const data = input.map((text, index) => {
+          const v = new Array<number>(8).fill(0);
+          for (const ch of text) v[ch.charCodeAt(0) % 8]! += 1;
+          return { object: "embedding", index, embedding: v };
+        });
+        res.end(JSON.stringify({ object: "list", data, model: "test-embed" }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const t = await startTestKaleem({ seedDemo: true, env: { EMBEDDINGS_BASE_URL: `http://127.0.0.1:${port}/v1` } });
+    try {
+      const demo = JSON.parse(readFileSync(path.join(t.dataDir, "demo.json"), "utf8")) as { email: string; password: string };
+      const token = await login(t.k.url, demo.email, demo.password);
+      const res = await fetch(`${t.k.url}/api/v1/search/products?q=black%20abaya&limit=3`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+      // The catalog was embedded through the endpoint, and so was the query.
+      expect(seen.flat().some((text) => /abaya/i.test(text))).toBe(true);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await t.close();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

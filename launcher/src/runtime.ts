@@ -47,6 +47,7 @@ import { createRestApp } from "@kaleem/rest";
 import {
   BullJobQueue,
   CatalogSearch,
+  embedderFromConfig,
   MemoryJobQueue,
   RedisRealtimeEmitter,
   createBotEngine,
@@ -147,7 +148,8 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     cleanups.push(() => queue.close());
 
     const tokens = new TokenService(config, blacklist);
-    const search = new CatalogSearch();
+    // The built-in offline embedding, or an OpenAI-compatible endpoint when EMBEDDINGS_BASE_URL is set.
+    const search = new CatalogSearch({ embedder: embedderFromConfig(config) });
     // Every process keeps its own search index; in a cluster, catalog writes reach them all.
     let catalogEvents: CatalogEvents = search;
     if (redis && config.redis) {

@@ -3,4 +3,5 @@ export * from "./emitter/redis.js";
 export * from "./jobs/index.js";
 export * from "./bot/index.js";
 export { CatalogSearch } from "./bot/search/catalog-search.js";
+export { embedderFromConfig } from "./bot/search/openai-embedder.js";
 export { defaultIntentClassifier } from "./bot/intents/classifier.js";
