@@ -419,6 +419,23 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
   });
 
+  it("issues the identity secret for Kaleem.identify once, on the widget page", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    const before = (await tenant.merchant.get()).widget.identitySecret;
+    await page.goto(`${url}/dashboard/widget`);
+    // The suite dismisses dialogs; this confirmation is meant to be accepted.
+    await page.evaluate(() => {
+      window.confirm = () => true;
+    });
+    await page.locator('[data-testid="identity-secret"]').click();
+    // The field appears after the key's, once the server has answered.
+    const field = page.locator(".copy-field input").nth(1);
+    await field.waitFor();
+    const stored = (await tenant.merchant.get()).widget.identitySecret;
+    expect(stored).not.toBe(before);
+    expect(await field.inputValue()).toBe(stored);
+  });
+
   it("takes screenshots of every main page in English and Arabic", async () => {
     const pages: { name: string; path: string; ready: string }[] = [
       { name: "inbox", path: "inbox", ready: '[data-testid="conversation-item"]' },

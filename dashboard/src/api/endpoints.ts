@@ -192,6 +192,8 @@ export const getWidgetSettings = () => api.get<PublicWidgetSettings>("/settings/
 export const updateWidgetSettings = (patch: Partial<Omit<PublicWidgetSettings, "key">>) =>
   api.patch<PublicWidgetSettings>("/settings/widget", patch);
 export const rotateWidgetKey = () => api.post<Partial<PublicWidgetSettings> & { key?: string }>("/settings/widget/rotate-key");
+/** The secret is returned by this call only; the server never shows it again. */
+export const issueIdentitySecret = () => api.post<{ identitySecret: string }>("/settings/widget/identity-secret");
 
 export const getBotSettings = () => api.get<BotSettings>("/settings/bot");
 export type BotSettingsPatch = Partial<BotSettings>;

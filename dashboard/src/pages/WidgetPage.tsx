@@ -1,6 +1,6 @@
 import type { Locale } from "@kaleem/shared/contracts";
 import { useEffect, useState } from "react";
-import { getWidgetSettings, rotateWidgetKey, updateWidgetSettings, type PublicWidgetSettings } from "../api/endpoints";
+import { getWidgetSettings, issueIdentitySecret, rotateWidgetKey, updateWidgetSettings, type PublicWidgetSettings } from "../api/endpoints";
 import { useAuth } from "../app/auth";
 import { useI18n } from "../i18n/i18n";
 import { Icon } from "../ui/icons";
@@ -61,6 +61,8 @@ export function WidgetPage() {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** Only the response to "issue" carries it; it is gone once the page is left. */
+  const [identitySecret, setIdentitySecret] = useState<string | null>(null);
 
   useEffect(() => {
     if (!settings.data) return;
@@ -120,6 +122,16 @@ export function WidgetPage() {
     }
   };
 
+  const newIdentitySecret = async () => {
+    if (!window.confirm(t("widget.identityConfirm"))) return;
+    setError(null);
+    try {
+      setIdentitySecret((await issueIdentitySecret()).identitySecret);
+    } catch (err) {
+      setError(errorMessage(err, t("common.error")));
+    }
+  };
+
   return (
     <div className="page page-split">
       <div className="page-main">
@@ -133,6 +145,15 @@ export function WidgetPage() {
           </div>
           <CopyField label={t("widget.snippet")} value={embedSnippet(window.location.origin, draft.key)} multiline />
           <p className="muted small">{t("widget.snippetHelp")}</p>
+        </Card>
+        <Card title={t("widget.identity")}>
+          <p className="muted small">{t("widget.identityHelp")}</p>
+          {identitySecret ? <CopyField label={t("widget.identity")} value={identitySecret} /> : null}
+          <div className="form-actions">
+            <Button onClick={() => void newIdentitySecret()} data-testid="identity-secret">
+              {t("widget.identityNew")}
+            </Button>
+          </div>
         </Card>
         <Card>
           <div className="form-grid">
