@@ -533,6 +533,25 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     expect(res.status).toBe(401);
   });
 
+  it("offers admins only the team changes the API allows them (no promoting to admin, no touching admins)", async () => {
+    const adminA = { email: "amal.admin@example.com", password: "admin A password 1", name: "Amal Admin" };
+    const adminB = { email: "badr.admin@example.com", password: "admin B password 1", name: "Badr Admin" };
+    for (const a of [adminA, adminB]) await api(url, "POST", "/team", { email: a.email, name: a.name, role: "admin", password: a.password }, ownerToken);
+    await page.locator('[data-testid="login-form"] input[name="email"]').fill(adminA.email);
+    await page.locator('[data-testid="login-form"] input[name="password"]').fill(adminA.password);
+    await page.locator('[data-testid="login-form"] button[type="submit"]').click();
+    await page.locator('[data-testid="nav-team"]').click();
+    const row = (name: string) => page.locator('[data-testid="team-table"] tbody tr', { hasText: name });
+    await row(adminB.name).waitFor();
+    expect(await row(adminB.name).locator("button").count()).toBe(0);
+    expect(await row(adminB.name).locator("select").isDisabled()).toBe(true);
+    // An agent can be removed, but not made an admin (only the owner can).
+    expect(await row("Omar Second").locator("button").count()).toBe(1);
+    expect(await row("Omar Second").locator('option[value="admin"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="sign-out"]').click();
+    await page.locator('[data-testid="login-form"]').waitFor();
+  });
+
   it("gives agents no settings, team or channels pages", async () => {
     await page.locator('[data-testid="login-form"] input[name="email"]').fill(agentLogin.email);
     await page.locator('[data-testid="login-form"] input[name="password"]').fill(agentLogin.password);

@@ -8,6 +8,7 @@ import { useAsync } from "../ui/useAsync";
 
 export function TeamPage() {
   const { t, formatDateTime } = useI18n();
+  // Controls mirror the API: only the owner makes, changes or removes admins.
   const { user: me } = useSignedIn();
   const team = useAsync(async () => (await listTeamFull()).items, []);
   const [form, setForm] = useState({ email: "", name: "", role: "agent" as "agent" | "admin", password: "" });
@@ -85,12 +86,12 @@ export function TeamPage() {
                     ) : (
                       <select value={u.role} onChange={(e) => void changeRole(u, e.target.value as "agent" | "admin")} disabled={me.role !== "owner" && u.role === "admin"}>
                         <option value="agent">{t("role.agent")}</option>
-                        <option value="admin">{t("role.admin")}</option>
+                        <option value="admin" disabled={me.role !== "owner"}>{t("role.admin")}</option>
                       </select>
                     )}
                   </td>
                   <td className="actions-cell">
-                    {u.role !== "owner" && u.id !== me.id ? (
+                    {u.role !== "owner" && u.id !== me.id && (me.role === "owner" || u.role !== "admin") ? (
                       <Button size="sm" variant="danger" onClick={() => void remove(u)}>
                         {t("common.remove")}
                       </Button>
