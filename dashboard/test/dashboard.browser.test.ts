@@ -109,6 +109,39 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     expect(after.refreshToken).not.toBe(before.refreshToken);
   });
 
+  it("stays signed in when a refresh fails on the network (at start-up and on a socket reconnect)", async () => {
+    let failRefresh = 0;
+    await page.route("**/api/v1/auth/refresh", (route) => (failRefresh-- > 0 ? route.abort("internetdisconnected") : route.continue()));
+    const spoil = () =>
+      page.evaluate(() => {
+        const s = JSON.parse(localStorage.getItem("kaleem.session") ?? "{}") as Record<string, unknown>;
+        localStorage.setItem("kaleem.session", JSON.stringify({ ...s, accessToken: "not-a-valid-token" }));
+      });
+    try {
+      // Start-up: /me is refused, the refresh does not get through; the next attempt does.
+      failRefresh = 1;
+      await spoil();
+      await page.reload();
+      await page.locator('[data-testid="connection"].conn-on').waitFor();
+      expect(await page.locator('[data-testid="login-form"]').count()).toBe(0);
+
+      // Reconnect: the socket's handshake is refused and its refresh fails on the network.
+      failRefresh = 1;
+      await spoil();
+      // Session adopts the stored pair as it does when another tab writes it.
+      await page.evaluate(() => window.dispatchEvent(new StorageEvent("storage", { key: "kaleem.session" })));
+      await page.context().setOffline(true);
+      await page.locator('[data-testid="connection"]:not(.conn-on)').waitFor();
+      await page.context().setOffline(false);
+      await page.locator('[data-testid="connection"].conn-on').waitFor({ timeout: 30_000 });
+      expect(failRefresh).toBeLessThan(0);
+      expect(await page.locator('[data-testid="login-form"]').count()).toBe(0);
+      expect(await page.evaluate(() => localStorage.getItem("kaleem.session"))).not.toBeNull();
+    } finally {
+      await page.unroute("**/api/v1/auth/refresh");
+    }
+  });
+
   it("shows a shopper's new conversation without a reload, and its streamed answer when opened", async () => {
     await page.evaluate(() => {
       (window as unknown as { __noReload: boolean }).__noReload = true;

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
-import { api } from "../api/client";
+import { ApiError, api } from "../api/client";
 import { getMe, signOut, type PublicMerchant } from "../api/endpoints";
 import type { User } from "@kaleem/shared/contracts";
 
@@ -35,8 +35,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setExpired(false);
       setStatus("signedIn");
       signingOut.current = false;
-    } catch {
-      api.session.set(null);
+    } catch (err) {
+      // Only a refusal ends the session; offline or a server error is retried while "loading" shows.
+      if (err instanceof ApiError && err.status === 401) api.session.set(null);
+      else if (api.session.current) setTimeout(() => void reload(), 3000);
     }
   }, []);
 

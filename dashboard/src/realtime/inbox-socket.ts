@@ -8,7 +8,7 @@ import {
   type InboxServerToClientEvents,
 } from "@kaleem/shared/contracts";
 import { io, type Socket } from "socket.io-client";
-import type { Session } from "../api/session";
+import { SessionExpiredError, type Session } from "../api/session";
 
 export type InboxSocket = Socket<InboxServerToClientEvents, InboxClientToServerEvents>;
 
@@ -31,6 +31,7 @@ interface AckEmitter {
 }
 
 const ACK_TIMEOUT_MS = 15_000;
+const RETRY_CONNECT_MS = 3_000;
 
 /** Emit a request and resolve with the ack's data, or reject with the server's error. */
 export async function request<E extends ClientEvent>(socket: InboxSocket, event: E, payload: PayloadOf<E>): Promise<AckDataOf<E>> {
@@ -65,7 +66,17 @@ export function connectInbox(session: Session, onRevoked: () => void): InboxSock
     session
       .refresh()
       .then(() => socket.connect())
-      .catch(() => onRevoked());
+      .catch((refreshErr: unknown) => {
+        if (refreshErr instanceof SessionExpiredError) {
+          onRevoked();
+          return;
+        }
+        // The refresh itself failed (offline, server hiccup): the session may be fine, try again.
+        refreshedAfterRefusal = false;
+        setTimeout(() => {
+          if (!socket.connected && session.current) socket.connect();
+        }, RETRY_CONNECT_MS);
+      });
     void err;
   });
   socket.on("session:revoked", () => onRevoked());
