@@ -159,6 +159,12 @@ describe("typing, read receipts, presence", () => {
     const conv = await t.k.store.forMerchant(asMerchantId(shop.merchantId)).conversations.get(s.open.conversationId);
     expect(conv).toMatchObject({ shopperReadSeq: 2, unreadCount: 0 });
     expect(sent.message.seq).toBe(1);
+
+    // An agent who read up to an older seq leaves newer shopper messages unread.
+    await ok(s.socket, "message:send", { conversationId: s.open.conversationId, clientMessageId: "r2", text: "one more" });
+    await ok(a.socket, "message:read", { conversationId: s.open.conversationId, seq: 2 });
+    const after = await t.k.store.forMerchant(asMerchantId(shop.merchantId)).conversations.get(s.open.conversationId);
+    expect(after!.unreadCount).toBe(1);
   });
 
   it("presence shows who is online and who views or types in a conversation; collisions are refused", async () => {

@@ -182,11 +182,11 @@ describe("channels API", () => {
     expect(bytes).toContain(WA.phoneNumberId);
   });
 
-  it("lets agents list and read channels but not change them", async () => {
+  it("keeps channels (config, verify tokens) to owners and admins: agents can neither read nor change them", async () => {
     const created = await t.request("POST", "/api/v1/channels", { token: owner.token, body: { type: "telegram", name: "Agents see", config: TG } });
     const id = created.body.id;
-    expect((await t.request("GET", "/api/v1/channels", { token: agentToken })).status).toBe(200);
-    expect((await t.request("GET", `/api/v1/channels/${id}`, { token: agentToken })).status).toBe(200);
+    expect((await t.request("GET", "/api/v1/channels", { token: agentToken })).status).toBe(403);
+    expect((await t.request("GET", `/api/v1/channels/${id}`, { token: agentToken })).status).toBe(403);
     const writes: Array<[string, string, unknown?]> = [
       ["POST", "/api/v1/channels", { type: "telegram", name: "x", config: TG }],
       ["PATCH", `/api/v1/channels/${id}`, { name: "pwned" }],

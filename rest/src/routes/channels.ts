@@ -124,6 +124,7 @@ export const channelRoutes: AnyRoute[] = [
     summary: "List connected messaging channels",
     tag: "channels",
     auth: true,
+    roles: EDITORS,
     responses: { 200: { description: "Channels", schema: z.object({ items: z.array(channelViewSchema) }) } },
     async handler({ caller, services }) {
       const channels = await caller.store.channels.list();
@@ -158,6 +159,7 @@ export const channelRoutes: AnyRoute[] = [
     summary: "Get a channel with its webhook URL and status",
     tag: "channels",
     auth: true,
+    roles: EDITORS,
     params: idParams,
     responses: { 200: { description: "The channel", schema: channelViewSchema }, 404: { description: "Not found" } },
     async handler({ caller, params, services }) {

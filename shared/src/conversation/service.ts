@@ -229,7 +229,9 @@ export class ConversationService {
       if (upTo > conversation.shopperReadSeq) await tenant.conversations.update(conversationId, { shopperReadSeq: upTo });
       this.deps.emitter.toInbox(rooms.conversationWatchers(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
     } else {
-      const updated = (await tenant.conversations.update(conversationId, { unreadCount: 0 })) ?? conversation;
+      // Shopper messages after what the agent has seen stay unread (one may have just arrived).
+      const unread = (await tenant.messages.listAfter(conversationId, upTo, 1000)).filter((m) => m.role === "shopper").length;
+      const updated = (await tenant.conversations.update(conversationId, { unreadCount: unread })) ?? conversation;
       this.deps.emitter.toWidget(rooms.conversationShopper(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
       this.deps.emitter.toInbox(rooms.conversationWatchers(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
       await this.emitSummary(tenant, updated, false);
