@@ -69,6 +69,7 @@ export function createHub(deps: HubDeps): Hub {
   const metrics = realtimeMetrics(deps.metrics);
   const emitter = new SocketIoEmitter(io, metrics);
   const conversations = new ConversationService({
+    presence: deps.presence,
     store: deps.store,
     emitter,
     queue: deps.queue,

@@ -201,7 +201,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
       conversations = hub.conversations;
     } else {
       emitter = new RedisRealtimeEmitter(redis!, config.redis!.prefix, realtimeMetrics(metrics));
-      conversations = new ConversationService({ store, emitter, queue, streams, metrics, logger });
+      conversations = new ConversationService({ store, emitter, queue, streams, metrics, logger, presence });
     }
 
     if (runsWorkers) {

@@ -130,6 +130,16 @@ describe("computeSummary rules", () => {
     expect(s.firstResponse).toEqual({ botSeconds: 5, humanSeconds: 120 });
   });
 
+  it("counts a handoff announced while the team was offline, in either language", () => {
+    const conversations = ["en", "ar", "none"].map((id) => conversation(id, T("10:00:00")));
+    const messages = conversations.map((c) => message(c.id, "shopper", T("10:00:00")));
+    messages.push(
+      message("en", "system", T("10:00:10"), { text: systemText({ kind: "waiting_human", teamOffline: true }, "en") }),
+      message("ar", "system", T("10:00:10"), { text: systemText({ kind: "waiting_human", teamOffline: true }, "ar") }),
+    );
+    expect(summary({ conversations, messages }).handoffRate).toBe(2 / 3);
+  });
+
   it("measures first responses after the first shopper message only", () => {
     const c = conversation("c", T("09:00:00"));
     const messages = [

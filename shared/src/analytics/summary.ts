@@ -136,7 +136,9 @@ const PLACEHOLDER = "\u0000";
 /** Recognises the timeline lines the conversation service writes on state changes, in any language. */
 class SystemLines {
   private readonly closed = new Set(LOCALES.map((l) => systemText({ kind: "closed" }, l)));
-  private readonly waiting = new Set(LOCALES.map((l) => systemText({ kind: "waiting_human" }, l)));
+  private readonly waiting = new Set(
+    LOCALES.flatMap((l) => [systemText({ kind: "waiting_human" }, l), systemText({ kind: "waiting_human", teamOffline: true }, l)]),
+  );
   // The takeover line embeds the agent's name: match what surrounds it.
   private readonly takeover = LOCALES.map((l) => {
     const [before = "", after = ""] = systemText({ kind: "takeover", agentName: PLACEHOLDER }, l).split(PLACEHOLDER);

@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { JobOptions, JobQueue } from "../ports/queue.js";
-import type { RealtimeEmitter, StreamRegistry } from "../ports/realtime.js";
+import type { PresenceStore, RealtimeEmitter, StreamRegistry } from "../ports/realtime.js";
 import { asMerchantId, type Store, type TenantStore } from "../store/port.js";
 import { BOT_REPLY_JOB, botReplyJobId, type BotReplyJob } from "./jobs.js";
 import { systemText, type SystemEvent } from "./system-text.js";
@@ -33,6 +33,8 @@ export interface ConversationServiceDeps {
   metrics?: Metrics;
   logger?: Logger;
   botJob?: Pick<JobOptions, "attempts" | "backoff">;
+  /** Who is online: a handoff with nobody there tells the shopper so instead of "one moment". */
+  presence?: PresenceStore;
 }
 
 /** Messages returned by open/watch. */
@@ -277,12 +279,13 @@ export class ConversationService {
     const conversation = await this.get(merchantId, conversationId);
     if (conversation.status === "waiting_human" || conversation.status === "human") return conversation;
     if (conversation.status === "closed") throw new ConflictError("Conversation is closed");
+    const teamOffline = this.deps.presence ? (await this.deps.presence.snapshot(merchantId)).online.length === 0 : false;
     return this.changeState(
       tenant,
       conversation,
       ["bot"],
       { status: "waiting_human" },
-      { kind: "waiting_human" },
+      { kind: "waiting_human", teamOffline },
       "conversation.handoff_requested",
       null,
       by === "shopper" ? () => this.deps.streams.requestStop(merchantId, conversationId) : undefined,

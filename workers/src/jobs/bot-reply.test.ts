@@ -10,6 +10,7 @@ import {
   FALLBACK_ANSWER,
   MemoryStreamRegistry,
   RedisKeyedLock,
+  createMemoryPresence,
   UnrecoverableError,
   asMerchantId,
   openSqliteStore,
@@ -400,6 +401,25 @@ describe("conversation service", () => {
     expect(view).toEqual({ conversationId: conversation.id, status: "human", agentName: "Sara" });
     const system = (await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "system");
     expect(system.map((m) => m.text)).toEqual(["انضم Sara إلى المحادثة"]);
+  });
+
+  it("a handoff while no agent is online tells the shopper so, in their language", async () => {
+    const presence = createMemoryPresence();
+    try {
+      const withPresence = new ConversationService({ store, emitter, queue, streams, presence });
+      const nobody = await tenant.conversations.create({ channel: "webchat", visitorId: "v-off", locale: "ar" });
+      await withPresence.requestHuman(merchantId, nobody.id, "shopper", "requested");
+      const offline = (await tenant.messages.listAfter(nobody.id, 0)).filter((m) => m.role === "system");
+      expect(offline.at(-1)!.text).toContain("ما فيه أحد متصل الحين");
+
+      await presence.online({ merchantId, agentId: ownerId, name: "Sara", socketId: "s1" });
+      const someone = await tenant.conversations.create({ channel: "webchat", visitorId: "v-on", locale: "en" });
+      await withPresence.requestHuman(merchantId, someone.id, "shopper", "requested");
+      const online = (await tenant.messages.listAfter(someone.id, 0)).filter((m) => m.role === "system");
+      expect(online.at(-1)!.text).toBe("Connecting you with a team member, one moment please");
+    } finally {
+      await presence.close();
+    }
   });
 
   it("the state machine refuses impossible moves and is idempotent where it can be", async () => {
