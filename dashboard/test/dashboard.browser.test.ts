@@ -149,7 +149,7 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     shopper = shopperSocket(url, demo.widgetKey);
     for (const event of ["message:new", "message:done"]) shopper.on(event, (p: { message: Message }) => shopperEvents.push({ event, message: p.message }));
     await connected(shopper);
-    const opened = await ok<{ conversationId: string }>(shopper, "conversation:open", { locale: "en" });
+    const opened = await ok<{ conversationId: string }>(shopper, "conversation:open", { locale: "en", pageUrl: "https://shop.example/collections/abayas?ref=home" });
     conversationId = opened.conversationId;
     const answered = nextEvent<{ message: Message }>(shopper, "message:done", (p) => p.message.role === "bot");
     await ok(shopper, "message:send", { conversationId, clientMessageId: "hello-1", text: "Do you have black abayas?" });
@@ -165,6 +165,11 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     expect(await bubble(done.message.id).locator('[data-testid="msg-text"]').textContent()).toBe(TestBot.ANSWER.join(""));
     await page.locator('[data-testid="timeline"] [data-testid="product-card"]').first().waitFor();
     await expect(page.locator('[data-testid="side-panel"]').textContent()).resolves.toContain("Black abaya");
+    // The page the shopper chats from, as a link the agent can open.
+    const pageLink = page.locator('[data-testid="side-page"] a');
+    await pageLink.waitFor();
+    expect(await pageLink.textContent()).toBe("shop.example/collections/abayas");
+    expect(await pageLink.getAttribute("href")).toBe("https://shop.example/collections/abayas?ref=home");
   });
 
   it("badges the inbox and the tab title when a conversation starts waiting for a human", async () => {

@@ -86,7 +86,7 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
   };
 
   bindEvent(socket, "conversation:open", conversationOpenSchema, async (p): Promise<Result<"conversation:open">> => {
-    const opened = await conversations.openForVisitor(m(), socket.data.visitorId, { locale: p.locale }, (c) => joinConversation(c.id));
+    const opened = await conversations.openForVisitor(m(), socket.data.visitorId, { locale: p.locale, pageUrl: p.pageUrl }, (c) => joinConversation(c.id));
     const tenant = conversations.tenant(m());
     const merchant = await tenant.merchant.get();
     return {

@@ -167,6 +167,17 @@ describe("typing, read receipts, presence", () => {
     expect(after!.unreadCount).toBe(1);
   });
 
+  it("keeps the shopper's page (http(s) only) on the conversation for agents", async () => {
+    const s = await shopper();
+    await ok(s.socket, "conversation:open", { pageUrl: "https://shop.example/products/abaya-1" });
+    const a = await agent();
+    const watched = await ok<WatchResult>(a.socket, "conversation:watch", { conversationId: s.open.conversationId });
+    expect(watched.conversation.pageUrl).toBe("https://shop.example/products/abaya-1");
+    await ok(s.socket, "conversation:open", { pageUrl: "javascript:alert(1)" });
+    const stored = await t.k.store.forMerchant(asMerchantId(shop.merchantId)).conversations.get(s.open.conversationId);
+    expect(stored!.pageUrl).toBe("https://shop.example/products/abaya-1");
+  });
+
   it("presence shows who is online and who views or types in a conversation; collisions are refused", async () => {
     const s = await shopper();
     const second = await addAgent(t.k, shop.merchantId, "Bob");

@@ -230,6 +230,8 @@ export const conversationSchema = z.object({
   unreadCount: z.number().int().nonnegative(),
   /** Highest seq the shopper has read. */
   shopperReadSeq: z.number().int().nonnegative(),
+  /** The store page a webchat shopper last opened the chat on (agents see it beside the conversation). */
+  pageUrl: z.string().nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -15,7 +15,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { JobOptions, JobQueue } from "../ports/queue.js";
 import type { PresenceStore, RealtimeEmitter, StreamRegistry } from "../ports/realtime.js";
-import { asMerchantId, type Store, type TenantStore } from "../store/port.js";
+import { asMerchantId, type ConversationPatch, type Store, type TenantStore } from "../store/port.js";
 import { BOT_REPLY_JOB, botReplyJobId, type BotReplyJob } from "./jobs.js";
 import { systemText, type SystemEvent } from "./system-text.js";
 
@@ -35,6 +35,17 @@ export interface ConversationServiceDeps {
   botJob?: Pick<JobOptions, "attempts" | "backoff">;
   /** Who is online: a handoff with nobody there tells the shopper so instead of "one moment". */
   presence?: PresenceStore;
+}
+
+/** Only web pages are kept as a shopper's page (an agent may click it). */
+function httpUrlOrNull(value: string | undefined): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href.slice(0, 2000) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Messages returned by open/watch. */
@@ -72,7 +83,7 @@ export class ConversationService {
   async openForVisitor(
     merchantId: string,
     visitorId: string,
-    options: { locale?: Locale | undefined },
+    options: { locale?: Locale | undefined; pageUrl?: string | undefined },
     /** Runs before history is read (the hub joins the room here so nothing falls in between). */
     beforeRead?: (conversation: Conversation) => Promise<void>,
   ): Promise<Omit<ConversationOpenResult, "visitorToken"> & { conversation: Conversation }> {
@@ -83,9 +94,11 @@ export class ConversationService {
       status: "bot",
     });
     let conversation = found.conversation;
-    if (!found.created && options.locale && conversation.locale !== options.locale) {
-      conversation = (await tenant.conversations.update(conversation.id, { locale: options.locale })) ?? conversation;
-    }
+    const patch: ConversationPatch = {};
+    if (!found.created && options.locale && conversation.locale !== options.locale) patch.locale = options.locale;
+    const pageUrl = httpUrlOrNull(options.pageUrl);
+    if (pageUrl !== null && conversation.pageUrl !== pageUrl) patch.pageUrl = pageUrl;
+    if (Object.keys(patch).length > 0) conversation = (await tenant.conversations.update(conversation.id, patch)) ?? conversation;
     if (beforeRead) await beforeRead(conversation);
     const { messages, streaming } = await this.latest(tenant, conversation, "shopper");
     const lastSeq = belowStreaming(conversation.lastSeq, messages, streaming);

@@ -717,6 +717,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await t.conversations.update("missing", { status: "human" })).toBeNull();
       });
 
+      it("keeps the shopper's page and clears it on request", async () => {
+        const { t } = await tenant();
+        const conv = await t.conversations.create({ channel: "webchat", visitorId: "page-visitor" });
+        expect(conv.pageUrl ?? null).toBeNull();
+        const withPage = await t.conversations.update(conv.id, { pageUrl: "https://shop.example/p/1" });
+        expect(withPage!.pageUrl).toBe("https://shop.example/p/1");
+        expect((await t.conversations.update(conv.id, { labels: ["x"] }))!.pageUrl).toBe("https://shop.example/p/1");
+        expect((await t.conversations.update(conv.id, { pageUrl: null }))!.pageUrl ?? null).toBeNull();
+      });
+
       it("findOrCreateOpenByVisitor gives concurrent opens one conversation, and a new one after close", async () => {
         const a = await tenant();
         const b = await tenant();

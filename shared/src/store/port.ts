@@ -185,6 +185,8 @@ export interface ConversationPatch {
   customerId?: string | null;
   unreadCount?: number;
   shopperReadSeq?: number;
+  /** The page a webchat shopper is on (http(s) only, set by the conversation service). */
+  pageUrl?: string | null;
 }
 export interface ConversationFilter {
   status?: ConversationStatus;

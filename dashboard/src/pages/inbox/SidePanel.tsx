@@ -10,6 +10,12 @@ import { ErrorState } from "../../ui/components";
 import { useAsync } from "../../ui/useAsync";
 import { safeUrl } from "./MessageItem";
 
+/** Host and path, which is what an agent needs to recognise the page. */
+function pageLabel(url: string): string {
+  const u = new URL(url);
+  return `${u.host}${u.pathname === "/" ? "" : u.pathname}`;
+}
+
 export function productsMentioned(messages: ThreadMessage[]): ProductCardPart[] {
   const seen = new Map<string, ProductCardPart>();
   for (const m of messages) for (const p of m.parts) if (p.type === "product_card" && !seen.has(p.productId)) seen.set(p.productId, p);
@@ -32,6 +38,8 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
   const email = customer.data?.email ?? null;
   const phone = customer.data?.phone ?? null;
   const channel = customer.data?.channel ?? conversation.channel;
+  // The store page the shopper chats from; only http(s) becomes a link.
+  const pageUrl = safeUrl(conversation.pageUrl);
 
   return (
     <aside className="side-panel" data-testid="side-panel">
@@ -59,6 +67,16 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
               <span className="muted">—</span>
             )}
           </dd>
+          {pageUrl ? (
+            <>
+              <dt>{t("inbox.page")}</dt>
+              <dd data-testid="side-page">
+                <a href={pageUrl} target="_blank" rel="noopener noreferrer" dir="ltr" className="side-page-link">
+                  <bdi>{pageLabel(pageUrl)}</bdi>
+                </a>
+              </dd>
+            </>
+          ) : null}
         </dl>
         {customer.loading && conversation.customerId ? <p className="muted small">{t("common.loading")}</p> : null}
         {customer.error && !(customer.error instanceof ApiError && customer.error.missingEndpoint) ? <ErrorState compact error={customer.error} /> : null}

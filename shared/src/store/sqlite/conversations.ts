@@ -157,7 +157,8 @@ export class SqliteConversationRepo implements ConversationRepo {
     const current = toConversation(row);
     const updated = this.db.get<ConversationRow>(
       `UPDATE conversations SET status = @status, assignee_id = @assigneeId, locale = @locale, labels = @labels,
-         customer_id = @customerId, unread_count = @unreadCount, shopper_read_seq = @shopperReadSeq, updated_at = @now
+         customer_id = @customerId, unread_count = @unreadCount, shopper_read_seq = @shopperReadSeq, page_url = @pageUrl,
+         updated_at = @now
        WHERE id = @id AND merchant_id = @m RETURNING *`,
       {
         id: row.id,
@@ -169,6 +170,7 @@ export class SqliteConversationRepo implements ConversationRepo {
         customerId: patch.customerId !== undefined ? patch.customerId : current.customerId,
         unreadCount: Math.max(0, patch.unreadCount ?? current.unreadCount),
         shopperReadSeq: Math.max(0, patch.shopperReadSeq ?? current.shopperReadSeq),
+        pageUrl: patch.pageUrl !== undefined ? patch.pageUrl : (current.pageUrl ?? null),
         now: nowIso(),
       },
     );

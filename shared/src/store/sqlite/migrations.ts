@@ -277,6 +277,11 @@ CREATE TABLE canned_replies (
 CREATE UNIQUE INDEX canned_replies_shortcut ON canned_replies(merchant_id, shortcut);
 `,
   },
+  {
+    version: 3,
+    name: "the page a webchat shopper is on",
+    sql: `ALTER TABLE conversations ADD COLUMN page_url TEXT;`,
+  },
 ];
 
 /** Applies pending migrations; safe to run from several processes opening the same file. */

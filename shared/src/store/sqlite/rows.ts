@@ -234,6 +234,7 @@ export interface ConversationRow {
   unread_count: number;
   shopper_read_seq: number;
   bot_state: string;
+  page_url: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -253,6 +254,7 @@ export const toConversation = (r: ConversationRow): Conversation => ({
   lastMessagePreview: r.last_message_preview,
   unreadCount: r.unread_count,
   shopperReadSeq: r.shopper_read_seq,
+  pageUrl: r.page_url ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
