@@ -1,25 +1,14 @@
 // Cluster mode with real processes: redis-server, two hub processes, a workers and a REST process
 // sharing one SQLite file. The answer is produced in the workers process and reaches the shopper
 // on hub A and the agent on hub B; hub A is SIGKILLed mid-stream and the shopper resumes on B.
+import { openSqliteStore } from "@kaleem/shared/adapters";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  asMerchantId,
-  hashPassword,
-  openSqliteStore,
-  randomSecret,
-  seedDemoStore,
-  type ConversationOpenResult,
-  type DemoInfo,
-  type Message,
-  type MessageDelta,
-  type ResumeResult,
-  type Store,
-} from "@kaleem/shared";
+import { asMerchantId, hashPassword, randomSecret, seedDemoStore, type ConversationOpenResult, type DemoInfo, type Message, type MessageDelta, type ResumeResult, type Store } from "@kaleem/shared";
 import { freePort, startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
 import { Recorder, SHOP_ORIGIN, StreamAssembler, connectError, connected, inboxClient, login, ok, until, widgetClient } from "./realtime.test-helpers.js";
 

@@ -52,9 +52,9 @@ describe("embedded start", () => {
 
 describe("REST changes reach the live inbox", () => {
   it("labels set over REST update every agent's conversation list", async () => {
-    const t = await startTestKaleem({ bot: new ScriptedBot(["Hello there"]) });
+    const t = await startTestKaleem({ bot: new ScriptedBot() });
     try {
-      const m = await createMerchant(t.k, "Labels Shop");
+      const m = await createMerchant(t.k);
       const token = await login(t.k.url, m.email, m.password);
       const shopper = widgetClient(t.k.url, m.widgetKey);
       await connected(shopper);
@@ -83,7 +83,7 @@ describe("REST changes reach the live inbox", () => {
 describe("shutdown", () => {
   it("closes the sockets itself before the HTTP server (no wait for a forced connection kill)", async () => {
     const t = await startTestKaleem({ bot: new ScriptedBot() });
-    const m = await createMerchant(t.k, "Shutdown Shop");
+    const m = await createMerchant(t.k);
     const shopper = widgetClient(t.k.url, m.widgetKey);
     const agent = inboxClient(t.k.url, await login(t.k.url, m.email, m.password));
     await Promise.all([connected(shopper), connected(agent)]);

@@ -9,26 +9,14 @@ import {
   BOT_REPLY_JOB,
   ConfigError,
   ConversationService,
-  MemoryRateLimiter,
-  MemoryStreamRegistry,
-  MemoryTokenBlacklist,
   Metrics,
-  RedisCatalogEvents,
-  RedisKeyedLock,
-  RedisRateLimiter,
-  RedisStreamRegistry,
-  RedisTokenBlacklist,
   TokenService,
   createLogger,
-  createMemoryPresence,
-  createRedisPresence,
   hashPassword,
-  openSqliteStore,
   publicBaseUrl,
   realtimeMetrics,
   rooms,
   seedDemoStore,
-  subscribeCatalogChanges,
   asMerchantId,
   type BotEngine,
   type CatalogEvents,
@@ -42,17 +30,34 @@ import {
   type StreamRegistry,
   type TokenBlacklist,
 } from "@kaleem/shared";
+import {
+  BullJobQueue,
+  MemoryJobQueue,
+  MemoryKeyedLock,
+  MemoryRateLimiter,
+  MemoryStreamRegistry,
+  MemoryTokenBlacklist,
+  MemoryVectorIndex,
+  RedisCatalogEvents,
+  RedisKeyedLock,
+  RedisRateLimiter,
+  RedisRealtimeEmitter,
+  RedisStreamRegistry,
+  RedisTokenBlacklist,
+  createMemoryPresence,
+  createMemoryTokenBudget,
+  createRedisPresence,
+  createRedisTokenBudget,
+  openSqliteStore,
+  subscribeCatalogChanges,
+} from "@kaleem/shared/adapters";
 import { createHub, type Hub } from "@kaleem/hub";
 import { createRestApp } from "@kaleem/rest";
 import {
-  BullJobQueue,
   CatalogSearch,
   embedderFromConfig,
-  MemoryJobQueue,
-  RedisRealtimeEmitter,
   createBotEngine,
   createBotReplyHandler,
-  createRedisTokenBudget,
   defaultIntentClassifier,
   stopOrphanedStreams,
 } from "@kaleem/workers";
@@ -149,7 +154,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
 
     const tokens = new TokenService(config, blacklist);
     // The built-in offline embedding, or an OpenAI-compatible endpoint when EMBEDDINGS_BASE_URL is set.
-    const search = new CatalogSearch({ embedder: embedderFromConfig(config) });
+    const search = new CatalogSearch({ embedder: embedderFromConfig(config), vectors: new MemoryVectorIndex() });
     // Every process keeps its own search index; in a cluster, catalog writes reach them all.
     let catalogEvents: CatalogEvents = search;
     if (redis && config.redis) {
@@ -214,7 +219,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
           metrics,
           logger,
           // Several workers processes answer for the same merchant: the LLM budget is counted once.
-          ...(redis && config.redis ? { tokenBudget: createRedisTokenBudget(redis, config.redis.prefix) } : {}),
+          tokenBudget: redis && config.redis ? createRedisTokenBudget(redis, config.redis.prefix) : createMemoryTokenBudget(),
         });
       queue.process(
         BOT_REPLY_JOB,
@@ -227,7 +232,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
           metrics: realtimeMetrics(metrics),
           logger,
           // Several workers processes: one answer at a time per conversation across all of them.
-          ...(redis && config.redis ? { lock: new RedisKeyedLock(redis, config.redis.prefix) } : {}),
+          lock: redis && config.redis ? new RedisKeyedLock(redis, config.redis.prefix) : new MemoryKeyedLock(),
         }),
         { concurrency: BOT_CONCURRENCY },
       );

@@ -1,5 +1,6 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
-import { createLogger, loadConfig, MemoryRateLimiter, MemoryTokenBlacklist, Metrics, openSqliteStore } from "@kaleem/shared";
+import { MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { createLogger, loadConfig, Metrics } from "@kaleem/shared";
 import Koa from "koa";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";

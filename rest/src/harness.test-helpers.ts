@@ -1,16 +1,7 @@
 // Test harness: a real HTTP server on port 0 around createRestApp, a real SQLite store in a temp
 // dir, and a tiny fetch client. Every test file starts its own and closes it in afterAll.
-import {
-  createLogger,
-  loadConfig,
-  MemoryRateLimiter,
-  MemoryTokenBlacklist,
-  Metrics,
-  openSqliteStore,
-  type Config,
-  type Env,
-  type Store,
-} from "@kaleem/shared";
+import { MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { createLogger, loadConfig, Metrics, type Config, type Env, type Store } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -2,11 +2,12 @@
 // + constraints) vs plain token overlap over the same catalog, and intent classification vs a
 // keyword lookup. The baselines are what the smart versions must beat on quality; here we
 // measure what the quality costs in time.
+import { openSqliteStore } from "@kaleem/shared/adapters";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { asMerchantId, hashPassword, openSqliteStore, seedDemoStore, type Product } from "@kaleem/shared";
-import { CatalogSearch, createIntentClassifier } from "@kaleem/workers";
+import { asMerchantId, hashPassword, seedDemoStore, type Product } from "@kaleem/shared";
+import { createIntentClassifier, embeddedSearch } from "@kaleem/workers";
 import { normalizeText } from "../../workers/src/bot/nlp/normalize.js";
 import { compare, result, timeOps, type BenchResult } from "./harness.js";
 
@@ -50,7 +51,7 @@ export async function benchBot(rounds = 5): Promise<BenchResult[]> {
     const demo = await seedDemoStore(store, { origins: [], hashPassword });
     const tenant = store.forMerchant(asMerchantId(demo.merchantId));
     const products = await tenant.products.all();
-    const search = new CatalogSearch();
+    const search = embeddedSearch();
     await search.search(tenant, "warm up", 5);
 
     const searchMs = await compare(

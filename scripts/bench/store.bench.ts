@@ -1,11 +1,12 @@
 // Message append through the store port (seq allocation, idempotency check, conversation
 // summary update, all in one transaction) against a raw better-sqlite3 insert of the same row
 // with a plain seq bump — what the port costs over the bare driver.
+import { openSqliteStore } from "@kaleem/shared/adapters";
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { asMerchantId, hashPassword, newId, openSqliteStore } from "@kaleem/shared";
+import { asMerchantId, hashPassword, newId } from "@kaleem/shared";
 import { compare, result, timeOps, type BenchResult } from "./harness.js";
 
 export async function benchStoreAppend(opsPerRound = 2000, rounds = 5): Promise<BenchResult> {

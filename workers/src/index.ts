@@ -1,7 +1,6 @@
-export * from "./queue/index.js";
-export * from "./emitter/redis.js";
 export * from "./jobs/index.js";
 export * from "./bot/index.js";
 export { CatalogSearch } from "./bot/search/catalog-search.js";
 export { embedderFromConfig } from "./bot/search/openai-embedder.js";
 export { defaultIntentClassifier } from "./bot/intents/classifier.js";
+export { embeddedSearch } from "./bot/search/embedded-search.js";

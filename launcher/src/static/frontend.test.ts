@@ -1,10 +1,11 @@
+import { openSqliteStore } from "@kaleem/shared/adapters";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, hashPassword, openSqliteStore, seedDemoStore, type Store } from "@kaleem/shared";
+import { createLogger, hashPassword, seedDemoStore, type Store } from "@kaleem/shared";
 import { createFrontendHandler } from "./frontend.js";
 import { resolveInside } from "./files.js";
 

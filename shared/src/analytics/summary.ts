@@ -25,7 +25,7 @@ import type { Conversation, Locale, Message, Order } from "../contracts/domain.j
 import { systemText } from "../conversation/system-text.js";
 import { ValidationError } from "../errors.js";
 import { FALLBACK_ANSWER } from "../ports/bot.js";
-import type { TenantStore } from "../store/port.js";
+import type { TenantStore } from "../ports/store.js";
 
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 30;

@@ -1,7 +1,7 @@
 import jwt from "jsonwebtoken";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../config.js";
-import { MemoryTokenBlacklist } from "../kv/memory.js";
+import { MemoryTokenBlacklist } from "../adapters/memory/kv.js";
 import { TokenService } from "./tokens.js";
 
 const config: Pick<Config, "auth" | "secrets"> = {

@@ -8,7 +8,7 @@ import type { Config } from "../config.js";
 import { UnauthorizedError } from "../errors.js";
 import { newId } from "../ids.js";
 import type { TokenBlacklist } from "../ports/kv.js";
-import { asMerchantId, type MerchantId } from "../store/port.js";
+import { asMerchantId, type MerchantId } from "../ports/store.js";
 
 const ALGORITHM = "HS256" as const;
 

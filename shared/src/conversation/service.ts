@@ -15,7 +15,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { JobOptions, JobQueue } from "../ports/queue.js";
 import type { PresenceStore, RealtimeEmitter, StreamRegistry } from "../ports/realtime.js";
-import { asMerchantId, type ConversationPatch, type Store, type TenantStore } from "../store/port.js";
+import { asMerchantId, type ConversationPatch, type Store, type TenantStore } from "../ports/store.js";
 import { BOT_REPLY_JOB, botReplyJobId, type BotReplyJob } from "./jobs.js";
 import { systemText, type SystemEvent } from "./system-text.js";
 

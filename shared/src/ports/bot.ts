@@ -2,7 +2,7 @@
 // given and yields events; it never touches sockets or HTTP. Hub/workers turn the events into
 // stored messages and realtime deltas.
 import type { Locale, Message, MessagePart } from "../contracts/domain.js";
-import type { TenantStore } from "../store/port.js";
+import type { TenantStore } from "./store.js";
 
 export interface BotTurnInput {
   store: TenantStore;

@@ -1,6 +1,7 @@
 // Job queue port: the in-process runner (embedded) and BullMQ (cluster) share these semantics:
 // attempts with fixed/exponential backoff, UnrecoverableError stops retries, jobs that fail for
 // good land in the dead-letter list, and a jobId given twice is queued once.
+import { UnrecoverableError } from "../errors.js";
 
 export interface BackoffOptions {
   type: "fixed" | "exponential";
@@ -53,4 +54,9 @@ export const DEFAULT_BACKOFF: BackoffOptions = { type: "exponential", delayMs: 5
 
 export function backoffDelay(backoff: BackoffOptions, attemptsMade: number): number {
   return backoff.type === "fixed" ? backoff.delayMs : backoff.delayMs * 2 ** Math.max(0, attemptsMade - 1);
+}
+
+/** Our UnrecoverableError and BullMQ's share the name, which is what BullMQ itself checks. */
+export function isUnrecoverable(err: unknown): boolean {
+  return err instanceof UnrecoverableError || (err instanceof Error && err.name === "UnrecoverableError");
 }

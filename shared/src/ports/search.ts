@@ -2,7 +2,7 @@
 // search and `productsChanged` after catalog writes; the search helper implements both (embedded
 // index or Qdrant) and keeps its index in step.
 import type { Product } from "../contracts/domain.js";
-import type { TenantStore } from "../store/port.js";
+import type { TenantStore } from "./store.js";
 
 export interface ProductSearchHit {
   product: Product;

@@ -2,7 +2,7 @@
 // of orders to track, and an owner login with a generated password.
 import { randomSecret } from "../ids.js";
 import type { KnowledgeData } from "../contracts/domain.js";
-import type { Store } from "../store/port.js";
+import type { Store } from "../ports/store.js";
 import { demoCategories, demoProducts } from "./demo-catalog.js";
 
 export interface DemoInfo {

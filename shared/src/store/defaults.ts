@@ -3,7 +3,7 @@
 import type { BotSettings, Merchant, MessageRole, OrderItem, WidgetSettings } from "../contracts/domain.js";
 import { randomSecret } from "../ids.js";
 import { normalizeArabic, toWesternDigits } from "../text/normalize.js";
-import type { MerchantPatch, NewMerchant } from "./port.js";
+import type { MerchantPatch, NewMerchant } from "../ports/store.js";
 
 export const DEFAULT_CURRENCY = "SAR";
 export const DEFAULT_LOCALE = "en" as const;

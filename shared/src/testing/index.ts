@@ -1,3 +1,3 @@
 export * from "./redis.js";
 export * from "./wait.js";
-export * from "../store/contract.js";
+export * from "./contracts/store.js";

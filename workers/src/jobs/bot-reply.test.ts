@@ -1,36 +1,13 @@
 // The bot reply job and the conversation service against the real SQLite store, the in-process
 // queue and stream registry. The emitter records what would reach each room.
+import { MemoryKeyedLock, MemoryStreamRegistry, RedisKeyedLock, createMemoryPresence, openSqliteStore, MemoryJobQueue } from "@kaleem/shared/adapters";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  BOT_REPLY_JOB,
-  ConversationService,
-  FALLBACK_ANSWER,
-  MemoryStreamRegistry,
-  RedisKeyedLock,
-  createMemoryPresence,
-  UnrecoverableError,
-  asMerchantId,
-  openSqliteStore,
-  rooms,
-  type BotEngine,
-  type BotEvent,
-  type BotReplyJob,
-  type BotTurnInput,
-  type InboxEventName,
-  type InboxPayload,
-  type Message,
-  type RealtimeEmitter,
-  type Store,
-  type TenantStore,
-  type WidgetEventName,
-  type WidgetPayload,
-} from "@kaleem/shared";
+import { BOT_REPLY_JOB, ConversationService, FALLBACK_ANSWER, UnrecoverableError, asMerchantId, rooms, type BotEngine, type BotEvent, type BotReplyJob, type BotTurnInput, type InboxEventName, type InboxPayload, type Message, type RealtimeEmitter, type Store, type TenantStore, type WidgetEventName, type WidgetPayload } from "@kaleem/shared";
 import { Redis } from "ioredis";
 import { startRedisServer, uniquePrefix, waitFor } from "@kaleem/shared/testing";
-import { MemoryJobQueue } from "../queue/memory.js";
 import { createBotReplyHandler, runBotReply } from "./bot-reply.js";
 import { stopOrphanedStreams } from "./recovery.js";
 
@@ -115,7 +92,7 @@ describe("bot reply job", () => {
       if (calls > 0) throw new Error("index not ready");
       yield { type: "delta", text: "never reached" } as const;
     });
-    queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot }));
+    queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new MemoryKeyedLock() }));
     const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
     await service.shopperSend(merchantId, conversation.id, { clientMessageId: "x", text: "hello" });
     await waitFor(async () => (await queue.deadLetters(BOT_REPLY_JOB)).length > 0, "the dead letter");
@@ -138,7 +115,7 @@ describe("bot reply job", () => {
     expect(skipped.outcome).toBe("skipped");
     expect(bot.seen).toHaveLength(1);
 
-    const handler = createBotReplyHandler({ store, streams, emitter, conversations: service, bot });
+    const handler = createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new MemoryKeyedLock() });
     await expect(handler({ id: "j", name: BOT_REPLY_JOB, attempt: 1, data: { merchantId } as BotReplyJob })).rejects.toBeInstanceOf(UnrecoverableError);
     await expect(
       runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: "nope", triggerMessageId: trigger.id }),
@@ -321,7 +298,7 @@ describe("bot reply job", () => {
         active.set(input.conversationId, (active.get(input.conversationId) ?? 1) - 1);
       }
     });
-    queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot }), { concurrency: 4 });
+    queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new MemoryKeyedLock() }), { concurrency: 4 });
     const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
     // Another conversation runs alongside: serialisation is per conversation only.
     const other = await tenant.conversations.create({ channel: "webchat", visitorId: "v2" });

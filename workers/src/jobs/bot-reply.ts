@@ -7,7 +7,6 @@ import {
   botAnswerClientId,
   botReplyJobSchema,
   FALLBACK_ANSWER,
-  MemoryKeyedLock,
   rooms,
   UnrecoverableError,
   type BotEngine,
@@ -35,8 +34,8 @@ export interface BotReplyDeps {
   logger?: Logger;
   /** How many earlier messages the engine sees. */
   historyLimit?: number;
-  /** Serializes answers per conversation (default: in this process only). */
-  lock?: KeyedLock;
+  /** Serializes answers per conversation: in process (embedded) or a Redis lease (cluster). */
+  lock: KeyedLock;
 }
 
 /** Roles the bot may read: notes are private to agents and system lines are UI. */
@@ -47,7 +46,7 @@ export function createBotReplyHandler(deps: BotReplyDeps): (job: Job<BotReplyJob
   // a pending verification) over each other and interleave their streams. In one process the
   // lock keeps queue order; across workers processes (Redis lock) a later message may win the
   // race, and then the earlier one is not answered separately (see "superseded" below).
-  const lock = deps.lock ?? new MemoryKeyedLock();
+  const { lock } = deps;
   return async (job) => {
     const parsed = botReplyJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid bot-reply job: ${parsed.error.message}`);
@@ -55,7 +54,7 @@ export function createBotReplyHandler(deps: BotReplyDeps): (job: Job<BotReplyJob
   };
 }
 
-export async function runBotReply(deps: BotReplyDeps, data: BotReplyJob): Promise<{ message: Message | null; outcome: string }> {
+export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotReplyJob): Promise<{ message: Message | null; outcome: string }> {
   const { merchantId, conversationId } = data;
   const tenant = deps.store.forMerchant(asMerchantId(merchantId));
   const conversation = await tenant.conversations.get(conversationId);

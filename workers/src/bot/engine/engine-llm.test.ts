@@ -4,10 +4,11 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Metrics, type BotEngine } from "@kaleem/shared";
 import { createIntentClassifier, type IntentClassifier } from "../intents/classifier.js";
-import { createMemoryTokenBudget, monthKey, type TokenBudget } from "../llm/budget.js";
+import { monthKey, type TokenBudget } from "@kaleem/shared";
+import { createMemoryTokenBudget } from "@kaleem/shared/adapters";
 import { createChatClient } from "../llm/client.js";
 import { startFakeLlmServer, type FakeLlmServer } from "../llm/test-server.test-helpers.js";
-import { CatalogSearch } from "../search/catalog-search.js";
+import { embeddedSearch } from "../search/embedded-search.js";
 import { createBotEngine } from "./engine.js";
 import { Chat, openTestShop, type TestShop } from "./fixture.test-helpers.js";
 
@@ -28,7 +29,7 @@ beforeEach(async () => {
   shop = await openTestShop({ llmMonthlyTokenBudget: 1000 });
   budget = createMemoryTokenBudget();
   metrics = new Metrics({ defaultMetrics: false });
-  const search = new CatalogSearch();
+  const search = embeddedSearch();
   engine = createBotEngine({
     classifier,
     search,

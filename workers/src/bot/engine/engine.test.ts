@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Metrics, type BotEngine, type BotSettings, type ProductCardPart } from "@kaleem/shared";
 import { createIntentClassifier, type IntentClassifier } from "../intents/classifier.js";
-import { CatalogSearch } from "../search/catalog-search.js";
+import { embeddedSearch } from "../search/embedded-search.js";
 import { createBotEngine } from "./engine.js";
 import { Chat, exchangeOf, openTestShop, type TestShop } from "./fixture.test-helpers.js";
 
@@ -16,7 +16,7 @@ let metrics: Metrics;
 async function setup(bot: Partial<BotSettings> = {}, streamDelayMs = 0) {
   shop = await openTestShop(bot);
   metrics = new Metrics({ defaultMetrics: false });
-  engine = createBotEngine({ classifier, search: new CatalogSearch(), metrics, streamDelayMs });
+  engine = createBotEngine({ classifier, search: embeddedSearch(), metrics, streamDelayMs });
 }
 afterAll(async () => {
   await shop?.close();
@@ -28,7 +28,7 @@ beforeEach(async () => {
 
 const cards = (parts: { type: string }[]) => parts.filter((p): p is ProductCardPart => p.type === "product_card");
 const replies = (parts: { type: string }[]) =>
-  parts.flatMap((p) => (p.type === "quick_replies" ? (p as { replies: { label: string; payload: string }[] }).replies : []));
+  parts.flatMap((p) => (p.type === "quick_replies" ? (p as unknown as { replies: { label: string; payload: string }[] }).replies : []));
 
 describe("streaming", () => {
   it("emits the intent first, then word-sized deltas, then parts", async () => {

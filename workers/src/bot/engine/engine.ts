@@ -1,8 +1,7 @@
 // The bot engine: classifies the shopper's last message, lets the handler for it decide an answer
 // from the store's own data, then streams the answer as word-sized deltas followed by its parts.
-import type { BotEngine, BotEvent, BotTurnInput, Config, KnowledgeItem, Merchant, Metrics, ProductSearch } from "@kaleem/shared";
+import { ConfigError, monthKey, type BotEngine, type BotEvent, type BotTurnInput, type Config, type KnowledgeItem, type Merchant, type Metrics, type ProductSearch, type TokenBudget } from "@kaleem/shared";
 import { createChatClient, type ChatClient } from "../llm/client.js";
-import { createMemoryTokenBudget, monthKey, type TokenBudget } from "../llm/budget.js";
 import { guardedPhrasing, type PhraseOutcome } from "../llm/phrase.js";
 import { answer, type Answer, type HandoffReason } from "./answer.js";
 import { addByPayload, addByText, continueCheckout, removeByText, startCheckout, viewCart } from "./cart.js";
@@ -33,7 +32,7 @@ export interface BotEngineDeps {
   streamDelayMs?: number;
   /** LLM client; defaults to one built from config.llm (none when config.llm is null). */
   chatClient?: ChatClient | null;
-  /** Per-merchant monthly token counts; in-memory by default. */
+  /** Per-merchant monthly token counts; required when an LLM is configured. */
   tokenBudget?: TokenBudget;
   /** Below this classifier confidence the bot clarifies or hands off (merchant setting). */
   lowConfidenceThreshold?: number;
@@ -126,7 +125,8 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
   const llmConfig = deps.config?.llm ?? null;
   const chat: ChatClient | null =
     deps.chatClient !== undefined ? deps.chatClient : llmConfig ? createChatClient(llmConfig) : null;
-  const budget = deps.tokenBudget ?? createMemoryTokenBudget();
+  if (chat !== null && !deps.tokenBudget) throw new ConfigError("createBotEngine: an LLM is configured but no tokenBudget was given");
+  const budget = deps.tokenBudget;
   const threshold = deps.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
   const now = deps.now ?? (() => new Date());
   const metrics: BotMetrics | null = deps.metrics ? botMetrics(deps.metrics) : null;
@@ -333,7 +333,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
   }
 
   async function* speak(turn: Turn, a: Answer, signal: AbortSignal, onDelta: () => void): AsyncGenerator<string> {
-    const llmAllowed = chat !== null && a.facts !== undefined && turn.merchant.bot.llmMonthlyTokenBudget > 0;
+    const llmAllowed = chat !== null && budget !== undefined && a.facts !== undefined && turn.merchant.bot.llmMonthlyTokenBudget > 0;
     if (llmAllowed) {
       const month = monthKey(now());
       const used = await budget.used(turn.merchant.id, month);

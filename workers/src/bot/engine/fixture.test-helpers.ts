@@ -1,24 +1,10 @@
 // A realistic test store (Saudi fashion & fragrance shop) on the real SQLite adapter, with
 // policies, FAQs and orders, plus helpers to talk to the engine like the hub would.
+import { openSqliteStore } from "@kaleem/shared/adapters";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  asMerchantId,
-  knowledgeDataSchema,
-  openSqliteStore,
-  type BotEvent,
-  type BotEngine,
-  type BotSettings,
-  type Locale,
-  type Message,
-  type MessagePart,
-  type NewProduct,
-  type Order,
-  type Product,
-  type Store,
-  type TenantStore,
-} from "@kaleem/shared";
+import { asMerchantId, knowledgeDataSchema, type BotEvent, type BotEngine, type BotSettings, type Locale, type Message, type MessagePart, type NewProduct, type Order, type Product, type Store, type TenantStore } from "@kaleem/shared";
 import { toWesternDigits } from "../nlp/normalize.js";
 
 export interface TestShop {

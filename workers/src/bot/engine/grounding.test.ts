@@ -6,7 +6,7 @@ import type { BotEngine, MessagePart } from "@kaleem/shared";
 import { createIntentClassifier } from "../intents/classifier.js";
 import { extractNumbers } from "../llm/guard.js";
 import { isArabic } from "../nlp/normalize.js";
-import { CatalogSearch } from "../search/catalog-search.js";
+import { embeddedSearch } from "../search/embedded-search.js";
 import { createBotEngine } from "./engine.js";
 import { Chat, openTestShop, storeNumbers, type TestShop } from "./fixture.test-helpers.js";
 
@@ -58,7 +58,7 @@ let shop: TestShop;
 let engine: BotEngine;
 beforeAll(async () => {
   shop = await openTestShop();
-  engine = createBotEngine({ classifier: createIntentClassifier(), search: new CatalogSearch(), streamDelayMs: 0 });
+  engine = createBotEngine({ classifier: createIntentClassifier(), search: embeddedSearch(), streamDelayMs: 0 });
 });
 afterAll(async () => {
   await shop.close();

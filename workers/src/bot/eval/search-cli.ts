@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { openSqliteStore } from "@kaleem/shared";
-import { CatalogSearch } from "../search/catalog-search.js";
+import { openSqliteStore } from "@kaleem/shared/adapters";
+import { embeddedSearch } from "../search/embedded-search.js";
 import { catalogFileSchema, importCatalog, queriesFileSchema, readJsonFile } from "./search-data.js";
 import { ndcgAt, percentile, summarize, type QueryOutcome } from "./search-metrics.js";
 
@@ -39,7 +39,7 @@ export async function runSearchEval(opts: SearchEvalOptions): Promise<{ lastLine
     const t0 = performance.now();
     const imported = await importCatalog(tenant, catalog);
     const importMs = performance.now() - t0;
-    const search = new CatalogSearch();
+    const search = embeddedSearch();
     const t1 = performance.now();
     const { products } = await search.warm(tenant);
     const buildMs = performance.now() - t1;

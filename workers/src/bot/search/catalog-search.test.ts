@@ -1,6 +1,7 @@
+import { MemoryVectorIndex } from "@kaleem/shared/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CatalogSearch } from "./catalog-search.js";
-import { MemoryVectorIndex } from "./memory-vector-index.js";
+import type { CatalogSearch } from "./catalog-search.js";
+import { embeddedSearch } from "./embedded-search.js";
 import { openTestShop, type TestShop } from "./search.test-helpers.js";
 
 let shop: TestShop;
@@ -8,7 +9,7 @@ let search: CatalogSearch;
 
 beforeAll(async () => {
   shop = await openTestShop();
-  search = new CatalogSearch();
+  search = embeddedSearch();
 });
 afterAll(async () => {
   await shop.store.close();
@@ -126,7 +127,7 @@ describe("CatalogSearch index updates", () => {
   it("reflects a changed product after productsChanged, and drops removed or archived ones", async () => {
     const local = await openTestShop();
     try {
-      const engine = new CatalogSearch();
+      const engine = embeddedSearch();
       const names = async (q: string) => (await engine.search(local.tenant, q, 10)).items.map((i) => local.ext(i.product.id));
       expect(await names("tent")).toEqual(["tent"]);
       expect(await names("hammock")).toEqual([]);
@@ -156,7 +157,7 @@ describe("CatalogSearch index updates", () => {
 
   it("keeps each merchant's index and vectors separate", async () => {
     const vectors = new MemoryVectorIndex();
-    const engine = new CatalogSearch({ vectors });
+    const engine = embeddedSearch({ vectors });
     const a = await openTestShop();
     const b = await openTestShop(
       { products: [{ externalId: "b-tent", name: { en: "Desert Tent", ar: "خيمة بر" }, description: { en: "", ar: "" }, price: 900, currency: "SAR", attributes: {}, stock: 1, tags: [], status: "active" }] },

@@ -17,7 +17,6 @@ import { looksLikeArabizi } from "../nlp/arabizi.js";
 import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
 import { LexicalIndex, type FieldTerms, type QueryUnit } from "./lexical-index.js";
-import { MemoryVectorIndex } from "./memory-vector-index.js";
 
 export interface SearchOptions {
   /** Share of the fused score that comes from vector similarity (0..1). */
@@ -54,8 +53,10 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
 };
 
 export interface CatalogSearchDeps {
-  embedder?: Embedder;
-  vectors?: VectorIndex;
+  /** The built-in HashedEmbedder or an OpenAI-compatible one (chosen by the composition root). */
+  embedder: Embedder;
+  /** Where the vectors live: in process (embedded) or Qdrant (cluster). */
+  vectors: VectorIndex;
   options?: Partial<SearchOptions>;
 }
 
@@ -175,9 +176,9 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   private readonly options: SearchOptions;
   private readonly merchants = new Map<string, MerchantCatalog>();
 
-  constructor(deps: CatalogSearchDeps = {}) {
-    this.embedder = deps.embedder ?? new HashedEmbedder();
-    this.vectors = deps.vectors ?? new MemoryVectorIndex();
+  constructor(deps: CatalogSearchDeps) {
+    this.embedder = deps.embedder;
+    this.vectors = deps.vectors;
     const builtIn = this.embedder instanceof HashedEmbedder;
     this.options = {
       ...DEFAULT_SEARCH_OPTIONS,

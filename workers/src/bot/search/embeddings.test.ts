@@ -1,10 +1,10 @@
+import { MemoryVectorIndex } from "@kaleem/shared/adapters";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RetryableError, UnrecoverableError, loadConfig } from "@kaleem/shared";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CatalogSearch } from "./catalog-search.js";
+import { embeddedSearch } from "./embedded-search.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
-import { MemoryVectorIndex } from "./memory-vector-index.js";
 import { OpenAIEmbedder, embedderFromConfig } from "./openai-embedder.js";
 import { openTestShop } from "./search.test-helpers.js";
 
@@ -192,7 +192,7 @@ describe("OpenAIEmbedder (protocol)", () => {
     behaviour = answer;
     const shop = await openTestShop();
     try {
-      const engine = new CatalogSearch({ embedder: new OpenAIEmbedder({ baseUrl, model: "m" }) });
+      const engine = embeddedSearch({ embedder: new OpenAIEmbedder({ baseUrl, model: "m" }) });
       const { items } = await engine.search(shop.tenant, "red shemagh", 3);
       expect(shop.ext(items[0]?.product.id ?? "")).toBe("shemagh-red");
       // One batch for the catalog, one for the query.

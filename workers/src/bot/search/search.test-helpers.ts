@@ -1,5 +1,6 @@
 // A small bilingual catalog written for the search tests, imported into a real SQLite store.
-import { openSqliteStore, type Store, type TenantStore } from "@kaleem/shared";
+import { openSqliteStore } from "@kaleem/shared/adapters";
+import { type Store, type TenantStore } from "@kaleem/shared";
 import { importCatalog, type CatalogFile } from "../eval/search-data.js";
 
 type Item = CatalogFile["products"][number];

@@ -1,0 +1,16 @@
+// Adapters: one implementation of a port per engine. Only the composition root (launcher) and
+// tests import this entry; domain code depends on the ports in "@kaleem/shared".
+export * from "./memory/kv.js";
+export * from "./memory/lock.js";
+export * from "./memory/queue.js";
+export * from "./memory/realtime.js";
+export * from "./memory/token-budget.js";
+export * from "./memory/vector-index.js";
+export * from "./redis/kv.js";
+export * from "./redis/lock.js";
+export * from "./redis/realtime.js";
+export * from "./redis/catalog-events.js";
+export * from "./redis/emitter.js";
+export * from "./redis/token-budget.js";
+export * from "./bullmq/queue.js";
+export * from "./sqlite/index.js";

@@ -1,0 +1,64 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CatalogEvents } from "../../ports/search.js";
+import { startRedisServer, uniquePrefix, type RedisServer } from "../../testing/redis.js";
+import { waitFor } from "../../testing/wait.js";
+import { catalogChannel, RedisCatalogEvents, subscribeCatalogChanges } from "./catalog-events.js";
+
+class Recorder implements CatalogEvents {
+  calls: Array<[string, string[], string[]]> = [];
+  productsChanged(merchantId: string, productIds: string[], removed: string[]): void {
+    this.calls.push([merchantId, productIds, removed]);
+  }
+}
+
+const until = (check: () => boolean) => waitFor(check, "catalog event").then(() => undefined);
+
+let server: RedisServer;
+const clients: Redis[] = [];
+const client = () => {
+  const c = new Redis(server.url);
+  clients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await server.stop();
+});
+
+describe("catalog change fan-out over Redis", () => {
+  it("applies a change locally at once and in every subscribed process", async () => {
+    const prefix = uniquePrefix("catalog");
+    const restLocal = new Recorder();
+    const workerIndex = new Recorder();
+    const otherRest = new Recorder();
+    const unsubscribeA = await subscribeCatalogChanges(client(), prefix, workerIndex);
+    const unsubscribeB = await subscribeCatalogChanges(client(), prefix, otherRest);
+    const events = new RedisCatalogEvents(client(), prefix, restLocal);
+
+    events.productsChanged("m1", ["p1", "p2"], ["p3"]);
+    expect(restLocal.calls).toEqual([["m1", ["p1", "p2"], ["p3"]]]);
+    await until(() => workerIndex.calls.length > 0 && otherRest.calls.length > 0);
+    expect(workerIndex.calls).toEqual([["m1", ["p1", "p2"], ["p3"]]]);
+    expect(otherRest.calls).toEqual([["m1", ["p1", "p2"], ["p3"]]]);
+    await unsubscribeA();
+    await unsubscribeB();
+  });
+
+  it("ignores malformed messages and other prefixes", async () => {
+    const prefix = uniquePrefix("catalog");
+    const target = new Recorder();
+    await subscribeCatalogChanges(client(), prefix, target);
+    const pub = client();
+    await pub.publish(catalogChannel(prefix), "not json");
+    await pub.publish(catalogChannel(prefix), JSON.stringify({ merchantId: 5 }));
+    await pub.publish(catalogChannel(uniquePrefix("other")), JSON.stringify({ merchantId: "m", productIds: [], removed: [] }));
+    await pub.publish(catalogChannel(prefix), JSON.stringify({ merchantId: "m2", productIds: ["x"], removed: [] }));
+    await until(() => target.calls.length > 0);
+    expect(target.calls).toEqual([["m2", ["x"], []]]);
+  });
+});

@@ -1,0 +1,494 @@
+// Customers, conversations and their messages for one tenant. Message appends are the hot path
+// of the realtime hub: one IMMEDIATE transaction bumps the conversation's seq and inserts.
+import type { Conversation, ConversationChannel, ConversationStatus, Customer, Message, Page } from "../../contracts/domain.js";
+import { NotFoundError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import {
+  DEFAULT_LIST_AFTER_LIMIT,
+  escapeLike,
+  foldSearchText,
+  previewOf,
+  roleCountsAsUnread,
+  roleUpdatesPreview,
+} from "../../store/defaults.js";
+import type {
+  AppendResult,
+  ConversationFilter,
+  ConversationPatch,
+  ConversationRepo,
+  CustomerPatch,
+  CustomerRepo,
+  MerchantId,
+  MessagePatch,
+  MessageRepo,
+  NewConversation,
+  NewCustomer,
+  NewMessage,
+  PageRequest,
+} from "../../ports/store.js";
+import { nowIso } from "./clock.js";
+import { fromJson, toJson, type SqliteDb } from "./db.js";
+import { clampLimit, readCursor, toPage } from "./paging.js";
+import {
+  toConversation,
+  toCustomer,
+  toMessage,
+  type ConversationRow,
+  type CustomerRow,
+  type MessageRow,
+} from "./rows.js";
+
+/** Upper bound for the message list calls that take a plain limit. */
+const MAX_MESSAGE_BATCH = 1000;
+
+export class SqliteCustomerRepo implements CustomerRepo {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly m: MerchantId,
+  ) {}
+
+  async create(input: NewCustomer): Promise<Customer> {
+    const now = nowIso();
+    const row = this.db.get<CustomerRow>(
+      `INSERT INTO customers (id, merchant_id, name, email, phone, channel, external_id, created_at, updated_at)
+       VALUES (@id, @m, @name, @email, @phone, @channel, @externalId, @now, @now) RETURNING *`,
+      {
+        id: newId(),
+        m: this.m,
+        name: input.name ?? null,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        channel: input.channel,
+        externalId: input.externalId ?? null,
+        now,
+      },
+    );
+    if (!row) throw new Error("insert returned no row");
+    return toCustomer(row);
+  }
+
+  async get(id: string): Promise<Customer | null> {
+    const row = this.db.get<CustomerRow>("SELECT * FROM customers WHERE id = @id AND merchant_id = @m", {
+      id,
+      m: this.m,
+    });
+    return row ? toCustomer(row) : null;
+  }
+
+  async findByExternalId(channel: ConversationChannel, externalId: string): Promise<Customer | null> {
+    const row = this.db.get<CustomerRow>(
+      `SELECT * FROM customers WHERE merchant_id = @m AND channel = @channel AND external_id = @externalId
+       ORDER BY id DESC LIMIT 1`,
+      { m: this.m, channel, externalId },
+    );
+    return row ? toCustomer(row) : null;
+  }
+
+  async findByContact(contact: { email?: string; phone?: string }): Promise<Customer | null> {
+    // Email identifies a person more reliably than a phone number typed in several formats.
+    if (contact.email) {
+      const row = this.db.get<CustomerRow>(
+        "SELECT * FROM customers WHERE merchant_id = @m AND lower(email) = lower(@email) ORDER BY id DESC LIMIT 1",
+        { m: this.m, email: contact.email.trim() },
+      );
+      if (row) return toCustomer(row);
+    }
+    if (contact.phone) {
+      const row = this.db.get<CustomerRow>(
+        "SELECT * FROM customers WHERE merchant_id = @m AND phone = @phone ORDER BY id DESC LIMIT 1",
+        { m: this.m, phone: contact.phone.trim() },
+      );
+      if (row) return toCustomer(row);
+    }
+    return null;
+  }
+
+  async update(id: string, patch: CustomerPatch): Promise<Customer | null> {
+    return this.db.tx(() => {
+      const row = this.db.get<CustomerRow>("SELECT * FROM customers WHERE id = @id AND merchant_id = @m", {
+        id,
+        m: this.m,
+      });
+      if (!row) return null;
+      const pick = <K extends keyof CustomerPatch>(key: K, current: string | null) =>
+        patch[key] !== undefined ? (patch[key] ?? null) : current;
+      const updated = this.db.get<CustomerRow>(
+        `UPDATE customers SET name = @name, email = @email, phone = @phone, external_id = @externalId, updated_at = @now
+         WHERE id = @id AND merchant_id = @m RETURNING *`,
+        {
+          id,
+          m: this.m,
+          name: pick("name", row.name),
+          email: pick("email", row.email),
+          phone: pick("phone", row.phone),
+          externalId: pick("externalId", row.external_id),
+          now: nowIso(),
+        },
+      );
+      return updated ? toCustomer(updated) : null;
+    });
+  }
+
+  async list(page?: PageRequest): Promise<Page<Customer>> {
+    const limit = clampLimit(page?.limit);
+    const cursor = readCursor(page, "none");
+    const rows = this.db.all<CustomerRow>(
+      `SELECT * FROM customers WHERE merchant_id = @m ${cursor ? "AND id < @before" : ""} ORDER BY id DESC LIMIT @n`,
+      { m: this.m, before: cursor?.id, n: limit + 1 },
+    );
+    return toPage(rows, limit, toCustomer, () => null);
+  }
+}
+
+export class SqliteConversationRepo implements ConversationRepo {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly m: MerchantId,
+  ) {}
+
+  private row(id: string): ConversationRow | undefined {
+    return this.db.get<ConversationRow>("SELECT * FROM conversations WHERE id = @id AND merchant_id = @m", {
+      id,
+      m: this.m,
+    });
+  }
+
+  private write(row: ConversationRow, patch: ConversationPatch): Conversation {
+    const current = toConversation(row);
+    const updated = this.db.get<ConversationRow>(
+      `UPDATE conversations SET status = @status, assignee_id = @assigneeId, locale = @locale, labels = @labels,
+         customer_id = @customerId, unread_count = @unreadCount, shopper_read_seq = @shopperReadSeq, page_url = @pageUrl,
+         updated_at = @now
+       WHERE id = @id AND merchant_id = @m RETURNING *`,
+      {
+        id: row.id,
+        m: this.m,
+        status: patch.status ?? current.status,
+        assigneeId: patch.assigneeId !== undefined ? patch.assigneeId : current.assigneeId,
+        locale: patch.locale !== undefined ? patch.locale : current.locale,
+        labels: toJson(patch.labels ?? current.labels),
+        customerId: patch.customerId !== undefined ? patch.customerId : current.customerId,
+        unreadCount: Math.max(0, patch.unreadCount ?? current.unreadCount),
+        shopperReadSeq: Math.max(0, patch.shopperReadSeq ?? current.shopperReadSeq),
+        pageUrl: patch.pageUrl !== undefined ? patch.pageUrl : (current.pageUrl ?? null),
+        now: nowIso(),
+      },
+    );
+    if (!updated) throw new Error("conversation vanished inside its transaction");
+    return toConversation(updated);
+  }
+
+  async create(input: NewConversation): Promise<Conversation> {
+    return this.insert(input);
+  }
+
+  async findOrCreateOpenByVisitor(visitorId: string, input: Omit<NewConversation, "visitorId">): Promise<{ conversation: Conversation; created: boolean }> {
+    // One immediate transaction: two tabs opening at once get the same conversation.
+    return this.db.tx(() => {
+      const existing = this.findOpenRowByVisitor(visitorId);
+      if (existing) return { conversation: toConversation(existing), created: false };
+      return { conversation: this.insert({ ...input, visitorId }), created: true };
+    });
+  }
+
+  private insert(input: NewConversation): Conversation {
+    const now = nowIso();
+    const row = this.db.get<ConversationRow>(
+      `INSERT INTO conversations (id, merchant_id, channel, channel_id, customer_id, visitor_id, status, assignee_id,
+         locale, labels, activity_at, created_at, updated_at)
+       VALUES (@id, @m, @channel, @channelId, @customerId, @visitorId, @status, NULL, @locale, '[]', @now, @now, @now)
+       RETURNING *`,
+      {
+        id: newId(),
+        m: this.m,
+        channel: input.channel,
+        channelId: input.channelId ?? null,
+        customerId: input.customerId ?? null,
+        visitorId: input.visitorId ?? null,
+        status: input.status ?? "bot",
+        locale: input.locale ?? null,
+        now,
+      },
+    );
+    if (!row) throw new Error("insert returned no row");
+    return toConversation(row);
+  }
+
+  private findOpenRowByVisitor(visitorId: string): ConversationRow | undefined {
+    return this.db.get<ConversationRow>(
+      `SELECT * FROM conversations WHERE merchant_id = @m AND visitor_id = @visitorId AND status != 'closed'
+       ORDER BY created_at DESC, id DESC LIMIT 1`,
+      { m: this.m, visitorId },
+    );
+  }
+
+  async get(id: string): Promise<Conversation | null> {
+    const row = this.row(id);
+    return row ? toConversation(row) : null;
+  }
+
+  async findOpenByVisitor(visitorId: string): Promise<Conversation | null> {
+    const row = this.findOpenRowByVisitor(visitorId);
+    return row ? toConversation(row) : null;
+  }
+
+  async findOpenByCustomer(customerId: string, channel: ConversationChannel): Promise<Conversation | null> {
+    const row = this.db.get<ConversationRow>(
+      `SELECT * FROM conversations
+       WHERE merchant_id = @m AND customer_id = @customerId AND channel = @channel AND status != 'closed'
+       ORDER BY created_at DESC, id DESC LIMIT 1`,
+      { m: this.m, customerId, channel },
+    );
+    return row ? toConversation(row) : null;
+  }
+
+  async list(filter: ConversationFilter = {}, page?: PageRequest): Promise<Page<Conversation>> {
+    const limit = clampLimit(page?.limit);
+    const cursor = readCursor(page, "string");
+    const where = ["merchant_id = @m"];
+    if (filter.status !== undefined) where.push("status = @status");
+    if (filter.assigneeId !== undefined) where.push("assignee_id = @assigneeId");
+    if (filter.channel !== undefined) where.push("channel = @channel");
+    if (filter.visitorId !== undefined) where.push("visitor_id = @visitorId");
+    if (filter.customerId !== undefined) where.push("customer_id = @customerId");
+    const q = filter.q?.trim() ? foldSearchText(filter.q.trim()) : undefined;
+    if (q !== undefined) {
+      // The customer subquery runs once per query (it does not depend on the conversation row).
+      where.push(`(kaleem_fold(last_message_preview) LIKE @qLike ESCAPE '\\'
+        OR id LIKE @idPrefix ESCAPE '\\'
+        OR customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (
+          kaleem_fold(name) LIKE @qLike ESCAPE '\\' OR kaleem_fold(email) LIKE @qLike ESCAPE '\\'
+          OR kaleem_fold(phone) LIKE @qLike ESCAPE '\\')))`);
+    }
+    if (cursor) where.push("(activity_at, id) < (@afterKey, @afterId)");
+    const rows = this.db.all<ConversationRow>(
+      `SELECT * FROM conversations WHERE ${where.join(" AND ")} ORDER BY activity_at DESC, id DESC LIMIT @n`,
+      {
+        m: this.m,
+        status: filter.status,
+        assigneeId: filter.assigneeId,
+        channel: filter.channel,
+        visitorId: filter.visitorId,
+        customerId: filter.customerId,
+        qLike: q === undefined ? undefined : `%${escapeLike(q)}%`,
+        idPrefix: q === undefined ? undefined : `${escapeLike(q)}%`,
+        afterKey: cursor?.k,
+        afterId: cursor?.id,
+        n: limit + 1,
+      },
+    );
+    return toPage(rows, limit, toConversation, (r) => r.activity_at);
+  }
+
+  async update(id: string, patch: ConversationPatch): Promise<Conversation | null> {
+    return this.db.tx(() => {
+      const row = this.row(id);
+      return row ? this.write(row, patch) : null;
+    });
+  }
+
+  async transition(id: string, from: ConversationStatus[], patch: ConversationPatch): Promise<Conversation | null> {
+    // Read and write under the same write lock: no other writer can change the status between.
+    return this.db.tx(() => {
+      const row = this.row(id);
+      if (!row || !from.includes(row.status)) return null;
+      return this.write(row, patch);
+    });
+  }
+
+  async getBotState(id: string): Promise<Record<string, unknown>> {
+    const row = this.db.get<{ bot_state: string }>(
+      "SELECT bot_state FROM conversations WHERE id = @id AND merchant_id = @m",
+      { id, m: this.m },
+    );
+    if (!row) throw new NotFoundError("Conversation");
+    return fromJson<Record<string, unknown>>(row.bot_state);
+  }
+
+  async setBotState(id: string, state: Record<string, unknown>): Promise<void> {
+    const changed = this.db.run("UPDATE conversations SET bot_state = @state WHERE id = @id AND merchant_id = @m", {
+      id,
+      m: this.m,
+      state: toJson(state),
+    });
+    if (changed === 0) throw new NotFoundError("Conversation");
+  }
+
+  async listCreatedBetween(from: string, to: string): Promise<Conversation[]> {
+    return this.db
+      .all<ConversationRow>(
+        `SELECT * FROM conversations WHERE merchant_id = @m AND created_at >= @from AND created_at < @to
+         ORDER BY created_at, id`,
+        { m: this.m, from, to },
+      )
+      .map(toConversation);
+  }
+}
+
+export class SqliteMessageRepo implements MessageRepo {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly m: MerchantId,
+  ) {}
+
+  private byClientId(conversationId: string, clientMessageId: string): MessageRow | undefined {
+    return this.db.get<MessageRow>(
+      `SELECT * FROM messages
+       WHERE merchant_id = @m AND conversation_id = @conversationId AND client_message_id = @clientMessageId`,
+      { m: this.m, conversationId, clientMessageId },
+    );
+  }
+
+  async append(conversationId: string, input: NewMessage): Promise<AppendResult> {
+    return this.db.tx((): AppendResult => {
+      const clientMessageId = input.clientMessageId ?? null;
+      if (clientMessageId !== null) {
+        const existing = this.byClientId(conversationId, clientMessageId);
+        if (existing) return { message: toMessage(existing), duplicate: true };
+      }
+      const now = nowIso();
+      // The seq comes from the conversation row inside the write lock, so it is gap-free and unique.
+      const bumped = this.db.get<{ last_seq: number }>(
+        `UPDATE conversations SET
+           last_seq = last_seq + 1,
+           last_message_at = CASE WHEN @visible THEN @now ELSE last_message_at END,
+           last_message_preview = CASE WHEN @visible THEN @preview ELSE last_message_preview END,
+           preview_seq = CASE WHEN @visible THEN last_seq + 1 ELSE preview_seq END,
+           activity_at = CASE WHEN @visible THEN @now ELSE activity_at END,
+           unread_count = unread_count + @unread,
+           updated_at = @now
+         WHERE id = @conversationId AND merchant_id = @m
+         RETURNING last_seq`,
+        {
+          m: this.m,
+          conversationId,
+          now,
+          visible: roleUpdatesPreview(input.role) ? 1 : 0,
+          preview: previewOf(input.text),
+          unread: roleCountsAsUnread(input.role) ? 1 : 0,
+        },
+      );
+      if (!bumped) throw new NotFoundError("Conversation");
+      const row = this.db.get<MessageRow>(
+        `INSERT INTO messages (id, merchant_id, conversation_id, seq, role, text, parts, status, author_id, author_name,
+           client_message_id, intent, created_at)
+         VALUES (@id, @m, @conversationId, @seq, @role, @text, @parts, @status, @authorId, @authorName,
+           @clientMessageId, @intent, @now)
+         RETURNING *`,
+        {
+          id: newId(),
+          m: this.m,
+          conversationId,
+          seq: bumped.last_seq,
+          role: input.role,
+          text: input.text,
+          parts: toJson(input.parts ?? []),
+          status: input.status ?? "complete",
+          authorId: input.authorId ?? null,
+          authorName: input.authorName ?? null,
+          clientMessageId,
+          intent: input.intent ?? null,
+          now,
+        },
+      );
+      if (!row) throw new Error("insert returned no row");
+      return { message: toMessage(row), duplicate: false };
+    });
+  }
+
+  async get(id: string): Promise<Message | null> {
+    const row = this.db.get<MessageRow>("SELECT * FROM messages WHERE id = @id AND merchant_id = @m", {
+      id,
+      m: this.m,
+    });
+    return row ? toMessage(row) : null;
+  }
+
+  async getByClientMessageId(conversationId: string, clientMessageId: string): Promise<Message | null> {
+    const row = this.byClientId(conversationId, clientMessageId);
+    return row ? toMessage(row) : null;
+  }
+
+  async update(id: string, patch: MessagePatch): Promise<Message | null> {
+    return this.db.tx(() => {
+      const row = this.db.get<MessageRow>("SELECT * FROM messages WHERE id = @id AND merchant_id = @m", {
+        id,
+        m: this.m,
+      });
+      if (!row) return null;
+      const updated = this.db.get<MessageRow>(
+        `UPDATE messages SET text = @text, parts = @parts, status = @status, intent = @intent
+         WHERE id = @id AND merchant_id = @m RETURNING *`,
+        {
+          id,
+          m: this.m,
+          text: patch.text ?? row.text,
+          parts: patch.parts !== undefined ? toJson(patch.parts) : row.parts,
+          status: patch.status ?? row.status,
+          intent: patch.intent !== undefined ? patch.intent : row.intent,
+        },
+      );
+      if (!updated) throw new Error("message vanished inside its transaction");
+      // A streamed answer starts empty; its final text must reach the preview it created.
+      if (patch.text !== undefined) {
+        this.db.run(
+          `UPDATE conversations SET last_message_preview = @preview
+           WHERE id = @conversationId AND merchant_id = @m AND preview_seq = @seq`,
+          { m: this.m, conversationId: row.conversation_id, seq: row.seq, preview: previewOf(patch.text) },
+        );
+      }
+      return toMessage(updated);
+    });
+  }
+
+  async listAfter(conversationId: string, afterSeq: number, limit = DEFAULT_LIST_AFTER_LIMIT): Promise<Message[]> {
+    return this.db
+      .all<MessageRow>(
+        `SELECT * FROM messages WHERE merchant_id = @m AND conversation_id = @conversationId AND seq > @afterSeq
+         ORDER BY seq LIMIT @n`,
+        { m: this.m, conversationId, afterSeq, n: clampLimit(limit, DEFAULT_LIST_AFTER_LIMIT, MAX_MESSAGE_BATCH) },
+      )
+      .map(toMessage);
+  }
+
+  async listLatest(conversationId: string, limit: number): Promise<Message[]> {
+    return this.db
+      .all<MessageRow>(
+        `SELECT * FROM (
+           SELECT * FROM messages WHERE merchant_id = @m AND conversation_id = @conversationId
+           ORDER BY seq DESC LIMIT @n
+         ) ORDER BY seq`,
+        { m: this.m, conversationId, n: clampLimit(limit, DEFAULT_LIST_AFTER_LIMIT, MAX_MESSAGE_BATCH) },
+      )
+      .map(toMessage);
+  }
+
+  async list(conversationId: string, page?: PageRequest): Promise<Page<Message>> {
+    const limit = clampLimit(page?.limit);
+    const cursor = readCursor(page, "number");
+    const rows = this.db.all<MessageRow>(
+      `SELECT * FROM messages WHERE merchant_id = @m AND conversation_id = @conversationId AND seq > @afterSeq
+       ORDER BY seq LIMIT @n`,
+      { m: this.m, conversationId, afterSeq: cursor?.k ?? 0, n: limit + 1 },
+    );
+    return toPage(rows, limit, toMessage, (r) => r.seq);
+  }
+
+  async listStreaming(): Promise<Message[]> {
+    return this.db
+      .all<MessageRow>("SELECT * FROM messages WHERE merchant_id = @m AND status = 'streaming' ORDER BY id", {
+        m: this.m,
+      })
+      .map(toMessage);
+  }
+
+  async listCreatedBetween(from: string, to: string): Promise<Message[]> {
+    return this.db
+      .all<MessageRow>(
+        `SELECT * FROM messages WHERE merchant_id = @m AND created_at >= @from AND created_at < @to
+         ORDER BY created_at, id`,
+        { m: this.m, from, to },
+      )
+      .map(toMessage);
+  }
+}

@@ -1,0 +1,82 @@
+// The connection shared by every repository: pragmas, a cache so each SQL text is prepared
+// once, and IMMEDIATE transactions (the write lock is taken up front, so read-check-write
+// sequences cannot interleave with another connection's writes).
+import Database from "better-sqlite3";
+import { ConflictError } from "../../errors.js";
+import { foldSearchText } from "../../store/defaults.js";
+import { migrate } from "./migrations.js";
+
+export type Params = Record<string, unknown>;
+
+export class SqliteDb {
+  readonly raw: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  // Built once: wrapping a fresh function in db.transaction() on every call costs more than the insert.
+  private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+
+  constructor(file: string, options: { busyTimeoutMs?: number } = {}) {
+    this.raw = new Database(file);
+    this.raw.pragma("journal_mode = WAL");
+    this.raw.pragma("synchronous = NORMAL");
+    this.raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    this.raw.pragma("foreign_keys = ON");
+    migrate(this.raw);
+    // Deterministic, so SQLite may evaluate it once per row and value.
+    this.raw.function("kaleem_fold", { deterministic: true }, (value: unknown) =>
+      typeof value === "string" ? foldSearchText(value) : null,
+    );
+    this.inTransaction = this.raw.transaction((fn: () => unknown) => fn());
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.raw.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  get<Row>(sql: string, params: Params = {}): Row | undefined {
+    return this.stmt(sql).get(params) as Row | undefined;
+  }
+
+  all<Row>(sql: string, params: Params = {}): Row[] {
+    return this.stmt(sql).all(params) as Row[];
+  }
+
+  run(sql: string, params: Params = {}): number {
+    return this.stmt(sql).run(params).changes;
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction (nested calls become savepoints). */
+  tx<T>(fn: () => T): T {
+    return this.inTransaction.immediate(fn) as T;
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.raw.open) this.raw.close();
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    "code" in error &&
+    (error.code === "SQLITE_CONSTRAINT_UNIQUE" || error.code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+  );
+}
+
+/** Turns a unique-index violation into a ConflictError; rethrows anything else. */
+export function conflictOnUnique<T>(message: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(message);
+    throw error;
+  }
+}
+
+export const toJson = (value: unknown): string => JSON.stringify(value ?? null);
+export const fromJson = <T>(text: string): T => JSON.parse(text) as T;

@@ -1,0 +1,229 @@
+// Orders (numbered per merchant) and the idempotency keys that guard their creation.
+import type { Order, Page } from "../../contracts/domain.js";
+import { ConflictError, InsufficientStockError, ValidationError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import { IDEMPOTENCY_LEASE_MS, orderTotal } from "../../store/defaults.js";
+import type {
+  IdempotencyBegin,
+  IdempotencyRepo,
+  IdempotentResponse,
+  MerchantId,
+  NewOrder,
+  OrderFilter,
+  OrderRepo,
+  PageRequest,
+} from "../../ports/store.js";
+import { nowIso } from "./clock.js";
+import { fromJson, toJson, type SqliteDb } from "./db.js";
+import { clampLimit, readCursor, toPage } from "./paging.js";
+import { toOrder, type IdempotencyRow, type OrderRow } from "./rows.js";
+
+const KEY_NOT_HELD = "Idempotency key is not held by this request";
+
+function checkItems(input: NewOrder): void {
+  if (input.items.length === 0) throw new ValidationError("An order needs at least one item");
+  for (const item of input.items) {
+    if (!Number.isInteger(item.quantity) || item.quantity <= 0)
+      throw new ValidationError("Item quantity must be a positive integer");
+    if (!Number.isFinite(item.price) || item.price < 0) throw new ValidationError("Item price must be non-negative");
+  }
+}
+
+export class SqliteOrderRepo implements OrderRepo {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly m: MerchantId,
+  ) {}
+
+  async create(
+    input: NewOrder,
+    idempotency?: { key: string; response: (order: Order) => IdempotentResponse },
+  ): Promise<Order> {
+    checkItems(input);
+    return this.db.tx(() => {
+      if (idempotency) {
+        const held = this.db.get(
+          "SELECT 1 AS ok FROM idempotency_keys WHERE merchant_id = @m AND key = @key AND state = 'in_flight'",
+          { m: this.m, key: idempotency.key },
+        );
+        if (!held) throw new ConflictError(KEY_NOT_HELD);
+      }
+      if (input.reserveStock) this.takeStock(input.items);
+      const counter = this.db.get<{ number: number; currency: string }>(
+        `UPDATE merchants SET next_order_number = next_order_number + 1 WHERE id = @m
+         RETURNING next_order_number - 1 AS number, currency`,
+        { m: this.m },
+      );
+      if (!counter) throw new ValidationError("Unknown merchant");
+      const now = nowIso();
+      const row = this.db.get<OrderRow>(
+        `INSERT INTO orders (id, merchant_id, number, customer_id, conversation_id, items, total, currency, status,
+           payment_method, contact, shipping_address, created_at, updated_at)
+         VALUES (@id, @m, @number, @customerId, @conversationId, @items, @total, @currency, @status,
+           @paymentMethod, @contact, @shippingAddress, @now, @now)
+         RETURNING *`,
+        {
+          id: newId(),
+          m: this.m,
+          number: String(counter.number),
+          customerId: input.customerId ?? null,
+          conversationId: input.conversationId ?? null,
+          items: toJson(input.items),
+          total: orderTotal(input.items),
+          currency: input.currency ?? counter.currency,
+          status: input.status ?? "pending",
+          paymentMethod: input.paymentMethod ?? null,
+          contact: toJson(input.contact ?? {}),
+          shippingAddress: input.shippingAddress ?? null,
+          now,
+        },
+      );
+      if (!row) throw new Error("insert returned no row");
+      const order = toOrder(row);
+      if (idempotency) {
+        this.db.run(
+          `UPDATE idempotency_keys SET state = 'completed', response = @response
+           WHERE merchant_id = @m AND key = @key`,
+          { m: this.m, key: idempotency.key, response: toJson(idempotency.response(order)) },
+        );
+      }
+      return order;
+    });
+  }
+
+  /** Runs inside create's transaction, so a shortage anywhere rolls every decrement back. */
+  private takeStock(items: NewOrder["items"]): void {
+    const wanted = new Map<string, number>();
+    for (const item of items) wanted.set(item.productId, (wanted.get(item.productId) ?? 0) + item.quantity);
+    const short: Array<{ productId: string; requested: number; available: number }> = [];
+    for (const [productId, quantity] of wanted) {
+      const taken = this.db.get<{ stock: number }>(
+        "UPDATE products SET stock = stock - @q, updated_at = @now WHERE id = @id AND merchant_id = @m AND stock >= @q RETURNING stock",
+        { q: quantity, id: productId, m: this.m, now: nowIso() },
+      );
+      if (!taken) {
+        const row = this.db.get<{ stock: number }>("SELECT stock FROM products WHERE id = @id AND merchant_id = @m", { id: productId, m: this.m });
+        short.push({ productId, requested: quantity, available: Math.max(0, row?.stock ?? 0) });
+      }
+    }
+    if (short.length > 0) throw new InsufficientStockError(short);
+  }
+
+  async get(id: string): Promise<Order | null> {
+    const row = this.db.get<OrderRow>("SELECT * FROM orders WHERE id = @id AND merchant_id = @m", { id, m: this.m });
+    return row ? toOrder(row) : null;
+  }
+
+  async getByNumber(number: string): Promise<Order | null> {
+    const row = this.db.get<OrderRow>("SELECT * FROM orders WHERE merchant_id = @m AND number = @number", {
+      number,
+      m: this.m,
+    });
+    return row ? toOrder(row) : null;
+  }
+
+  async list(filter: OrderFilter = {}, page?: PageRequest): Promise<Page<Order>> {
+    const limit = clampLimit(page?.limit);
+    const cursor = readCursor(page, "string");
+    const where = ["merchant_id = @m"];
+    if (filter.status !== undefined) where.push("status = @status");
+    if (filter.customerId !== undefined) where.push("customer_id = @customerId");
+    if (filter.conversationId !== undefined) where.push("conversation_id = @conversationId");
+    if (cursor) where.push("(created_at, id) < (@afterKey, @afterId)");
+    const rows = this.db.all<OrderRow>(
+      `SELECT * FROM orders WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT @n`,
+      {
+        m: this.m,
+        status: filter.status,
+        customerId: filter.customerId,
+        conversationId: filter.conversationId,
+        afterKey: cursor?.k,
+        afterId: cursor?.id,
+        n: limit + 1,
+      },
+    );
+    return toPage(rows, limit, toOrder, (r) => r.created_at);
+  }
+
+  async updateStatus(id: string, status: Order["status"]): Promise<Order | null> {
+    const row = this.db.get<OrderRow>(
+      "UPDATE orders SET status = @status, updated_at = @now WHERE id = @id AND merchant_id = @m RETURNING *",
+      { id, m: this.m, status, now: nowIso() },
+    );
+    return row ? toOrder(row) : null;
+  }
+
+  async listCreatedBetween(from: string, to: string): Promise<Order[]> {
+    return this.db
+      .all<OrderRow>(
+        `SELECT * FROM orders WHERE merchant_id = @m AND created_at >= @from AND created_at < @to
+         ORDER BY created_at, id`,
+        { m: this.m, from, to },
+      )
+      .map(toOrder);
+  }
+}
+
+export class SqliteIdempotencyRepo implements IdempotencyRepo {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly m: MerchantId,
+  ) {}
+
+  async begin(key: string, requestHash: string, ttlSeconds: number): Promise<IdempotencyBegin> {
+    if (!(ttlSeconds > 0)) throw new ValidationError("ttlSeconds must be positive");
+    return this.db.tx((): IdempotencyBegin => {
+      const now = Date.now();
+      const params = { m: this.m, key };
+      let row = this.db.get<IdempotencyRow>("SELECT * FROM idempotency_keys WHERE merchant_id = @m AND key = @key", params);
+      if (row && row.expires_at <= now) {
+        this.db.run("DELETE FROM idempotency_keys WHERE merchant_id = @m AND key = @key", params);
+        row = undefined;
+      }
+      if (!row) {
+        // Expired keys of this merchant go while we hold the write lock anyway.
+        this.db.run("DELETE FROM idempotency_keys WHERE merchant_id = @m AND expires_at <= @now", { m: this.m, now });
+        this.db.run(
+          `INSERT INTO idempotency_keys (merchant_id, key, request_hash, state, response, locked_until, expires_at, created_at)
+           VALUES (@m, @key, @requestHash, 'in_flight', NULL, @lockedUntil, @expiresAt, @createdAt)`,
+          {
+            ...params,
+            requestHash,
+            lockedUntil: now + IDEMPOTENCY_LEASE_MS,
+            expiresAt: now + Math.ceil(ttlSeconds * 1000),
+            createdAt: new Date(now).toISOString(),
+          },
+        );
+        return { state: "started" };
+      }
+      if (row.request_hash !== requestHash) return { state: "mismatch" };
+      if (row.state === "completed" && row.response !== null)
+        return { state: "replay", response: fromJson<IdempotentResponse>(row.response) };
+      // A holder that crashed never completes; after its lease the same request may take over.
+      if (row.locked_until <= now) {
+        this.db.run("UPDATE idempotency_keys SET locked_until = @lockedUntil WHERE merchant_id = @m AND key = @key", {
+          ...params,
+          lockedUntil: now + IDEMPOTENCY_LEASE_MS,
+        });
+        return { state: "started" };
+      }
+      return { state: "in_flight" };
+    });
+  }
+
+  async complete(key: string, response: IdempotentResponse): Promise<void> {
+    const changed = this.db.run(
+      `UPDATE idempotency_keys SET state = 'completed', response = @response
+       WHERE merchant_id = @m AND key = @key`,
+      { m: this.m, key, response: toJson(response) },
+    );
+    if (changed === 0) throw new ConflictError(KEY_NOT_HELD);
+  }
+
+  async release(key: string): Promise<void> {
+    this.db.run("DELETE FROM idempotency_keys WHERE merchant_id = @m AND key = @key AND state = 'in_flight'", {
+      m: this.m,
+      key,
+    });
+  }
+}

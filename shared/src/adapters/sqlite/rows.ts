@@ -1,0 +1,396 @@
+// Row shapes as SQLite returns them and their mapping to domain records. JSON columns hold
+// nested fields; they are written only by this adapter, so they are trusted on the way out.
+import type {
+  AuditLog,
+  BotSettings,
+  Category,
+  Channel,
+  ChannelType,
+  Conversation,
+  ConversationChannel,
+  ConversationStatus,
+  Customer,
+  KnowledgeData,
+  KnowledgeItem,
+  LocalizedText,
+  Locale,
+  Merchant,
+  Message,
+  MessagePart,
+  MessageRole,
+  MessageStatus,
+  Order,
+  OrderItem,
+  Product,
+  Role,
+  User,
+  WidgetSettings,
+} from "../../contracts/domain.js";
+import type { OutboxEventRecord, RefreshTokenRecord, WebhookEventRecord } from "../../ports/store.js";
+import { fromJson } from "./db.js";
+import { defaultBotSettings } from "../../store/defaults.js";
+
+export interface MerchantRow {
+  id: string;
+  name: string;
+  currency: string;
+  default_locale: Locale;
+  widget_key: string;
+  widget: string;
+  bot: string;
+  next_order_number: number;
+  created_at: string;
+  updated_at: string;
+}
+export const toMerchant = (r: MerchantRow): Merchant => ({
+  id: r.id,
+  name: r.name,
+  currency: r.currency,
+  defaultLocale: r.default_locale,
+  widget: fromJson<WidgetSettings>(r.widget),
+  // Defaults first: rows written before a setting existed still read as complete settings.
+  bot: { ...defaultBotSettings(), ...fromJson<Partial<BotSettings>>(r.bot) },
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface UserRow {
+  id: string;
+  merchant_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+export const toUser = (r: UserRow): User => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface RefreshTokenRow {
+  id: string;
+  merchant_id: string;
+  user_id: string;
+  family_id: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+export const toRefreshToken = (r: RefreshTokenRow): RefreshTokenRecord => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  userId: r.user_id,
+  familyId: r.family_id,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
+  revokedAt: r.revoked_at,
+  createdAt: r.created_at,
+});
+
+export interface CategoryRow {
+  id: string;
+  merchant_id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+export const toCategory = (r: CategoryRow): Category => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  slug: r.slug,
+  name: fromJson<LocalizedText>(r.name),
+  createdAt: r.created_at,
+});
+
+export interface ProductRow {
+  id: string;
+  merchant_id: string;
+  external_id: string | null;
+  name: string;
+  description: string;
+  category_id: string | null;
+  price: number;
+  currency: string;
+  attributes: string;
+  stock: number;
+  tags: string;
+  image_url: string | null;
+  url: string | null;
+  status: Product["status"];
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+export const toProduct = (r: ProductRow): Product => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  externalId: r.external_id,
+  name: fromJson<LocalizedText>(r.name),
+  description: fromJson<LocalizedText>(r.description),
+  categoryId: r.category_id,
+  price: r.price,
+  currency: r.currency,
+  attributes: fromJson<Record<string, string>>(r.attributes),
+  stock: r.stock,
+  tags: fromJson<string[]>(r.tags),
+  imageUrl: r.image_url,
+  url: r.url,
+  status: r.status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface OrderRow {
+  id: string;
+  merchant_id: string;
+  number: string;
+  customer_id: string | null;
+  conversation_id: string | null;
+  items: string;
+  total: number;
+  currency: string;
+  status: Order["status"];
+  payment_method: string | null;
+  contact: string;
+  shipping_address: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export const toOrder = (r: OrderRow): Order => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  number: r.number,
+  customerId: r.customer_id,
+  conversationId: r.conversation_id,
+  items: fromJson<OrderItem[]>(r.items),
+  total: r.total,
+  currency: r.currency,
+  status: r.status,
+  paymentMethod: r.payment_method,
+  contact: fromJson<Order["contact"]>(r.contact),
+  shippingAddress: r.shipping_address,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface IdempotencyRow {
+  merchant_id: string;
+  key: string;
+  request_hash: string;
+  state: "in_flight" | "completed";
+  response: string | null;
+  locked_until: number;
+  expires_at: number;
+  created_at: string;
+}
+
+export interface CustomerRow {
+  id: string;
+  merchant_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  channel: ConversationChannel;
+  external_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export const toCustomer = (r: CustomerRow): Customer => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  name: r.name,
+  email: r.email,
+  phone: r.phone,
+  channel: r.channel,
+  externalId: r.external_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface ConversationRow {
+  id: string;
+  merchant_id: string;
+  channel: ConversationChannel;
+  channel_id: string | null;
+  customer_id: string | null;
+  visitor_id: string | null;
+  status: ConversationStatus;
+  assignee_id: string | null;
+  locale: Locale | null;
+  labels: string;
+  last_seq: number;
+  last_message_at: string | null;
+  last_message_preview: string | null;
+  preview_seq: number | null;
+  activity_at: string;
+  unread_count: number;
+  shopper_read_seq: number;
+  bot_state: string;
+  page_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export const toConversation = (r: ConversationRow): Conversation => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  channel: r.channel,
+  channelId: r.channel_id,
+  customerId: r.customer_id,
+  visitorId: r.visitor_id,
+  status: r.status,
+  assigneeId: r.assignee_id,
+  locale: r.locale,
+  labels: fromJson<string[]>(r.labels),
+  lastSeq: r.last_seq,
+  lastMessageAt: r.last_message_at,
+  lastMessagePreview: r.last_message_preview,
+  unreadCount: r.unread_count,
+  shopperReadSeq: r.shopper_read_seq,
+  pageUrl: r.page_url ?? null,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface MessageRow {
+  id: string;
+  merchant_id: string;
+  conversation_id: string;
+  seq: number;
+  role: MessageRole;
+  text: string;
+  parts: string;
+  status: MessageStatus;
+  author_id: string | null;
+  author_name: string | null;
+  client_message_id: string | null;
+  intent: string | null;
+  created_at: string;
+}
+export const toMessage = (r: MessageRow): Message => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  seq: r.seq,
+  role: r.role,
+  text: r.text,
+  parts: fromJson<MessagePart[]>(r.parts),
+  status: r.status,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  clientMessageId: r.client_message_id,
+  intent: r.intent,
+  createdAt: r.created_at,
+});
+
+export interface KnowledgeRow {
+  id: string;
+  merchant_id: string;
+  title: string;
+  data: string;
+  created_at: string;
+  updated_at: string;
+}
+export const toKnowledgeItem = (r: KnowledgeRow): KnowledgeItem => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  title: r.title,
+  data: fromJson<KnowledgeData>(r.data),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface ChannelRow {
+  id: string;
+  merchant_id: string;
+  type: ChannelType;
+  name: string;
+  public_config: string;
+  secrets_ciphertext: string;
+  status: Channel["status"];
+  last_event_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export const toChannel = (r: ChannelRow): Channel => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  type: r.type,
+  name: r.name,
+  publicConfig: fromJson<Record<string, string>>(r.public_config),
+  status: r.status,
+  lastEventAt: r.last_event_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface WebhookEventRow {
+  id: string;
+  merchant_id: string;
+  source: string;
+  dedupe_key: string;
+  payload: string;
+  status: WebhookEventRecord["status"];
+  error: string | null;
+  received_at: string;
+  processed_at: string | null;
+}
+export const toWebhookEvent = (r: WebhookEventRow): WebhookEventRecord => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  source: r.source,
+  dedupeKey: r.dedupe_key,
+  payload: fromJson<unknown>(r.payload),
+  status: r.status,
+  error: r.error,
+  receivedAt: r.received_at,
+  processedAt: r.processed_at,
+});
+
+export interface OutboxRow {
+  id: string;
+  merchant_id: string;
+  topic: string;
+  payload: string;
+  attempts: number;
+  created_at: string;
+  published_at: string | null;
+}
+export const toOutboxEvent = (r: OutboxRow): OutboxEventRecord => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  topic: r.topic,
+  payload: fromJson<unknown>(r.payload),
+  attempts: r.attempts,
+  createdAt: r.created_at,
+  publishedAt: r.published_at,
+});
+
+export interface AuditRow {
+  id: string;
+  merchant_id: string;
+  actor_id: string | null;
+  action: string;
+  target: string | null;
+  data: string;
+  ip: string | null;
+  created_at: string;
+}
+export const toAuditLog = (r: AuditRow): AuditLog => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  actorId: r.actor_id,
+  action: r.action,
+  target: r.target,
+  data: fromJson<Record<string, unknown>>(r.data),
+  ip: r.ip,
+  createdAt: r.created_at,
+});

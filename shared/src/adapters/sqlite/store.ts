@@ -1,0 +1,203 @@
+// The embedded store: one better-sqlite3 connection (WAL) serving every tenant.
+import type { ChannelType, CommercePlatform, Merchant, User } from "../../contracts/domain.js";
+import { ConflictError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import { buildMerchant, FIRST_ORDER_NUMBER, normalizeEmail } from "../../store/defaults.js";
+import {
+  asMerchantId,
+  type MerchantId,
+  type NewMerchant,
+  type NewUser,
+  type Store,
+  type TenantLookup,
+  type TenantStore,
+} from "../../ports/store.js";
+import { insertUser, SqliteMerchantRepo, SqliteRefreshTokenRepo, SqliteUserRepo } from "./accounts.js";
+import { SqliteCategoryRepo, SqliteProductRepo } from "./catalog.js";
+import { nowIso } from "./clock.js";
+import { SqliteConversationRepo, SqliteCustomerRepo, SqliteMessageRepo } from "./conversations.js";
+import { isUniqueViolation, SqliteDb, toJson } from "./db.js";
+import { SqliteAuditRepo, SqliteOutboxRepo, SqliteWebhookEventRepo } from "./events.js";
+import { SqliteCannedReplyRepo, SqliteCommerceConnectionRepo } from "./integrations.js";
+import { SqliteChannelRepo, SqliteKnowledgeRepo } from "./knowledge.js";
+import { SqliteIdempotencyRepo, SqliteOrderRepo } from "./orders.js";
+
+export interface SqliteStoreOptions {
+  /** Database file path, or ":memory:" (tests). */
+  file: string;
+  /** How long a writer waits for another connection's lock before failing (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+/** Repositories are created on first use: most requests touch one or two of them. */
+class SqliteTenantStore implements TenantStore {
+  private cache = new Map<string, unknown>();
+  constructor(
+    private readonly db: SqliteDb,
+    readonly merchantId: MerchantId,
+  ) {}
+
+  private repo<T>(name: string, make: new (db: SqliteDb, m: MerchantId) => T): T {
+    let repo = this.cache.get(name) as T | undefined;
+    if (!repo) {
+      repo = new make(this.db, this.merchantId);
+      this.cache.set(name, repo);
+    }
+    return repo;
+  }
+
+  get merchant() {
+    return this.repo("merchant", SqliteMerchantRepo);
+  }
+  get users() {
+    return this.repo("users", SqliteUserRepo);
+  }
+  get refreshTokens() {
+    return this.repo("refreshTokens", SqliteRefreshTokenRepo);
+  }
+  get categories() {
+    return this.repo("categories", SqliteCategoryRepo);
+  }
+  get products() {
+    return this.repo("products", SqliteProductRepo);
+  }
+  get orders() {
+    return this.repo("orders", SqliteOrderRepo);
+  }
+  get idempotency() {
+    return this.repo("idempotency", SqliteIdempotencyRepo);
+  }
+  get customers() {
+    return this.repo("customers", SqliteCustomerRepo);
+  }
+  get conversations() {
+    return this.repo("conversations", SqliteConversationRepo);
+  }
+  get messages() {
+    return this.repo("messages", SqliteMessageRepo);
+  }
+  get knowledge() {
+    return this.repo("knowledge", SqliteKnowledgeRepo);
+  }
+  get channels() {
+    return this.repo("channels", SqliteChannelRepo);
+  }
+  get commerceConnections() {
+    return this.repo("commerceConnections", SqliteCommerceConnectionRepo);
+  }
+  get cannedReplies() {
+    return this.repo("cannedReplies", SqliteCannedReplyRepo);
+  }
+  get webhookEvents() {
+    return this.repo("webhookEvents", SqliteWebhookEventRepo);
+  }
+  get outbox() {
+    return this.repo("outbox", SqliteOutboxRepo);
+  }
+  get audit() {
+    return this.repo("audit", SqliteAuditRepo);
+  }
+}
+
+class SqliteLookup implements TenantLookup {
+  constructor(private readonly db: SqliteDb) {}
+
+  async userByEmail(email: string): Promise<{ merchantId: MerchantId; userId: string } | null> {
+    const row = this.db.get<{ id: string; merchant_id: string }>("SELECT id, merchant_id FROM users WHERE email = @email", {
+      email: normalizeEmail(email),
+    });
+    return row ? { merchantId: asMerchantId(row.merchant_id), userId: row.id } : null;
+  }
+
+  async merchantByWidgetKey(widgetKey: string): Promise<MerchantId | null> {
+    const row = this.db.get<{ id: string }>("SELECT id FROM merchants WHERE widget_key = @widgetKey", { widgetKey });
+    return row ? asMerchantId(row.id) : null;
+  }
+
+  async refreshToken(tokenId: string): Promise<{ merchantId: MerchantId; userId: string } | null> {
+    const row = this.db.get<{ merchant_id: string; user_id: string }>(
+      "SELECT merchant_id, user_id FROM refresh_tokens WHERE id = @tokenId",
+      { tokenId },
+    );
+    return row ? { merchantId: asMerchantId(row.merchant_id), userId: row.user_id } : null;
+  }
+
+  async channel(channelId: string): Promise<{ merchantId: MerchantId; type: ChannelType } | null> {
+    const row = this.db.get<{ merchant_id: string; type: ChannelType }>(
+      "SELECT merchant_id, type FROM channels WHERE id = @channelId",
+      { channelId },
+    );
+    return row ? { merchantId: asMerchantId(row.merchant_id), type: row.type } : null;
+  }
+
+  async commerceConnection(connectionId: string): Promise<{ merchantId: MerchantId; platform: CommercePlatform } | null> {
+    const row = this.db.get<{ merchant_id: string; platform: CommercePlatform }>(
+      "SELECT merchant_id, platform FROM commerce_connections WHERE id = @connectionId",
+      { connectionId },
+    );
+    return row ? { merchantId: asMerchantId(row.merchant_id), platform: row.platform } : null;
+  }
+
+  async merchantIds(): Promise<MerchantId[]> {
+    return this.db.all<{ id: string }>("SELECT id FROM merchants ORDER BY id").map((r) => asMerchantId(r.id));
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  readonly lookup: TenantLookup;
+  private readonly db: SqliteDb;
+
+  constructor(options: SqliteStoreOptions) {
+    this.db = new SqliteDb(options.file, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+    this.lookup = new SqliteLookup(this.db);
+  }
+
+  forMerchant(merchantId: MerchantId): TenantStore {
+    return new SqliteTenantStore(this.db, merchantId);
+  }
+
+  async createMerchant(input: NewMerchant, owner: NewUser): Promise<{ merchant: Merchant; owner: User }> {
+    const merchant = buildMerchant(newId(), input, nowIso());
+    return this.db.tx(() => {
+      try {
+        this.db.run(
+          `INSERT INTO merchants (id, name, currency, default_locale, widget_key, widget, bot, next_order_number,
+             created_at, updated_at)
+           VALUES (@id, @name, @currency, @defaultLocale, @widgetKey, @widget, @bot, @nextOrderNumber,
+             @createdAt, @updatedAt)`,
+          {
+            id: merchant.id,
+            name: merchant.name,
+            currency: merchant.currency,
+            defaultLocale: merchant.defaultLocale,
+            widgetKey: merchant.widget.key,
+            widget: toJson(merchant.widget),
+            bot: toJson(merchant.bot),
+            nextOrderNumber: FIRST_ORDER_NUMBER,
+            createdAt: merchant.createdAt,
+            updatedAt: merchant.updatedAt,
+          },
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError("Widget key is already in use");
+        throw error;
+      }
+      // Inside the same transaction: a taken email leaves no merchant behind.
+      return { merchant, owner: insertUser(this.db, merchant.id, owner) };
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.db.get("SELECT 1 AS ok");
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  return new SqliteStore(options);
+}
+

@@ -1,3 +1,0 @@
-export * from "./memory.js";
-export * from "./bullmq.js";
-export * from "./errors.js";
