@@ -13,14 +13,15 @@ const KB = 1024;
 const LOADER_BUDGET = 6 * KB;
 const TOTAL_BUDGET = 40 * KB;
 
-// The shared contracts are zod schemas plus types and constants. The widget uses only types
-// (erased) and constants at run time, so it bundles the zod-free constants module instead: zod
-// stays out of the bundle, and importing a schema by mistake fails the build loudly.
-const contractsConstantsOnly = {
-  name: "contracts-constants-only",
+// The shared contracts are zod schemas plus types. The widget uses only types from them (erased)
+// and takes its run-time pieces from the zod-free "@kaleem/shared/client" corner; type imports of
+// "@kaleem/shared/contracts" resolve to that corner too, so zod stays out of the bundle and
+// importing a schema by mistake fails the build loudly.
+const contractsClientOnly = {
+  name: "contracts-client-only",
   setup(b) {
     b.onResolve({ filter: /^@kaleem\/shared\/contracts$/ }, () => ({
-      path: path.resolve(here, "../shared/src/contracts/constants.ts"),
+      path: path.resolve(here, "../shared/src/contracts/client.ts"),
     }));
   },
 };
@@ -35,7 +36,7 @@ const common = {
   legalComments: "none",
   charset: "utf8",
   metafile: true,
-  plugins: [contractsConstantsOnly],
+  plugins: [contractsClientOnly],
   logLevel: "warning",
 };
 

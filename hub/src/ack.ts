@@ -1,11 +1,18 @@
-// Binding client events: validate with the protocol's schema, run, answer with one ack shape.
-import { AppError, RateLimitedError, type Ack, type AckError, type AckFn, type ErrorCode, type Logger } from "@kaleem/shared";
+// Binding client events from the protocol's runtime tables: the payload is validated with the
+// table's schema, the handler's input and result types come from the table and the event map, and
+// every outcome goes back as {ok:true,data} | {ok:false,error}. A handler never throws into socket.io.
+import {
+  AppError,
+  RateLimitedError,
+  errorCodeSchema,
+  type Ack,
+  type AckDataOf,
+  type AckError,
+  type ClientEventSpec,
+  type ErrorCode,
+  type Logger,
+} from "@kaleem/shared";
 import { z } from "zod";
-
-/** The data type an event's ack carries, read from the event map. */
-export type AckData<F> = F extends (payload: never, ack: infer A) => void ? (NonNullable<A> extends AckFn<infer R> ? R : never) : never;
-
-const KNOWN_CODES = new Set<ErrorCode>(["validation_failed", "unauthorized", "forbidden", "not_found", "conflict", "rate_limited", "payload_too_large", "internal"]);
 
 export function toAckError(err: unknown): AckError {
   if (err instanceof z.ZodError) {
@@ -13,8 +20,10 @@ export function toAckError(err: unknown): AckError {
     return { code: tooBig ? "payload_too_large" : "validation_failed", message: z.prettifyError(err) };
   }
   if (err instanceof RateLimitedError) return { code: "rate_limited", message: err.message };
-  if (err instanceof AppError && KNOWN_CODES.has(err.code as ErrorCode)) return { code: err.code as ErrorCode, message: err.message };
-  if (err instanceof AppError) return { code: "validation_failed", message: err.message };
+  if (err instanceof AppError) {
+    const known = errorCodeSchema.safeParse(err.code);
+    return { code: known.success ? known.data : ("validation_failed" satisfies ErrorCode), message: err.message };
+  }
   return { code: "internal", message: "Something went wrong" };
 }
 
@@ -37,31 +46,41 @@ function inOrder<T>(socket: object, task: () => Promise<T>): Promise<T> {
   return run;
 }
 
+type SpecTable = Record<string, ClientEventSpec<unknown, boolean>>;
+/** What the handler of `E` receives: the table schema's output. */
+export type EventInput<T extends SpecTable, E extends keyof T> = z.output<T[E]["schema"]>;
+/** What the handler of `E` returns: the ack data of the event map, or null for events without one. */
+export type EventResult<M, E extends keyof M> = [AckDataOf<M, E>] extends [never] ? null : AckDataOf<M, E>;
+
 /**
- * Registers `event` on `socket`: the payload is parsed with `schema`; the result or the error
- * goes back as {ok:true,data} | {ok:false,error}. A handler never throws into socket.io.
+ * Binds handlers for one namespace. `bind(socket, event, handler)` takes the event name from the
+ * table (a name the table does not know does not compile) and types the handler from it.
  */
-export function bindEvent<S extends z.ZodType, R>(
-  socket: Listening,
-  event: string,
-  schema: S,
-  handler: (data: z.output<S>) => Promise<R>,
-  logger?: Logger,
-): void {
-  socket.on(event, (...args: unknown[]) => {
-    const { payload, ack } = splitArgs(args);
-    void inOrder(socket, async () => {
-      let reply: Ack<R>;
-      try {
-        const parsed = schema.safeParse(payload ?? {});
-        if (!parsed.success) throw parsed.error;
-        reply = { ok: true, data: await handler(parsed.data) };
-      } catch (err) {
-        const error = toAckError(err);
-        if (error.code === "internal") logger?.error({ err, event }, "socket event failed");
-        reply = { ok: false, error };
-      }
-      ack?.(reply);
+export function eventBinder<M, T extends SpecTable & { [E in keyof M]: unknown }>(table: T, logger: Logger) {
+  return function bind<E extends keyof M & keyof T & string>(
+    socket: Listening,
+    event: E,
+    handler: (data: EventInput<T, E>) => Promise<EventResult<M, E>>,
+  ): void {
+    const schema = table[event]!.schema;
+    socket.on(event, (...args: unknown[]) => {
+      const { payload, ack } = splitArgs(args);
+      void inOrder(socket, async () => {
+        let reply: Ack<unknown>;
+        try {
+          const parsed = schema.safeParse(payload ?? {});
+          if (!parsed.success) throw parsed.error;
+          reply = { ok: true, data: await handler(parsed.data as EventInput<T, E>) };
+        } catch (err) {
+          const error = toAckError(err);
+          if (error.code === "internal") logger.error({ err, event }, "socket event failed");
+          reply = { ok: false, error };
+        }
+        ack?.(reply);
+      });
     });
-  });
+  };
 }
+
+/** The event names a namespace accepts, from its table (for counting and refusing unknown events). */
+export const eventNames = (table: SpecTable): ReadonlySet<string> => new Set(Object.keys(table));

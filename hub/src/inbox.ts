@@ -1,41 +1,20 @@
 // /inbox: agents. A socket acts for one user of one merchant (access JWT, blacklist checked) and
 // can only reach that merchant's conversations; every lookup goes through the tenant's store.
 import {
-  conversationAssignSchema,
-  conversationRefSchema,
-  conversationResumeSchema,
   inboxAuthSchema,
-  messageReadSchema,
-  messageSendSchema,
-  noteAddSchema,
+  inboxClientEvents,
   rooms,
-  typingSchema,
   UnauthorizedError,
   type InboxClientToServerEvents,
   type PresenceEntry,
 } from "@kaleem/shared";
-import { z } from "zod";
-import { bindEvent, type AckData } from "./ack.js";
+import { eventBinder, eventNames } from "./ack.js";
+import { checkProtocol, HandshakeRefused, toConnectError } from "./handshake.js";
 import type { HubContext, InboxNamespace, InboxSocket } from "./context.js";
 import { guardEvents } from "./guard.js";
 import { originVerdict } from "./origin.js";
 
-type Result<E extends keyof InboxClientToServerEvents> = AckData<InboxClientToServerEvents[E]>;
-const EVENTS = new Set<string>([
-  "conversation:watch",
-  "conversation:unwatch",
-  "conversation:resume",
-  "conversation:takeover",
-  "conversation:release",
-  "conversation:assign",
-  "conversation:close",
-  "conversation:reopen",
-  "message:send",
-  "note:add",
-  "typing",
-  "message:read",
-  "presence:get",
-]);
+const EVENTS = eventNames(inboxClientEvents);
 /** setTimeout's ceiling; longer token lifetimes are re-checked by the next connect anyway. */
 const MAX_TIMER_MS = 2_147_000_000;
 
@@ -55,8 +34,9 @@ export function setupInboxNamespace(ns: InboxNamespace, ctx: HubContext): InboxR
     authenticate(socket, ctx)
       .then(() => next())
       .catch((err: unknown) => {
-        ctx.metrics.rejected.inc({ namespace: "inbox", reason: "auth" });
-        next(err instanceof Error ? err : new Error("unauthorized"));
+        const refusal = toConnectError(err);
+        ctx.metrics.rejected.inc({ namespace: "inbox", reason: refusal.data.code });
+        next(refusal);
       });
   });
 
@@ -96,9 +76,10 @@ const tokenExpiry = new WeakMap<InboxSocket, number>();
 
 async function authenticate(socket: InboxSocket, ctx: HubContext): Promise<void> {
   const verdict = originVerdict(socket.request);
-  if (verdict && !verdict.inboxOk) throw new UnauthorizedError("Origin not allowed");
+  if (verdict && !verdict.inboxOk) throw new HandshakeRefused("origin_not_allowed", "Origin not allowed");
   const auth = inboxAuthSchema.safeParse(socket.handshake.auth);
   if (!auth.success) throw new UnauthorizedError("token is required");
+  checkProtocol(auth.data.protocol);
   const claims = await ctx.tokens.verifyAccess(auth.data.token);
   const user = await ctx.store.forMerchant(claims.merchantId).users.get(claims.userId);
   if (!user) throw new UnauthorizedError("User no longer exists");
@@ -116,9 +97,9 @@ function registerInboxEvents(
   const { conversations } = ctx;
   const m = () => socket.data.merchantId;
   const agent = () => ({ userId: socket.data.userId, name: socket.data.name });
-  const log = ctx.logger;
+  const bind = eventBinder<InboxClientToServerEvents, typeof inboxClientEvents>(inboxClientEvents, ctx.logger);
 
-  bindEvent(socket, "conversation:watch", conversationRefSchema, async (p): Promise<Result<"conversation:watch">> => {
+  bind(socket, "conversation:watch", async (p) => {
     const result = await conversations.watch(m(), p.conversationId, async (c) => {
       await socket.join(rooms.conversationWatchers(m(), c.id));
     });
@@ -126,44 +107,44 @@ function registerInboxEvents(
     await ctx.presence.setViewing(entry(socket), p.conversationId, true);
     await broadcastPresence(m());
     return result;
-  }, log);
+  });
 
-  bindEvent(socket, "conversation:unwatch", conversationRefSchema, async (p): Promise<null> => {
+  bind(socket, "conversation:unwatch", async (p) => {
     await socket.leave(rooms.conversationWatchers(m(), p.conversationId));
     if (watching.get(socket.id)?.delete(p.conversationId)) {
       await ctx.presence.setViewing(entry(socket), p.conversationId, false);
       await broadcastPresence(m());
     }
     return null;
-  }, log);
+  });
 
-  bindEvent(socket, "conversation:resume", conversationResumeSchema, async (p): Promise<Result<"conversation:resume">> => {
+  bind(socket, "conversation:resume", async (p) => {
     await conversations.get(m(), p.conversationId);
     await socket.join(rooms.conversationWatchers(m(), p.conversationId));
     watching.get(socket.id)?.add(p.conversationId);
     ctx.metrics.resumes.inc({ namespace: "inbox" });
     return conversations.resume(m(), p.conversationId, p.afterSeq, "agent");
-  }, log);
+  });
 
-  bindEvent(socket, "conversation:takeover", conversationRefSchema, async (p) => ({ conversation: await conversations.takeover(m(), agent(), p.conversationId) }), log);
-  bindEvent(socket, "conversation:release", conversationRefSchema, async (p) => ({ conversation: await conversations.release(m(), agent(), p.conversationId) }), log);
-  bindEvent(socket, "conversation:close", conversationRefSchema, async (p) => ({ conversation: await conversations.close(m(), agent(), p.conversationId) }), log);
-  bindEvent(socket, "conversation:reopen", conversationRefSchema, async (p) => ({ conversation: await conversations.reopen(m(), agent(), p.conversationId) }), log);
-  bindEvent(socket, "conversation:assign", conversationAssignSchema, async (p) => ({
+  bind(socket, "conversation:takeover", async (p) => ({ conversation: await conversations.takeover(m(), agent(), p.conversationId) }));
+  bind(socket, "conversation:release", async (p) => ({ conversation: await conversations.release(m(), agent(), p.conversationId) }));
+  bind(socket, "conversation:close", async (p) => ({ conversation: await conversations.close(m(), agent(), p.conversationId) }));
+  bind(socket, "conversation:reopen", async (p) => ({ conversation: await conversations.reopen(m(), agent(), p.conversationId) }));
+  bind(socket, "conversation:assign", async (p) => ({
     conversation: await conversations.assign(m(), agent(), p.conversationId, p.agentId),
-  }), log);
+  }));
 
-  bindEvent(socket, "message:send", messageSendSchema, async (p): Promise<Result<"message:send">> => {
+  bind(socket, "message:send", async (p) => {
     const { message } = await conversations.agentSend(m(), agent(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text });
     return { message };
-  }, log);
+  });
 
-  bindEvent(socket, "note:add", noteAddSchema, async (p): Promise<Result<"note:add">> => {
+  bind(socket, "note:add", async (p) => {
     const { message } = await conversations.addNote(m(), agent(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text });
     return { message };
-  }, log);
+  });
 
-  bindEvent(socket, "typing", typingSchema, async (p): Promise<null> => {
+  bind(socket, "typing", async (p) => {
     await conversations.get(m(), p.conversationId);
     const event = { conversationId: p.conversationId, isTyping: p.isTyping, role: "agent" as const, name: socket.data.name, agentId: socket.data.userId };
     ctx.emitter.toWidget(rooms.conversationShopper(m(), p.conversationId), "typing", event);
@@ -171,12 +152,12 @@ function registerInboxEvents(
     await ctx.presence.setTyping(entry(socket), p.conversationId, p.isTyping);
     await broadcastPresence(m());
     return null;
-  }, log);
+  });
 
-  bindEvent(socket, "message:read", messageReadSchema, async (p): Promise<null> => {
+  bind(socket, "message:read", async (p) => {
     await conversations.markRead(m(), p.conversationId, "agent", p.seq);
     return null;
-  }, log);
+  });
 
-  bindEvent(socket, "presence:get", z.object({}).optional(), async (): Promise<Result<"presence:get">> => ctx.presence.snapshot(m()), log);
+  bind(socket, "presence:get", async () => ctx.presence.snapshot(m()));
 }

@@ -1,28 +1,22 @@
 // /widget: shoppers (web widget, mobile SDK). A socket acts for one visitor of one merchant and
 // can only reach that visitor's conversations.
 import {
-  conversationOpenSchema,
-  conversationResumeSchema,
   hmacSha256,
-  humanRequestSchema,
-  identifySchema,
-  messageReadSchema,
-  messageSendSchema,
   rooms,
   safeEqual,
-  typingSchema,
   UnauthorizedError,
   ValidationError,
   widgetAuthSchema,
+  widgetClientEvents,
   type WidgetClientToServerEvents,
 } from "@kaleem/shared";
-import { bindEvent, type AckData } from "./ack.js";
+import { eventBinder, eventNames } from "./ack.js";
+import { checkProtocol, HandshakeRefused, toConnectError } from "./handshake.js";
 import type { HubContext, WidgetNamespace, WidgetSocket } from "./context.js";
 import { guardEvents } from "./guard.js";
 import { originAllowed, originVerdict } from "./origin.js";
 
-type Result<E extends keyof WidgetClientToServerEvents> = AckData<WidgetClientToServerEvents[E]>;
-const EVENTS = new Set<string>(["conversation:open", "conversation:resume", "message:send", "typing", "message:read", "conversation:human", "identify"]);
+const EVENTS = eventNames(widgetClientEvents);
 const VISITOR_TOKEN = Symbol("visitorToken");
 type WithToken = WidgetSocket & { [VISITOR_TOKEN]?: string };
 
@@ -31,8 +25,9 @@ export function setupWidgetNamespace(ns: WidgetNamespace, ctx: HubContext): void
     authenticate(socket, ctx)
       .then(() => next())
       .catch((err: unknown) => {
-        ctx.metrics.rejected.inc({ namespace: "widget", reason: "auth" });
-        next(err instanceof Error ? err : new Error("unauthorized"));
+        const refusal = toConnectError(err);
+        ctx.metrics.rejected.inc({ namespace: "widget", reason: refusal.data.code });
+        next(refusal);
       });
   });
   ns.on("connection", (socket) => {
@@ -47,6 +42,7 @@ export function setupWidgetNamespace(ns: WidgetNamespace, ctx: HubContext): void
 async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void> {
   const auth = widgetAuthSchema.safeParse(socket.handshake.auth);
   if (!auth.success) throw new UnauthorizedError("widgetKey is required");
+  checkProtocol(auth.data.protocol);
   const merchantId = await ctx.store.lookup.merchantByWidgetKey(auth.data.widgetKey);
   if (!merchantId) throw new UnauthorizedError("Unknown widget key");
   const verdict = originVerdict(socket.request);
@@ -54,7 +50,7 @@ async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void
   const merchant = await ctx.store.forMerchant(merchantId).merchant.get();
   // The query key passed allowRequest; the auth key must be the same store's, and its allow-list
   // must accept the origin too (a page cannot borrow another store's allow-list).
-  if (origin !== null && !originAllowed(origin, merchant.widget.allowedOrigins)) throw new UnauthorizedError("Origin not allowed");
+  if (origin !== null && !originAllowed(origin, merchant.widget.allowedOrigins)) throw new HandshakeRefused("origin_not_allowed", "Origin not allowed");
   if (verdict?.widgetMerchantId && verdict.widgetMerchantId !== merchantId) throw new UnauthorizedError("Widget key mismatch");
 
   const claims = auth.data.visitorToken ? ctx.visitorTokens.verify(auth.data.visitorToken) : null;
@@ -78,6 +74,7 @@ async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void
 
 function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
   const { conversations } = ctx;
+  const bind = eventBinder<WidgetClientToServerEvents, typeof widgetClientEvents>(widgetClientEvents, ctx.logger);
   const m = () => socket.data.merchantId;
   const own = (conversationId: string) => conversations.getForVisitor(m(), socket.data.visitorId, conversationId);
   const joinConversation = async (conversationId: string) => {
@@ -85,7 +82,7 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
     socket.data.conversationId = conversationId;
   };
 
-  bindEvent(socket, "conversation:open", conversationOpenSchema, async (p): Promise<Result<"conversation:open">> => {
+  bind(socket, "conversation:open", async (p) => {
     const opened = await conversations.openForVisitor(m(), socket.data.visitorId, { locale: p.locale, pageUrl: p.pageUrl }, (c) => joinConversation(c.id));
     const tenant = conversations.tenant(m());
     const merchant = await tenant.merchant.get();
@@ -105,24 +102,24 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
       },
       agentName: opened.agentName ?? null,
     };
-  }, ctx.logger);
+  });
 
-  bindEvent(socket, "conversation:resume", conversationResumeSchema, async (p): Promise<Result<"conversation:resume">> => {
+  bind(socket, "conversation:resume", async (p) => {
     await own(p.conversationId);
     // Join before reading: whatever is emitted from now on reaches us; what came before is read.
     await joinConversation(p.conversationId);
     ctx.metrics.resumes.inc({ namespace: "widget" });
     return conversations.resume(m(), p.conversationId, p.afterSeq, "shopper");
-  }, ctx.logger);
+  });
 
-  bindEvent(socket, "message:send", messageSendSchema, async (p): Promise<Result<"message:send">> => {
+  bind(socket, "message:send", async (p) => {
     await own(p.conversationId);
     if (socket.data.conversationId !== p.conversationId) await joinConversation(p.conversationId);
     const { message } = await conversations.shopperSend(m(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text });
     return { message };
-  }, ctx.logger);
+  });
 
-  bindEvent(socket, "typing", typingSchema, async (p): Promise<null> => {
+  bind(socket, "typing", async (p) => {
     await own(p.conversationId);
     ctx.emitter.toInbox(rooms.conversationWatchers(m(), p.conversationId), "typing", {
       conversationId: p.conversationId,
@@ -132,21 +129,21 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
       agentId: null,
     });
     return null;
-  }, ctx.logger);
+  });
 
-  bindEvent(socket, "message:read", messageReadSchema, async (p): Promise<null> => {
+  bind(socket, "message:read", async (p) => {
     await own(p.conversationId);
     await conversations.markRead(m(), p.conversationId, "shopper", p.seq);
     return null;
-  }, ctx.logger);
+  });
 
-  bindEvent(socket, "conversation:human", humanRequestSchema, async (p): Promise<Result<"conversation:human">> => {
+  bind(socket, "conversation:human", async (p) => {
     await own(p.conversationId);
     const c = await conversations.requestHuman(m(), p.conversationId, "shopper", "shopper asked for a person");
     return { status: c.status };
-  }, ctx.logger);
+  });
 
-  bindEvent(socket, "identify", identifySchema, async (p): Promise<Result<"identify">> => {
+  bind(socket, "identify", async (p) => {
     const conversationId = socket.data.conversationId;
     if (!conversationId) throw new ValidationError("Open a conversation before identifying");
     const key = p.email ?? p.phone;
@@ -164,5 +161,5 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
       (await tenant.customers.create({ channel: "webchat", externalId: socket.data.visitorId, name: p.name ?? null, email: contact.email ?? null, phone: contact.phone ?? null }));
     await tenant.conversations.update(conversationId, { customerId: customer.id });
     return { customerId: customer.id };
-  }, ctx.logger);
+  });
 }

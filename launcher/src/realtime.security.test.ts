@@ -154,9 +154,36 @@ describe("origin and handshake", () => {
       auth: { widgetKey: a.widgetKey },
       extraHeaders: { Origin: "https://b-shop.example" },
     });
-    const err = await connectError(mixed);
+    const err = (await connectError(mixed)) as Error & { data?: { code?: string } };
     mixed.disconnect();
     expect(err.message).toMatch(/Origin not allowed|mismatch/);
+    // A refusal in the namespace says why in `data.code` (socket.io passes it to connect_error).
+    expect(err.data?.code).toBe("origin_not_allowed");
+  });
+
+  it("checks the protocol version clients send: an unknown major version is refused with protocol_unsupported", async () => {
+    const codeOf = async (socket: ReturnType<typeof widgetClient>) => ((await connectError(socket)) as Error & { data?: { code?: string } }).data?.code;
+    expect(await codeOf(widgetClient(t.k.url, a.widgetKey, { origin: "https://a-shop.example", auth: { protocol: 2 } }))).toBe("protocol_unsupported");
+    const token = await login(t.k.url, a.email, a.password);
+    expect(await codeOf(inboxClient(t.k.url, token, { auth: { protocol: 99 } }))).toBe("protocol_unsupported");
+    // Version 1, and clients written before the version was sent, are served.
+    await connected(widgetClient(t.k.url, a.widgetKey, { origin: "https://a-shop.example", auth: { protocol: 1 } }));
+    await connected(widgetClient(t.k.url, a.widgetKey, { origin: "https://a-shop.example" }));
+    await connected(inboxClient(t.k.url, token, { auth: { protocol: 1 } }));
+    // A bad agent token says so with its own code.
+    expect(await codeOf(inboxClient(t.k.url, "not-a-token"))).toBe("unauthorized");
+  });
+
+  it("the hub handles every client event of the protocol's tables, and only those", async () => {
+    const { widgetClientEvents, inboxClientEvents } = await import("@kaleem/shared");
+    const shopper = widgetClient(t.k.url, a.widgetKey, { origin: "https://a-shop.example" });
+    await connected(shopper);
+    const agent = inboxClient(t.k.url, await login(t.k.url, a.email, a.password));
+    await connected(agent);
+    const io = t.k.hub!.io;
+    const bound = (ns: string, id: string | undefined) => (io.of(ns).sockets.get(id ?? "")?.eventNames() ?? []).filter((e) => e !== "disconnect" && e !== "disconnecting" && e !== "error");
+    expect(new Set(bound("/widget", shopper.id))).toEqual(new Set(Object.keys(widgetClientEvents)));
+    expect(new Set(bound("/inbox", agent.id))).toEqual(new Set(Object.keys(inboxClientEvents)));
   });
 
   it("an /inbox connection from a foreign origin is refused; same-host and no-origin are accepted", async () => {

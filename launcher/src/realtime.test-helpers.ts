@@ -139,7 +139,7 @@ export function closeAllClients(): void {
 export function widgetClient(
   url: string,
   widgetKey: string,
-  options: { origin?: string | null; visitorToken?: string; transports?: string[]; query?: boolean } = {},
+  options: { origin?: string | null; visitorToken?: string; transports?: string[]; query?: boolean; auth?: Record<string, unknown> } = {},
 ): Socket {
   const origin = options.origin === undefined ? SHOP_ORIGIN : options.origin;
   const socket = io(url + WIDGET_NAMESPACE, {
@@ -147,19 +147,19 @@ export function widgetClient(
     reconnection: false,
     transports: options.transports ?? ["websocket"],
     ...(options.query === false ? {} : { query: { widgetKey } }),
-    auth: options.visitorToken ? { widgetKey, visitorToken: options.visitorToken } : { widgetKey },
+    auth: { widgetKey, ...(options.visitorToken ? { visitorToken: options.visitorToken } : {}), ...options.auth },
     ...(origin ? { extraHeaders: { Origin: origin } } : {}),
   });
   opened.push(socket);
   return socket;
 }
 
-export function inboxClient(url: string, token: string, options: { origin?: string | null; transports?: string[] } = {}): Socket {
+export function inboxClient(url: string, token: string, options: { origin?: string | null; transports?: string[]; auth?: Record<string, unknown> } = {}): Socket {
   const socket = io(url + INBOX_NAMESPACE, {
     forceNew: true,
     reconnection: false,
     transports: options.transports ?? ["websocket"],
-    auth: { token },
+    auth: { token, ...options.auth },
     ...(options.origin ? { extraHeaders: { Origin: options.origin } } : {}),
   });
   opened.push(socket);

@@ -1,54 +1,40 @@
 // The /inbox socket: authenticated with the current access token on every (re)connect, refreshed
 // once when the server refuses it, and every request awaited as an `{ok, data | error}` ack.
 import {
+  AckRequestError,
   INBOX_NAMESPACE,
-  type Ack,
-  type AckFn,
+  PROTOCOL_VERSION,
+  inboxRequest,
+  type AckDataOf,
+  type AckedEventOf,
+  type EventPayloadOf,
   type InboxClientToServerEvents,
   type InboxServerToClientEvents,
 } from "@kaleem/shared/contracts";
 import { io, type Socket } from "socket.io-client";
 import { SessionExpiredError, type Session } from "../api/session";
 
-export type InboxSocket = Socket<InboxServerToClientEvents, InboxClientToServerEvents>;
+/** Listening is typed by the protocol; every emit goes through inboxRequest / inboxFire. */
+export type InboxSocket = Socket<InboxServerToClientEvents>;
 
-export class AckFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "AckFailure";
-  }
-}
-
-type ClientEvent = keyof InboxClientToServerEvents;
-type PayloadOf<E extends ClientEvent> = Parameters<InboxClientToServerEvents[E]>[0];
-type AckDataOf<E extends ClientEvent> = NonNullable<Parameters<InboxClientToServerEvents[E]>[1]> extends AckFn<infer T> ? T : never;
-
-interface AckEmitter {
-  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-}
+/** What a refused or unanswered request rejects with. */
+export { AckRequestError };
 
 const ACK_TIMEOUT_MS = 15_000;
 const RETRY_CONNECT_MS = 3_000;
 
 /** Emit a request and resolve with the ack's data, or reject with the server's error. */
-export async function request<E extends ClientEvent>(socket: InboxSocket, event: E, payload: PayloadOf<E>): Promise<AckDataOf<E>> {
-  let ack: Ack<AckDataOf<E>>;
-  try {
-    ack = (await (socket as unknown as AckEmitter).timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload)) as Ack<AckDataOf<E>>;
-  } catch {
-    throw new AckFailure("timeout", "The server did not answer in time");
-  }
-  if (!ack || typeof ack !== "object") throw new AckFailure("bad_ack", "Malformed answer from the server");
-  if (!ack.ok) throw new AckFailure(ack.error.code, ack.error.message);
-  return ack.data;
+export function request<E extends AckedEventOf<InboxClientToServerEvents>>(
+  socket: InboxSocket,
+  event: E,
+  payload: EventPayloadOf<InboxClientToServerEvents, E>,
+): Promise<AckDataOf<InboxClientToServerEvents, E>> {
+  return inboxRequest(socket, event, payload, { timeoutMs: ACK_TIMEOUT_MS });
 }
 
 export function connectInbox(session: Session, onRevoked: () => void): InboxSocket {
   const socket: InboxSocket = io(INBOX_NAMESPACE, {
-    auth: (cb) => cb({ token: session.accessToken ?? "" }),
+    auth: (cb) => cb({ token: session.accessToken ?? "", protocol: PROTOCOL_VERSION }),
     reconnectionDelayMax: 5000,
   });
   let refreshedAfterRefusal = false;

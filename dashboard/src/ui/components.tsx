@@ -1,7 +1,7 @@
 import { useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { ApiError } from "../api/client";
 import { useI18n } from "../i18n/i18n";
-import { AckFailure } from "../realtime/inbox-socket";
+import { AckRequestError } from "@kaleem/shared/contracts";
 
 export function Button({
   variant = "secondary",
@@ -59,7 +59,7 @@ export function Loading() {
 }
 
 export function errorMessage(err: unknown, fallback: string): string {
-  if (err instanceof ApiError || err instanceof AckFailure) return err.message;
+  if (err instanceof ApiError || err instanceof AckRequestError) return err.message;
   if (err instanceof Error && err.message) return err.message;
   return fallback;
 }

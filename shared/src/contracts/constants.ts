@@ -7,3 +7,21 @@ export const INBOX_NAMESPACE = "/inbox";
 export const MAX_MESSAGE_TEXT = 4000;
 /** Largest socket frame the hub accepts (bytes). */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
+
+/** Codes of a refused request (`{ ok: false, error: { code } }` acks; REST uses the same words). */
+export const ERROR_CODES = [
+  "validation_failed",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "rate_limited",
+  "payload_too_large",
+  "internal",
+] as const;
+
+/** Why the server ends an agent's session (`session:revoked`, sent just before the disconnect). */
+export const SESSION_REVOKED_REASONS = ["revoked", "expired"] as const;
+
+/** Why a handshake was refused: `connect_error` carries `{ code }` as `err.data`. */
+export const CONNECT_ERROR_CODES = ["unauthorized", "origin_not_allowed", "protocol_unsupported", "rate_limited"] as const;

@@ -1,3 +1,5 @@
 // Browser-safe contracts: schemas and types only.
 export * from "./domain.js";
 export * from "./socket.js";
+export * from "./ack-request.js";
+export * from "./thread.js";

@@ -11,9 +11,11 @@ import {
   type Message,
 } from "./domain.js";
 
-import { MAX_MESSAGE_TEXT } from "./constants.js";
+import { CONNECT_ERROR_CODES, ERROR_CODES, MAX_MESSAGE_TEXT, SESSION_REVOKED_REASONS } from "./constants.js";
+import type { AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from "./acks.js";
 
 export { PROTOCOL_VERSION, WIDGET_NAMESPACE, INBOX_NAMESPACE, MAX_MESSAGE_TEXT, MAX_SOCKET_PAYLOAD_BYTES } from "./constants.js";
+export type { Ack, AckError, AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from "./acks.js";
 
 const conversationIdSchema = z.string().min(1).max(64);
 const clientMessageIdSchema = z.string().min(1).max(100);
@@ -21,12 +23,18 @@ const messageTextSchema = z.string().trim().min(1).max(MAX_MESSAGE_TEXT);
 
 // ---- client → server payloads -------------------------------------------------------------
 
+/**
+ * The protocol major version a client speaks, sent in the handshake `auth`. Clients written before
+ * it existed send nothing and are treated as version 1.
+ */
+export const protocolVersionSchema = z.number().int().positive().max(1000).optional();
 export const widgetAuthSchema = z.object({
   widgetKey: z.string().min(1).max(200),
   visitorToken: z.string().min(1).max(2000).optional(),
+  protocol: protocolVersionSchema,
 });
 export type WidgetAuth = z.infer<typeof widgetAuthSchema>;
-export const inboxAuthSchema = z.object({ token: z.string().min(1).max(4000) });
+export const inboxAuthSchema = z.object({ token: z.string().min(1).max(4000), protocol: protocolVersionSchema });
 export type InboxAuth = z.infer<typeof inboxAuthSchema>;
 
 export const conversationOpenSchema = z.object({
@@ -65,6 +73,8 @@ export const noteAddSchema = z.object({
   text: messageTextSchema,
 });
 export const humanRequestSchema = z.object({ conversationId: conversationIdSchema });
+/** presence:get takes no fields (older clients send nothing at all). */
+export const presenceGetSchema = z.object({}).strict().optional().transform(() => ({}));
 
 // ---- server → client payloads -------------------------------------------------------------
 
@@ -124,25 +134,15 @@ export const presenceSchema = z.object({
 });
 export type Presence = z.infer<typeof presenceSchema>;
 
-// ---- acknowledgements ---------------------------------------------------------------------
+// ---- acknowledgements and refusals ------------------------------------------------------
 
-export const errorCodeSchema = z.enum([
-  "validation_failed",
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "conflict",
-  "rate_limited",
-  "payload_too_large",
-  "internal",
-]);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
-export interface AckError {
-  code: ErrorCode;
-  message: string;
-}
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
-export type AckFn<T> = (response: Ack<T>) => void;
+export const errorCodeSchema = z.enum(ERROR_CODES) satisfies z.ZodType<ErrorCode>;
+
+/** Why the server disconnects an agent's session (sent as `session:revoked` just before). */
+export const sessionRevokedReasonSchema = z.enum(SESSION_REVOKED_REASONS) satisfies z.ZodType<SessionRevokedReason>;
+
+/** `connect_error` data: why a handshake was refused (`err.data.code` in socket.io-client). */
+export const connectErrorCodeSchema = z.enum(CONNECT_ERROR_CODES) satisfies z.ZodType<ConnectErrorCode>;
 
 /** What the widget may know of the merchant's widget settings (never the identity secret or origins). */
 export interface PublicWidgetSettings {
@@ -210,7 +210,7 @@ export interface InboxClientToServerEvents {
   "note:add": (payload: z.input<typeof noteAddSchema>, ack: AckFn<{ message: Message }>) => void;
   "typing": (payload: z.input<typeof typingSchema>, ack?: AckFn<null>) => void;
   "message:read": (payload: z.input<typeof messageReadSchema>, ack?: AckFn<null>) => void;
-  "presence:get": (payload: Record<string, never>, ack: AckFn<Presence>) => void;
+  "presence:get": (payload: z.input<typeof presenceGetSchema>, ack: AckFn<Presence>) => void;
 }
 
 export interface InboxServerToClientEvents {
@@ -223,10 +223,52 @@ export interface InboxServerToClientEvents {
   "message:read": (payload: ReadEvent) => void;
   "presence": (payload: Presence) => void;
   /** Sent just before the server disconnects a revoked session. */
-  "session:revoked": (payload: { reason: string }) => void;
+  "session:revoked": (payload: { reason: SessionRevokedReason }) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
+
+// ---- runtime tables -----------------------------------------------------------------------
+// One entry per client event: the schema the hub validates the payload with, and whether the
+// client must pass an acknowledgement callback. `satisfies` ties each table to its event map, so
+// an event added to a map without a table entry (or with the wrong schema or ack) does not compile.
+// The hub derives the events it accepts and its handlers' types from these tables.
+
+type PayloadOfEvent<F> = F extends (payload: infer P, ...rest: never[]) => void ? P : never;
+/** true when the event map requires an acknowledgement callback, false when it is optional. */
+type AckRequiredOf<F> = F extends (payload: never, ...rest: infer R) => void ? (R extends [AckFn<never>] ? true : false) : never;
+
+export interface ClientEventSpec<P, A extends boolean> {
+  schema: z.ZodType<unknown, P>;
+  ack: A;
+}
+export type ClientEventTable<M> = { [E in keyof M]: ClientEventSpec<PayloadOfEvent<M[E]>, AckRequiredOf<M[E]>> };
+
+export const widgetClientEvents = {
+  "conversation:open": { schema: conversationOpenSchema, ack: true },
+  "conversation:resume": { schema: conversationResumeSchema, ack: true },
+  "message:send": { schema: messageSendSchema, ack: true },
+  "typing": { schema: typingSchema, ack: false },
+  "message:read": { schema: messageReadSchema, ack: false },
+  "conversation:human": { schema: humanRequestSchema, ack: true },
+  "identify": { schema: identifySchema, ack: true },
+} as const satisfies ClientEventTable<WidgetClientToServerEvents>;
+
+export const inboxClientEvents = {
+  "conversation:watch": { schema: conversationRefSchema, ack: true },
+  "conversation:unwatch": { schema: conversationRefSchema, ack: false },
+  "conversation:resume": { schema: conversationResumeSchema, ack: true },
+  "conversation:takeover": { schema: conversationRefSchema, ack: true },
+  "conversation:release": { schema: conversationRefSchema, ack: true },
+  "conversation:assign": { schema: conversationAssignSchema, ack: true },
+  "conversation:close": { schema: conversationRefSchema, ack: true },
+  "conversation:reopen": { schema: conversationRefSchema, ack: true },
+  "message:send": { schema: messageSendSchema, ack: true },
+  "note:add": { schema: noteAddSchema, ack: true },
+  "typing": { schema: typingSchema, ack: false },
+  "message:read": { schema: messageReadSchema, ack: false },
+  "presence:get": { schema: presenceGetSchema, ack: true },
+} as const satisfies ClientEventTable<InboxClientToServerEvents>;
 
 export interface WidgetSocketData {
   merchantId: string;

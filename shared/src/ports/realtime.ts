@@ -67,6 +67,3 @@ export interface PresenceStore {
 
 /** Channel key shared by the hub's Redis adapter and every Redis emitter of one installation. */
 export const socketIoRedisKey = (prefix: string): string => `${prefix}:socket.io`;
-
-/** Emitted to a session's sockets just before they are disconnected by disconnectRoom. */
-export const SESSION_REVOKED_REASON = "session_revoked";

@@ -38,7 +38,7 @@ export class RoomEmitter implements RealtimeEmitter {
   disconnectRoom(namespace: NamespaceName, room: string): void {
     const ns = this.of(namespace === "widget" ? WIDGET_NAMESPACE : INBOX_NAMESPACE);
     // Agents learn why before the socket closes, so the dashboard logs out instead of reconnecting.
-    if (namespace === "inbox") ns.to(room).emit("session:revoked", { reason: "revoked" });
+    if (namespace === "inbox") ns.to(room).emit("session:revoked", { reason: "revoked" } satisfies InboxPayload<"session:revoked">);
     ns.in(room).disconnectSockets(true);
   }
 }

@@ -1,7 +1,7 @@
 // Renders one message (text, product cards, cart, order, links) into its row. Text goes in as text
 // nodes only; URLs become anchors only for http(s); images only from URLs the server sent.
 import type { MessagePart, ProductCardPart } from "@kaleem/shared/contracts";
-import type { ClientMessage } from "../client/log.js";
+import type { ClientMessage } from "../client/client.js";
 import { formatPrice, formatTime, type Strings, type UiLocale } from "../i18n.js";
 import { h, renderText, safeUrl } from "./dom.js";
 

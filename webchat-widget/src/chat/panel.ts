@@ -1,7 +1,7 @@
 // The chat panel: plain DOM inside the loader's shadow root, driven by the client library's state.
 import type { ChatController, LoaderBridge } from "../bridge.js";
 import { createKaleemClient, type KaleemClient, type KaleemState, type KaleemStorage } from "../client/index.js";
-import type { ClientMessage } from "../client/log.js";
+import type { ClientMessage } from "../client/client.js";
 import { storageKeys } from "../client/keys.js";
 import { pickLocale, strings, type UiLocale } from "../i18n.js";
 import type { PublicWidgetSettings } from "@kaleem/shared/contracts";

@@ -3,27 +3,36 @@
 // acknowledged, applies streaming deltas by offset and resumes from the store after every reconnect.
 import { io, type Socket, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import {
-  WIDGET_NAMESPACE,
+  AckRequestError,
+  ConversationThread,
   MAX_MESSAGE_TEXT,
-  type Ack,
+  PROTOCOL_VERSION,
+  WIDGET_NAMESPACE,
+  widgetFire,
+  widgetRequest,
+  type AckDataOf,
+  type AckedEventOf,
   type AckError,
-  type ConversationOpenResult,
-  type ConversationStatus,
-  type Locale,
-  type Message,
-  type MessageDelta,
-  type PublicWidgetSettings,
-  type ReadEvent,
-  type ResumeResult,
-  type ShopperConversationView,
-  type StreamingPartial,
-  type TypingEvent,
-  type WidgetClientToServerEvents,
-  type WidgetServerToClientEvents,
+  type EventPayloadOf,
+  type ThreadMessage,
+} from "@kaleem/shared/client";
+import type {
+  ConversationOpenResult,
+  ConversationStatus,
+  Locale,
+  Message,
+  MessageDelta,
+  PublicWidgetSettings,
+  ReadEvent,
+  ResumeResult,
+  ShopperConversationView,
+  StreamingPartial,
+  TypingEvent,
+  WidgetClientToServerEvents,
+  WidgetServerToClientEvents,
 } from "@kaleem/shared/contracts";
 import { Emitter } from "./emitter.js";
 import { storageKeys } from "./keys.js";
-import { ConversationLog, type ClientMessage } from "./log.js";
 import { cancel, later, microtask, randomId, type TimerId } from "./runtime.js";
 
 /** Visitor token persistence: localStorage in browsers, AsyncStorage (or similar) in apps. */
@@ -84,15 +93,11 @@ export interface KaleemClientEvents {
   error: [AckError];
 }
 
-export class KaleemClientError extends Error {
-  constructor(
-    readonly code: AckError["code"] | "timeout" | "not_ready",
-    message: string,
-  ) {
-    super(message);
-    this.name = "KaleemClientError";
-  }
-}
+/** What a refused or unanswered request rejects with (`code`: the server's error code, `timeout`, `not_ready`). */
+export const KaleemClientError = AckRequestError;
+export type KaleemClientError = AckRequestError;
+/** A message as the client holds it (seq null until the server assigns one). */
+export type ClientMessage = ThreadMessage;
 
 export interface KaleemClient {
   getState(): KaleemState;
@@ -115,7 +120,7 @@ export interface KaleemClient {
   networkChanged(online: boolean): void;
   close(): void;
   /** The underlying socket, for diagnostics and tests. */
-  readonly socket: Socket<WidgetServerToClientEvents, WidgetClientToServerEvents>;
+  readonly socket: Socket<WidgetServerToClientEvents>;
 }
 
 const RETRYABLE: ReadonlySet<string> = new Set(["rate_limited", "internal", "timeout", "not_ready"]);
@@ -127,7 +132,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   const keys = storageKeys(options.widgetKey);
   const storage = options.storage;
   const events = new Emitter<KaleemClientEvents>();
-  const log = new ConversationLog();
+  const log = new ConversationThread({ audience: "shopper" });
 
   let visitorToken: string | null = null;
   let readSeq = 0;
@@ -163,7 +168,8 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   const attempts = new Map<string, number>();
 
   const base = options.url.replace(/\/+$/, "");
-  const socket: Socket<WidgetServerToClientEvents, WidgetClientToServerEvents> = io(base + WIDGET_NAMESPACE, {
+  // Emits go through widgetRequest/widgetFire, typed by the protocol's event map.
+  const socket: Socket<WidgetServerToClientEvents> = io(base + WIDGET_NAMESPACE, {
     autoConnect: false,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
@@ -175,7 +181,8 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     // The hub checks the page's Origin against this store's allow-list before any namespace runs.
     query: { ...(options.socketOptions?.query as Record<string, string> | undefined), widgetKey: options.widgetKey },
     // A function, so every reconnection presents the latest visitor token.
-    auth: (cb: (data: object) => void) => cb(visitorToken ? { widgetKey: options.widgetKey, visitorToken } : { widgetKey: options.widgetKey }),
+    auth: (cb: (data: object) => void) =>
+      cb({ widgetKey: options.widgetKey, protocol: PROTOCOL_VERSION, ...(visitorToken ? { visitorToken } : {}) }),
   });
 
   const loadStorage = (): Promise<void> => {
@@ -267,27 +274,14 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
 
   // ---- acknowledged requests -------------------------------------------------------------
 
-  function request<E extends "conversation:open" | "conversation:resume" | "message:send" | "conversation:human" | "identify">(
+  function request<E extends AckedEventOf<WidgetClientToServerEvents>>(
     event: E,
-    payload: Parameters<WidgetClientToServerEvents[E]>[0],
+    payload: EventPayloadOf<WidgetClientToServerEvents, E>,
     attempt = 1,
-  ): Promise<AckData<E>> {
+  ): Promise<AckDataOf<WidgetClientToServerEvents, E>> {
     // A slow link must not make every retry time out the same way: each attempt waits longer.
-    const timeout = Math.min(60_000, ackTimeoutMs * 2 ** Math.min(attempt - 1, 10));
-    return new Promise((resolve, reject) => {
-      if (!socket.connected) {
-        reject(new KaleemClientError("not_ready", "not connected"));
-        return;
-      }
-      const onAck = (err: Error | null, res: Ack<AckData<E>>) => {
-        if (err) reject(new KaleemClientError("timeout", `${event}: no acknowledgement`));
-        else if (!res || typeof res !== "object") reject(new KaleemClientError("internal", `${event}: malformed acknowledgement`));
-        else if (res.ok) resolve(res.data);
-        else reject(new KaleemClientError(res.error.code, res.error.message));
-      };
-      // The typed emit cannot express a generic event name; the payload and ack types are checked above.
-      (socket.timeout(timeout) as unknown as { emit(e: string, p: unknown, cb: typeof onAck): void }).emit(event, payload, onAck);
-    });
+    const timeoutMs = Math.min(60_000, ackTimeoutMs * 2 ** Math.min(attempt - 1, 10));
+    return widgetRequest(socket, event, payload, { timeoutMs });
   }
 
   // ---- conversation lifecycle -------------------------------------------------------------
@@ -307,7 +301,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     }
     if (conversationId !== null && conversationId !== data.conversationId) {
       // The server started a new conversation (the old one was closed): start a fresh log.
-      log.clear();
+      log.reset(data.conversationId);
       readSeq = 0;
       save(keys.readSeq, "0");
     }
@@ -453,7 +447,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     const text = raw.trim().slice(0, MAX_MESSAGE_TEXT);
     if (!text) throw new KaleemClientError("validation_failed", "message text is empty");
     const clientMessageId = randomId();
-    const m = log.addPending(clientMessageId, text, new Date().toISOString());
+    const m = log.addPending({ clientMessageId, text, createdAt: new Date().toISOString() });
     events.emit("message", { ...m }, "live");
     changed();
     flushOutbox();
@@ -472,7 +466,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     if (last > readSeq) {
       readSeq = last;
       save(keys.readSeq, String(readSeq));
-      if (socket.connected && conversationId) socket.emit("message:read", { conversationId, seq: last });
+      if (conversationId) widgetFire(socket, "message:read", { conversationId, seq: last });
     }
   };
 
@@ -489,7 +483,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     if (!isTyping && !lastTypingSent) return;
     typingSentAt = now;
     lastTypingSent = isTyping;
-    socket.emit("typing", { conversationId, isTyping });
+    widgetFire(socket, "typing", { conversationId, isTyping });
   };
 
   const setTypingState = (next: KaleemState["typing"]) => {
@@ -659,10 +653,4 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   return client;
 }
 
-type AckData<E extends keyof WidgetClientToServerEvents> = Parameters<WidgetClientToServerEvents[E]>[1] extends
-  | ((res: Ack<infer T>) => void)
-  | undefined
-  ? T
-  : never;
-
-export type { ClientMessage, ConversationOpenResult };
+export type { ConversationOpenResult };

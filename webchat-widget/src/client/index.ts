@@ -10,5 +10,6 @@ export type {
   KaleemStorage,
   MessageOrigin,
 } from "./client.js";
-export { ConversationLog } from "./log.js";
-export type { ClientMessage, Delivery, DeltaOutcome } from "./log.js";
+export type { ClientMessage } from "./client.js";
+export { ConversationThread } from "@kaleem/shared/client";
+export type { Delivery, DeltaOutcome } from "@kaleem/shared/client";

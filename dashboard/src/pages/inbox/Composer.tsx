@@ -5,6 +5,7 @@ import { MAX_MESSAGE_TEXT } from "@kaleem/shared/contracts";
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { CannedReply } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
+import { inboxFire } from "@kaleem/shared/contracts";
 import { request, type InboxSocket } from "../../realtime/inbox-socket";
 import { Button, errorMessage } from "../../ui/components";
 
@@ -55,7 +56,7 @@ export function Composer({
   const stopTyping = () => {
     if (typingTimer.current) clearTimeout(typingTimer.current);
     typingTimer.current = null;
-    if (typingSent.current) socket.emit("typing", { conversationId, isTyping: false });
+    if (typingSent.current) inboxFire(socket, "typing", { conversationId, isTyping: false });
     typingSent.current = false;
   };
   useEffect(() => stopTyping, [conversationId]);
@@ -65,7 +66,7 @@ export function Composer({
     setHighlight(0);
     if (mode !== "reply") return;
     if (!typingSent.current && value.trim()) {
-      socket.emit("typing", { conversationId, isTyping: true });
+      inboxFire(socket, "typing", { conversationId, isTyping: true });
       typingSent.current = true;
     }
     if (typingTimer.current) clearTimeout(typingTimer.current);

@@ -1,4 +1,4 @@
-import type { Conversation, User } from "@kaleem/shared/contracts";
+import { inboxFire, type Conversation, type User } from "@kaleem/shared/contracts";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useSignedIn } from "../../app/auth";
 import type { CannedReply } from "../../api/endpoints";
@@ -33,7 +33,7 @@ export function ConversationView({
   const { t } = useI18n();
   const { user } = useSignedIn();
   const { socket, presence, upsert } = useInbox();
-  const { thread, loading, error, shopperTyping, agentsTyping, addLocal } = useThread(conversation.id, user.id);
+  const { messages, loading, error, shopperTyping, agentsTyping, addLocal } = useThread(conversation.id, user.id);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const listRef = useRef<HTMLOListElement>(null);
@@ -54,13 +54,13 @@ export function ConversationView({
   useLayoutEffect(() => {
     const el = listRef.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [thread.messages]);
+  }, [messages]);
 
-  const last = thread.messages.at(-1);
+  const last = messages.at(-1);
   useEffect(() => {
-    if (!socket || !last || last.provisional) return;
-    socket.emit("message:read", { conversationId: conversation.id, seq: last.seq });
-  }, [socket, conversation.id, last?.seq, last?.provisional]);
+    if (!socket || !last || last.seq === null) return;
+    inboxFire(socket, "message:read", { conversationId: conversation.id, seq: last.seq });
+  }, [socket, conversation.id, last?.seq]);
 
   const act = async (event: Action) => {
     if (!socket) return;
@@ -162,8 +162,8 @@ export function ConversationView({
           }}
         >
           {loading ? <Loading /> : null}
-          {!loading && thread.messages.length === 0 ? <li className="muted timeline-empty">{t("inbox.noMessages")}</li> : null}
-          {thread.messages.map((m) => (
+          {!loading && messages.length === 0 ? <li className="muted timeline-empty">{t("inbox.noMessages")}</li> : null}
+          {messages.map((m) => (
             <MessageItem key={m.id} message={m} />
           ))}
           {shopperTyping ? <li className="typing-line">{t("inbox.shopperTyping")}</li> : null}
@@ -180,7 +180,7 @@ export function ConversationView({
           />
         ) : null}
       </div>
-      <SidePanel conversation={conversation} messages={thread.messages} />
+      <SidePanel conversation={conversation} messages={messages} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 import type { MessagePart } from "@kaleem/shared/contracts";
 import { useI18n } from "../../i18n/i18n";
 import { Icon } from "../../ui/icons";
-import type { ThreadMessage } from "../../realtime/thread";
+import type { ThreadMessage } from "@kaleem/shared/contracts";
 
 /** Only http(s) URLs become links or images; anything else (javascript:, data:) is dropped. */
 export function safeUrl(url: string | null | undefined): string | null {

@@ -5,7 +5,7 @@ import { ApiError } from "../../api/client";
 import { getCustomer, listOrders } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
 import type { ListConversation } from "../../realtime/conversation-list";
-import type { ThreadMessage } from "../../realtime/thread";
+import type { ThreadMessage } from "@kaleem/shared/contracts";
 import { ErrorState } from "../../ui/components";
 import { useAsync } from "../../ui/useAsync";
 import { safeUrl } from "./MessageItem";

@@ -1,13 +1,14 @@
 // Watches one conversation over the inbox socket and keeps its timeline gap-free: the watch snapshot,
-// live events, and a resume from the last contiguous seq after every reconnect or detected gap.
-import type { Message, TypingEvent } from "@kaleem/shared/contracts";
-import { useCallback, useEffect, useRef, useState } from "react";
+// live events, and a resume from the last contiguous seq after every reconnect or detected gap. The
+// folding itself is the protocol's shared ConversationThread (the widget uses the same one).
+import { ConversationThread, inboxFire, type Message, type MessageDelta, type ThreadMessage, type TypingEvent } from "@kaleem/shared/contracts";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { request } from "../../realtime/inbox-socket";
 import { useInbox } from "../../realtime/InboxProvider";
-import { applyDelta, applyDone, applyMessage, applySnapshot, emptyThread, resumePoint, type Thread } from "../../realtime/thread";
 
 export interface ThreadState {
-  thread: Thread;
+  /** Ordered by seq; a message whose seq is not known yet (seq null) comes last. */
+  messages: ThreadMessage[];
   loading: boolean;
   error: unknown;
   /** Shopper typing right now. */
@@ -19,41 +20,43 @@ export interface ThreadState {
 
 export function useThread(conversationId: string, myId: string): ThreadState {
   const { socket, connection } = useInbox();
-  const [thread, setThread] = useState<Thread>(() => emptyThread(conversationId));
+  const fold = useRef(new ConversationThread({ audience: "agent", conversationId }));
+  // The fold is mutable; a version bump re-reads it.
+  const [version, bump] = useReducer((n: number) => n + 1, 0);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const [shopperTyping, setShopperTyping] = useState(false);
   const [agentsTyping, setAgentsTyping] = useState<string[]>([]);
-  const threadRef = useRef(thread);
-  threadRef.current = thread;
   const resuming = useRef(false);
+  const changed = useCallback((didChange: boolean) => {
+    if (didChange) bump();
+  }, []);
 
   const resume = useCallback(async () => {
     if (!socket || resuming.current) return;
     resuming.current = true;
     try {
-      const result = await request(socket, "conversation:resume", { conversationId, afterSeq: resumePoint(threadRef.current) });
-      setThread((current) => applySnapshot(current, result.messages, result.streaming));
+      const result = await request(socket, "conversation:resume", { conversationId, afterSeq: fold.current.resumeAfterSeq() });
+      if (fold.current.conversationId === conversationId) changed(fold.current.applySnapshot(result.messages, result.streaming));
     } catch (err) {
       setError(err);
     } finally {
       resuming.current = false;
     }
-  }, [socket, conversationId]);
+  }, [socket, conversationId, changed]);
 
   // Watch on open and again on every reconnect (the new socket is in no room yet), then resume
   // from what we already have so nothing is lost in between.
   useEffect(() => {
     if (!socket || !socket.connected) return;
     let cancelled = false;
-    const hadMessages = threadRef.current.conversationId === conversationId && threadRef.current.messages.length > 0;
+    const hadMessages = fold.current.conversationId === conversationId && fold.current.lastSeq() > 0;
     setLoading(!hadMessages);
     request(socket, "conversation:watch", { conversationId })
       .then(async (result) => {
         if (cancelled) return;
-        setThread((current) =>
-          applySnapshot(current.conversationId === conversationId ? current : emptyThread(conversationId), result.messages, result.streaming),
-        );
+        if (fold.current.conversationId !== conversationId) fold.current.reset(conversationId);
+        changed(fold.current.applySnapshot(result.messages, result.streaming));
         setError(null);
         setLoading(false);
         if (hadMessages) await resume();
@@ -66,22 +69,26 @@ export function useThread(conversationId: string, myId: string): ThreadState {
     return () => {
       cancelled = true;
     };
-  }, [socket, connection, conversationId, resume]);
+  }, [socket, connection, conversationId, resume, changed]);
 
   useEffect(() => {
-    setThread(emptyThread(conversationId));
+    fold.current.reset(conversationId);
+    bump();
     setShopperTyping(false);
     setAgentsTyping([]);
     return () => {
-      if (socket?.connected) socket.emit("conversation:unwatch", { conversationId });
+      if (socket) inboxFire(socket, "conversation:unwatch", { conversationId });
     };
   }, [socket, conversationId]);
 
   useEffect(() => {
     if (!socket) return;
-    const onNew = ({ message }: { message: Message }) => setThread((t) => applyMessage(t, message));
-    const onDone = ({ message }: { message: Message }) => setThread((t) => applyDone(t, message));
-    const onDelta = (delta: Parameters<typeof applyDelta>[1]) => setThread((t) => applyDelta(t, delta));
+    const onMessage = ({ message }: { message: Message }) => changed(fold.current.upsert(message));
+    const onDelta = (delta: MessageDelta) => {
+      const outcome = fold.current.applyDelta(delta);
+      if (outcome === "gap") void resume();
+      changed(outcome === "applied");
+    };
     const onTyping = (event: TypingEvent) => {
       if (event.conversationId !== conversationId) return;
       if (event.role === "shopper") setShopperTyping(event.isTyping);
@@ -90,21 +97,17 @@ export function useThread(conversationId: string, myId: string): ThreadState {
         setAgentsTyping((list) => (event.isTyping ? [...new Set([...list, name])] : list.filter((n) => n !== name)));
       }
     };
-    socket.on("message:new", onNew);
-    socket.on("message:done", onDone);
+    socket.on("message:new", onMessage);
+    socket.on("message:done", onMessage);
     socket.on("message:delta", onDelta);
     socket.on("typing", onTyping);
     return () => {
-      socket.off("message:new", onNew);
-      socket.off("message:done", onDone);
+      socket.off("message:new", onMessage);
+      socket.off("message:done", onMessage);
       socket.off("message:delta", onDelta);
       socket.off("typing", onTyping);
     };
-  }, [socket, conversationId, myId]);
-
-  useEffect(() => {
-    if (thread.gap) void resume();
-  }, [thread.gap, resume]);
+  }, [socket, conversationId, myId, resume, changed]);
 
   // A shopper typing flag that never got its "stopped" event expires on its own.
   useEffect(() => {
@@ -113,7 +116,15 @@ export function useThread(conversationId: string, myId: string): ThreadState {
     return () => clearTimeout(timer);
   }, [shopperTyping]);
 
-  const addLocal = useCallback((message: Message) => setThread((t) => applyMessage(t, message)), []);
+  const addLocal = useCallback((message: Message) => changed(fold.current.upsert(message)), [changed]);
 
-  return { thread, loading, error, shopperTyping, agentsTyping, addLocal };
+  const messages = useMemoList(fold.current, version);
+  return { messages, loading, error, shopperTyping, agentsTyping, addLocal };
+}
+
+/** The fold's list, re-read only when its version changes. */
+function useMemoList(fold: ConversationThread, version: number): ThreadMessage[] {
+  const cache = useRef<{ version: number; list: ThreadMessage[] } | null>(null);
+  if (!cache.current || cache.current.version !== version) cache.current = { version, list: fold.list() };
+  return cache.current.list;
 }

@@ -2,46 +2,33 @@
 // merchant sees exactly what a shopper sees, streamed token by token. (There is no REST endpoint
 // for a dry-run answer; the test shows up in the inbox as a webchat conversation.)
 import {
+  ConversationThread,
+  PROTOCOL_VERSION,
   WIDGET_NAMESPACE,
-  type Ack,
-  type ConversationOpenResult,
+  widgetRequest,
   type Message,
   type MessageDelta,
-  type WidgetClientToServerEvents,
+  type ThreadMessage,
   type WidgetServerToClientEvents,
 } from "@kaleem/shared/contracts";
 import { io, type Socket } from "socket.io-client";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useI18n } from "../../i18n/i18n";
-import { AckFailure } from "../../realtime/inbox-socket";
 import { Button, Card, errorMessage } from "../../ui/components";
 import { MessageItem } from "../inbox/MessageItem";
-import { applyDelta, applyDone, applyMessage, emptyThread, type Thread } from "../../realtime/thread";
 
-type WidgetSocket = Socket<WidgetServerToClientEvents, WidgetClientToServerEvents>;
-interface AckEmitter {
-  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-}
-
-async function ask<T>(socket: WidgetSocket, event: string, payload: unknown): Promise<T> {
-  let ack: Ack<T>;
-  try {
-    ack = (await (socket as unknown as AckEmitter).timeout(15_000).emitWithAck(event, payload)) as Ack<T>;
-  } catch {
-    throw new AckFailure("timeout", "The server did not answer in time");
-  }
-  if (!ack.ok) throw new AckFailure(ack.error.code, ack.error.message);
-  return ack.data;
-}
+type WidgetSocket = Socket<WidgetServerToClientEvents>;
+const ASK_TIMEOUT_MS = 15_000;
 
 export function TestBot({ widgetKey }: { widgetKey: string }) {
   const { t, lang } = useI18n();
   const [question, setQuestion] = useState("");
-  const [thread, setThread] = useState<Thread | null>(null);
+  const [messages, setMessages] = useState<ThreadMessage[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const socketRef = useRef<WidgetSocket | null>(null);
   const conversation = useRef<string | null>(null);
+  const thread = useRef<ConversationThread | null>(null);
 
   useEffect(
     () => () => {
@@ -52,18 +39,24 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
 
   const connect = async (): Promise<{ socket: WidgetSocket; conversationId: string }> => {
     if (socketRef.current && conversation.current) return { socket: socketRef.current, conversationId: conversation.current };
-    const socket: WidgetSocket = io(WIDGET_NAMESPACE, { auth: { widgetKey } });
+    const socket: WidgetSocket = io(WIDGET_NAMESPACE, { auth: { widgetKey, protocol: PROTOCOL_VERSION } });
     socketRef.current = socket;
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", () => resolve());
       socket.once("connect_error", (err) => reject(err));
     });
-    const opened = await ask<ConversationOpenResult>(socket, "conversation:open", { locale: lang, pageUrl: window.location.href });
+    const opened = await widgetRequest(socket, "conversation:open", { locale: lang, pageUrl: window.location.href }, { timeoutMs: ASK_TIMEOUT_MS });
     conversation.current = opened.conversationId;
-    setThread(emptyThread(opened.conversationId));
-    socket.on("message:new", ({ message }: { message: Message }) => setThread((th) => (th ? applyMessage(th, message) : th)));
-    socket.on("message:delta", (delta: MessageDelta) => setThread((th) => (th ? applyDelta(th, delta) : th)));
-    socket.on("message:done", ({ message }: { message: Message }) => setThread((th) => (th ? applyDone(th, message) : th)));
+    // Only this session's questions are shown, not the test conversation's earlier history.
+    const fold = new ConversationThread({ audience: "shopper", conversationId: opened.conversationId });
+    thread.current = fold;
+    setMessages([]);
+    const show = (changed: boolean) => {
+      if (changed && thread.current === fold) setMessages(fold.list());
+    };
+    socket.on("message:new", ({ message }: { message: Message }) => show(fold.upsert(message)));
+    socket.on("message:delta", (delta: MessageDelta) => show(fold.applyDelta(delta) === "applied"));
+    socket.on("message:done", ({ message }: { message: Message }) => show(fold.upsert(message)));
     return { socket, conversationId: opened.conversationId };
   };
 
@@ -75,12 +68,9 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
     setError(null);
     try {
       const { socket, conversationId } = await connect();
-      const { message } = await ask<{ message: Message }>(socket, "message:send", {
-        conversationId,
-        clientMessageId: crypto.randomUUID(),
-        text,
-      });
-      setThread((th) => (th ? applyMessage(th, message) : th));
+      const { message } = await widgetRequest(socket, "message:send", { conversationId, clientMessageId: crypto.randomUUID(), text }, { timeoutMs: ASK_TIMEOUT_MS });
+      const fold = thread.current;
+      if (fold?.upsert(message)) setMessages(fold.list());
       setQuestion("");
     } catch (err) {
       socketRef.current?.disconnect();
@@ -102,9 +92,9 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
         </Button>
       </form>
       {error ? <div className="error-box error-compact" role="alert">{error}</div> : null}
-      {thread && thread.messages.length > 0 ? (
+      {messages.length > 0 ? (
         <ol className="timeline timeline-compact" data-testid="testbot-thread">
-          {thread.messages.map((m) => (
+          {messages.map((m) => (
             <MessageItem key={m.id} message={m} />
           ))}
         </ol>

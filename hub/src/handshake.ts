@@ -1,0 +1,28 @@
+// Refused handshakes: socket.io passes an Error's `data` to the client's connect_error, so every
+// refusal carries a protocol code (`err.data.code`) besides its human message.
+import { PROTOCOL_VERSION, RateLimitedError, UnauthorizedError, type ConnectErrorCode } from "@kaleem/shared";
+
+export class HandshakeRefused extends Error {
+  readonly data: { code: ConnectErrorCode };
+  constructor(code: ConnectErrorCode, message: string) {
+    super(message);
+    this.name = "HandshakeRefused";
+    this.data = { code };
+  }
+}
+
+/** Clients send the protocol major version they speak; none means a client from before v1 said so. */
+export function checkProtocol(version: number | undefined): void {
+  const spoken = version ?? 1;
+  if (spoken !== PROTOCOL_VERSION) {
+    throw new HandshakeRefused("protocol_unsupported", `This server speaks protocol version ${PROTOCOL_VERSION}; the client asked for ${spoken}`);
+  }
+}
+
+/** What a namespace middleware hands to socket.io's next(err). */
+export function toConnectError(err: unknown): HandshakeRefused {
+  if (err instanceof HandshakeRefused) return err;
+  if (err instanceof RateLimitedError) return new HandshakeRefused("rate_limited", err.message);
+  if (err instanceof UnauthorizedError) return new HandshakeRefused("unauthorized", err.message);
+  return new HandshakeRefused("unauthorized", "unauthorized");
+}
