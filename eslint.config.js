@@ -14,4 +14,12 @@ export default tseslint.config(
     },
   },
   { files: ["shared/src/config.ts", "scripts/**", "**/*.test.ts", "**/test/**", "vitest.*.ts", "dashboard/vite.config.ts", "webchat-widget/build.mjs"], rules: { "no-restricted-properties": "off" } },
+  // Domain code depends on ports; adapters are chosen by the composition root (launcher/src/factories.ts).
+  {
+    files: ["hub/src/**", "rest/src/**", "workers/src/**", "webchat-widget/src/**", "dashboard/src/**"],
+    ignores: ["**/*.test.ts", "**/*.test-helpers.ts", "workers/src/bot/eval/**", "workers/src/bot/search/embedded-search.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "@kaleem/shared/adapters", message: "Depend on the port; the launcher's factories choose the adapter." }] }],
+    },
+  },
 );

@@ -1,60 +1,49 @@
-// createHub: Socket.IO on an existing HTTP server, the two namespaces, the conversation service
-// that socket events drive, and the emitter the rest of the process uses to reach rooms.
+// The Socket.IO gateway in two steps, because the rest of the process needs the hub's emitter
+// before the hub's handlers exist: createSocketServer attaches Socket.IO to the HTTP server and
+// gives the emitter (the composition root builds the conversation service on it), then createHub
+// binds the two namespaces to the services it is given. The hub builds no services of its own.
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import type { Redis } from "ioredis";
 import { Server } from "socket.io";
 import {
-  ConversationService,
   INBOX_NAMESPACE,
   MAX_SOCKET_PAYLOAD_BYTES,
   WIDGET_NAMESPACE,
   realtimeMetrics,
   socketIoRedisKey,
   type Config,
-  type JobQueue,
+  type ConversationService,
   type Logger,
   type Metrics,
   type PresenceStore,
   type RealtimeEmitter,
   type Store,
-  type StreamRegistry,
   type TokenService,
 } from "@kaleem/shared";
 import type { HubContext, InboxNamespace, WidgetNamespace } from "./context.js";
 import { SocketIoEmitter } from "./emitter.js";
 import { setupInboxNamespace } from "./inbox.js";
 import { createAllowRequest } from "./origin.js";
-import { VisitorTokens } from "./visitor-token.js";
+import type { VisitorTokens } from "./visitor-token.js";
 import { setupWidgetNamespace } from "./widget.js";
 
-export interface HubDeps {
+export interface SocketServerDeps {
   httpServer: HttpServer;
   config: Config;
   store: Store;
-  queue: JobQueue;
-  streams: StreamRegistry;
-  presence: PresenceStore;
-  tokens: Pick<TokenService, "verifyAccess">;
   metrics: Metrics;
-  logger: Logger;
   /** Cluster mode: pub/sub clients for the Socket.IO Redis adapter (the hub owns neither). */
-  redis?: { pub: Redis; sub: Redis; prefix: string } | null;
-  /** How often agent presence entries are refreshed (ms). */
-  presenceHeartbeatMs?: number;
+  redis: { pub: Redis; sub: Redis; prefix: string } | null;
 }
 
-export interface Hub {
+export interface SocketServer {
   io: Server;
   /** Emits into rooms of every node (through the adapter). */
   emitter: RealtimeEmitter;
-  conversations: ConversationService;
-  visitorTokens: VisitorTokens;
-  /** Disconnects every socket and stops timers; the HTTP server stays the caller's. */
-  close(): Promise<void>;
 }
 
-export function createHub(deps: HubDeps): Hub {
+export function createSocketServer(deps: SocketServerDeps): SocketServer {
   const io = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
@@ -65,28 +54,41 @@ export function createHub(deps: HubDeps): Hub {
     pingTimeout: 20_000,
   });
   if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: socketIoRedisKey(deps.redis.prefix) }));
+  return { io, emitter: new SocketIoEmitter(io, realtimeMetrics(deps.metrics)) };
+}
 
-  const metrics = realtimeMetrics(deps.metrics);
-  const emitter = new SocketIoEmitter(io, metrics);
-  const conversations = new ConversationService({
-    presence: deps.presence,
-    store: deps.store,
-    emitter,
-    queue: deps.queue,
-    streams: deps.streams,
-    metrics: deps.metrics,
-    logger: deps.logger,
-  });
-  const visitorTokens = new VisitorTokens(deps.config.secrets.visitorTokenSecret);
+export interface HubDeps {
+  server: SocketServer;
+  config: Config;
+  store: Store;
+  conversations: ConversationService;
+  presence: PresenceStore;
+  tokens: Pick<TokenService, "verifyAccess">;
+  visitorTokens: VisitorTokens;
+  metrics: Metrics;
+  logger: Logger;
+  /** How often agent presence entries are refreshed (ms). */
+  presenceHeartbeatMs?: number;
+}
+
+export interface Hub {
+  io: Server;
+  emitter: RealtimeEmitter;
+  /** Disconnects every socket and stops timers; the HTTP server stays the caller's. */
+  close(): Promise<void>;
+}
+
+export function createHub(deps: HubDeps): Hub {
+  const { io, emitter } = deps.server;
   const ctx: HubContext = {
     config: deps.config,
     store: deps.store,
-    conversations,
+    conversations: deps.conversations,
     emitter,
     presence: deps.presence,
     tokens: deps.tokens,
-    visitorTokens,
-    metrics,
+    visitorTokens: deps.visitorTokens,
+    metrics: realtimeMetrics(deps.metrics),
     logger: deps.logger.child({ component: "hub" }),
   };
   setupWidgetNamespace(io.of(WIDGET_NAMESPACE) as unknown as WidgetNamespace, ctx);
@@ -99,8 +101,6 @@ export function createHub(deps: HubDeps): Hub {
   return {
     io,
     emitter,
-    conversations,
-    visitorTokens,
     async close() {
       clearInterval(heartbeat);
       io.of(WIDGET_NAMESPACE).local.disconnectSockets(true);

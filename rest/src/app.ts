@@ -1,7 +1,7 @@
 // The REST application factory. The launcher owns the HTTP server, the config and the store; this
 // module only wires them into Koa.
 import { Router } from "@koa/router";
-import { NotFoundError, TokenService } from "@kaleem/shared";
+import { NotFoundError, type TokenService } from "@kaleem/shared";
 import Koa from "koa";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RestDeps } from "./deps.js";
@@ -53,7 +53,7 @@ function opsRouter(deps: RestDeps): Router<RestState> {
 }
 
 export function createRestApp(deps: RestDeps): RestApp {
-  const tokens = new TokenService(deps.config, deps.blacklist);
+  const { tokens } = deps;
   const services: RestServices = { deps, tokens };
   const app = new Koa<RestState>({ proxy: deps.trustProxy ?? false });
   // Koa would print errors to stderr; ours are answered and logged by errorHandler.

@@ -1,6 +1,6 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
 import { MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
-import { createLogger, loadConfig, Metrics } from "@kaleem/shared";
+import { createLogger, loadConfig, Metrics, TokenService } from "@kaleem/shared";
 import Koa from "koa";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -25,13 +25,18 @@ describe("production mode", () => {
       VISITOR_TOKEN_SECRET: "c".repeat(40),
       ENCRYPTION_KEY: "d".repeat(40),
     });
+    const blacklist = new MemoryTokenBlacklist();
     const rest = createRestApp({
       config,
       store,
       logger: createLogger({ level: "silent" }),
       metrics: new Metrics({ defaultMetrics: false }),
-      blacklist: new MemoryTokenBlacklist(),
+      blacklist,
+      tokens: new TokenService(config, blacklist),
       rateLimiter: new MemoryRateLimiter(),
+      realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
+      catalogEvents: { productsChanged() {} },
+      productSearch: { search: async () => ({ items: [] }) },
     });
     const server = createServer(rest.callback());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,24 +1,15 @@
-import type {
-  CatalogEvents,
-  Config,
-  Logger,
-  Metrics,
-  ProductSearch,
-  RateLimiter,
-  Store,
-  TokenBlacklist,
-} from "@kaleem/shared";
+import type { CatalogEvents, Config, Logger, Metrics, ProductSearch, RateLimiter, Store, TokenBlacklist, TokenService } from "@kaleem/shared";
 
-/** What REST tells the realtime side about; the hub wires an implementation. */
+/** What REST tells the realtime side about; the composition root wires it to the emitter and the conversation service. */
 export interface RestRealtimeHooks {
   /** An access token was logged out: sockets authenticated with it should be disconnected. */
   sessionRevoked(tokenId: string): void;
   /** A user's sessions ended (removed from the team, or password changed): drop all of their sockets. */
-  userRemoved?(merchantId: string, userId: string): void;
+  userRemoved(merchantId: string, userId: string): void;
   /** The widget key was rotated: shoppers still connected with the old key are disconnected. */
-  widgetKeyRotated?(merchantId: string, oldKey: string): void;
+  widgetKeyRotated(merchantId: string, oldKey: string): void;
   /** A conversation changed outside the hub (labels): refresh its inbox summary. */
-  conversationChanged?(merchantId: string, conversationId: string): void;
+  conversationChanged(merchantId: string, conversationId: string): void;
 }
 
 export interface RestDeps {
@@ -27,11 +18,12 @@ export interface RestDeps {
   logger: Logger;
   metrics: Metrics;
   blacklist: TokenBlacklist;
+  /** Issues and verifies access/refresh tokens (the same service the hub verifies sockets with). */
+  tokens: TokenService;
   rateLimiter: RateLimiter;
-  /** Optional ports wired by other parts; routes that need a missing one answer 503. */
-  productSearch?: ProductSearch;
-  catalogEvents?: CatalogEvents;
-  realtime?: RestRealtimeHooks;
+  productSearch: ProductSearch;
+  catalogEvents: CatalogEvents;
+  realtime: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
   /** Trust X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run, e.g. the bundled nginx). */
   trustProxy?: boolean;

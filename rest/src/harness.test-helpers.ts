@@ -1,7 +1,7 @@
 // Test harness: a real HTTP server on port 0 around createRestApp, a real SQLite store in a temp
 // dir, and a tiny fetch client. Every test file starts its own and closes it in afterAll.
 import { MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
-import { createLogger, loadConfig, Metrics, type Config, type Env, type Store } from "@kaleem/shared";
+import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type Store } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -52,6 +52,18 @@ export interface Session {
 
 let counter = 0;
 
+/**
+ * What the REST app reaches outside itself, as doubles that do nothing: the tests of those paths
+ * (realtime revocation, catalog index, search) pass their own recording or real implementations.
+ */
+function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch"> {
+  return {
+    realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
+    catalogEvents: { productsChanged() {} },
+    productSearch: { search: async () => ({ items: [] }) },
+  };
+}
+
 export async function startTestRest(
   env: Partial<Record<keyof Env, string>> = {},
   extraDeps: Partial<RestDeps> = {},
@@ -67,13 +79,16 @@ export async function startTestRest(
   });
   const store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
   const metrics = new Metrics();
+  const blacklist = new MemoryTokenBlacklist();
   const rest = createRestApp({
     config,
     store,
     logger: createLogger({ level: "silent" }),
     metrics,
-    blacklist: new MemoryTokenBlacklist(),
+    blacklist,
+    tokens: new TokenService(config, blacklist),
     rateLimiter: new MemoryRateLimiter(),
+    ...testDoubles(),
     ...extraDeps,
   });
   const server: Server = createServer(rest.callback());

@@ -205,18 +205,6 @@ describe("product search", () => {
     expect((await t.request("GET", "/api/v1/search/products", { token: s.token })).status).toBe(400);
     expect((await t.request("GET", "/api/v1/search/products?q=tea")).status).toBe(401);
   });
-
-  it("answers 503 when no search is wired", async () => {
-    const bare = await startTestRest();
-    try {
-      const session = await bare.signup("NoSearch");
-      const res = await bare.request("GET", "/api/v1/search/products?q=tea", { token: session.token });
-      expect(res.status).toBe(503);
-      expect(res.body.error.code).toBe("unavailable");
-    } finally {
-      await bare.close();
-    }
-  });
 });
 
 describe("OpenAPI", () => {

@@ -141,7 +141,7 @@ export const authRoutes: AnyRoute[] = [
           if (!(err instanceof UnauthorizedError)) throw err;
         }
       }
-      services.deps.realtime?.sessionRevoked(caller.claims.tokenId);
+      services.deps.realtime.sessionRevoked(caller.claims.tokenId);
       await auditAction(caller, ip, "auth.logout", caller.user.id);
       return { status: 204 };
     },

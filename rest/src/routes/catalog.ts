@@ -83,7 +83,7 @@ async function toNewProduct(store: TenantStore, input: ProductCreate): Promise<N
 function notifyCatalog(services: RestServices, caller: Caller, changed: string[], removed: string[] = []): void {
   if (changed.length === 0 && removed.length === 0) return;
   try {
-    services.deps.catalogEvents?.productsChanged(caller.claims.merchantId, changed, removed);
+    services.deps.catalogEvents.productsChanged(caller.claims.merchantId, changed, removed);
   } catch (err) {
     // The index catches up on its next rebuild; a failed notification must not fail the write.
     services.deps.logger.warn({ err }, "catalog change notification failed");

@@ -37,7 +37,7 @@ export const conversationLabelRoutes: AnyRoute[] = [
     async handler({ caller, params, body, services }) {
       const conversation = await caller.store.conversations.update(params.id, { labels: dedupe(body.labels) });
       if (!conversation) throw new NotFoundError("Conversation");
-      services.deps.realtime?.conversationChanged?.(caller.claims.merchantId, conversation.id);
+      services.deps.realtime.conversationChanged(caller.claims.merchantId, conversation.id);
       return { body: conversation };
     },
   }),

@@ -1,6 +1,5 @@
 import { localizedTextSchema } from "@kaleem/shared";
 import { z } from "zod";
-import { ServiceUnavailableError } from "../http/errors.js";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 
 export const searchRoutes: AnyRoute[] = [
@@ -27,12 +26,9 @@ export const searchRoutes: AnyRoute[] = [
           ),
         }),
       },
-      503: { description: "Search is not configured in this process" },
     },
     async handler({ caller, query, services }) {
-      const search = services.deps.productSearch;
-      if (!search) throw new ServiceUnavailableError("Product search is not available");
-      const result = await search.search(caller.store, query.q, query.limit);
+      const result = await services.deps.productSearch.search(caller.store, query.q, query.limit);
       return {
         body: {
           // Defence in depth: a search adapter bug must not show another store's products.

@@ -91,7 +91,7 @@ export const settingsRoutes: AnyRoute[] = [
     async handler({ caller, ip, services }) {
       const oldKey = (await caller.store.merchant.get()).widget.key;
       const updated = await caller.store.merchant.update({ widget: { key: newWidgetKey() } });
-      services.deps.realtime?.widgetKeyRotated?.(updated.id, oldKey);
+      services.deps.realtime.widgetKeyRotated(updated.id, oldKey);
       await auditAction(caller, ip, "settings.widget_key_rotated", updated.id);
       return { body: { key: updated.widget.key } };
     },

@@ -115,7 +115,7 @@ export const teamRoutes: AnyRoute[] = [
         // A new password ends every session of the old one: refresh tokens, access tokens, sockets.
         await caller.store.refreshTokens.revokeAllForUser(target.id);
         await services.tokens.revokeUserSessions(target.id);
-        services.deps.realtime?.userRemoved?.(caller.claims.merchantId, target.id);
+        services.deps.realtime.userRemoved(caller.claims.merchantId, target.id);
       }
       if (roleChange) await auditAction(caller, ip, "team.role_changed", target.id, { from: target.role, to: roleChange });
       if (body.name !== undefined || body.password !== undefined) {
@@ -139,7 +139,7 @@ export const teamRoutes: AnyRoute[] = [
       assertCanManage(caller, target, { remove: true, self: target.id === caller.user.id });
       await caller.store.refreshTokens.revokeAllForUser(target.id);
       if (!(await caller.store.users.remove(target.id))) throw new NotFoundError("User");
-      services.deps.realtime?.userRemoved?.(caller.claims.merchantId, target.id);
+      services.deps.realtime.userRemoved(caller.claims.merchantId, target.id);
       await auditAction(caller, ip, "team.removed", target.id, { email: target.email, role: target.role });
       return { status: 204 };
     },

@@ -1,9 +1,9 @@
-// The conversation domain: who may say what in which state, and what everyone sees as a result.
-// It talks to storage, the job queue, in-flight streams and sockets through ports only, so the
-// hub (socket events), REST and the workers (channels, bot) share one set of rules.
+// The conversation domain: who may say what in which state. It talks to storage, the job queue
+// and in-flight streams through ports, and says what happened as domain events (events.ts) that
+// listeners turn into socket events, channel deliveries, analytics... so the hub (socket events),
+// REST and the workers (channels, bot) share one set of rules.
 import type { Conversation, ConversationStatus, Locale, Message } from "../contracts/domain.js";
 import {
-  rooms,
   type ConversationOpenResult,
   type ConversationSummary,
   type ResumeResult,
@@ -14,27 +14,30 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { JobOptions, JobQueue } from "../ports/queue.js";
-import type { PresenceStore, RealtimeEmitter, StreamRegistry } from "../ports/realtime.js";
+import type { PresenceStore, StreamRegistry } from "../ports/realtime.js";
 import { asMerchantId, type ConversationPatch, type Store, type TenantStore } from "../ports/store.js";
 import { BOT_REPLY_JOB, botReplyJobId, type BotReplyJob } from "./jobs.js";
+import type { ConversationEvent, ConversationEventBus } from "./events.js";
 import { systemText, type SystemEvent } from "./system-text.js";
 
 export interface AgentActor {
   userId: string;
   name: string;
 }
-export type Audience = "shopper" | "agent";
+/** Who reads a timeline: shoppers never see private notes. */
+export type Viewer = "shopper" | "agent";
 
 export interface ConversationServiceDeps {
   store: Store;
-  emitter: RealtimeEmitter;
+  /** Where the service's domain events go (sockets first, then whatever else the process wires). */
+  events: ConversationEventBus;
   queue: JobQueue;
   streams: StreamRegistry;
   metrics?: Metrics;
   logger?: Logger;
   botJob?: Pick<JobOptions, "attempts" | "backoff">;
   /** Who is online: a handoff with nobody there tells the shopper so instead of "one moment". */
-  presence?: PresenceStore;
+  presence: PresenceStore;
 }
 
 /** Only web pages are kept as a shopper's page (an agent may click it). */
@@ -125,7 +128,7 @@ export class ConversationService {
    * already be in the conversation's room: partials are read before stored messages, so every
    * delta is either inside a partial or emitted after this call began (see PROTOCOL.md).
    */
-  async resume(merchantId: string, conversationId: string, afterSeq: number, audience: Audience): Promise<ResumeResult> {
+  async resume(merchantId: string, conversationId: string, afterSeq: number, viewer: Viewer): Promise<ResumeResult> {
     const tenant = this.tenant(merchantId);
     const conversation = await this.get(merchantId, conversationId);
     const streaming = await this.deps.streams.partials(merchantId, conversationId);
@@ -136,17 +139,17 @@ export class ConversationService {
       ? stored[stored.length - 1]!.seq
       : belowStreaming(Math.max(afterSeq, conversation.lastSeq, ...stored.map((m) => m.seq)), stored, streaming);
     return {
-      messages: overlayPartials(visibleTo(stored, audience), streaming),
+      messages: overlayPartials(visibleTo(stored, viewer), streaming),
       streaming,
       lastSeq,
       status: conversation.status,
     };
   }
 
-  private async latest(tenant: TenantStore, conversation: Conversation, audience: Audience) {
+  private async latest(tenant: TenantStore, conversation: Conversation, viewer: Viewer) {
     const streaming = await this.deps.streams.partials(tenant.merchantId, conversation.id);
     const stored = await tenant.messages.listLatest(conversation.id, HISTORY_LIMIT);
-    return { messages: overlayPartials(visibleTo(stored, audience), streaming), streaming };
+    return { messages: overlayPartials(visibleTo(stored, viewer), streaming), streaming };
   }
 
   async summary(tenant: TenantStore, conversation: Conversation): Promise<ConversationSummary> {
@@ -179,7 +182,7 @@ export class ConversationService {
       text: input.text,
       clientMessageId: input.clientMessageId,
     });
-    if (!duplicate) await this.published(tenant, message);
+    if (!duplicate) await this.messageStored(tenant, message);
     const latest = await this.get(merchantId, conversationId);
     if (latest.status === "bot") await this.triggerBot(merchantId, conversationId, message.id);
     return { message, duplicate };
@@ -209,7 +212,7 @@ export class ConversationService {
       authorName: agent.name,
       clientMessageId: input.clientMessageId,
     });
-    if (!duplicate) await this.published(tenant, message);
+    if (!duplicate) await this.messageStored(tenant, message);
     return { message, duplicate };
   }
 
@@ -231,25 +234,24 @@ export class ConversationService {
     });
     if (!duplicate) {
       await tenant.audit.add({ actorId: agent.userId, action: "conversation.note", target: conversationId, data: { messageId: message.id } });
-      await this.published(tenant, message);
+      await this.messageStored(tenant, message);
     }
     return { message, duplicate };
   }
 
-  async markRead(merchantId: string, conversationId: string, by: Audience, seq: number): Promise<void> {
+  async markRead(merchantId: string, conversationId: string, by: Viewer, seq: number): Promise<void> {
     const tenant = this.tenant(merchantId);
     const conversation = await this.get(merchantId, conversationId);
     const upTo = Math.min(seq, conversation.lastSeq);
     if (by === "shopper") {
       if (upTo > conversation.shopperReadSeq) await tenant.conversations.update(conversationId, { shopperReadSeq: upTo });
-      this.deps.emitter.toInbox(rooms.conversationWatchers(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
+      await this.publish({ type: "message.read", merchantId, conversationId, seq: upTo, by });
     } else {
       // Shopper messages after what the agent has seen stay unread (one may have just arrived).
       const unread = (await tenant.messages.listAfter(conversationId, upTo, 1000)).filter((m) => m.role === "shopper").length;
       const updated = (await tenant.conversations.update(conversationId, { unreadCount: unread })) ?? conversation;
-      this.deps.emitter.toWidget(rooms.conversationShopper(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
-      this.deps.emitter.toInbox(rooms.conversationWatchers(merchantId, conversationId), "message:read", { conversationId, seq: upTo, by });
-      await this.emitSummary(tenant, updated, false);
+      await this.publish({ type: "message.read", merchantId, conversationId, seq: upTo, by });
+      await this.publish({ type: "conversation.updated", merchantId, conversationId, summary: await this.summary(tenant, updated), reason: "read" });
     }
   }
 
@@ -292,7 +294,7 @@ export class ConversationService {
     const conversation = await this.get(merchantId, conversationId);
     if (conversation.status === "waiting_human" || conversation.status === "human") return conversation;
     if (conversation.status === "closed") throw new ConflictError("Conversation is closed");
-    const teamOffline = this.deps.presence ? (await this.deps.presence.snapshot(merchantId)).online.length === 0 : false;
+    const teamOffline = (await this.deps.presence.snapshot(merchantId)).online.length === 0;
     return this.changeState(
       tenant,
       conversation,
@@ -333,40 +335,39 @@ export class ConversationService {
 
   // ---- publishing ---------------------------------------------------------------------------
 
-  /** Emits a stored message to whoever may see it and refreshes the inbox summary. */
-  async published(tenant: TenantStore, message: Message, options: { previewText?: string } = {}): Promise<void> {
-    this.emitMessage(tenant.merchantId, message, "message:new");
+  private publish(event: ConversationEvent): Promise<void> {
+    return this.deps.events.publish(event);
+  }
+
+  /**
+   * Announces a stored message: `stream.started` for an answer that begins streaming, otherwise
+   * `message.created`. The summary is the inbox row as it is now (the store refreshed its preview).
+   */
+  async messageStored(tenant: TenantStore, message: Message): Promise<void> {
     const conversation = await tenant.conversations.get(message.conversationId);
-    if (conversation) {
-      const shown = options.previewText !== undefined ? { ...conversation, lastMessagePreview: options.previewText } : conversation;
-      await this.emitSummary(tenant, shown, message.seq === 1);
-    }
-  }
-
-  emitMessage(merchantId: string, message: Message, event: "message:new" | "message:done"): void {
-    const watchers = rooms.conversationWatchers(merchantId, message.conversationId);
-    this.deps.emitter.toInbox(watchers, event, { message });
-    if (message.role !== "note") this.deps.emitter.toWidget(rooms.conversationShopper(merchantId, message.conversationId), event, { message });
-  }
-
-  async emitSummary(tenant: TenantStore, conversation: Conversation, isNew: boolean): Promise<void> {
+    if (!conversation) return;
     const summary = await this.summary(tenant, conversation);
-    this.deps.emitter.toInbox(rooms.inbox(tenant.merchantId), isNew ? "conversation:new" : "conversation:updated", { conversation: summary });
+    const base = { merchantId: tenant.merchantId, conversationId: message.conversationId, message, summary, firstMessage: message.seq === 1 };
+    await this.publish(message.status === "streaming" ? { type: "stream.started", ...base } : { type: "message.created", ...base });
+  }
+
+  /** Announces the final form of a streamed answer (complete, or stopped by a takeover or a crash). */
+  async streamEnded(tenant: TenantStore, message: Message): Promise<void> {
+    const conversation = await tenant.conversations.get(message.conversationId);
+    await this.publish({
+      type: "stream.ended",
+      merchantId: tenant.merchantId,
+      conversationId: message.conversationId,
+      message,
+      summary: conversation ? await this.summary(tenant, conversation) : null,
+    });
   }
 
   /** Pushes the stored summary of a conversation changed elsewhere (REST labels) to its inbox. */
-  async refreshSummary(merchantId: string, conversationId: string): Promise<void> {
+  async refreshSummary(merchantId: string, conversationId: string, reason: "labels" | "refresh" = "refresh"): Promise<void> {
     const tenant = this.tenant(merchantId);
     const conversation = await tenant.conversations.get(conversationId);
-    if (conversation) await this.emitSummary(tenant, conversation, false);
-  }
-
-  private async emitShopperView(tenant: TenantStore, conversation: Conversation): Promise<void> {
-    this.deps.emitter.toWidget(rooms.conversationShopper(tenant.merchantId, conversation.id), "conversation:updated", {
-      conversationId: conversation.id,
-      status: conversation.status,
-      agentName: await this.handlingAgentName(tenant, conversation),
-    });
+    if (conversation) await this.publish({ type: "conversation.updated", merchantId, conversationId, summary: await this.summary(tenant, conversation), reason });
   }
 
   private async triggerBot(merchantId: string, conversationId: string, triggerMessageId: string): Promise<void> {
@@ -407,17 +408,25 @@ export class ConversationService {
     });
     if (changed.status !== conversation.status) this.handoffs?.inc({ kind: `${conversation.status}->${changed.status}` });
     const { message } = await tenant.messages.append(conversation.id, { role: "system", text: systemText(event, conversation.locale) });
-    this.emitMessage(tenant.merchantId, message, "message:new");
+    await this.messageStored(tenant, message);
     const latest = (await tenant.conversations.get(conversation.id)) ?? changed;
-    await this.emitSummary(tenant, latest, false);
-    await this.emitShopperView(tenant, latest);
+    await this.publish({
+      type: "conversation.state_changed",
+      merchantId: tenant.merchantId,
+      conversationId: conversation.id,
+      from: conversation.status,
+      conversation: latest,
+      summary: await this.summary(tenant, latest),
+      agentName: await this.handlingAgentName(tenant, latest),
+      action,
+    });
     this.deps.logger?.info({ conversationId: conversation.id, action, from: conversation.status, to: latest.status }, "conversation state changed");
     return latest;
   }
 }
 
-export function visibleTo(messages: Message[], audience: Audience): Message[] {
-  return audience === "shopper" ? messages.filter((m) => m.role !== "note") : messages;
+export function visibleTo(messages: Message[], viewer: Viewer): Message[] {
+  return viewer === "shopper" ? messages.filter((m) => m.role !== "note") : messages;
 }
 
 /**

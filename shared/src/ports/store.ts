@@ -528,7 +528,6 @@ export interface TenantLookup {
 }
 
 export interface Store {
-  readonly kind: "sqlite" | "mongo";
   forMerchant(merchantId: MerchantId): TenantStore;
   /** Creates a tenant and its owner in one transaction. Throws ConflictError if the email is taken. */
   createMerchant(input: NewMerchant, owner: NewUser): Promise<{ merchant: Merchant; owner: User }>;

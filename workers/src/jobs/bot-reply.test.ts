@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BOT_REPLY_JOB, ConversationService, FALLBACK_ANSWER, UnrecoverableError, asMerchantId, rooms, type BotEngine, type BotEvent, type BotReplyJob, type BotTurnInput, type InboxEventName, type InboxPayload, type Message, type RealtimeEmitter, type Store, type TenantStore, type WidgetEventName, type WidgetPayload } from "@kaleem/shared";
+import { BOT_REPLY_JOB, ConversationEventBus, ConversationService, socketListener, FALLBACK_ANSWER, UnrecoverableError, asMerchantId, rooms, type BotEngine, type BotEvent, type BotReplyJob, type BotTurnInput, type InboxEventName, type InboxPayload, type Message, type RealtimeEmitter, type Store, type TenantStore, type WidgetEventName, type WidgetPayload } from "@kaleem/shared";
 import { Redis } from "ioredis";
 import { startRedisServer, uniquePrefix, waitFor } from "@kaleem/shared/testing";
 import { createBotReplyHandler, runBotReply } from "./bot-reply.js";
@@ -54,7 +54,10 @@ beforeEach(async () => {
   emitter = new RecordingEmitter();
   queue = new MemoryJobQueue();
   streams = new MemoryStreamRegistry();
-  service = new ConversationService({ store, emitter, queue, streams });
+  // An agent is online, so handoffs say a person will join (the offline case has its own test).
+  const presence = createMemoryPresence();
+  await presence.online({ merchantId, agentId: ownerId, name: "Sara", socketId: "s0" });
+  service = new ConversationService({ store, events: new ConversationEventBus([socketListener(emitter)]), queue, streams, presence });
 });
 afterEach(async () => {
   await queue.close();
@@ -383,7 +386,7 @@ describe("conversation service", () => {
   it("a handoff while no agent is online tells the shopper so, in their language", async () => {
     const presence = createMemoryPresence();
     try {
-      const withPresence = new ConversationService({ store, emitter, queue, streams, presence });
+      const withPresence = new ConversationService({ store, events: new ConversationEventBus([socketListener(emitter)]), queue, streams, presence });
       const nobody = await tenant.conversations.create({ channel: "webchat", visitorId: "v-off", locale: "ar" });
       await withPresence.requestHuman(merchantId, nobody.id, "shopper", "requested");
       const offline = (await tenant.messages.listAfter(nobody.id, 0)).filter((m) => m.role === "system");

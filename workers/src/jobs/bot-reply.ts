@@ -113,7 +113,7 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
     const now = await tenant.conversations.get(conversationId);
     if (!now || now.status !== "bot") controller.abort();
     if (controller.signal.aborted) return false;
-    await deps.conversations.published(tenant, message);
+    await deps.conversations.messageStored(tenant, message);
     return true;
   };
 
@@ -164,10 +164,8 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
       current;
     // Store first, then forget the stream: a resume in between still finds the text somewhere.
     await (handle as StreamHandle | null)?.finish();
-    deps.conversations.emitMessage(merchantId, final, "message:done");
-    const latest = await tenant.conversations.get(conversationId);
     // The store refreshed the preview when the final text was written (it is the answer's own).
-    if (latest) await deps.conversations.emitSummary(tenant, latest, false);
+    await deps.conversations.streamEnded(tenant, final);
   }
   if (answeredElsewhere) return { message: null, outcome: "skipped" };
   const outcome = failed ? "failed" : stopped ? "stopped" : "complete";

@@ -10,7 +10,7 @@ export async function stopOrphanedStreams(deps: { store: Store; streams: StreamR
       const live = await deps.streams.partials(merchantId, message.conversationId);
       if (live.some((p) => p.messageId === message.id)) continue;
       const final = await tenant.messages.update(message.id, { status: "stopped" });
-      if (final) deps.conversations.emitMessage(merchantId, final, "message:done");
+      if (final) await deps.conversations.streamEnded(tenant, final);
       stopped += 1;
     }
   }

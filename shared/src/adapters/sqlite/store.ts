@@ -144,7 +144,6 @@ class SqliteLookup implements TenantLookup {
 }
 
 export class SqliteStore implements Store {
-  readonly kind = "sqlite" as const;
   readonly lookup: TenantLookup;
   private readonly db: SqliteDb;
 

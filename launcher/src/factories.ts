@@ -1,0 +1,170 @@
+// One factory per port: each chooses its adapter from the validated config and nothing else. The
+// embedded default (no REDIS_URL) gets the in-process adapters; a cluster gets Redis/BullMQ ones.
+// A role that needs shared state and has no engine for it is refused here, at construction, so a
+// cluster process can never run on in-memory state by accident.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { Redis } from "ioredis";
+import {
+  ConfigError,
+  realtimeMetrics,
+  type CatalogEvents,
+  type Config,
+  type Embedder,
+  type JobQueue,
+  type KeyedLock,
+  type Logger,
+  type Metrics,
+  type PresenceStore,
+  type RateLimiter,
+  type RealtimeEmitter,
+  type Store,
+  type StreamRegistry,
+  type TokenBlacklist,
+  type TokenBudget,
+  type VectorIndex,
+} from "@kaleem/shared";
+import {
+  BullJobQueue,
+  MemoryJobQueue,
+  MemoryKeyedLock,
+  MemoryRateLimiter,
+  MemoryStreamRegistry,
+  MemoryTokenBlacklist,
+  MemoryVectorIndex,
+  RedisCatalogEvents,
+  RedisKeyedLock,
+  RedisRateLimiter,
+  RedisRealtimeEmitter,
+  RedisStreamRegistry,
+  RedisTokenBlacklist,
+  createMemoryPresence,
+  createMemoryTokenBudget,
+  createRedisPresence,
+  createRedisTokenBudget,
+  openSqliteStore,
+  subscribeCatalogChanges,
+} from "@kaleem/shared/adapters";
+import { embedderFromConfig } from "@kaleem/workers";
+import type { Lifecycle } from "./lifecycle.js";
+
+/** What every factory may look at: the config, this process's Redis connection (cluster), and where to register cleanup. */
+export interface FactoryContext {
+  config: Config;
+  /** The process's main Redis connection; null in the embedded default. */
+  redis: Redis | null;
+  logger: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+}
+
+/** Roles other than `all` reach each other through Redis: without it they cannot be built. */
+export function checkRoleDependencies(config: Config, logger: Logger): void {
+  if (config.role !== "all" && !config.redis) {
+    throw new ConfigError(`Invalid configuration:\n  REDIS_URL: required when KALEEM_ROLE=${config.role} (roles reach each other through Redis)`);
+  }
+  // Said loudly so nobody believes their data is in MongoDB when it is not.
+  for (const [name, set] of [
+    ["MONGODB_URL", config.mongo],
+    ["QDRANT_URL", config.qdrant],
+    ["S3_ENDPOINT", config.s3],
+  ] as const) {
+    if (set) logger.warn(`${name} is set but its adapter is not implemented yet; using the embedded one`);
+  }
+}
+
+export function connectRedis(config: Config, lifecycle: Lifecycle): Redis | null {
+  if (!config.redis) return null;
+  const redis = new Redis(config.redis.url, { lazyConnect: false });
+  lifecycle.onClose("redis", () => redis.quit().then(() => undefined));
+  return redis;
+}
+
+/** A dedicated connection (subscribers and the Socket.IO adapter cannot share the main one). */
+function duplicate(ctx: FactoryContext, name: string): Redis {
+  const redis = requireRedis(ctx, name).duplicate();
+  ctx.lifecycle.onClose(name, () => void redis.disconnect());
+  return redis;
+}
+
+function requireRedis(ctx: FactoryContext, what: string): Redis {
+  if (!ctx.redis) throw new ConfigError(`${what} needs REDIS_URL`);
+  return ctx.redis;
+}
+
+const prefix = (ctx: FactoryContext): string => ctx.config.redis?.prefix ?? "kaleem";
+
+export async function createStore(ctx: FactoryContext): Promise<Store> {
+  mkdirSync(ctx.config.dataDir, { recursive: true });
+  const store = await openSqliteStore({ file: path.join(ctx.config.dataDir, "kaleem.db") });
+  ctx.lifecycle.onClose("store", () => store.close());
+  return store;
+}
+
+export function createTokenBlacklist(ctx: FactoryContext): TokenBlacklist {
+  return ctx.redis ? new RedisTokenBlacklist(ctx.redis, prefix(ctx)) : new MemoryTokenBlacklist();
+}
+
+export function createRateLimiter(ctx: FactoryContext): RateLimiter {
+  return ctx.redis ? new RedisRateLimiter(ctx.redis, prefix(ctx)) : new MemoryRateLimiter();
+}
+
+export function createQueue(ctx: FactoryContext): JobQueue {
+  const queue = ctx.config.redis ? new BullJobQueue({ redisUrl: ctx.config.redis.url, prefix: `${ctx.config.redis.prefix}:bull` }) : new MemoryJobQueue();
+  ctx.lifecycle.onClose("queue", () => queue.close());
+  return queue;
+}
+
+export function createStreamRegistry(ctx: FactoryContext): StreamRegistry {
+  const streams = ctx.redis ? new RedisStreamRegistry(ctx.redis, prefix(ctx)) : new MemoryStreamRegistry();
+  ctx.lifecycle.onClose("stream registry", () => streams.close());
+  return streams;
+}
+
+export function createPresence(ctx: FactoryContext): PresenceStore {
+  const presence = ctx.redis ? createRedisPresence(ctx.redis, prefix(ctx)) : createMemoryPresence();
+  ctx.lifecycle.onClose("presence", () => presence.close());
+  return presence;
+}
+
+/** One bot answer at a time per conversation: across every workers process in a cluster. */
+export function createKeyedLock(ctx: FactoryContext): KeyedLock {
+  return ctx.redis ? new RedisKeyedLock(ctx.redis, prefix(ctx)) : new MemoryKeyedLock();
+}
+
+/** The LLM budget is counted once for every workers process of a cluster. */
+export function createTokenBudget(ctx: FactoryContext): TokenBudget {
+  return ctx.redis ? createRedisTokenBudget(ctx.redis, prefix(ctx)) : createMemoryTokenBudget();
+}
+
+/** The built-in offline embedding, or an OpenAI-compatible endpoint when EMBEDDINGS_BASE_URL is set. */
+export function createEmbedder(ctx: FactoryContext): Embedder {
+  return embedderFromConfig(ctx.config);
+}
+
+export function createVectorIndex(_ctx: FactoryContext): VectorIndex {
+  return new MemoryVectorIndex();
+}
+
+/**
+ * Catalog changes reach every process's search index: told directly in one process, over Redis
+ * pub/sub (to every process, this one included) in a cluster.
+ */
+export async function createCatalogEvents(ctx: FactoryContext, index: CatalogEvents): Promise<CatalogEvents> {
+  if (!ctx.redis) return index;
+  const subscriber = duplicate(ctx, "catalog subscriber");
+  const unsubscribe = await subscribeCatalogChanges(subscriber, prefix(ctx), index, ctx.logger);
+  ctx.lifecycle.onClose("catalog subscription", unsubscribe);
+  return new RedisCatalogEvents(ctx.redis, prefix(ctx), index, ctx.logger);
+}
+
+/** For processes without the hub: emits into the hubs' rooms through Redis. */
+export function createRemoteEmitter(ctx: FactoryContext): RealtimeEmitter {
+  return new RedisRealtimeEmitter(requireRedis(ctx, "emitting without a hub"), prefix(ctx), realtimeMetrics(ctx.metrics));
+}
+
+/** Pub/sub connections for the hub's Socket.IO Redis adapter, or null in one process. */
+export function createSocketAdapterClients(ctx: FactoryContext): { pub: Redis; sub: Redis; prefix: string } | null {
+  if (!ctx.redis) return null;
+  return { pub: duplicate(ctx, "socket.io pub"), sub: duplicate(ctx, "socket.io sub"), prefix: prefix(ctx) };
+}

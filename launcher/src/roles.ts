@@ -1,0 +1,124 @@
+// Role wiring: each role takes the ports the factories built and connects its package to them.
+// Nothing here chooses an engine; that is the factories' job.
+import type http from "node:http";
+import {
+  BOT_REPLY_JOB,
+  rooms,
+  type BotEngine,
+  type CatalogEvents,
+  type Config,
+  type ConversationService,
+  type JobQueue,
+  type KeyedLock,
+  type Logger,
+  type Metrics,
+  type PresenceStore,
+  type RateLimiter,
+  type RealtimeEmitter,
+  type Store,
+  type StreamRegistry,
+  type TokenBlacklist,
+  type TokenBudget,
+  type TokenService,
+  realtimeMetrics,
+} from "@kaleem/shared";
+import { createHub, type Hub, type SocketServer, type VisitorTokens } from "@kaleem/hub";
+import { createRestApp, type RestRealtimeHooks } from "@kaleem/rest";
+import { CatalogSearch, createBotEngine, createBotReplyHandler, defaultIntentClassifier, stopOrphanedStreams } from "@kaleem/workers";
+import type { Lifecycle } from "./lifecycle.js";
+
+/** Ports every role may use, built once per process by the factories. */
+export interface ProcessPorts {
+  config: Config;
+  store: Store;
+  queue: JobQueue;
+  streams: StreamRegistry;
+  presence: PresenceStore;
+  blacklist: TokenBlacklist;
+  rateLimiter: RateLimiter;
+  tokens: TokenService;
+  search: CatalogSearch;
+  catalogEvents: CatalogEvents;
+  emitter: RealtimeEmitter;
+  conversations: ConversationService;
+  metrics: Metrics;
+  logger: Logger;
+  lifecycle: Lifecycle;
+}
+
+export function wireHub(ports: ProcessPorts, server: SocketServer, visitorTokens: VisitorTokens): Hub {
+  const hub = createHub({
+    server,
+    config: ports.config,
+    store: ports.store,
+    conversations: ports.conversations,
+    presence: ports.presence,
+    tokens: ports.tokens,
+    visitorTokens,
+    metrics: ports.metrics,
+    logger: ports.logger,
+  });
+  ports.lifecycle.onClose("hub", () => hub.close());
+  return hub;
+}
+
+const BOT_CONCURRENCY = 8;
+
+export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock; tokenBudget: TokenBudget; bot?: BotEngine }): Promise<void> {
+  const bot =
+    extra.bot ??
+    createBotEngine({
+      classifier: defaultIntentClassifier(),
+      search: ports.search,
+      config: ports.config,
+      metrics: ports.metrics,
+      logger: ports.logger,
+      tokenBudget: extra.tokenBudget,
+    });
+  ports.queue.process(
+    BOT_REPLY_JOB,
+    createBotReplyHandler({
+      store: ports.store,
+      streams: ports.streams,
+      emitter: ports.emitter,
+      conversations: ports.conversations,
+      bot,
+      metrics: realtimeMetrics(ports.metrics),
+      logger: ports.logger,
+      lock: extra.lock,
+    }),
+    { concurrency: BOT_CONCURRENCY },
+  );
+  const orphans = await stopOrphanedStreams({ store: ports.store, streams: ports.streams, conversations: ports.conversations });
+  if (orphans > 0) ports.logger.warn({ orphans }, "ended answers left streaming by a previous run");
+}
+
+/** What REST's writes mean for live sockets, on every node. */
+function restRealtime(ports: ProcessPorts): RestRealtimeHooks {
+  const { emitter, conversations, logger } = ports;
+  return {
+    sessionRevoked: (tokenId) => emitter.disconnectRoom("inbox", rooms.token(tokenId)),
+    userRemoved: (merchantId, userId) => emitter.disconnectRoom("inbox", rooms.agent(merchantId, userId)),
+    widgetKeyRotated: (merchantId, oldKey) => emitter.disconnectRoom("widget", rooms.widgetKey(merchantId, oldKey)),
+    conversationChanged: (merchantId, conversationId) => {
+      conversations.refreshSummary(merchantId, conversationId, "labels").catch((err: unknown) => logger.warn({ err, conversationId }, "inbox summary not refreshed"));
+    },
+  };
+}
+
+export function wireRest(ports: ProcessPorts, redisPing: (() => Promise<void>) | null): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  const rest = createRestApp({
+    config: ports.config,
+    store: ports.store,
+    logger: ports.logger,
+    metrics: ports.metrics,
+    blacklist: ports.blacklist,
+    tokens: ports.tokens,
+    rateLimiter: ports.rateLimiter,
+    productSearch: ports.search,
+    catalogEvents: ports.catalogEvents,
+    realtime: restRealtime(ports),
+    ...(redisPing ? { redisPing } : {}),
+  });
+  return rest.callback();
+}
