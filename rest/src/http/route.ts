@@ -50,6 +50,8 @@ type StatusOf<S extends number> = S extends 200 ? { status?: 200 } : { status: S
  * The replies a route may give: one per documented status, its body typed by that status's schema
  * (status 200 may be left out). A handler answering a shape its `responses` do not document is a
  * type error, so the OpenAPI document and the served bodies cannot drift apart.
+ * (The trailing `status?: keyof R & number` gives `status` a generic contextual type, which is what
+ * keeps a handler's `status: 201` literal instead of widening it to `number` before R is known.)
  */
 export type ReplyOf<R extends Responses> = {
   [S in keyof R & number]: StatusOf<S> & BodyOf<R[S]> & { headers?: Record<string, string> };
@@ -83,6 +85,7 @@ export interface RouteSpec<
   body?: BS;
   headers?: readonly HeaderDoc[];
   responses: R;
+  /** R comes from `responses` only (NoInfer): a handler's reply cannot widen what is documented. */
   handler(input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>): Promise<NoInfer<ReplyOf<R>>>;
 }
 
