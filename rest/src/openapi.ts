@@ -1,10 +1,14 @@
 // OpenAPI 3.1 generated from the route table and its zod schemas (z.toJSONSchema emits JSON
 // Schema 2020-12, the dialect OpenAPI 3.1 uses).
+import { errorBodySchema } from "@kaleem/shared";
 import { z } from "zod";
-import { errorBodySchema } from "./http/errors.js";
 import { API_PREFIX, type AnyRoute } from "./http/route.js";
 
 type JsonSchema = Record<string, unknown>;
+
+/** The document as its route declares it: an OpenAPI version and whatever else OpenAPI allows. */
+export const openApiDocumentSchema = z.object({ openapi: z.string() }).loose();
+export type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
 
 function toSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
@@ -62,7 +66,7 @@ function responses(route: AnyRoute): JsonSchema {
   return out;
 }
 
-export function buildOpenApi(routes: readonly AnyRoute[], info: { title: string; version: string }): JsonSchema {
+export function buildOpenApi(routes: readonly AnyRoute[], info: { title: string; version: string }): OpenApiDocument {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     const path = API_PREFIX + openApiPath(route.path);

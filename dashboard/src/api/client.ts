@@ -1,5 +1,6 @@
 // The one place that talks HTTP to /api/v1: JSON in and out, the bearer token, one refresh-and-retry
 // on 401, and the project's error shape turned into ApiError.
+import type { ErrorBody } from "@kaleem/shared/contracts";
 import { Session, SessionExpiredError, type RefreshResponse } from "./session";
 
 export const API_BASE = "/api/v1";
@@ -20,14 +21,13 @@ export class ApiError extends Error {
   }
 }
 
-interface ErrorBody {
-  error?: { code?: unknown; message?: unknown; details?: unknown };
-}
+/** The project's error body, read defensively: a proxy in between may answer with anything. */
+type UntrustedErrorBody = { error?: { [K in keyof ErrorBody["error"]]?: unknown } };
 
 async function toApiError(res: Response): Promise<ApiError> {
-  let body: ErrorBody | null = null;
+  let body: UntrustedErrorBody | null = null;
   try {
-    body = (await res.json()) as ErrorBody;
+    body = (await res.json()) as UntrustedErrorBody;
   } catch {
     body = null;
   }

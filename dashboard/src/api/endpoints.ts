@@ -1,45 +1,49 @@
 // Typed calls to the REST API (/api/v1; see /api/v1/openapi.json). dashboard/README.md lists every
-// endpoint the dashboard uses.
+// endpoint the dashboard uses. The answers' types are the views the routes declare and answer with
+// (@kaleem/shared/contracts, shared/src/contracts/api/); none is written again here.
 import type {
+  AnalyticsSummary,
   AuditLog,
   BotSettings,
+  CannedReplyView,
   Category,
-  Channel,
   ChannelType,
+  ChannelView,
+  CommerceConnectionView,
+  CommercePlatform,
   Conversation,
   ConversationStatus,
   Customer,
+  IdentitySecretResponse,
+  ImportReport,
+  Items,
   KnowledgeData,
   KnowledgeItem,
-  Merchant,
+  LoginResponse,
+  MeResponse,
   Message,
   Order,
   Page,
   Product,
+  SignupResponse,
+  TeamInviteResponse,
+  TeamMember,
   User,
-  WidgetSettings,
+  WidgetKeyResponse,
+  WidgetSettingsView,
 } from "@kaleem/shared/contracts";
 import { api } from "./client";
 import { toPair } from "./session";
 
-export type PublicWidgetSettings = Omit<WidgetSettings, "identitySecret">;
-export type PublicMerchant = Omit<Merchant, "widget"> & { widget: PublicWidgetSettings };
-
-interface SessionBody {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
-
 // ---- auth -----------------------------------------------------------------------------------
 
 export async function signIn(email: string, password: string): Promise<void> {
-  const res = await api.request<SessionBody & { user: User }>("POST", "/auth/login", { body: { email, password }, anonymous: true });
+  const res = await api.request<LoginResponse>("POST", "/auth/login", { body: { email, password }, anonymous: true });
   api.session.set(toPair(res));
 }
 
 export async function signUp(storeName: string, email: string, password: string): Promise<void> {
-  const res = await api.request<SessionBody & { user: User }>("POST", "/auth/signup", { body: { storeName, email, password }, anonymous: true });
+  const res = await api.request<SignupResponse>("POST", "/auth/signup", { body: { storeName, email, password }, anonymous: true });
   api.session.set(toPair(res));
 }
 
@@ -52,16 +56,16 @@ export async function signOut(): Promise<void> {
   }
 }
 
-export const getMe = () => api.get<{ user: User; merchant: PublicMerchant }>("/me");
+export const getMe = () => api.get<MeResponse>("/me");
 
 // ---- team -----------------------------------------------------------------------------------
 
 /** Agents get `{id, name, role}` per member; owners and admins the full record. */
-export type TeamMember = Pick<User, "id" | "name" | "role"> & Partial<User>;
 export const listTeam = () => api.get<Page<TeamMember>>("/team", { limit: 100 });
+/** For owners and admins only (the pages that call it are theirs): full records. */
 export const listTeamFull = () => api.get<Page<User>>("/team", { limit: 100 });
 export const inviteMember = (input: { email: string; name: string; role: "admin" | "agent"; password?: string }) =>
-  api.post<{ user: User; password?: string }>("/team", input);
+  api.post<TeamInviteResponse>("/team", input);
 export const updateMember = (id: string, patch: { role?: "admin" | "agent"; name?: string }) => api.patch<User>(`/team/${encodeURIComponent(id)}`, patch);
 export const removeMember = (id: string) => api.delete(`/team/${encodeURIComponent(id)}`);
 
@@ -93,19 +97,7 @@ export const updateProduct = (id: string, patch: Partial<ProductInput>) => api.p
 export const createProduct = (input: ProductInput) => api.post<Product>("/products", input);
 export const deleteProduct = (id: string) => api.delete(`/products/${encodeURIComponent(id)}`);
 
-export interface ImportRowError {
-  index: number;
-  externalId: string | null;
-  message: string;
-}
-/** `POST /products/import` answer: counts plus the rows that were rejected, by index. */
-export interface ImportResult {
-  created: number;
-  updated: number;
-  failed: number;
-  errors: ImportRowError[];
-}
-export const importProducts = (products: unknown[]) => api.post<ImportResult>("/products/import", { products });
+export const importProducts = (products: unknown[]) => api.post<ImportReport>("/products/import", { products });
 
 // ---- knowledge ------------------------------------------------------------------------------
 
@@ -127,8 +119,8 @@ export interface ConversationQuery {
   limit?: number;
 }
 export const listConversations = (query: ConversationQuery, signal?: AbortSignal) =>
-  api.get<Page<Conversation & { customerName?: string | null }>>("/conversations", { ...query, limit: query.limit ?? 50 }, signal);
-export const getConversation = (id: string) => api.get<Conversation & { customerName?: string | null }>(`/conversations/${encodeURIComponent(id)}`);
+  api.get<Page<Conversation>>("/conversations", { ...query, limit: query.limit ?? 50 }, signal);
+export const getConversation = (id: string) => api.get<Conversation>(`/conversations/${encodeURIComponent(id)}`);
 export const listMessages = (conversationId: string, cursor?: string | null) =>
   api.get<Page<Message>>(`/conversations/${encodeURIComponent(conversationId)}/messages`, { cursor, limit: 100 });
 /** Labels: `PATCH /conversations/:id {labels}` → the updated conversation. */
@@ -140,26 +132,16 @@ export const listOrders = (filter: { customerId?: string; conversationId?: strin
 
 // ---- canned replies -------------------------------------------------------------------------
 
-export interface CannedReply {
-  id: string;
-  shortcut: string;
-  text: string;
-}
-export const listCannedReplies = () => api.get<Page<CannedReply>>("/canned-replies", { limit: 100 });
-export const createCannedReply = (input: { shortcut: string; text: string }) => api.post<CannedReply>("/canned-replies", input);
+/** The whole list (no paging: a store has at most a few hundred). */
+export const listCannedReplies = () => api.get<Items<CannedReplyView>>("/canned-replies");
+export const createCannedReply = (input: { shortcut: string; text: string }) => api.post<CannedReplyView>("/canned-replies", input);
 export const updateCannedReply = (id: string, input: { shortcut?: string; text?: string }) =>
-  api.patch<CannedReply>(`/canned-replies/${encodeURIComponent(id)}`, input);
+  api.patch<CannedReplyView>(`/canned-replies/${encodeURIComponent(id)}`, input);
 export const deleteCannedReply = (id: string) => api.delete(`/canned-replies/${encodeURIComponent(id)}`);
 
 // ---- channels and commerce ------------------------------------------------------------------
 
-/** A channel as the API shows it: public config only, secrets never. */
-export type ChannelView = Pick<Channel, "id" | "type" | "name" | "status" | "lastEventAt" | "lastError" | "createdAt" | "updatedAt"> & {
-  webhookUrl: string;
-  verifyToken?: string;
-  config: Record<string, string>;
-};
-export const listChannels = () => api.get<Page<ChannelView>>("/channels");
+export const listChannels = () => api.get<Items<ChannelView>>("/channels");
 export const createChannel = (input: { type: ChannelType; name: string; config: Record<string, string> }) =>
   api.post<ChannelView>("/channels", input);
 /** A config patch: values replace, null clears an optional public field, omitted fields (and secrets) are kept. */
@@ -168,32 +150,21 @@ export const updateChannel = (id: string, patch: { name?: string; config?: Confi
   api.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, patch);
 export const deleteChannel = (id: string) => api.delete(`/channels/${encodeURIComponent(id)}`);
 
-export type CommercePlatform = "shopify" | "salla" | "zid";
-export interface CommerceConnection {
-  id: string;
-  platform: CommercePlatform;
-  webhookUrl: string;
-  config: Record<string, string>;
-  status: "active" | "error" | "disabled";
-  lastEventAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-}
-export const listCommerce = () => api.get<Page<CommerceConnection>>("/commerce-connections");
+export const listCommerce = () => api.get<Items<CommerceConnectionView>>("/commerce-connections");
 export const createCommerce = (input: { platform: CommercePlatform; config: Record<string, string> }) =>
-  api.post<CommerceConnection>("/commerce-connections", input);
+  api.post<CommerceConnectionView>("/commerce-connections", input);
 export const updateCommerce = (id: string, patch: { config?: ConfigPatch; status?: "active" | "disabled" }) =>
-  api.patch<CommerceConnection>(`/commerce-connections/${encodeURIComponent(id)}`, patch);
+  api.patch<CommerceConnectionView>(`/commerce-connections/${encodeURIComponent(id)}`, patch);
 export const deleteCommerce = (id: string) => api.delete(`/commerce-connections/${encodeURIComponent(id)}`);
 
 // ---- settings -------------------------------------------------------------------------------
 
-export const getWidgetSettings = () => api.get<PublicWidgetSettings>("/settings/widget");
-export const updateWidgetSettings = (patch: Partial<Omit<PublicWidgetSettings, "key">>) =>
-  api.patch<PublicWidgetSettings>("/settings/widget", patch);
-export const rotateWidgetKey = () => api.post<Partial<PublicWidgetSettings> & { key?: string }>("/settings/widget/rotate-key");
+export const getWidgetSettings = () => api.get<WidgetSettingsView>("/settings/widget");
+export const updateWidgetSettings = (patch: Partial<Omit<WidgetSettingsView, "key">>) =>
+  api.patch<WidgetSettingsView>("/settings/widget", patch);
+export const rotateWidgetKey = () => api.post<WidgetKeyResponse>("/settings/widget/rotate-key");
 /** The secret is returned by this call only; the server never shows it again. */
-export const issueIdentitySecret = () => api.post<{ identitySecret: string }>("/settings/widget/identity-secret");
+export const issueIdentitySecret = () => api.post<IdentitySecretResponse>("/settings/widget/identity-secret");
 
 export const getBotSettings = () => api.get<BotSettings>("/settings/bot");
 export type BotSettingsPatch = Partial<BotSettings>;
@@ -205,14 +176,4 @@ export const listAudit = (cursor?: string | null) => api.get<Page<AuditLog>>("/a
 
 // ---- analytics ------------------------------------------------------------------------------
 
-export interface AnalyticsSummary {
-  conversationsPerDay: { date: string; count: number }[];
-  firstResponse: { botSeconds: number | null; humanSeconds: number | null };
-  resolutionSeconds: number | null;
-  botCoverage: number;
-  handoffRate: number;
-  topIntents: { intent: string; count: number }[];
-  unanswered: { text: string; conversationId: string; at: string }[];
-  ordersFromConversations: { count: number; revenue: number; currency: string };
-}
 export const getAnalytics = (from: string, to: string) => api.get<AnalyticsSummary>("/analytics/summary", { from, to });

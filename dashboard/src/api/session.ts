@@ -1,6 +1,7 @@
 // Holds the token pair, refreshes it before the access token expires, and shares it between tabs.
 // Refresh tokens rotate and a reused one revokes the whole family, so exactly one refresh may be in
 // flight, and a tab adopts a pair another tab already refreshed instead of spending the old one again.
+import type { SessionTokens } from "@kaleem/shared/contracts";
 
 export interface TokenPair {
   accessToken: string;
@@ -9,11 +10,8 @@ export interface TokenPair {
   expiresAt: number;
 }
 
-export interface RefreshResponse {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
+/** The part of a session body (`POST /auth/refresh`, login, sign-up) the session keeps. */
+export type RefreshResponse = Pick<SessionTokens, "accessToken" | "refreshToken" | "expiresIn">;
 
 const STORAGE_KEY = "kaleem.session";
 /** Refresh this long before expiry (or at 80 % of the lifetime, whichever comes first). */

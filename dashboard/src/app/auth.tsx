@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { ApiError, api } from "../api/client";
-import { getMe, signOut, type PublicMerchant } from "../api/endpoints";
-import type { User } from "@kaleem/shared/contracts";
+import { getMe, signOut } from "../api/endpoints";
+import type { PublicMerchant, User } from "@kaleem/shared/contracts";
 
 interface AuthState {
   status: "loading" | "signedOut" | "signedIn";

@@ -1,11 +1,12 @@
+import type { CannedReplyView } from "@kaleem/shared/contracts";
 import { useState, type FormEvent } from "react";
 import { useSignedIn } from "../app/auth";
-import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply, type CannedReply } from "../api/endpoints";
+import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
 import { Button, Card, ErrorState, Field, Loading, PageHeader, errorMessage } from "../ui/components";
 import { useAsync } from "../ui/useAsync";
 
-function Row({ reply, onSaved, onDeleted }: { reply: CannedReply; onSaved: (r: CannedReply) => void; onDeleted: () => void }) {
+function Row({ reply, onSaved, onDeleted }: { reply: CannedReplyView; onSaved: (r: CannedReplyView) => void; onDeleted: () => void }) {
   const { t } = useI18n();
   // Shared replies are changed by owners and admins only (the API refuses agents).
   const { canManage } = useSignedIn();

@@ -1,4 +1,4 @@
-import type { ChannelType, Page } from "@kaleem/shared/contracts";
+import type { ChannelType, ChannelView, CommerceConnectionView, CommercePlatform } from "@kaleem/shared/contracts";
 import { useState, type FormEvent } from "react";
 import {
   createChannel,
@@ -9,9 +9,6 @@ import {
   listCommerce,
   updateChannel,
   updateCommerce,
-  type ChannelView,
-  type CommerceConnection,
-  type CommercePlatform,
   type ConfigPatch,
 } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
@@ -75,11 +72,6 @@ function randomToken(): string {
   const bytes = new Uint8Array(24);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Lists come as `{items}` or as a bare array; accept both. */
-function itemsOf<T>(value: Page<T> | T[]): T[] {
-  return Array.isArray(value) ? value : value.items;
 }
 
 /** The fields' values as the form starts: stored public values when editing, blank secrets. */
@@ -199,8 +191,8 @@ function StatusLine({ status, lastEventAt, lastError }: { status?: string; lastE
 
 export function ChannelsPage() {
   const { t } = useI18n();
-  const channels = useAsync(async () => itemsOf(await listChannels()), []);
-  const commerce = useAsync(async () => itemsOf(await listCommerce()), []);
+  const channels = useAsync(async () => (await listChannels()).items, []);
+  const commerce = useAsync(async () => (await listCommerce()).items, []);
   const [type, setType] = useState<ChannelType>("telegram");
   const [platform, setPlatform] = useState<CommercePlatform>("shopify");
   const [justCreated, setJustCreated] = useState<{ webhookUrl: string; verifyToken?: string } | null>(null);
@@ -208,7 +200,7 @@ export function ChannelsPage() {
   /** The connection whose edit form is open (one at a time). */
   const [editing, setEditing] = useState<string | null>(null);
 
-  const toggleCommerce = async (c: CommerceConnection) => {
+  const toggleCommerce = async (c: CommerceConnectionView) => {
     setRowError(null);
     try {
       const updated = await updateCommerce(c.id, { status: c.status === "disabled" ? "active" : "disabled" });
@@ -326,7 +318,7 @@ export function ChannelsPage() {
           {commerce.error ? <ErrorState error={commerce.error} onRetry={commerce.reload} /> : null}
           {commerce.data && commerce.data.length === 0 ? <p className="muted">{t("channels.noneCommerce")}</p> : null}
           <ul className="conn-list">
-            {commerce.data?.map((c: CommerceConnection) => (
+            {commerce.data?.map((c: CommerceConnectionView) => (
               <li key={c.id} className="conn-item" data-testid="commerce-item">
                 <div className="conn-item-head">
                   <strong>{PLATFORM_NAMES[c.platform]}</strong>

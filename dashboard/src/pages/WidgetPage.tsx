@@ -1,6 +1,6 @@
-import type { Locale } from "@kaleem/shared/contracts";
+import type { Locale, WidgetSettingsView } from "@kaleem/shared/contracts";
 import { useEffect, useState } from "react";
-import { getWidgetSettings, issueIdentitySecret, rotateWidgetKey, updateWidgetSettings, type PublicWidgetSettings } from "../api/endpoints";
+import { getWidgetSettings, issueIdentitySecret, rotateWidgetKey, updateWidgetSettings } from "../api/endpoints";
 import { useAuth } from "../app/auth";
 import { useI18n } from "../i18n/i18n";
 import { Icon } from "../ui/icons";
@@ -23,7 +23,7 @@ function onColor(hex: string): string {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.4 ? "#111827" : "#ffffff";
 }
 
-function Preview({ settings }: { settings: PublicWidgetSettings }) {
+function Preview({ settings }: { settings: WidgetSettingsView }) {
   const { t, lang } = useI18n();
   const previewLang: Locale = settings.languages.includes(lang) ? lang : settings.languages[0] ?? "en";
   const greeting = settings.greeting[previewLang] || settings.greeting.en || settings.greeting.ar;
@@ -56,7 +56,7 @@ export function WidgetPage() {
   const { t } = useI18n();
   const { reload: reloadMe } = useAuth();
   const settings = useAsync(getWidgetSettings, []);
-  const [draft, setDraft] = useState<PublicWidgetSettings | null>(null);
+  const [draft, setDraft] = useState<WidgetSettingsView | null>(null);
   const [origins, setOrigins] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -79,7 +79,7 @@ export function WidgetPage() {
   );
   if (!draft) return null;
 
-  const set = (patch: Partial<PublicWidgetSettings>) => {
+  const set = (patch: Partial<WidgetSettingsView>) => {
     setSaved(false);
     setDraft({ ...draft, ...patch });
   };

@@ -3,20 +3,14 @@
 import {
   UnauthorizedError,
   type IssuedPair,
+  type SessionTokens,
   type Store,
   type TenantStore,
   type TokenService,
   type User,
 } from "@kaleem/shared";
 
-export interface SessionPair {
-  accessToken: string;
-  refreshToken: string;
-  tokenType: "Bearer";
-  expiresIn: number;
-}
-
-export function toSessionPair(pair: IssuedPair): SessionPair {
+export function toSessionPair(pair: IssuedPair): SessionTokens {
   return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, tokenType: "Bearer", expiresIn: pair.expiresIn };
 }
 

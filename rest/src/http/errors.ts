@@ -1,7 +1,7 @@
 // One error shape for every failure: {"error":{"code","message","details"?}}. Typed AppErrors keep
 // their status; zod errors become 400 validation_failed; anything else is a 500 whose details stay
 // in the log, never in the response.
-import { AppError, RateLimitedError } from "@kaleem/shared";
+import { AppError, RateLimitedError, type ErrorBody } from "@kaleem/shared";
 import type Koa from "koa";
 import { z } from "zod";
 import type { RestState } from "./state.js";
@@ -22,13 +22,7 @@ export class BadJsonError extends AppError {
   }
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
-
-export const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+export type { ErrorBody };
 
 export function zodDetails(error: z.ZodError): Array<{ path: string; message: string }> {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));

@@ -27,6 +27,7 @@ export interface HandlerInput<P, Q, B, A extends boolean> {
   ip: string;
 }
 
+/** What a handler answers, as the router writes it (the erased form of `ReplyOf`). */
 export interface Reply {
   status?: number;
   body?: unknown;
@@ -35,8 +36,26 @@ export interface Reply {
 
 export interface ResponseDoc {
   description: string;
+  /** The body's view (from @kaleem/shared/contracts); a status without one answers no body. */
   schema?: z.ZodType;
 }
+
+/** Documented responses by status. Errors are thrown (errors.ts writes them), never returned. */
+export type Responses = Record<number, ResponseDoc>;
+
+type BodyOf<D> = D extends { schema: infer S extends z.ZodType } ? { body: z.input<S> } : { body?: undefined };
+type StatusOf<S extends number> = S extends 200 ? { status?: 200 } : { status: S };
+
+/**
+ * The replies a route may give: one per documented status, its body typed by that status's schema
+ * (status 200 may be left out). A handler answering a shape its `responses` do not document is a
+ * type error, so the OpenAPI document and the served bodies cannot drift apart.
+ * (The trailing `status?: keyof R & number` gives `status` a generic contextual type, which is what
+ * keeps a handler's `status: 201` literal instead of widening it to `number` before R is known.)
+ */
+export type ReplyOf<R extends Responses> = {
+  [S in keyof R & number]: StatusOf<S> & BodyOf<R[S]> & { headers?: Record<string, string> };
+}[keyof R & number] & { status?: keyof R & number };
 
 export interface HeaderDoc {
   name: string;
@@ -49,6 +68,7 @@ export interface RouteSpec<
   QS extends z.ZodType | undefined,
   BS extends z.ZodType | undefined,
   A extends boolean,
+  R extends Responses,
 > {
   method: HttpMethod;
   /** Path below /api/v1 in router syntax: "/products/:id". */
@@ -64,8 +84,9 @@ export interface RouteSpec<
   query?: QS;
   body?: BS;
   headers?: readonly HeaderDoc[];
-  responses: Record<number, ResponseDoc>;
-  handler(input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>): Promise<Reply>;
+  responses: R;
+  /** R comes from `responses` only (NoInfer): a handler's reply cannot widen what is documented. */
+  handler(input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>): Promise<NoInfer<ReplyOf<R>>>;
 }
 
 /** A route with its types erased, as the router and the OpenAPI generator see it. */
@@ -81,7 +102,7 @@ export interface AnyRoute {
   query?: z.ZodType;
   body?: z.ZodType;
   headers?: readonly HeaderDoc[];
-  responses: Record<number, ResponseDoc>;
+  responses: Responses;
   handler(input: HandlerInput<unknown, unknown, unknown, boolean>): Promise<Reply>;
 }
 
@@ -90,7 +111,8 @@ export function defineRoute<
   QS extends z.ZodType | undefined = undefined,
   BS extends z.ZodType | undefined = undefined,
   A extends boolean = true,
->(spec: RouteSpec<PS, QS, BS, A>): AnyRoute {
+  R extends Responses = Responses,
+>(spec: RouteSpec<PS, QS, BS, A, R>): AnyRoute {
   return spec as unknown as AnyRoute;
 }
 

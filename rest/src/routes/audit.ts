@@ -1,6 +1,6 @@
-import { auditLogSchema } from "@kaleem/shared";
+import { auditPageSchema } from "@kaleem/shared";
 import { defineRoute, type AnyRoute } from "../http/route.js";
-import { pageOf, pageQuery } from "./schemas.js";
+import { pageQuery } from "./schemas.js";
 
 export const auditRoutes: AnyRoute[] = [
   defineRoute({
@@ -11,7 +11,7 @@ export const auditRoutes: AnyRoute[] = [
     auth: true,
     roles: ["owner", "admin"],
     query: pageQuery,
-    responses: { 200: { description: "A page of audit rows", schema: pageOf(auditLogSchema) } },
+    responses: { 200: { description: "A page of audit rows", schema: auditPageSchema } },
     async handler({ caller, query }) {
       return { body: await caller.store.audit.list(query) };
     },

@@ -2,9 +2,11 @@ import {
   asMerchantId,
   ConflictError,
   hashPassword,
-  merchantSchema,
+  loginResponseSchema,
+  meResponseSchema,
+  sessionTokensSchema,
+  signupResponseSchema,
   UnauthorizedError,
-  userSchema,
   verifyPassword,
 } from "@kaleem/shared";
 import { z } from "zod";
@@ -12,14 +14,6 @@ import { rotateSession, startSession, toSessionPair } from "../auth/sessions.js"
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import { emailSchema, passwordSchema, publicMerchant } from "./schemas.js";
 import { auditAction } from "./support.js";
-
-const sessionSchema = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  tokenType: z.literal("Bearer"),
-  expiresIn: z.number().int(),
-});
-const publicMerchantSchema = merchantSchema.extend({ widget: merchantSchema.shape.widget.omit({ identitySecret: true }) });
 
 // A fixed hash checked when the email is unknown, so that "no such user" takes as long as
 // "wrong password" and the response time does not reveal which emails exist.
@@ -36,10 +30,7 @@ export const authRoutes: AnyRoute[] = [
     rateLimit: "auth",
     body: z.object({ storeName: z.string().trim().min(1).max(120), email: emailSchema, password: passwordSchema }),
     responses: {
-      201: {
-        description: "Store and owner created",
-        schema: sessionSchema.extend({ merchant: publicMerchantSchema, user: userSchema }),
-      },
+      201: { description: "Store and owner created", schema: signupResponseSchema },
       409: { description: "Email already registered" },
     },
     async handler({ body, services, ip }) {
@@ -67,7 +58,7 @@ export const authRoutes: AnyRoute[] = [
     rateLimit: "auth",
     body: z.object({ email: emailSchema, password: z.string().min(1).max(200) }),
     responses: {
-      200: { description: "Logged in", schema: sessionSchema.extend({ user: userSchema }) },
+      200: { description: "Logged in", schema: loginResponseSchema },
       401: { description: "Wrong email or password" },
     },
     async handler({ body, services, ip, ctx }) {
@@ -99,7 +90,7 @@ export const authRoutes: AnyRoute[] = [
     rateLimit: "auth",
     body: z.object({ refreshToken: z.string().min(1).max(4096) }),
     responses: {
-      200: { description: "New token pair", schema: sessionSchema },
+      200: { description: "New token pair", schema: sessionTokensSchema },
       401: { description: "Invalid, expired, revoked or already used refresh token (reuse revokes the whole family)" },
     },
     async handler({ body, services, ip }) {
@@ -152,12 +143,10 @@ export const authRoutes: AnyRoute[] = [
     summary: "The logged-in user and their store",
     tag: "auth",
     auth: true,
-    responses: { 200: { description: "Current user", schema: z.object({ user: userSchema, merchant: publicMerchantSchema }) } },
+    responses: { 200: { description: "Current user", schema: meResponseSchema } },
     async handler({ caller }) {
       const merchant = await caller.store.merchant.get();
       return { body: { user: caller.user, merchant: publicMerchant(merchant) } };
     },
   }),
 ];
-
-export { publicMerchantSchema };

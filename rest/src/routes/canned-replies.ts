@@ -1,7 +1,15 @@
 // Canned replies: short texts agents insert with "/shortcut" in the composer. Shared by the
 // whole team. Any member may read and add one (agents are the ones who notice the answer they
 // keep typing); changing or deleting a shared reply is for owners and admins.
-import { CANNED_REPLY_SHORTCUT, cannedReplySchema, NotFoundError, UnprocessableError } from "@kaleem/shared";
+import {
+  CANNED_REPLY_SHORTCUT,
+  cannedReplyListSchema,
+  cannedReplyViewSchema,
+  NotFoundError,
+  UnprocessableError,
+  type CannedReply,
+  type CannedReplyView,
+} from "@kaleem/shared";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import { idParams } from "./schemas.js";
@@ -19,14 +27,13 @@ const shortcut = z
   .pipe(z.string().regex(CANNED_REPLY_SHORTCUT, "shortcut must be 1-32 characters of a-z, 0-9, _ and -"));
 const text = z.string().trim().min(1, "text is required").max(2000);
 
-const view = (reply: z.infer<typeof cannedReplySchema>) => ({
+const view = (reply: CannedReply): CannedReplyView => ({
   id: reply.id,
   shortcut: reply.shortcut,
   text: reply.text,
   createdAt: reply.createdAt,
   updatedAt: reply.updatedAt,
 });
-export const cannedReplyViewSchema = cannedReplySchema.omit({ merchantId: true });
 
 export const cannedReplyRoutes: AnyRoute[] = [
   defineRoute({
@@ -35,7 +42,7 @@ export const cannedReplyRoutes: AnyRoute[] = [
     summary: "All canned replies of the store, ordered by shortcut",
     tag: "inbox",
     auth: true,
-    responses: { 200: { description: "Canned replies", schema: z.object({ items: z.array(cannedReplyViewSchema) }) } },
+    responses: { 200: { description: "Canned replies", schema: cannedReplyListSchema } },
     async handler({ caller }) {
       return { body: { items: (await caller.store.cannedReplies.list()).map(view) } };
     },

@@ -1,11 +1,15 @@
 // Products and categories. A product's category may be given as a slug; a missing one is created.
 import {
   AppError,
+  categoryPageSchema,
   categorySchema,
   ConflictError,
+  importReportSchema,
   NotFoundError,
+  productPageSchema,
   productSchema,
   productStatusSchema,
+  type ImportRowError,
   type NewProduct,
   type Product,
   type ProductPatch,
@@ -15,7 +19,7 @@ import {
 import { z } from "zod";
 import type { Caller } from "../http/state.js";
 import { defineRoute, type AnyRoute, type RestServices } from "../http/route.js";
-import { httpUrl, idParams, localizedInput, localizedPatch, pageOf, pageQuery } from "./schemas.js";
+import { httpUrl, idParams, localizedInput, localizedPatch, pageQuery } from "./schemas.js";
 
 const EDITORS = ["owner", "admin"] as const;
 export const MAX_IMPORT_ROWS = 2000;
@@ -114,7 +118,7 @@ export const catalogRoutes: AnyRoute[] = [
       maxPrice: z.coerce.number().nonnegative().optional(),
       q: z.string().trim().min(1).max(200).optional(),
     }),
-    responses: { 200: { description: "A page of products", schema: pageOf(productSchema) } },
+    responses: { 200: { description: "A page of products", schema: productPageSchema } },
     async handler({ caller, query }) {
       const { limit, cursor, category, ...filter } = query;
       let categoryId: string | undefined;
@@ -151,20 +155,12 @@ export const catalogRoutes: AnyRoute[] = [
     roles: EDITORS,
     body: z.object({ products: z.array(z.unknown()).min(1).max(MAX_IMPORT_ROWS) }),
     responses: {
-      200: {
-        description: "Import summary",
-        schema: z.object({
-          created: z.number().int(),
-          updated: z.number().int(),
-          failed: z.number().int(),
-          errors: z.array(z.object({ index: z.number().int(), externalId: z.string().nullable(), message: z.string() })),
-        }),
-      },
+      200: { description: "Import summary", schema: importReportSchema },
     },
     async handler({ caller, body, services }) {
       let created = 0;
       let updated = 0;
-      const errors: Array<{ index: number; externalId: string | null; message: string }> = [];
+      const errors: ImportRowError[] = [];
       const changed: string[] = [];
       for (const [index, row] of body.products.entries()) {
         const parsed = productImportRowSchema.safeParse(row);
@@ -263,7 +259,7 @@ export const catalogRoutes: AnyRoute[] = [
     tag: "catalog",
     auth: true,
     query: pageQuery,
-    responses: { 200: { description: "A page of categories", schema: pageOf(categorySchema) } },
+    responses: { 200: { description: "A page of categories", schema: categoryPageSchema } },
     async handler({ caller, query }) {
       return { body: await caller.store.categories.list(query) };
     },

@@ -2,12 +2,15 @@
 // provider's credentials here and gets back the webhook URL (and, for Meta, the verify token) to
 // paste into the provider. Secrets are sealed at rest and never returned.
 import {
+  channelListSchema,
   channelTypeSchema,
+  channelViewSchema,
   NotFoundError,
   publicBaseUrl,
   randomSecret,
   type Channel,
   type ChannelType,
+  type ChannelView,
   type Config,
 } from "@kaleem/shared";
 import { z } from "zod";
@@ -80,21 +83,6 @@ const patchBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const channelViewSchema = z.object({
-  id: z.string(),
-  type: channelTypeSchema,
-  name: z.string(),
-  webhookUrl: z.string(),
-  verifyToken: z.string().optional(),
-  status: z.enum(["active", "error", "disabled"]),
-  lastEventAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  config: z.record(z.string(), z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type ChannelView = z.infer<typeof channelViewSchema>;
-
 export function channelWebhookUrl(config: Config, channel: Pick<Channel, "id" | "type">): string {
   return `${publicBaseUrl(config)}/webhooks/${channel.type}/${channel.id}`;
 }
@@ -125,7 +113,7 @@ export const channelRoutes: AnyRoute[] = [
     tag: "channels",
     auth: true,
     roles: EDITORS,
-    responses: { 200: { description: "Channels", schema: z.object({ items: z.array(channelViewSchema) }) } },
+    responses: { 200: { description: "Channels", schema: channelListSchema } },
     async handler({ caller, services }) {
       const channels = await caller.store.channels.list();
       return { body: { items: channels.map((c) => channelView(services.deps.config, c)) } };

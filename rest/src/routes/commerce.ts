@@ -3,11 +3,14 @@
 // sealed at rest and never returned. Whether checkout goes through the platform is a bot setting
 // (/settings/bot), not part of the connection.
 import {
+  commerceConnectionListSchema,
+  commerceConnectionViewSchema,
   commercePlatformSchema,
   ConflictError,
   NotFoundError,
   publicBaseUrl,
   type CommerceConnection,
+  type CommerceConnectionView,
   type CommercePlatform,
   type Config,
 } from "@kaleem/shared";
@@ -68,19 +71,6 @@ const patchBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const commerceConnectionViewSchema = z.object({
-  id: z.string(),
-  platform: commercePlatformSchema,
-  webhookUrl: z.string(),
-  config: z.record(z.string(), z.string()),
-  status: z.enum(["active", "error", "disabled"]),
-  lastEventAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type CommerceConnectionView = z.infer<typeof commerceConnectionViewSchema>;
-
 export function commerceWebhookUrl(config: Config, connection: Pick<CommerceConnection, "id" | "platform">): string {
   return `${publicBaseUrl(config)}/webhooks/commerce/${connection.platform}/${connection.id}`;
 }
@@ -107,7 +97,7 @@ export const commerceRoutes: AnyRoute[] = [
     tag: "commerce",
     auth: true,
     roles: EDITORS,
-    responses: { 200: { description: "Connections", schema: z.object({ items: z.array(commerceConnectionViewSchema) }) } },
+    responses: { 200: { description: "Connections", schema: commerceConnectionListSchema } },
     async handler({ caller, services }) {
       const connections = await caller.store.commerceConnections.list();
       return { body: { items: connections.map((c) => commerceConnectionView(services.deps.config, c)) } };

@@ -1,13 +1,14 @@
 import {
   conversationChannelSchema,
+  conversationPageSchema,
   conversationSchema,
   conversationStatusSchema,
-  messageSchema,
+  messagePageSchema,
   NotFoundError,
 } from "@kaleem/shared";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
-import { idParams, pageOf, pageQuery } from "./schemas.js";
+import { idParams, pageQuery } from "./schemas.js";
 
 export const conversationRoutes: AnyRoute[] = [
   defineRoute({
@@ -22,7 +23,7 @@ export const conversationRoutes: AnyRoute[] = [
       channel: conversationChannelSchema.optional(),
       q: z.string().max(200).optional(),
     }),
-    responses: { 200: { description: "A page of conversations", schema: pageOf(conversationSchema) } },
+    responses: { 200: { description: "A page of conversations", schema: conversationPageSchema } },
     async handler({ caller, query }) {
       const { limit, cursor, assignee, ...filter } = query;
       const assigneeId = assignee === "me" ? caller.user.id : assignee;
@@ -51,7 +52,7 @@ export const conversationRoutes: AnyRoute[] = [
     auth: true,
     params: idParams,
     query: pageQuery,
-    responses: { 200: { description: "A page of messages", schema: pageOf(messageSchema) }, 404: { description: "Not found" } },
+    responses: { 200: { description: "A page of messages", schema: messagePageSchema }, 404: { description: "Not found" } },
     async handler({ caller, params, query }) {
       const conversation = await caller.store.conversations.get(params.id);
       if (!conversation) throw new NotFoundError("Conversation");

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
-import { buildOpenApi } from "../openapi.js";
+import { buildOpenApi, openApiDocumentSchema, type OpenApiDocument } from "../openapi.js";
 import { analyticsRoutes } from "./analytics.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
@@ -37,7 +36,7 @@ const domainRoutes: AnyRoute[] = [
   ...analyticsRoutes,
 ];
 
-let cachedDocument: Record<string, unknown> | null = null;
+let cachedDocument: OpenApiDocument | null = null;
 
 const openApiRoute = defineRoute({
   method: "get",
@@ -45,7 +44,7 @@ const openApiRoute = defineRoute({
   summary: "This API's OpenAPI 3.1 document",
   tag: "meta",
   auth: false,
-  responses: { 200: { description: "OpenAPI document", schema: z.object({ openapi: z.string() }).loose() } },
+  responses: { 200: { description: "OpenAPI document", schema: openApiDocumentSchema } },
   async handler() {
     cachedDocument ??= buildOpenApi(apiRoutes, { title: "Kaleem REST API", version: API_VERSION });
     return { body: cachedDocument };

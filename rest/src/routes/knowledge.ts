@@ -1,8 +1,8 @@
 // Knowledge items: structured shipping/returns/payment policies and free-text FAQ entries.
-import { knowledgeDataSchema, knowledgeItemSchema, NotFoundError } from "@kaleem/shared";
+import { knowledgeDataSchema, knowledgeItemSchema, knowledgePageSchema, NotFoundError } from "@kaleem/shared";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
-import { idParams, pageOf, pageQuery } from "./schemas.js";
+import { idParams, pageQuery } from "./schemas.js";
 
 const EDITORS = ["owner", "admin"] as const;
 const title = z.string().trim().min(1).max(200);
@@ -15,7 +15,7 @@ export const knowledgeRoutes: AnyRoute[] = [
     tag: "knowledge",
     auth: true,
     query: pageQuery,
-    responses: { 200: { description: "A page of items", schema: pageOf(knowledgeItemSchema) } },
+    responses: { 200: { description: "A page of items", schema: knowledgePageSchema } },
     async handler({ caller, query }) {
       return { body: await caller.store.knowledge.list(query) };
     },

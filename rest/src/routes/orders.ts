@@ -6,6 +6,7 @@ import {
   ConflictError,
   InsufficientStockError,
   NotFoundError,
+  orderPageSchema,
   orderSchema,
   orderStatusSchema,
   sha256Hex,
@@ -22,7 +23,7 @@ import { z } from "zod";
 import { readJsonBody } from "../http/body.js";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import type { Caller } from "../http/state.js";
-import { idParams, pageOf, pageQuery } from "./schemas.js";
+import { idParams, pageQuery } from "./schemas.js";
 
 /** Keys are kept a little over the 24 hours clients are promised. */
 export const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
@@ -150,7 +151,7 @@ export const orderRoutes: AnyRoute[] = [
       customerId: z.string().min(1).max(64).optional(),
       conversationId: z.string().min(1).max(64).optional(),
     }),
-    responses: { 200: { description: "A page of orders", schema: pageOf(orderSchema) } },
+    responses: { 200: { description: "A page of orders", schema: orderPageSchema } },
     async handler({ caller, query }) {
       const { limit, cursor, ...filter } = query;
       return { body: await caller.store.orders.list(filter, { limit, cursor }) };
@@ -200,7 +201,9 @@ export const orderRoutes: AnyRoute[] = [
       const requestHash = sha256Hex(`POST /orders\n${canonicalJson(await readJsonBody(ctx, services.deps.config.limits.bodyBytes))}`);
       const begun = await caller.store.idempotency.begin(key, requestHash, IDEMPOTENCY_TTL_SECONDS);
       if (begun.state === "replay") {
-        return { status: begun.response.status, body: begun.response.body, headers: { "Idempotent-Replayed": "true" } };
+        // The stored reply is the one this route stored below (201 and the order), kept untyped by the store.
+        const stored = begun.response as { status: 201; body: Order };
+        return { status: stored.status, body: stored.body, headers: { "Idempotent-Replayed": "true" } };
       }
       if (begun.state === "mismatch") throw new IdempotencyMismatchError();
       if (begun.state === "in_flight") throw new IdempotencyInFlightError();

@@ -1,5 +1,6 @@
-// Request schemas shared by several routes, and small output shapers.
-import { MAX_PAGE_LIMIT, type Merchant } from "@kaleem/shared";
+// Request schemas shared by several routes, and small output shapers (their views are declared in
+// @kaleem/shared/contracts).
+import { MAX_PAGE_LIMIT, type Merchant, type PublicMerchant, type WidgetSettingsView } from "@kaleem/shared";
 import { z } from "zod";
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -8,8 +9,6 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
   cursor: z.string().min(1).max(1024).optional(),
 });
-
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** Localized text as a client may send it: missing languages default to "", at least one is given. */
 export const localizedInput = (max: number) =>
@@ -32,8 +31,12 @@ export const passwordSchema = z.string().min(8, "Password must be at least 8 cha
 
 export const httpUrl = z.url({ protocol: /^https?$/, message: "Must be an http(s) URL" }).max(2048);
 
-/** The merchant as API clients see it: the widget identity secret never leaves the server. */
-export function publicMerchant(merchant: Merchant) {
+/** The widget settings without the identity secret, which never leaves the server after it is issued. */
+export function widgetSettingsView(merchant: Merchant): WidgetSettingsView {
   const { identitySecret: _secret, ...widget } = merchant.widget;
-  return { ...merchant, widget };
+  return widget;
+}
+
+export function publicMerchant(merchant: Merchant): PublicMerchant {
+  return { ...merchant, widget: widgetSettingsView(merchant) };
 }

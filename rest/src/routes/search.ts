@@ -1,4 +1,4 @@
-import { localizedTextSchema } from "@kaleem/shared";
+import { productSearchResultsSchema } from "@kaleem/shared";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 
@@ -11,21 +11,7 @@ export const searchRoutes: AnyRoute[] = [
     auth: true,
     query: z.object({ q: z.string().trim().min(1).max(500), limit: z.coerce.number().int().min(1).max(50).default(10) }),
     responses: {
-      200: {
-        description: "Best matches first",
-        schema: z.object({
-          items: z.array(
-            z.object({
-              id: z.string(),
-              externalId: z.string().nullable(),
-              name: localizedTextSchema,
-              price: z.number(),
-              currency: z.string(),
-              score: z.number(),
-            }),
-          ),
-        }),
-      },
+      200: { description: "Best matches first", schema: productSearchResultsSchema },
     },
     async handler({ caller, query, services }) {
       const result = await services.deps.productSearch.search(caller.store, query.q, query.limit);

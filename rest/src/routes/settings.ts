@@ -4,14 +4,15 @@ import {
   intentExampleSchema,
   localeSchema,
   newWidgetKey,
+  identitySecretResponseSchema,
   randomSecret,
   ValidationError,
-  widgetSettingsSchema,
-  type Merchant,
+  widgetKeyResponseSchema,
+  widgetSettingsViewSchema,
 } from "@kaleem/shared";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
-import { httpUrl, localizedPatch } from "./schemas.js";
+import { httpUrl, localizedPatch, widgetSettingsView } from "./schemas.js";
 import { auditAction } from "./support.js";
 
 const MANAGERS = ["owner", "admin"] as const;
@@ -30,12 +31,6 @@ export const originSchema = z
     }
   }, "Must be an origin like https://shop.example.com (scheme, host and optional port only)");
 
-const publicWidgetSchema = widgetSettingsSchema.omit({ identitySecret: true });
-const publicWidget = (merchant: Merchant) => {
-  const { identitySecret: _secret, ...widget } = merchant.widget;
-  return widget;
-};
-
 export const settingsRoutes: AnyRoute[] = [
   defineRoute({
     method: "get",
@@ -44,9 +39,9 @@ export const settingsRoutes: AnyRoute[] = [
     tag: "settings",
     auth: true,
     roles: MANAGERS,
-    responses: { 200: { description: "Widget settings", schema: publicWidgetSchema } },
+    responses: { 200: { description: "Widget settings", schema: widgetSettingsViewSchema } },
     async handler({ caller }) {
-      return { body: publicWidget(await caller.store.merchant.get()) };
+      return { body: widgetSettingsView(await caller.store.merchant.get()) };
     },
   }),
   defineRoute({
@@ -63,7 +58,7 @@ export const settingsRoutes: AnyRoute[] = [
       greeting: localizedPatch(500).optional(),
       languages: z.array(localeSchema).min(1).max(2).optional(),
     }),
-    responses: { 200: { description: "Updated widget settings", schema: publicWidgetSchema } },
+    responses: { 200: { description: "Updated widget settings", schema: widgetSettingsViewSchema } },
     async handler({ caller, body, ip }) {
       const current = await caller.store.merchant.get();
       const widget = {
@@ -77,7 +72,7 @@ export const settingsRoutes: AnyRoute[] = [
       };
       const updated = await caller.store.merchant.update({ widget });
       await auditAction(caller, ip, "settings.widget_updated", updated.id, { fields: Object.keys(widget) });
-      return { body: publicWidget(updated) };
+      return { body: widgetSettingsView(updated) };
     },
   }),
   defineRoute({
@@ -87,7 +82,7 @@ export const settingsRoutes: AnyRoute[] = [
     tag: "settings",
     auth: true,
     roles: MANAGERS,
-    responses: { 200: { description: "The new key", schema: z.object({ key: z.string() }) } },
+    responses: { 200: { description: "The new key", schema: widgetKeyResponseSchema } },
     async handler({ caller, ip, services }) {
       const oldKey = (await caller.store.merchant.get()).widget.key;
       const updated = await caller.store.merchant.update({ widget: { key: newWidgetKey() } });
@@ -103,7 +98,7 @@ export const settingsRoutes: AnyRoute[] = [
     tag: "settings",
     auth: true,
     roles: MANAGERS,
-    responses: { 200: { description: "The new secret", schema: z.object({ identitySecret: z.string() }) } },
+    responses: { 200: { description: "The new secret", schema: identitySecretResponseSchema } },
     async handler({ caller, ip }) {
       // Never readable afterwards (like a generated password): whoever lost it issues a new one.
       const updated = await caller.store.merchant.update({ widget: { identitySecret: randomSecret(32) } });

@@ -7,20 +7,19 @@ import {
   hashPassword,
   NotFoundError,
   randomSecret,
+  teamInviteResponseSchema,
+  teamPageSchema,
   userSchema,
   type User,
 } from "@kaleem/shared";
 import { z } from "zod";
 import type { Caller } from "../http/state.js";
 import { defineRoute, type AnyRoute } from "../http/route.js";
-import { emailSchema, idParams, pageOf, pageQuery, passwordSchema } from "./schemas.js";
+import { emailSchema, idParams, pageQuery, passwordSchema } from "./schemas.js";
 import { auditAction } from "./support.js";
 
 const MANAGERS = ["owner", "admin"] as const;
 const memberRole = z.enum(["admin", "agent"]);
-
-/** What an agent may know about a colleague: enough to assign a conversation, no contact details. */
-export const teamMemberSummarySchema = userSchema.pick({ id: true, name: true, role: true });
 
 const isManager = (caller: Caller) => (MANAGERS as readonly string[]).includes(caller.role);
 
@@ -47,7 +46,7 @@ export const teamRoutes: AnyRoute[] = [
     tag: "team",
     auth: true,
     query: pageQuery,
-    responses: { 200: { description: "Members", schema: pageOf(z.union([userSchema, teamMemberSummarySchema])) } },
+    responses: { 200: { description: "Members", schema: teamPageSchema } },
     async handler({ caller, query }) {
       const page = await caller.store.users.list(query);
       if (isManager(caller)) return { body: page };
@@ -68,7 +67,7 @@ export const teamRoutes: AnyRoute[] = [
       password: passwordSchema.optional(),
     }),
     responses: {
-      201: { description: "Member created", schema: z.object({ user: userSchema, password: z.string().optional() }) },
+      201: { description: "Member created", schema: teamInviteResponseSchema },
       409: { description: "Email already registered" },
     },
     async handler({ caller, body, ip }) {

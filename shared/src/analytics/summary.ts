@@ -21,6 +21,7 @@
 //   question's intent is "other". Newest first, at most 50.
 // - ordersFromConversations: orders created in range that carry a conversationId, not cancelled;
 //   revenue sums those in the merchant's currency.
+import type { AnalyticsSummary } from "../contracts/api/analytics.js";
 import type { Conversation, Locale, Message, Order } from "../contracts/domain.js";
 import { systemText } from "../conversation/system-text.js";
 import { ValidationError } from "../errors.js";
@@ -41,19 +42,6 @@ export interface DateRange {
   from: string;
   /** YYYY-MM-DD, UTC, inclusive. */
   to: string;
-}
-
-export interface AnalyticsSummary {
-  from: string;
-  to: string;
-  conversationsPerDay: Array<{ date: string; count: number }>;
-  firstResponse: { botSeconds: number | null; humanSeconds: number | null };
-  resolutionSeconds: number | null;
-  botCoverage: number;
-  handoffRate: number;
-  topIntents: Array<{ intent: string; count: number }>;
-  unanswered: Array<{ text: string; conversationId: string; at: string }>;
-  ordersFromConversations: { count: number; revenue: number; currency: string };
 }
 
 export interface SummaryInput {

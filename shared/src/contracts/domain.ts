@@ -378,9 +378,5 @@ export const auditLogSchema = z.object({
 });
 export type AuditLog = z.infer<typeof auditLogSchema>;
 
-export const pageSchema = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+// The store's list methods return the REST page envelope; it is declared with the other views.
+export type { Page } from "./api/envelopes.js";

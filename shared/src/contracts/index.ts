@@ -3,3 +3,4 @@ export * from "./domain.js";
 export * from "./socket.js";
 export * from "./ack-request.js";
 export * from "./thread.js";
+export * from "./api/index.js";

@@ -1,5 +1,6 @@
+import type { ImportReport } from "@kaleem/shared/contracts";
 import { useState } from "react";
-import { importProducts, type ImportResult } from "../../api/endpoints";
+import { importProducts } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
 import { Button, ErrorState, Notice } from "../../ui/components";
 import { Dialog } from "../../ui/Dialog";
@@ -10,7 +11,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   const [rows, setRows] = useState<unknown[] | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<ImportResult | null>(null);
+  const [result, setResult] = useState<ImportReport | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const pick = async (file: File | undefined) => {

@@ -1,9 +1,8 @@
 // Reply and private-note box. Sends are idempotent: a failed send keeps its clientMessageId, so a
 // retry can never create a second message. `/shortcut` offers saved replies.
-import type { Message } from "@kaleem/shared/contracts";
+import type { CannedReplyView, Message } from "@kaleem/shared/contracts";
 import { MAX_MESSAGE_TEXT } from "@kaleem/shared/contracts";
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import type { CannedReply } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
 import { inboxFire } from "@kaleem/shared/contracts";
 import { request, type InboxSocket } from "../../realtime/inbox-socket";
@@ -33,7 +32,7 @@ export function Composer({
   conversationId: string;
   canReply: boolean;
   disabledHint: string | null;
-  canned: CannedReply[];
+  canned: CannedReplyView[];
   onSent: (message: Message) => void;
 }) {
   const { t } = useI18n();
@@ -73,7 +72,7 @@ export function Composer({
     typingTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
   };
 
-  const insertCanned = (reply: CannedReply) => {
+  const insertCanned = (reply: CannedReplyView) => {
     setText(reply.text);
     inputRef.current?.focus();
   };

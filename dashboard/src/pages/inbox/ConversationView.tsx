@@ -1,7 +1,6 @@
-import { inboxFire, type Conversation, type User } from "@kaleem/shared/contracts";
+import { inboxFire, type CannedReplyView, type Conversation, type User } from "@kaleem/shared/contracts";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useSignedIn } from "../../app/auth";
-import type { CannedReply } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
 import type { ListConversation } from "../../realtime/conversation-list";
 import { request } from "../../realtime/inbox-socket";
@@ -27,7 +26,7 @@ export function ConversationView({
 }: {
   conversation: ListConversation;
   team: Pick<User, "id" | "name">[];
-  canned: CannedReply[];
+  canned: CannedReplyView[];
   onBack: () => void;
 }) {
   const { t } = useI18n();

@@ -1,8 +1,8 @@
-import type { User } from "@kaleem/shared/contracts";
+import type { CannedReplyView, User } from "@kaleem/shared/contracts";
 import { useEffect, useMemo, useState } from "react";
 import { navigate } from "../../app/router";
 import { useSignedIn } from "../../app/auth";
-import { getConversation, listCannedReplies, listTeam, type CannedReply } from "../../api/endpoints";
+import { getConversation, listCannedReplies, listTeam } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
 import { INBOX_TABS, matchesSearch, matchesTab, sortByActivity, type InboxTab, type ListConversation } from "../../realtime/conversation-list";
 import { useInbox } from "../../realtime/InboxProvider";
@@ -21,7 +21,7 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
 
   // Every role may list the team (agents get names only), so anyone can assign to a colleague.
   const team = useAsync<Pick<User, "id" | "name">[]>(async () => (await listTeam()).items, []);
-  const canned = useAsync<CannedReply[]>(async () => (await listCannedReplies()).items, []);
+  const canned = useAsync<CannedReplyView[]>(async () => (await listCannedReplies()).items, []);
 
   // The first visit to a tab fetches that tab's first page (e.g. closed ones are not in "all").
   useEffect(() => {
