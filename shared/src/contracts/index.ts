@@ -4,3 +4,4 @@ export * from "./socket.js";
 export * from "./ack-request.js";
 export * from "./thread.js";
 export * from "./api/index.js";
+export * from "./channels.js";
