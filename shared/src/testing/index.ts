@@ -12,3 +12,5 @@ export * from "./contracts/queue.js";
 export * from "./contracts/stream-registry.js";
 export * from "./contracts/presence.js";
 export * from "./contracts/vector-index.js";
+export * from "./socket-io.js";
+export * from "./contracts/emitter.js";
