@@ -20,6 +20,7 @@ export * from "./seed/demo.js";
 export * from "./ports/realtime.js";
 export * from "./ports/queue.js";
 export * from "./ports/token-budget.js";
+export * from "./ports/object-store.js";
 export * from "./realtime/index.js";
 export * from "./conversation/index.js";
 export * from "./store/defaults.js";

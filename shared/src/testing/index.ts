@@ -14,3 +14,4 @@ export * from "./contracts/presence.js";
 export * from "./contracts/vector-index.js";
 export * from "./socket-io.js";
 export * from "./contracts/emitter.js";
+export * from "./contracts/object-store.js";
