@@ -1,4 +1,3 @@
 // Browser-safe contracts: schemas and types only.
 export * from "./domain.js";
 export * from "./socket.js";
-export * from "./jobs.js";

@@ -2,11 +2,17 @@
 import { describe, expect, it } from "vitest";
 import { jobSchemas } from "../contracts/jobs.js";
 import { RetryAfterError, ValidationError } from "../errors.js";
-import { payloadMerchantId, retryAfterDelay, validateJobInput } from "./queue.js";
+import { isJobName, payloadMerchantId, retryAfterDelay, validateJobInput } from "./queue.js";
 
 describe("job table", () => {
   it("every job name is a valid BullMQ queue name", () => {
     for (const name of Object.keys(jobSchemas)) expect(name).toMatch(/^[a-z][a-z0-9.-]*$/);
+  });
+
+  it("tells the table's job names from other strings", () => {
+    expect(isJobName(jobSchemas, "bot-reply")).toBe(true);
+    expect(isJobName(jobSchemas, "toString")).toBe(false);
+    expect(isJobName(jobSchemas, "no-such-job")).toBe(false);
   });
 
   it("refuses a bot reply without its conversation, naming the field", () => {

@@ -119,7 +119,7 @@ export function retryAfterDelay(err: unknown): number | null {
 }
 
 function schemaOf(schemas: JobSchemas, name: string): z.ZodType {
-  const schema = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
+  const schema = isJobName(schemas, name) ? schemas[name] : undefined;
   if (!schema) throw new Error(`unknown job "${name}": add it to the job schemas (contracts/jobs.ts)`);
   return schema;
 }
@@ -139,6 +139,11 @@ export function parseJobData(schemas: JobSchemas, name: string, data: unknown): 
   const parsed = schemaOf(schemas, name).safeParse(data);
   if (!parsed.success) throw new UnrecoverableError(`invalid payload for job "${name}": ${parsed.error.message}`);
   return parsed.data;
+}
+
+/** Narrows a name from outside (a REST path, a CLI argument) to one of the table's jobs. */
+export function isJobName<M extends JobSchemas>(schemas: M, name: string): name is JobName<M> {
+  return Object.hasOwn(schemas, name);
 }
 
 /** Throws early for a name the queue has no schema for (a typo in a process() call). */
