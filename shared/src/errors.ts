@@ -78,6 +78,20 @@ export class UnrecoverableError extends Error {
     this.name = "UnrecoverableError";
   }
 }
+/**
+ * "Not now, in `delayMs`": a provider's 429 or throttling answer (Telegram retry_after, Meta
+ * rate-limit codes). The queue runs the job again after that delay and does not count the try
+ * as a failed attempt, so a busy provider never exhausts a job's attempts.
+ */
+export class RetryAfterError extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number, message = `retry after ${delayMs} ms`) {
+    super(message);
+    if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`RetryAfterError needs a delay of 0 ms or more, got ${delayMs}`);
+    this.name = "RetryAfterError";
+    this.delayMs = Math.ceil(delayMs);
+  }
+}
 /** A job failure worth retrying with backoff (timeouts, 5xx). */
 export class RetryableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

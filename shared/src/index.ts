@@ -1,5 +1,7 @@
 // Server-side entry of @kaleem/shared. Browser code imports "@kaleem/shared/contracts" instead.
 export * from "./contracts/index.js";
+// Job payloads are a server concern: not in the browser entry, so bundles do not carry them.
+export * from "./contracts/jobs.js";
 export * from "./config.js";
 export * from "./errors.js";
 export * from "./ids.js";
@@ -20,6 +22,7 @@ export * from "./seed/demo.js";
 export * from "./ports/realtime.js";
 export * from "./ports/queue.js";
 export * from "./ports/token-budget.js";
+export * from "./ports/object-store.js";
 export * from "./realtime/index.js";
 export * from "./conversation/index.js";
 export * from "./store/defaults.js";

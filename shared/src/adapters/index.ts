@@ -14,3 +14,5 @@ export * from "./redis/emitter.js";
 export * from "./redis/token-budget.js";
 export * from "./bullmq/queue.js";
 export * from "./sqlite/index.js";
+export * from "./local-disk/object-store.js";
+export * from "./local-disk/media-handler.js";

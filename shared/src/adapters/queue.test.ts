@@ -1,9 +1,9 @@
-import { startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
+// The JobQueue contract on both adapters: the in-process runner and BullMQ on a real Redis.
+import { queueContract, startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
 import { BullJobQueue } from "./bullmq/queue.js";
 import { MemoryJobQueue } from "./memory/queue.js";
-import { queueContract } from "../testing/contracts/queue.js";
 
-queueContract({ name: "in-process", create: async () => new MemoryJobQueue() });
+queueContract({ name: "in-process", create: async (schemas) => new MemoryJobQueue({ schemas }) });
 
 let redis: RedisServer;
 queueContract({
@@ -14,5 +14,5 @@ queueContract({
   async teardown() {
     await redis.stop();
   },
-  create: async () => new BullJobQueue({ redisUrl: redis.url, prefix: uniquePrefix("q") }),
+  create: async (schemas) => new BullJobQueue({ redisUrl: redis.url, prefix: uniquePrefix("q"), schemas }),
 });

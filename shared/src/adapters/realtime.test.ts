@@ -1,42 +1,32 @@
-import { Redis } from "ioredis";
-import { startRedisServer, uniquePrefix, type RedisServer } from "../testing/index.js";
-import { realtimeContract } from "../testing/contracts/realtime.js";
+// The StreamRegistry and PresenceStore contracts in memory and on Redis.
+import { presenceContract, redisFixture, streamRegistryContract, uniquePrefix } from "@kaleem/shared/testing";
 import { MemoryStreamRegistry, createMemoryPresence } from "./memory/realtime.js";
 import { RedisStreamRegistry, createRedisPresence } from "./redis/realtime.js";
 
-realtimeContract({
+streamRegistryContract({
   name: "memory",
   async registries() {
-    const one = new MemoryStreamRegistry();
     // Embedded mode has one registry per process: both "nodes" are the same object.
+    const one = new MemoryStreamRegistry();
     return [one, one];
   },
-  async presence(options) {
-    return createMemoryPresence(options);
-  },
 });
+presenceContract({ name: "memory", presence: async (options) => createMemoryPresence(options) });
 
-let server: RedisServer;
-const clients: Redis[] = [];
-const client = () => {
-  const c = new Redis(server.url);
-  clients.push(c);
-  return c;
-};
-realtimeContract({
-  name: "redis",
-  async setup() {
-    server = await startRedisServer();
-  },
-  async teardown() {
-    for (const c of clients) c.disconnect();
-    await server.stop();
-  },
+const redis = redisFixture();
+streamRegistryContract({
+  name: "redis, two nodes",
+  setup: redis.setup,
+  teardown: redis.teardown,
   async registries() {
     const prefix = uniquePrefix("rt");
-    return [new RedisStreamRegistry(client(), prefix), new RedisStreamRegistry(client(), prefix)];
+    return [new RedisStreamRegistry(redis.client(), prefix), new RedisStreamRegistry(redis.client(), prefix)];
   },
-  async presence(options) {
-    return createRedisPresence(client(), uniquePrefix("pr"), options);
-  },
+});
+const presenceRedis = redisFixture();
+presenceContract({
+  name: "redis",
+  setup: presenceRedis.setup,
+  teardown: presenceRedis.teardown,
+  presence: async (options) => createRedisPresence(presenceRedis.client(), uniquePrefix("pr"), options),
 });

@@ -1,45 +1,27 @@
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
-import { monthKey, type TokenBudget } from "../ports/token-budget.js";
+// The TokenBudget contract in memory and on Redis (shared by two workers processes).
+import { describe, expect, it } from "vitest";
+import { redisFixture, tokenBudgetContract, uniquePrefix } from "@kaleem/shared/testing";
+import { monthKey } from "../ports/token-budget.js";
 import { createMemoryTokenBudget } from "./memory/token-budget.js";
 import { createRedisTokenBudget } from "./redis/token-budget.js";
 
-let server: RedisServer;
-const clients: Redis[] = [];
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await server.stop();
+tokenBudgetContract({
+  name: "memory",
+  async budgets() {
+    const one = createMemoryTokenBudget();
+    return [one, one];
+  },
 });
 
-function budgetContract(name: string, make: () => TokenBudget | [TokenBudget, TokenBudget]) {
-  describe(`token budget: ${name}`, () => {
-    it("counts per merchant and per month", async () => {
-      const made = make();
-      const [a, b] = Array.isArray(made) ? made : [made, made];
-      await a.add("m1", "2026-11", 120.4);
-      await b.add("m1", "2026-11", 30);
-      await a.add("m1", "2026-12", 7);
-      await a.add("m2", "2026-11", 5);
-      await a.add("m1", "2026-11", -50);
-      expect(await b.used("m1", "2026-11")).toBe(150);
-      expect(await a.used("m1", "2026-12")).toBe(7);
-      expect(await a.used("m2", "2026-11")).toBe(5);
-      expect(await a.used("m3", "2026-11")).toBe(0);
-    });
-  });
-}
-
-budgetContract("memory", () => createMemoryTokenBudget());
-budgetContract("redis, shared by two workers processes", () => {
-  const prefix = uniquePrefix("budget");
-  const c1 = new Redis(server.url);
-  const c2 = new Redis(server.url);
-  clients.push(c1, c2);
-  return [createRedisTokenBudget(c1, prefix), createRedisTokenBudget(c2, prefix)];
+const redis = redisFixture();
+tokenBudgetContract({
+  name: "redis, shared by two workers processes",
+  setup: redis.setup,
+  teardown: redis.teardown,
+  async budgets() {
+    const prefix = uniquePrefix("budget");
+    return [createRedisTokenBudget(redis.client(), prefix), createRedisTokenBudget(redis.client(), prefix)];
+  },
 });
 
 describe("monthKey", () => {

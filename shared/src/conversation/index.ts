@@ -1,5 +1,4 @@
 export * from "./service.js";
-export * from "./jobs.js";
 export * from "./system-text.js";
 export * from "./events.js";
 export * from "./socket-listener.js";

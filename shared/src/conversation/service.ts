@@ -16,7 +16,7 @@ import type { Metrics } from "../metrics.js";
 import type { JobOptions, JobQueue } from "../ports/queue.js";
 import type { PresenceStore, StreamRegistry } from "../ports/realtime.js";
 import { asMerchantId, type ConversationPatch, type Store, type TenantStore } from "../ports/store.js";
-import { BOT_REPLY_JOB, botReplyJobId, type BotReplyJob } from "./jobs.js";
+import { BOT_REPLY_JOB, botReplyJobId, type BotReplyJob } from "../contracts/jobs.js";
 import type { ConversationEvent, ConversationEventBus } from "./events.js";
 import { systemText, type SystemEvent } from "./system-text.js";
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { Redis } from "ioredis";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,4 +60,46 @@ export async function startRedisServer(): Promise<RedisServer> {
 /** Unique key prefix per test so tests sharing a server never see each other's keys. */
 export function uniquePrefix(name = "t"): string {
   return `${name}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * A redis-server for one contract run plus the clients its tests open: spread `setup`/`teardown`
+ * into a contract factory and call `client()` inside it.
+ */
+export interface RedisFixture {
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+  /** A new client on the server, disconnected in teardown. */
+  client(): Redis;
+  readonly url: string;
+}
+
+export function redisFixture(): RedisFixture {
+  let server: RedisServer | null = null;
+  const clients: Redis[] = [];
+  const running = () => {
+    if (!server) throw new Error("redisFixture: setup() has not run");
+    return server;
+  };
+  return {
+    async setup() {
+      server = await startRedisServer();
+    },
+    async teardown() {
+      try {
+        for (const c of clients.splice(0)) c.disconnect();
+      } finally {
+        await server?.stop();
+        server = null;
+      }
+    },
+    client() {
+      const c = new Redis(running().url);
+      clients.push(c);
+      return c;
+    },
+    get url() {
+      return running().url;
+    },
+  };
 }

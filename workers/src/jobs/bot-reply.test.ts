@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BOT_REPLY_JOB, ConversationEventBus, ConversationService, socketListener, FALLBACK_ANSWER, UnrecoverableError, asMerchantId, rooms, type BotEngine, type BotEvent, type BotReplyJob, type BotTurnInput, type InboxEventName, type InboxPayload, type Message, type RealtimeEmitter, type Store, type TenantStore, type WidgetEventName, type WidgetPayload } from "@kaleem/shared";
+import { BOT_REPLY_JOB, ConversationEventBus, ConversationService, socketListener, FALLBACK_ANSWER, UnrecoverableError, ValidationError, asMerchantId, rooms, type BotEngine, type BotEvent, type BotReplyJob, type BotTurnInput, type InboxEventName, type InboxPayload, type Message, type RealtimeEmitter, type Store, type TenantStore, type WidgetEventName, type WidgetPayload } from "@kaleem/shared";
 import { Redis } from "ioredis";
 import { startRedisServer, uniquePrefix, waitFor } from "@kaleem/shared/testing";
 import { createBotReplyHandler, runBotReply } from "./bot-reply.js";
@@ -95,7 +95,7 @@ describe("bot reply job", () => {
       if (calls > 0) throw new Error("index not ready");
       yield { type: "delta", text: "never reached" } as const;
     });
-    queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new MemoryKeyedLock() }));
+    queue.process(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new MemoryKeyedLock() }));
     const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
     await service.shopperSend(merchantId, conversation.id, { clientMessageId: "x", text: "hello" });
     await waitFor(async () => (await queue.deadLetters(BOT_REPLY_JOB)).length > 0, "the dead letter");
@@ -118,8 +118,10 @@ describe("bot reply job", () => {
     expect(skipped.outcome).toBe("skipped");
     expect(bot.seen).toHaveLength(1);
 
-    const handler = createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new MemoryKeyedLock() });
-    await expect(handler({ id: "j", name: BOT_REPLY_JOB, attempt: 1, data: { merchantId } as BotReplyJob })).rejects.toBeInstanceOf(UnrecoverableError);
+    // The queue checks the payload against botReplyJobSchema before anything runs.
+    const queued = await queue.depth(BOT_REPLY_JOB);
+    await expect(queue.add(BOT_REPLY_JOB, { merchantId } as BotReplyJob)).rejects.toBeInstanceOf(ValidationError);
+    expect(await queue.depth(BOT_REPLY_JOB)).toBe(queued);
     await expect(
       runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: "nope", triggerMessageId: trigger.id }),
     ).rejects.toBeInstanceOf(UnrecoverableError);
@@ -301,7 +303,7 @@ describe("bot reply job", () => {
         active.set(input.conversationId, (active.get(input.conversationId) ?? 1) - 1);
       }
     });
-    queue.process<BotReplyJob>(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new MemoryKeyedLock() }), { concurrency: 4 });
+    queue.process(BOT_REPLY_JOB, createBotReplyHandler({ store, streams, emitter, conversations: service, bot, lock: new MemoryKeyedLock() }), { concurrency: 4 });
     const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v1" });
     // Another conversation runs alongside: serialisation is per conversation only.
     const other = await tenant.conversations.create({ channel: "webchat", visitorId: "v2" });

@@ -5,7 +5,6 @@
 import {
   asMerchantId,
   botAnswerClientId,
-  botReplyJobSchema,
   FALLBACK_ANSWER,
   rooms,
   UnrecoverableError,
@@ -41,16 +40,15 @@ export interface BotReplyDeps {
 /** Roles the bot may read: notes are private to agents and system lines are UI. */
 const BOT_VISIBLE = new Set(["shopper", "bot", "agent"]);
 
+/** The queue has parsed the payload with botReplyJobSchema before the handler runs. */
 export function createBotReplyHandler(deps: BotReplyDeps): (job: Job<BotReplyJob>) => Promise<void> {
   // One answer at a time per conversation: two runs would read and save its bot state (the cart,
   // a pending verification) over each other and interleave their streams. In one process the
   // lock keeps queue order; across workers processes (Redis lock) a later message may win the
   // race, and then the earlier one is not answered separately (see "superseded" below).
   const { lock } = deps;
-  return async (job) => {
-    const parsed = botReplyJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid bot-reply job: ${parsed.error.message}`);
-    await lock.run(`bot:${parsed.data.merchantId}:${parsed.data.conversationId}`, () => runBotReply(deps, parsed.data));
+  return async ({ data }) => {
+    await lock.run(`bot:${data.merchantId}:${data.conversationId}`, () => runBotReply(deps, data));
   };
 }
 

@@ -1,16 +1,31 @@
-// The embedded job runner: same contract as the BullMQ queue (attempts, backoff, dead letters,
-// jobId dedupe), in process and without persistence.
+// The embedded job runner: same contract as the BullMQ queue (attempts, backoff, retry-after,
+// dead letters, jobId dedupe, payload validation), in process and without persistence.
+import type { AppJobSchemas } from "../../contracts/jobs.js";
+import { newId } from "../../ids.js";
 import {
+  DEAD_LETTER_LIST_LIMIT,
   DEFAULT_BACKOFF,
   DEFAULT_JOB_ATTEMPTS,
+  assertKnownJob,
   backoffDelay,
+  inScope,
+  isUnrecoverable,
+  parseJobData,
+  payloadMerchantId,
+  retryAfterDelay,
+  schemasOrDefault,
+  validateJobInput,
   type DeadLetter,
+  type DeadLetterScope,
+  type JobData,
   type JobHandler,
+  type JobInput,
+  type JobName,
   type JobOptions,
   type JobQueue,
+  type JobSchemas,
+  type SchemasOption,
 } from "../../ports/queue.js";
-import { newId } from "../../ids.js";
-import { isUnrecoverable } from "../../ports/queue.js";
 
 interface QueuedJob {
   id: string;
@@ -21,31 +36,45 @@ interface QueuedJob {
   backoff: NonNullable<JobOptions["backoff"]>;
 }
 
+interface DeadJob {
+  job: QueuedJob;
+  error: string;
+  failedAt: string;
+}
+
 /** Completed job ids are remembered this long for jobId dedupe (BullMQ keeps them as long). */
 const COMPLETED_RETENTION_MS = 3600_000;
 
-export class MemoryJobQueue implements JobQueue {
+const knownKey = (name: string, id: string) => `${name}\u0000${id}`;
+
+export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQueue<M> {
+  readonly schemas: M;
   private readonly waiting = new Map<string, QueuedJob[]>();
   private readonly handlers = new Map<string, { handler: JobHandler<unknown>; concurrency: number; running: number }>();
   private readonly known = new Map<string, number>();
-  private readonly dead = new Map<string, DeadLetter[]>();
+  private readonly dead = new Map<string, DeadJob[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private delayed = new Map<string, number>();
   private closed = false;
 
-  async add<T>(name: string, data: T, options: JobOptions = {}): Promise<{ id: string }> {
+  /** `schemas` defaults to the application's jobs; tests pass their own table. */
+  constructor(options: SchemasOption<M> = {} as SchemasOption<M>) {
+    this.schemas = schemasOrDefault<M>(options);
+  }
+
+  async add<N extends JobName<M>>(name: N, data: JobInput<M, N>, options: JobOptions = {}): Promise<{ id: string }> {
     if (this.closed) throw new Error("queue is closed");
+    const payload = validateJobInput(this.schemas, name, data);
     const id = options.jobId ?? newId();
-    const knownKey = `${name}\u0000${id}`;
     if (this.known.size > 10_000) this.forgetOld();
-    const seenAt = this.known.get(knownKey);
+    const seenAt = this.known.get(knownKey(name, id));
     if (seenAt !== undefined && seenAt > Date.now() - COMPLETED_RETENTION_MS) return { id };
-    this.known.set(knownKey, Number.MAX_SAFE_INTEGER);
+    this.known.set(knownKey(name, id), Number.MAX_SAFE_INTEGER);
     const job: QueuedJob = {
       id,
       name,
-      data: structuredClone(data),
+      data: structuredClone(payload),
       attemptsMade: 0,
       attempts: Math.max(1, options.attempts ?? DEFAULT_JOB_ATTEMPTS),
       backoff: options.backoff ?? DEFAULT_BACKOFF,
@@ -54,17 +83,47 @@ export class MemoryJobQueue implements JobQueue {
     return { id };
   }
 
-  process<T>(name: string, handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
+  process<N extends JobName<M>>(name: N, handler: JobHandler<JobData<M, N>>, options: { concurrency?: number } = {}): void {
+    assertKnownJob(this.schemas, name);
     if (this.handlers.has(name)) throw new Error(`a processor for ${name} is already registered`);
     this.handlers.set(name, { handler: handler as JobHandler<unknown>, concurrency: Math.max(1, options.concurrency ?? 1), running: 0 });
     this.pump(name);
   }
 
-  async deadLetters(name: string): Promise<DeadLetter[]> {
-    return [...(this.dead.get(name) ?? [])];
+  async deadLetters(name: JobName<M>, scope?: DeadLetterScope): Promise<DeadLetter[]> {
+    const list = this.dead.get(name) ?? [];
+    return list
+      .slice(-DEAD_LETTER_LIST_LIMIT)
+      .reverse()
+      .filter((d) => inScope(d.job, scope))
+      .map((d) => ({
+        id: d.job.id,
+        name: d.job.name,
+        merchantId: payloadMerchantId(d.job.data),
+        data: structuredClone(d.job.data),
+        error: d.error,
+        attempts: d.job.attemptsMade,
+        failedAt: d.failedAt,
+      }));
   }
 
-  async depth(name: string): Promise<number> {
+  async retryDeadLetter(name: JobName<M>, id: string, scope?: DeadLetterScope): Promise<boolean> {
+    if (this.closed) throw new Error("queue is closed");
+    const dead = this.takeDead(name, id, scope);
+    if (!dead) return false;
+    dead.job.attemptsMade = 0;
+    this.enqueue(dead.job, 0);
+    return true;
+  }
+
+  async removeDeadLetter(name: JobName<M>, id: string, scope?: DeadLetterScope): Promise<boolean> {
+    const dead = this.takeDead(name, id, scope);
+    if (!dead) return false;
+    this.known.delete(knownKey(name, id));
+    return true;
+  }
+
+  async depth(name: JobName<M>): Promise<number> {
     return (this.waiting.get(name)?.length ?? 0) + (this.delayed.get(name) ?? 0);
   }
 
@@ -74,6 +133,13 @@ export class MemoryJobQueue implements JobQueue {
     this.timers.clear();
     this.delayed = new Map();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  private takeDead(name: string, id: string, scope: DeadLetterScope | undefined): DeadJob | null {
+    const list = this.dead.get(name) ?? [];
+    const index = list.findIndex((d) => d.job.id === id && inScope(d.job, scope));
+    if (index < 0) return null;
+    return list.splice(index, 1)[0] ?? null;
   }
 
   private forgetOld(): void {
@@ -115,24 +181,23 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   private async run(job: QueuedJob, handler: JobHandler<unknown>): Promise<void> {
-    const knownKey = `${job.name}\u0000${job.id}`;
     try {
       // A macrotask between jobs keeps a failing job from starving I/O.
       await new Promise((r) => setImmediate(r));
-      await handler({ id: job.id, name: job.name, data: job.data, attempt: job.attemptsMade + 1 });
-      this.known.set(knownKey, Date.now());
+      const data = parseJobData(this.schemas, job.name, job.data);
+      await handler({ id: job.id, name: job.name, data, attempt: job.attemptsMade + 1 });
+      this.known.set(knownKey(job.name, job.id), Date.now());
     } catch (err) {
+      const retryAfter = retryAfterDelay(err);
+      if (retryAfter !== null && !this.closed) {
+        // Not a failure: the provider asked us to come back later.
+        this.enqueue(job, Math.max(1, retryAfter));
+        return;
+      }
       job.attemptsMade += 1;
       if (isUnrecoverable(err) || job.attemptsMade >= job.attempts || this.closed) {
         const list = this.dead.get(job.name) ?? [];
-        list.push({
-          id: job.id,
-          name: job.name,
-          data: job.data,
-          error: err instanceof Error ? err.message : String(err),
-          attempts: job.attemptsMade,
-          failedAt: new Date().toISOString(),
-        });
+        list.push({ job, error: err instanceof Error ? err.message : String(err), failedAt: new Date().toISOString() });
         this.dead.set(job.name, list);
       } else {
         this.enqueue(job, backoffDelay(job.backoff, job.attemptsMade));

@@ -26,13 +26,11 @@ export class MemoryVectorIndex implements VectorIndex {
 
   upsert(merchantId: string, items: VectorItem[]): Promise<void> {
     const p = this.partition(merchantId);
-    const dims = p.values().next().value?.vector.length;
-    for (const item of items) {
-      if (dims !== undefined && item.vector.length !== dims) {
-        return Promise.reject(new ValidationError(`Vector for ${item.id} has ${item.vector.length} dimensions, index has ${dims}`));
-      }
-      p.set(item.id, { vector: item.vector, norm: norm(item.vector), payload: item.payload });
-    }
+    const dims = p.values().next().value?.vector.length ?? items[0]?.vector.length;
+    // Checked before anything is written: a bad batch leaves the index as it was.
+    const wrong = items.find((item) => item.vector.length !== dims);
+    if (wrong) return Promise.reject(new ValidationError(`Vector for ${wrong.id} has ${wrong.vector.length} dimensions, index has ${dims}`));
+    for (const item of items) p.set(item.id, { vector: item.vector, norm: norm(item.vector), payload: item.payload });
     return Promise.resolve();
   }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { storeContract } from "../../testing/contracts/store.js";
+import { storeContract } from "@kaleem/shared/testing";
 import { asMerchantId } from "../../ports/store.js";
 import { migrations } from "./migrations.js";
 import { openSqliteStore } from "./store.js";

@@ -1,29 +1,51 @@
-// One contract for every JobQueue implementation (in-process and BullMQ).
+// One contract for every JobQueue implementation (in-process and BullMQ). The suite brings its own
+// job table, so an adapter is tested without the application's jobs.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { UnrecoverableError } from "../../errors.js";
-import type { JobQueue } from "../../ports/queue.js";
+import { z } from "zod";
+import { RetryAfterError, UnrecoverableError, ValidationError } from "../../errors.js";
+import type { JobQueue, JobSchemas } from "../../ports/queue.js";
 import { waitFor } from "../wait.js";
+
+const numbered = z.object({ n: z.number().int() });
+const anything = z.looseObject({});
+
+/** The jobs the contract queues. */
+export const contractJobSchemas = {
+  simple: numbered,
+  early: numbered,
+  flaky: anything,
+  doomed: anything,
+  fatal: anything,
+  dedupe: z.object({ v: z.string() }),
+  parallel: z.object({ i: z.number() }),
+  strict: z.object({ merchantId: z.string().min(1), count: z.number().int().positive() }),
+  throttled: anything,
+  letters: z.object({ merchantId: z.string(), n: z.number() }),
+} satisfies JobSchemas;
+export type ContractJobSchemas = typeof contractJobSchemas;
 
 export interface QueueFactory {
   name: string;
   setup?(): Promise<void>;
   teardown?(): Promise<void>;
-  create(): Promise<JobQueue>;
+  /** A fresh queue over `schemas`, isolated from the queues of other tests (own prefix). */
+  create(schemas: ContractJobSchemas): Promise<JobQueue<ContractJobSchemas>>;
 }
 
 const until = <T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string): Promise<T> => waitFor(check, what);
 
 export function queueContract(f: QueueFactory): void {
   describe(`JobQueue contract: ${f.name}`, () => {
-    let queue: JobQueue;
+    let queue: JobQueue<ContractJobSchemas>;
+    const open = async () => (queue = await f.create(contractJobSchemas));
     beforeAll(async () => f.setup?.());
     afterAll(async () => f.teardown?.());
     afterEach(async () => queue?.close());
 
     it("runs a job with its data, first attempt = 1", async () => {
-      queue = await f.create();
+      await open();
       const seen: unknown[] = [];
-      queue.process<{ n: number }>("simple", async (job) => {
+      queue.process("simple", async (job) => {
         seen.push({ data: job.data, attempt: job.attempt, name: job.name });
       });
       await queue.add("simple", { n: 7 });
@@ -32,18 +54,41 @@ export function queueContract(f: QueueFactory): void {
     });
 
     it("jobs added before a processor exists run once it starts", async () => {
-      queue = await f.create();
+      await open();
       await queue.add("early", { n: 1 });
       await queue.add("early", { n: 2 });
       expect(await queue.depth("early")).toBe(2);
       const seen: number[] = [];
-      queue.process<{ n: number }>("early", async (job) => void seen.push(job.data.n));
+      queue.process("early", async (job) => void seen.push(job.data.n));
       await until(() => seen.length === 2, "jobs");
       expect(seen.sort()).toEqual([1, 2]);
     });
 
+    it("add refuses a payload its schema rejects, with the field named, and queues nothing", async () => {
+      await open();
+      const bad = { merchantId: "m1", count: -1 };
+      const err = await queue.add("strict", bad).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toMatch(/strict/);
+      expect((err as Error).message).toMatch(/count/);
+      // @ts-expect-error -- a missing field is a type error too
+      await expect(queue.add("strict", { merchantId: "m1" })).rejects.toBeInstanceOf(ValidationError);
+      expect(await queue.depth("strict")).toBe(0);
+      // @ts-expect-error -- and so is a job name that is not in the table
+      await expect(queue.add("no-such-job", {})).rejects.toThrow(/unknown job/);
+    });
+
+    it("the consumer strips what the schema does not know and hands over the parsed payload", async () => {
+      await open();
+      const seen: unknown[] = [];
+      queue.process("strict", async (job) => void seen.push(job.data));
+      await queue.add("strict", { merchantId: "m1", count: 2, extra: "dropped" } as { merchantId: string; count: number });
+      await until(() => seen.length === 1, "job");
+      expect(seen).toEqual([{ merchantId: "m1", count: 2 }]);
+    });
+
     it("retries with backoff and succeeds on a later attempt", async () => {
-      queue = await f.create();
+      await open();
       const attempts: number[] = [];
       let done = false;
       queue.process("flaky", async (job) => {
@@ -58,7 +103,7 @@ export function queueContract(f: QueueFactory): void {
     });
 
     it("dead-letters a job after its last attempt, with the error", async () => {
-      queue = await f.create();
+      await open();
       let tries = 0;
       queue.process("doomed", async () => {
         tries += 1;
@@ -71,11 +116,11 @@ export function queueContract(f: QueueFactory): void {
       }, "dead letter");
       expect(tries).toBe(3);
       expect(dead).toHaveLength(1);
-      expect(dead[0]).toMatchObject({ id: "doomed-1", name: "doomed", data: { x: 1 }, error: "boom 3", attempts: 3 });
+      expect(dead[0]).toMatchObject({ id: "doomed-1", name: "doomed", merchantId: null, data: { x: 1 }, error: "boom 3", attempts: 3 });
     });
 
-    it("UnrecoverableError stops retries at once", async () => {
-      queue = await f.create();
+    it("UnrecoverableError stops retries at once and lands in the dead letters", async () => {
+      await open();
       let tries = 0;
       queue.process("fatal", async () => {
         tries += 1;
@@ -90,10 +135,99 @@ export function queueContract(f: QueueFactory): void {
       expect(dead[0]).toMatchObject({ error: "bad payload", attempts: 1 });
     });
 
+    it("RetryAfterError delays the job at least the asked time without using an attempt, then it succeeds", async () => {
+      await open();
+      const waitMs = 400;
+      const runs: { attempt: number; at: number }[] = [];
+      let thrownAt = 0;
+      let done = false;
+      queue.process("throttled", async (job) => {
+        runs.push({ attempt: job.attempt, at: Date.now() });
+        if (runs.length <= 2) {
+          thrownAt = Date.now();
+          throw new RetryAfterError(waitMs, "429 Too Many Requests");
+        }
+        done = true;
+      });
+      // One attempt only: had a throttled try counted, the job would be dead after the first 429.
+      await queue.add("throttled", {}, { attempts: 1 });
+      await until(() => runs.length === 2, "the second try");
+      expect(runs[1]!.at - runs[0]!.at).toBeGreaterThanOrEqual(waitMs);
+      await until(() => done, "success after the provider's wait");
+      expect(runs[2]!.at - thrownAt).toBeGreaterThanOrEqual(waitMs);
+      expect(runs.map((r) => r.attempt)).toEqual([1, 1, 1]);
+      expect(await queue.deadLetters("throttled")).toEqual([]);
+    });
+
+    it("an invalid payload reaching a consumer fails unrecoverably (no handler call, no retry)", async () => {
+      // The payload fitted the schema when it was queued; the consumer (a newer deploy) rejects it.
+      let acceptsOldShape = true;
+      const versioned = z
+        .object({ merchantId: z.string().min(1), count: z.number().int().positive() })
+        .refine(() => acceptsOldShape, "this version no longer accepts the old shape");
+      queue = await f.create({ ...contractJobSchemas, strict: versioned });
+      await queue.add("strict", { merchantId: "m1", count: 5 }, { jobId: "old-shape", attempts: 4 });
+      acceptsOldShape = false;
+      let calls = 0;
+      queue.process("strict", async () => void (calls += 1));
+      const dead = await until(async () => {
+        const d = await queue.deadLetters("strict");
+        return d.length > 0 && d;
+      }, "dead letter");
+      expect(calls).toBe(0);
+      expect(dead[0]).toMatchObject({ id: "old-shape", merchantId: "m1", attempts: 1 });
+      expect(dead[0]!.error).toMatch(/invalid payload for job "strict"/);
+    });
+
+    it("dead letters: newest first, scoped per merchant, retried with fresh attempts, removed", async () => {
+      await open();
+      const failing = new Set(["a-1", "a-2", "b-1"]);
+      const succeeded: string[] = [];
+      queue.process("letters", async (job) => {
+        if (failing.has(job.id)) throw new UnrecoverableError(`fail ${job.id}`);
+        succeeded.push(job.id);
+      });
+      const deadCount = async (n: number) => until(async () => (await queue.deadLetters("letters")).length === n, `${n} dead letters`);
+      await queue.add("letters", { merchantId: "ma", n: 1 }, { jobId: "a-1" });
+      await deadCount(1);
+      await queue.add("letters", { merchantId: "ma", n: 2 }, { jobId: "a-2" });
+      await deadCount(2);
+      await queue.add("letters", { merchantId: "mb", n: 3 }, { jobId: "b-1" });
+      await deadCount(3);
+
+      expect((await queue.deadLetters("letters")).map((d) => d.id)).toEqual(["b-1", "a-2", "a-1"]);
+      const forA = await queue.deadLetters("letters", { merchantId: "ma" });
+      expect(forA.map((d) => [d.id, d.merchantId])).toEqual([
+        ["a-2", "ma"],
+        ["a-1", "ma"],
+      ]);
+      expect(await queue.deadLetters("letters", { merchantId: "nobody" })).toEqual([]);
+
+      // Another merchant can neither retry nor remove A's dead letter.
+      expect(await queue.retryDeadLetter("letters", "a-1", { merchantId: "mb" })).toBe(false);
+      expect(await queue.removeDeadLetter("letters", "a-1", { merchantId: "mb" })).toBe(false);
+      expect(await queue.retryDeadLetter("letters", "missing")).toBe(false);
+
+      // Retried after the cause is fixed: runs again with a fresh first attempt.
+      failing.delete("a-1");
+      expect(await queue.retryDeadLetter("letters", "a-1", { merchantId: "ma" })).toBe(true);
+      await until(() => succeeded.includes("a-1"), "the retried job");
+      expect((await queue.deadLetters("letters")).map((d) => d.id)).toEqual(["b-1", "a-2"]);
+      expect(await queue.retryDeadLetter("letters", "a-1")).toBe(false);
+
+      // Removed: gone from the list, and its jobId is free to be queued again.
+      expect(await queue.removeDeadLetter("letters", "a-2", { merchantId: "ma" })).toBe(true);
+      expect(await queue.removeDeadLetter("letters", "a-2")).toBe(false);
+      expect((await queue.deadLetters("letters")).map((d) => d.id)).toEqual(["b-1"]);
+      failing.delete("a-2");
+      await queue.add("letters", { merchantId: "ma", n: 4 }, { jobId: "a-2" });
+      await until(() => succeeded.includes("a-2"), "the re-added job");
+    });
+
     it("a jobId added twice runs once, also after it completed", async () => {
-      queue = await f.create();
+      await open();
       const runs: string[] = [];
-      queue.process<{ v: string }>("dedupe", async (job) => void runs.push(job.data.v));
+      queue.process("dedupe", async (job) => void runs.push(job.data.v));
       await queue.add("dedupe", { v: "first" }, { jobId: "same" });
       await queue.add("dedupe", { v: "second" }, { jobId: "same" });
       await until(() => runs.length === 1, "first run");
@@ -104,7 +238,7 @@ export function queueContract(f: QueueFactory): void {
     });
 
     it("runs up to `concurrency` jobs at the same time", async () => {
-      queue = await f.create();
+      await open();
       let running = 0;
       let peak = 0;
       let release!: () => void;

@@ -1,4 +1,3 @@
-import { MemoryVectorIndex } from "@kaleem/shared/adapters";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RetryableError, UnrecoverableError, loadConfig } from "@kaleem/shared";
@@ -24,32 +23,6 @@ describe("HashedEmbedder", () => {
     const [perfume, itr, tent, typo, shampoo, dates] = await e.embed(["perfume", "عطر", "camping tent", "shampo", "shampoo", "sukkari dates"]);
     expect(cosine(perfume!, itr!)).toBeGreaterThan(cosine(perfume!, tent!) + 0.3);
     expect(cosine(typo!, shampoo!)).toBeGreaterThan(cosine(typo!, dates!) + 0.15);
-  });
-});
-
-describe("MemoryVectorIndex", () => {
-  it("ranks by cosine within one merchant and keeps merchants apart", async () => {
-    const idx = new MemoryVectorIndex();
-    const v = (...xs: number[]) => Float32Array.from(xs);
-    await idx.upsert("m1", [
-      { id: "a", vector: v(1, 0, 0) },
-      { id: "b", vector: v(0.7, 0.7, 0) },
-      { id: "c", vector: v(0, 0, 1) },
-    ]);
-    await idx.upsert("m2", [{ id: "z", vector: v(1, 0, 0) }]);
-    const hits = await idx.query("m1", v(1, 0.1, 0), 2);
-    expect(hits.map((h) => h.id)).toEqual(["a", "b"]);
-    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
-    expect((await idx.query("m2", v(0, 0, 1), 5)).map((h) => h.id)).toEqual(["z"]);
-
-    await idx.upsert("m1", [{ id: "c", vector: v(1, 0.1, 0) }]);
-    expect((await idx.query("m1", v(1, 0.1, 0), 1))[0]?.id).toBe("c");
-    await idx.remove("m1", ["c"]);
-    expect(await idx.count("m1")).toBe(2);
-    await expect(idx.upsert("m1", [{ id: "d", vector: v(1, 0) }])).rejects.toThrow(/dimensions/);
-    await idx.clear("m1");
-    expect(await idx.count("m1")).toBe(0);
-    expect(await idx.count("m2")).toBe(1);
   });
 });
 
