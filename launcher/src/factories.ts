@@ -7,7 +7,10 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import {
   ConfigError,
+  hmacSha256,
+  publicBaseUrl,
   realtimeMetrics,
+  type ObjectStore,
   type CatalogEvents,
   type Config,
   type Embedder,
@@ -41,8 +44,12 @@ import {
   createMemoryPresence,
   createMemoryTokenBudget,
   createRedisPresence,
+  createMediaHandler,
   createRedisTokenBudget,
+  localMediaRoot,
+  openLocalDiskObjectStore,
   openSqliteStore,
+  type MediaHandler,
   subscribeCatalogChanges,
 } from "@kaleem/shared/adapters";
 import { embedderFromConfig } from "@kaleem/workers";
@@ -156,6 +163,20 @@ export async function createCatalogEvents(ctx: FactoryContext, index: CatalogEve
   const unsubscribe = await subscribeCatalogChanges(subscriber, prefix(ctx), index, ctx.logger);
   ctx.lifecycle.onClose("catalog subscription", unsubscribe);
   return new RedisCatalogEvents(ctx.redis, prefix(ctx), index, ctx.logger);
+}
+
+/**
+ * Media (channel attachments, uploads): files under the data dir, served through signed URLs by
+ * the returned handler. The signing secret is derived from the encryption key, so URLs survive a
+ * restart and every process of one installation signs alike.
+ */
+export async function createObjectStore(ctx: FactoryContext): Promise<{ objects: ObjectStore; mediaHandler: MediaHandler }> {
+  const objects = await openLocalDiskObjectStore({
+    root: localMediaRoot(ctx.config.dataDir),
+    signingSecret: hmacSha256(ctx.config.secrets.encryptionKey, "kaleem-media-urls"),
+    publicBaseUrl: publicBaseUrl(ctx.config),
+  });
+  return { objects, mediaHandler: createMediaHandler(objects) };
 }
 
 /** For processes without the hub: emits into the hubs' rooms through Redis. */

@@ -28,11 +28,16 @@ export function createHttpServer(lifecycle: Lifecycle): http.Server {
   return server;
 }
 
-export function routeRequests(server: http.Server, routes: { frontend: MaybeHandler | null; rest: Handler | null; ops: MaybeHandler }, logger: Logger): void {
+export function routeRequests(
+  server: http.Server,
+  routes: { media: MaybeHandler | null; frontend: MaybeHandler | null; rest: Handler | null; ops: MaybeHandler },
+  logger: Logger,
+): void {
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     // Socket.IO answers its own path before this listener runs.
     if (req.url?.startsWith("/socket.io/")) return;
     void (async () => {
+      if (routes.media && (await routes.media(req, res))) return;
       if (routes.rest) {
         if (routes.frontend && (await routes.frontend(req, res))) return;
         return routes.rest(req, res);

@@ -10,6 +10,7 @@ import {
   type ConversationService,
   type JobQueue,
   type KeyedLock,
+  type ObjectStore,
   type Logger,
   type Metrics,
   type PresenceStore,
@@ -39,6 +40,7 @@ export interface ProcessPorts {
   tokens: TokenService;
   search: CatalogSearch;
   catalogEvents: CatalogEvents;
+  objects: ObjectStore;
   emitter: RealtimeEmitter;
   conversations: ConversationService;
   metrics: Metrics;

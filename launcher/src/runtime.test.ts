@@ -21,6 +21,24 @@ const configFor = (dataDir: string) =>
   loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_STREAM_DELAY_MS: "0" });
 
 describe("embedded start", () => {
+  it("serves a merchant's media through signed links on the process's own server", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-media-"));
+    const k = await startKaleem(configFor(dataDir), { printCredentials: false, seedDemo: false });
+    try {
+      const scoped = k.objects.forMerchant(asMerchantId("m_media_test"));
+      await scoped.put("charts/size.txt", new TextEncoder().encode("S M L"), { contentType: "text/plain" });
+      const link = new URL(await scoped.presignGet("charts/size.txt", { expiresInSeconds: 60 }));
+      const res = await fetch(`${k.url}${link.pathname}${link.search}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("S M L");
+      // The same path without its signature is refused.
+      expect((await fetch(`${k.url}${link.pathname}`)).status).toBe(403);
+    } finally {
+      await k.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("seeds once, and a restart on another port lets the demo page's new origin in", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-runtime-"));
     try {

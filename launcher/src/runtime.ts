@@ -14,6 +14,7 @@ import {
   type Config,
   type JobQueue,
   type Logger,
+  type ObjectStore,
   type RealtimeEmitter,
   type Store,
   type StreamRegistry,
@@ -27,6 +28,7 @@ import {
   createCatalogEvents,
   createEmbedder,
   createKeyedLock,
+  createObjectStore,
   createPresence,
   createQueue,
   createRateLimiter,
@@ -66,6 +68,8 @@ export interface KaleemInstance {
   emitter: RealtimeEmitter;
   queue: JobQueue;
   streams: StreamRegistry;
+  /** Media of every merchant (served by this process's /media handler when it runs REST). */
+  objects: ObjectStore;
   logger: Logger;
   metrics: Metrics;
   /** Graceful: stop accepting, let in-flight requests and jobs finish, close everything. */
@@ -98,6 +102,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     // Every process keeps its own search index; catalog writes reach them all.
     const search = new CatalogSearch({ embedder: createEmbedder(ctx), vectors: createVectorIndex(ctx) });
     const catalogEvents = await createCatalogEvents(ctx, search);
+    const { objects, mediaHandler } = await createObjectStore(ctx);
 
     // ---- realtime: the hub's own emitter, or the Redis one in processes without sockets ----
     const server = createHttpServer(lifecycle);
@@ -106,7 +111,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const events = new ConversationEventBus([socketListener(emitter)], logger);
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger });
 
-    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, emitter, conversations, metrics, logger, lifecycle };
+    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, objects, emitter, conversations, metrics, logger, lifecycle };
 
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret)) : null;
@@ -119,6 +124,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
       server,
       {
         rest,
+        media: runsRest ? mediaHandler : null,
         frontend: role === "all" ? createFrontendHandler({ store, dataDir: config.dataDir, logger }) : null,
         ops: opsHandler({ store, metrics, redis }),
       },
@@ -134,7 +140,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     }
 
     logger.info({ role, url }, "kaleem started");
-    return { url, port, config, store, hub, conversations, emitter, queue, streams, logger, metrics, close: () => lifecycle.close() };
+    return { url, port, config, store, hub, conversations, emitter, queue, streams, objects, logger, metrics, close: () => lifecycle.close() };
   } catch (err) {
     await lifecycle.close();
     throw err;
