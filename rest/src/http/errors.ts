@@ -22,6 +22,13 @@ export class BadJsonError extends AppError {
   }
 }
 
+/** A body within the size limit whose shape (nesting, key count) no legitimate request has. */
+export class BodyTooComplexError extends AppError {
+  constructor(message: string) {
+    super("body_too_complex", 400, message);
+  }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }

@@ -8,7 +8,7 @@ import {
   type AccessClaims,
 } from "@kaleem/shared";
 import type Koa from "koa";
-import { readJsonBody, rejectOperatorKeys } from "./body.js";
+import { assertPlainQueryKeys, readJsonBody } from "./body.js";
 import { MethodNotAllowedError } from "./errors.js";
 import { API_PREFIX, type AnyRoute, type RestServices } from "./route.js";
 import type { Caller, RestContext, RestState } from "./state.js";
@@ -37,11 +37,6 @@ export async function authenticate(ctx: RestContext, services: RestServices): Pr
   return { claims, user, role: user.role, store };
 }
 
-function queryObject(ctx: RestContext): Record<string, unknown> {
-  const query = { ...ctx.query } as Record<string, unknown>;
-  rejectOperatorKeys(query);
-  return query;
-}
 
 function routeMiddleware(route: AnyRoute, services: RestServices): Koa.Middleware<RestState> {
   const { config } = services.deps;
@@ -71,8 +66,11 @@ function routeMiddleware(route: AnyRoute, services: RestServices): Koa.Middlewar
       await limit(services, `api:ip:${ip}`, config.limits.requestsPerMinute);
     }
 
+    const rawQuery = { ...ctx.query } as Record<string, unknown>;
+    // Every route, with a query schema or without: an operator-shaped parameter is an error, never ignored.
+    assertPlainQueryKeys(rawQuery);
     const params = route.params ? route.params.parse((ctx as unknown as { params: unknown }).params) : undefined;
-    const query = route.query ? route.query.parse(queryObject(ctx)) : undefined;
+    const query = route.query ? route.query.parse(rawQuery) : undefined;
     const body = route.body ? route.body.parse(await readJsonBody(ctx, config.limits.bodyBytes)) : undefined;
 
     const reply = await route.handler({ ctx, params, query, body, caller, services, ip });
