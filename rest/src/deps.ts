@@ -33,6 +33,4 @@ export interface RestDeps {
   catalogEvents?: CatalogEvents;
   realtime?: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
-  /** Trust X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run, e.g. the bundled nginx). */
-  trustProxy?: boolean;
 }

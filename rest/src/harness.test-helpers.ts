@@ -12,7 +12,7 @@ import {
   type Store,
 } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,6 +34,11 @@ export interface RequestOptions {
   /** Sent as-is (no JSON encoding, no default content type). */
   rawBody?: string | Buffer;
   headers?: Record<string, string>;
+  /**
+   * Source address on loopback (127.0.0.x) the request is sent from, so per-IP limits can be
+   * exercised with several real client addresses.
+   */
+  from?: string;
 }
 
 export interface TestRest {
@@ -99,11 +104,24 @@ export async function startTestRest(
       body = JSON.stringify(options.body);
       headers["content-type"] ??= "application/json";
     }
-    const res = await fetch(base + urlPath, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    if ((res.headers.get("content-type") ?? "").includes("json") && text !== "") parsed = JSON.parse(text);
-    return { status: res.status, body: parsed as T, text, headers: res.headers };
+    // node:http rather than fetch: fetch refuses methods such as TRACE and cannot pick a source address.
+    const res = await new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+      const req = httpRequest(base + urlPath, { method, headers, ...(options.from ? { localAddress: options.from } : {}) }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("error", reject);
+        incoming.on("end", () => {
+          const responseHeaders = new Headers();
+          for (let i = 0; i < incoming.rawHeaders.length; i += 2) responseHeaders.append(incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!);
+          resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text: Buffer.concat(chunks).toString("utf8") });
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    let parsed: unknown = res.text;
+    if ((res.headers.get("content-type") ?? "").includes("json") && res.text !== "") parsed = JSON.parse(res.text);
+    return { status: res.status, body: parsed as T, text: res.text, headers: res.headers };
   }
 
   async function signup(name = "Store"): Promise<Session> {

@@ -30,6 +30,7 @@ export const envSchema = z.object({
   PORT: intFrom(8080, 0, 65535),
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_URL: optionalUrl,
+  TRUST_PROXY_HOPS: intFrom(0, 0, 10),
   KALEEM_DATA_DIR: z.string().default("./data"),
   KALEEM_SEED_DEMO: boolFrom(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -78,7 +79,13 @@ export interface Config {
   readonly env: Env["NODE_ENV"];
   readonly production: boolean;
   readonly role: ProcessRole;
-  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string | null };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string | null;
+    /** Proxies of our own in front of this process; 0 = X-Forwarded-* are ignored (the socket address counts). */
+    readonly trustProxyHops: number;
+  };
   readonly dataDir: string;
   readonly seedDemo: boolean;
   readonly logLevel: Env["LOG_LEVEL"];
@@ -203,7 +210,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: e.NODE_ENV,
     production,
     role: e.KALEEM_ROLE,
-    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, "") : null },
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, "") : null, trustProxyHops: e.TRUST_PROXY_HOPS },
     dataDir,
     seedDemo: e.KALEEM_SEED_DEMO,
     logLevel: e.LOG_LEVEL,
