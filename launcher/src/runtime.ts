@@ -1,6 +1,6 @@
 // The composition root: one function builds a process of any role from the config. Every port
 // gets its embedded implementation, or its Redis/BullMQ one when REDIS_URL is set.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -22,6 +22,7 @@ import {
   createLogger,
   createMemoryPresence,
   createRedisPresence,
+  ensurePrivateDir,
   hashPassword,
   openSqliteStore,
   publicBaseUrl,
@@ -29,6 +30,7 @@ import {
   rooms,
   seedDemoStore,
   subscribeCatalogChanges,
+  writePrivateFile,
   asMerchantId,
   type BotEngine,
   type CatalogEvents,
@@ -115,7 +117,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     for (const [name, set] of [["MONGODB_URL", config.mongo], ["QDRANT_URL", config.qdrant], ["S3_ENDPOINT", config.s3]] as const) {
       if (set) logger.warn(`${name} is set but its adapter is not implemented yet; using the embedded one`);
     }
-    mkdirSync(config.dataDir, { recursive: true });
+    ensurePrivateDir(config.dataDir);
     const store = await openSqliteStore({ file: path.join(config.dataDir, "kaleem.db") });
     cleanups.push(() => store.close());
 
@@ -292,7 +294,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const seed = options.seedDemo ?? config.seedDemo;
     if (seed && runsRest && (await store.lookup.merchantIds()).length === 0) {
       const demo = await seedDemoStore(store, { origins: ownOrigins(config, port), hashPassword: (p) => hashPassword(p) });
-      writeFileSync(path.join(config.dataDir, "demo.json"), JSON.stringify(demo, null, 2), { mode: 0o600 });
+      writePrivateFile(path.join(config.dataDir, "demo.json"), JSON.stringify(demo, null, 2));
       if (options.printCredentials !== false) {
         const base = config.http.publicUrl ?? `http://localhost:${port}`;
         process.stdout.write(

@@ -1,8 +1,9 @@
 // The one place that reads process.env. loadConfig() validates everything once and returns a
 // frozen object that each process passes down to the parts it wires.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { ensurePrivateDir, writePrivateFile } from "./data-dir.js";
 import { ConfigError } from "./errors.js";
 import { randomSecret } from "./ids.js";
 
@@ -136,6 +137,7 @@ const storedSecretsSchema = z.object({
 function embeddedSecrets(dataDir: string): Secrets {
   const file = path.join(dataDir, "secrets.json");
   let stored: Partial<Secrets> = {};
+  ensurePrivateDir(dataDir);
   if (existsSync(file)) {
     let raw: unknown;
     try {
@@ -154,8 +156,7 @@ function embeddedSecrets(dataDir: string): Secrets {
     encryptionKey: stored.encryptionKey ?? randomSecret(48),
   };
   if (JSON.stringify(stored) !== JSON.stringify(secrets)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    writePrivateFile(file, JSON.stringify(secrets, null, 2));
   }
   return secrets;
 }

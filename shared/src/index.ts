@@ -1,6 +1,7 @@
 // Server-side entry of @kaleem/shared. Browser code imports "@kaleem/shared/contracts" instead.
 export * from "./contracts/index.js";
 export * from "./config.js";
+export * from "./data-dir.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./cursor.js";
