@@ -3,6 +3,7 @@ import {
   ConflictError,
   hashPassword,
   merchantSchema,
+  plainName,
   UnauthorizedError,
   userSchema,
   verifyPassword,
@@ -34,7 +35,7 @@ export const authRoutes: AnyRoute[] = [
     tag: "auth",
     auth: false,
     rateLimit: "auth",
-    body: z.object({ storeName: z.string().trim().min(1).max(120), email: emailSchema, password: passwordSchema }),
+    body: z.object({ storeName: plainName().min(1).max(120), email: emailSchema, password: passwordSchema }),
     responses: {
       201: {
         description: "Store and owner created",

@@ -4,6 +4,7 @@
 import {
   channelTypeSchema,
   NotFoundError,
+  plainName,
   publicBaseUrl,
   randomSecret,
   type Channel,
@@ -63,7 +64,7 @@ export const CHANNEL_CONFIG: Record<ChannelType, ConfigSpec> = {
   instagram: meta("pageId", "pageId"),
 };
 
-const name = z.string().trim().min(1, "name is required").max(80);
+const name = plainName().min(1, "name is required").max(80);
 
 const createBody = z.discriminatedUnion(
   "type",

@@ -11,15 +11,20 @@ export const pageQuery = z.object({
 
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-/** Localized text as a client may send it: missing languages default to "", at least one is given. */
-export const localizedInput = (max: number) =>
+const plainText = () => z.string().trim();
+
+/**
+ * Localized text as a client may send it: missing languages default to "", at least one is given.
+ * `field` is plainName for names (bidi controls removed), plain trimmed text otherwise.
+ */
+export const localizedInput = (max: number, field: () => z.ZodString = plainText) =>
   z
-    .object({ en: z.string().trim().max(max).default(""), ar: z.string().trim().max(max).default("") })
+    .object({ en: field().max(max).default(""), ar: field().max(max).default("") })
     .refine((v) => v.en !== "" || v.ar !== "", { message: "Give the text in at least one of en, ar" });
 
 /** Localized text in a PATCH: only the given languages change. */
-export const localizedPatch = (max: number) =>
-  z.object({ en: z.string().trim().max(max).optional(), ar: z.string().trim().max(max).optional() });
+export const localizedPatch = (max: number, field: () => z.ZodString = plainText) =>
+  z.object({ en: field().max(max).optional(), ar: field().max(max).optional() });
 
 export const emailSchema = z
   .string()

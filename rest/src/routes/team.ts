@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   hashPassword,
   NotFoundError,
+  plainName,
   randomSecret,
   userSchema,
   type User,
@@ -63,7 +64,7 @@ export const teamRoutes: AnyRoute[] = [
     roles: MANAGERS,
     body: z.object({
       email: emailSchema,
-      name: z.string().trim().min(1).max(120),
+      name: plainName().min(1).max(120),
       role: memberRole.default("agent"),
       password: passwordSchema.optional(),
     }),
@@ -95,7 +96,7 @@ export const teamRoutes: AnyRoute[] = [
     roles: MANAGERS,
     params: idParams,
     body: z.object({
-      name: z.string().trim().min(1).max(120).optional(),
+      name: plainName().min(1).max(120).optional(),
       role: memberRole.optional(),
       password: passwordSchema.optional(),
     }),

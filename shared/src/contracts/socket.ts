@@ -12,6 +12,7 @@ import {
 } from "./domain.js";
 
 import { MAX_MESSAGE_TEXT } from "./constants.js";
+import { plainName } from "./text.js";
 
 export { PROTOCOL_VERSION, WIDGET_NAMESPACE, INBOX_NAMESPACE, MAX_MESSAGE_TEXT, MAX_SOCKET_PAYLOAD_BYTES } from "./constants.js";
 
@@ -48,7 +49,7 @@ export const messageReadSchema = z.object({
   seq: z.number().int().nonnegative(),
 });
 export const identifySchema = z.object({
-  name: z.string().max(200).optional(),
+  name: plainName().max(200).optional(),
   email: z.string().email().max(320).optional(),
   phone: z.string().max(40).optional(),
   /** hex HMAC-SHA256(merchant identity secret, email || phone) computed by the store's server. */
