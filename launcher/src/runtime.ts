@@ -13,6 +13,7 @@ import {
   MemoryStreamRegistry,
   MemoryTokenBlacklist,
   Metrics,
+  RedisAttemptThrottle,
   RedisCatalogEvents,
   RedisKeyedLock,
   RedisRateLimiter,
@@ -256,6 +257,8 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
             },
           },
           ...(redis ? { redisPing: async () => void (await redis.ping()) } : {}),
+          // Every REST node counts one account's sign-in attempts together.
+          ...(redis && config.redis ? { attemptThrottle: new RedisAttemptThrottle(redis, config.redis.prefix) } : {}),
         })
       : null;
     const restHandler = rest?.callback() ?? null;

@@ -1,7 +1,8 @@
 // The REST application factory. The launcher owns the HTTP server, the config and the store; this
 // module only wires them into Koa.
 import { Router } from "@koa/router";
-import { TokenService } from "@kaleem/shared";
+import { LoggingMailer, MemoryAttemptThrottle, TokenService } from "@kaleem/shared";
+import { LoginThrottle } from "./auth/login-throttle.js";
 import Koa from "koa";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RestDeps } from "./deps.js";
@@ -54,7 +55,9 @@ function opsRouter(deps: RestDeps): Router<RestState> {
 
 export function createRestApp(deps: RestDeps): RestApp {
   const tokens = new TokenService(deps.config, deps.blacklist);
-  const services: RestServices = { deps, tokens };
+  const mailer = deps.mailer ?? new LoggingMailer(deps.logger.child({ component: "mailer" }));
+  const loginThrottle = new LoginThrottle(deps.config, deps.attemptThrottle ?? new MemoryAttemptThrottle(), mailer);
+  const services: RestServices = { deps, tokens, loginThrottle, mailer };
   // X-Forwarded-For is believed only for the proxies the operator declared (TRUST_PROXY_HOPS), and
   // only its last that many entries: what a client writes in front of them is ignored.
   const hops = deps.config.http.trustProxyHops;

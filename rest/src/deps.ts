@@ -1,7 +1,9 @@
 import type {
+  AttemptThrottle,
   CatalogEvents,
   Config,
   Logger,
+  Mailer,
   Metrics,
   ProductSearch,
   RateLimiter,
@@ -28,6 +30,10 @@ export interface RestDeps {
   metrics: Metrics;
   blacklist: TokenBlacklist;
   rateLimiter: RateLimiter;
+  /** Per-account sign-in spacing; in memory when not given (one process). The cluster passes Redis's. */
+  attemptThrottle?: AttemptThrottle;
+  /** Account emails (signup confirmation, sign-in lock, invitation); the logging mailer when not given. */
+  mailer?: Mailer;
   /** Optional ports wired by other parts; routes that need a missing one answer 503. */
   productSearch?: ProductSearch;
   catalogEvents?: CatalogEvents;

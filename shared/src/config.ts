@@ -47,6 +47,8 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024, 64 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: intFrom(600, 1),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
+  LOGIN_LOCK_AFTER_FAILURES: intFrom(10, 4, 1000),
+  LOGIN_LOCK_SECONDS: intFrom(900, 1, 86400),
   SOCKET_EVENTS_PER_10S: intFrom(60, 1),
   REDIS_URL: optionalUrl,
   REDIS_PREFIX: z.string().default("kaleem"),
@@ -103,6 +105,8 @@ export interface Config {
     readonly requestsPerMinute: number;
     readonly authRequestsPerMinute: number;
     readonly socketEventsPer10s: number;
+    /** Per account, from any number of addresses: failures before the temporary lock, and its length. */
+    readonly login: { readonly lockAfterFailures: number; readonly lockSeconds: number };
   };
   readonly redis: { readonly url: string; readonly prefix: string } | null;
   readonly mongo: { readonly url: string } | null;
@@ -228,6 +232,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       requestsPerMinute: e.RATE_LIMIT_PER_MINUTE,
       authRequestsPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
       socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
+      login: { lockAfterFailures: e.LOGIN_LOCK_AFTER_FAILURES, lockSeconds: e.LOGIN_LOCK_SECONDS },
     },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     mongo: e.MONGODB_URL ? { url: e.MONGODB_URL } : null,

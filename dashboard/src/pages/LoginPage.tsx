@@ -56,7 +56,7 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
             name="password"
             type="password"
             required
-            minLength={mode === "signup" ? 8 : 1}
+            minLength={mode === "signup" ? 10 : 1}
             autoComplete={mode === "signup" ? "new-password" : "current-password"}
             dir="ltr"
             value={password}

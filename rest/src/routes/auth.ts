@@ -4,6 +4,7 @@ import {
   hashPassword,
   merchantSchema,
   plainName,
+  RateLimitedError,
   UnauthorizedError,
   userSchema,
   verifyPassword,
@@ -73,6 +74,11 @@ export const authRoutes: AnyRoute[] = [
     },
     async handler({ body, services, ip, ctx }) {
       const { store } = services.deps;
+      const throttle = services.loginThrottle;
+      const verdict = await throttle.attempt(body.email);
+      if (!verdict.allowed) {
+        throw new RateLimitedError(verdict.retryAfterSeconds, "Too many failed sign-ins for this account; try again later");
+      }
       const scope = await store.lookup.userByEmail(body.email);
       if (!scope) {
         await verifyPassword(body.password, await getDummyHash());
@@ -84,8 +90,10 @@ export const authRoutes: AnyRoute[] = [
       const ok = credentials !== null && (await verifyPassword(body.password, credentials.passwordHash));
       if (!credentials || !ok) {
         await tenant.audit.add({ actorId: scope.userId, action: "auth.login_failed", target: scope.userId, data: { email: body.email }, ip });
+        if (throttle.locksNow(verdict)) await throttle.recordLock(tenant, scope.userId, body.email, ip, ctx.state.log);
         throw new UnauthorizedError("Invalid email or password");
       }
+      await throttle.succeeded(body.email);
       const pair = await startSession(services.tokens, tenant, credentials.user);
       await tenant.audit.add({ actorId: scope.userId, action: "auth.login", target: scope.userId, data: {}, ip });
       return { body: { user: credentials.user, ...toSessionPair(pair) } };

@@ -1,5 +1,12 @@
 // Request schemas shared by several routes, and small output shapers.
-import { MAX_PAGE_LIMIT, type Merchant } from "@kaleem/shared";
+import {
+  GUESSABLE_PASSWORD_MESSAGE,
+  isGuessablePassword,
+  MAX_PAGE_LIMIT,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  type Merchant,
+} from "@kaleem/shared";
 import { z } from "zod";
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -33,7 +40,12 @@ export const emailSchema = z
   .pipe(z.email({ message: "Invalid email address" }))
   .transform((e) => e.toLowerCase());
 
-export const passwordSchema = z.string().min(8, "Password must be at least 8 characters").max(200);
+/** A password being set (signup, invitation, change): long enough and not on a guessing list. */
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH)
+  .refine((p) => !isGuessablePassword(p), GUESSABLE_PASSWORD_MESSAGE);
 
 export const httpUrl = z.url({ protocol: /^https?$/, message: "Must be an http(s) URL" }).max(2048);
 

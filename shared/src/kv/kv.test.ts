@@ -1,10 +1,10 @@
 // One contract for the key-value ports, run against the in-memory and the Redis implementations.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RateLimiter, TokenBlacklist } from "../ports/kv.js";
+import type { AttemptThrottle, RateLimiter, TokenBlacklist } from "../ports/kv.js";
 import { startRedisServer, uniquePrefix, type RedisServer } from "../testing/redis.js";
-import { MemoryRateLimiter, MemoryTokenBlacklist } from "./memory.js";
-import { RedisRateLimiter, RedisTokenBlacklist } from "./redis.js";
+import { MemoryAttemptThrottle, MemoryRateLimiter, MemoryTokenBlacklist } from "./memory.js";
+import { RedisAttemptThrottle, RedisRateLimiter, RedisTokenBlacklist } from "./redis.js";
 
 let server: RedisServer;
 const clients: Redis[] = [];
@@ -21,7 +21,7 @@ const redis = () => {
   return c;
 };
 
-function kvContract(name: string, make: () => { blacklist: TokenBlacklist; limiter: RateLimiter }) {
+function kvContract(name: string, make: () => { blacklist: TokenBlacklist; limiter: RateLimiter; throttle: AttemptThrottle }) {
   describe(`kv ports: ${name}`, () => {
     it("blacklists token ids until their time is up", async () => {
       const { blacklist } = make();
@@ -48,12 +48,34 @@ function kvContract(name: string, make: () => { blacklist: TokenBlacklist; limit
       expect(results[3]!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       expect((await limiter.hit("ip:2", 3, 60)).allowed).toBe(true);
     });
+    it("spaces attempts: free ones, then closed for the scheduled delay, counted once even in a parallel burst", async () => {
+      const { throttle } = make();
+      const schedule = [0, 0, 60_000];
+      const burst = await Promise.all(Array.from({ length: 10 }, () => throttle.attempt("acct:1", schedule, 60_000)));
+      // The third attempt closes the key for a minute; nothing after it is counted.
+      expect(burst.filter((v) => v.allowed).length).toBe(3);
+      const refused = burst.filter((v) => !v.allowed);
+      expect(refused.every((v) => v.attempts === 3 && v.retryAfterSeconds >= 59 && v.retryAfterSeconds <= 60)).toBe(true);
+      expect((await throttle.attempt("acct:2", schedule, 60_000)).allowed).toBe(true);
+      await throttle.reset("acct:1");
+      expect(await throttle.attempt("acct:1", schedule, 60_000)).toEqual({ allowed: true, attempts: 1, retryAfterSeconds: 0 });
+    });
+    it("opens a closed key once its delay is over and forgets the streak later", async () => {
+      const { throttle } = make();
+      expect((await throttle.attempt("acct:3", [300], 300)).allowed).toBe(true);
+      expect((await throttle.attempt("acct:3", [300], 300)).allowed).toBe(false);
+      await new Promise((r) => setTimeout(r, 350));
+      expect(await throttle.attempt("acct:3", [300], 300)).toMatchObject({ allowed: true, attempts: 2 });
+      // Open again after 300 ms, forgotten 300 ms after that: a fresh streak.
+      await new Promise((r) => setTimeout(r, 700));
+      expect(await throttle.attempt("acct:3", [300], 300)).toMatchObject({ allowed: true, attempts: 1 });
+    });
   });
 }
 
-kvContract("memory", () => ({ blacklist: new MemoryTokenBlacklist(), limiter: new MemoryRateLimiter() }));
+kvContract("memory", () => ({ blacklist: new MemoryTokenBlacklist(), limiter: new MemoryRateLimiter(), throttle: new MemoryAttemptThrottle() }));
 kvContract("redis", () => {
   const prefix = uniquePrefix("kv");
   const c = redis();
-  return { blacklist: new RedisTokenBlacklist(c, prefix), limiter: new RedisRateLimiter(c, prefix) };
+  return { blacklist: new RedisTokenBlacklist(c, prefix), limiter: new RedisRateLimiter(c, prefix), throttle: new RedisAttemptThrottle(c, prefix) };
 });
