@@ -2,6 +2,7 @@
 // dir, and a tiny fetch client. Every test file starts its own and closes it in afterAll.
 import {
   createLogger,
+  type OutgoingEmail,
   loadConfig,
   MemoryRateLimiter,
   MemoryTokenBlacklist,
@@ -48,6 +49,15 @@ export interface TestRest {
   metrics: Metrics;
   rest: RestApp;
   dataDir: string;
+  /** Every email the app sent (the Mailer port), oldest first. */
+  outbox: OutgoingEmail[];
+  /**
+   * The latest email to `to` (of `kind`, if given) among those sent after the first `since`,
+   * waiting for one: the app sends after answering.
+   */
+  emailTo(to: string, kind?: OutgoingEmail["kind"], since?: number): Promise<OutgoingEmail>;
+  /** The token of the latest signup link sent to `email`. */
+  signupToken(email: string): string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
   /** Signs up a fresh merchant; returns its tokens and ids. */
@@ -81,6 +91,7 @@ export async function startTestRest(
   });
   const store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
   const metrics = new Metrics();
+  const outbox: OutgoingEmail[] = [];
   const rest = createRestApp({
     config,
     store,
@@ -89,6 +100,13 @@ export async function startTestRest(
     blacklist: new MemoryTokenBlacklist(),
     rateLimiter: new MemoryRateLimiter(),
     ...extraDeps,
+    // The outgoing-email boundary: kept for the test, then handed to the test's own mailer if any.
+    mailer: {
+      async send(email) {
+        outbox.push(email);
+        await extraDeps.mailer?.send(email);
+      },
+    },
   });
   const server: Server = createServer(rest.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -124,12 +142,36 @@ export async function startTestRest(
     return { status: res.status, body: parsed as T, text: res.text, headers: res.headers };
   }
 
+  async function emailTo(to: string, kind?: OutgoingEmail["kind"], since = 0): Promise<OutgoingEmail> {
+    const find = () =>
+      outbox
+        .slice(since)
+        .reverse()
+        .find((m) => m.to === to.toLowerCase() && (kind === undefined || m.kind === kind));
+    for (let i = 0; i < 500 && !find(); i++) await new Promise((r) => setTimeout(r, 10));
+    const mail = find();
+    if (!mail) throw new Error(`no email to ${to} was sent`);
+    return mail;
+  }
+
+  function signupToken(email: string): string {
+    const mail = [...outbox].reverse().find((m) => m.kind === "signup_confirm" && m.to === email.toLowerCase());
+    const token = mail && /#token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+    if (!token) throw new Error(`no signup link was emailed to ${email}`);
+    return token;
+  }
+
+  /** Signs up the way a person does: the form, then the link from the confirmation email. */
   async function signup(name = "Store"): Promise<Session> {
     counter += 1;
     const email = `owner${counter}-${Date.now()}@example.com`;
     const password = "s3cret-passw0rd";
-    const res = await request("POST", "/api/v1/auth/signup", { body: { storeName: `${name} ${counter}`, email, password } });
-    if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+    const since = outbox.length;
+    const asked = await request("POST", "/api/v1/auth/signup", { body: { storeName: `${name} ${counter}`, email, password } });
+    if (asked.status !== 202) throw new Error(`signup failed: ${asked.status} ${asked.text}`);
+    await emailTo(email, "signup_confirm", since);
+    const res = await request("POST", "/api/v1/auth/signup/confirm", { body: { token: signupToken(email) } });
+    if (res.status !== 201) throw new Error(`signup confirmation failed: ${res.status} ${res.text}`);
     return {
       token: res.body.accessToken,
       refreshToken: res.body.refreshToken,
@@ -147,6 +189,9 @@ export async function startTestRest(
     metrics,
     rest,
     dataDir,
+    outbox,
+    emailTo,
+    signupToken,
     request,
     signup,
     async close() {

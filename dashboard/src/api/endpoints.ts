@@ -19,7 +19,7 @@ import type {
   User,
   WidgetSettings,
 } from "@kaleem/shared/contracts";
-import { api } from "./client";
+import { api, ApiError } from "./client";
 import { toPair } from "./session";
 
 export type PublicWidgetSettings = Omit<WidgetSettings, "identitySecret">;
@@ -33,13 +33,33 @@ interface SessionBody {
 
 // ---- auth -----------------------------------------------------------------------------------
 
-export async function signIn(email: string, password: string): Promise<void> {
-  const res = await api.request<SessionBody & { user: User }>("POST", "/auth/login", { body: { email, password }, anonymous: true });
+/** One of the stores a password opens, when it opens several (login answers 409 store_choice_required). */
+export interface StoreChoice {
+  merchantId: string;
+  name: string;
+}
+export function storeChoices(err: unknown): StoreChoice[] | null {
+  if (!(err instanceof ApiError) || err.code !== "store_choice_required") return null;
+  const stores = (err.details as { stores?: StoreChoice[] } | undefined)?.stores;
+  return Array.isArray(stores) ? stores : null;
+}
+
+export async function signIn(email: string, password: string, merchantId?: string): Promise<void> {
+  const res = await api.request<SessionBody & { user: User }>("POST", "/auth/login", {
+    body: { email, password, ...(merchantId ? { merchantId } : {}) },
+    anonymous: true,
+  });
   api.session.set(toPair(res));
 }
 
-export async function signUp(storeName: string, email: string, password: string): Promise<void> {
-  const res = await api.request<SessionBody & { user: User }>("POST", "/auth/signup", { body: { storeName, email, password }, anonymous: true });
+/** Asks for a confirmation link; the store is created when it is opened (the answer is the same for every address). */
+export async function signUp(storeName: string, email: string, password: string): Promise<{ email: string }> {
+  return api.request<{ email: string }>("POST", "/auth/signup", { body: { storeName, email, password }, anonymous: true });
+}
+
+/** Opens the emailed signup link: creates the store and signs in. */
+export async function confirmSignup(token: string): Promise<void> {
+  const res = await api.request<SessionBody & { user: User }>("POST", "/auth/signup/confirm", { body: { token }, anonymous: true });
   api.session.set(toPair(res));
 }
 

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useAuth } from "../app/auth";
 import { navigate } from "../app/router";
-import { signIn, signUp } from "../api/endpoints";
+import { signIn, signUp, storeChoices, type StoreChoice } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
 import { Button, Field, errorMessage } from "../ui/components";
 import { LanguageSwitch } from "../app/LanguageSwitch";
@@ -14,22 +14,72 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Signup asked for: the address it was sent to. */
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  /** The password opens several stores: which one? */
+  const [choices, setChoices] = useState<StoreChoice[] | null>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const enter = async (merchantId?: string) => {
     setBusy(true);
     setError(null);
     try {
-      if (mode === "signup") await signUp(storeName, email, password);
-      else await signIn(email, password);
+      await signIn(email, password, merchantId);
       await auth.reload();
       navigate({ page: "inbox", conversationId: null }, true);
+    } catch (err) {
+      const stores = storeChoices(err);
+      if (stores) setChoices(stores);
+      else setError(errorMessage(err, t("common.error")));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (mode === "login") return enter();
+    setBusy(true);
+    setError(null);
+    try {
+      setSentTo((await signUp(storeName, email, password)).email);
     } catch (err) {
       setError(errorMessage(err, t("common.error")));
     } finally {
       setBusy(false);
     }
   };
+
+  if (mode === "signup" && sentTo) {
+    return (
+      <div className="auth-page">
+        <div className="auth-lang">
+          <LanguageSwitch />
+        </div>
+        <div className="auth-card" data-testid="signup-sent">
+          <div className="brand brand-lg">
+            <span className="brand-mark" aria-hidden="true">K</span>
+            <span>{t("appName")}</span>
+          </div>
+          <div className="notice notice-success" role="status">
+            <strong>{t("signup.sentTitle")}</strong>
+            <span>{t("signup.sent", { email: sentTo })}</span>
+          </div>
+          <p className="muted">{t("signup.sentWhy")}</p>
+          <p className="muted">{t("signup.sentLocal")}</p>
+          <a
+            className="auth-switch"
+            href="login"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate({ page: "login" });
+            }}
+          >
+            {t("auth.haveAccount")}
+          </a>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <div className="auth-page">
@@ -60,10 +110,23 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
             autoComplete={mode === "signup" ? "new-password" : "current-password"}
             dir="ltr"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              setChoices(null);
+            }}
           />
         </Field>
         {error ? <div className="error-box error-compact" role="alert">{error}</div> : null}
+        {choices ? (
+          <div className="notice notice-info" data-testid="store-choice">
+            <span>{t("auth.chooseStore")}</span>
+            {choices.map((c) => (
+              <Button key={c.merchantId} disabled={busy} onClick={() => void enter(c.merchantId)}>
+                <span dir="auto">{c.name}</span>
+              </Button>
+            ))}
+          </div>
+        ) : null}
         <Button type="submit" variant="primary" disabled={busy} className="btn-block">
           {busy ? t("auth.working") : mode === "signup" ? t("auth.signUp") : t("auth.signIn")}
         </Button>

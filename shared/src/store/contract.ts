@@ -124,13 +124,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(merchant.bot.lowConfidence).toBe("clarify");
       });
 
-      it("a taken email (any case) is a ConflictError and leaves no merchant behind", async () => {
-        const { email } = await tenant();
+      it("a taken widget key is a ConflictError and leaves no merchant or owner behind", async () => {
+        const { merchant } = await tenant();
         const before = (await store.lookup.merchantIds()).length;
+        const email = uniqueEmail("dup");
         await expect(
-          store.createMerchant({ name: "Dup" }, { email: email.toUpperCase(), name: "X", role: "owner", passwordHash: "h" }),
+          store.createMerchant({ name: "Dup", widget: { key: merchant.widget.key } }, { email, name: "X", role: "owner", passwordHash: "h" }),
         ).rejects.toBeInstanceOf(ConflictError);
         expect((await store.lookup.merchantIds()).length).toBe(before);
+        expect(await store.lookup.usersByEmail(email, 10)).toEqual([]);
+      });
+
+      it("an owner email already used by another merchant starts a separate account", async () => {
+        const { email, owner } = await tenant();
+        const second = await store.createMerchant({ name: "Second shop" }, { email: email.toUpperCase(), name: "X", role: "owner", passwordHash: "h" });
+        expect(second.owner.id).not.toBe(owner.id);
+        expect((await store.lookup.usersByEmail(email, 10)).map((s) => s.userId)).toEqual([owner.id, second.owner.id]);
       });
 
       it("update merges nested settings and moves the widget key lookup", async () => {
@@ -184,19 +193,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await t.users.remove(user.id)).toBe(false);
       });
 
-      it("emails are unique across merchants and looked up case-insensitively", async () => {
+      it("emails are unique within a merchant, may repeat across merchants, and are looked up case-insensitively", async () => {
         const a = await tenant();
         const b = await tenant();
         const email = uniqueEmail("shared");
-        const user = await a.t.users.create({ email, name: "A", role: "agent", passwordHash: "h" });
+        const inA = await a.t.users.create({ email, name: "A", role: "agent", passwordHash: "h" });
         await expect(
-          b.t.users.create({ email: email.toUpperCase(), name: "B", role: "agent", passwordHash: "h" }),
+          a.t.users.create({ email: email.toUpperCase(), name: "A2", role: "agent", passwordHash: "h" }),
         ).rejects.toBeInstanceOf(ConflictError);
-        expect(await store.lookup.userByEmail(`  ${email.toUpperCase()} `)).toEqual({
-          merchantId: a.merchant.id,
-          userId: user.id,
-        });
-        expect(await store.lookup.userByEmail("nobody@example.com")).toBeNull();
+        // Another store inviting the same person is not told the address exists elsewhere.
+        const inB = await b.t.users.create({ email: email.toUpperCase(), name: "B", role: "agent", passwordHash: "h" });
+        expect(await store.lookup.usersByEmail(`  ${email.toUpperCase()} `, 10)).toEqual([
+          { merchantId: a.merchant.id, userId: inA.id },
+          { merchantId: b.merchant.id, userId: inB.id },
+        ]);
+        expect(await store.lookup.usersByEmail(email, 1)).toEqual([{ merchantId: a.merchant.id, userId: inA.id }]);
+        expect(await store.lookup.usersByEmail("nobody@example.com", 10)).toEqual([]);
       });
 
       it("list pages through the merchant's users", async () => {
