@@ -44,6 +44,7 @@ export const envSchema = z.object({
   VISITOR_TOKEN_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   CORS_ORIGINS: listFrom,
+  OUTBOUND_ALLOW_PRIVATE_NETWORKS: boolFrom(false),
   BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024, 64 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: intFrom(600, 1),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
@@ -100,6 +101,8 @@ export interface Config {
   };
   readonly secrets: Readonly<Secrets>;
   readonly cors: { readonly origins: readonly string[] };
+  /** Calls to merchant-given URLs (apiBaseUrl): public hosts only unless the operator allows private ones. */
+  readonly outbound: { readonly allowPrivateNetworks: boolean };
   readonly limits: {
     readonly bodyBytes: number;
     readonly requestsPerMinute: number;
@@ -227,6 +230,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     secrets,
     cors: { origins: e.CORS_ORIGINS },
+    outbound: { allowPrivateNetworks: e.OUTBOUND_ALLOW_PRIVATE_NETWORKS },
     limits: {
       bodyBytes: e.BODY_LIMIT_BYTES,
       requestsPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -2,6 +2,7 @@
 export * from "./contracts/index.js";
 export * from "./config.js";
 export * from "./data-dir.js";
+export * from "./net/outbound.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./cursor.js";

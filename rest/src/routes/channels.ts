@@ -16,6 +16,7 @@ import { defineRoute, type AnyRoute } from "../http/route.js";
 import {
   apiBaseUrl,
   applyConfigPatch,
+  assertPublicTargets,
   createSchema,
   integrationSecrets,
   providerId,
@@ -144,6 +145,7 @@ export const channelRoutes: AnyRoute[] = [
     async handler({ caller, body, services, ip }) {
       const spec = CHANNEL_CONFIG[body.type];
       const { publicConfig, secrets } = splitConfig(spec, withGenerated(spec, body.config as Record<string, unknown>));
+      await assertPublicTargets(services.deps.config, publicConfig);
       const channel = await caller.store.channels.create({
         type: body.type,
         name: body.name,
