@@ -2,12 +2,12 @@
 // the fragment, which browsers never send to a server). Opening it creates the store and signs in.
 import { useEffect, useRef, useState } from "react";
 import { useAuth } from "../app/auth";
-import { LanguageSwitch } from "../app/LanguageSwitch";
 import { navigate } from "../app/router";
 import { ApiError } from "../api/client";
 import { confirmSignup } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
 import { Button, errorMessage } from "../ui/components";
+import { AuthBrand, AuthShell } from "./AuthShell";
 
 function tokenFromFragment(): string | null {
   const value = new URLSearchParams(window.location.hash.replace(/^#/, "")).get("token");
@@ -44,15 +44,9 @@ export function ConfirmSignupPage() {
   }, [auth, t]);
 
   return (
-    <div className="auth-page">
-      <div className="auth-lang">
-        <LanguageSwitch />
-      </div>
+    <AuthShell>
       <div className="auth-card" data-testid="confirm-page">
-        <div className="brand brand-lg">
-          <span className="brand-mark" aria-hidden="true">K</span>
-          <span>{t("appName")}</span>
-        </div>
+        <AuthBrand />
         {error ? (
           <>
             <div className="error-box error-compact" role="alert">
@@ -66,6 +60,6 @@ export function ConfirmSignupPage() {
           <p className="muted">{t("confirm.working")}</p>
         )}
       </div>
-    </div>
+    </AuthShell>
   );
 }

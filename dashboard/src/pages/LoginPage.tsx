@@ -4,7 +4,7 @@ import { navigate } from "../app/router";
 import { signIn, signUp, storeChoices, type StoreChoice } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
 import { Button, Field, errorMessage } from "../ui/components";
-import { LanguageSwitch } from "../app/LanguageSwitch";
+import { AuthBrand, AuthShell } from "./AuthShell";
 
 export function LoginPage({ mode }: { mode: "login" | "signup" }) {
   const { t } = useI18n();
@@ -51,15 +51,9 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
 
   if (mode === "signup" && sentTo) {
     return (
-      <div className="auth-page">
-        <div className="auth-lang">
-          <LanguageSwitch />
-        </div>
+      <AuthShell>
         <div className="auth-card" data-testid="signup-sent">
-          <div className="brand brand-lg">
-            <span className="brand-mark" aria-hidden="true">K</span>
-            <span>{t("appName")}</span>
-          </div>
+          <AuthBrand />
           <div className="notice notice-success" role="status">
             <strong>{t("signup.sentTitle")}</strong>
             <span>{t("signup.sent", { email: sentTo })}</span>
@@ -77,20 +71,14 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
             {t("auth.haveAccount")}
           </a>
         </div>
-      </div>
+      </AuthShell>
     );
   }
 
   return (
-    <div className="auth-page">
-      <div className="auth-lang">
-        <LanguageSwitch />
-      </div>
+    <AuthShell>
       <form className="auth-card" onSubmit={(e) => void submit(e)} data-testid={`${mode}-form`}>
-        <div className="brand brand-lg">
-          <span className="brand-mark" aria-hidden="true">K</span>
-          <span>{t("appName")}</span>
-        </div>
+        <AuthBrand />
         <p className="muted">{t("auth.tagline")}</p>
         {auth.expired ? <div className="notice notice-info">{t("auth.expired")}</div> : null}
         {mode === "signup" ? (
@@ -141,6 +129,6 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
           {mode === "signup" ? t("auth.haveAccount") : t("auth.noAccount")}
         </a>
       </form>
-    </div>
+    </AuthShell>
   );
 }
