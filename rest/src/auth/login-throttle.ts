@@ -49,9 +49,12 @@ export class LoginThrottle {
     return this.throttle.reset(this.key(email));
   }
 
-  /** True when this failed attempt is the one that locks the account. */
+  /**
+   * True when this failed attempt locks the account: the lockAfterFailures-th of the streak, and
+   * every one after it (each comes only after the previous lock ran out, so at most one per lock).
+   */
   locksNow(verdict: AttemptVerdict): boolean {
-    return verdict.attempts === this.config.limits.login.lockAfterFailures;
+    return verdict.attempts >= this.config.limits.login.lockAfterFailures;
   }
 
   /** The lock happened: an audit row in the account's store and an email to its holder. */
