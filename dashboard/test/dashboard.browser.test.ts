@@ -2,7 +2,6 @@
 // process, serving dashboard/dist at /dashboard/). The shopper and a second agent are real
 // socket.io clients; the bot is a scripted engine so streams are long enough to take over.
 import path from "node:path";
-import type { KaleemInstance } from "@kaleem/launcher";
 import { asMerchantId, type BotSettings, type Message } from "@kaleem/shared";
 import type { Page } from "playwright-core";
 import type { Socket } from "socket.io-client";
@@ -36,7 +35,7 @@ const XSS_CORPUS = [
 ];
 
 describe("dashboard (Chromium, embedded Kaleem)", () => {
-  let instance: { k: KaleemInstance; demo: Demo; close: () => Promise<void> } | null = null;
+  let instance: Awaited<ReturnType<typeof startInstance>> | null = null;
   let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
   let page: Page;
   let url = "";
@@ -614,6 +613,77 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await page.locator('[data-testid="conversation-list"]').waitFor();
     expect(await page.locator('[data-testid="team-table"]').count()).toBe(0);
   });
+
+  it("signs up a new store: the page says to check the inbox, and the emailed link opens the new store", async () => {
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(`${url}/dashboard/signup`);
+    const form = page.locator('[data-testid="signup-form"]');
+    await form.locator('input[name="storeName"]').fill("Nour Boutique");
+    await form.locator('input[name="email"]').fill("nour@example.com");
+    await form.locator('input[name="password"]').fill("date-palm-lantern-7");
+    await form.locator('button[type="submit"]').click();
+    const sent = page.locator('[data-testid="signup-sent"]');
+    await sent.waitFor();
+    expect(await sent.textContent()).toContain("nour@example.com");
+    await page.screenshot({ path: path.join(artifactsDir, "signup-sent.png") });
+
+    const link = await emailedLink("nour@example.com");
+    await page.goto(link);
+    await page.locator('[data-testid="nav-inbox"]').waitFor();
+    expect(await page.locator(".store-name").textContent()).toContain("Nour Boutique");
+    // The link is single-use: it is gone from the address bar, and opening it again says so.
+    expect(page.url()).not.toContain("token=");
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(link);
+    await page.locator('[data-testid="confirm-page"] [role="alert"]').waitFor();
+    expect(await page.locator('[data-testid="confirm-page"]').textContent()).toContain("already used");
+  });
+
+  it("a second store on the same address: signing in with a password that opens both asks which store", async () => {
+    await page.goto(`${url}/dashboard/signup`);
+    const form = page.locator('[data-testid="signup-form"]');
+    await form.locator('input[name="storeName"]').fill("Demo Outlet");
+    await form.locator('input[name="email"]').fill(demo.email);
+    await form.locator('input[name="password"]').fill(demo.password);
+    await form.locator('button[type="submit"]').click();
+    await page.locator('[data-testid="signup-sent"]').waitFor();
+    const mail = await emailTo(demo.email);
+    expect(mail.text).toContain(demo.storeName);
+    await page.goto(linkIn(mail));
+    await page.locator('[data-testid="nav-inbox"]').waitFor();
+
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(`${url}/dashboard/login`);
+    await page.locator('[data-testid="login-form"] input[name="email"]').fill(demo.email);
+    await page.locator('[data-testid="login-form"] input[name="password"]').fill(demo.password);
+    await page.locator('[data-testid="login-form"] button[type="submit"]').click();
+    const choice = page.locator('[data-testid="store-choice"]');
+    await choice.waitFor();
+    expect(await choice.locator("button").allTextContents()).toEqual(expect.arrayContaining([demo.storeName, "Demo Outlet"]));
+    await page.screenshot({ path: path.join(artifactsDir, "login-store-choice.png") });
+    await choice.locator("button", { hasText: "Demo Outlet" }).click();
+    await page.locator('[data-testid="nav-inbox"]').waitFor();
+    expect(await page.locator(".store-name").textContent()).toContain("Demo Outlet");
+  });
+
+  async function emailTo(to: string): Promise<{ text: string }> {
+    for (let i = 0; i < 200; i++) {
+      const mail = [...instance!.emails].reverse().find((m) => m.to === to && m.kind === "signup_confirm");
+      if (mail) return mail;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no signup email to ${to}`);
+  }
+  /** The emailed link's path and fragment on this instance (the configured public URL has port 0 here). */
+  function linkIn(mail: { text: string }): string {
+    const found = /https?:\/\/\S+\/dashboard\/confirm#token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+    if (!found) throw new Error("no confirmation link in the email");
+    const link = new URL(found);
+    return `${url}${link.pathname}${link.hash}`;
+  }
+  async function emailedLink(to: string): Promise<string> {
+    return linkIn(await emailTo(to));
+  }
 
   it("raised no uncaught errors in the page", () => {
     expect(pageErrors).toEqual([]);

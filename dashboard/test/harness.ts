@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startKaleem, type KaleemInstance } from "@kaleem/launcher";
-import { loadConfig, type BotEngine, type BotEvent } from "@kaleem/shared";
+import { createLogger, loadConfig, type BotEngine, type BotEvent, type OutgoingEmail } from "@kaleem/shared";
+import { Writable } from "node:stream";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { io, type Socket } from "socket.io-client";
 
@@ -55,14 +56,29 @@ export function buildDashboard(): void {
   if (result.status !== 0) throw new Error(`dashboard build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-export async function startInstance(): Promise<{ k: KaleemInstance; demo: Demo; close: () => Promise<void> }> {
+export async function startInstance(): Promise<{ k: KaleemInstance; demo: Demo; emails: OutgoingEmail[]; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-dash-"));
   const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true" });
-  const k = await startKaleem(config, { bot: new TestBot(), printCredentials: false, seedDemo: true });
+  // The embedded default mailer writes each email to the log (no email service): read them there,
+  // as someone running Kaleem locally would.
+  const emails: OutgoingEmail[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) {
+        if (!line.includes('"email"')) continue;
+        const entry = JSON.parse(line) as { email?: OutgoingEmail };
+        if (entry.email?.kind) emails.push(entry.email);
+      }
+      done();
+    },
+  });
+  const logger = createLogger({ level: "info", destination: sink });
+  const k = await startKaleem(config, { bot: new TestBot(), printCredentials: false, seedDemo: true, logger });
   const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8")) as Demo;
   return {
     k,
     demo,
+    emails,
     async close() {
       try {
         await k.close();

@@ -24,7 +24,7 @@ import {
 import type { HubContext, InboxNamespace, WidgetNamespace } from "./context.js";
 import { SocketIoEmitter } from "./emitter.js";
 import { setupInboxNamespace } from "./inbox.js";
-import { createAllowRequest } from "./origin.js";
+import { createAllowRequest, createCorsDelegate } from "./origin.js";
 import type { VisitorTokens } from "./visitor-token.js";
 import { setupWidgetNamespace } from "./widget.js";
 
@@ -44,12 +44,13 @@ export interface SocketServer {
 }
 
 export function createSocketServer(deps: SocketServerDeps): SocketServer {
+  const allowRequest = createAllowRequest(deps.config, deps.store);
   const io = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
     // allowRequest enforces the Origin allow-lists; CORS headers only let allowed pages read replies.
-    allowRequest: createAllowRequest(deps.config, deps.store),
-    cors: { origin: true, credentials: false },
+    allowRequest,
+    cors: createCorsDelegate(allowRequest),
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });

@@ -81,3 +81,15 @@ export function createAllowRequest(config: Config, store: Store) {
     })().catch(() => callback("origin check failed", false));
   };
 }
+
+/**
+ * CORS for engine.io's HTTP requests. engine.io runs its CORS middleware before allowRequest, so
+ * the same check decides here: the page's origin is echoed in Access-Control-Allow-Origin only when
+ * allowRequest would accept the request, and a refused handshake (403) tells a foreign page nothing.
+ */
+export function createCorsDelegate(allowRequest: ReturnType<typeof createAllowRequest>) {
+  // Typed by the cors package as a minimal request; engine.io hands it the IncomingMessage itself.
+  return (req: object, callback: (err: Error | null, options?: { origin: boolean; credentials: boolean }) => void): void => {
+    allowRequest(req as IncomingMessage, (_err, success) => callback(null, { origin: success, credentials: false }));
+  };
+}

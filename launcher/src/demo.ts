@@ -1,13 +1,13 @@
 // The demo store: seeded on the first start of an empty store, and kept embeddable when the
 // server moves (another PORT or PUBLIC_URL).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { asMerchantId, hashPassword, publicBaseUrl, seedDemoStore, type Config, type Logger, type Store } from "@kaleem/shared";
+import { asMerchantId, hashPassword, publicBaseUrl, seedDemoStore, writePrivateFile, type Config, type Logger, type Store } from "@kaleem/shared";
 
 export async function seedDemoIfEmpty(store: Store, config: Config, port: number, printCredentials: boolean): Promise<void> {
   if ((await store.lookup.merchantIds()).length > 0) return;
   const demo = await seedDemoStore(store, { origins: ownOrigins(config, port), hashPassword: (p) => hashPassword(p) });
-  writeFileSync(path.join(config.dataDir, "demo.json"), JSON.stringify(demo, null, 2), { mode: 0o600 });
+  writePrivateFile(path.join(config.dataDir, "demo.json"), JSON.stringify(demo, null, 2));
   if (!printCredentials) return;
   const base = config.http.publicUrl ?? `http://localhost:${port}`;
   process.stdout.write(

@@ -2,21 +2,23 @@
 // embedded default (no REDIS_URL) gets the in-process adapters; a cluster gets Redis/BullMQ ones.
 // A role that needs shared state and has no engine for it is refused here, at construction, so a
 // cluster process can never run on in-memory state by accident.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import {
   ConfigError,
+  ensurePrivateDir,
   hmacSha256,
   publicBaseUrl,
   realtimeMetrics,
   type ObjectStore,
+  type AttemptThrottle,
   type CatalogEvents,
   type Config,
   type Embedder,
   type JobQueue,
   type KeyedLock,
   type Logger,
+  type Mailer,
   type Metrics,
   type PresenceStore,
   type RateLimiter,
@@ -29,12 +31,15 @@ import {
 } from "@kaleem/shared";
 import {
   BullJobQueue,
+  LoggingMailer,
+  MemoryAttemptThrottle,
   MemoryJobQueue,
   MemoryKeyedLock,
   MemoryRateLimiter,
   MemoryStreamRegistry,
   MemoryTokenBlacklist,
   MemoryVectorIndex,
+  RedisAttemptThrottle,
   RedisCatalogEvents,
   RedisKeyedLock,
   RedisRateLimiter,
@@ -102,7 +107,8 @@ function requireRedis(ctx: FactoryContext, what: string): Redis {
 const prefix = (ctx: FactoryContext): string => ctx.config.redis?.prefix ?? "kaleem";
 
 export async function createStore(ctx: FactoryContext): Promise<Store> {
-  mkdirSync(ctx.config.dataDir, { recursive: true });
+  // Owner-only: the database holds password hashes, PII and sealed secrets.
+  ensurePrivateDir(ctx.config.dataDir);
   const store = await openSqliteStore({ file: path.join(ctx.config.dataDir, "kaleem.db") });
   ctx.lifecycle.onClose("store", () => store.close());
   return store;
@@ -114,6 +120,16 @@ export function createTokenBlacklist(ctx: FactoryContext): TokenBlacklist {
 
 export function createRateLimiter(ctx: FactoryContext): RateLimiter {
   return ctx.redis ? new RedisRateLimiter(ctx.redis, prefix(ctx)) : new MemoryRateLimiter();
+}
+
+/** Sign-in attempts per account: every REST node of a cluster counts them together. */
+export function createAttemptThrottle(ctx: FactoryContext): AttemptThrottle {
+  return ctx.redis ? new RedisAttemptThrottle(ctx.redis, prefix(ctx)) : new MemoryAttemptThrottle();
+}
+
+/** Account emails. No mail transport is configurable yet: they are written to the log (README says so). */
+export function createMailer(ctx: FactoryContext): Mailer {
+  return new LoggingMailer(ctx.logger.child({ component: "mailer" }));
 }
 
 export function createQueue(ctx: FactoryContext): JobQueue {

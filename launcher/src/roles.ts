@@ -3,6 +3,8 @@
 import type http from "node:http";
 import {
   BOT_REPLY_JOB,
+  type AttemptThrottle,
+  type Mailer,
   rooms,
   type BotEngine,
   type CatalogEvents,
@@ -108,7 +110,10 @@ function restRealtime(ports: ProcessPorts): RestRealtimeHooks {
   };
 }
 
-export function wireRest(ports: ProcessPorts, redisPing: (() => Promise<void>) | null): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+export function wireRest(
+  ports: ProcessPorts,
+  extra: { attemptThrottle: AttemptThrottle; mailer: Mailer; redisPing: (() => Promise<void>) | null },
+): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const rest = createRestApp({
     config: ports.config,
     store: ports.store,
@@ -117,10 +122,12 @@ export function wireRest(ports: ProcessPorts, redisPing: (() => Promise<void>) |
     blacklist: ports.blacklist,
     tokens: ports.tokens,
     rateLimiter: ports.rateLimiter,
+    attemptThrottle: extra.attemptThrottle,
+    mailer: extra.mailer,
     productSearch: ports.search,
     catalogEvents: ports.catalogEvents,
     realtime: restRealtime(ports),
-    ...(redisPing ? { redisPing } : {}),
+    ...(extra.redisPing ? { redisPing: extra.redisPing } : {}),
   });
   return rest.callback();
 }

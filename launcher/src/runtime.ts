@@ -24,6 +24,8 @@ import { CatalogSearch } from "@kaleem/workers";
 import { refreshDemoOrigins, seedDemoIfEmpty } from "./demo.js";
 import {
   checkRoleDependencies,
+  createAttemptThrottle,
+  createMailer,
   connectRedis,
   createCatalogEvents,
   createEmbedder,
@@ -119,7 +121,9 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
       await wireWorkers(ports, { lock: createKeyedLock(ctx), tokenBudget: createTokenBudget(ctx), ...(options.bot ? { bot: options.bot } : {}) });
     }
     const redisPing = redis ? async () => void (await redis.ping()) : null;
-    const rest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = runsRest ? wireRest(ports, redisPing) : null;
+    const rest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = runsRest
+      ? wireRest(ports, { attemptThrottle: createAttemptThrottle(ctx), mailer: createMailer(ctx), redisPing })
+      : null;
     routeRequests(
       server,
       {

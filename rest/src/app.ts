@@ -1,13 +1,14 @@
 // The REST application factory. The launcher owns the HTTP server, the config and the store; this
 // module only wires them into Koa.
 import { Router } from "@koa/router";
-import { NotFoundError, type TokenService } from "@kaleem/shared";
+import type { TokenService } from "@kaleem/shared";
+import { LoginThrottle } from "./auth/login-throttle.js";
 import Koa from "koa";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RestDeps } from "./deps.js";
 import { errorHandler } from "./http/errors.js";
 import { observe } from "./http/observe.js";
-import { buildApiRouter, methodNotAllowed } from "./http/router.js";
+import { buildApiRouter, methodNotAllowed, unmatchedRequests } from "./http/router.js";
 import type { RestServices } from "./http/route.js";
 import { cors, securityHeaders } from "./http/security.js";
 import type { RestState } from "./http/state.js";
@@ -53,9 +54,13 @@ function opsRouter(deps: RestDeps): Router<RestState> {
 }
 
 export function createRestApp(deps: RestDeps): RestApp {
-  const { tokens } = deps;
-  const services: RestServices = { deps, tokens };
-  const app = new Koa<RestState>({ proxy: deps.trustProxy ?? false });
+  const { tokens, mailer } = deps;
+  const loginThrottle = new LoginThrottle(deps.config, deps.attemptThrottle, mailer);
+  const services: RestServices = { deps, tokens, loginThrottle, mailer };
+  // X-Forwarded-For is believed only for the proxies the operator declared (TRUST_PROXY_HOPS), and
+  // only its last that many entries: what a client writes in front of them is ignored.
+  const hops = deps.config.http.trustProxyHops;
+  const app = new Koa<RestState>({ proxy: hops > 0, maxIpsCount: hops });
   // Koa would print errors to stderr; ours are answered and logged by errorHandler.
   app.silent = true;
 
@@ -66,11 +71,7 @@ export function createRestApp(deps: RestDeps): RestApp {
   app.use(securityHeaders({ production: deps.config.production }));
   app.use(errorHandler());
   app.use(cors(deps.config.cors.origins));
-  app.use(async (ctx, next) => {
-    await next();
-    // Nothing downstream answered (and it was not a wrong method, which allowedMethods turns into 405).
-    if (ctx.status === 404 && ctx.body == null) throw new NotFoundError("Route");
-  });
+  app.use(unmatchedRequests(services));
   app.use(ops.routes() as unknown as Koa.Middleware<RestState>);
   app.use(api.routes() as unknown as Koa.Middleware<RestState>);
   app.use(methodNotAllowed(api));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sealSignup } from "./auth/signup-token.js";
 import { startTestRest, type TestRest } from "./harness.test-helpers.js";
 
 let t: TestRest;
@@ -9,31 +10,59 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe("auth", () => {
-  it("signs up a store and its owner", async () => {
+  it("signs up a store and its owner through the emailed link", async () => {
     const res = await t.request("POST", "/api/v1/auth/signup", {
       body: { storeName: "متجر النخبة", email: "  Owner@Example.COM ", password: "long-enough-pw", role: "agent", merchantId: "evil" },
     });
-    expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email: "owner@example.com", role: "owner" });
-    expect(res.body.merchant).toMatchObject({ name: "متجر النخبة" });
-    expect(res.body.merchant.id).not.toBe("evil");
-    expect(res.body.merchant.widget.key).toMatch(/^wk_/);
-    expect(res.body.merchant.widget.identitySecret).toBeUndefined();
-    expect(res.body.tokenType).toBe("Bearer");
-    expect(typeof res.body.accessToken).toBe("string");
-    expect(typeof res.body.refreshToken).toBe("string");
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: "confirmation_sent", email: "owner@example.com" });
+    expect(res.body.message).toContain("Check your inbox");
+    // Nothing exists until the link is opened.
+    expect(await t.store.lookup.usersByEmail("owner@example.com", 10)).toEqual([]);
 
-    const audit = await t.request("GET", "/api/v1/audit", { token: res.body.accessToken });
+    const mail = await t.emailTo("owner@example.com");
+    expect(mail.kind).toBe("signup_confirm");
+    expect(mail.text).toMatch(/\/dashboard\/confirm#token=[A-Za-z0-9_-]+/);
+    expect(mail.text).not.toContain("long-enough-pw");
+
+    const confirmed = await t.request("POST", "/api/v1/auth/signup/confirm", { body: { token: t.signupToken("owner@example.com") } });
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.user).toMatchObject({ email: "owner@example.com", role: "owner" });
+    expect(confirmed.body.merchant).toMatchObject({ name: "متجر النخبة" });
+    expect(confirmed.body.merchant.id).not.toBe("evil");
+    expect(confirmed.body.merchant.widget.key).toMatch(/^wk_/);
+    expect(confirmed.body.merchant.widget.identitySecret).toBeUndefined();
+    expect(confirmed.body.tokenType).toBe("Bearer");
+    expect(typeof confirmed.body.accessToken).toBe("string");
+    expect(typeof confirmed.body.refreshToken).toBe("string");
+
+    const audit = await t.request("GET", "/api/v1/audit", { token: confirmed.body.accessToken });
     expect(audit.body.items.map((a: { action: string }) => a.action)).toContain("auth.signup");
+    const login = await t.request("POST", "/api/v1/auth/login", { body: { email: "owner@example.com", password: "long-enough-pw" } });
+    expect(login.status).toBe(200);
   });
 
-  it("rejects a second signup with the same email (409) and bad input (400 with details)", async () => {
-    const dup = await t.request("POST", "/api/v1/auth/signup", {
-      body: { storeName: "Other", email: "owner@example.com", password: "long-enough-pw" },
-    });
-    expect(dup.status).toBe(409);
-    expect(dup.body.error.code).toBe("conflict");
+  it("a link creates one store only, and an altered or expired link creates none", async () => {
+    await t.request("POST", "/api/v1/auth/signup", { body: { storeName: "Once", email: "once@example.com", password: "long-enough-pw" } });
+    await t.emailTo("once@example.com");
+    const token = t.signupToken("once@example.com");
+    const [a, b] = await Promise.all([
+      t.request("POST", "/api/v1/auth/signup/confirm", { body: { token } }),
+      t.request("POST", "/api/v1/auth/signup/confirm", { body: { token } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect(await t.store.lookup.usersByEmail("once@example.com", 10)).toHaveLength(1);
 
+    const flipped = token.slice(0, -2) + (token.endsWith("A") ? "BB" : "AA");
+    for (const bad of [flipped, "not-a-token", sealSignup(t.config, { storeName: "Old", email: "old@example.com", passwordHash: "h" }, Date.now() - 25 * 3600_000)]) {
+      const res = await t.request("POST", "/api/v1/auth/signup/confirm", { body: { token: bad } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].path).toBe("token");
+    }
+    expect(await t.store.lookup.usersByEmail("old@example.com", 10)).toEqual([]);
+  });
+
+  it("rejects bad signup input (400 with details)", async () => {
     const bad = await t.request("POST", "/api/v1/auth/signup", { body: { storeName: "", email: "nope", password: "short" } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("validation_failed");

@@ -15,7 +15,8 @@ const WA = { phoneNumberId: "1122334455667", accessToken: "EAAG-wa-access-SECRET
 const FB = { pageId: "998877", accessToken: "EAAG-fb-access-SECRET-eee", appSecret: "fb-app-SECRET-fff" };
 
 beforeAll(async () => {
-  t = await startTestRest({ PUBLIC_URL });
+  // Some channels here point apiBaseUrl at a local test double (127.0.0.1): the operator allows that.
+  t = await startTestRest({ PUBLIC_URL, OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true" });
   owner = await t.signup("Channels");
   const email = `agent-${Date.now()}@example.com`;
   const invited = await t.request("POST", "/api/v1/team", {

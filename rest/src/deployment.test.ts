@@ -1,5 +1,5 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
-import { MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { LoggingMailer, MemoryAttemptThrottle, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
 import { createLogger, loadConfig, Metrics, TokenService } from "@kaleem/shared";
 import Koa from "koa";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -34,6 +34,8 @@ describe("production mode", () => {
       blacklist,
       tokens: new TokenService(config, blacklist),
       rateLimiter: new MemoryRateLimiter(),
+      attemptThrottle: new MemoryAttemptThrottle(),
+      mailer: new LoggingMailer(createLogger({ level: "silent" })),
       realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
       catalogEvents: { productsChanged() {} },
       productSearch: { search: async () => ({ items: [] }) },
@@ -54,33 +56,51 @@ describe("production mode", () => {
 });
 
 describe("behind a proxy", () => {
-  it("uses X-Forwarded-For for per-IP limits and audit only when trustProxy is set", async () => {
-    for (const trustProxy of [true, false]) {
-      const t = await startTestRest({ AUTH_RATE_LIMIT_PER_MINUTE: "2" }, { trustProxy });
+  it("uses X-Forwarded-For for per-IP limits and audit only when TRUST_PROXY_HOPS is set, and only its last hops", async () => {
+    for (const hops of [1, 0]) {
+      const trusted = hops > 0;
+      const t = await startTestRest({ AUTH_RATE_LIMIT_PER_MINUTE: "3", TRUST_PROXY_HOPS: String(hops) });
       try {
-        const from = (ip: string) => ({ "x-forwarded-for": ip });
-        const signup = await t.request("POST", "/api/v1/auth/signup", {
-          body: { storeName: "Proxy", email: `proxy-${trustProxy}@example.com`, password: "long-enough-pw" },
-          headers: from("203.0.113.7"),
-        });
-        expect(signup.status).toBe(201);
-        const second = await t.request("POST", "/api/v1/auth/login", {
-          body: { email: `proxy-${trustProxy}@example.com`, password: "long-enough-pw" },
-          headers: from("198.51.100.9"),
-        });
-        expect(second.status).toBe(200);
-        const third = await t.request("POST", "/api/v1/auth/login", {
-          body: { email: `proxy-${trustProxy}@example.com`, password: "long-enough-pw" },
-          headers: from("203.0.113.7"),
-        });
-        // Trusted: two addresses, two buckets. Untrusted: one socket address, the third call is over.
-        expect(third.status).toBe(trustProxy ? 200 : 429);
-        const audit = await t.request("GET", "/api/v1/audit", { token: signup.body.accessToken });
-        const signupRow = audit.body.items.find((a: { action: string }) => a.action === "auth.signup");
-        expect(signupRow.ip === "203.0.113.7").toBe(trustProxy);
+        const owner = await t.signup("Proxy");
+        // What the proxy would forward: whatever the client claimed, then the address it saw.
+        const via = (claimed: string, seen: string) => ({ "x-forwarded-for": `${claimed}, ${seen}` });
+        const attempt = (headers: Record<string, string>) =>
+          t.request("POST", "/api/v1/auth/login", { body: { email: owner.email, password: owner.password }, headers });
+        const statuses = [];
+        const route: Array<[string, string]> = [
+          ["10.0.0.1", "203.0.113.7"],
+          ["10.0.0.2", "198.51.100.9"],
+          ["10.0.0.3", "203.0.113.7"],
+          ["10.0.0.4", "203.0.113.7"],
+          ["10.0.0.5", "203.0.113.7"],
+        ];
+        for (const [claimed, seen] of route) {
+          statuses.push((await attempt(via(claimed, seen))).status);
+        }
+        // Trusted: one bucket per address the proxy saw, whatever the client claims (a fourth call from
+        // 203.0.113.7 is over). Untrusted: one socket address for everything, signup and its
+        // confirmation included, so the second login is over the limit.
+        expect(statuses).toEqual(trusted ? [200, 200, 200, 200, 429] : [200, 429, 429, 429, 429]);
+        const audit = await t.request("GET", "/api/v1/audit", { token: owner.token });
+        const ips = audit.body.items.filter((a: { action: string }) => a.action === "auth.login").map((a: { ip: string }) => a.ip);
+        expect(ips.includes("203.0.113.7")).toBe(trusted);
+        expect(ips.some((ip: string) => ip.startsWith("10.0.0."))).toBe(false);
       } finally {
         await t.close();
       }
+    }
+  });
+
+  it("without a trusted proxy, each real source address has its own bucket and X-Forwarded-For changes nothing", async () => {
+    const t = await startTestRest({ AUTH_RATE_LIMIT_PER_MINUTE: "2" });
+    try {
+      const login = (from: string, spoof: string) =>
+        t.request("POST", "/api/v1/auth/login", { from, body: { email: "nobody@example.com", password: "wrong-password" }, headers: { "x-forwarded-for": spoof } });
+      const fromA = [await login("127.0.0.11", "1.1.1.1"), await login("127.0.0.11", "2.2.2.2"), await login("127.0.0.11", "3.3.3.3")];
+      expect(fromA.map((r) => r.status)).toEqual([401, 401, 429]);
+      expect((await login("127.0.0.12", "1.1.1.1")).status).toBe(401);
+    } finally {
+      await t.close();
     }
   });
 });

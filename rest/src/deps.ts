@@ -1,4 +1,4 @@
-import type { CatalogEvents, Config, Logger, Metrics, ProductSearch, RateLimiter, Store, TokenBlacklist, TokenService } from "@kaleem/shared";
+import type { AttemptThrottle, CatalogEvents, Config, Logger, Mailer, Metrics, ProductSearch, RateLimiter, Store, TokenBlacklist, TokenService } from "@kaleem/shared";
 
 /** What REST tells the realtime side about; the composition root wires it to the emitter and the conversation service. */
 export interface RestRealtimeHooks {
@@ -21,10 +21,12 @@ export interface RestDeps {
   /** Issues and verifies access/refresh tokens (the same service the hub verifies sockets with). */
   tokens: TokenService;
   rateLimiter: RateLimiter;
+  /** Per-account sign-in spacing: in memory in one process, Redis in a cluster. */
+  attemptThrottle: AttemptThrottle;
+  /** Account emails (signup confirmation, sign-in lock, invitation). */
+  mailer: Mailer;
   productSearch: ProductSearch;
   catalogEvents: CatalogEvents;
   realtime: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
-  /** Trust X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run, e.g. the bundled nginx). */
-  trustProxy?: boolean;
 }

@@ -1,9 +1,9 @@
 // Test harness: a real HTTP server on port 0 around createRestApp, a real SQLite store in a temp
 // dir, and a tiny fetch client. Every test file starts its own and closes it in afterAll.
-import { MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
-import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type Store } from "@kaleem/shared";
+import { MemoryAttemptThrottle, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type OutgoingEmail, type Store } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,6 +25,11 @@ export interface RequestOptions {
   /** Sent as-is (no JSON encoding, no default content type). */
   rawBody?: string | Buffer;
   headers?: Record<string, string>;
+  /**
+   * Source address on loopback (127.0.0.x) the request is sent from, so per-IP limits can be
+   * exercised with several real client addresses.
+   */
+  from?: string;
 }
 
 export interface TestRest {
@@ -34,6 +39,15 @@ export interface TestRest {
   metrics: Metrics;
   rest: RestApp;
   dataDir: string;
+  /** Every email the app sent (the Mailer port), oldest first. */
+  outbox: OutgoingEmail[];
+  /**
+   * The latest email to `to` (of `kind`, if given) among those sent after the first `since`,
+   * waiting for one: the app sends after answering.
+   */
+  emailTo(to: string, kind?: OutgoingEmail["kind"], since?: number): Promise<OutgoingEmail>;
+  /** The token of the latest signup link sent to `email`. */
+  signupToken(email: string): string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
   /** Signs up a fresh merchant; returns its tokens and ids. */
@@ -80,6 +94,7 @@ export async function startTestRest(
   const store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
   const metrics = new Metrics();
   const blacklist = new MemoryTokenBlacklist();
+  const outbox: OutgoingEmail[] = [];
   const rest = createRestApp({
     config,
     store,
@@ -88,8 +103,16 @@ export async function startTestRest(
     blacklist,
     tokens: new TokenService(config, blacklist),
     rateLimiter: new MemoryRateLimiter(),
+    attemptThrottle: new MemoryAttemptThrottle(),
     ...testDoubles(),
     ...extraDeps,
+    // The outgoing-email boundary: kept for the test, then handed to the test's own mailer if any.
+    mailer: {
+      async send(email) {
+        outbox.push(email);
+        await extraDeps.mailer?.send(email);
+      },
+    },
   });
   const server: Server = createServer(rest.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -105,19 +128,56 @@ export async function startTestRest(
       body = JSON.stringify(options.body);
       headers["content-type"] ??= "application/json";
     }
-    const res = await fetch(base + urlPath, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    if ((res.headers.get("content-type") ?? "").includes("json") && text !== "") parsed = JSON.parse(text);
-    return { status: res.status, body: parsed as T, text, headers: res.headers };
+    // node:http rather than fetch: fetch refuses methods such as TRACE and cannot pick a source address.
+    const res = await new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+      const req = httpRequest(base + urlPath, { method, headers, ...(options.from ? { localAddress: options.from } : {}) }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("error", reject);
+        incoming.on("end", () => {
+          const responseHeaders = new Headers();
+          for (let i = 0; i < incoming.rawHeaders.length; i += 2) responseHeaders.append(incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!);
+          resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text: Buffer.concat(chunks).toString("utf8") });
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    let parsed: unknown = res.text;
+    if ((res.headers.get("content-type") ?? "").includes("json") && res.text !== "") parsed = JSON.parse(res.text);
+    return { status: res.status, body: parsed as T, text: res.text, headers: res.headers };
   }
 
+  async function emailTo(to: string, kind?: OutgoingEmail["kind"], since = 0): Promise<OutgoingEmail> {
+    const find = () =>
+      outbox
+        .slice(since)
+        .reverse()
+        .find((m) => m.to === to.toLowerCase() && (kind === undefined || m.kind === kind));
+    for (let i = 0; i < 500 && !find(); i++) await new Promise((r) => setTimeout(r, 10));
+    const mail = find();
+    if (!mail) throw new Error(`no email to ${to} was sent`);
+    return mail;
+  }
+
+  function signupToken(email: string): string {
+    const mail = [...outbox].reverse().find((m) => m.kind === "signup_confirm" && m.to === email.toLowerCase());
+    const token = mail && /#token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+    if (!token) throw new Error(`no signup link was emailed to ${email}`);
+    return token;
+  }
+
+  /** Signs up the way a person does: the form, then the link from the confirmation email. */
   async function signup(name = "Store"): Promise<Session> {
     counter += 1;
     const email = `owner${counter}-${Date.now()}@example.com`;
     const password = "s3cret-passw0rd";
-    const res = await request("POST", "/api/v1/auth/signup", { body: { storeName: `${name} ${counter}`, email, password } });
-    if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+    const since = outbox.length;
+    const asked = await request("POST", "/api/v1/auth/signup", { body: { storeName: `${name} ${counter}`, email, password } });
+    if (asked.status !== 202) throw new Error(`signup failed: ${asked.status} ${asked.text}`);
+    await emailTo(email, "signup_confirm", since);
+    const res = await request("POST", "/api/v1/auth/signup/confirm", { body: { token: signupToken(email) } });
+    if (res.status !== 201) throw new Error(`signup confirmation failed: ${res.status} ${res.text}`);
     return {
       token: res.body.accessToken,
       refreshToken: res.body.refreshToken,
@@ -135,6 +195,9 @@ export async function startTestRest(
     metrics,
     rest,
     dataDir,
+    outbox,
+    emailTo,
+    signupToken,
     request,
     signup,
     async close() {

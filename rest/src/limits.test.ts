@@ -3,13 +3,13 @@ import { startTestRest, type TestRest } from "./harness.test-helpers.js";
 
 let t: TestRest;
 beforeAll(async () => {
-  t = await startTestRest({ AUTH_RATE_LIMIT_PER_MINUTE: "3", RATE_LIMIT_PER_MINUTE: "4" });
+  t = await startTestRest({ AUTH_RATE_LIMIT_PER_MINUTE: "4", RATE_LIMIT_PER_MINUTE: "4" });
 });
 afterAll(async () => t?.close());
 
 describe("rate limits", () => {
   it("limits auth routes per IP with 429 and Retry-After", async () => {
-    const session = await t.signup("Limits"); // auth hit 1
+    const session = await t.signup("Limits"); // auth hits 1 and 2 (the form, then the emailed link)
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await t.request("POST", "/api/v1/auth/login", { body: { email: session.email, password: "wrong-password" } });

@@ -1,8 +1,9 @@
 // The one place that reads process.env. loadConfig() validates everything once and returns a
 // frozen object that each process passes down to the parts it wires.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { ensurePrivateDir, writePrivateFile } from "./data-dir.js";
 import { ConfigError } from "./errors.js";
 import { randomSecret } from "./ids.js";
 
@@ -30,6 +31,7 @@ export const envSchema = z.object({
   PORT: intFrom(8080, 0, 65535),
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_URL: optionalUrl,
+  TRUST_PROXY_HOPS: intFrom(0, 0, 10),
   KALEEM_DATA_DIR: z.string().default("./data"),
   KALEEM_SEED_DEMO: boolFrom(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -42,9 +44,12 @@ export const envSchema = z.object({
   VISITOR_TOKEN_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   CORS_ORIGINS: listFrom,
+  OUTBOUND_ALLOW_PRIVATE_NETWORKS: boolFrom(false),
   BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024, 64 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: intFrom(600, 1),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
+  LOGIN_LOCK_AFTER_FAILURES: intFrom(10, 4, 1000),
+  LOGIN_LOCK_SECONDS: intFrom(900, 1, 86400),
   SOCKET_EVENTS_PER_10S: intFrom(60, 1),
   REDIS_URL: optionalUrl,
   REDIS_PREFIX: z.string().default("kaleem"),
@@ -78,7 +83,13 @@ export interface Config {
   readonly env: Env["NODE_ENV"];
   readonly production: boolean;
   readonly role: ProcessRole;
-  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string | null };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string | null;
+    /** Proxies of our own in front of this process; 0 = X-Forwarded-* are ignored (the socket address counts). */
+    readonly trustProxyHops: number;
+  };
   readonly dataDir: string;
   readonly seedDemo: boolean;
   readonly logLevel: Env["LOG_LEVEL"];
@@ -90,11 +101,15 @@ export interface Config {
   };
   readonly secrets: Readonly<Secrets>;
   readonly cors: { readonly origins: readonly string[] };
+  /** Calls to merchant-given URLs (apiBaseUrl): public hosts only unless the operator allows private ones. */
+  readonly outbound: { readonly allowPrivateNetworks: boolean };
   readonly limits: {
     readonly bodyBytes: number;
     readonly requestsPerMinute: number;
     readonly authRequestsPerMinute: number;
     readonly socketEventsPer10s: number;
+    /** Per account, from any number of addresses: failures before the temporary lock, and its length. */
+    readonly login: { readonly lockAfterFailures: number; readonly lockSeconds: number };
   };
   readonly redis: { readonly url: string; readonly prefix: string } | null;
   readonly mongo: { readonly url: string } | null;
@@ -129,6 +144,7 @@ const storedSecretsSchema = z.object({
 function embeddedSecrets(dataDir: string): Secrets {
   const file = path.join(dataDir, "secrets.json");
   let stored: Partial<Secrets> = {};
+  ensurePrivateDir(dataDir);
   if (existsSync(file)) {
     let raw: unknown;
     try {
@@ -147,8 +163,7 @@ function embeddedSecrets(dataDir: string): Secrets {
     encryptionKey: stored.encryptionKey ?? randomSecret(48),
   };
   if (JSON.stringify(stored) !== JSON.stringify(secrets)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    writePrivateFile(file, JSON.stringify(secrets, null, 2));
   }
   return secrets;
 }
@@ -203,7 +218,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: e.NODE_ENV,
     production,
     role: e.KALEEM_ROLE,
-    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, "") : null },
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, "") : null, trustProxyHops: e.TRUST_PROXY_HOPS },
     dataDir,
     seedDemo: e.KALEEM_SEED_DEMO,
     logLevel: e.LOG_LEVEL,
@@ -215,11 +230,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     secrets,
     cors: { origins: e.CORS_ORIGINS },
+    outbound: { allowPrivateNetworks: e.OUTBOUND_ALLOW_PRIVATE_NETWORKS },
     limits: {
       bodyBytes: e.BODY_LIMIT_BYTES,
       requestsPerMinute: e.RATE_LIMIT_PER_MINUTE,
       authRequestsPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
       socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
+      login: { lockAfterFailures: e.LOGIN_LOCK_AFTER_FAILURES, lockSeconds: e.LOGIN_LOCK_SECONDS },
     },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     mongo: e.MONGODB_URL ? { url: e.MONGODB_URL } : null,

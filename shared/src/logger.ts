@@ -1,10 +1,10 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
-/** JSON logs to stdout; child loggers carry request/trace ids. */
-export function createLogger(options: { level: string; name?: string }): Logger {
-  return pino({
+/** JSON logs to stdout (or `destination`); child loggers carry request/trace ids. */
+export function createLogger(options: { level: string; name?: string; destination?: DestinationStream }): Logger {
+  const settings = {
     level: options.level,
     name: options.name ?? "kaleem",
     base: { pid: process.pid },
@@ -22,5 +22,6 @@ export function createLogger(options: { level: string; name?: string }): Logger 
       ],
       censor: "[redacted]",
     },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

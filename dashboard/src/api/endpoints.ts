@@ -1,6 +1,7 @@
 // Typed calls to the REST API (/api/v1; see /api/v1/openapi.json). dashboard/README.md lists every
 // endpoint the dashboard uses. The answers' types are the views the routes declare and answer with
 // (@kaleem/shared/contracts, shared/src/contracts/api/); none is written again here.
+import { storeChoiceDetailsSchema } from "@kaleem/shared/contracts";
 import type {
   AnalyticsSummary,
   AuditLog,
@@ -25,25 +26,43 @@ import type {
   Order,
   Page,
   Product,
+  SignupAccepted,
   SignupResponse,
+  StoreChoice,
   TeamInviteResponse,
   TeamMember,
   User,
   WidgetKeyResponse,
   WidgetSettingsView,
 } from "@kaleem/shared/contracts";
-import { api } from "./client";
+import { api, ApiError } from "./client";
 import { toPair } from "./session";
 
 // ---- auth -----------------------------------------------------------------------------------
 
-export async function signIn(email: string, password: string): Promise<void> {
-  const res = await api.request<LoginResponse>("POST", "/auth/login", { body: { email, password }, anonymous: true });
+/** One of the stores a password opens, when it opens several (login answers 409 store_choice_required). */
+export function storeChoices(err: unknown): StoreChoice[] | null {
+  if (!(err instanceof ApiError) || err.code !== "store_choice_required") return null;
+  const parsed = storeChoiceDetailsSchema.safeParse(err.details);
+  return parsed.success ? parsed.data.stores : null;
+}
+
+export async function signIn(email: string, password: string, merchantId?: string): Promise<void> {
+  const res = await api.request<LoginResponse>("POST", "/auth/login", {
+    body: { email, password, ...(merchantId ? { merchantId } : {}) },
+    anonymous: true,
+  });
   api.session.set(toPair(res));
 }
 
-export async function signUp(storeName: string, email: string, password: string): Promise<void> {
-  const res = await api.request<SignupResponse>("POST", "/auth/signup", { body: { storeName, email, password }, anonymous: true });
+/** Asks for a confirmation link; the store is created when it is opened (the answer is the same for every address). */
+export async function signUp(storeName: string, email: string, password: string): Promise<SignupAccepted> {
+  return api.request<SignupAccepted>("POST", "/auth/signup", { body: { storeName, email, password }, anonymous: true });
+}
+
+/** Opens the emailed signup link: creates the store and signs in. */
+export async function confirmSignup(token: string): Promise<void> {
+  const res = await api.request<SignupResponse>("POST", "/auth/signup/confirm", { body: { token }, anonymous: true });
   api.session.set(toPair(res));
 }
 

@@ -9,6 +9,7 @@ import { CatalogPage } from "../pages/CatalogPage";
 import { ChannelsPage } from "../pages/ChannelsPage";
 import { InboxPage } from "../pages/inbox/InboxPage";
 import { KnowledgePage } from "../pages/KnowledgePage";
+import { ConfirmSignupPage } from "../pages/ConfirmSignupPage";
 import { LoginPage } from "../pages/LoginPage";
 import { TeamPage } from "../pages/TeamPage";
 import { WidgetPage } from "../pages/WidgetPage";
@@ -37,6 +38,8 @@ function Gate() {
     if (signedIn && (route.page === "login" || route.page === "signup")) navigate({ page: "inbox", conversationId: null }, true);
   }, [signedIn, route.page]);
   if (auth.status === "loading") return <Loading />;
+  // The emailed signup link lands here, signed in or not.
+  if (route.page === "confirm") return <ConfirmSignupPage />;
   if (!signedIn) return <LoginPage mode={route.page === "signup" ? "signup" : "login"} />;
   return (
     <InboxProvider>
@@ -45,7 +48,7 @@ function Gate() {
   );
 }
 
-type PageKey = Exclude<Route["page"], "login" | "signup">;
+type PageKey = Exclude<Route["page"], "login" | "signup" | "confirm">;
 interface NavItem {
   page: PageKey;
   label: StringKey;

@@ -7,6 +7,7 @@ const BASE = import.meta.env.BASE_URL.replace(/\/$/, "");
 export type Route =
   | { page: "login" }
   | { page: "signup" }
+  | { page: "confirm" }
   | { page: "inbox"; conversationId: string | null }
   | { page: "catalog" }
   | { page: "knowledge" }
@@ -28,6 +29,7 @@ export function parseRoute(pathname: string): Route {
       return { page: "inbox", conversationId: id ?? null };
     case "login":
     case "signup":
+    case "confirm":
     case "catalog":
     case "knowledge":
     case "channels":

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from "react";
 import { useAuth } from "../app/auth";
 import { navigate } from "../app/router";
-import { signIn, signUp } from "../api/endpoints";
+import type { StoreChoice } from "@kaleem/shared/contracts";
+import { signIn, signUp, storeChoices } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
 import { Button, Field, errorMessage } from "../ui/components";
-import { LanguageSwitch } from "../app/LanguageSwitch";
+import { AuthBrand, AuthShell } from "./AuthShell";
 
 export function LoginPage({ mode }: { mode: "login" | "signup" }) {
   const { t } = useI18n();
@@ -14,16 +15,34 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Signup asked for: the address it was sent to. */
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  /** The password opens several stores: which one? */
+  const [choices, setChoices] = useState<StoreChoice[] | null>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const enter = async (merchantId?: string) => {
     setBusy(true);
     setError(null);
     try {
-      if (mode === "signup") await signUp(storeName, email, password);
-      else await signIn(email, password);
+      await signIn(email, password, merchantId);
       await auth.reload();
       navigate({ page: "inbox", conversationId: null }, true);
+    } catch (err) {
+      const stores = storeChoices(err);
+      if (stores) setChoices(stores);
+      else setError(errorMessage(err, t("common.error")));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (mode === "login") return enter();
+    setBusy(true);
+    setError(null);
+    try {
+      setSentTo((await signUp(storeName, email, password)).email);
     } catch (err) {
       setError(errorMessage(err, t("common.error")));
     } finally {
@@ -31,16 +50,36 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
     }
   };
 
-  return (
-    <div className="auth-page">
-      <div className="auth-lang">
-        <LanguageSwitch />
-      </div>
-      <form className="auth-card" onSubmit={(e) => void submit(e)} data-testid={`${mode}-form`}>
-        <div className="brand brand-lg">
-          <span className="brand-mark" aria-hidden="true">K</span>
-          <span>{t("appName")}</span>
+  if (mode === "signup" && sentTo) {
+    return (
+      <AuthShell>
+        <div className="auth-card" data-testid="signup-sent">
+          <AuthBrand />
+          <div className="notice notice-success" role="status">
+            <strong>{t("signup.sentTitle")}</strong>
+            <span>{t("signup.sent", { email: sentTo })}</span>
+          </div>
+          <p className="muted">{t("signup.sentWhy")}</p>
+          <p className="muted">{t("signup.sentLocal")}</p>
+          <a
+            className="auth-switch"
+            href="login"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate({ page: "login" });
+            }}
+          >
+            {t("auth.haveAccount")}
+          </a>
         </div>
+      </AuthShell>
+    );
+  }
+
+  return (
+    <AuthShell>
+      <form className="auth-card" onSubmit={(e) => void submit(e)} data-testid={`${mode}-form`}>
+        <AuthBrand />
         <p className="muted">{t("auth.tagline")}</p>
         {auth.expired ? <div className="notice notice-info">{t("auth.expired")}</div> : null}
         {mode === "signup" ? (
@@ -56,14 +95,27 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
             name="password"
             type="password"
             required
-            minLength={mode === "signup" ? 8 : 1}
+            minLength={mode === "signup" ? 10 : 1}
             autoComplete={mode === "signup" ? "new-password" : "current-password"}
             dir="ltr"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              setChoices(null);
+            }}
           />
         </Field>
         {error ? <div className="error-box error-compact" role="alert">{error}</div> : null}
+        {choices ? (
+          <div className="notice notice-info" data-testid="store-choice">
+            <span>{t("auth.chooseStore")}</span>
+            {choices.map((c) => (
+              <Button key={c.merchantId} disabled={busy} onClick={() => void enter(c.merchantId)}>
+                <span dir="auto">{c.name}</span>
+              </Button>
+            ))}
+          </div>
+        ) : null}
         <Button type="submit" variant="primary" disabled={busy} className="btn-block">
           {busy ? t("auth.working") : mode === "signup" ? t("auth.signUp") : t("auth.signIn")}
         </Button>
@@ -78,6 +130,6 @@ export function LoginPage({ mode }: { mode: "login" | "signup" }) {
           {mode === "signup" ? t("auth.haveAccount") : t("auth.noAccount")}
         </a>
       </form>
-    </div>
+    </AuthShell>
   );
 }

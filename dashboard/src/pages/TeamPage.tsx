@@ -118,7 +118,7 @@ export function TeamPage() {
             </select>
           </Field>
           <Field label={t("team.password")}>
-            <input type="password" minLength={8} dir="ltr" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+            <input type="password" minLength={10} dir="ltr" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
           </Field>
           <div className="form-actions field-wide">
             <Button type="submit" variant="primary" disabled={busy}>

@@ -16,6 +16,12 @@ export class MethodNotAllowedError extends AppError {
     super("method_not_allowed", 405, "Method not allowed");
   }
 }
+/** A method this server implements nowhere (TRACE, WebDAV's PROPFIND/MKCOL, ...). */
+export class MethodNotImplementedError extends AppError {
+  constructor() {
+    super("method_not_implemented", 501, "Method not implemented");
+  }
+}
 export class BadJsonError extends AppError {
   constructor() {
     super("invalid_json", 400, "Body is not valid JSON");
@@ -23,6 +29,13 @@ export class BadJsonError extends AppError {
 }
 
 export type { ErrorBody };
+
+/** A body within the size limit whose shape (nesting, key count) no legitimate request has. */
+export class BodyTooComplexError extends AppError {
+  constructor(message: string) {
+    super("body_too_complex", 400, message);
+  }
+}
 
 export function zodDetails(error: z.ZodError): Array<{ path: string; message: string }> {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
@@ -58,8 +71,12 @@ export function errorHandler(): Koa.Middleware<RestState> {
         status = 500;
         body = errorBody("internal", "Internal server error");
       }
-      if (status >= 500) ctx.state.log.error({ err }, "request failed");
-      else ctx.state.log.debug({ code: body.error.code, status }, "request rejected");
+      // Only our own failures page someone (error). A missing dependency (503) is worth a warning;
+      // what a client got wrong (4xx, an unknown method's 501) is in the request line observe()
+      // writes at info, with its code.
+      if (status === 500) ctx.state.log.error({ err }, "request failed");
+      else if (status === 503) ctx.state.log.warn({ code: body.error.code, reason: body.error.message }, "request not served");
+      ctx.state.errorCode = body.error.code;
       ctx.status = status;
       ctx.body = body;
     }

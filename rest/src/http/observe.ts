@@ -28,7 +28,14 @@ export function observe(logger: Logger, metrics: Metrics): Koa.Middleware<RestSt
       const route = ctx.state.route ?? "unmatched";
       duration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
       ctx.state.log.info(
-        { method: ctx.method, route, url: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) },
+        {
+          method: ctx.method,
+          route,
+          url: ctx.path,
+          status: ctx.status,
+          ms: Math.round(seconds * 1000),
+          ...(ctx.state.errorCode ? { code: ctx.state.errorCode } : {}),
+        },
         "request",
       );
     }

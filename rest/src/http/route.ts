@@ -1,6 +1,7 @@
 // The route table entry. One list of these drives both the router (router.ts) and the OpenAPI
 // document (openapi.ts), so the documented API and the served API cannot drift apart.
-import type { Role, TokenService } from "@kaleem/shared";
+import type { Mailer, Role, TokenService } from "@kaleem/shared";
+import type { LoginThrottle } from "../auth/login-throttle.js";
 import type { z } from "zod";
 import type { RestDeps } from "../deps.js";
 import type { Caller, RestContext } from "./state.js";
@@ -13,6 +14,8 @@ export type RateLimitGroup = "auth" | "api";
 export interface RestServices {
   deps: RestDeps;
   tokens: TokenService;
+  loginThrottle: LoginThrottle;
+  mailer: Mailer;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;

@@ -3,19 +3,21 @@
 import { Router } from "@koa/router";
 import {
   ForbiddenError,
+  NotFoundError,
   RateLimitedError,
   UnauthorizedError,
   type AccessClaims,
 } from "@kaleem/shared";
 import type Koa from "koa";
-import { readJsonBody, rejectOperatorKeys } from "./body.js";
-import { MethodNotAllowedError } from "./errors.js";
+import { assertPlainQueryKeys, readJsonBody } from "./body.js";
+import { MethodNotAllowedError, MethodNotImplementedError } from "./errors.js";
 import { API_PREFIX, type AnyRoute, type RestServices } from "./route.js";
 import type { Caller, RestContext, RestState } from "./state.js";
 
 const WINDOW_SECONDS = 60;
 
-async function limit(services: RestServices, key: string, max: number): Promise<void> {
+/** Counts one request against `key`'s per-minute budget; throws 429 once it is spent. */
+export async function limit(services: RestServices, key: string, max: number): Promise<void> {
   const result = await services.deps.rateLimiter.hit(`rl:${key}`, max, WINDOW_SECONDS);
   if (!result.allowed) throw new RateLimitedError(result.retryAfterSeconds);
 }
@@ -37,11 +39,6 @@ export async function authenticate(ctx: RestContext, services: RestServices): Pr
   return { claims, user, role: user.role, store };
 }
 
-function queryObject(ctx: RestContext): Record<string, unknown> {
-  const query = { ...ctx.query } as Record<string, unknown>;
-  rejectOperatorKeys(query);
-  return query;
-}
 
 function routeMiddleware(route: AnyRoute, services: RestServices): Koa.Middleware<RestState> {
   const { config } = services.deps;
@@ -71,8 +68,11 @@ function routeMiddleware(route: AnyRoute, services: RestServices): Koa.Middlewar
       await limit(services, `api:ip:${ip}`, config.limits.requestsPerMinute);
     }
 
+    const rawQuery = { ...ctx.query } as Record<string, unknown>;
+    // Every route, with a query schema or without: an operator-shaped parameter is an error, never ignored.
+    assertPlainQueryKeys(rawQuery);
     const params = route.params ? route.params.parse((ctx as unknown as { params: unknown }).params) : undefined;
-    const query = route.query ? route.query.parse(queryObject(ctx)) : undefined;
+    const query = route.query ? route.query.parse(rawQuery) : undefined;
     const body = route.body ? route.body.parse(await readJsonBody(ctx, config.limits.bodyBytes)) : undefined;
 
     const reply = await route.handler({ ctx, params, query, body, caller, services, ip });
@@ -89,5 +89,39 @@ export function buildApiRouter(routes: readonly AnyRoute[], services: RestServic
 }
 
 export function methodNotAllowed(router: Router<RestState>): Koa.Middleware<RestState> {
-  return router.allowedMethods({ throw: true, methodNotAllowed: () => new MethodNotAllowedError() }) as unknown as Koa.Middleware<RestState>;
+  return router.allowedMethods({
+    throw: true,
+    methodNotAllowed: () => new MethodNotAllowedError(),
+    notImplemented: () => new MethodNotImplementedError(),
+  }) as unknown as Koa.Middleware<RestState>;
+}
+
+/** The methods some route answers; anything else (TRACE, PROPFIND, MKCOL, ...) is a 501 on every path. */
+const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * Requests that reach no route — unknown paths, wrong or unknown methods — are answered with the
+ * one error shape and counted against the caller's IP like any anonymous request, so that a
+ * scanner cannot flood the log for free.
+ */
+export function unmatchedRequests(services: RestServices): Koa.Middleware<RestState> {
+  const perIp = (ctx: RestContext) => limit(services, `api:ip:${ctx.ip}`, services.deps.config.limits.requestsPerMinute);
+  return async (rawCtx, next) => {
+    const ctx = rawCtx as RestContext;
+    if (!SERVED_METHODS.has(ctx.method)) {
+      await perIp(ctx);
+      throw new MethodNotImplementedError();
+    }
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof MethodNotAllowedError || err instanceof MethodNotImplementedError) await perIp(ctx);
+      throw err;
+    }
+    // Nothing downstream answered (a wrong method would have thrown above).
+    if (ctx.status === 404 && ctx.body == null) {
+      await perIp(ctx);
+      throw new NotFoundError("Route");
+    }
+  };
 }

@@ -18,6 +18,8 @@ export interface RestState {
   /** Exact bytes of the request body once read (webhook signatures are checked over these). */
   rawBody?: Buffer;
   caller?: Caller;
+  /** The error code answered, for the request log line. */
+  errorCode?: string;
 }
 
 export type RestContext = Koa.ParameterizedContext<RestState>;

@@ -7,6 +7,7 @@ import {
   importReportSchema,
   NotFoundError,
   productPageSchema,
+  plainName,
   productSchema,
   productStatusSchema,
   type ImportRowError,
@@ -51,11 +52,11 @@ const productFields = {
   status: productStatusSchema.optional(),
 };
 
-export const productCreateSchema = z.object({ ...productFields, name: localizedInput(300) });
+export const productCreateSchema = z.object({ ...productFields, name: localizedInput(300, plainName) });
 export const productImportRowSchema = productCreateSchema.extend({ externalId: z.string().trim().min(1).max(128) });
 export const productPatchSchema = z.object({
   ...productFields,
-  name: localizedPatch(300).optional(),
+  name: localizedPatch(300, plainName).optional(),
   price: money.optional(),
 });
 
@@ -271,7 +272,7 @@ export const catalogRoutes: AnyRoute[] = [
     tag: "catalog",
     auth: true,
     roles: EDITORS,
-    body: z.object({ slug: slugSchema, name: localizedPatch(200).optional() }),
+    body: z.object({ slug: slugSchema, name: localizedPatch(200, plainName).optional() }),
     responses: { 201: { description: "Created", schema: categorySchema }, 409: { description: "Slug already used" } },
     async handler({ caller, body }) {
       if (await caller.store.categories.getBySlug(body.slug)) throw new ConflictError(`Category "${body.slug}" already exists`);
@@ -300,7 +301,7 @@ export const catalogRoutes: AnyRoute[] = [
     auth: true,
     roles: EDITORS,
     params: idParams,
-    body: z.object({ slug: slugSchema.optional(), name: localizedPatch(200).optional() }),
+    body: z.object({ slug: slugSchema.optional(), name: localizedPatch(200, plainName).optional() }),
     responses: { 200: { description: "Updated", schema: categorySchema }, 404: { description: "Not found" } },
     async handler({ caller, params, body }) {
       const current = await caller.store.categories.get(params.id);

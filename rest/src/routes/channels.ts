@@ -6,6 +6,7 @@ import {
   channelTypeSchema,
   channelViewSchema,
   NotFoundError,
+  plainName,
   publicBaseUrl,
   randomSecret,
   type Channel,
@@ -18,6 +19,7 @@ import { defineRoute, type AnyRoute } from "../http/route.js";
 import {
   apiBaseUrl,
   applyConfigPatch,
+  assertPublicTargets,
   createSchema,
   integrationSecrets,
   providerId,
@@ -66,7 +68,7 @@ export const CHANNEL_CONFIG: Record<ChannelType, ConfigSpec> = {
   instagram: meta("pageId", "pageId"),
 };
 
-const name = z.string().trim().min(1, "name is required").max(80);
+const name = plainName().min(1, "name is required").max(80);
 
 const createBody = z.discriminatedUnion(
   "type",
@@ -131,6 +133,7 @@ export const channelRoutes: AnyRoute[] = [
     async handler({ caller, body, services, ip }) {
       const spec = CHANNEL_CONFIG[body.type];
       const { publicConfig, secrets } = splitConfig(spec, withGenerated(spec, body.config as Record<string, unknown>));
+      await assertPublicTargets(services.deps.config, publicConfig);
       const channel = await caller.store.channels.create({
         type: body.type,
         name: body.name,

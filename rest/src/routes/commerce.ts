@@ -19,6 +19,7 @@ import { defineRoute, type AnyRoute } from "../http/route.js";
 import {
   apiBaseUrl,
   applyConfigPatch,
+  assertPublicTargets,
   createSchema,
   integrationSecrets,
   providerId,
@@ -122,6 +123,7 @@ export const commerceRoutes: AnyRoute[] = [
         throw new ConflictError(`${body.platform} is already connected; edit or delete that connection`);
       }
       const { publicConfig, secrets } = splitConfig(spec, body.config as Record<string, unknown>);
+      await assertPublicTargets(services.deps.config, publicConfig);
       const connection = await caller.store.commerceConnections.create({
         platform: body.platform,
         publicConfig,

@@ -1,14 +1,12 @@
 // Labels on a conversation (any team member). The list is replaced as a whole.
-import { conversationSchema, NotFoundError } from "@kaleem/shared";
+import { conversationSchema, NotFoundError, plainName } from "@kaleem/shared";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import { idParams } from "./schemas.js";
 
 export const MAX_LABELS = 20;
 
-const label = z
-  .string()
-  .trim()
+const label = plainName()
   .min(1, "a label cannot be empty")
   .max(40, "a label is at most 40 characters")
   .regex(/^[^\p{Cc}]+$/u, "a label cannot contain control characters");

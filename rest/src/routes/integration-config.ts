@@ -5,7 +5,7 @@
 //
 // Stored secret format (for the webhook/outbound code that reads them):
 //   new SecretBox(config.secrets.encryptionKey).open(ciphertext) → JSON object of the secret fields.
-import { SecretBox, ValidationError, type Config } from "@kaleem/shared";
+import { outboundUrlProblem, SecretBox, ValidationError, type Config } from "@kaleem/shared";
 import { z } from "zod";
 import { zodDetails } from "../http/errors.js";
 import { httpUrl } from "./schemas.js";
@@ -38,6 +38,17 @@ export const providerId = (label: string) =>
 
 /** Provider API base URL override (self-hosted proxies, test doubles); stored without trailing slashes. */
 export const apiBaseUrl = httpUrl.transform((url) => url.replace(/\/+$/, ""));
+
+/**
+ * The save-time half of the SSRF defence (the request-time half is guardOutbound, which outbound
+ * code must use): a base URL must point at a public host unless OUTBOUND_ALLOW_PRIVATE_NETWORKS.
+ */
+export async function assertPublicTargets(config: Config, publicConfig: Record<string, string>): Promise<void> {
+  const url = publicConfig.apiBaseUrl;
+  if (url === undefined) return;
+  const problem = await outboundUrlProblem(url, config.outbound);
+  if (problem !== null) throw new ValidationError("Request is invalid", [{ path: "config.apiBaseUrl", message: `apiBaseUrl ${problem}` }]);
+}
 
 /** The full config a create request must carry. */
 export function createSchema(spec: ConfigSpec) {
@@ -161,6 +172,7 @@ export async function applyConfigPatch(
   const values = parseConfigPatch(spec, input);
   const stored = await current.readSecrets();
   const merged = mergeConfig(spec, { publicConfig: current.publicConfig, secrets: stored ? box.open(stored) : {} }, values);
+  if (merged.changedFields.includes("apiBaseUrl")) await assertPublicTargets(config, merged.publicConfig);
   return {
     patch: { publicConfig: merged.publicConfig, ...(merged.changedSecrets && { secretsCiphertext: box.seal(merged.secrets) }) },
     changedFields: merged.changedFields,

@@ -1,11 +1,11 @@
 // Knowledge items: structured shipping/returns/payment policies and free-text FAQ entries.
-import { knowledgeDataSchema, knowledgeItemSchema, knowledgePageSchema, NotFoundError } from "@kaleem/shared";
+import { knowledgeDataSchema, knowledgeItemSchema, knowledgePageSchema, NotFoundError, plainName } from "@kaleem/shared";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import { idParams, pageQuery } from "./schemas.js";
 
 const EDITORS = ["owner", "admin"] as const;
-const title = z.string().trim().min(1).max(200);
+const title = plainName().min(1).max(200);
 
 export const knowledgeRoutes: AnyRoute[] = [
   defineRoute({

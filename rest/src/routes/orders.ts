@@ -9,6 +9,7 @@ import {
   orderPageSchema,
   orderSchema,
   orderStatusSchema,
+  plainName,
   sha256Hex,
   UnprocessableError,
   ValidationError,
@@ -50,7 +51,7 @@ export const orderCreateSchema = z.object({
   paymentMethod: z.string().trim().min(1).max(50).nullish(),
   contact: z
     .object({
-      name: z.string().trim().max(200).optional(),
+      name: plainName().max(200).optional(),
       phone: z.string().trim().max(50).optional(),
       email: z.string().trim().max(254).optional(),
     })

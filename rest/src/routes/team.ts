@@ -6,9 +6,12 @@ import {
   ForbiddenError,
   hashPassword,
   NotFoundError,
+  plainName,
+  publicBaseUrl,
   randomSecret,
   teamInviteResponseSchema,
   teamPageSchema,
+  sendInBackground,
   userSchema,
   type User,
 } from "@kaleem/shared";
@@ -56,21 +59,22 @@ export const teamRoutes: AnyRoute[] = [
   defineRoute({
     method: "post",
     path: "/team",
-    summary: "Invite a team member (agent, or admin by the owner). A generated password is returned once.",
+    summary:
+      "Add a team member (agent, or admin by the owner) and email them. A generated password is returned once. Emails are per store: the same person may belong to other stores.",
     tag: "team",
     auth: true,
     roles: MANAGERS,
     body: z.object({
       email: emailSchema,
-      name: z.string().trim().min(1).max(120),
+      name: plainName().min(1).max(120),
       role: memberRole.default("agent"),
       password: passwordSchema.optional(),
     }),
     responses: {
       201: { description: "Member created", schema: teamInviteResponseSchema },
-      409: { description: "Email already registered" },
+      409: { description: "This email is already on this store's team" },
     },
-    async handler({ caller, body, ip }) {
+    async handler({ caller, body, ip, services, ctx }) {
       if (body.role === "admin" && caller.role !== "owner") throw new ForbiddenError("Only the owner can add admins");
       const generated = body.password === undefined ? randomSecret(12) : null;
       const passwordHash = await hashPassword(body.password ?? generated ?? "");
@@ -78,10 +82,20 @@ export const teamRoutes: AnyRoute[] = [
       try {
         user = await caller.store.users.create({ email: body.email, name: body.name, role: body.role, passwordHash });
       } catch (err) {
-        if (err instanceof ConflictError) throw new ConflictError("This email is already registered");
+        // Only this store's own team can collide: whether the address exists elsewhere is not ours to tell.
+        if (err instanceof ConflictError) throw new ConflictError("This email is already on your team");
         throw err;
       }
       await auditAction(caller, ip, "team.invite", user.id, { email: user.email, role: user.role });
+      const storeName = (await caller.store.merchant.get()).name;
+      sendInBackground(services.mailer, ctx.state.log, {
+        kind: "team_invite",
+        to: user.email,
+        subject: `You were added to ${storeName} on Kaleem`,
+        text:
+          `${caller.user.name} added you to the team of "${storeName}" as ${user.role}. Sign in at ${publicBaseUrl(services.deps.config)}/dashboard/ ` +
+          `with this address and the password they give you.`,
+      });
       return { status: 201, body: generated ? { user, password: generated } : { user } };
     },
   }),
@@ -94,7 +108,7 @@ export const teamRoutes: AnyRoute[] = [
     roles: MANAGERS,
     params: idParams,
     body: z.object({
-      name: z.string().trim().min(1).max(120).optional(),
+      name: plainName().min(1).max(120).optional(),
       role: memberRole.optional(),
       password: passwordSchema.optional(),
     }),

@@ -16,3 +16,4 @@ export * from "./bullmq/queue.js";
 export * from "./sqlite/index.js";
 export * from "./local-disk/object-store.js";
 export * from "./local-disk/media-handler.js";
+export * from "./logging/mailer.js";

@@ -5,3 +5,4 @@ export * from "./ack-request.js";
 export * from "./thread.js";
 export * from "./api/index.js";
 export * from "./channels.js";
+export * from "./text.js";

@@ -13,6 +13,7 @@ import {
 
 import { CONNECT_ERROR_CODES, ERROR_CODES, MAX_MESSAGE_TEXT, SESSION_REVOKED_REASONS } from "./constants.js";
 import type { AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from "./acks.js";
+import { plainName } from "./text.js";
 
 export { PROTOCOL_VERSION, WIDGET_NAMESPACE, INBOX_NAMESPACE, MAX_MESSAGE_TEXT, MAX_SOCKET_PAYLOAD_BYTES } from "./constants.js";
 export type { Ack, AckError, AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from "./acks.js";
@@ -56,7 +57,7 @@ export const messageReadSchema = z.object({
   seq: z.number().int().nonnegative(),
 });
 export const identifySchema = z.object({
-  name: z.string().max(200).optional(),
+  name: plainName().max(200).optional(),
   email: z.string().email().max(320).optional(),
   phone: z.string().max(40).optional(),
   /** hex HMAC-SHA256(merchant identity secret, email || phone) computed by the store's server. */

@@ -518,7 +518,11 @@ export interface TenantStore {
 
 /** Lookups that resolve a tenant from an unauthenticated key. They return scopes, not data sets. */
 export interface TenantLookup {
-  userByEmail(email: string): Promise<{ merchantId: MerchantId; userId: string } | null>;
+  /**
+   * The accounts with this email, oldest first, at most `limit`: an address is unique within a
+   * merchant, but one person may belong to several stores.
+   */
+  usersByEmail(email: string, limit: number): Promise<Array<{ merchantId: MerchantId; userId: string }>>;
   merchantByWidgetKey(widgetKey: string): Promise<MerchantId | null>;
   refreshToken(tokenId: string): Promise<{ merchantId: MerchantId; userId: string } | null>;
   channel(channelId: string): Promise<{ merchantId: MerchantId; type: ChannelType } | null>;

@@ -1,4 +1,4 @@
-import type { RateLimiter, RateLimitResult, TokenBlacklist } from "../../ports/kv.js";
+import type { AttemptThrottle, AttemptVerdict, RateLimiter, RateLimitResult, TokenBlacklist } from "../../ports/kv.js";
 
 export class MemoryTokenBlacklist implements TokenBlacklist {
   private readonly revoked = new Map<string, number>();
@@ -50,5 +50,36 @@ export class MemoryRateLimiter implements RateLimiter {
   private sweep(now: number): void {
     this.lastSweep = now;
     for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+  }
+}
+
+/** The delay after the `attempts`-th attempt of a streak. */
+function delayAfter(attempts: number, delaysMs: readonly number[]): number {
+  if (delaysMs.length === 0) return 0;
+  return delaysMs[Math.min(attempts, delaysMs.length) - 1] ?? 0;
+}
+
+export class MemoryAttemptThrottle implements AttemptThrottle {
+  private readonly streaks = new Map<string, { attempts: number; openAt: number; forgetAt: number }>();
+  private lastSweep = Date.now();
+  async attempt(key: string, delaysMs: readonly number[], forgetAfterMs: number): Promise<AttemptVerdict> {
+    const now = Date.now();
+    if (now - this.lastSweep > 60_000) this.sweep(now);
+    let streak = this.streaks.get(key);
+    if (streak && streak.forgetAt <= now) streak = undefined;
+    if (streak && now < streak.openAt) {
+      return { allowed: false, attempts: streak.attempts, retryAfterSeconds: Math.max(1, Math.ceil((streak.openAt - now) / 1000)) };
+    }
+    const attempts = (streak?.attempts ?? 0) + 1;
+    const openAt = now + delayAfter(attempts, delaysMs);
+    this.streaks.set(key, { attempts, openAt, forgetAt: openAt + forgetAfterMs });
+    return { allowed: true, attempts, retryAfterSeconds: 0 };
+  }
+  async reset(key: string): Promise<void> {
+    this.streaks.delete(key);
+  }
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [k, s] of this.streaks) if (s.forgetAt <= now) this.streaks.delete(k);
   }
 }

@@ -2,6 +2,7 @@
 // once, and IMMEDIATE transactions (the write lock is taken up front, so read-check-write
 // sequences cannot interleave with another connection's writes).
 import Database from "better-sqlite3";
+import { ensurePrivateFile } from "../../data-dir.js";
 import { ConflictError } from "../../errors.js";
 import { foldSearchText } from "../../store/defaults.js";
 import { migrate } from "./migrations.js";
@@ -15,6 +16,9 @@ export class SqliteDb {
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(file: string, options: { busyTimeoutMs?: number } = {}) {
+    // SQLite gives -wal and -shm the database file's mode, so an owner-only file keeps all three private.
+    const onDisk = file !== ":memory:" && file !== "";
+    if (onDisk) ensurePrivateFile(file);
     this.raw = new Database(file);
     this.raw.pragma("journal_mode = WAL");
     this.raw.pragma("synchronous = NORMAL");

@@ -6,6 +6,12 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Rebuilds a table that others reference (SQLite's documented 12-step procedure): foreign keys
+   * are switched off around the transaction, so dropping the old table cascades nothing, and
+   * checked before it commits.
+   */
+  rebuildsReferencedTable?: boolean;
 }
 
 export const migrations: readonly Migration[] = [
@@ -282,6 +288,30 @@ CREATE UNIQUE INDEX canned_replies_shortcut ON canned_replies(merchant_id, short
     name: "the page a webchat shopper is on",
     sql: `ALTER TABLE conversations ADD COLUMN page_url TEXT;`,
   },
+  {
+    version: 4,
+    name: "user emails unique per merchant, not across merchants",
+    rebuildsReferencedTable: true,
+    sql: `
+CREATE TABLE users_v4 (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+INSERT INTO users_v4 (id, merchant_id, email, name, role, password_hash, created_at, updated_at)
+  SELECT id, merchant_id, email, name, role, password_hash, created_at, updated_at FROM users;
+DROP TABLE users;
+ALTER TABLE users_v4 RENAME TO users;
+CREATE INDEX users_merchant ON users(merchant_id, id);
+CREATE UNIQUE INDEX users_merchant_email ON users(merchant_id, email);
+CREATE INDEX users_email ON users(email);
+`,
+  },
 ];
 
 /** Applies pending migrations; safe to run from several processes opening the same file. */
@@ -301,10 +331,21 @@ export function migrate(db: Database.Database, list: readonly Migration[] = migr
     const apply = db.transaction(() => {
       if (isApplied.get(migration.version)) return;
       db.exec(migration.sql);
+      if (migration.rebuildsReferencedTable) {
+        const broken = db.pragma("foreign_key_check") as unknown[];
+        if (broken.length > 0) throw new Error(`migration ${migration.version} would break ${broken.length} foreign keys`);
+      }
       record.run(migration.version, migration.name, new Date().toISOString());
       applied.push(migration.version);
     });
-    apply.immediate();
+    // Outside the transaction: SQLite ignores this pragma inside one.
+    const keysWereOn = migration.rebuildsReferencedTable === true && db.pragma("foreign_keys", { simple: true }) === 1;
+    if (keysWereOn) db.pragma("foreign_keys = OFF");
+    try {
+      apply.immediate();
+    } finally {
+      if (keysWereOn) db.pragma("foreign_keys = ON");
+    }
   }
   return applied;
 }

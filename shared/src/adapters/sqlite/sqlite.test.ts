@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { storeContract } from "@kaleem/shared/testing";
 import { asMerchantId } from "../../ports/store.js";
-import { migrations } from "./migrations.js";
+import { migrate, migrations } from "./migrations.js";
 import { openSqliteStore } from "./store.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-sqlite-"));
@@ -21,6 +21,40 @@ storeContract("sqlite (:memory:)", () => openSqliteStore({ file: ":memory:" }));
 const owner = (email: string) => ({ email, name: "Owner", role: "owner" as const, passwordHash: "h" });
 
 describe("sqlite store specifics", () => {
+  it("migration 4 rebuilds users (emails unique per merchant) without losing refresh tokens or their foreign key", async () => {
+    const file = tempFile();
+    const old = new Database(file);
+    migrate(old, migrations.filter((m) => m.version <= 3));
+    const now = new Date().toISOString();
+    old.exec(`INSERT INTO merchants (id, name, currency, default_locale, widget_key, widget, bot, next_order_number, created_at, updated_at)
+      VALUES ('m1', 'Old', 'SAR', 'en', 'wk_old', '{}', '{}', 1001, '${now}', '${now}')`);
+    old.exec(`INSERT INTO users (id, merchant_id, email, name, role, password_hash, created_at, updated_at)
+      VALUES ('u1', 'm1', 'old@example.com', 'Old', 'owner', 'h', '${now}', '${now}')`);
+    old.exec(`INSERT INTO refresh_tokens (id, merchant_id, user_id, family_id, expires_at, created_at) VALUES ('r1', 'm1', 'u1', 'f1', '${now}', '${now}')`);
+    old.close();
+
+    const store = await openSqliteStore({ file });
+    try {
+      const tenant = store.forMerchant(asMerchantId("m1"));
+      expect(await tenant.refreshTokens.get("r1")).toMatchObject({ userId: "u1", familyId: "f1" });
+      expect(await store.lookup.usersByEmail("old@example.com", 10)).toEqual([{ merchantId: "m1", userId: "u1" }]);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file);
+    try {
+      expect(db.pragma("foreign_key_check")).toEqual([]);
+      const refs = db.pragma("foreign_key_list(refresh_tokens)") as Array<{ table: string; from: string }>;
+      expect(refs.find((r) => r.from === "user_id")?.table).toBe("users");
+      // Still enforced and still cascading: removing the user takes its tokens along.
+      db.pragma("foreign_keys = ON");
+      db.exec("DELETE FROM users WHERE id = 'u1'");
+      expect(db.prepare("SELECT count(*) AS n FROM refresh_tokens").get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
   it("uses WAL, foreign keys and a busy timeout", async () => {
     const file = tempFile();
     const store = await openSqliteStore({ file });
@@ -47,7 +81,7 @@ describe("sqlite store specifics", () => {
     try {
       const again = second.forMerchant(asMerchantId(merchant.id));
       expect((await again.merchant.get()).name).toBe("Persisted");
-      expect(await second.lookup.userByEmail("persist@example.com")).not.toBeNull();
+      expect(await second.lookup.usersByEmail("persist@example.com", 10)).toHaveLength(1);
       const { message } = await again.messages.append(conv.id, { role: "bot", text: "after reopen" });
       expect(message.seq).toBe(2);
     } finally {

@@ -102,11 +102,12 @@ class SqliteTenantStore implements TenantStore {
 class SqliteLookup implements TenantLookup {
   constructor(private readonly db: SqliteDb) {}
 
-  async userByEmail(email: string): Promise<{ merchantId: MerchantId; userId: string } | null> {
-    const row = this.db.get<{ id: string; merchant_id: string }>("SELECT id, merchant_id FROM users WHERE email = @email", {
-      email: normalizeEmail(email),
-    });
-    return row ? { merchantId: asMerchantId(row.merchant_id), userId: row.id } : null;
+  async usersByEmail(email: string, limit: number): Promise<Array<{ merchantId: MerchantId; userId: string }>> {
+    const rows = this.db.all<{ id: string; merchant_id: string }>(
+      "SELECT id, merchant_id FROM users WHERE email = @email ORDER BY created_at, id LIMIT @limit",
+      { email: normalizeEmail(email), limit: Math.max(1, Math.floor(limit)) },
+    );
+    return rows.map((row) => ({ merchantId: asMerchantId(row.merchant_id), userId: row.id }));
   }
 
   async merchantByWidgetKey(widgetKey: string): Promise<MerchantId | null> {

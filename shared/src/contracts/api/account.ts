@@ -17,8 +17,18 @@ export const sessionTokensSchema = z.object({
 });
 export type SessionTokens = z.infer<typeof sessionTokensSchema>;
 
+/** POST /auth/signup: nothing is created until the emailed link is opened (the answer is the same for every address). */
+export const signupAcceptedSchema = z.object({ status: z.literal("confirmation_sent"), email: z.string(), message: z.string() });
+export type SignupAccepted = z.infer<typeof signupAcceptedSchema>;
+
+/** POST /auth/signup/confirm: the store exists and its owner is signed in. */
 export const signupResponseSchema = sessionTokensSchema.extend({ merchant: publicMerchantSchema, user: userSchema });
 export type SignupResponse = z.infer<typeof signupResponseSchema>;
+/** Details of a 409 store_choice_required: the password opens accounts in several stores; log in again with one's merchantId. */
+export const storeChoiceSchema = z.object({ merchantId: z.string(), name: z.string() });
+export type StoreChoice = z.infer<typeof storeChoiceSchema>;
+export const storeChoiceDetailsSchema = z.object({ stores: z.array(storeChoiceSchema) });
+
 export const loginResponseSchema = sessionTokensSchema.extend({ user: userSchema });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 export const meResponseSchema = z.object({ user: userSchema, merchant: publicMerchantSchema });

@@ -1,6 +1,6 @@
 // The key-value ports' contract (token blacklist, rate limiter): in memory and on Redis.
 import { describe, expect, it } from "vitest";
-import type { RateLimiter, TokenBlacklist } from "../../ports/kv.js";
+import type { AttemptThrottle, RateLimiter, TokenBlacklist } from "../../ports/kv.js";
 import { contractSuite, type ContractFactory } from "./suite.js";
 
 export interface KvFactory extends ContractFactory {
@@ -8,6 +8,8 @@ export interface KvFactory extends ContractFactory {
   blacklist(): Promise<TokenBlacklist>;
   /** A fresh rate limiter (own key prefix). */
   rateLimiter(): Promise<RateLimiter>;
+  /** A fresh attempt throttle (own key prefix). */
+  attemptThrottle(): Promise<AttemptThrottle>;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,6 +54,32 @@ export function kvContract(f: KvFactory): void {
         expect((await limiter.hit("burst", 1, 1)).allowed).toBe(false);
         await pause(1_100);
         expect((await limiter.hit("burst", 1, 1)).allowed).toBe(true);
+      });
+    });
+
+    describe("AttemptThrottle", () => {
+      it("spaces attempts: free ones, then closed for the scheduled delay, counted once even in a parallel burst", async () => {
+        const throttle = await f.attemptThrottle();
+        const schedule = [0, 0, 60_000];
+        const burst = await Promise.all(Array.from({ length: 10 }, () => throttle.attempt("acct:1", schedule, 60_000)));
+        // The third attempt closes the key for a minute; nothing after it is counted.
+        expect(burst.filter((v) => v.allowed).length).toBe(3);
+        const refused = burst.filter((v) => !v.allowed);
+        expect(refused.every((v) => v.attempts === 3 && v.retryAfterSeconds >= 59 && v.retryAfterSeconds <= 60)).toBe(true);
+        expect((await throttle.attempt("acct:2", schedule, 60_000)).allowed).toBe(true);
+        await throttle.reset("acct:1");
+        expect(await throttle.attempt("acct:1", schedule, 60_000)).toEqual({ allowed: true, attempts: 1, retryAfterSeconds: 0 });
+      });
+
+      it("opens a closed key once its delay is over and forgets the streak later", async () => {
+        const throttle = await f.attemptThrottle();
+        expect((await throttle.attempt("acct:3", [300], 300)).allowed).toBe(true);
+        expect((await throttle.attempt("acct:3", [300], 300)).allowed).toBe(false);
+        await pause(350);
+        expect(await throttle.attempt("acct:3", [300], 300)).toMatchObject({ allowed: true, attempts: 2 });
+        // Open again after 300 ms, forgotten 300 ms after that: a fresh streak.
+        await pause(700);
+        expect(await throttle.attempt("acct:3", [300], 300)).toMatchObject({ allowed: true, attempts: 1 });
       });
     });
   });

@@ -68,13 +68,22 @@ export function accountsStoreTests(h: StoreHarness): void {
       expect(merchant.bot.lowConfidence).toBe("clarify");
     });
 
-    it("a taken email (any case) is a ConflictError and leaves no merchant behind", async () => {
-      const { email } = await tenant();
+    it("a taken widget key is a ConflictError and leaves no merchant or owner behind", async () => {
+      const { merchant } = await tenant();
       const before = (await h.store.lookup.merchantIds()).length;
+      const email = uniqueEmail("dup");
       await expect(
-        h.store.createMerchant({ name: "Dup" }, { email: email.toUpperCase(), name: "X", role: "owner", passwordHash: "h" }),
+        h.store.createMerchant({ name: "Dup", widget: { key: merchant.widget.key } }, { email, name: "X", role: "owner", passwordHash: "h" }),
       ).rejects.toBeInstanceOf(ConflictError);
       expect((await h.store.lookup.merchantIds()).length).toBe(before);
+      expect(await h.store.lookup.usersByEmail(email, 10)).toEqual([]);
+    });
+
+    it("an owner email already used by another merchant starts a separate account", async () => {
+      const { email, owner } = await tenant();
+      const second = await h.store.createMerchant({ name: "Second shop" }, { email: email.toUpperCase(), name: "X", role: "owner", passwordHash: "h" });
+      expect(second.owner.id).not.toBe(owner.id);
+      expect((await h.store.lookup.usersByEmail(email, 10)).map((s) => s.userId)).toEqual([owner.id, second.owner.id]);
     });
 
     it("update merges nested settings and moves the widget key lookup", async () => {

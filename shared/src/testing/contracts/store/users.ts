@@ -27,19 +27,22 @@ export function usersStoreTests(h: StoreHarness): void {
       expect(await t.users.remove(user.id)).toBe(false);
     });
 
-    it("emails are unique across merchants and looked up case-insensitively", async () => {
+    it("emails are unique within a merchant, may repeat across merchants, and are looked up case-insensitively", async () => {
       const a = await tenant();
       const b = await tenant();
       const email = uniqueEmail("shared");
-      const user = await a.t.users.create({ email, name: "A", role: "agent", passwordHash: "h" });
+      const inA = await a.t.users.create({ email, name: "A", role: "agent", passwordHash: "h" });
       await expect(
-        b.t.users.create({ email: email.toUpperCase(), name: "B", role: "agent", passwordHash: "h" }),
+        a.t.users.create({ email: email.toUpperCase(), name: "A2", role: "agent", passwordHash: "h" }),
       ).rejects.toBeInstanceOf(ConflictError);
-      expect(await h.store.lookup.userByEmail(`  ${email.toUpperCase()} `)).toEqual({
-        merchantId: a.merchant.id,
-        userId: user.id,
-      });
-      expect(await h.store.lookup.userByEmail("nobody@example.com")).toBeNull();
+      // Another store inviting the same person is not told the address exists elsewhere.
+      const inB = await b.t.users.create({ email: email.toUpperCase(), name: "B", role: "agent", passwordHash: "h" });
+      expect(await h.store.lookup.usersByEmail(`  ${email.toUpperCase()} `, 10)).toEqual([
+        { merchantId: a.merchant.id, userId: inA.id },
+        { merchantId: b.merchant.id, userId: inB.id },
+      ]);
+      expect(await h.store.lookup.usersByEmail(email, 1)).toEqual([{ merchantId: a.merchant.id, userId: inA.id }]);
+      expect(await h.store.lookup.usersByEmail("nobody@example.com", 10)).toEqual([]);
     });
 
     it("list pages through the merchant's users", async () => {
