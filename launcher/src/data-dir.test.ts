@@ -45,7 +45,7 @@ describe("data dir permissions", () => {
       // What an older version (or a careless copy) left behind.
       chmodSync(dataDir, 0o755);
       for (const name of ["kaleem.db", "secrets.json", "demo.json"]) chmodSync(path.join(dataDir, name), 0o644);
-      mkdirSync(path.join(dataDir, "media"), { mode: 0o755 });
+      mkdirSync(path.join(dataDir, "media"), { recursive: true, mode: 0o755 });
       writeFileSync(path.join(dataDir, "media", "photo.jpg"), "x", { mode: 0o644 });
       chmodSync(path.join(dataDir, "media"), 0o755);
 

@@ -28,7 +28,10 @@ beforeAll(async () => {
       },
     },
   );
-  const signup = await call("post", "/auth/signup", { body: { storeName: "Views", email, password } });
+  const requested = await call("post", "/auth/signup", { body: { storeName: "Views", email, password } });
+  expect(requested.status).toBe(202);
+  await t.emailTo(email, "signup_confirm");
+  const signup = await call("post", "/auth/signup/confirm", { body: { token: t.signupToken(email) } });
   expect(signup.body.merchant.widget).not.toHaveProperty("identitySecret");
   owner = signup.body.accessToken;
   tenant = t.store.forMerchant(asMerchantId(signup.body.merchant.id));
