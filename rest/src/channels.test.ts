@@ -76,7 +76,7 @@ describe("channels API", () => {
       type: "whatsapp",
       verifyToken: WA.verifyToken,
       config: { phoneNumberId: WA.phoneNumberId },
-      webhookUrl: `${PUBLIC_URL}/webhooks/whatsapp/${wa.body.id}`,
+      webhookUrl: `${PUBLIC_URL}/webhooks/meta/${wa.body.id}`,
     });
     expect(Object.keys(wa.body.config)).toEqual(["phoneNumberId"]);
     expect(await openSecrets(wa.body.id)).toEqual({ accessToken: WA.accessToken, appSecret: WA.appSecret });
@@ -93,7 +93,7 @@ describe("channels API", () => {
       body: { type: "instagram", name: "IG", config: { ...FB, pageId: "1234" } },
     });
     expect(ig.status).toBe(201);
-    expect(ig.body.webhookUrl).toBe(`${PUBLIC_URL}/webhooks/instagram/${ig.body.id}`);
+    expect(ig.body.webhookUrl).toBe(`${PUBLIC_URL}/webhooks/meta/${ig.body.id}`);
   });
 
   it("validates the config of each type with clear errors", async () => {

@@ -85,8 +85,9 @@ const patchBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** Where the provider posts: Telegram has its own endpoint; WhatsApp, Messenger and Instagram share Meta's. */
 export function channelWebhookUrl(config: Config, channel: Pick<Channel, "id" | "type">): string {
-  return `${publicBaseUrl(config)}/webhooks/${channel.type}/${channel.id}`;
+  return `${publicBaseUrl(config)}/webhooks/${channel.type === "telegram" ? "telegram" : "meta"}/${channel.id}`;
 }
 
 /** A channel as API clients see it: public config only, the verify token beside it. */
@@ -101,6 +102,7 @@ export function channelView(config: Config, channel: Channel): ChannelView {
     status: channel.status,
     lastEventAt: channel.lastEventAt,
     lastError: channel.lastError,
+    breakerOpenUntil: channel.breakerOpenUntil,
     config: publicConfig,
     createdAt: channel.createdAt,
     updatedAt: channel.updatedAt,

@@ -85,15 +85,4 @@ export interface ParsedWebhook {
   events: InboundEvent[];
 }
 
-/** Delivery state of a message Kaleem sent to a channel, as the inbox shows it. */
-export const deliveryStateSchema = z.enum(["queued", "sent", "delivered", "read", "failed"]);
-export type DeliveryState = z.infer<typeof deliveryStateSchema>;
-export const channelDeliverySchema = z.object({
-  channel: channelTypeSchema,
-  state: deliveryStateSchema,
-  providerMessageId: z.string().nullable(),
-  /** The provider's reason when failed ("window closed — send a template", "131047 ..."). */
-  error: z.string().nullable(),
-  updatedAt: z.string(),
-});
-export type ChannelDelivery = z.infer<typeof channelDeliverySchema>;
+export { channelDeliverySchema, deliveryStateSchema, type ChannelDelivery, type DeliveryState } from "./domain.js";

@@ -105,6 +105,10 @@ export const channelSchema = z.object({
   status: z.enum(["active", "error", "disabled"]),
   lastEventAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** Consecutive failed deliveries the provider answered with a server error. */
+  failureStreak: z.number().int().nonnegative(),
+  /** Deliveries pause until then (circuit breaker open after repeated provider 5xx). */
+  breakerOpenUntil: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -283,6 +287,19 @@ export const messagePartSchema = z.discriminatedUnion("type", [
 export type MessagePart = z.infer<typeof messagePartSchema>;
 export type ProductCardPart = z.infer<typeof productCardPartSchema>;
 
+/** Delivery state of a message Kaleem sent to a channel, as the inbox shows it. */
+export const deliveryStateSchema = z.enum(["queued", "sent", "delivered", "read", "failed"]);
+export type DeliveryState = z.infer<typeof deliveryStateSchema>;
+export const channelDeliverySchema = z.object({
+  channel: channelTypeSchema,
+  state: deliveryStateSchema,
+  providerMessageId: z.string().nullable(),
+  /** The provider's reason when failed, or why it is held ("window closed — send a template"). */
+  error: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type ChannelDelivery = z.infer<typeof channelDeliverySchema>;
+
 export const messageSchema = z.object({
   id: idSchema,
   conversationId: idSchema,
@@ -297,6 +314,8 @@ export const messageSchema = z.object({
   clientMessageId: z.string().nullable(),
   /** Shopper messages: the intent the bot detected. Bot answers: the intent served, or "fallback" for a don't-know. */
   intent: z.string().nullable(),
+  /** Messages sent to a channel customer: where the delivery stands. Absent or null elsewhere. */
+  channelDelivery: channelDeliverySchema.nullable().optional(),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof messageSchema>;

@@ -18,10 +18,47 @@ export const botReplyJobSchema = z.object({
 });
 export type BotReplyJob = z.infer<typeof botReplyJobSchema>;
 
+/** A verified, stored channel webhook event to turn into a conversation message (or a delivery update). */
+export const CHANNEL_INBOUND_JOB = "channel-inbound";
+export const channelInboundJobSchema = z.object({
+  merchantId: z.string().min(1),
+  webhookEventId: z.string().min(1),
+});
+export type ChannelInboundJob = z.infer<typeof channelInboundJobSchema>;
+export const channelInboundJobId = (webhookEventId: string): string => `inbound-${webhookEventId}`;
+
+/** A bot or agent message to send to the channel customer (published from the outbox). */
+export const CHANNEL_DELIVER_JOB = "channel-deliver";
+export const channelDeliverJobSchema = z.object({
+  merchantId: z.string().min(1),
+  /** The outbox row that asked for it: the delivery's idempotency key. */
+  outboxId: z.string().min(1),
+  messageId: z.string().min(1),
+  conversationId: z.string().min(1),
+  /** Human replies may use Messenger's HUMAN_AGENT tag outside the 24-hour window. */
+  byHuman: z.boolean(),
+});
+export type ChannelDeliverJob = z.infer<typeof channelDeliverJobSchema>;
+export const channelDeliverJobId = (outboxId: string): string => `deliver-${outboxId}`;
+
 /** Every job the application queues. Payloads are JSON data: no transforms, no Dates. */
 export const jobSchemas = {
   [BOT_REPLY_JOB]: botReplyJobSchema,
+  [CHANNEL_INBOUND_JOB]: channelInboundJobSchema,
+  [CHANNEL_DELIVER_JOB]: channelDeliverJobSchema,
 } as const satisfies Record<string, z.ZodType>;
+
+// ---- outbox topics ---------------------------------------------------------------------------
+// What leaves the process after a write, recorded in the same transaction as the write. The relay
+// turns each topic into its job. Payload schemas are checked when the row is written and read.
+
+export const outboxTopicSchemas = {
+  /** A message to send to its conversation's channel. */
+  "channel.deliver": channelDeliverJobSchema.omit({ merchantId: true, outboxId: true }),
+} as const satisfies Record<string, z.ZodType>;
+export type OutboxTopic = keyof typeof outboxTopicSchemas;
+export type OutboxPayload<T extends OutboxTopic> = z.infer<(typeof outboxTopicSchemas)[T]>;
+export type NewOutboxEvent = { [T in OutboxTopic]: { topic: T; payload: OutboxPayload<T> } }[OutboxTopic];
 
 export type AppJobSchemas = typeof jobSchemas;
 export type AppJobName = keyof AppJobSchemas;

@@ -36,6 +36,8 @@ import type {
   User,
   WidgetSettings,
 } from "../contracts/domain.js";
+import type { ChannelDelivery } from "../contracts/domain.js";
+import type { NewOutboxEvent } from "../contracts/jobs.js";
 
 declare const merchantIdBrand: unique symbol;
 /** A merchant id that has been resolved from an authenticated source. */
@@ -218,6 +220,17 @@ export interface MessagePatch {
   parts?: MessagePart[];
   status?: MessageStatus;
   intent?: string | null;
+  /** Where a message sent to a channel stands (queued, sent, delivered, read, failed). */
+  channelDelivery?: ChannelDelivery | null;
+}
+
+/** Writes that must leave the process (channel delivery, outgoing webhooks) go out through the outbox in the same transaction. */
+export interface WriteOptions {
+  outbox?: NewOutboxEvent[];
+}
+export interface AppendOptions {
+  /** Outbox events about the new message (they may name its id); not written for a duplicate. */
+  outbox?: (message: Message) => NewOutboxEvent[];
 }
 export interface AppendResult {
   message: Message;
@@ -286,6 +299,21 @@ export interface OutboxEventRecord {
   attempts: number;
   createdAt: string;
   publishedAt: string | null;
+  /** A relay holds the row until then; after it, another relay may claim it. */
+  claimedUntil: string | null;
+  lastError: string | null;
+}
+
+/** One send of a message to a channel, keyed by what asked for it (the outbox row): a retried job finds it. */
+export interface DeliveryAttempt {
+  key: string;
+  messageId: string;
+  /** started: recorded before the provider call, outcome unknown until finished. */
+  state: "started" | "sent" | "failed";
+  providerMessageIds: string[];
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
 }
 
 export interface NewAuditLog {
@@ -376,6 +404,15 @@ export interface IdempotencyRepo {
 
 export interface CustomerRepo {
   create(input: NewCustomer): Promise<Customer>;
+  /**
+   * The channel customer with this external id, or a new one — atomically: two quick updates from
+   * one person never create two customers. Known fields of `init` fill empty ones on an existing customer.
+   */
+  findOrCreateByExternalId(
+    channel: ConversationChannel,
+    externalId: string,
+    init: Omit<NewCustomer, "channel" | "externalId">,
+  ): Promise<{ customer: Customer; created: boolean }>;
   get(id: string): Promise<Customer | null>;
   findByExternalId(channel: ConversationChannel, externalId: string): Promise<Customer | null>;
   findByContact(contact: { email?: string; phone?: string }): Promise<Customer | null>;
@@ -395,6 +432,11 @@ export interface ConversationRepo {
   ): Promise<{ conversation: Conversation; created: boolean }>;
   /** The most recent open conversation of a customer on a channel. */
   findOpenByCustomer(customerId: string, channel: ConversationChannel): Promise<Conversation | null>;
+  /** The customer's one open conversation on the channel, or a new one — atomically, like findOrCreateOpenByVisitor. */
+  findOrCreateOpenByCustomer(
+    customerId: string,
+    input: Omit<NewConversation, "customerId" | "visitorId">,
+  ): Promise<{ conversation: Conversation; created: boolean }>;
   /** Ordered by last activity, newest first; stable cursor. */
   list(filter?: ConversationFilter, page?: PageRequest): Promise<Page<Conversation>>;
   update(id: string, patch: ConversationPatch): Promise<Conversation | null>;
@@ -416,10 +458,14 @@ export interface MessageRepo {
    * concurrency) and updates the conversation's lastSeq, lastMessageAt, preview and, for shopper
    * messages, unreadCount. Throws NotFoundError if the conversation is not this merchant's.
    */
-  append(conversationId: string, input: NewMessage): Promise<AppendResult>;
+  append(conversationId: string, input: NewMessage, options?: AppendOptions): Promise<AppendResult>;
   get(id: string): Promise<Message | null>;
   getByClientMessageId(conversationId: string, clientMessageId: string): Promise<Message | null>;
-  update(id: string, patch: MessagePatch): Promise<Message | null>;
+  /** Outbox events in `options` are written only when the message exists, in the same transaction. */
+  update(id: string, patch: MessagePatch, options?: WriteOptions): Promise<Message | null>;
+  /** Remembers which provider message ids a sent message became (status callbacks name them). */
+  linkProviderMessage(messageId: string, providerMessageId: string): Promise<void>;
+  findByProviderMessageId(providerMessageId: string): Promise<Message | null>;
   /** Messages with seq > afterSeq, ascending, at most `limit` (default 200). */
   listAfter(conversationId: string, afterSeq: number, limit?: number): Promise<Message[]>;
   /** The last `limit` messages, ascending by seq. */
@@ -447,6 +493,15 @@ export interface ChannelRepo {
   getSecrets(id: string): Promise<string | null>;
   list(): Promise<Channel[]>;
   update(id: string, patch: ChannelPatch): Promise<Channel | null>;
+  /**
+   * Counts a delivery outcome atomically: a success closes the breaker and resets the streak; a
+   * provider server error lengthens it and, at `threshold`, opens the breaker for `openMs`.
+   */
+  recordDelivery(
+    id: string,
+    outcome: { ok: true } | { ok: false; error: string; serverError: boolean },
+    breaker: { threshold: number; openMs: number },
+  ): Promise<Channel | null>;
   remove(id: string): Promise<boolean>;
 }
 
@@ -484,10 +539,18 @@ export interface WebhookEventRepo {
 }
 
 export interface OutboxRepo {
-  add(input: { topic: string; payload: unknown }): Promise<OutboxEventRecord>;
+  add(input: NewOutboxEvent): Promise<OutboxEventRecord>;
+  get(id: string): Promise<OutboxEventRecord | null>;
   listPending(limit: number): Promise<OutboxEventRecord[]>;
-  markPublished(id: string): Promise<void>;
-  markAttempt(id: string): Promise<void>;
+}
+
+export interface DeliveryAttemptRepo {
+  /** Records the start of a send unless `key` is known; `fresh` tells whether it was recorded now. */
+  begin(key: string, messageId: string): Promise<{ attempt: DeliveryAttempt; fresh: boolean }>;
+  finish(key: string, outcome: { state: "sent"; providerMessageIds: string[] } | { state: "failed"; error: string }): Promise<void>;
+  /** Forgets an attempt that is known not to have reached the provider, so a retry may send. */
+  forget(key: string): Promise<void>;
+  get(key: string): Promise<DeliveryAttempt | null>;
 }
 
 export interface AuditRepo {
@@ -513,6 +576,7 @@ export interface TenantStore {
   readonly cannedReplies: CannedReplyRepo;
   readonly webhookEvents: WebhookEventRepo;
   readonly outbox: OutboxRepo;
+  readonly deliveryAttempts: DeliveryAttemptRepo;
   readonly audit: AuditRepo;
 }
 
@@ -529,6 +593,25 @@ export interface TenantLookup {
   commerceConnection(connectionId: string): Promise<{ merchantId: MerchantId; platform: CommercePlatform } | null>;
   /** Every merchant id (for background jobs such as reindexing and reconciliation). */
   merchantIds(): Promise<MerchantId[]>;
+}
+
+/**
+ * Work that spans tenants (the outbox relay, the sweeper of unprocessed webhook events). Adapters
+ * hand it to the composition root beside the Store; nothing that serves a request is given it.
+ */
+export interface SystemStore {
+  readonly outbox: {
+    /** Claims up to `limit` unpublished rows of any tenant, whose lease is free, for `leaseMs`. */
+    claim(input: { limit: number; leaseMs: number; owner: string }): Promise<OutboxEventRecord[]>;
+    /** Done: never claimed again. */
+    complete(id: string, owner: string): Promise<void>;
+    /** Not done: claimable again after `retryInMs`; the error is kept on the row. */
+    release(id: string, owner: string, input: { error: string; retryInMs: number }): Promise<void>;
+  };
+  readonly webhookEvents: {
+    /** Received events not processed for `olderThanMs` (their process died before the job ran). */
+    listStale(input: { olderThanMs: number; limit: number }): Promise<Array<{ merchantId: MerchantId; id: string }>>;
+  };
 }
 
 export interface Store {

@@ -25,7 +25,10 @@ import type {
   NewCustomer,
   NewMessage,
   PageRequest,
+  AppendOptions,
+  WriteOptions,
 } from "../../ports/store.js";
+import { insertOutbox } from "./events.js";
 import { nowIso } from "./clock.js";
 import { fromJson, toJson, type SqliteDb } from "./db.js";
 import { clampLimit, readCursor, toPage } from "./paging.js";
@@ -65,6 +68,39 @@ export class SqliteCustomerRepo implements CustomerRepo {
     );
     if (!row) throw new Error("insert returned no row");
     return toCustomer(row);
+  }
+
+  async findOrCreateByExternalId(
+    channel: ConversationChannel,
+    externalId: string,
+    init: Omit<NewCustomer, "channel" | "externalId">,
+  ): Promise<{ customer: Customer; created: boolean }> {
+    // One immediate transaction (and a unique index): two quick messages never make two customers.
+    return this.db.tx(() => {
+      const existing = this.db.get<CustomerRow>(
+        "SELECT * FROM customers WHERE merchant_id = @m AND channel = @channel AND external_id = @externalId ORDER BY id LIMIT 1",
+        { m: this.m, channel, externalId },
+      );
+      if (existing) {
+        // What the channel tells us fills what we do not know yet; it never overwrites an agent's edit.
+        const filled = this.db.get<CustomerRow>(
+          `UPDATE customers SET name = COALESCE(name, @name), phone = COALESCE(phone, @phone), email = COALESCE(email, @email),
+             updated_at = CASE WHEN (name IS NULL AND @name IS NOT NULL) OR (phone IS NULL AND @phone IS NOT NULL)
+               OR (email IS NULL AND @email IS NOT NULL) THEN @now ELSE updated_at END
+           WHERE id = @id AND merchant_id = @m RETURNING *`,
+          { id: existing.id, m: this.m, name: init.name ?? null, phone: init.phone ?? null, email: init.email ?? null, now: nowIso() },
+        );
+        return { customer: toCustomer(filled ?? existing), created: false };
+      }
+      const now = nowIso();
+      const row = this.db.get<CustomerRow>(
+        `INSERT INTO customers (id, merchant_id, name, email, phone, channel, external_id, created_at, updated_at)
+         VALUES (@id, @m, @name, @email, @phone, @channel, @externalId, @now, @now) RETURNING *`,
+        { id: newId(), m: this.m, name: init.name ?? null, email: init.email ?? null, phone: init.phone ?? null, channel, externalId, now },
+      );
+      if (!row) throw new Error("insert returned no row");
+      return { customer: toCustomer(row), created: true };
+    });
   }
 
   async get(id: string): Promise<Customer | null> {
@@ -188,6 +224,21 @@ export class SqliteConversationRepo implements ConversationRepo {
       const existing = this.findOpenRowByVisitor(visitorId);
       if (existing) return { conversation: toConversation(existing), created: false };
       return { conversation: this.insert({ ...input, visitorId }), created: true };
+    });
+  }
+
+  async findOrCreateOpenByCustomer(
+    customerId: string,
+    input: Omit<NewConversation, "customerId" | "visitorId">,
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    return this.db.tx(() => {
+      const existing = this.db.get<ConversationRow>(
+        `SELECT * FROM conversations WHERE merchant_id = @m AND customer_id = @customerId AND channel = @channel AND status != 'closed'
+         ORDER BY created_at DESC, id DESC LIMIT 1`,
+        { m: this.m, customerId, channel: input.channel },
+      );
+      if (existing) return { conversation: toConversation(existing), created: false };
+      return { conversation: this.insert({ ...input, customerId }), created: true };
     });
   }
 
@@ -339,7 +390,7 @@ export class SqliteMessageRepo implements MessageRepo {
     );
   }
 
-  async append(conversationId: string, input: NewMessage): Promise<AppendResult> {
+  async append(conversationId: string, input: NewMessage, options: AppendOptions = {}): Promise<AppendResult> {
     return this.db.tx((): AppendResult => {
       const clientMessageId = input.clientMessageId ?? null;
       if (clientMessageId !== null) {
@@ -392,8 +443,27 @@ export class SqliteMessageRepo implements MessageRepo {
         },
       );
       if (!row) throw new Error("insert returned no row");
-      return { message: toMessage(row), duplicate: false };
+      const message = toMessage(row);
+      insertOutbox(this.db, this.m, options.outbox?.(message) ?? []);
+      return { message, duplicate: false };
     });
+  }
+
+  async linkProviderMessage(messageId: string, providerMessageId: string): Promise<void> {
+    this.db.run(
+      `INSERT INTO provider_messages (merchant_id, provider_message_id, message_id, created_at)
+       VALUES (@m, @providerMessageId, @messageId, @now) ON CONFLICT DO NOTHING`,
+      { m: this.m, providerMessageId, messageId, now: nowIso() },
+    );
+  }
+
+  async findByProviderMessageId(providerMessageId: string): Promise<Message | null> {
+    const row = this.db.get<MessageRow>(
+      `SELECT m.* FROM provider_messages p JOIN messages m ON m.id = p.message_id AND m.merchant_id = p.merchant_id
+       WHERE p.merchant_id = @m AND p.provider_message_id = @providerMessageId`,
+      { m: this.m, providerMessageId },
+    );
+    return row ? toMessage(row) : null;
   }
 
   async get(id: string): Promise<Message | null> {
@@ -409,7 +479,7 @@ export class SqliteMessageRepo implements MessageRepo {
     return row ? toMessage(row) : null;
   }
 
-  async update(id: string, patch: MessagePatch): Promise<Message | null> {
+  async update(id: string, patch: MessagePatch, options: WriteOptions = {}): Promise<Message | null> {
     return this.db.tx(() => {
       const row = this.db.get<MessageRow>("SELECT * FROM messages WHERE id = @id AND merchant_id = @m", {
         id,
@@ -417,7 +487,7 @@ export class SqliteMessageRepo implements MessageRepo {
       });
       if (!row) return null;
       const updated = this.db.get<MessageRow>(
-        `UPDATE messages SET text = @text, parts = @parts, status = @status, intent = @intent
+        `UPDATE messages SET text = @text, parts = @parts, status = @status, intent = @intent, delivery = @delivery
          WHERE id = @id AND merchant_id = @m RETURNING *`,
         {
           id,
@@ -426,9 +496,11 @@ export class SqliteMessageRepo implements MessageRepo {
           parts: patch.parts !== undefined ? toJson(patch.parts) : row.parts,
           status: patch.status ?? row.status,
           intent: patch.intent !== undefined ? patch.intent : row.intent,
+          delivery: patch.channelDelivery !== undefined ? (patch.channelDelivery === null ? null : toJson(patch.channelDelivery)) : row.delivery,
         },
       );
       if (!updated) throw new Error("message vanished inside its transaction");
+      insertOutbox(this.db, this.m, options.outbox ?? []);
       // A streamed answer starts empty; its final text must reach the preview it created.
       if (patch.text !== undefined) {
         this.db.run(
@@ -492,3 +564,4 @@ export class SqliteMessageRepo implements MessageRepo {
       .map(toMessage);
   }
 }
+

@@ -123,6 +123,38 @@ export class SqliteChannelRepo implements ChannelRepo {
     );
   }
 
+  async recordDelivery(
+    id: string,
+    outcome: { ok: true } | { ok: false; error: string; serverError: boolean },
+    breaker: { threshold: number; openMs: number },
+  ): Promise<Channel | null> {
+    const now = new Date();
+    const row = outcome.ok
+      ? this.db.get<ChannelRow>(
+          `UPDATE channels SET failure_streak = 0, breaker_open_until = NULL, updated_at = @now
+           WHERE id = @id AND merchant_id = @m RETURNING *`,
+          { id, m: this.m, now: now.toISOString() },
+        )
+      : this.db.get<ChannelRow>(
+          // One statement: concurrent failures each count, and the one that reaches the threshold opens it.
+          `UPDATE channels SET
+             failure_streak = CASE WHEN @server THEN failure_streak + 1 ELSE failure_streak END,
+             breaker_open_until = CASE WHEN @server AND failure_streak + 1 >= @threshold THEN @until ELSE breaker_open_until END,
+             last_error = @error, updated_at = @now
+           WHERE id = @id AND merchant_id = @m RETURNING *`,
+          {
+            id,
+            m: this.m,
+            server: outcome.serverError ? 1 : 0,
+            threshold: breaker.threshold,
+            until: new Date(now.getTime() + breaker.openMs).toISOString(),
+            error: outcome.error.slice(0, 1000),
+            now: now.toISOString(),
+          },
+        );
+    return row ? toChannel(row) : null;
+  }
+
   async update(id: string, patch: ChannelPatch): Promise<Channel | null> {
     return this.db.tx(() => {
       const row = this.row(id);

@@ -312,6 +312,42 @@ CREATE UNIQUE INDEX users_merchant_email ON users(merchant_id, email);
 CREATE INDEX users_email ON users(email);
 `,
   },
+  {
+    // Numbered apart from the migrations other work adds in parallel; versions need not be contiguous.
+    version: 10,
+    name: "messaging channels: one customer per channel identity, deliveries, outbox leases, breaker",
+    sql: `
+CREATE UNIQUE INDEX customers_channel_identity ON customers(merchant_id, channel, external_id)
+  WHERE channel != 'webchat' AND external_id IS NOT NULL;
+ALTER TABLE messages ADD COLUMN delivery TEXT;
+CREATE TABLE provider_messages (
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  provider_message_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (merchant_id, provider_message_id)
+);
+CREATE TABLE delivery_attempts (
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  provider_message_ids TEXT NOT NULL,
+  error TEXT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  PRIMARY KEY (merchant_id, key)
+);
+ALTER TABLE outbox_events ADD COLUMN claimed_until TEXT;
+ALTER TABLE outbox_events ADD COLUMN claimed_by TEXT;
+ALTER TABLE outbox_events ADD COLUMN available_at TEXT;
+ALTER TABLE outbox_events ADD COLUMN last_error TEXT;
+CREATE INDEX outbox_claimable ON outbox_events(available_at, id) WHERE published_at IS NULL;
+ALTER TABLE channels ADD COLUMN failure_streak INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE channels ADD COLUMN breaker_open_until TEXT;
+CREATE INDEX webhook_events_stale ON webhook_events(received_at) WHERE status = 'received';
+`,
+  },
 ];
 
 /** Applies pending migrations; safe to run from several processes opening the same file. */

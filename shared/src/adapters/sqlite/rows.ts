@@ -5,6 +5,7 @@ import type {
   BotSettings,
   Category,
   Channel,
+  ChannelDelivery,
   ChannelType,
   Conversation,
   ConversationChannel,
@@ -26,7 +27,7 @@ import type {
   User,
   WidgetSettings,
 } from "../../contracts/domain.js";
-import type { OutboxEventRecord, RefreshTokenRecord, WebhookEventRecord } from "../../ports/store.js";
+import type { DeliveryAttempt, OutboxEventRecord, RefreshTokenRecord, WebhookEventRecord } from "../../ports/store.js";
 import { fromJson } from "./db.js";
 import { defaultBotSettings } from "../../store/defaults.js";
 
@@ -272,6 +273,7 @@ export interface MessageRow {
   author_name: string | null;
   client_message_id: string | null;
   intent: string | null;
+  delivery: string | null;
   created_at: string;
 }
 export const toMessage = (r: MessageRow): Message => ({
@@ -286,6 +288,8 @@ export const toMessage = (r: MessageRow): Message => ({
   authorName: r.author_name,
   clientMessageId: r.client_message_id,
   intent: r.intent,
+  // Only messages sent to a channel carry a delivery.
+  ...(r.delivery ? { channelDelivery: fromJson<ChannelDelivery>(r.delivery) } : {}),
   createdAt: r.created_at,
 });
 
@@ -316,6 +320,8 @@ export interface ChannelRow {
   status: Channel["status"];
   last_event_at: string | null;
   last_error: string | null;
+  failure_streak: number;
+  breaker_open_until: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -328,6 +334,8 @@ export const toChannel = (r: ChannelRow): Channel => ({
   status: r.status,
   lastEventAt: r.last_event_at,
   lastError: r.last_error,
+  failureStreak: r.failure_streak,
+  breakerOpenUntil: r.breaker_open_until,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -363,6 +371,10 @@ export interface OutboxRow {
   attempts: number;
   created_at: string;
   published_at: string | null;
+  claimed_until: string | null;
+  claimed_by: string | null;
+  available_at: string | null;
+  last_error: string | null;
 }
 export const toOutboxEvent = (r: OutboxRow): OutboxEventRecord => ({
   id: r.id,
@@ -372,6 +384,28 @@ export const toOutboxEvent = (r: OutboxRow): OutboxEventRecord => ({
   attempts: r.attempts,
   createdAt: r.created_at,
   publishedAt: r.published_at,
+  claimedUntil: r.claimed_until,
+  lastError: r.last_error,
+});
+
+export interface DeliveryAttemptRow {
+  merchant_id: string;
+  key: string;
+  message_id: string;
+  state: DeliveryAttempt["state"];
+  provider_message_ids: string;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+export const toDeliveryAttempt = (r: DeliveryAttemptRow): DeliveryAttempt => ({
+  key: r.key,
+  messageId: r.message_id,
+  state: r.state,
+  providerMessageIds: fromJson<string[]>(r.provider_message_ids),
+  error: r.error,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
 });
 
 export interface AuditRow {

@@ -9,6 +9,7 @@ import {
   type NewMerchant,
   type NewUser,
   type Store,
+  type SystemStore,
   type TenantLookup,
   type TenantStore,
 } from "../../ports/store.js";
@@ -17,7 +18,7 @@ import { SqliteCategoryRepo, SqliteProductRepo } from "./catalog.js";
 import { nowIso } from "./clock.js";
 import { SqliteConversationRepo, SqliteCustomerRepo, SqliteMessageRepo } from "./conversations.js";
 import { isUniqueViolation, SqliteDb, toJson } from "./db.js";
-import { SqliteAuditRepo, SqliteOutboxRepo, SqliteWebhookEventRepo } from "./events.js";
+import { SqliteAuditRepo, SqliteDeliveryAttemptRepo, SqliteOutboxRepo, SqliteWebhookEventRepo, sqliteSystemStore } from "./events.js";
 import { SqliteCannedReplyRepo, SqliteCommerceConnectionRepo } from "./integrations.js";
 import { SqliteChannelRepo, SqliteKnowledgeRepo } from "./knowledge.js";
 import { SqliteIdempotencyRepo, SqliteOrderRepo } from "./orders.js";
@@ -94,6 +95,9 @@ class SqliteTenantStore implements TenantStore {
   get outbox() {
     return this.repo("outbox", SqliteOutboxRepo);
   }
+  get deliveryAttempts() {
+    return this.repo("deliveryAttempts", SqliteDeliveryAttemptRepo);
+  }
   get audit() {
     return this.repo("audit", SqliteAuditRepo);
   }
@@ -146,11 +150,14 @@ class SqliteLookup implements TenantLookup {
 
 export class SqliteStore implements Store {
   readonly lookup: TenantLookup;
+  /** Cross-tenant work; the composition root hands it only to the relay and the sweeper. */
+  readonly system: SystemStore;
   private readonly db: SqliteDb;
 
   constructor(options: SqliteStoreOptions) {
     this.db = new SqliteDb(options.file, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
     this.lookup = new SqliteLookup(this.db);
+    this.system = sqliteSystemStore(this.db);
   }
 
   forMerchant(merchantId: MerchantId): TenantStore {
@@ -197,7 +204,7 @@ export class SqliteStore implements Store {
   }
 }
 
-export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   return new SqliteStore(options);
 }
 

@@ -16,6 +16,8 @@ export const channelViewSchema = z.object({
   status: integrationStatusSchema,
   lastEventAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** Deliveries are paused until then after repeated provider errors (null: flowing). */
+  breakerOpenUntil: z.string().nullable(),
   /** Public config fields only (the verify token is shown beside them). */
   config: z.record(z.string(), z.string()),
   createdAt: z.string(),

@@ -83,6 +83,35 @@ export function conversationsStoreTests(h: StoreHarness): void {
       expect(ids.has(next.conversation.id)).toBe(false);
     });
 
+    it("findOrCreateOpenByCustomer gives a channel customer one open conversation, also when raced", async () => {
+      const { t } = await tenant();
+      const { customer } = await t.customers.findOrCreateByExternalId("telegram", "tg-42", { name: "Ali" });
+      const raced = await Promise.all(
+        Array.from({ length: 8 }, () => t.conversations.findOrCreateOpenByCustomer(customer.id, { channel: "telegram", channelId: "ch-1" })),
+      );
+      expect(new Set(raced.map((r) => r.conversation.id)).size).toBe(1);
+      expect(raced.filter((r) => r.created)).toHaveLength(1);
+      expect(raced[0]!.conversation).toMatchObject({ channel: "telegram", channelId: "ch-1", customerId: customer.id, status: "bot" });
+      // Another channel of the same customer record is another conversation; a closed one is not reused.
+      expect((await t.conversations.findOrCreateOpenByCustomer(customer.id, { channel: "whatsapp", channelId: "ch-2" })).created).toBe(true);
+      await t.conversations.update(raced[0]!.conversation.id, { status: "closed" });
+      const next = await t.conversations.findOrCreateOpenByCustomer(customer.id, { channel: "telegram", channelId: "ch-1" });
+      expect(next.created).toBe(true);
+    });
+
+    it("remembers provider message ids of a sent message and finds it by them, in its own store only", async () => {
+      const a = await tenant();
+      const b = await tenant();
+      const conv = await h.conversationOf(a.t);
+      const { message } = await a.t.messages.append(conv.id, { role: "bot", text: "hello" });
+      await a.t.messages.linkProviderMessage(message.id, "wamid.1");
+      await a.t.messages.linkProviderMessage(message.id, "wamid.2");
+      await a.t.messages.linkProviderMessage(message.id, "wamid.1");
+      expect((await a.t.messages.findByProviderMessageId("wamid.2"))?.id).toBe(message.id);
+      expect(await a.t.messages.findByProviderMessageId("wamid.9")).toBeNull();
+      expect(await b.t.messages.findByProviderMessageId("wamid.1")).toBeNull();
+    });
+
     it("transition is a compare-and-set on status, also when raced", async () => {
       const { t } = await tenant();
       const conv = await conversationOf(t);

@@ -35,6 +35,25 @@ export function customersStoreTests(h: StoreHarness): void {
       expect(new Set(items.map((x) => x.id)).size).toBe(3);
     });
 
+    it("findOrCreateByExternalId: one customer per channel identity, also when raced; channel facts fill empty fields only", async () => {
+      const a = await tenant();
+      const b = await tenant();
+      const raced = await Promise.all(
+        Array.from({ length: 8 }, () => a.t.customers.findOrCreateByExternalId("whatsapp", "966500000009", { name: "Noura", phone: "+966500000009" })),
+      );
+      expect(new Set(raced.map((r) => r.customer.id)).size).toBe(1);
+      expect(raced.filter((r) => r.created)).toHaveLength(1);
+      const id = raced[0]!.customer.id;
+      expect(raced[0]!.customer).toMatchObject({ channel: "whatsapp", externalId: "966500000009", name: "Noura", phone: "+966500000009" });
+      // An agent's edit stands; what was still unknown is filled.
+      await a.t.customers.update(id, { name: "Noura A.", phone: null });
+      const again = await a.t.customers.findOrCreateByExternalId("whatsapp", "966500000009", { name: "Noura", phone: "+966500000009", email: "n@shop.example" });
+      expect(again).toMatchObject({ created: false, customer: { id, name: "Noura A.", phone: "+966500000009", email: "n@shop.example" } });
+      // The same id on another channel, or in another store, is someone else.
+      expect((await a.t.customers.findOrCreateByExternalId("telegram", "966500000009", {})).created).toBe(true);
+      expect((await b.t.customers.findOrCreateByExternalId("whatsapp", "966500000009", {})).created).toBe(true);
+    });
+
     it("merchant B can neither read, change nor list merchant A's customers", async () => {
       const a = (await tenant("A")).t;
       const b = (await tenant("B")).t;

@@ -3,9 +3,11 @@
 import { afterAll, beforeAll, expect } from "vitest";
 import type { Conversation, KnowledgeData, Merchant, OrderItem, Page, User } from "../../../contracts/domain.js";
 import { newId } from "../../../ids.js";
-import type { MerchantId, PageRequest, Store, TenantStore } from "../../../ports/store.js";
+import type { MerchantId, PageRequest, Store, SystemStore, TenantStore } from "../../../ports/store.js";
 
-export type OpenStore = () => Promise<Store>;
+/** An adapter's store with its cross-tenant scope (which only the composition root hands out). */
+export type StoreWithSystem = Store & { readonly system: SystemStore };
+export type OpenStore = () => Promise<StoreWithSystem>;
 
 export interface TestTenant {
   t: TenantStore;
@@ -18,6 +20,8 @@ export interface TestTenant {
 export interface StoreHarness {
   /** The store under test (opened before the first test of the run). */
   readonly store: Store;
+  /** Its cross-tenant scope (outbox relay, sweeper). */
+  readonly system: SystemStore;
   /** A new merchant with its owner, and its tenant scope. */
   tenant(merchantName?: string): Promise<TestTenant>;
   /** A new webchat conversation with a visitor of its own. */
@@ -26,7 +30,7 @@ export interface StoreHarness {
 
 /** Opens the store before the tests of the enclosing describe block and closes it after them. */
 export function storeHarness(open: OpenStore): StoreHarness {
-  let current: Store | null = null;
+  let current: StoreWithSystem | null = null;
   beforeAll(async () => {
     current = await open();
   });
@@ -38,6 +42,10 @@ export function storeHarness(open: OpenStore): StoreHarness {
     get store() {
       if (!current) throw new Error("the store is not open (used outside a test?)");
       return current;
+    },
+    get system() {
+      if (!current) throw new Error("the store is not open (used outside a test?)");
+      return current.system;
     },
     async tenant(merchantName = "Shop") {
       const email = uniqueEmail();

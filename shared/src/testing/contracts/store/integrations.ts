@@ -48,6 +48,24 @@ export function integrationsStoreTests(h: StoreHarness): void {
       expect(await h.store.lookup.channel(ch.id)).toBeNull();
     });
 
+    it("counts delivery outcomes: repeated provider server errors open the breaker, a success closes it", async () => {
+      const a = await tenant();
+      const b = await tenant();
+      const ch = await a.t.channels.create({ type: "whatsapp", name: "WA", publicConfig: {}, secretsCiphertext: "s" });
+      expect(ch).toMatchObject({ failureStreak: 0, breakerOpenUntil: null });
+      const breaker = { threshold: 3, openMs: 60_000 };
+      await a.t.channels.recordDelivery(ch.id, { ok: false, error: "131047 window closed", serverError: false }, breaker);
+      expect(await a.t.channels.get(ch.id)).toMatchObject({ failureStreak: 0, breakerOpenUntil: null, lastError: "131047 window closed" });
+      const raced = await Promise.all([1, 2, 3].map(() => a.t.channels.recordDelivery(ch.id, { ok: false, error: "503", serverError: true }, breaker)));
+      expect(raced.map((c) => c?.failureStreak).sort()).toEqual([1, 2, 3]);
+      const open = await a.t.channels.get(ch.id);
+      expect(open?.breakerOpenUntil).not.toBeNull();
+      expect(Date.parse(open!.breakerOpenUntil!)).toBeGreaterThan(Date.now() + 50_000);
+      expect(await b.t.channels.recordDelivery(ch.id, { ok: true }, breaker)).toBeNull();
+      expect((await a.t.channels.get(ch.id))?.failureStreak).toBe(3);
+      expect(await a.t.channels.recordDelivery(ch.id, { ok: true }, breaker)).toMatchObject({ failureStreak: 0, breakerOpenUntil: null });
+    });
+
     it("merchant B can neither read, change nor list merchant A's channels", async () => {
       const a = (await tenant("A")).t;
       const b = (await tenant("B")).t;
