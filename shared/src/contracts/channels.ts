@@ -2,7 +2,6 @@
 // normalized inbound event, parsed from a verified webhook) and what goes out (a message to send,
 // with its delivery state). Provider adapters (workers/src/channels/) translate both ways.
 import { z } from "zod";
-import { channelTypeSchema } from "./domain.js";
 
 const shortText = z.string().max(4096);
 
