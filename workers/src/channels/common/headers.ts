@@ -22,3 +22,9 @@ export function headerValue(headers: HeaderBag, name: string): string | null | {
   if (found.length > 1) return { duplicated: true };
   return found[0] ?? null;
 }
+
+/** The header's value when it was sent exactly once, else null. */
+export function singleHeader(headers: HeaderBag, name: string): string | null {
+  const value = headerValue(headers, name);
+  return typeof value === "string" ? value : null;
+}
