@@ -59,10 +59,13 @@ export function textWithLinks(plan: OutboundPlan): string {
   return [plan.text, ...extra].filter((s) => s !== "").join("\n");
 }
 
-/** "Sukkari dates 1 kg — 45 SAR" (with "Out of stock" when it is). */
-export function cardLine(card: ProductCardPart, locale: Locale): string {
+/** "45 SAR", or "45 SAR (Out of stock)". */
+export function cardPrice(card: ProductCardPart, locale: Locale): string {
   const price = formatMoney(card.price, card.currency, locale);
-  return card.inStock ? `${card.name} — ${price}` : `${card.name} — ${price} (${labelsFor(locale).outOfStock})`;
+  return card.inStock ? price : `${price} (${labelsFor(locale).outOfStock})`;
 }
+
+/** "Sukkari dates 1 kg — 45 SAR". */
+export const cardLine = (card: ProductCardPart, locale: Locale): string => `${card.name} — ${cardPrice(card, locale)}`;
 
 export const isHttpUrl = (url: string | null): url is string => url !== null && /^https?:\/\/\S+$/i.test(url);
