@@ -21,7 +21,7 @@ afterAll(async () => {
   await Promise.all(Object.values(fakes).map((f) => f.close()));
 });
 beforeEach(() => {
-  for (const f of Object.values(fakes)) f.exchanges.length = 0;
+  for (const f of Object.values(fakes)) f.reset();
 });
 
 const RESPONSE: MetaMessagingType = { messagingType: "RESPONSE" };

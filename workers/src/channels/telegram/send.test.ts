@@ -20,7 +20,7 @@ afterAll(async () => {
   await fake.close();
 });
 beforeEach(() => {
-  fake.exchanges.length = 0;
+  fake.reset();
 });
 
 const card = (id: string, over: Partial<Extract<MessagePart, { type: "product_card" }>> = {}): MessagePart => ({

@@ -42,6 +42,8 @@ export interface ScriptOptions {
   operation?: string;
   /** How many matching requests it applies to (default 1). */
   times?: number;
+  /** How many matching requests to let through first (default 0). */
+  skip?: number;
 }
 
 export interface Exchange {
@@ -65,6 +67,7 @@ interface Script {
   failure: ScriptedFailure;
   operation: string | undefined;
   remaining: number;
+  skip: number;
 }
 
 export interface HandlerContext {
@@ -109,8 +112,14 @@ export class FakeProviderServer {
     return this.exchanges.filter((e) => e.outcome === "rejected");
   }
 
+  /** Forgets recorded exchanges and pending scripted failures (between tests). */
+  reset(): void {
+    this.exchanges.length = 0;
+    this.scripts.length = 0;
+  }
+
   failNext(failure: ScriptedFailure, options: ScriptOptions = {}): void {
-    this.scripts.push({ failure, operation: options.operation, remaining: options.times ?? 1 });
+    this.scripts.push({ failure, operation: options.operation, remaining: options.times ?? 1, skip: options.skip ?? 0 });
   }
 
   async start(): Promise<this> {
@@ -143,6 +152,10 @@ export class FakeProviderServer {
     const i = this.scripts.findIndex((s) => s.operation === undefined || s.operation === operation);
     if (i < 0) return null;
     const script = this.scripts[i]!;
+    if (script.skip > 0) {
+      script.skip -= 1;
+      return null;
+    }
     script.remaining -= 1;
     if (script.remaining <= 0) this.scripts.splice(i, 1);
     return script.failure;

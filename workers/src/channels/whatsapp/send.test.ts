@@ -22,7 +22,7 @@ afterAll(async () => {
   await fake.close();
 });
 beforeEach(() => {
-  fake.exchanges.length = 0;
+  fake.reset();
 });
 
 const to = "966501234567";
