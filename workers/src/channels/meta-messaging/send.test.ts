@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MessagePart } from "@kaleem/shared";
+import { productCard } from "../common/parts.test-helpers.js";
 import { ProviderRateLimited, ProviderRetryable, isWindowClosed } from "../common/errors.js";
 import { customerServiceWindow, type MetaMessagingType } from "../common/window.js";
 import { sendProviderRequest, sendProviderRequests } from "../deliver.js";
@@ -26,17 +27,7 @@ beforeEach(() => {
 
 const RESPONSE: MetaMessagingType = { messagingType: "RESPONSE" };
 const psid = "7300000000000001";
-const card = (id: string, over: Partial<Extract<MessagePart, { type: "product_card" }>> = {}): MessagePart => ({
-  type: "product_card",
-  productId: id,
-  name: `Sukkari dates box ${id}`,
-  price: 45,
-  currency: "SAR",
-  imageUrl: `https://cdn.shop.example/${id}.jpg`,
-  url: `https://shop.example/p/${id}`,
-  inStock: true,
-  ...over,
-});
+const card = productCard;
 interface SentBody {
   recipient: { id: string };
   messaging_type: string;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MessagePart } from "@kaleem/shared";
+import { productCard } from "../common/parts.test-helpers.js";
 import { ProviderRateLimited, ProviderRetryable, ProviderUnrecoverable } from "../common/errors.js";
 import { choicePayloads, isPayloadToken, resolveProviderPayload } from "../common/payload-token.js";
 import { describeRequest } from "../common/request.js";
@@ -23,17 +24,7 @@ beforeEach(() => {
   fake.reset();
 });
 
-const card = (id: string, over: Partial<Extract<MessagePart, { type: "product_card" }>> = {}): MessagePart => ({
-  type: "product_card",
-  productId: id,
-  name: `Sukkari box ${id}`,
-  price: 45,
-  currency: "SAR",
-  imageUrl: `https://cdn.shop.example/${id}.jpg`,
-  url: `https://shop.example/p/${id}`,
-  inStock: true,
-  ...over,
-});
+const card = productCard;
 
 describe(`Telegram sends, checked by the local Bot API against ${loadTelegramSpec().source}`, () => {
   it("a plain answer is one sendMessage that Telegram accepts, and gives the message id", async () => {
@@ -75,10 +66,10 @@ describe(`Telegram sends, checked by the local Bot API against ${loadTelegramSpe
     expect(fake.rejected()).toEqual([]);
     expect(fake.accepted().map((e) => e.operation)).toEqual(["sendMessage", "sendPhoto", "sendMessage"]);
     const photo = fake.accepted("sendPhoto")[0]?.body as Record<string, unknown>;
-    expect(photo).toMatchObject({ photo: "https://cdn.shop.example/p1.jpg", caption: "Sukkari box p1 — 45 ر.س" });
+    expect(photo).toMatchObject({ photo: "https://cdn.shop.example/p1.jpg", caption: "Sukkari dates box p1 — 45 ر.س" });
     expect(photo.reply_markup).toEqual({ inline_keyboard: [[{ text: "أضف للسلة", callback_data: "add:p1" }], [{ text: "عرض", url: "https://shop.example/p/p1" }]] });
     const soldOut = fake.accepted("sendMessage")[1]?.body as Record<string, unknown>;
-    expect(soldOut.text).toBe("Sukkari box p2 — 45 ر.س (غير متوفر)");
+    expect(soldOut.text).toBe("Sukkari dates box p2 — 45 ر.س (غير متوفر)");
     expect(soldOut.reply_markup).toEqual({ inline_keyboard: [[{ text: "عرض", url: "https://shop.example/p/p2" }]] });
   });
 

@@ -52,59 +52,56 @@ export class FakeMetaMessaging extends FakeProviderServer {
     return "unknown";
   }
 
-  private answer(operation: string, reply: { status: number; body?: unknown; raw?: Buffer; headers?: Record<string, string> }, outcome: HandledReply["outcome"], problem?: string): HandledReply {
-    return { operation, outcome, ...reply, ...(problem !== undefined ? { problem } : {}) };
-  }
 
   private route(req: FakeRequest, ctx: HandlerContext): HandledReply {
     const operation = FakeMetaMessaging.operationOf(req);
     if (operation === "attachment") {
       const file = this.attachments.get(decodeURIComponent(req.path.slice("/cdn/".length)));
       // CDN links carry their own signature: a Bearer token here would be a token leak.
-      if (req.headers.authorization) return this.answer(operation, { status: 400, raw: Buffer.from("unexpected credentials") }, "rejected", "a token was sent to an attachment URL");
-      if (!file) return this.answer(operation, { status: 404, raw: Buffer.from("Not Found") }, "refused");
-      return this.answer(operation, { status: 200, raw: file.bytes, headers: { "content-type": file.contentType } }, "accepted");
+      if (req.headers.authorization) return this.handled(operation, { status: 400, raw: Buffer.from("unexpected credentials") }, "rejected", "a token was sent to an attachment URL");
+      if (!file) return this.handled(operation, { status: 404, raw: Buffer.from("Not Found") }, "refused");
+      return this.handled(operation, { status: 200, raw: file.bytes, headers: { "content-type": file.contentType } }, "accepted");
     }
     const auth = graphAuthFailure(req, this.options.accessToken);
-    if (auth) return this.answer(operation, auth.reply, "rejected", auth.problem);
-    if (ctx.scripted) return this.answer(operation, scriptedGraphReply(ctx.scripted, OUTSIDE_WINDOW, { status: 400, code: 613, message: "(#613) Calls to this api have exceeded the rate limit." }), "scripted");
+    if (auth) return this.handled(operation, auth.reply, "rejected", auth.problem);
+    if (ctx.scripted) return this.handled(operation, scriptedGraphReply(ctx.scripted, OUTSIDE_WINDOW, { status: 400, code: 613, message: "(#613) Calls to this api have exceeded the rate limit." }), "scripted");
 
     const [version, node] = req.path.split("/").filter(Boolean);
     if (!version || !GRAPH_VERSION.test(version) || (this.options.graphVersion && version !== this.options.graphVersion)) {
-      return this.answer(operation, graphError(400, 100, `Unknown path components: /${version ?? ""}`), "rejected", `Graph version ${version ?? "missing"}`);
+      return this.handled(operation, graphError(400, 100, `Unknown path components: /${version ?? ""}`), "rejected", `Graph version ${version ?? "missing"}`);
     }
     if (node !== this.options.accountId && node !== "me") {
-      return this.answer(operation, graphError(400, 100, `Unsupported request. Object with ID '${node}' does not exist.`, { error_subcode: 33 }), "rejected", `unknown account id ${node}`);
+      return this.handled(operation, graphError(400, 100, `Unsupported request. Object with ID '${node}' does not exist.`, { error_subcode: 33 }), "rejected", `unknown account id ${node}`);
     }
     if (operation === "account" && req.method === "GET") {
       const body = this.options.platform === "instagram" ? { id: this.options.accountId, username: this.options.name ?? "kaleem.test" } : { id: this.options.accountId, name: this.options.name ?? "Kaleem Test Page" };
-      return this.answer(operation, { status: 200, body }, "accepted");
+      return this.handled(operation, { status: 200, body }, "accepted");
     }
     if (operation === "subscribed_apps" && req.method === "POST" && this.options.platform === "messenger") {
       const fields = (req.json as { subscribed_fields?: unknown } | undefined)?.subscribed_fields ?? req.query.get("subscribed_fields");
-      if (typeof fields !== "string" || fields === "") return this.answer(operation, graphError(400, 100, "(#100) subscribed_fields is required"), "rejected", "no subscribed_fields");
+      if (typeof fields !== "string" || fields === "") return this.handled(operation, graphError(400, 100, "(#100) subscribed_fields is required"), "rejected", "no subscribed_fields");
       this.subscribedFields = fields.split(",");
-      return this.answer(operation, { status: 200, body: { success: true } }, "accepted");
+      return this.handled(operation, { status: 200, body: { success: true } }, "accepted");
     }
     if (operation === "messages" && req.method === "POST") return this.send(req);
-    return this.answer(operation, graphError(400, 100, `Unsupported ${req.method} request`), "rejected", `no such call: ${req.method} ${req.path}`);
+    return this.handled(operation, graphError(400, 100, `Unsupported ${req.method} request`), "rejected", `no such call: ${req.method} ${req.path}`);
   }
 
   private send(req: FakeRequest): HandledReply {
-    if (req.jsonInvalid || req.json === undefined) return this.answer("messages", graphError(400, 100, "(#100) param recipient must be non-empty."), "rejected", "body is not JSON");
+    if (req.jsonInvalid || req.json === undefined) return this.handled("messages", graphError(400, 100, "(#100) param recipient must be non-empty."), "rejected", "body is not JSON");
     const problems = checkSendApiBody(this.options.platform, req.json);
-    if (problems.length > 0) return this.answer("messages", graphError(400, 100, `(#100) ${problems[0]}`, { error_data: { details: problems.join("; ") } }), "rejected", problems.join("; "));
+    if (problems.length > 0) return this.handled("messages", graphError(400, 100, `(#100) ${problems[0]}`, { error_data: { details: problems.join("; ") } }), "rejected", problems.join("; "));
     const body = req.json as { recipient: { id?: string }; messaging_type: string; tag?: string };
     const recipient = body.recipient.id ?? "";
     const last = this.lastInbound.get(recipient);
     if (last !== undefined) {
       const age = Date.now() - last;
       const allowed = body.messaging_type === "RESPONSE" ? age <= DAY : body.tag === "HUMAN_AGENT" ? age <= 7 * DAY : true;
-      if (!allowed) return this.answer("messages", graphError(OUTSIDE_WINDOW.status, OUTSIDE_WINDOW.code, OUTSIDE_WINDOW.message, OUTSIDE_WINDOW.extra), "refused");
+      if (!allowed) return this.handled("messages", graphError(OUTSIDE_WINDOW.status, OUTSIDE_WINDOW.code, OUTSIDE_WINDOW.message, OUTSIDE_WINDOW.extra), "refused");
     }
     this.counter += 1;
     const prefix = this.options.platform === "instagram" ? "aWdf" : "m_";
-    return this.answer("messages", { status: 200, body: { recipient_id: recipient, message_id: `${prefix}FAKE${this.counter.toString().padStart(6, "0")}` } }, "accepted");
+    return this.handled("messages", { status: 200, body: { recipient_id: recipient, message_id: `${prefix}FAKE${this.counter.toString().padStart(6, "0")}` } }, "accepted");
   }
 }
 

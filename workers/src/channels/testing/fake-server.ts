@@ -112,6 +112,11 @@ export class FakeProviderServer {
     return this.exchanges.filter((e) => e.outcome === "rejected");
   }
 
+  /** A handler's answer: the reply, what became of the request, and why when it was refused. */
+  protected handled(operation: string, reply: FakeReply, outcome: Exchange["outcome"], problem?: string): HandledReply {
+    return { operation, outcome, ...reply, ...(problem !== undefined ? { problem } : {}) };
+  }
+
   /** Forgets recorded exchanges and pending scripted failures (between tests). */
   reset(): void {
     this.exchanges.length = 0;

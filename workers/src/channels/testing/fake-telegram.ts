@@ -87,7 +87,7 @@ export class FakeTelegram extends FakeProviderServer {
   }
 
   private reply(operation: string, status: number, body: unknown, outcome: HandledReply["outcome"] = "accepted", problem?: string): HandledReply {
-    return { operation, status, body, outcome, ...(problem !== undefined ? { problem } : {}) };
+    return this.handled(operation, { status, body }, outcome, problem);
   }
 
   private route(req: FakeRequest, ctx: HandlerContext): HandledReply {

@@ -70,73 +70,70 @@ export class FakeWhatsApp extends FakeProviderServer {
     return "unknown";
   }
 
-  private answer(operation: string, reply: { status: number; body?: unknown; raw?: Buffer; headers?: Record<string, string> }, outcome: HandledReply["outcome"], problem?: string): HandledReply {
-    return { operation, outcome, ...reply, ...(problem !== undefined ? { problem } : {}) };
-  }
 
   private route(req: FakeRequest, ctx: HandlerContext): HandledReply {
     const operation = FakeWhatsApp.operationOf(req);
     const auth = graphAuthFailure(req, this.options.accessToken);
-    if (auth) return this.answer(operation, auth.reply, "rejected", auth.problem);
+    if (auth) return this.handled(operation, auth.reply, "rejected", auth.problem);
     if (ctx.scripted) {
       const reply = scriptedGraphReply(
         ctx.scripted,
         { status: 400, code: 131047, message: "Re-engagement message", extra: { error_data: { messaging_product: "whatsapp", details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number." } } },
         { status: 400, code: 130429, message: "(#130429) Rate limit hit" },
       );
-      return this.answer(operation, reply, "scripted");
+      return this.handled(operation, reply, "scripted");
     }
     if (operation === "media_download") return this.download(req);
 
     const [version, node, edge] = req.path.split("/").filter(Boolean);
     if (!version || !GRAPH_VERSION.test(version) || (this.options.graphVersion && version !== this.options.graphVersion)) {
-      return this.answer(operation, graphError(400, 100, `Unknown path components: /${version ?? ""}`), "rejected", `Graph version ${version ?? "missing"}`);
+      return this.handled(operation, graphError(400, 100, `Unknown path components: /${version ?? ""}`), "rejected", `Graph version ${version ?? "missing"}`);
     }
     if (operation === "node" && req.method === "GET") return this.node(node ?? "");
     if (operation === "messages" && req.method === "POST") {
       if (node !== this.options.phoneNumberId) {
-        return this.answer(operation, graphError(400, 100, `Unsupported post request. Object with ID '${node}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { error_subcode: 33 }), "rejected", `unknown phone number id ${node}`);
+        return this.handled(operation, graphError(400, 100, `Unsupported post request. Object with ID '${node}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { error_subcode: 33 }), "rejected", `unknown phone number id ${node}`);
       }
       return this.messages(req);
     }
-    return this.answer(operation, graphError(400, 100, `Unsupported ${req.method} request on /${[node, edge].filter(Boolean).join("/")}`), "rejected", `no such call: ${req.method} ${req.path}`);
+    return this.handled(operation, graphError(400, 100, `Unsupported ${req.method} request on /${[node, edge].filter(Boolean).join("/")}`), "rejected", `no such call: ${req.method} ${req.path}`);
   }
 
   private node(id: string): HandledReply {
     if (id === this.options.phoneNumberId) {
-      return this.answer("phone_number", { status: 200, body: { id, display_phone_number: this.options.displayPhoneNumber ?? "+966 11 000 0000", verified_name: this.options.verifiedName ?? "Kaleem Test Store", quality_rating: "GREEN" } }, "accepted");
+      return this.handled("phone_number", { status: 200, body: { id, display_phone_number: this.options.displayPhoneNumber ?? "+966 11 000 0000", verified_name: this.options.verifiedName ?? "Kaleem Test Store", quality_rating: "GREEN" } }, "accepted");
     }
     const media = this.media.get(id);
     if (media) {
       const body = { messaging_product: "whatsapp", url: `${this.url}/media-download/${encodeURIComponent(id)}?ext=${randomBytes(4).toString("hex")}`, mime_type: media.mimeType, sha256: "fake", file_size: media.bytes.length, id };
-      return this.answer("media", { status: 200, body }, "accepted");
+      return this.handled("media", { status: 200, body }, "accepted");
     }
-    return this.answer("node", graphError(400, 100, `Unsupported get request. Object with ID '${id}' does not exist.`, { error_subcode: 33 }), "refused");
+    return this.handled("node", graphError(400, 100, `Unsupported get request. Object with ID '${id}' does not exist.`, { error_subcode: 33 }), "refused");
   }
 
   private messages(req: FakeRequest): HandledReply {
-    if (req.jsonInvalid || req.json === undefined) return this.answer("messages", graphError(400, 100, "(#100) The parameter messaging_product is required."), "rejected", "body is not JSON");
+    if (req.jsonInvalid || req.json === undefined) return this.handled("messages", graphError(400, 100, "(#100) The parameter messaging_product is required."), "rejected", "body is not JSON");
     const problems = checkWhatsAppMessage(req.json, this.spec);
     if (problems.length > 0) {
-      return this.answer("messages", graphError(400, 100, "(#100) Invalid parameter", { error_data: { messaging_product: "whatsapp", details: problems.join("; ") } }), "rejected", problems.join("; "));
+      return this.handled("messages", graphError(400, 100, "(#100) Invalid parameter", { error_data: { messaging_product: "whatsapp", details: problems.join("; ") } }), "rejected", problems.join("; "));
     }
     const body = req.json as { to?: string; type?: string; status?: string };
-    if (body.status === "read") return this.answer("messages", { status: 200, body: { success: true } }, "accepted");
+    if (body.status === "read") return this.handled("messages", { status: 200, body: { success: true } }, "accepted");
     const last = body.to !== undefined ? this.lastInbound.get(body.to) : undefined;
     if (body.type !== "template" && last !== undefined && Date.now() - last > WINDOW_MS) {
       const reply = graphError(400, 131047, "Re-engagement message", { error_data: { messaging_product: "whatsapp", details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number." } });
-      return this.answer("messages", reply, "refused");
+      return this.handled("messages", reply, "refused");
     }
     this.counter += 1;
     const wamid = `wamid.FAKE${Buffer.from(`${this.options.phoneNumberId}:${this.counter}`).toString("base64url")}`;
-    return this.answer("messages", { status: 200, body: { messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] } }, "accepted");
+    return this.handled("messages", { status: 200, body: { messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] } }, "accepted");
   }
 
   private download(req: FakeRequest): HandledReply {
     const id = decodeURIComponent(req.path.slice("/media-download/".length));
     const media = this.media.get(id);
-    if (!media) return this.answer("media_download", { status: 404, raw: Buffer.from("Not Found") }, "refused");
-    return this.answer("media_download", { status: 200, raw: media.bytes, headers: { "content-type": media.mimeType } }, "accepted");
+    if (!media) return this.handled("media_download", { status: 404, raw: Buffer.from("Not Found") }, "refused");
+    return this.handled("media_download", { status: 200, raw: media.bytes, headers: { "content-type": media.mimeType } }, "accepted");
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MessagePart } from "@kaleem/shared";
+import { productCard } from "../common/parts.test-helpers.js";
 import { ProviderRateLimited, ProviderRetryable, ProviderUnrecoverable, isWindowClosed } from "../common/errors.js";
 import { choicePayloads, isPayloadToken, resolveProviderPayload } from "../common/payload-token.js";
 import { sendProviderRequest, sendProviderRequests } from "../deliver.js";
@@ -26,17 +27,7 @@ beforeEach(() => {
 });
 
 const to = "966501234567";
-const card = (id: string, over: Partial<Extract<MessagePart, { type: "product_card" }>> = {}): MessagePart => ({
-  type: "product_card",
-  productId: id,
-  name: `Sukkari dates box ${id}`,
-  price: 45.5,
-  currency: "SAR",
-  imageUrl: `https://cdn.shop.example/${id}.jpg`,
-  url: `https://shop.example/p/${id}`,
-  inStock: true,
-  ...over,
-});
+const card = (id: string, over: Parameters<typeof productCard>[1] = {}): MessagePart => productCard(id, { price: 45.5, ...over });
 const replies = (...labels: string[]): MessagePart => ({ type: "quick_replies", replies: labels.map((label, i) => ({ label, payload: `intent:option_${i}` })) });
 interface Row {
   id: string;
