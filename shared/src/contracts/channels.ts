@@ -44,6 +44,16 @@ export const inboundSenderSchema = z.object({
 });
 export type InboundSender = z.infer<typeof inboundSenderSchema>;
 
+/** Ad or link context that brought the customer (click-to-WhatsApp ad, m.me referral). */
+export const inboundReferralSchema = z.object({
+  /** What kind of source: "ad", "post", "SHORTLINK", "ADS"... as the provider names it. */
+  source: z.string().max(200),
+  /** The provider's id or ref for it (ad id, m.me `ref` parameter). */
+  ref: z.string().max(1000).nullable(),
+  headline: z.string().max(1000).nullable(),
+});
+export type InboundReferral = z.infer<typeof inboundReferralSchema>;
+
 export const inboundEventSchema = z.discriminatedUnion("kind", [
   /** Something the customer sent: becomes a shopper message in their open conversation. */
   z.object({
@@ -58,7 +68,7 @@ export const inboundEventSchema = z.discriminatedUnion("kind", [
     /** The provider id of the message this one replies to, when it is a reply. */
     replyTo: z.string().max(500).nullable(),
     /** Ad or link context that brought the customer (click-to-WhatsApp ad, m.me referral). */
-    referral: z.object({ source: z.string().max(200), ref: z.string().max(1000).nullable(), headline: z.string().max(1000).nullable() }).nullable(),
+    referral: inboundReferralSchema.nullable(),
     /** Telegram callback query id, to be answered so the button stops spinning. */
     callbackQueryId: z.string().max(200).nullable(),
   }),
@@ -72,6 +82,29 @@ export const inboundEventSchema = z.discriminatedUnion("kind", [
     error: z.object({ code: z.string().max(50), title: z.string().max(1000) }).nullable(),
     at: z.string(),
   }),
+  /**
+   * "Everything sent to this customer up to `upTo` was delivered/read": Messenger reports reads and
+   * deliveries by watermark rather than per message id.
+   */
+  z.object({
+    kind: z.literal("watermark"),
+    dedupeKey: z.string().min(1).max(500),
+    status: z.enum(["delivered", "read"]),
+    /** The customer the watermark is about (their PSID/IGSID). */
+    customerId: z.string().min(1).max(200),
+    upTo: z.string(),
+  }),
+  /**
+   * The customer arrived through a link or ad (m.me?ref=, click-to-Messenger ad) without writing
+   * anything yet: context for their conversation, not a shopper message.
+   */
+  z.object({
+    kind: z.literal("referral"),
+    dedupeKey: z.string().min(1).max(500),
+    from: inboundSenderSchema,
+    referral: inboundReferralSchema,
+    at: z.string(),
+  }),
   /** Recorded and answered 200, never processed further (edits, unsends, template updates, service messages...). */
   z.object({ kind: z.literal("unsupported"), dedupeKey: z.string().min(1).max(500), reason: z.string().max(500) }),
 ]);
@@ -79,7 +112,11 @@ export type InboundEvent = z.infer<typeof inboundEventSchema>;
 
 /** What one verified webhook request carried. */
 export interface ParsedWebhook {
-  /** The provider account the payload names (WhatsApp phone_number_id, Meta page/IG id); null for Telegram (the URL is the bot's). */
+  /**
+   * The provider accounts the payload names (WhatsApp metadata.phone_number_id, Meta entry[].id for
+   * a Page or Instagram account); empty for Telegram (the URL is the bot's). The webhook route
+   * rejects a payload naming any account that is not its channel's.
+   */
   accountIds: string[];
   events: InboundEvent[];
 }

@@ -1,0 +1,97 @@
+// Provider failures as typed errors that steer the delivery job:
+//   ProviderRateLimited    wait `retryAfterMs`, then try again; not a failed attempt. Its `name`
+//                          and `delayMs` are the queue's RetryAfterError shape (shared/src/ports/
+//                          queue.ts recognises errors by that shape), so the queue delays the job.
+//   ProviderUnrecoverable  never retried: window closed, bad credentials, blocked by the user,
+//                          a request the provider refuses. An UnrecoverableError for the queue.
+//   ProviderRetryable      5xx, timeouts, network: retried with backoff. A RetryableError.
+import { RetryableError, UnrecoverableError, type ChannelType } from "@kaleem/shared";
+
+export interface ProviderFailureInfo {
+  provider: ChannelType;
+  operation: string;
+  /** HTTP status of the answer; null when there was none (network, timeout). */
+  httpStatus: number | null;
+  /** The provider's own error code (Telegram error_code, Graph error.code) as text. */
+  code: string | null;
+}
+
+export type RateLimitScope = "recipient" | "account" | "app";
+
+export class ProviderRateLimited extends Error {
+  readonly retryAfterMs: number;
+  /** The same delay under the name the queue reads. */
+  readonly delayMs: number;
+  readonly scope: RateLimitScope;
+  readonly info: ProviderFailureInfo;
+  constructor(info: ProviderFailureInfo, retryAfterMs: number, scope: RateLimitScope, message: string) {
+    super(message);
+    // The queue's RetryAfterError is matched by name and delayMs (see the file comment).
+    this.name = "RetryAfterError";
+    this.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
+    this.delayMs = this.retryAfterMs;
+    this.scope = scope;
+    this.info = info;
+  }
+}
+
+export type UnrecoverableKind =
+  /** WhatsApp 131047 / Messenger outside the allowed window: only a template (or a human-agent tag) can reach the customer. */
+  | "window_closed"
+  /** The channel's token or secret is wrong, expired or lacks a permission: reconnect it. */
+  | "auth"
+  /** The customer blocked the bot, deleted the account or cannot be messaged. */
+  | "blocked"
+  /** Telegram: the edit would not change the message (harmless for "growing" answers). */
+  | "not_modified"
+  /** A media download larger than allowed. */
+  | "too_large"
+  /** Anything else the provider refuses as given (bad parameter, unknown recipient...). */
+  | "rejected";
+
+export class ProviderUnrecoverable extends UnrecoverableError {
+  readonly kind: UnrecoverableKind;
+  readonly info: ProviderFailureInfo;
+  constructor(info: ProviderFailureInfo, kind: UnrecoverableKind, message: string) {
+    super(message);
+    this.kind = kind;
+    this.info = info;
+  }
+}
+
+export class ProviderRetryable extends RetryableError {
+  readonly info: ProviderFailureInfo;
+  constructor(info: ProviderFailureInfo, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.info = info;
+  }
+}
+
+export type ProviderFailure = ProviderRateLimited | ProviderUnrecoverable | ProviderRetryable;
+
+export const isProviderFailure = (err: unknown): err is ProviderFailure =>
+  err instanceof ProviderRateLimited || err instanceof ProviderUnrecoverable || err instanceof ProviderRetryable;
+
+export const isWindowClosed = (err: unknown): boolean => err instanceof ProviderUnrecoverable && err.kind === "window_closed";
+
+/** What the inbox shows as a failed delivery's reason. */
+export function deliveryErrorText(err: unknown): string {
+  if (err instanceof ProviderUnrecoverable && err.kind === "window_closed") return `window closed — send a template (${err.message})`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** Seconds (or an HTTP date) in a Retry-After header, as ms; null when absent or unreadable. */
+export function retryAfterHeaderMs(value: string | null, now = Date.now()): number | null {
+  if (value === null || value.trim() === "") return null;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isFinite(at) ? Math.max(0, at - now) : null;
+}
+
+/** The body's text for messages, short enough for a log line. */
+export function bodySnippet(body: unknown): string {
+  const text = typeof body === "string" ? body : JSON.stringify(body ?? null);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
