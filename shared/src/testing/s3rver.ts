@@ -40,6 +40,12 @@ const S3rver = require(${JSON.stringify(s3rverMain)});
 const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: ${JSON.stringify(directory)}, vhostBuckets: false });
 server.run().then((addr) => process.stdout.write(JSON.stringify({ port: addr.port }) + "\\n"), (err) => { console.error(err); process.exit(1); });
 process.on("SIGTERM", () => server.close().finally(() => process.exit(0)));
+// The parent holds our stdin: when it dies without stopping us, the pipe ends and so do we.
+process.stdin.on("end", () => {
+  require("node:fs").rmSync(${JSON.stringify(directory)}, { recursive: true, force: true });
+  process.exit(0);
+});
+process.stdin.resume();
 `;
 }
 
@@ -48,7 +54,7 @@ export async function startS3rver(): Promise<S3rverServer> {
   const main = require.resolve("s3rver");
   const utils = path.join(path.dirname(main), "utils.js");
   const child = spawn(process.execPath, ["--openssl-legacy-provider", "-e", runnerSource(main, utils, directory)], {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let port: number;
   try {

@@ -60,7 +60,7 @@ afterAll(async () => {
 
 objectStoreContract({
   // s3rver 3.7.1 checks no SigV4 signature: the signature-dependent checks are skipped by name.
-  name: "MinIO client on s3rver 3.7.1",
+  name: "MinIO adapter on s3rver 3.7.1",
   verifiesPresignedSignatures: false,
   create: () => openMinioObjectStore(s3rverOptions()),
 });

@@ -170,8 +170,8 @@ export class MinioObjectStore implements ObjectStore {
         await this.client.setBucketPolicy(this.bucket, denyAnonymousPolicy(this.bucket));
       } catch (err) {
         throw new Error(
-          `Could not set the private policy on bucket "${this.bucket}" (${s3Code(err) ?? (err as Error).message}); ` +
-            "the access key needs s3:PutBucketPolicy on it",
+          `Could not set the private policy on bucket "${this.bucket}" (${s3Code(err) ?? (err as Error).message}): ` +
+            "the server must support bucket policies and the access key needs s3:PutBucketPolicy on the bucket",
           { cause: err },
         );
       }

@@ -55,7 +55,7 @@ export const HOSTILE_OBJECT_KEYS = [
 
 export function objectStoreContract(f: ObjectStoreFactory): void {
   contractSuite("ObjectStore", f, () => {
-    const itSigned: typeof it = f.verifiesPresignedSignatures === false ? ((title: string, fn?: () => Promise<void>) => it.skip(`${title} — not checked: ${f.name} does not verify presigned signatures`, fn)) as typeof it : it;
+    const itSigned: typeof it = f.verifiesPresignedSignatures === false ? ((title: string, fn?: () => Promise<void>) => it.skip(`${title} — skipped: the server behind "${f.name}" does not verify presigned signatures`, fn)) as typeof it : it;
     async function twoMerchants() {
       const objects = await f.create();
       const a = objects.forMerchant(asMerchantId(`ma${newId()}`));
