@@ -61,5 +61,16 @@ describe("loadConfig", () => {
     expect(c.redis?.url).toBe("redis://127.0.0.1:6390");
     expect(c.llm?.baseUrl).toBe("http://127.0.0.1:9/v1");
     expect(c.mongo).toBeNull();
+    expect(c.s3).toBeNull();
+  });
+
+  it("reads the object store: presigned URLs name the public endpoint, the server one unless told otherwise", () => {
+    const s3 = { S3_ENDPOINT: "http://minio:9000", S3_ACCESS_KEY: "kaleem", S3_SECRET_KEY: "s".repeat(40) };
+    const inner = loadConfig({ KALEEM_DATA_DIR: tmp(), ...s3 });
+    expect(inner.s3).toEqual({ endpoint: "http://minio:9000", publicEndpoint: "http://minio:9000", accessKey: "kaleem", secretKey: "s".repeat(40), bucket: "kaleem-media", region: "us-east-1" });
+    const split = loadConfig({ KALEEM_DATA_DIR: tmp(), ...s3, S3_PUBLIC_ENDPOINT: "https://media.shop.example" });
+    expect(split.s3?.publicEndpoint).toBe("https://media.shop.example");
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), ...s3, S3_PUBLIC_ENDPOINT: "not a url" })).toThrow(/S3_PUBLIC_ENDPOINT/);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), S3_ENDPOINT: "http://minio:9000" })).toThrow(/S3_ACCESS_KEY/);
   });
 });

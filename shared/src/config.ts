@@ -57,6 +57,7 @@ export const envSchema = z.object({
   QDRANT_URL: optionalUrl,
   QDRANT_API_KEY: optionalString,
   S3_ENDPOINT: optionalUrl,
+  S3_PUBLIC_ENDPOINT: optionalUrl,
   S3_ACCESS_KEY: optionalString,
   S3_SECRET_KEY: optionalString,
   S3_BUCKET: z.string().default("kaleem-media"),
@@ -115,7 +116,10 @@ export interface Config {
   readonly mongo: { readonly url: string } | null;
   readonly qdrant: { readonly url: string; readonly apiKey: string | null } | null;
   readonly s3: {
+    /** Where the server processes reach MinIO/S3. */
     readonly endpoint: string;
+    /** The origin presigned media URLs name, for browsers and providers (S3_PUBLIC_ENDPOINT, default: endpoint). */
+    readonly publicEndpoint: string;
     readonly accessKey: string;
     readonly secretKey: string;
     readonly bucket: string;
@@ -243,7 +247,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null } : null,
     s3:
       e.S3_ENDPOINT && e.S3_ACCESS_KEY && e.S3_SECRET_KEY
-        ? { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION }
+        ? {
+            endpoint: e.S3_ENDPOINT,
+            publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT,
+            accessKey: e.S3_ACCESS_KEY,
+            secretKey: e.S3_SECRET_KEY,
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+          }
         : null,
     llm: e.LLM_BASE_URL ? { baseUrl: e.LLM_BASE_URL.replace(/\/$/, ""), apiKey: e.LLM_API_KEY ?? null, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS } : null,
     embeddings: e.EMBEDDINGS_BASE_URL

@@ -16,4 +16,6 @@ export * from "./bullmq/queue.js";
 export * from "./sqlite/index.js";
 export * from "./local-disk/object-store.js";
 export * from "./local-disk/media-handler.js";
+export * from "./minio/object-store.js";
+export * from "./minio/presign.js";
 export * from "./logging/mailer.js";

@@ -162,3 +162,26 @@ export function validateDownloadName(name: string): string {
   }
   return name;
 }
+
+/** RFC 6266 attachment header with an ASCII fallback and the UTF-8 name (of a validated download name). */
+export function attachmentDisposition(name: string): string {
+  const ascii = validateDownloadName(name).replace(/[^\x20-\x7e]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** The page size a list call uses: the caller's, within 1..MAX_OBJECT_LIST_LIMIT. */
+export function objectListLimit(page: PageRequest = {}): number {
+  return Math.min(MAX_OBJECT_LIST_LIMIT, Math.max(1, page.limit ?? DEFAULT_OBJECT_LIST_LIMIT));
+}
+
+/** The chunks of a body; a stream that yields strings is refused (bodies are bytes). */
+export async function* objectBodyChunks(body: ObjectBody): AsyncIterable<Uint8Array> {
+  if (body instanceof Uint8Array) {
+    yield body;
+    return;
+  }
+  for await (const chunk of body) {
+    if (typeof chunk === "string") throw new ValidationError("Object bodies are bytes, not strings");
+    yield chunk;
+  }
+}

@@ -2,6 +2,7 @@
 // and in other packages import them, and so will the adapters still to come (MongoDB, Qdrant,
 // MinIO), each running the suite of its port against its own server.
 export * from "./redis.js";
+export * from "./s3rver.js";
 export * from "./wait.js";
 export * from "./contracts/suite.js";
 export * from "./contracts/store/index.js";

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { AppError, ForbiddenError, PayloadTooLargeError, ValidationError } from "../../errors.js";
+import { attachmentDisposition } from "../../ports/object-store.js";
 import type { LocalDiskObjectStore, MediaGrant } from "./object-store.js";
 
 export type MediaHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -27,12 +28,6 @@ function sendError(res: ServerResponse, err: unknown): void {
   res.end(body);
 }
 
-/** RFC 6266 attachment header with an ASCII fallback and the UTF-8 name. */
-function attachment(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 function wholeNumber(value: string | null, what: string): number {
   if (value === null || !/^\d{1,15}$/.test(value)) throw new ForbiddenError(`Missing or malformed ${what}`);
   return Number(value);
@@ -41,7 +36,13 @@ function wholeNumber(value: string | null, what: string): number {
 export function createMediaHandler(store: LocalDiskObjectStore): MediaHandler {
   const base = `${store.basePath}/`;
   return async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://media.invalid");
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://media.invalid");
+    } catch {
+      // A target that is no URL path at all ("//", "//host") is not ours to answer.
+      return false;
+    }
     if (!url.pathname.startsWith(base)) return false;
     try {
       const rest = url.pathname.slice(base.length);
@@ -89,7 +90,7 @@ async function serve(store: LocalDiskObjectStore, grant: Extract<MediaGrant, { m
     ETag: `"${info.etag}"`,
     "Last-Modified": new Date(info.lastModified).toUTCString(),
     "Cache-Control": `private, max-age=${Math.max(0, Math.min(3600, grant.exp - Math.floor(Date.now() / 1000)))}`,
-    "Content-Disposition": grant.downloadName ? attachment(grant.downloadName) : "inline",
+    "Content-Disposition": grant.downloadName ? attachmentDisposition(grant.downloadName) : "inline",
     // Served bytes are data, never a page: no sniffing into HTML, no scripts if opened directly.
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; sandbox",

@@ -143,6 +143,8 @@ describe("local-disk object store", () => {
     expect(head.headers.get("x-content-type-options")).toBe("nosniff");
     expect((await fetch(url, { method: "DELETE" })).status).toBe(405);
     expect(await (await fetch(`${http.url}/not-media/hello.txt`)).text()).toBe("not a media path");
+    // A request target that is no URL path ("//") is passed on, not an error thrown at the server.
+    expect(await rawGet(http.url, "//?exp=1")).toEqual({ status: 404, body: "not a media path" });
     expect((await fetch(url.split("?")[0]!)).status).toBe(403);
   });
 

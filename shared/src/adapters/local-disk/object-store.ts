@@ -18,9 +18,9 @@ import { decodeCursor, encodeCursor } from "../../cursor.js";
 import { PayloadTooLargeError, ValidationError } from "../../errors.js";
 import {
   DEFAULT_MAX_OBJECT_BYTES,
-  DEFAULT_OBJECT_LIST_LIMIT,
-  MAX_OBJECT_LIST_LIMIT,
   effectiveMaxBytes,
+  objectBodyChunks,
+  objectListLimit,
   validateContentType,
   validateDownloadName,
   validateExpiry,
@@ -76,17 +76,6 @@ export type MediaGrant =
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
-}
-
-async function* chunksOf(body: ObjectBody): AsyncIterable<Uint8Array> {
-  if (body instanceof Uint8Array) {
-    yield body;
-    return;
-  }
-  for await (const chunk of body) {
-    if (typeof chunk === "string") throw new ValidationError("Object bodies are bytes, not strings");
-    yield chunk;
-  }
 }
 
 async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
@@ -157,7 +146,7 @@ export class LocalDiskObjectStore implements ObjectStore {
     try {
       const hash = createHash("md5");
       let size = 0;
-      for await (const chunk of chunksOf(body)) {
+      for await (const chunk of objectBodyChunks(body)) {
         size += chunk.byteLength;
         if (size > maxBytes) throw new PayloadTooLargeError(maxBytes);
         hash.update(chunk);
@@ -222,7 +211,7 @@ export class LocalDiskObjectStore implements ObjectStore {
 
   async list(merchantId: string, prefix: string, page: PageRequest = {}): Promise<Page<ObjectInfo>> {
     validateObjectPrefix(prefix);
-    const limit = Math.min(MAX_OBJECT_LIST_LIMIT, Math.max(1, page.limit ?? DEFAULT_OBJECT_LIST_LIMIT));
+    const limit = objectListLimit(page);
     const after = page.cursor ? decodeCursor(page.cursor).id : null;
     const merchantDir = path.join(this.objectsDir, validateMerchantSpace(merchantId));
     // Only the directories the prefix can be in are walked.
