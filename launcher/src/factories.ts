@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import {
   ConfigError,
   ensurePrivateDir,
+  guardedFetch,
   hmacSha256,
   publicBaseUrl,
   realtimeMetrics,
@@ -24,6 +25,7 @@ import {
   type RateLimiter,
   type RealtimeEmitter,
   type Store,
+  type SystemStore,
   type StreamRegistry,
   type TokenBlacklist,
   type TokenBudget,
@@ -53,11 +55,13 @@ import {
   createRedisTokenBudget,
   localMediaRoot,
   openLocalDiskObjectStore,
+  openMinioObjectStore,
   openSqliteStore,
   type MediaHandler,
   subscribeCatalogChanges,
 } from "@kaleem/shared/adapters";
 import { embedderFromConfig } from "@kaleem/workers";
+import { createChannelGateway, type ChannelGateway } from "@kaleem/workers/channels";
 import type { Lifecycle } from "./lifecycle.js";
 
 /** What every factory may look at: the config, this process's Redis connection (cluster), and where to register cleanup. */
@@ -79,7 +83,6 @@ export function checkRoleDependencies(config: Config, logger: Logger): void {
   for (const [name, set] of [
     ["MONGODB_URL", config.mongo],
     ["QDRANT_URL", config.qdrant],
-    ["S3_ENDPOINT", config.s3],
   ] as const) {
     if (set) logger.warn(`${name} is set but its adapter is not implemented yet; using the embedded one`);
   }
@@ -106,12 +109,13 @@ function requireRedis(ctx: FactoryContext, what: string): Redis {
 
 const prefix = (ctx: FactoryContext): string => ctx.config.redis?.prefix ?? "kaleem";
 
-export async function createStore(ctx: FactoryContext): Promise<Store> {
+/** The store, and its cross-tenant scope for the outbox relay and the webhook sweeper only. */
+export async function createStore(ctx: FactoryContext): Promise<{ store: Store; system: SystemStore }> {
   // Owner-only: the database holds password hashes, PII and sealed secrets.
   ensurePrivateDir(ctx.config.dataDir);
   const store = await openSqliteStore({ file: path.join(ctx.config.dataDir, "kaleem.db") });
   ctx.lifecycle.onClose("store", () => store.close());
-  return store;
+  return { store, system: store.system };
 }
 
 export function createTokenBlacklist(ctx: FactoryContext): TokenBlacklist {
@@ -186,7 +190,9 @@ export async function createCatalogEvents(ctx: FactoryContext, index: CatalogEve
  * the returned handler. The signing secret is derived from the encryption key, so URLs survive a
  * restart and every process of one installation signs alike.
  */
-export async function createObjectStore(ctx: FactoryContext): Promise<{ objects: ObjectStore; mediaHandler: MediaHandler }> {
+export async function createObjectStore(ctx: FactoryContext): Promise<{ objects: ObjectStore; mediaHandler: MediaHandler | null }> {
+  // MinIO/S3 when configured: a private bucket, read through presigned URLs only.
+  if (ctx.config.s3) return { objects: await openMinioObjectStore(ctx.config.s3), mediaHandler: null };
   const objects = await openLocalDiskObjectStore({
     root: localMediaRoot(ctx.config.dataDir),
     signingSecret: hmacSha256(ctx.config.secrets.encryptionKey, "kaleem-media-urls"),
@@ -204,4 +210,13 @@ export function createRemoteEmitter(ctx: FactoryContext): RealtimeEmitter {
 export function createSocketAdapterClients(ctx: FactoryContext): { pub: Redis; sub: Redis; prefix: string } | null {
   if (!ctx.redis) return null;
   return { pub: duplicate(ctx, "socket.io pub"), sub: duplicate(ctx, "socket.io sub"), prefix: prefix(ctx) };
+}
+
+/**
+ * The messaging providers (Telegram, WhatsApp, Messenger, Instagram): webhook reading for REST,
+ * sends for the workers. Every call to a provider goes through the SSRF-guarded fetch, so a
+ * channel's apiBaseUrl can never reach this machine's network unless the operator allows it.
+ */
+export function createChannelProviders(ctx: FactoryContext): ChannelGateway {
+  return createChannelGateway({ fetch: guardedFetch(ctx.config.outbound) });
 }

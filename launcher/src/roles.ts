@@ -3,6 +3,9 @@
 import type http from "node:http";
 import {
   BOT_REPLY_JOB,
+  CHANNEL_DELIVER_JOB,
+  CHANNEL_INBOUND_JOB,
+  type SystemStore,
   type AttemptThrottle,
   type Mailer,
   rooms,
@@ -27,7 +30,17 @@ import {
 } from "@kaleem/shared";
 import { createHub, type Hub, type SocketServer, type VisitorTokens } from "@kaleem/hub";
 import { createRestApp, type RestRealtimeHooks } from "@kaleem/rest";
-import { CatalogSearch, createBotEngine, createBotReplyHandler, defaultIntentClassifier, stopOrphanedStreams } from "@kaleem/workers";
+import {
+  CatalogSearch,
+  createBotEngine,
+  createBotReplyHandler,
+  createChannelDeliverHandler,
+  createChannelInboundHandler,
+  defaultIntentClassifier,
+  startOutboxRelay,
+  stopOrphanedStreams,
+} from "@kaleem/workers";
+import type { ChannelGateway } from "@kaleem/workers/channels";
 import type { Lifecycle } from "./lifecycle.js";
 
 /** Ports every role may use, built once per process by the factories. */
@@ -43,6 +56,8 @@ export interface ProcessPorts {
   search: CatalogSearch;
   catalogEvents: CatalogEvents;
   objects: ObjectStore;
+  /** The messaging providers: webhook reading (REST) and sends (workers). */
+  channels: ChannelGateway;
   emitter: RealtimeEmitter;
   conversations: ConversationService;
   metrics: Metrics;
@@ -68,7 +83,9 @@ export function wireHub(ports: ProcessPorts, server: SocketServer, visitorTokens
 
 const BOT_CONCURRENCY = 8;
 
-export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock; tokenBudget: TokenBudget; bot?: BotEngine }): Promise<void> {
+const CHANNEL_CONCURRENCY = 8;
+
+export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock; tokenBudget: TokenBudget; system: SystemStore; bot?: BotEngine }): Promise<void> {
   const bot =
     extra.bot ??
     createBotEngine({
@@ -93,6 +110,19 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
     }),
     { concurrency: BOT_CONCURRENCY },
   );
+  ports.queue.process(
+    CHANNEL_INBOUND_JOB,
+    createChannelInboundHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, gateway: ports.channels, logger: ports.logger }),
+    { concurrency: CHANNEL_CONCURRENCY },
+  );
+  ports.queue.process(
+    CHANNEL_DELIVER_JOB,
+    createChannelDeliverHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, sender: ports.channels, logger: ports.logger }),
+    { concurrency: CHANNEL_CONCURRENCY },
+  );
+  // Registered after the queue, so it stops first: nothing new is relayed into a closing queue.
+  const relay = startOutboxRelay({ system: extra.system, queue: ports.queue, logger: ports.logger });
+  ports.lifecycle.onClose("outbox relay", () => relay.stop());
   const orphans = await stopOrphanedStreams({ store: ports.store, streams: ports.streams, conversations: ports.conversations });
   if (orphans > 0) ports.logger.warn({ orphans }, "ended answers left streaming by a previous run");
 }
@@ -126,6 +156,8 @@ export function wireRest(
     mailer: extra.mailer,
     productSearch: ports.search,
     catalogEvents: ports.catalogEvents,
+    queue: ports.queue,
+    channelWebhooks: ports.channels,
     realtime: restRealtime(ports),
     ...(extra.redisPing ? { redisPing: extra.redisPing } : {}),
   });

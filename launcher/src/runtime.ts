@@ -25,6 +25,7 @@ import { refreshDemoOrigins, seedDemoIfEmpty } from "./demo.js";
 import {
   checkRoleDependencies,
   createAttemptThrottle,
+  createChannelProviders,
   createMailer,
   connectRedis,
   createCatalogEvents,
@@ -91,7 +92,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
 
   try {
     // ---- ports: one factory each, in the order they close in reverse ----
-    const store = await createStore({ config, redis: null, logger, metrics, lifecycle });
+    const { store, system } = await createStore({ config, redis: null, logger, metrics, lifecycle });
     const redis = connectRedis(config, lifecycle);
     const ctx: FactoryContext = { config, redis, logger, metrics, lifecycle };
     const presence = createPresence(ctx);
@@ -105,6 +106,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const search = new CatalogSearch({ embedder: createEmbedder(ctx), vectors: createVectorIndex(ctx) });
     const catalogEvents = await createCatalogEvents(ctx, search);
     const { objects, mediaHandler } = await createObjectStore(ctx);
+    const channels = createChannelProviders(ctx);
 
     // ---- realtime: the hub's own emitter, or the Redis one in processes without sockets ----
     const server = createHttpServer(lifecycle);
@@ -113,12 +115,12 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const events = new ConversationEventBus([socketListener(emitter)], logger);
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger });
 
-    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, objects, emitter, conversations, metrics, logger, lifecycle };
+    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, objects, channels, emitter, conversations, metrics, logger, lifecycle };
 
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret)) : null;
     if (runsWorkers) {
-      await wireWorkers(ports, { lock: createKeyedLock(ctx), tokenBudget: createTokenBudget(ctx), ...(options.bot ? { bot: options.bot } : {}) });
+      await wireWorkers(ports, { lock: createKeyedLock(ctx), tokenBudget: createTokenBudget(ctx), system, ...(options.bot ? { bot: options.bot } : {}) });
     }
     const redisPing = redis ? async () => void (await redis.ping()) : null;
     const rest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = runsRest

@@ -13,6 +13,7 @@ import type { RestServices } from "./http/route.js";
 import { cors, securityHeaders } from "./http/security.js";
 import type { RestState } from "./http/state.js";
 import { apiRoutes } from "./routes/index.js";
+import { channelWebhookRouter } from "./webhooks/channels.js";
 
 export interface RestApp {
   app: Koa<RestState>;
@@ -66,6 +67,7 @@ export function createRestApp(deps: RestDeps): RestApp {
 
   const api = buildApiRouter(apiRoutes, services);
   const ops = opsRouter(deps);
+  const webhooks = channelWebhookRouter(services);
 
   app.use(observe(deps.logger, deps.metrics));
   app.use(securityHeaders({ production: deps.config.production }));
@@ -73,6 +75,7 @@ export function createRestApp(deps: RestDeps): RestApp {
   app.use(cors(deps.config.cors.origins));
   app.use(unmatchedRequests(services));
   app.use(ops.routes() as unknown as Koa.Middleware<RestState>);
+  app.use(webhooks.routes() as unknown as Koa.Middleware<RestState>);
   app.use(api.routes() as unknown as Koa.Middleware<RestState>);
   app.use(methodNotAllowed(api));
 

@@ -58,6 +58,7 @@ describe("channels API", () => {
       status: "active",
       lastEventAt: null,
       lastError: null,
+      breakerOpenUntil: null,
       config: { apiBaseUrl: "http://127.0.0.1:9/tg" },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

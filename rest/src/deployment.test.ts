@@ -1,5 +1,5 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
-import { LoggingMailer, MemoryAttemptThrottle, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { LoggingMailer, MemoryAttemptThrottle, MemoryJobQueue, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
 import { createLogger, loadConfig, Metrics, TokenService } from "@kaleem/shared";
 import Koa from "koa";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -39,6 +39,8 @@ describe("production mode", () => {
       realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
       catalogEvents: { productsChanged() {} },
       productSearch: { search: async () => ({ items: [] }) },
+      queue: new MemoryJobQueue(),
+      channelWebhooks: { read: () => ({ ok: false, status: 401, reason: "not wired" }), subscribe: () => null },
     });
     const server = createServer(rest.callback());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

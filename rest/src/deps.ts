@@ -1,4 +1,18 @@
-import type { AttemptThrottle, CatalogEvents, Config, Logger, Mailer, Metrics, ProductSearch, RateLimiter, Store, TokenBlacklist, TokenService } from "@kaleem/shared";
+import type {
+  AttemptThrottle,
+  CatalogEvents,
+  ChannelWebhooks,
+  Config,
+  JobQueue,
+  Logger,
+  Mailer,
+  Metrics,
+  ProductSearch,
+  RateLimiter,
+  Store,
+  TokenBlacklist,
+  TokenService,
+} from "@kaleem/shared";
 
 /** What REST tells the realtime side about; the composition root wires it to the emitter and the conversation service. */
 export interface RestRealtimeHooks {
@@ -27,6 +41,10 @@ export interface RestDeps {
   mailer: Mailer;
   productSearch: ProductSearch;
   catalogEvents: CatalogEvents;
+  /** Where stored webhook events and other background work are queued. */
+  queue: JobQueue;
+  /** Verifies and parses messaging-provider webhooks. */
+  channelWebhooks: ChannelWebhooks;
   realtime: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
 }

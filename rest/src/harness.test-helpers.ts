@@ -1,7 +1,7 @@
 // Test harness: a real HTTP server on port 0 around createRestApp, a real SQLite store in a temp
 // dir, and a tiny fetch client. Every test file starts its own and closes it in afterAll.
-import { MemoryAttemptThrottle, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
-import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type OutgoingEmail, type Store } from "@kaleem/shared";
+import { MemoryAttemptThrottle, MemoryJobQueue, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type JobQueue, type OutgoingEmail, type Store } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,6 +39,8 @@ export interface TestRest {
   metrics: Metrics;
   rest: RestApp;
   dataDir: string;
+  /** The job queue the app adds to (a real in-process one unless the test passed its own). */
+  queue: JobQueue;
   /** Every email the app sent (the Mailer port), oldest first. */
   outbox: OutgoingEmail[];
   /**
@@ -70,11 +72,15 @@ let counter = 0;
  * What the REST app reaches outside itself, as doubles that do nothing: the tests of those paths
  * (realtime revocation, catalog index, search) pass their own recording or real implementations.
  */
-function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch"> {
+function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks"> {
   return {
     realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
     catalogEvents: { productsChanged() {} },
     productSearch: { search: async () => ({ items: [] }) },
+    // A real in-process queue: nothing consumes it here (the webhook flow is tested end to end by the launcher).
+    queue: new MemoryJobQueue(),
+    // Refuses every webhook: the provider layer lives in the workers and is wired by the launcher.
+    channelWebhooks: { read: () => ({ ok: false, status: 401, reason: "no provider layer in REST tests" }), subscribe: () => null },
   };
 }
 
@@ -95,6 +101,8 @@ export async function startTestRest(
   const metrics = new Metrics();
   const blacklist = new MemoryTokenBlacklist();
   const outbox: OutgoingEmail[] = [];
+  const doubles = testDoubles();
+  const queue = extraDeps.queue ?? doubles.queue;
   const rest = createRestApp({
     config,
     store,
@@ -104,7 +112,7 @@ export async function startTestRest(
     tokens: new TokenService(config, blacklist),
     rateLimiter: new MemoryRateLimiter(),
     attemptThrottle: new MemoryAttemptThrottle(),
-    ...testDoubles(),
+    ...doubles,
     ...extraDeps,
     // The outgoing-email boundary: kept for the test, then handed to the test's own mailer if any.
     mailer: {
@@ -195,6 +203,7 @@ export async function startTestRest(
     metrics,
     rest,
     dataDir,
+    queue,
     outbox,
     emailTo,
     signupToken,
@@ -205,6 +214,7 @@ export async function startTestRest(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
+        await queue.close();
         await store.close();
       } finally {
         rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,8 @@
 // HTTP against a real SQLite store, and the body checked against the view the route declares for the
 // status it answered (shared/src/contracts/api). The view must also describe every field: parsing
 // may not drop anything, so a secret or an internal field that slips into a reply fails here.
-import { asMerchantId, type TenantStore } from "@kaleem/shared";
+import { asMerchantId, UnrecoverableError, type TenantStore } from "@kaleem/shared";
+import { waitFor } from "@kaleem/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestRest, type ApiResponse, type TestRest } from "./harness.test-helpers.js";
 import type { HttpMethod } from "./http/route.js";
@@ -198,6 +199,21 @@ describe("every route's reply matches its documented view", () => {
     await call("get", "/commerce-connections/:id", { token: owner, params: { id: shopify.body.id } });
     await call("patch", "/commerce-connections/:id", { token: owner, params: { id: shopify.body.id }, body: { status: "disabled" } });
     await call("delete", "/commerce-connections/:id", { token: owner, params: { id: shopify.body.id } });
+  });
+
+  it("dead letters: listed for the store, retried once", async () => {
+    // A delivery that fails for good lands in the dead letters.
+    let runs = 0;
+    t.queue.process("channel-deliver", async () => {
+      runs += 1;
+      if (runs === 1) throw new UnrecoverableError("window closed");
+    });
+    await t.queue.add("channel-deliver", { merchantId: tenant.merchantId, outboxId: "o-1", messageId: "m-1", conversationId: "c-1", byHuman: false }, { attempts: 1 });
+    await waitFor(async () => (await t.queue.deadLetters("channel-deliver", { merchantId: tenant.merchantId })).length > 0, "the dead letter");
+    const letters = await call("get", "/dead-letters", { token: owner });
+    expect(letters.body.items).toMatchObject([{ job: "channel-deliver", error: expect.stringContaining("window closed"), data: { messageId: "m-1" } }]);
+    await call("post", "/dead-letters/:job/:id/retry", { token: owner, params: { job: "channel-deliver", id: letters.body.items[0].id } });
+    await waitFor(() => runs === 2, "the retry ran");
   });
 
   it("audit, analytics and the OpenAPI document", async () => {

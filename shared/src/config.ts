@@ -48,6 +48,7 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024, 64 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: intFrom(600, 1),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: intFrom(6000, 1),
   LOGIN_LOCK_AFTER_FAILURES: intFrom(10, 4, 1000),
   LOGIN_LOCK_SECONDS: intFrom(900, 1, 86400),
   SOCKET_EVENTS_PER_10S: intFrom(60, 1),
@@ -108,6 +109,8 @@ export interface Config {
     readonly bodyBytes: number;
     readonly requestsPerMinute: number;
     readonly authRequestsPerMinute: number;
+    /** Provider webhook requests per source address per minute (providers send bursts from few addresses). */
+    readonly webhookRequestsPerMinute: number;
     readonly socketEventsPer10s: number;
     /** Per account, from any number of addresses: failures before the temporary lock, and its length. */
     readonly login: { readonly lockAfterFailures: number; readonly lockSeconds: number };
@@ -239,6 +242,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       bodyBytes: e.BODY_LIMIT_BYTES,
       requestsPerMinute: e.RATE_LIMIT_PER_MINUTE,
       authRequestsPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+      webhookRequestsPerMinute: e.WEBHOOK_RATE_LIMIT_PER_MINUTE,
       socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
       login: { lockAfterFailures: e.LOGIN_LOCK_AFTER_FAILURES, lockSeconds: e.LOGIN_LOCK_SECONDS },
     },

@@ -2,6 +2,7 @@
 // provider's credentials here and gets back the webhook URL (and, for Meta, the verify token) to
 // paste into the provider. Secrets are sealed at rest and never returned.
 import {
+  integrationSecrets,
   channelListSchema,
   channelTypeSchema,
   channelViewSchema,
@@ -21,7 +22,6 @@ import {
   applyConfigPatch,
   assertPublicTargets,
   createSchema,
-  integrationSecrets,
   providerId,
   secretString,
   splitConfig,

@@ -3,6 +3,7 @@
 // sealed at rest and never returned. Whether checkout goes through the platform is a bot setting
 // (/settings/bot), not part of the connection.
 import {
+  integrationSecrets,
   commerceConnectionListSchema,
   commerceConnectionViewSchema,
   commercePlatformSchema,
@@ -21,7 +22,6 @@ import {
   applyConfigPatch,
   assertPublicTargets,
   createSchema,
-  integrationSecrets,
   providerId,
   secretString,
   splitConfig,

@@ -10,6 +10,7 @@ import { commerceRoutes } from "./commerce.js";
 import { conversationLabelRoutes } from "./conversation-labels.js";
 import { conversationRoutes } from "./conversations.js";
 import { customerRoutes } from "./customers.js";
+import { deadLetterRoutes } from "./dead-letters.js";
 import { knowledgeRoutes } from "./knowledge.js";
 import { orderRoutes } from "./orders.js";
 import { searchRoutes } from "./search.js";
@@ -30,6 +31,7 @@ const domainRoutes: AnyRoute[] = [
   ...settingsRoutes,
   ...auditRoutes,
   ...channelRoutes,
+  ...deadLetterRoutes,
   ...commerceRoutes,
   ...cannedReplyRoutes,
   ...conversationLabelRoutes,

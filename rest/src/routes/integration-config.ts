@@ -5,7 +5,7 @@
 //
 // Stored secret format (for the webhook/outbound code that reads them):
 //   new SecretBox(config.secrets.encryptionKey).open(ciphertext) → JSON object of the secret fields.
-import { outboundUrlProblem, SecretBox, ValidationError, type Config } from "@kaleem/shared";
+import { integrationSecrets, outboundUrlProblem, ValidationError, type Config } from "@kaleem/shared";
 import { z } from "zod";
 import { zodDetails } from "../http/errors.js";
 import { httpUrl } from "./schemas.js";
@@ -128,32 +128,6 @@ export function mergeConfig(
     else if (typeof value === "string") publicConfig[key] = value;
   }
   return { publicConfig, secrets, changedSecrets, changedFields: changedFields.sort() };
-}
-
-export class IntegrationSecrets {
-  private readonly box: SecretBox;
-  constructor(config: Config) {
-    this.box = new SecretBox(config.secrets.encryptionKey);
-  }
-  seal(secrets: Record<string, string>): string {
-    return this.box.seal(JSON.stringify(secrets));
-  }
-  open(ciphertext: string): Record<string, string> {
-    const value: unknown = JSON.parse(this.box.open(ciphertext));
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("sealed secrets are not an object");
-    return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"));
-  }
-}
-
-/** One box per installation key (the key never changes while the process runs). */
-const boxes = new WeakMap<Config, IntegrationSecrets>();
-export function integrationSecrets(config: Config): IntegrationSecrets {
-  let box = boxes.get(config);
-  if (!box) {
-    box = new IntegrationSecrets(config);
-    boxes.set(config, box);
-  }
-  return box;
 }
 
 /**

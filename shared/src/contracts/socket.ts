@@ -220,6 +220,8 @@ export interface InboxServerToClientEvents {
   "message:new": (payload: { message: Message }) => void;
   "message:delta": (payload: MessageDelta) => void;
   "message:done": (payload: { message: Message }) => void;
+  /** A message's channel delivery state changed (queued → sent → delivered → read, or failed). */
+  "message:updated": (payload: { message: Message }) => void;
   "typing": (payload: TypingEvent) => void;
   "message:read": (payload: ReadEvent) => void;
   "presence": (payload: Presence) => void;

@@ -90,7 +90,8 @@ export class ConversationThread {
         existing.text === message.text &&
         existing.status === message.status &&
         existing.seq === message.seq &&
-        sameParts(existing, message)
+        sameParts(existing, message) &&
+        JSON.stringify(existing.channelDelivery ?? null) === JSON.stringify(message.channelDelivery ?? null)
       ) {
         return pending !== undefined;
       }

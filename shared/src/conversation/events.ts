@@ -31,7 +31,9 @@ export type ConversationEvent =
   /** Something the inbox list shows changed without a state change (labels, unread count). */
   | (Base & { type: "conversation.updated"; summary: ConversationSummary; reason: "read" | "labels" | "refresh" })
   /** A read receipt. */
-  | (Base & { type: "message.read"; seq: number; by: "shopper" | "agent" });
+  | (Base & { type: "message.read"; seq: number; by: "shopper" | "agent" })
+  /** A stored message changed without new text: its channel delivery state (sent, delivered, read, failed). */
+  | (Base & { type: "message.updated"; message: Message });
 
 export type ConversationEventType = ConversationEvent["type"];
 

@@ -2,7 +2,9 @@
 // and in-flight streams through ports, and says what happened as domain events (events.ts) that
 // listeners turn into socket events, channel deliveries, analytics... so the hub (socket events),
 // REST and the workers (channels, bot) share one set of rules.
-import type { Conversation, ConversationStatus, Locale, Message } from "../contracts/domain.js";
+import type { InboundSender } from "../contracts/channels.js";
+import type { Channel, ChannelDelivery, Conversation, ConversationStatus, Locale, Message } from "../contracts/domain.js";
+import type { NewOutboxEvent } from "../contracts/jobs.js";
 import {
   type ConversationOpenResult,
   type ConversationSummary,
@@ -205,15 +207,67 @@ export class ConversationService {
     const conversation = await this.get(merchantId, conversationId);
     if (conversation.status === "closed") throw new ConflictError("Conversation is closed; reopen it first");
     if (conversation.status !== "human") await this.takeover(merchantId, agent, conversationId);
-    const { message, duplicate } = await tenant.messages.append(conversationId, {
-      role: "agent",
-      text: input.text,
-      authorId: agent.userId,
-      authorName: agent.name,
-      clientMessageId: input.clientMessageId,
-    });
+    const { message, duplicate } = await tenant.messages.append(
+      conversationId,
+      {
+        role: "agent",
+        text: input.text,
+        authorId: agent.userId,
+        authorName: agent.name,
+        clientMessageId: input.clientMessageId,
+        ...queuedFor(conversation),
+      },
+      // A channel conversation: the reply goes out through the outbox, written with the message.
+      { outbox: (m) => deliveryOf(conversation, m, true) },
+    );
     if (!duplicate) await this.messageStored(tenant, message);
     return { message, duplicate };
+  }
+
+  /**
+   * The conversation a channel customer (WhatsApp, Telegram, Messenger, Instagram) writes into:
+   * the customer and their one open conversation on that channel, found or created atomically.
+   * Their messages then go in with shopperSend and `channelClientId(dedupeKey)`, so processing one
+   * event twice appends it once.
+   */
+  async channelConversation(merchantId: string, channel: Channel, from: InboundSender): Promise<Conversation> {
+    const tenant = this.tenant(merchantId);
+    const { customer } = await tenant.customers.findOrCreateByExternalId(channel.type, from.externalId, {
+      name: from.name ?? from.username,
+      phone: from.phone,
+    });
+    const { conversation } = await tenant.conversations.findOrCreateOpenByCustomer(customer.id, {
+      channel: channel.type,
+      channelId: channel.id,
+      status: "bot",
+    });
+    return conversation;
+  }
+
+  /**
+   * Stores the final form of a streamed bot answer. A complete answer in a channel conversation
+   * also goes out to the channel (channels do not stream), through the outbox in the same write.
+   */
+  async finishAnswer(
+    tenant: TenantStore,
+    message: Message,
+    patch: { text: string; parts: Message["parts"]; status: "complete" | "stopped"; intent: string | null },
+  ): Promise<Message> {
+    const conversation = await tenant.conversations.get(message.conversationId);
+    const sends = conversation && patch.status === "complete" && patch.text.trim() !== "" ? deliveryOf(conversation, message, false) : [];
+    const final = await tenant.messages.update(message.id, { ...patch, ...(sends.length > 0 && conversation ? queuedFor(conversation) : {}) }, { outbox: sends });
+    return final ?? message;
+  }
+
+  /** A delivery state changed (sent, delivered, read, failed): the inbox shows it on the message. */
+  async deliveryChanged(tenant: TenantStore, messageId: string, delivery: Omit<ChannelDelivery, "updatedAt">): Promise<Message | null> {
+    const current = await tenant.messages.get(messageId);
+    if (!current?.channelDelivery) return null;
+    // Callbacks arrive out of order: a "delivered" after a "read" changes nothing.
+    if (DELIVERY_RANK[delivery.state] < DELIVERY_RANK[current.channelDelivery.state] && delivery.state !== "failed") return current;
+    const message = await tenant.messages.update(messageId, { channelDelivery: { ...delivery, updatedAt: new Date().toISOString() } });
+    if (message) await this.publish({ type: "message.updated", merchantId: tenant.merchantId, conversationId: message.conversationId, message });
+    return message;
   }
 
   /** A private note: stored in the timeline, only agents ever receive it. */
@@ -443,4 +497,21 @@ function overlayPartials(messages: Message[], partials: StreamingPartial[]): Mes
   if (partials.length === 0) return messages;
   const byId = new Map(partials.map((p) => [p.messageId, p.text]));
   return messages.map((m) => (m.status === "streaming" && byId.has(m.id) ? { ...m, text: byId.get(m.id)! } : m));
+}
+
+/** Inbound channel messages are appended with the provider's id, so processing one twice appends it once. */
+export const channelClientId = (dedupeKey: string): string => `ch:${dedupeKey}`;
+
+const DELIVERY_RANK: Record<ChannelDelivery["state"], number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+/** The delivery state a message for a channel customer starts with. */
+function queuedFor(conversation: Conversation): { channelDelivery?: ChannelDelivery } {
+  if (conversation.channel === "webchat") return {};
+  return { channelDelivery: { channel: conversation.channel, state: "queued", providerMessageId: null, error: null, updatedAt: new Date().toISOString() } };
+}
+
+/** The outbox row that sends `message` to the conversation's channel (none for the web widget). */
+function deliveryOf(conversation: Conversation, message: Message, byHuman: boolean): NewOutboxEvent[] {
+  if (conversation.channel === "webchat" || !conversation.channelId) return [];
+  return [{ topic: "channel.deliver", payload: { messageId: message.id, conversationId: conversation.id, byHuman } }];
 }

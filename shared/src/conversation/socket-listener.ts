@@ -36,6 +36,10 @@ export function socketListener(emitter: RealtimeEmitter): ConversationListener {
         case "conversation.updated":
           emitter.toInbox(inbox, "conversation:updated", { conversation: e.summary });
           return;
+        case "message.updated":
+          // Delivery states are for agents; the shopper is on the channel, not in the widget.
+          emitter.toInbox(rooms.conversationWatchers(e.merchantId, e.conversationId), "message:updated", { message: e.message });
+          return;
         case "message.read": {
           const read = { conversationId: e.conversationId, seq: e.seq, by: e.by };
           if (e.by === "agent") emitter.toWidget(rooms.conversationShopper(e.merchantId, e.conversationId), "message:read", read);

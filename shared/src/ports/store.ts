@@ -214,6 +214,8 @@ export interface NewMessage {
   /** With a clientMessageId, appending the same id twice returns the first message. */
   clientMessageId?: string | null;
   intent?: string | null;
+  /** A message to a channel customer starts "queued". */
+  channelDelivery?: ChannelDelivery | null;
 }
 export interface MessagePatch {
   text?: string;
@@ -547,6 +549,8 @@ export interface OutboxRepo {
 export interface DeliveryAttemptRepo {
   /** Records the start of a send unless `key` is known; `fresh` tells whether it was recorded now. */
   begin(key: string, messageId: string): Promise<{ attempt: DeliveryAttempt; fresh: boolean }>;
+  /** One piece of the message the provider accepted (recorded as it happens, so a retry resumes after it). */
+  addPiece(key: string, providerMessageId: string): Promise<void>;
   finish(key: string, outcome: { state: "sent"; providerMessageIds: string[] } | { state: "failed"; error: string }): Promise<void>;
   /** Forgets an attempt that is known not to have reached the provider, so a retry may send. */
   forget(key: string): Promise<void>;

@@ -47,3 +47,4 @@ export { downloadMetaAttachment } from "./meta-messaging/media.js";
 export { buildTelegramGetMe, buildTelegramSetWebhook, connectTelegram, parseTelegramGetMe, TELEGRAM_ALLOWED_UPDATES, type TelegramBot, type TelegramWebhookSettings } from "./telegram/connect.js";
 export { buildWhatsAppPhoneNumberCheck, checkWhatsAppCredentials, parseWhatsAppPhoneNumber, type WhatsAppPhoneNumber } from "./whatsapp/connect.js";
 export { buildMessengerSubscribeApp, buildMetaAccountCheck, checkMetaCredentials, MESSENGER_SUBSCRIBED_FIELDS, parseMetaAccount, type MetaAccount } from "./meta-messaging/connect.js";
+export { createChannelGateway, type ChannelGateway, type ChannelGatewayOptions } from "./gateway.js";

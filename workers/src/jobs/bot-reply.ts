@@ -152,14 +152,13 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
   let final: Message | null = null;
   if (message) {
     const current: Message = message;
-    final =
-      (await tenant.messages.update(current.id, {
-        text,
-        parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts,
-        status: stopped ? "stopped" : "complete",
-        intent: answerIntent,
-      })) ??
-      current;
+    // A complete answer in a channel conversation also goes out to the channel (written with it).
+    final = await deps.conversations.finishAnswer(tenant, current, {
+      text,
+      parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts,
+      status: stopped ? "stopped" : "complete",
+      intent: answerIntent,
+    });
     // Store first, then forget the stream: a resume in between still finds the text somewhere.
     await (handle as StreamHandle | null)?.finish();
     // The store refreshed the preview when the final text was written (it is the answer's own).

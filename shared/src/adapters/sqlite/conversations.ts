@@ -422,9 +422,9 @@ export class SqliteMessageRepo implements MessageRepo {
       if (!bumped) throw new NotFoundError("Conversation");
       const row = this.db.get<MessageRow>(
         `INSERT INTO messages (id, merchant_id, conversation_id, seq, role, text, parts, status, author_id, author_name,
-           client_message_id, intent, created_at)
+           client_message_id, intent, delivery, created_at)
          VALUES (@id, @m, @conversationId, @seq, @role, @text, @parts, @status, @authorId, @authorName,
-           @clientMessageId, @intent, @now)
+           @clientMessageId, @intent, @delivery, @now)
          RETURNING *`,
         {
           id: newId(),
@@ -439,6 +439,7 @@ export class SqliteMessageRepo implements MessageRepo {
           authorName: input.authorName ?? null,
           clientMessageId,
           intent: input.intent ?? null,
+          delivery: input.channelDelivery ? toJson(input.channelDelivery) : null,
           now,
         },
       );

@@ -152,6 +152,14 @@ export class SqliteDeliveryAttemptRepo implements DeliveryAttemptRepo {
     });
   }
 
+  async addPiece(key: string, providerMessageId: string): Promise<void> {
+    this.db.run(
+      `UPDATE delivery_attempts SET provider_message_ids = json_insert(provider_message_ids, '$[#]', @id)
+       WHERE merchant_id = @m AND key = @key AND NOT EXISTS (SELECT 1 FROM json_each(provider_message_ids) WHERE value = @id)`,
+      { m: this.m, key, id: providerMessageId },
+    );
+  }
+
   async finish(key: string, outcome: { state: "sent"; providerMessageIds: string[] } | { state: "failed"; error: string }): Promise<void> {
     this.db.run(
       `UPDATE delivery_attempts SET state = @state, provider_message_ids = @ids, error = @error, finished_at = @now

@@ -11,3 +11,4 @@ export * from "./catalog.js";
 export * from "./inbox.js";
 export * from "./integrations.js";
 export * from "./analytics.js";
+export * from "./dead-letters.js";

@@ -1,11 +1,10 @@
 // Provider failures as typed errors that steer the delivery job:
-//   ProviderRateLimited    wait `retryAfterMs`, then try again; not a failed attempt. Its `name`
-//                          and `delayMs` are the queue's RetryAfterError shape (shared/src/ports/
-//                          queue.ts recognises errors by that shape), so the queue delays the job.
+//   ProviderRateLimited    wait `retryAfterMs`, then try again; not a failed attempt (a
+//                          RetryAfterError, which the queue delays the job by).
 //   ProviderUnrecoverable  never retried: window closed, bad credentials, blocked by the user,
 //                          a request the provider refuses. An UnrecoverableError for the queue.
 //   ProviderRetryable      5xx, timeouts, network: retried with backoff. A RetryableError.
-import { RetryableError, UnrecoverableError, type ChannelType } from "@kaleem/shared";
+import { RetryAfterError, RetryableError, UnrecoverableError, type ChannelType } from "@kaleem/shared";
 
 export interface ProviderFailureInfo {
   provider: ChannelType;
@@ -18,18 +17,14 @@ export interface ProviderFailureInfo {
 
 export type RateLimitScope = "recipient" | "account" | "app";
 
-export class ProviderRateLimited extends Error {
+export class ProviderRateLimited extends RetryAfterError {
   readonly retryAfterMs: number;
-  /** The same delay under the name the queue reads. */
-  readonly delayMs: number;
   readonly scope: RateLimitScope;
   readonly info: ProviderFailureInfo;
   constructor(info: ProviderFailureInfo, retryAfterMs: number, scope: RateLimitScope, message: string) {
-    super(message);
-    // The queue's RetryAfterError is matched by name and delayMs (see the file comment).
-    this.name = "RetryAfterError";
-    this.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
-    this.delayMs = this.retryAfterMs;
+    // A RetryAfterError: the queue delays the job by it without counting a failed attempt.
+    super(Math.max(0, Math.ceil(retryAfterMs)), message);
+    this.retryAfterMs = this.delayMs;
     this.scope = scope;
     this.info = info;
   }

@@ -134,6 +134,11 @@ export function eventsStoreTests(h: StoreHarness): void {
       const raced = await Promise.all(Array.from({ length: 5 }, () => t.deliveryAttempts.begin("out-2", "m-2")));
       expect(raced.filter((r) => r.fresh)).toHaveLength(1);
       expect((await t.deliveryAttempts.begin("out-1", "m-1")).fresh).toBe(false);
+      // Pieces are kept in the order the provider accepted them, each once.
+      await t.deliveryAttempts.addPiece("out-1", "p1");
+      await t.deliveryAttempts.addPiece("out-1", "p1");
+      await t.deliveryAttempts.addPiece("out-1", "p2");
+      expect(await t.deliveryAttempts.get("out-1")).toMatchObject({ state: "started", providerMessageIds: ["p1", "p2"] });
       await t.deliveryAttempts.finish("out-1", { state: "sent", providerMessageIds: ["p1", "p2"] });
       expect(await t.deliveryAttempts.get("out-1")).toMatchObject({ state: "sent", providerMessageIds: ["p1", "p2"] });
       await t.deliveryAttempts.finish("out-2", { state: "failed", error: "131047 window closed" });

@@ -1,0 +1,302 @@
+// Messaging channels end to end in the embedded product: provider webhooks in (signed as the
+// provider signs), the inbox and the bot, and every send out through a local provider server
+// that checks each request the way the provider would (../shared/specs when present).
+import { createHmac } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { asMerchantId, type BotEngine, type BotEvent, type Conversation, type Message } from "@kaleem/shared";
+import { startFakeTelegram, startFakeWhatsApp, type FakeTelegram, type FakeWhatsApp } from "@kaleem/workers/channels/testing";
+import { closeAllClients, connected, createMerchant, inboxClient, login, nextEvent, ok, startTestKaleem, until, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
+
+/** Offers a button, answers a tapped one, and otherwise says one sentence. */
+class ChannelBot implements BotEngine {
+  async *reply(input: Parameters<BotEngine["reply"]>[0]): AsyncIterable<BotEvent> {
+    const text = [...input.history].reverse().find((m) => m.role === "shopper")?.text ?? "";
+    yield { type: "intent", intent: "product_search", confidence: 0.9 };
+    if (text === "add:p-77") {
+      yield { type: "delta", text: "Added the black abaya to your cart." };
+      return;
+    }
+    if (text.startsWith("buttons")) {
+      yield { type: "delta", text: "We have a black abaya for 250 SAR." };
+      yield { type: "part", part: { type: "quick_replies", replies: [{ label: "Add to cart", payload: "add:p-77" }, { label: "Talk to a person", payload: "human" }] } };
+      return;
+    }
+    yield { type: "delta", text: "Hello " };
+    yield { type: "delta", text: "from the bot." };
+  }
+}
+
+const BOT_TOKEN = "123456789:AAEtestTokenForTheFakeTelegramServer1";
+const TG_SECRET = "tg-secret-token_for-tests";
+const WA = { phoneNumberId: "105550001111", accessToken: "EAAG-test-access-token-wa", appSecret: "wa-app-secret-for-tests", verifyToken: "verify-me-please" };
+
+let t: TestKaleem;
+let shop: TestMerchant;
+let owner: string;
+let tg: FakeTelegram;
+let wa: FakeWhatsApp;
+let tgChannel: string;
+let waChannel: string;
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${t.k.url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${owner}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+function postWebhook(path: string, raw: string, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${t.k.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: raw });
+}
+
+const metaSignature = (raw: string | Buffer, secret = WA.appSecret) => `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
+
+let updateId = 5000;
+function telegramText(chatId: number, text: string): string {
+  updateId += 1;
+  return JSON.stringify({
+    update_id: updateId,
+    message: { message_id: updateId, date: Math.floor(Date.now() / 1000), text, chat: { id: chatId, type: "private", first_name: "Salem" }, from: { id: chatId, is_bot: false, first_name: "Salem", language_code: "en" } },
+  });
+}
+
+let wamid = 0;
+function whatsAppText(from: string, text: string, phoneNumberId = WA.phoneNumberId): string {
+  wamid += 1;
+  return JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "WABA-1",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550001111", phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: "Noura" }, wa_id: from }],
+              messages: [{ from, id: `wamid.TEST${wamid}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+const tenant = () => t.k.store.forMerchant(asMerchantId(shop.merchantId));
+async function conversationOf(externalId: string, channel: "telegram" | "whatsapp"): Promise<Conversation> {
+  const customer = await tenant().customers.findByExternalId(channel, externalId);
+  const conversation = customer ? await tenant().conversations.findOpenByCustomer(customer.id, channel) : null;
+  if (!conversation) throw new Error(`no conversation for ${channel} customer ${externalId}`);
+  return conversation;
+}
+const messagesOf = async (conversationId: string): Promise<Message[]> => tenant().messages.listAfter(conversationId, 0, 500);
+const sentTexts = () => tg.accepted("sendMessage").map((e) => (e.body as { text?: string }).text ?? "");
+
+beforeAll(async () => {
+  tg = await startFakeTelegram({ botToken: BOT_TOKEN });
+  wa = await startFakeWhatsApp({ phoneNumberId: WA.phoneNumberId, accessToken: WA.accessToken });
+  // The providers are local test servers: the operator allows private addresses for them.
+  t = await startTestKaleem({ bot: new ChannelBot(), env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true", BOT_STREAM_DELAY_MS: "0", LOG_LEVEL: "silent" } });
+  shop = await createMerchant(t.k);
+  owner = await login(t.k.url, shop.email, shop.password);
+  const tgRes = await api<{ id: string; webhookUrl: string }>("POST", "/channels", { type: "telegram", name: "Shop bot", config: { botToken: BOT_TOKEN, secretToken: TG_SECRET, apiBaseUrl: tg.apiBaseUrl } });
+  expect(tgRes.status).toBe(201);
+  tgChannel = tgRes.body.id;
+  const waRes = await api<{ id: string; webhookUrl: string }>("POST", "/channels", { type: "whatsapp", name: "WhatsApp", config: { ...WA, apiBaseUrl: wa.apiBaseUrl } });
+  expect(waRes.status).toBe(201);
+  expect(waRes.body.webhookUrl).toMatch(/\/webhooks\/meta\//);
+  waChannel = waRes.body.id;
+});
+afterEach(() => closeAllClients());
+afterAll(async () => {
+  await t?.close();
+  await tg?.close();
+  await wa?.close();
+});
+
+describe("Telegram", () => {
+  it("a customer's message reaches the inbox live, the bot answers through sendMessage, and a bad secret stores nothing", async () => {
+    const agent = inboxClient(t.k.url, owner);
+    await connected(agent);
+    const seen = nextEvent<{ conversation: Conversation }>(agent, "conversation:new", (p) => p.conversation.channel === "telegram");
+    const res = await postWebhook(`/webhooks/telegram/${tgChannel}`, telegramText(7001, "hello there"), { "x-telegram-bot-api-secret-token": TG_SECRET });
+    expect(res.status).toBe(200);
+    const { conversation } = await seen;
+    expect(conversation).toMatchObject({ channel: "telegram", channelId: tgChannel, customerName: "Salem" });
+    await until(() => sentTexts().includes("Hello from the bot."), "the bot's answer sent to Telegram");
+    expect(tg.rejected()).toEqual([]);
+    expect(tg.accepted("sendMessage").at(-1)?.body).toMatchObject({ chat_id: 7001, text: "Hello from the bot." });
+    // The answer records where it went.
+    await until(async () => (await messagesOf(conversation.id)).some((m) => m.role === "bot" && m.channelDelivery?.state === "sent"), "delivery recorded");
+
+    const before = (await messagesOf(conversation.id)).length;
+    for (const headers of [{}, { "x-telegram-bot-api-secret-token": "wrong" }, { "x-telegram-bot-api-secret-token": TG_SECRET.slice(0, -1) }]) {
+      const refused = await postWebhook(`/webhooks/telegram/${tgChannel}`, telegramText(7001, "forged"), headers);
+      expect(refused.status).toBe(401);
+    }
+    expect((await messagesOf(conversation.id)).length).toBe(before);
+    // Unknown channel ids and the other endpoint's channels are unknown.
+    expect((await postWebhook(`/webhooks/telegram/nope`, telegramText(7001, "x"), { "x-telegram-bot-api-secret-token": TG_SECRET })).status).toBe(404);
+    expect((await postWebhook(`/webhooks/meta/${tgChannel}`, telegramText(7001, "x"), {})).status).toBe(404);
+  });
+
+  it("the same update twice and five times at once makes one message and one answer", async () => {
+    const raw = telegramText(7002, "only once please");
+    const headers = { "x-telegram-bot-api-secret-token": TG_SECRET };
+    expect((await postWebhook(`/webhooks/telegram/${tgChannel}`, raw, headers)).status).toBe(200);
+    expect((await postWebhook(`/webhooks/telegram/${tgChannel}`, raw, headers)).status).toBe(200);
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => postWebhook(`/webhooks/telegram/${tgChannel}`, raw, headers)));
+    expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    await until(async () => (await messagesOf((await conversationOf("7002", "telegram")).id)).some((m) => m.role === "bot" && m.status === "complete"), "answered");
+    await until(() => tg.accepted("sendMessage").filter((e) => (e.body as { chat_id: number }).chat_id === 7002).length >= 1, "sent");
+    // Let anything that would have been duplicated arrive, then count.
+    await new Promise((r) => setTimeout(r, 400));
+    const messages = await messagesOf((await conversationOf("7002", "telegram")).id);
+    expect(messages.filter((m) => m.role === "shopper")).toHaveLength(1);
+    expect(messages.filter((m) => m.role === "bot")).toHaveLength(1);
+    expect(tg.accepted("sendMessage").filter((e) => (e.body as { chat_id: number }).chat_id === 7002)).toHaveLength(1);
+  });
+
+  it("buttons go out as an inline keyboard, and a tapped one comes back as the shopper's choice", async () => {
+    const headers = { "x-telegram-bot-api-secret-token": TG_SECRET };
+    await postWebhook(`/webhooks/telegram/${tgChannel}`, telegramText(7003, "buttons please"), headers);
+    await until(() => tg.accepted("sendMessage").some((e) => (e.body as { chat_id: number }).chat_id === 7003), "the buttons sent");
+    const sent = tg.accepted("sendMessage").find((e) => (e.body as { chat_id: number }).chat_id === 7003)!.body as {
+      reply_markup: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
+    };
+    const add = sent.reply_markup.inline_keyboard.flat().find((b) => b.text === "Add to cart");
+    expect(add).toBeDefined();
+    updateId += 1;
+    const tap = JSON.stringify({
+      update_id: updateId,
+      callback_query: {
+        id: "cbq-1",
+        from: { id: 7003, is_bot: false, first_name: "Salem" },
+        chat_instance: "ci-1",
+        data: add!.callback_data,
+        message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: 7003, type: "private" }, text: "We have a black abaya for 250 SAR." },
+      },
+    });
+    expect((await postWebhook(`/webhooks/telegram/${tgChannel}`, tap, headers)).status).toBe(200);
+    await until(() => sentTexts().includes("Added the black abaya to your cart."), "the choice answered");
+    const conversation = await conversationOf("7003", "telegram");
+    expect((await messagesOf(conversation.id)).filter((m) => m.role === "shopper").map((m) => m.text)).toEqual(["buttons please", "add:p-77"]);
+    expect(tg.accepted("answerCallbackQuery").map((e) => (e.body as { callback_query_id: string }).callback_query_id)).toContain("cbq-1");
+  });
+
+  it("an agent takes over in the inbox and the reply is delivered to the chat; notes never are", async () => {
+    const headers = { "x-telegram-bot-api-secret-token": TG_SECRET };
+    await postWebhook(`/webhooks/telegram/${tgChannel}`, telegramText(7004, "I need a person"), headers);
+    await until(async () => {
+      try {
+        return (await messagesOf((await conversationOf("7004", "telegram")).id)).some((m) => m.role === "bot" && m.status === "complete");
+      } catch {
+        return false;
+      }
+    }, "first answer");
+    const conversation = await conversationOf("7004", "telegram");
+    const agent = inboxClient(t.k.url, owner);
+    await connected(agent);
+    await ok(agent, "conversation:watch", { conversationId: conversation.id });
+    await ok(agent, "note:add", { conversationId: conversation.id, text: "customer seems upset" });
+    const updated = nextEvent<{ message: Message }>(agent, "message:updated", (p) => p.message.channelDelivery?.state === "sent");
+    await ok(agent, "message:send", { conversationId: conversation.id, clientMessageId: "agent-1", text: "Hi Salem, Sara here." });
+    await until(() => sentTexts().includes("Hi Salem, Sara here."), "the agent reply sent");
+    expect((await updated).message.channelDelivery).toMatchObject({ channel: "telegram", state: "sent" });
+    expect(sentTexts()).not.toContain("customer seems upset");
+  });
+});
+
+describe("WhatsApp Cloud API (Meta webhooks)", () => {
+  it("answers the subscription handshake only with the channel's verify token", async () => {
+    const good = await fetch(`${t.k.url}/webhooks/meta/${waChannel}?hub.mode=subscribe&hub.verify_token=${WA.verifyToken}&hub.challenge=12345`);
+    expect(good.status).toBe(200);
+    expect(await good.text()).toBe("12345");
+    const bad = await fetch(`${t.k.url}/webhooks/meta/${waChannel}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=12345`);
+    expect(bad.status).toBe(403);
+  });
+
+  it("checks X-Hub-Signature-256 over the raw bytes: only the exact signature is accepted, and refused events are not stored", async () => {
+    const raw = whatsAppText("966500000101", "hi from whatsapp");
+    const hex = createHmac("sha256", WA.appSecret).update(raw).digest("hex");
+    const base64 = createHmac("sha256", WA.appSecret).update(raw).digest("base64");
+    const reserialized = JSON.stringify(JSON.parse(raw), null, 2);
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ["missing", {}, raw],
+      ["wrong secret", { "x-hub-signature-256": metaSignature(raw, "another-secret") }, raw],
+      ["base64 instead of hex", { "x-hub-signature-256": `sha256=${base64}` }, raw],
+      ["truncated", { "x-hub-signature-256": `sha256=${hex.slice(0, 40)}` }, raw],
+      ["no prefix", { "x-hub-signature-256": hex }, raw],
+      ["re-serialized body", { "x-hub-signature-256": metaSignature(raw) }, reserialized],
+      ["legacy SHA-1 only", { "x-hub-signature": `sha1=${createHmac("sha1", WA.appSecret).update(raw).digest("hex")}` }, raw],
+    ];
+    for (const [name, headers, body] of cases) {
+      expect((await postWebhook(`/webhooks/meta/${waChannel}`, body, headers)).status, name).toBe(401);
+    }
+    expect(await tenant().customers.findByExternalId("whatsapp", "966500000101")).toBeNull();
+
+    // Signed correctly, but naming another business number: refused too.
+    const foreign = whatsAppText("966500000101", "hi", "999999999999");
+    expect((await postWebhook(`/webhooks/meta/${waChannel}`, foreign, { "x-hub-signature-256": metaSignature(foreign) })).status).toBe(403);
+    expect(await tenant().customers.findByExternalId("whatsapp", "966500000101")).toBeNull();
+
+    expect((await postWebhook(`/webhooks/meta/${waChannel}`, raw, { "x-hub-signature-256": metaSignature(raw) })).status).toBe(200);
+    await until(async () => (await tenant().customers.findByExternalId("whatsapp", "966500000101")) !== null, "the customer");
+    await until(() => wa.accepted("messages").some((e) => (e.body as { to?: string }).to === "966500000101"), "the answer sent on WhatsApp");
+    expect(wa.rejected()).toEqual([]);
+  });
+
+  it("status callbacks move the message's delivery state and never create messages", async () => {
+    const from = "966500000102";
+    const raw = whatsAppText(from, "track my delivery");
+    await postWebhook(`/webhooks/meta/${waChannel}`, raw, { "x-hub-signature-256": metaSignature(raw) });
+    await until(() => wa.accepted("messages").some((e) => (e.body as { to?: string }).to === from), "sent");
+    const conversation = await conversationOf(from, "whatsapp");
+    await until(async () => (await messagesOf(conversation.id)).some((m) => m.channelDelivery?.state === "sent"), "sent recorded");
+    const answer = (await messagesOf(conversation.id)).find((m) => m.role === "bot")!;
+    const providerId = answer.channelDelivery!.providerMessageId!;
+    const status = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [{ id: "WABA-1", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550001111", phone_number_id: WA.phoneNumberId }, statuses: [{ id: providerId, status: "read", timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: from }] } }] }],
+    });
+    const count = (await messagesOf(conversation.id)).length;
+    expect((await postWebhook(`/webhooks/meta/${waChannel}`, status, { "x-hub-signature-256": metaSignature(status) })).status).toBe(200);
+    await until(async () => (await tenant().messages.get(answer.id))?.channelDelivery?.state === "read", "read recorded");
+    expect((await messagesOf(conversation.id)).length).toBe(count);
+  });
+
+  it("a 429 delays the send by what the provider says and it is delivered once", async () => {
+    const from = "966500000103";
+    wa.failNext({ kind: "rate_limited", retryAfterSeconds: 1 }, { operation: "messages" });
+    const raw = whatsAppText(from, "busy hour");
+    await postWebhook(`/webhooks/meta/${waChannel}`, raw, { "x-hub-signature-256": metaSignature(raw) });
+    await until(() => wa.accepted("messages").some((e) => (e.body as { to?: string }).to === from), "delivered after the wait", 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(wa.accepted("messages").filter((e) => (e.body as { to?: string }).to === from)).toHaveLength(1);
+  });
+
+  it("131047 (window closed) is not retried: the message shows failed with the reason", async () => {
+    const from = "966500000104";
+    wa.failNext({ kind: "window_closed" }, { operation: "messages" });
+    const raw = whatsAppText(from, "hello again");
+    await postWebhook(`/webhooks/meta/${waChannel}`, raw, { "x-hub-signature-256": metaSignature(raw) });
+    await until(async () => {
+      try {
+        return (await messagesOf((await conversationOf(from, "whatsapp")).id)).some((m) => m.channelDelivery?.state === "failed");
+      } catch {
+        return false;
+      }
+    }, "failed recorded");
+    const failed = (await messagesOf((await conversationOf(from, "whatsapp")).id)).find((m) => m.channelDelivery?.state === "failed")!;
+    expect(failed.channelDelivery?.error).toMatch(/window|131047|24 hours/i);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(wa.accepted("messages").filter((e) => (e.body as { to?: string }).to === from)).toHaveLength(0);
+    // It is a dead letter the owner can see.
+    const letters = await api<{ items: Array<{ job: string; data: { messageId?: string } }> }>("GET", "/dead-letters?job=channel-deliver");
+    expect(letters.body.items.some((l) => l.data.messageId === failed.id)).toBe(true);
+  });
+});

@@ -1,0 +1,51 @@
+// Messaging providers behind two small ports. REST reads webhooks through ChannelWebhooks (verify
+// the raw bytes, then parse); the workers send through ChannelSender. The provider adapters live in
+// workers/src/channels/ and the composition root hands them to both.
+import type { ParsedWebhook } from "../contracts/channels.js";
+import type { Channel, Locale, Message } from "../contracts/domain.js";
+
+/** Decrypted credentials of one channel (bot token, app secret, access token...). */
+export type ChannelSecrets = Readonly<Record<string, string>>;
+export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+export type WebhookReading =
+  | { ok: true; webhook: ParsedWebhook }
+  /** 401: not authentic (missing/wrong signature). 403: authentic but for another account. 400: unreadable. */
+  | { ok: false; status: 400 | 401 | 403; reason: string };
+
+export interface ChannelWebhooks {
+  /**
+   * Checks authenticity over the raw bytes, in constant time, before parsing anything; then parses
+   * into normalized events and refuses a payload that names an account other than the channel's.
+   */
+  read(input: { channel: Channel; secrets: ChannelSecrets; rawBody: Buffer; headers: WebhookHeaders }): WebhookReading;
+  /** Meta's GET `hub.mode=subscribe` handshake: the challenge to echo, or null (wrong verify token). */
+  subscribe(input: { channel: Channel; query: URLSearchParams }): string | null;
+}
+
+export interface OutgoingChannelMessage {
+  channel: Channel;
+  secrets: ChannelSecrets;
+  /** The customer's id on the channel. */
+  recipientId: string;
+  message: Message;
+  locale: Locale;
+  /** An agent wrote it (Messenger may use the HUMAN_AGENT tag outside 24 h); the bot otherwise. */
+  byHuman: boolean;
+  /** When the customer last wrote: the 24-hour customer-service window is counted from it. */
+  lastCustomerMessageAt: string | null;
+  /** Provider message ids of the pieces an earlier attempt already sent: those are not sent again. */
+  alreadySent: readonly string[];
+  /** Told after each piece the provider accepted, so a crash in between loses nothing. */
+  onPieceSent(providerMessageId: string): Promise<void>;
+}
+
+export interface ChannelSender {
+  /**
+   * Sends one message as the provider's native pieces (text split at sentence boundaries,
+   * buttons, cards). Throws the queue's typed errors: RetryAfterError for throttling, an
+   * UnrecoverableError for what must not be retried (window closed, bad credentials), any other
+   * error for a retry with backoff.
+   */
+  send(input: OutgoingChannelMessage): Promise<{ providerMessageIds: string[] }>;
+}
