@@ -134,7 +134,8 @@ describe("Telegram", () => {
     await until(async () => (await messagesOf(conversation.id)).some((m) => m.role === "bot" && m.channelDelivery?.state === "sent"), "delivery recorded");
 
     const before = (await messagesOf(conversation.id)).length;
-    for (const headers of [{}, { "x-telegram-bot-api-secret-token": "wrong" }, { "x-telegram-bot-api-secret-token": TG_SECRET.slice(0, -1) }]) {
+    const forged: Array<Record<string, string>> = [{}, { "x-telegram-bot-api-secret-token": "wrong" }, { "x-telegram-bot-api-secret-token": TG_SECRET.slice(0, -1) }];
+    for (const headers of forged) {
       const refused = await postWebhook(`/webhooks/telegram/${tgChannel}`, telegramText(7001, "forged"), headers);
       expect(refused.status).toBe(401);
     }
