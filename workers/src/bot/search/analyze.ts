@@ -2,6 +2,7 @@
 // way: normalization, unit splitting, light stemming (EN + AR), lemma table, concept phrases.
 import { normalizeText } from "../nlp/normalize.js";
 import { AUDIENCE_WORDS, COLOURS, CONCEPTS, LEMMAS, MATERIALS, STOPWORDS } from "./lexicon.js";
+import { NEEDS } from "./needs.js";
 
 export interface Token {
   /** Normalized surface form. */
@@ -108,6 +109,8 @@ function proclicVariant(word: string): string | null {
 
 const stopStems = new Set<string>();
 for (const w of STOPWORDS) for (const n of normalizeText(w).split(" ")) if (n !== "") stopStems.add(n);
+/** Normalized stopwords (for checking words that arrive by transliteration). */
+export const stopNorms: ReadonlySet<string> = stopStems;
 
 /** Normalized words, with units split off and "20 الف" folded into 20000. */
 export function searchWords(text: string): string[] {
@@ -135,6 +138,8 @@ export function toToken(norm: string): Token {
 export const COLOUR_PREFIX = "§c:";
 export const MATERIAL_PREFIX = "§m:";
 export const AUDIENCE_PREFIX = "§a:";
+/** A situation the shopper describes (see ./needs.ts). */
+export const NEED_PREFIX = "§n:";
 
 interface PhraseEntry {
   stems: string[];
@@ -163,6 +168,22 @@ registerPhrases(CONCEPTS, "§");
 registerPhrases(COLOURS, COLOUR_PREFIX);
 registerPhrases(MATERIALS, MATERIAL_PREFIX);
 registerPhrases(AUDIENCE_WORDS, AUDIENCE_PREFIX);
+registerPhrases(Object.fromEntries(Object.entries(NEEDS).map(([id, n]) => [id, n.says])), NEED_PREFIX);
+
+/** Concept id → weight, for each need id ("§n:camping" → { "§tent": 1, ... }). */
+export const needServes: ReadonlyMap<string, ReadonlyMap<string, number>> = (() => {
+  const m = new Map<string, Map<string, number>>();
+  for (const [id, need] of Object.entries(NEEDS)) {
+    const serves = new Map<string, number>();
+    for (const [concept, weight] of Object.entries(need.serves)) {
+      // A typo in the resource must fail loudly, not silently serve nothing.
+      if (!Object.hasOwn(CONCEPTS, concept) && !Object.hasOwn(MATERIALS, concept)) throw new Error(`need ${id} serves unknown concept ${concept}`);
+      serves.set(Object.hasOwn(CONCEPTS, concept) ? `§${concept}` : MATERIAL_PREFIX + concept, weight);
+    }
+    m.set(NEED_PREFIX + id, serves);
+  }
+  return m;
+})();
 for (const list of phraseIndex.values()) list.sort((a, b) => b.stems.length - a.stems.length);
 
 /** Stems that form a concept on their own (for typo matching against the lexicon). */
