@@ -16,6 +16,7 @@ import { loadBotState, saveBotState, type Lang } from "./state.js";
 import { paced, wordChunks } from "./stream.js";
 import type { Turn } from "./turn.js";
 import { normalizeText } from "../nlp/normalize.js";
+import { namesProductKind } from "../search/analyze.js";
 import { withMerchantExamples } from "../intents/merchant-examples.js";
 import { containsAny, isNo, isYes, parseOrderNumber, parsePhone, startsWithAny } from "./words.js";
 
@@ -309,6 +310,11 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         if (!products.fallback) {
           turn.state.lowConfidenceStreak = 0;
           return { ...classified, intent: "product_search", answer: products };
+        }
+        // Asked for a product the store does not carry: say so and what it does carry.
+        if (classified.intent === "product_search" && namesProductKind(turn.text)) {
+          turn.state.lowConfidenceStreak = 0;
+          return { ...classified, answer: products };
         }
       }
       turn.state.lowConfidenceStreak += 1;

@@ -250,3 +250,8 @@ export function indexTerms(text: string): Array<{ term: string; weight: number }
 }
 
 export const isArabicWord = (w: string): boolean => ARABIC_LETTER.test(w);
+
+/** Whether the text names a kind of product the lexicon knows ("laptops", "عبايات"), sold here or not. */
+export function namesProductKind(text: string): boolean {
+  return analyze(text).concepts.some((c) => c.id.startsWith("§") && !c.id.includes(":"));
+}
