@@ -27,3 +27,4 @@ export * from "./store/defaults.js";
 export * from "./store/sqlite/index.js";
 export * from "./analytics/index.js";
 export * from "./text/normalize.js";
+export * from "./phone.js";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KnowledgeData, OrderItem, Page } from "../contracts/domain.js";
 import { ConflictError, InsufficientStockError, NotFoundError, ValidationError } from "../errors.js";
 import { newId } from "../ids.js";
-import { DEFAULT_GREETING, FIRST_ORDER_NUMBER } from "./defaults.js";
+import { DEFAULT_GREETING, DEFAULT_HANDOFF_ORDER_VALUE, DEFAULT_MAX_OPEN_COD_ORDERS, DEFAULT_MAX_ORDER_QUANTITY, DEFAULT_MAX_ORDER_VALUE, FIRST_ORDER_NUMBER } from "./defaults.js";
 import { MAX_PAGE_LIMIT, type NewProduct, type PageRequest, type Store, type TenantStore } from "./port.js";
 
 let emailCounter = 0;
@@ -81,11 +81,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(merchant.bot).toEqual({
           lowConfidence: "clarify",
           handoffKeywords: [],
-          handoffOrderValue: null,
+          handoffOrderValue: DEFAULT_HANDOFF_ORDER_VALUE,
           checkout: "cod",
           platformCheckoutUrl: null,
           llmMonthlyTokenBudget: 0,
           intentExamples: [],
+          whileWaiting: "answer",
+          arabicDigits: "western",
+          maxOrderQuantity: DEFAULT_MAX_ORDER_QUANTITY,
+          maxOrderValue: DEFAULT_MAX_ORDER_VALUE,
+          maxOpenCodOrders: DEFAULT_MAX_OPEN_COD_ORDERS,
         });
         expect(owner.email).toBe(email.toLowerCase());
         expect(owner.role).toBe("owner");
@@ -482,6 +487,28 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await expect(a.t.orders.create({ items: [] })).rejects.toBeInstanceOf(ValidationError);
       });
 
+      it("stores the items total, delivery and cash-on-delivery fees, and a total that adds them up", async () => {
+        const { t } = await tenant();
+        const order = await t.orders.create({ items: [item("p1", 65, 1), item("p2", 17.5, 2)], deliveryFee: 20, codFee: 12, paymentMethod: "cod" });
+        expect(order).toMatchObject({ subtotal: 100, deliveryFee: 20, codFee: 12, total: 132 });
+        expect(await t.orders.get(order.id)).toEqual(order);
+        const plain = await t.orders.create({ items: [item("p1", 10, 1)] });
+        expect(plain).toMatchObject({ subtotal: 10, deliveryFee: 0, codFee: 0, total: 10 });
+        await expect(t.orders.create({ items: [item("p1", 10, 1)], deliveryFee: -5 })).rejects.toBeInstanceOf(ValidationError);
+      });
+
+      it("stores phones in E.164 on orders and customers, however they were typed", async () => {
+        const { t } = await tenant();
+        const order = await t.orders.create({ items: [item("p1", 10, 1)], contact: { name: "Sara", phone: "٠٥٥ ١٢٣ ٤٥٦٧" } });
+        expect(order.contact).toEqual({ name: "Sara", phone: "+966551234567" });
+        const customer = await t.customers.create({ channel: "webchat", phone: "00966 55 123 4567" });
+        expect(customer.phone).toBe("+966551234567");
+        expect((await t.customers.findByContact({ phone: "0551234567" }))?.id).toBe(customer.id);
+        expect((await t.customers.update(customer.id, { phone: "+966 50 000 0001" }))?.phone).toBe("+966500000001");
+        // Not a phone number: kept as typed rather than lost.
+        expect((await t.customers.create({ channel: "webchat", phone: "ask my brother" })).phone).toBe("ask my brother");
+      });
+
       it("concurrent creates get unique consecutive numbers", async () => {
         const { t } = await tenant();
         const orders = await Promise.all(Array.from({ length: 20 }, () => t.orders.create({ items: [item("p", 1, 1)] })));
@@ -814,6 +841,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await ids({ q: "  HADDAD " })).toEqual([c1.id]);
         expect(await ids({ q: "layla.h@shop" })).toEqual([c1.id]);
         expect(await ids({ q: "55 123" })).toEqual([c1.id]);
+        expect(await ids({ q: "0551234567" })).toEqual([c1.id]);
         expect(await ids({ q: "blue abaya" })).toEqual([c3.id]);
         expect(await ids({ q: "jeddah" })).toEqual([c3.id]);
         // Arabic letter variants and digits fold: ة/ه, أ/ا, Arabic-Indic digits.

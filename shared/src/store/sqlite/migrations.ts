@@ -282,6 +282,14 @@ CREATE UNIQUE INDEX canned_replies_shortcut ON canned_replies(merchant_id, short
     name: "the page a webchat shopper is on",
     sql: `ALTER TABLE conversations ADD COLUMN page_url TEXT;`,
   },
+  {
+    version: 4,
+    name: "order fees: items total, delivery and cash-on-delivery fee beside the total",
+    sql: `ALTER TABLE orders ADD COLUMN subtotal REAL;
+ALTER TABLE orders ADD COLUMN delivery_fee REAL NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN cod_fee REAL NOT NULL DEFAULT 0;
+UPDATE orders SET subtotal = total WHERE subtotal IS NULL;`,
+  },
 ];
 
 /** Applies pending migrations; safe to run from several processes opening the same file. */

@@ -228,25 +228,53 @@ describe("checkout", () => {
     const summary = await fillCheckout(chat);
     expect(summary.text).toContain("378 SAR");
     expect(summary.text).toContain("Riyadh");
+    // The total is stated before asking to confirm: items, free Riyadh delivery above 300, the COD fee.
+    expect(summary.text).toContain("Delivery to Riyadh: free");
+    expect(summary.text).toContain("Cash on delivery fee: 10 SAR");
+    expect(summary.text).toContain("Total to pay on delivery: 388 SAR");
     expect(replies(summary.parts).map((x) => x.payload)).toEqual(["confirm_order", "cancel_checkout"]);
     // Nothing is placed before the shopper confirms.
     expect((await shop.t.orders.list({ conversationId: chat.conversationId })).items).toEqual([]);
     const placed = await chat.say("confirm_order");
     const order = placed.parts.find((p) => p.type === "order");
-    expect(order).toMatchObject({ type: "order", status: "pending", total: 378, currency: "SAR" });
+    expect(order).toMatchObject({ type: "order", status: "pending", total: 388, currency: "SAR" });
+    expect(placed.text).toContain("Total to pay on delivery: 388 SAR");
     const stored = (await shop.t.orders.list({ conversationId: chat.conversationId })).items;
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       status: "pending",
       paymentMethod: "cod",
-      total: 378,
-      contact: { name: "Sara Ahmed", phone: "0551112233" },
+      subtotal: 378,
+      deliveryFee: 0,
+      codFee: 10,
+      total: 388,
+      contact: { name: "Sara Ahmed", phone: "+966551112233" },
       shippingAddress: "Riyadh, Olaya district, King Fahd Road",
       items: [{ productId: shop.products.abayaBlack!.id, quantity: 2, price: 189 }],
     });
     // The order took its stock in the same transaction.
     expect((await shop.t.products.get(shop.products.abayaBlack!.id))!.stock).toBe(stockBefore - 2);
     expect((await shop.t.conversations.getBotState(chat.conversationId)).cart).toEqual([]);
+    // The name and phone given at checkout are the conversation's customer now.
+    const conversation = await shop.t.conversations.get(chat.conversationId);
+    expect(stored[0]!.customerId).toBe(conversation!.customerId);
+    expect(await shop.t.customers.get(conversation!.customerId!)).toMatchObject({ name: "Sara Ahmed", phone: "+966551112233" });
+  });
+
+  it("charges the city's delivery fee below its free threshold, and asks the city when the address has none", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    await chat.say(`add:${shop.products.shemagh!.id}`);
+    await chat.say("checkout");
+    await chat.say("Omar");
+    await chat.say("+966 50 111 2222");
+    const asked = await chat.say("Al Rawdah district, street 12");
+    expect(asked.text).toMatch(/Which city/);
+    const summary = await chat.say("Jeddah");
+    expect(summary.text).toContain("Delivery to Jeddah & Makkah: 25 SAR");
+    expect(summary.text).toContain("Total to pay on delivery: 130 SAR");
+    await chat.say("yes");
+    const [order] = (await shop.t.orders.list({ conversationId: chat.conversationId })).items;
+    expect(order).toMatchObject({ subtotal: 95, deliveryFee: 25, codFee: 10, total: 130, contact: { phone: "+966501112222" } });
   });
 
   it("a sell-out between the summary and the confirmation places nothing and says so", async () => {

@@ -8,7 +8,7 @@ import { extractNumbers } from "../llm/guard.js";
 import { isArabic } from "../nlp/normalize.js";
 import { CatalogSearch } from "../search/catalog-search.js";
 import { createBotEngine } from "./engine.js";
-import { Chat, openTestShop, storeNumbers, type TestShop } from "./fixture.test-helpers.js";
+import { Chat, KNOWLEDGE, openTestShop, storeNumbers, type TestShop } from "./fixture.test-helpers.js";
 
 const key = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
 
@@ -65,6 +65,19 @@ afterAll(async () => {
 });
 
 /** Numbers in parts; cart/order sums are checked against store prices here, then allowed. */
+/** Every sum of the fees the store's policies name (a delivery fee, the cash-on-delivery fee). */
+function feeSums(): number[] {
+  const fees: number[] = [];
+  for (const item of KNOWLEDGE) {
+    const data = item.data as { kind: string; policy?: { zones?: Array<{ fee: number }>; methods?: Array<{ fee: number | null }> } };
+    for (const z of data.policy?.zones ?? []) if (z.fee > 0) fees.push(z.fee);
+    for (const m of data.policy?.methods ?? []) if ((m.fee ?? 0) > 0) fees.push(m.fee ?? 0);
+  }
+  const sums = new Set<number>([0]);
+  for (const fee of fees) for (const s of [...sums]) sums.add(s + fee);
+  return [...sums];
+}
+
 function partNumbers(parts: MessagePart[], prices: Map<string, number>, allowed: Set<string>): number[] {
   const numbers: number[] = [];
   for (const part of parts) {
@@ -80,6 +93,8 @@ function partNumbers(parts: MessagePart[], prices: Map<string, number>, allowed:
       }
       expect(part.total).toBeCloseTo(sum, 2);
       allowed.add(key(part.total));
+      // What the shopper pays: the items plus the store's own delivery and cash-on-delivery fees.
+      for (const fees of feeSums()) allowed.add(key(part.total + fees));
     } else if (part.type === "order") {
       allowed.add(key(part.total));
       allowed.add(key(Number(part.number)));

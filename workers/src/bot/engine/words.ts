@@ -168,3 +168,11 @@ export function parseOrdinal(text: string): number | null {
   }
   return null;
 }
+
+/** The message with an attached "and" taken off its words ("وتابي" → "تابي"), for word lists. */
+export function withoutAttachedAnd(text: string): string {
+  return text
+    .split(/\s+/)
+    .map((w) => (/^و[\u0621-\u064A]{3,}/.test(w) ? w.slice(1) : w))
+    .join(" ");
+}

@@ -434,6 +434,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       if (t.variant !== null && lexical.has(t.variant)) put(t.variant, 0.85);
       for (const h of concepts) if (h.start === i && h.end === i + 1 && !h.id.startsWith(NEED_PREFIX)) put(h.id, 0.9);
       const known = lexical.has(t.stem) || (t.variant !== null && lexical.has(t.variant)) || alternatives.size > 1;
+      // "fee dallah?", "3ndkom ...": an Arabizi function word the catalog does not know is filler.
+      if (!known && !t.number && !arabiziQuery && arabiziStop(t)) return;
       const corrections: string[] = [];
       if (!known && !t.number) {
         vocabCache ??= vocabulary();
