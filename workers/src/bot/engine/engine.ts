@@ -17,7 +17,7 @@ import { formatMoney, localized, pick, pickLanguage } from "./lang.js";
 import { botMetrics, type BotMetrics } from "./metrics.js";
 import { continueOrderLookup, orderStatusAnswer } from "./orders.js";
 import { paymentAnswer, paymentPolicyOf, returnsAnswer, returnsPolicyOf, shippingAnswer, shippingPolicyOf } from "./policies.js";
-import { answerAboutProduct, moreLikeThis, productQuestionAnswer, productSearchAnswer, showPrices, SIMILAR_WORDS } from "./products.js";
+import { answerAboutProduct, moreLikeThis, productQuestionAnswer, productSearchAnswer, showPrices, SIMILAR_WORDS, subjectWords } from "./products.js";
 import { loadBotState, saveBotState } from "./state.js";
 import { localizeDigits } from "./lang.js";
 import { paced, wordChunks } from "./stream.js";
@@ -290,7 +290,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       // Words that name another product ("what about capsules for it?") start a new search;
       // words that describe one of those shown ("the black one") do not.
       const describesShown = bestMatches(descriptorTokens(turn.text), focus ? [focus, ...shown] : shown).length > 0;
-      const top = describesShown ? undefined : (await turn.search.search(turn.store, turn.text, 3)).items[0]?.product;
+      // Only words that could name a product count ("do you have it in black?" names none).
+      const naming = subjectWords(turn.text);
+      const top = describesShown || naming.length === 0 ? undefined : (await turn.search.search(turn.store, naming.join(" "), 3)).items[0]?.product;
       const newKind = !describesShown && ([...kinds].some((k) => !shownKinds.has(k)) || (top !== undefined && !shown.some((p) => p.id === top.id) && top.id !== focus?.id));
       const asked = askedAbout(turn.text, numbers);
       const pointing = refersBack(turn.text);
@@ -304,6 +306,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         if (several && (asked?.kind === "price" || asked?.kind === "stock" || asked === null) && narrowing === null) {
           return done("product_question", showPrices(turn, shown));
         }
+        // "How many ml is it?" after a list: the one shown first is what "it" is.
+        const first = shown[0];
+        if (several && first && pointing && asked !== null && narrowing === null) return done("product_question", await answerAboutProduct(turn, first, asked));
       }
     }
     // A constraint on the last search ("under 100 then", "for men", "cheaper?", "أرخص").

@@ -100,3 +100,10 @@ export function resolveReference(text: string, shown: readonly Product[], focus:
   if (candidates.length === 1) return { product: candidates[0] ?? null, several: false };
   return { product: null, several: candidates.length > 1 };
 }
+
+const UNITS = new Set(["ml", "l", "g", "kg", "gm", "cm", "mm", "m", "inch", "inches", "w", "watt", "watts", "mah", "gb", "tb", "مل", "لتر", "جرام", "كيلو", "سم", "واط"]);
+const ATTRIBUTE_TERMS = new Set(Object.values(ATTRIBUTE_WORDS).flatMap((words) => words.flatMap((w) => normalizeText(w).split(" "))));
+/** Words that ask about a product rather than name one: units and attribute names ("ml", "battery", "خامته"). */
+export function isQuestionTerm(token: string): boolean {
+  return UNITS.has(token) || ATTRIBUTE_TERMS.has(token);
+}

@@ -6,8 +6,9 @@ import { formatMoney, joinList, localized, pick } from "./lang.js";
 import type { Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
 import { narrowingWords } from "./refine.js";
-import type { Asked } from "./followups.js";
+import { isQuestionTerm, type Asked } from "./followups.js";
 import { parseQuery, productFacts } from "../search/constraints.js";
+import { analyze, COLOUR_PREFIX, MATERIAL_PREFIX } from "../search/analyze.js";
 import { bestMatches, containsAny, contentWords, descriptorTokens } from "./words.js";
 
 export const SEARCH_LIMIT = 4;
@@ -188,6 +189,16 @@ const QUESTION_WORDS = new Set(
 
 const REFERENCE_WORDS = ["it", "this", "that", "this one", "that one", "هذا", "هذي", "هذه", "ذا", "ذي", "هو", "هي"];
 
+/** The words of a question that could name a product: question words, colours, sizes and numbers set aside. */
+export function subjectWords(text: string): string[] {
+  const colourOrMaterial = new Set(
+    analyze(text)
+      .concepts.filter((c) => c.id.startsWith(COLOUR_PREFIX) || c.id.startsWith(MATERIAL_PREFIX))
+      .flatMap((c) => analyze(text).tokens.slice(c.start, c.end).map((t) => t.norm)),
+  );
+  return contentWords(text).filter((t) => !QUESTION_WORDS.has(t) && !REFERENCE_WORDS.includes(t) && !colourOrMaterial.has(t) && !isQuestionTerm(t) && !/^(xs|s|m|l|xl|xxl)$/.test(t));
+}
+
 /** The product a question is about: one of those just shown, else the best search hit. */
 async function productInQuestion(turn: Turn): Promise<Product | Product[] | null> {
   const shown = await productsById(turn.store, turn.state.lastShown);
@@ -287,7 +298,10 @@ export async function answerAboutProduct(turn: Turn, product: Product, asked: As
     if (colours?.has(asked.value)) return done([pick(lang, `Yes, ${name} is ${colourName(asked.value, lang)}.`, `إيه نعم، ${name} لونه ${colourName(asked.value, lang)}.`), priceLine(product, lang, currency)]);
     if (colours !== null) {
       // Not this one: the same kind of product in that colour, if the store has one.
-      const query = `${turn.state.lastQuery ?? localized(product.name, "en")} ${colourName(asked.value, "en")}`;
+      // The kind of product (its first tag, as catalogs write it), not its own name: the name
+      // carries its own colour and material, which would fight the one asked for.
+      const kind = product.tags[0] ?? localized(product.name, "en");
+      const query = `${kind} ${colourName(asked.value, "en")}`;
       const others = (await searchActive(turn, query, SEARCH_LIMIT)).filter((p) => p.id !== product.id);
       const colourValue = attributeEntry(product, "color") ?? attributeEntry(product, "colour");
       const intro = pick(lang, `${name} comes in ${colourValue?.[1] ?? "another colour"}.`, `${name} لونه ${colourValue?.[1] ?? "مختلف"}.`);

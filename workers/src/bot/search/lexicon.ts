@@ -134,7 +134,7 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   oudoil: ["oud oil", "dehn oud", "dehn al oud", "دهن عود", "دهن العود", "dahn oud"],
   bakhoor: ["bakhoor", "bakhour", "bukhoor", "bakhur", "incense", "muattar", "mamoul bakhoor", "بخور", "بخور معمول", "تبخير", "دخون", "بخور معطر"],
   burner: ["mabkhara", "mabkhra", "incense burner", "burner", "censer", "مبخرة", "مبخره", "مدخنة"],
-  musk: ["musk", "misk", "مسك", "tahara"],
+  musk: ["musk", "misk", "مسك", "tahara", "white musk", "مسك ابيض", "مسك أبيض", "المسك الابيض", "المسك الأبيض", "مسك الطهارة"],
   bodymist: ["body mist", "body spray", "mist", "معطر جسم", "بودي مست", "سبلاش"],
   roomspray: ["room spray", "air freshener", "fabric spray", "معطر جو", "معطر مفارش", "معطر مفرش", "فواحة"],
   // ---- electronics
