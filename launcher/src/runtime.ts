@@ -213,6 +213,8 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
           config,
           metrics,
           logger,
+          // Order look-up guesses are counted across conversations and processes.
+          attempts: rateLimiter,
           // Several workers processes answer for the same merchant: the LLM budget is counted once.
           ...(redis && config.redis ? { tokenBudget: createRedisTokenBudget(redis, config.redis.prefix) } : {}),
         });

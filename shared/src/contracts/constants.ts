@@ -7,3 +7,5 @@ export const INBOX_NAMESPACE = "/inbox";
 export const MAX_MESSAGE_TEXT = 4000;
 /** Largest socket frame the hub accepts (bytes). */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
+// Zod-free too: what a tapped action reads as (the widget's bubbles, the inbox timeline).
+export { actionText, isActionPayload, parseActionPayload, type ActionPayload } from "./actions.js";

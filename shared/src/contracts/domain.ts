@@ -275,7 +275,14 @@ export const productCardPartSchema = z.object({
 });
 export const quickReplyPartSchema = z.object({
   type: z.literal("quick_replies"),
-  replies: z.array(z.object({ label: z.string(), payload: z.string() })),
+  replies: z.array(
+    z.object({
+      label: z.string(),
+      payload: z.string(),
+      /** What the shopper's bubble reads once tapped ("Added Midnight Crepe Abaya to the cart"); the label when absent. */
+      echo: z.string().optional(),
+    }),
+  ),
 });
 export const handoffPartSchema = z.object({ type: z.literal("handoff"), reason: z.string() });
 export const cartPartSchema = z.object({

@@ -6,7 +6,7 @@ import { answer, type Answer } from "./answer.js";
 import { formatMoney, localized, pick } from "./lang.js";
 import { codFee, paymentPolicyOf, shippingPolicyOf, zoneForPlace, zoneMentioned, type Zone } from "./policies.js";
 import { placeMentioned } from "./places.js";
-import { productCard, productSearchAnswer, shortName } from "./products.js";
+import { addedEcho, productCard, productSearchAnswer, shortName } from "./products.js";
 import type { CartLine, Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
 import { bestMatches, contentWords, descriptorTokens, isNo, isYes, ORDINAL_WORDS, parseOrdinal, parsePhone, parseQuantity } from "./words.js";
@@ -132,7 +132,7 @@ export async function addByText(turn: Turn): Promise<Answer> {
     return answer(pick(lang, "Which one would you like to add?", "أي واحد تبي أضيف؟"), [
       {
         type: "quick_replies",
-        replies: candidates.slice(0, 4).map((p) => ({ label: shortName(p, lang), payload: quantity > 1 ? `add:${p.id}:${quantity}` : `add:${p.id}` })),
+        replies: candidates.slice(0, 4).map((p) => ({ label: shortName(p, lang), payload: quantity > 1 ? `add:${p.id}:${quantity}` : `add:${p.id}`, echo: addedEcho(p, lang) })),
       },
     ]);
   }

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { VERIFY_LIMITS } from "./orders.js";
 import { Metrics, type BotEngine, type BotSettings, type ProductCardPart } from "@kaleem/shared";
 import { createIntentClassifier, type IntentClassifier } from "../intents/classifier.js";
 import { CatalogSearch } from "../search/catalog-search.js";
@@ -144,6 +145,16 @@ describe("products", () => {
     expect(payloads).toContain(`more:${shown[0]!.productId}`);
     expect(payloads).toContain("human");
     expect(payloads.some((p) => p.startsWith("add:"))).toBe(true);
+  });
+
+  it("'Add' quick replies carry what the shopper's bubble reads once tapped: the full name, never the cut label", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    const r = await chat.say("do you have the embroidered navy abaya?");
+    const add = (r.parts.find((p) => p.type === "quick_replies") as { replies: Array<{ label: string; payload: string; echo?: string }> }).replies.find((x) => x.payload.startsWith("add:"))!;
+    expect(add.echo).toBe("Added Embroidered Navy Abaya to the cart");
+    const ar = await chat.say("عندكم عباية كحلية مطرزة؟");
+    const addAr = (ar.parts.find((p) => p.type === "quick_replies") as { replies: Array<{ payload: string; echo?: string }> }).replies.find((x) => x.payload.startsWith("add:"))!;
+    expect(addAr.echo).toBe("أضفت عباية كحلية مطرزة للسلة");
   });
 
   it("answers a question about a product just shown", async () => {
@@ -329,6 +340,53 @@ describe("checkout", () => {
     expect(r.handoff).toBe("order_value");
     expect(r.events.at(-1)).toEqual({ type: "handoff", reason: "order_value" });
   });
+
+  it("a new store hands high-value orders to a person by default", async () => {
+    const { merchant } = await shop.store.createMerchant({ name: "Fresh" }, { email: `fresh-${Date.now()}@example.com`, name: "O", role: "owner", passwordHash: "x" });
+    expect(merchant.bot.handoffOrderValue).toBeGreaterThan(0);
+    expect(merchant.bot.maxOrderQuantity).toBeGreaterThan(0);
+  });
+
+  it("caps one order's quantity and value; above them a person takes over and nothing is reserved", async () => {
+    await shop.t.merchant.update({ bot: { maxOrderQuantity: 3, maxOrderValue: 500, handoffOrderValue: null } });
+    const chat = await Chat.open(engine, shop.t);
+    const tooMany = await chat.say(`add:${shop.products.hijab!.id}:4`);
+    expect(tooMany.text).toMatch(/up to 3 of one item/);
+    expect((await shop.t.conversations.getBotState(chat.conversationId)).cart).toEqual([]);
+    await chat.say(`add:${shop.products.abayaEmbroidered!.id}:2`);
+    const stock = (await shop.t.products.get(shop.products.abayaEmbroidered!.id))!.stock;
+    const checkout = await chat.say("checkout");
+    expect(checkout.handoff).toBe("order_value");
+    expect(checkout.text).toMatch(/more than I can take as one chat order/);
+    expect((await shop.t.products.get(shop.products.abayaEmbroidered!.id))!.stock).toBe(stock);
+    expect((await shop.t.orders.list({ conversationId: chat.conversationId })).items).toEqual([]);
+  });
+
+  it("limits unconfirmed cash-on-delivery orders per visitor and per phone", async () => {
+    await shop.t.merchant.update({ bot: { maxOpenCodOrders: 1 } });
+    const order = async (chat: Chat, phone: string) => {
+      await chat.say(`add:${shop.products.hijab!.id}`);
+      await chat.say("checkout");
+      await chat.say("Huda");
+      await chat.say(phone);
+      await chat.say("Riyadh, Al Yasmin");
+      return chat.say("yes");
+    };
+    const first = await Chat.open(engine, shop.t);
+    expect((await order(first, "0555550000")).parts.some((p) => p.type === "order")).toBe(true);
+    // Same visitor again: refused before anything is reserved.
+    await first.say(`add:${shop.products.hijab!.id}`);
+    const again = await first.say("checkout");
+    expect(again.handoff).toBe("order_value");
+    expect(again.text).toMatch(/orders waiting for confirmation/);
+    // Another visitor with the same phone (any format): refused at confirmation.
+    const second = await Chat.open(engine, shop.t);
+    const refused = await order(second, "+966 55 555 0000");
+    expect(refused.parts.some((p) => p.type === "order")).toBe(false);
+    expect(refused.text).toMatch(/orders waiting for confirmation/);
+    const pending = (await shop.t.orders.list({ status: "pending" })).items.filter((o) => o.paymentMethod === "cod");
+    expect(pending).toHaveLength(1);
+  });
 });
 
 describe("order status", () => {
@@ -383,6 +441,37 @@ describe("order status", () => {
     const after = await chat.say("0551234567");
     expect(after.parts.some((p) => p.type === "order")).toBe(false);
     expect(after.text).not.toContain("378");
+  });
+
+  it("counts guesses per order number across visitors: a new conversation gets no fresh tries, until the cooldown ends", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const number = shop.orders.shipped!.number;
+      // Each visitor makes two wrong guesses (under the per-conversation lock) on the same order.
+      for (let visitor = 0; visitor < 3; visitor++) {
+        const chat = await Chat.open(engine, shop.t);
+        await chat.say(`where is order ${number}`);
+        await chat.say(`05000000${10 + visitor * 2}`);
+        if (visitor < 2) await chat.say(`05000000${11 + visitor * 2}`);
+      }
+      // Five guesses on this order: even the right phone reveals nothing now.
+      const fresh = await Chat.open(engine, shop.t);
+      await fresh.say(`where is order ${number}`);
+      const refused = await fresh.say("0551234567");
+      expect(refused.parts.some((p) => p.type === "order")).toBe(false);
+      expect(refused.text).toMatch(/can't be looked up in chat right now/);
+      // Another order of the store is still answered to its owner.
+      const other = await Chat.open(engine, shop.t);
+      await other.say(`where is order ${shop.orders.pending!.number}`);
+      expect((await other.say("+966507654321")).parts.some((p) => p.type === "order")).toBe(true);
+      // After the cooldown the owner gets through.
+      vi.setSystemTime(Date.now() + (VERIFY_LIMITS.windowSeconds + 1) * 1000);
+      const later = await Chat.open(engine, shop.t);
+      await later.say(`where is order ${number}`);
+      expect((await later.say("0551234567")).parts.some((p) => p.type === "order")).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

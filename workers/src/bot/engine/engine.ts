@@ -1,6 +1,6 @@
 // The bot engine: classifies the shopper's last message, lets the handler for it decide an answer
 // from the store's own data, then streams the answer as word-sized deltas followed by its parts.
-import { MemoryRateLimiter, type BotEngine, type BotEvent, type BotTurnInput, type Config, type KnowledgeItem, type Merchant, type Metrics, type ProductSearch, type RateLimiter } from "@kaleem/shared";
+import { MemoryRateLimiter, parseActionPayload, type BotEngine, type BotEvent, type BotTurnInput, type Config, type KnowledgeItem, type Merchant, type Metrics, type ProductSearch, type RateLimiter } from "@kaleem/shared";
 import { createChatClient, type ChatClient } from "../llm/client.js";
 import { createMemoryTokenBudget, monthKey, type TokenBudget } from "../llm/budget.js";
 import { guardedPhrasing, type PhraseOutcome } from "../llm/phrase.js";
@@ -58,23 +58,8 @@ export interface BotEngineDeps {
 
 export const DEFAULT_LOW_CONFIDENCE = 0.45;
 
-/** Payloads of the quick replies this engine sends (clients send them back as message text). */
-const PAYLOAD = /^(add|more|remove):([A-Za-z0-9_-]{1,64})(?::(\d{1,3}))?$|^(human|checkout|view_cart|cancel_checkout|confirm_order)$|^intent:([a-z_]+)$/;
-
-interface Payload {
-  kind: string;
-  id?: string;
-  quantity?: number;
-  intent?: string;
-}
-
-export function parsePayload(text: string): Payload | null {
-  const m = PAYLOAD.exec(text.trim());
-  if (!m) return null;
-  if (m[1]) return { kind: m[1], id: m[2], ...(m[3] ? { quantity: Math.max(1, Number(m[3])) } : {}) };
-  if (m[4]) return { kind: m[4] };
-  return { kind: "intent", intent: m[5] };
-}
+/** Payloads of the quick replies this engine sends; their one grammar lives in the shared contracts. */
+export const parsePayload = parseActionPayload;
 
 const CHECKOUT_WORDS = ["checkout", "check out", "place order", "place my order", "pay now", "complete my order", "complete order", "confirm order", "buy now", "اتمام الطلب", "اتمام", "اكمل الطلب", "كمل الطلب", "ادفع", "ثبت الطلب", "اطلب الحين", "اشتري الحين"];
 const ADD_VERBS = ["add", "put", "ضيف", "ضيفي", "اضف", "اضيف", "حط", "حطي", "ضيفلي", "ضيف لي"];

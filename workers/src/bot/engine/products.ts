@@ -38,12 +38,17 @@ export function shortName(product: Product, lang: Lang): string {
   return name.length > 24 ? `${name.slice(0, 23)}…` : name;
 }
 
+/** The shopper's bubble after tapping "Add": the full name, not the truncated button label. */
+export function addedEcho(product: Product, lang: Lang): string {
+  return pick(lang, `Added ${localized(product.name, lang)} to the cart`, `أضفت ${localized(product.name, lang)} للسلة`);
+}
+
 /** Quick replies under product cards: add the first in-stock ones, more like the top one, a person. */
 export function productQuickReplies(products: Product[], lang: Lang): MessagePart {
-  const replies = products
+  const replies: Array<{ label: string; payload: string; echo?: string }> = products
     .filter((p) => p.stock > 0)
     .slice(0, 2)
-    .map((p) => ({ label: pick(lang, `Add ${shortName(p, lang)}`, `أضف ${shortName(p, lang)}`), payload: `add:${p.id}` }));
+    .map((p) => ({ label: pick(lang, `Add ${shortName(p, lang)}`, `أضف ${shortName(p, lang)}`), payload: `add:${p.id}`, echo: addedEcho(p, lang) }));
   const top = products[0];
   if (top) replies.push({ label: pick(lang, "More like this", "أبي شي مشابه"), payload: `more:${top.id}` });
   replies.push({ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" });

@@ -50,12 +50,6 @@ export function parsePhone(text: string): string | null {
   return digits.length >= 9 && digits.length <= 15 ? digits : null;
 }
 
-/** Phones compare by their national significant part: 0550000000, +966550000000 and 00966 55… match. */
-export function phoneKey(phone: string): string {
-  const digits = toWesternDigits(phone).replace(/\D/g, "").replace(/^00/, "");
-  return digits.length > 9 ? digits.slice(-9) : digits.replace(/^0/, "");
-}
-
 export function sameEmail(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
