@@ -116,6 +116,19 @@ describe("questions about the products just shown", () => {
     expect(cards(next.parts)[0]?.productId).toBe(shop.products.hijab!.id);
   });
 
+  it("'which one is cheaper?' compares the products shown", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    const shown = cards((await chat.say("show me perfumes")).parts);
+    const cheapest = [...shown].sort((a, b) => a.price - b.price)[0]!;
+    const r = await chat.say("which one is cheaper?");
+    expect(r.text).toMatch(new RegExp(`^${cheapest.name.replace(/[()]/g, ".")} costs ${cheapest.price} SAR`));
+  });
+
+  it("a short cost or time question right after a delivery answer is still about delivery", async () => {
+    const [, days] = await talk("do you deliver to jeddah?", "how many days?");
+    expect(days).toContain("2–4 business days");
+  });
+
   it("cheaper means cheaper than what was shown", async () => {
     const chat = await Chat.open(engine, shop.t);
     const first = cards((await chat.say("show me perfumes")).parts);
@@ -175,6 +188,14 @@ describe("the merchant's digit style in Arabic", () => {
     const indic = await talk("بكم عطر العود الملكي؟");
     expect(indic[0]).toContain("٣٤٩ ر.س");
     expect(indic[0]).not.toMatch(/[0-9]/);
+    // Card names follow the answer's digits too (the catalog wrote "١٠٠ مل").
+    const withCards = await Chat.open(engine, shop.t);
+    const listed = cards((await withCards.say("عندكم عطور؟")).parts);
+    expect(listed.some((c) => /[0-9]/.test(c.name))).toBe(false);
+    await shop.t.merchant.update({ bot: { arabicDigits: "western" } });
+    const western2 = cards((await withCards.say("عندكم عطور؟")).parts);
+    expect(western2.some((c) => /[٠-٩]/.test(c.name))).toBe(false);
+    expect(western2.some((c) => /100/.test(c.name))).toBe(true);
     // English answers keep Western digits.
     expect((await talk("how much is the royal oud perfume?"))[0]).toContain("349 SAR");
   });

@@ -1,6 +1,6 @@
 // The bot engine: classifies the shopper's last message, lets the handler for it decide an answer
 // from the store's own data, then streams the answer as word-sized deltas followed by its parts.
-import { MemoryRateLimiter, parseActionPayload, type BotEngine, type BotEvent, type BotTurnInput, type Config, type KnowledgeItem, type Merchant, type Metrics, type ProductSearch, type RateLimiter } from "@kaleem/shared";
+import { MemoryRateLimiter, parseActionPayload, type MessagePart, type BotEngine, type BotEvent, type BotTurnInput, type Config, type KnowledgeItem, type Merchant, type Metrics, type ProductSearch, type RateLimiter } from "@kaleem/shared";
 import { createChatClient, type ChatClient } from "../llm/client.js";
 import { createMemoryTokenBudget, monthKey, type TokenBudget } from "../llm/budget.js";
 import { guardedPhrasing, type PhraseOutcome } from "../llm/phrase.js";
@@ -72,8 +72,13 @@ const TOPICS: { intent: "shipping" | "returns_refunds" | "payment"; words: strin
   { intent: "returns_refunds", words: ["return", "returns", "refund", "exchange", "send back", "ارجاع", "الارجاع", "استرجاع", "ارجع", "ارجعه", "ارجعها", "استبدال", "ابدل", "استرداد", "arja3", "estirja3"] },
   { intent: "payment", words: ["payment", "pay", "mada", "tabby", "tamara", "apple pay", "cash on delivery", "installments", "الدفع", "دفع", "مدى", "تابي", "تمارا", "ادفع", "تقسيط", "daf3", "adfa3"] },
 ];
+/** "how long", "how many days", "how much", "كم يوم", "كم رسومه", "متى": the cost or time of what was just discussed. */
+const HOW_MUCH_OR_LONG = ["how long", "how many days", "how much", "how soon", "when", "what does it cost", "fee", "cost", "كم يوم", "كم رسوم", "كم رسومه", "كم الرسوم", "كم سعره", "كم ياخذ", "متى", "كم مده", "kam yoom", "mata", "kam"];
+const asksHowMuchOrLong = (text: string) => containsAny(text, HOW_MUCH_OR_LONG);
 const topicNamed = (text: string) => TOPICS.find((t) => containsAny(withoutAttachedAnd(text), t.words))?.intent ?? null;
 
+const WHICH_WORDS = ["which", "which one", "اي واحد", "ايهم", "أيهم", "اي وحده", "ayhum", "ay wa7ed"];
+const CHEAPER_WORDS = ["cheaper", "cheapest", "less expensive", "ارخص", "أرخص", "الارخص", "ar5as"];
 const THANKS_WORDS = ["thanks", "thank you", "thx", "shukran", "شكرا", "مشكور", "مشكورين", "يعطيك العافيه", "تسلم", "جزاك الله خير"];
 
 const CART_WORDS = ["cart", "basket", "my cart", "سله", "سلتي", "السله"];
@@ -84,6 +89,20 @@ function daysAsked(text: string, numbers: readonly TypedNumber[]): number | null
   const typed = firstOfKind(numbers, "days");
   if (typed !== null) return typed;
   return DURATIONS.find(([w]) => containsAny(text, [w]))?.[1] ?? null;
+}
+
+/** The texts of a part in the answer's digit style (names, labels); figures stay numbers. */
+function partDigits(part: MessagePart, digits: (t: string) => string): MessagePart {
+  switch (part.type) {
+    case "product_card":
+      return { ...part, name: digits(part.name) };
+    case "cart":
+      return { ...part, items: part.items.map((i) => ({ ...i, name: digits(i.name) })) };
+    case "quick_replies":
+      return { ...part, replies: part.replies.map((r) => ({ ...r, label: digits(r.label), ...(r.echo !== undefined ? { echo: digits(r.echo) } : {}) })) };
+    default:
+      return part;
+  }
 }
 
 interface Decision {
@@ -243,7 +262,8 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     const state = turn.state;
     const done = (intent: string, a: Answer): Decision => ({ intent, confidence: 1, answer: a });
     const named = topicNamed(turn.text);
-    const kinds = productKinds(turn.text);
+    // Kinds of product the message names; "كم وزنه؟" asks about a weight, it names no dumbbells.
+    const kinds = productKinds(subjectWords(turn.text).join(" "));
     const short = isShort(turn.text, 6);
     const continuing = isContinuation(turn.text);
     const place = placeMentioned(turn.text);
@@ -258,6 +278,10 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     if (!confidentElsewhere && shippingFollowUp) {
       if (amount !== null) state.amount = amount;
       else if (!continuing || place === null) state.amount = null;
+      return done("shipping", await policy(turn, "shipping", state.amount !== null && amount === null ? [...numbers, { value: state.amount, kind: "price" }] : numbers));
+    }
+    // "how many days?", "وكم رسومه؟" right after a delivery answer: still about delivery.
+    if (state.topic === "shipping" && named === null && kinds.size === 0 && isShort(turn.text, 5) && asksHowMuchOrLong(turn.text) && !confidentElsewhere) {
       return done("shipping", await policy(turn, "shipping", state.amount !== null && amount === null ? [...numbers, { value: state.amount, kind: "price" }] : numbers));
     }
     if ((named === null || named === "returns_refunds") && state.topic === "returns_refunds" && (continuing || daysAsked(turn.text, numbers) !== null) && short) {
@@ -290,6 +314,11 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         }
         if (several && (asked?.kind === "price" || asked?.kind === "stock" || asked === null) && narrowing === null) {
           return done("product_question", showPrices(turn, shown));
+        }
+        // "Which one is cheaper?" compares what was shown.
+        if (several && containsAny(turn.text, WHICH_WORDS) && containsAny(turn.text, CHEAPER_WORDS)) {
+          const cheapest = [...shown].sort((a, b) => a.price - b.price)[0];
+          if (cheapest) return done("product_question", await answerAboutProduct(turn, cheapest, { kind: "price" }));
         }
         // "How many ml is it?" after a list: the one shown first is what "it" is.
         const first = shown[0];
@@ -357,6 +386,10 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
 
     // "add 2 of the black one" is a cart command whatever else the words resemble.
     if (startsWithAny(turn.text, ADD_VERBS) && turn.state.lastShown.length > 0) {
+      return { intent: "purchase", confidence: 1, answer: await addByText(turn) };
+    }
+    // "3 capsule packs pls": a quantity of a named product is an order for it.
+    if (numbers.some((n) => n.kind === "quantity") && (classified.intent === "purchase" || classified.intent === "product_search") && subjectWords(turn.text).length > 0) {
       return { intent: "purchase", confidence: 1, answer: await addByText(turn) };
     }
     if (containsAny(turn.text, SIMILAR_WORDS) && turn.state.lastShown.length > 0) {
@@ -507,7 +540,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       // The decision's effects (cart, verification) happened; keep them even if the stream stops.
       await saveBotState(store, conversationId, turn.state);
       if (!decision) return;
-      const a = { ...decision.answer, text: localizeDigits(decision.answer.text, lang, merchant.bot.arabicDigits) };
+      // One digit style in everything the answer shows, its cards and buttons included.
+      const digits = (t: string) => localizeDigits(t, lang, merchant.bot.arabicDigits);
+      const a = { ...decision.answer, text: digits(decision.answer.text), parts: decision.answer.parts.map((p) => partDigits(p, digits)) };
       metrics?.answers.inc({ intent: decision.intent });
       if (a.fallback) metrics?.fallbacks.inc();
       if (a.handoff) metrics?.handoffs.inc({ reason: a.handoff });

@@ -68,7 +68,7 @@ export function typeNumbers(text: string, context: NumberContext = {}): TypedNum
     else if (DAY_WORDS[next] !== undefined) kind = "days";
     else if (AGE_WORDS.has(next) || prev === "عمره" || prev === "عمرها" || prev === "aged") kind = "age";
     else if (SIZE_WORDS.has(prev) || SIZE_WORDS.has(prev2)) kind = "size";
-    else if (QUANTITY_AFTER.has(next) || QUANTITY_BEFORE.has(prev)) kind = value > 0 && value <= 999 ? "quantity" : "unknown";
+    else if (QUANTITY_AFTER.has(next) || QUANTITY_AFTER.has(words[i + 2] ?? "") || QUANTITY_BEFORE.has(prev)) kind = value > 0 && value <= 999 ? "quantity" : "unknown";
     else if (/^\d{3,8}$/.test(w) && (ORDER_WORDS.has(prev) || ORDER_LABELS.has(prev) || (ORDER_LABELS.has(prev) && ORDER_WORDS.has(prev2)) || ORDER_WORDS.has(prev2))) kind = "order";
     else if (context.sizesInView && value >= 1 && value <= 70 && Number.isInteger(value)) kind = "size";
     else if (context.awaitingOrderNumber && /^\d{3,8}$/.test(w)) kind = "order";

@@ -194,12 +194,16 @@ const QUESTION_WORDS = new Set(
 
 const REFERENCE_WORDS = ["it", "this", "that", "this one", "that one", "هذا", "هذي", "هذه", "ذا", "ذي", "هو", "هي"];
 
+/** Qualities asked of products ("cheaper", "more elegant"): they describe, they never name one. */
+const QUALITY_CONCEPTS = new Set(["§cheap", "§luxury", "§comfort", "§elegant", "§light", "§longlasting", "§large"]);
+
 /** The words of a question that could name a product: question words, colours, sizes and numbers set aside. */
 export function subjectWords(text: string): string[] {
+  const analysis = analyze(text);
   const colourOrMaterial = new Set(
-    analyze(text)
-      .concepts.filter((c) => c.id.startsWith(COLOUR_PREFIX) || c.id.startsWith(MATERIAL_PREFIX))
-      .flatMap((c) => analyze(text).tokens.slice(c.start, c.end).map((t) => t.norm)),
+    analysis.concepts
+      .filter((c) => c.id.startsWith(COLOUR_PREFIX) || c.id.startsWith(MATERIAL_PREFIX) || QUALITY_CONCEPTS.has(c.id))
+      .flatMap((c) => analysis.tokens.slice(c.start, c.end).map((t) => t.norm)),
   );
   return contentWords(text).filter((t) => !QUESTION_WORDS.has(t) && !REFERENCE_WORDS.includes(t) && !colourOrMaterial.has(t) && !isQuestionTerm(t) && !/^(xs|s|m|l|xl|xxl)$/.test(t));
 }

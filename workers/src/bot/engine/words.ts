@@ -89,7 +89,8 @@ for (const [key, words] of Object.entries(COLOURS)) for (const w of words) COLOU
 const ACTION_WORDS = foldedSet(
   (
     "add put want need like get take buy order cart basket the a an of one ones please pls to my me i in it this that those these them with and or for from more some " +
-    "ضيف اضف اضيف ضيفه ضيفها حط حطه حطها ابي ابغى ابغي ودي اريد عطني اعطني ابيها ابيه من في على الى السله سله السلة للسله لي اللي هذا هذي هذه ذا ذي ها حبه حبات قطعه قطع و او"
+    "pack packs pcs pc pieces piece box boxes units unit x " +
+    "ضيف اضف اضيف ضيفه ضيفها حط حطه حطها ابي ابغى ابغي ودي اريد عطني اعطني ابيها ابيه من في على الى السله سله السلة للسله لي اللي هذا هذي هذه ذا ذي ها حبه حبات قطعه قطع علبه علب و او"
   ).split(" "),
 );
 

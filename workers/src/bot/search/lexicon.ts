@@ -40,6 +40,8 @@ const TIME_WORDS_EN = [
 const CHAT_WORDS_EN = [
   "hi", "hello", "hey", "salam", "salaam", "assalamu", "alaikum", "thanks", "thank", "ok", "okay", "sure", "well", "oh", "um",
   "hmm", "lol", "dear", "friend", "bro",
+  // discourse markers
+  "actually", "basically", "honestly", "btw", "anyway", "anyways", "though", "still", "yet", "however", "otherwise", "instead",
 ];
 const FUNCTION_WORDS_AR = [
   "في", "من", "على", "علي", "الى", "إلى", "عن", "مع", "و", "او", "أو", "ثم", "بس", "لكن", "اذا", "إذا", "لو", "عشان", "علشان",
@@ -68,6 +70,8 @@ const TIME_WORDS_AR = [
 const CHAT_WORDS_AR = [
   "مرحبا", "هلا", "السلام", "سلام", "عليكم", "اهلا", "أهلا", "شكرا", "يعطيك", "العافيه", "الله", "والله", "طيب", "اوكي",
   "تمام", "اخوي", "اختي", "يا ليت", "ليت",
+  // discourse markers
+  "بصراحه", "اصلا", "أصلا", "عموما", "المهم", "بعدين", "برضو", "بعد",
 ];
 
 /** Every word that never carries product meaning, in both languages. */
