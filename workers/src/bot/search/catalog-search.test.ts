@@ -135,6 +135,13 @@ describe("CatalogSearch", () => {
     expect((await find("honestly my old dallah finally cracked after years so I need a replacement"))[0]).toBe("dallah");
   });
 
+  it("in a long message, what the shopper already has is context: the request after 'need'/'ابي' is ranked", async () => {
+    expect((await find("i already have a good espresso machine at home, i just need some capsules"))[0]).toBe("capsules");
+    expect((await find("عندي مكينة اسبريسو وابي كبسولات لها"))[0]).toBe("capsules");
+    // Short queries name what they want wherever it stands.
+    expect((await find("espresso machine"))[0]).toBe("espresso-machine");
+  });
+
   it("company and place are not the product: camping with the kids, a kaftan to wear at home", async () => {
     expect((await find("going camping with the kids"))[0]).toBe("tent");
     expect((await find("a comfy kaftan to wear at home"))[0]).toMatch(/^kaftan-/);

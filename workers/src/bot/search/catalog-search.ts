@@ -197,6 +197,28 @@ function placeWords(tokens: readonly Token[]): Set<number> {
   return out;
 }
 
+const REQUEST_CUES = new Set(
+  ["want", "need", "looking", "get", "buy", "find", "show", "have", "got", "any", "ابي", "ابغى", "ابغي", "اريد", "ودي", "محتاج", "محتاجه", "ادور", "اشتري", "عندكم", "فيه", "وريني", "abi", "abgha", "ebgha", "3ndkom"].map((w) => toToken(w).norm),
+);
+
+/**
+ * In a message of six words or more, the position of the last request word that is followed by
+ * something to rank; null when there is none (or nothing before it to set aside).
+ */
+function requestCue(tokens: readonly Token[], units: readonly QueryUnit[], unitStart: readonly number[]): number | null {
+  if (tokens.filter((t) => !t.stop).length < 3 || tokens.length < 6) return null;
+  for (let i = tokens.length - 1; i > 0; i--) {
+    const norm = tokens[i]!.norm;
+    const bare = /^و[\u0621-\u064A]{2,}/.test(norm) ? norm.slice(1) : norm;
+    if (!REQUEST_CUES.has(norm) && !REQUEST_CUES.has(bare)) continue;
+    const after = units.some((u, k) => (unitStart[k] ?? -1) > i && !u.modifier);
+    const before = units.some((u, k) => (unitStart[k] ?? Infinity) < i && !u.modifier);
+    if (after && before) return i;
+    if (after) return null;
+  }
+  return null;
+}
+
 const HEAD_BREAKS = new Set(["for", "with", "to", "under", "below", "over", "above", "between", "in", "from", "that", "which", "without"]);
 const ARABIC = /[\u0621-\u064A]/;
 
@@ -394,6 +416,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       return true;
     };
     const inNeed = new Set<number>();
+    /** Token index where each unit starts (to tell what comes before the shopper's request). */
+    const unitStart: number[] = [];
     // A described situation ("for the desert trip") becomes one unit whose alternatives are the
     // kinds of products that serve it; its words are not ranked on their own.
     const needUnits: number[] = [];
@@ -405,12 +429,14 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       // "A gift for my daughter": what is made for her is a fair gift too, after the classics.
       if (GIFT_NEEDS.has(h.id) && constraints.audience !== null) alternatives.set(AUDIENCE_PREFIX + constraints.audience, 0.5);
       needUnits.push(units.length);
+      unitStart.push(h.start);
       units.push({ alternatives, importance: 1 });
       for (let k = h.start; k < h.end; k++) inNeed.add(k);
       for (let k = h.start; k < h.end; k++) embedWords.push(tokens[k]?.norm ?? "");
     }
     for (const h of concepts) {
       if (h.end - h.start < 2 || h.id.startsWith(NEED_PREFIX) || !free(h)) continue;
+      unitStart.push(h.start);
       units.push({ alternatives: new Map([[h.id, 1]]), importance: 1 });
       for (let k = h.start; k < h.end; k++) if (!inPhrase.has(k)) inPhrase.set(k, units.length - 1);
     }
@@ -466,6 +492,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       const context = (content >= 4 || (content >= 2 && needUnits.length > 0)) && !known && !lexiconKnown && !t.number && alternatives.size === 1 && !inPhrase.has(i);
       const importance = (t.number || soft ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1) * (context ? 0.25 : 1);
       unitOfToken.set(i, units.length);
+      unitStart.push(i);
       units.push({
         alternatives,
         importance,
@@ -474,6 +501,15 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
         partOf: inPhrase.get(i),
       });
     });
+    // "I have an espresso machine, I just need capsules", "عندي مكينة وابي كبسولات": in a long
+    // message, what comes before the last request ("need", "ابي", "do you have") is context.
+    const cue = requestCue(tokens, units, unitStart);
+    if (cue !== null) {
+      units.forEach((u, i) => {
+        // A situation told before the request still says what it is for ("going camping ... need").
+        if ((unitStart[i] ?? 0) < cue && !u.modifier && !needUnits.includes(i)) units[i] = { ...u, importance: u.importance * 0.3, unknownImportance: 0.05, modifier: true, head: false };
+      });
+    }
     // A need next to product words only says what they are for; alone, it is the request.
     const named = units.some((u, i) => !needUnits.includes(i) && !u.modifier);
     for (const i of needUnits) {
