@@ -99,7 +99,7 @@ describe("language", () => {
 
   it("answers English in English even in an Arabic-locale conversation, and keeps the language for payloads", async () => {
     const chat = await Chat.open(engine, shop.t, "ar");
-    const r = await chat.say("do you have black abayas?");
+    const r = await chat.say("which abayas do you sell?");
     expect(r.text).not.toMatch(/[\u0600-\u06FF]/);
     const add = replies(r.parts).find((x) => x.payload.startsWith("add:"))!;
     const added = await chat.say(add.payload);
@@ -149,10 +149,10 @@ describe("products", () => {
 
   it("'Add' quick replies carry what the shopper's bubble reads once tapped: the full name, never the cut label", async () => {
     const chat = await Chat.open(engine, shop.t);
-    const r = await chat.say("do you have the embroidered navy abaya?");
+    const r = await chat.say("is the embroidered abaya still available?");
     const add = (r.parts.find((p) => p.type === "quick_replies") as { replies: Array<{ label: string; payload: string; echo?: string }> }).replies.find((x) => x.payload.startsWith("add:"))!;
     expect(add.echo).toBe("Added Embroidered Navy Abaya to the cart");
-    const ar = await chat.say("عندكم عباية كحلية مطرزة؟");
+    const ar = await chat.say("العباية المطرزة متوفرة؟");
     const addAr = (ar.parts.find((p) => p.type === "quick_replies") as { replies: Array<{ payload: string; echo?: string }> }).replies.find((x) => x.payload.startsWith("add:"))!;
     expect(addAr.echo).toBe("أضفت عباية كحلية مطرزة للسلة");
   });
@@ -199,7 +199,7 @@ describe("cart", () => {
 
   it("asks which one when the description fits several products", async () => {
     const chat = await Chat.open(engine, shop.t);
-    await chat.say("do you have black abayas?");
+    await chat.say("show me your abayas and hijabs in black");
     const r = await chat.say("add the black one");
     expect(r.parts.some((p) => p.type === "cart")).toBe(false);
     expect(replies(r.parts).length).toBeGreaterThan(1);

@@ -6,7 +6,7 @@ import { createMemoryTokenBudget, monthKey, type TokenBudget } from "../llm/budg
 import { guardedPhrasing, type PhraseOutcome } from "../llm/phrase.js";
 import { answer, type Answer } from "./answer.js";
 import { contactAnswer, contactAsked, contactOf, replyWhenLine } from "./contact.js";
-import { askedAbout, isContinuation, isShort, productKinds, refersBack, resolveReference } from "./followups.js";
+import { askedAbout, isContinuation, isShort, pointsAtOne, productKinds, refersBack, resolveReference } from "./followups.js";
 import { splitGreeting } from "./greeting.js";
 import { firstOfKind, typeNumbers, type TypedNumber } from "./numbers.js";
 import { placeMentioned, type Place } from "./places.js";
@@ -62,7 +62,7 @@ export const DEFAULT_LOW_CONFIDENCE = 0.45;
 export const parsePayload = parseActionPayload;
 
 const CHECKOUT_WORDS = ["checkout", "check out", "place order", "place my order", "pay now", "complete my order", "complete order", "confirm order", "buy now", "اتمام الطلب", "اتمام", "اكمل الطلب", "كمل الطلب", "ادفع", "ثبت الطلب", "اطلب الحين", "اشتري الحين"];
-const ADD_VERBS = ["add", "put", "ضيف", "ضيفي", "اضف", "اضيف", "حط", "حطي", "ضيفلي", "ضيف لي"];
+const ADD_VERBS = ["add", "put", "ضيف", "ضيفي", "اضف", "اضيف", "حط", "حطي", "ضيفلي", "ضيف لي", "ضيفه", "ضيفها", "اضفه", "اضفها", "اضيفه", "اضيفها", "حطه", "حطها", "deefa", "deefah", "7ota", "7o6ha"];
 /** "order 1001", "طلب رقم ١٠٠١", "#1001". */
 const ORDER_REFERENCE = /^(?:my )?(?:order|order number|order no|طلب|طلبي|الطلب|رقم الطلب|رقم طلبي|طلب رقم)? ?\d{3,8}$/;
 
@@ -312,6 +312,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         if (product && !(narrowing !== null && !pointing && shown.length > 1 && !focus)) {
           return done("product_question", await answerAboutProduct(turn, product, asked));
         }
+        // "بكم هذي؟" after a list: the one shown first (the best match); "how much are they?": all.
+        const first = shown[0];
+        if (several && first && pointsAtOne(turn.text) && narrowing === null) return done("product_question", await answerAboutProduct(turn, first, asked));
         if (several && (asked?.kind === "price" || asked?.kind === "stock" || asked === null) && narrowing === null) {
           return done("product_question", showPrices(turn, shown));
         }
@@ -321,7 +324,6 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
           if (cheapest) return done("product_question", await answerAboutProduct(turn, cheapest, { kind: "price" }));
         }
         // "How many ml is it?" after a list: the one shown first is what "it" is.
-        const first = shown[0];
         if (several && first && pointing && asked !== null && narrowing === null) return done("product_question", await answerAboutProduct(turn, first, asked));
       }
     }

@@ -107,3 +107,11 @@ const ATTRIBUTE_TERMS = new Set(Object.values(ATTRIBUTE_WORDS).flatMap((words) =
 export function isQuestionTerm(token: string): boolean {
   return UNITS.has(token) || ATTRIBUTE_TERMS.has(token);
 }
+
+const ONE = new Set(["it", "its", "this", "that", "هذا", "هذي", "هذه", "ذا", "ذي", "هاذي", "هاذا", "ذيك", "ذاك", "hatha", "hathi", "hadi", "hada"].map(normalizeText));
+const MANY = new Set(["they", "them", "these", "those", "each", "all", "هذول", "هذولا", "هم", "كلهم", "كل"].map(normalizeText));
+/** "How much is this one?" points at one product; "how much are they?" at all of them. */
+export function pointsAtOne(text: string): boolean {
+  const words = tokenize(text);
+  return words.some((w) => ONE.has(w)) && !words.some((w) => MANY.has(w));
+}

@@ -12,8 +12,8 @@ import { Chat, KNOWLEDGE, openTestShop, storeNumbers, type TestShop } from "./fi
 
 const key = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
 
-const EN_ITEMS = ["black abaya", "abayas", "perfume", "oud perfume", "white thobe", "red shemagh", "hijab", "leather handbag", "gold sandals", "musk", "bakhoor", "summer abaya", "navy abaya", "a gift", "laptop", "iphone case", "dates", "kids shoes"];
-const AR_ITEMS = ["عباية سوداء", "عبايات", "عطر", "عطر عود", "ثوب ابيض", "شماغ", "طرحة", "شنطة جلد", "صندل ذهبي", "مسك", "بخور", "عباية صيفية", "عباية كحلية", "هدية", "لابتوب", "جوال", "تمر", "جزمة اطفال"];
+const EN_ITEMS = ["crepe abaya", "abayas", "perfume", "oud perfume", "white thobe", "shemagh in red", "hijab", "leather handbag", "gold sandals", "musk", "bakhoor", "summer abaya", "navy abaya", "a gift", "laptop", "iphone case", "dates", "kids shoes"];
+const AR_ITEMS = ["عباية كريب", "عبايات", "عطر", "عطر عود", "ثوب ابيض", "شماغ", "طرحة", "شنطة جلد", "صندل ذهبي", "مسك", "بخور", "عباية صيفية", "عباية مطرزة", "هدية", "لابتوب", "جوال", "تمر", "جزمة اطفال"];
 const EN_SEARCH = ["do you have {x}?", "show me {x}", "{x} under 250 SAR", "I'm looking for {x}", "how much is {x}?"];
 const AR_SEARCH = ["عندكم {x}؟", "ابي {x}", "{x} أقل من ٢٥٠ ريال", "أدور {x}", "بكم {x}؟"];
 const CITIES_EN = ["Riyadh", "Jeddah", "Makkah", "Dammam", "Abha", "Kuwait"];

@@ -13,7 +13,7 @@ export function pickLanguage(text: string, previous: Lang | null, locale: Lang |
   if (isPayload) return sticky;
   if (isArabic(text)) return "ar";
   if (!/[A-Za-z]/.test(text)) return sticky;
-  // "و stc pay؟", "ابي power bank": Latin names inside an Arabic conversation stay Arabic.
+  // "و stc pay؟", "ابي airpods": Latin names inside an Arabic conversation stay Arabic.
   if (sticky === "ar" && /[\u0600-\u06FF]/.test(text)) return "ar";
   if (looksLikeArabizi(text) && sticky === "ar") return "ar";
   return "en";

@@ -47,7 +47,8 @@ export function zoneLine(zone: Zone, currency: string, lang: Lang): string {
 }
 
 const FREE_WORDS = ["free", "for free", "free shipping", "free delivery", "مجاني", "مجانا", "مجانيه", "ببلاش", "majani", "majjani"];
-const DELIVER_QUESTION = ["do you deliver", "do you ship", "can you deliver", "can you ship", "deliver to", "ship to", "توصلون", "تشحنون", "يوصل", "يوصلني", "توصيل ل", "twasloon", "tosloon", "tesh7noon"];
+/** "Do you deliver to …?" (a yes/no question), not "how long does it take to arrive in …". */
+const DELIVER_QUESTION = ["do you deliver", "do you ship", "can you deliver", "can you ship", "do you send", "توصلون", "تشحنون", "ترسلون", "twasloon", "tosloon", "tesh7noon"];
 const REST_ZONE = /rest of|other (cities|regions|areas)|all other|remaining|elsewhere|باقي|بقيه|بقية|جميع المدن|كل المدن|سائر/i;
 
 /** The zone for a place the shopper named: listed by name or area, or a "rest of the kingdom" zone. */

@@ -40,7 +40,7 @@ describe("dialogue words", () => {
     expect(isYes("yes but no")).toBe(false);
     expect(isNo("لا")).toBe(true);
     expect(isNo("cancel")).toBe(true);
-    expect(isYes("is the black abaya in stock in size large or not")).toBe(false);
+    expect(isYes("is the navy thobe in stock in size large or not")).toBe(false);
   });
 
   it("spots commands at the start of a message", () => {
@@ -69,7 +69,7 @@ describe("language and formatting", () => {
   });
 
   it("splits text into word chunks that join back exactly", () => {
-    const text = "Here are some options:\n• Black Abaya — 189 SAR\n";
+    const text = "Here are some options:\n• Navy Thobe — 189 SAR\n";
     const chunks = wordChunks(text);
     expect(chunks.join("")).toBe(text);
     expect(chunks.every((c) => c.trim().split(/\s+/).length === 1)).toBe(true);

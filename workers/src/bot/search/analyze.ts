@@ -130,7 +130,10 @@ export function searchWords(text: string): string[] {
 export function toToken(norm: string): Token {
   const number = /^\d+$/.test(norm);
   const stem = stemWord(norm);
-  return { norm, stem, variant: proclicVariant(norm), number, stop: !number && (stopStems.has(norm) || norm.length < 2 && !ARABIC_LETTER.test(norm)) };
+  // "والميزانية", "فيعني": a function word with "and"/"so" attached is still a function word.
+  const withoutConjunction = /^[وف][\u0621-\u064A]{3,}/.test(norm) ? norm.slice(1) : null;
+  const stop = !number && (stopStems.has(norm) || (withoutConjunction !== null && stopStems.has(withoutConjunction)) || (norm.length < 2 && !ARABIC_LETTER.test(norm)));
+  return { norm, stem, variant: proclicVariant(norm), number, stop };
 }
 
 // ---- concept phrases -----------------------------------------------------------------------
@@ -238,7 +241,7 @@ export function indexTerms(text: string): Array<{ term: string; weight: number }
     if (t.variant !== null && t.variant !== t.stem) out.push({ term: t.variant, weight: 0.5 });
   }
   // A word inside a longer phrase barely stands for its own concept there: a "coffee maker" is
-  // not coffee, "احمر شفاه" is not red, a "sleeping bag" is not a bag (but "oud oil" is oud).
+  // not coffee, "احمر شفاه" is not red, a "sleeping bag" is not a bag (but "dehn al oud" is oud).
   const nested = (c: ConceptHit) => concepts.some((o) => o.end - o.start > c.end - c.start && o.start <= c.start && o.end >= c.end);
   for (const c of concepts) {
     const weight = nested(c) ? 0.35 : 1;

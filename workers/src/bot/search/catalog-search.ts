@@ -330,7 +330,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     }
     // Words the catalog has never seen ("an abaya for the office", "عباية للدوام") would otherwise
     // sink every product. Without them, only products the remaining words name (head noun) count,
-    // so an out-of-catalog request ("iphone 99", "car tyres") still finds nothing.
+    // so an out-of-catalog request ("iphone 99", "truck tyres") still finds nothing.
     const relaxed = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, new Set([...parsed.consumed, ...built.unknown]), m.lexical, constraints);
     if (relaxed.units.length === 0) return { items: [], constraints, rankedText };
     return { items: await this.rank(store, m, relaxed, constraints, allowed, cap, true), constraints, rankedText: relaxed.embedText };
@@ -490,7 +490,11 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       // likely talk around the product ("my husband keeps losing his cards"), not a product the
       // store lacks: it weighs little, and a result must then name what the shopper asked for.
       const context = (content >= 4 || (content >= 2 && needUnits.length > 0)) && !known && !lexiconKnown && !t.number && alternatives.size === 1 && !inPhrase.has(i);
-      const importance = (t.number || soft ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1) * (context ? 0.25 : 1);
+      // Who it is for is a filter (and a boost for products made for them): a product that does
+      // not say "for women" is not a worse match for "a gift for my mother".
+      // Children's products are another kind of product, so "for my daughter" keeps its full weight.
+      const audienceOnly = own.length > 0 && own.every((id) => id.startsWith(AUDIENCE_PREFIX) && id !== AUDIENCE_PREFIX + "kids");
+      const importance = (t.number || soft ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1) * (context ? 0.25 : 1) * (audienceOnly ? 0.25 : 1);
       unitOfToken.set(i, units.length);
       unitStart.push(i);
       units.push({

@@ -132,7 +132,8 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   bag: ["bag", "backpack", "schoolbag", "school bag", "rucksack", "handbag", "شنطة", "حقيبة", "شنطه", "جنطة"],
   clothing: ["clothing", "clothes", "apparel", "outfit", "wear", "fashion", "لبس", "ملابس", "أزياء"],
   // ---- perfume & oud
-  perfume: ["perfume", "fragrance", "scent", "cologne", "parfum", "eau de parfum", "edp", "edt", "eau de toilette", "عطر", "برفان", "بارفان", "عطور", "كولونيا", "3etr", "3itr", "itr", "attar", "ريحة", "ريحه"],
+  // "scent"/"ريحة" describe many things (a candle, a car freshener): they are not perfume.
+  perfume: ["perfume", "fragrance", "cologne", "parfum", "eau de parfum", "edp", "edt", "eau de toilette", "عطر", "برفان", "بارفان", "عطور", "كولونيا", "3etr", "3itr", "itr", "attar"],
   oud: ["oud", "oudh", "agarwood", "aloeswood", "عود", "3ood", "3oud", "ood"],
   oil: ["oil", "oils", "زيت", "دهن", "dehn", "dahn"],
   oudoil: ["oud oil", "dehn oud", "dehn al oud", "دهن عود", "دهن العود", "dahn oud"],

@@ -59,7 +59,7 @@ export const NEEDS: Readonly<Record<string, Need>> = {
       "gift", "gifts", "present", "presents", "gift idea", "gift ideas", "surprise", "something special", "هدية", "هديه", "هدايا",
       "اهدي", "أهدي", "اهديها", "اهديه", "مفاجأة", "مفاجاه", "hadiya", "hadiyah", "hdya", "hadiyya",
     ],
-    serves: { gift: 1, perfume: 0.9, jewelry: 0.9, watch: 0.8, chocolate: 0.7, flowers: 0.8, set: 0.6, bakhoor: 0.6, wallet: 0.6, cufflinks: 0.6, makeup: 0.5, skincare: 0.5, sweets: 0.5, smartwatch: 0.6, earbuds: 0.4, toy: 0.5 },
+    serves: { gift: 1, perfume: 0.9, jewelry: 0.9, watch: 0.8, chocolate: 0.7, flowers: 0.8, set: 0.6, bakhoor: 0.6, oud: 0.6, bodymist: 0.6, burner: 0.5, wallet: 0.6, cufflinks: 0.6, makeup: 0.5, skincare: 0.5, sweets: 0.5, smartwatch: 0.6, earbuds: 0.4, toy: 0.5 },
   },
   // Occasions a gift is for; the same products, the occasion word itself says nothing more.
   occasion: {
