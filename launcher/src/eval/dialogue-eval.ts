@@ -16,6 +16,7 @@ import {
   type Message,
   type MessagePart,
 } from "@kaleem/shared";
+import { extractNumbers } from "@kaleem/workers";
 import { startKaleem, type KaleemInstance } from "../runtime.js";
 import type { Dialogue, DialogueTurn, PoliciesFile, TurnExpect } from "./dialogue-files.js";
 
@@ -56,16 +57,8 @@ const ORIGIN = "https://dialogues.eval.invalid";
 const fmt = (x: number) => x.toFixed(4);
 const round = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
 
-/** Numbers in a text, Arabic-Indic digits included; "2–4" gives 2 and 4. */
-export function numbersIn(text: string): number[] {
-  const western = toWesternDigits(text).replace(/\u066B/g, ".").replace(/\u066C/g, ",");
-  const out: number[] = [];
-  for (const m of western.matchAll(/\d(?:[\d,]*\d)?(?:\.\d+)?/g)) {
-    const value = Number(m[0].replace(/,/g, ""));
-    if (Number.isFinite(value)) out.push(value);
-  }
-  return out;
-}
+/** Numbers in a text, Arabic-Indic digits included; "2–4" gives 2 and 4 (the LLM guard reads them the same way). */
+export const numbersIn = extractNumbers;
 
 function numbersOf(value: unknown, into: Set<string>): void {
   if (typeof value === "number") into.add(round(value));

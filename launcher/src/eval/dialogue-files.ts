@@ -1,9 +1,9 @@
 // Files the dialogue evaluation reads. A dialogue is a list of shopper turns, each with what the
 // answer must show; a turn may type text or tap a quick reply the bot offered. Validated so a
 // malformed file fails with the path of the bad field.
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { botSettingsSchema, knowledgeDataSchema } from "@kaleem/shared";
+import { readJsonFile } from "@kaleem/workers";
 
 const phrases = z.array(z.string().min(1)).min(1);
 
@@ -85,17 +85,5 @@ export type PoliciesFile = z.infer<typeof policiesFileSchema>;
 /** A catalog in the /products/import format: the rows are sent as they are. */
 export const catalogFileSchema = z.object({ products: z.array(z.record(z.string(), z.unknown())).min(1) });
 
-export function readJson<T>(file: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new Error(`${file}: cannot read JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`${file}: invalid\n${issues}`);
-  }
-  return parsed.data;
-}
+/** Reads and validates one of the evaluation's JSON files (the bad field's path in the error). */
+export const readJson = readJsonFile;

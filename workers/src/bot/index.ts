@@ -6,5 +6,6 @@ export { createChatClient, type ChatClient, type ChatClientOptions, type ChatChu
 export { LlmError, LlmHttpError, LlmNetworkError, LlmProtocolError, LlmTimeoutError } from "./llm/errors.js";
 export { createMemoryTokenBudget, createRedisTokenBudget, monthKey, type TokenBudget } from "./llm/budget.js";
 export { checkAgainstFacts, extractNumbers, type GuardVerdict } from "./llm/guard.js";
+export { readJsonFile } from "./eval/search-data.js";
 export { createIntentClassifier, defaultIntentClassifier, isLowConfidence, LOW_CONFIDENCE_THRESHOLD, type IntentClassifier } from "./intents/classifier.js";
 export { CatalogSearch, type CatalogSearchDeps } from "./search/catalog-search.js";

@@ -1,20 +1,14 @@
 // The answers shown in ../EXAMPLES.md, on the store `npm start` seeds: a regression guard for
 // how the demo reads.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asMerchantId, openSqliteStore, seedDemoStore, type BotEngine, type Store, type TenantStore } from "@kaleem/shared";
-import { createIntentClassifier } from "../intents/classifier.js";
-import { CatalogSearch } from "../search/catalog-search.js";
-import { createBotEngine } from "./engine.js";
-import { Chat } from "./fixture.test-helpers.js";
+import type { BotEngine, Store, TenantStore } from "@kaleem/shared";
+import { Chat, openDemoBot } from "./fixture.test-helpers.js";
 
 let store: Store;
 let t: TenantStore;
 let engine: BotEngine;
 beforeAll(async () => {
-  store = await openSqliteStore({ file: ":memory:" });
-  const info = await seedDemoStore(store, { origins: [], hashPassword: async () => "x" });
-  t = store.forMerchant(asMerchantId(info.merchantId));
-  engine = createBotEngine({ classifier: createIntentClassifier(), search: new CatalogSearch() });
+  ({ store, t, engine } = await openDemoBot());
 });
 afterAll(async () => {
   await store.close();

@@ -2,11 +2,8 @@
 // against the store `npm start` seeds, and each answer must read exactly as written there.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asMerchantId, openSqliteStore, seedDemoStore, type BotEngine, type Store, type TenantStore } from "@kaleem/shared";
-import { createIntentClassifier } from "../intents/classifier.js";
-import { CatalogSearch } from "../search/catalog-search.js";
-import { createBotEngine } from "./engine.js";
-import { Chat } from "./fixture.test-helpers.js";
+import type { BotEngine, Store, TenantStore } from "@kaleem/shared";
+import { Chat, openDemoBot } from "./fixture.test-helpers.js";
 
 interface Exchange {
   shopper: string;
@@ -46,10 +43,7 @@ let store: Store;
 let t: TenantStore;
 let engine: BotEngine;
 beforeAll(async () => {
-  store = await openSqliteStore({ file: ":memory:" });
-  const info = await seedDemoStore(store, { origins: [], hashPassword: async () => "x" });
-  t = store.forMerchant(asMerchantId(info.merchantId));
-  engine = createBotEngine({ classifier: createIntentClassifier(), search: new CatalogSearch() });
+  ({ store, t, engine } = await openDemoBot());
 });
 afterAll(async () => {
   await store.close();

@@ -7,6 +7,7 @@ import {
   asMerchantId,
   knowledgeDataSchema,
   openSqliteStore,
+  seedDemoStore,
   type BotEvent,
   type BotEngine,
   type BotSettings,
@@ -20,6 +21,9 @@ import {
   type TenantStore,
 } from "@kaleem/shared";
 import { toWesternDigits } from "../nlp/normalize.js";
+import { createIntentClassifier } from "../intents/classifier.js";
+import { CatalogSearch } from "../search/catalog-search.js";
+import { createBotEngine } from "./engine.js";
 
 export interface TestShop {
   store: Store;
@@ -238,4 +242,12 @@ export function exchangeOf(events: BotEvent[]): Exchange {
     else handoff = e.reason;
   }
   return { events, text, parts, intent, handoff };
+}
+
+/** The store `npm start` seeds, in memory, with the built-in engine (no LLM). */
+export async function openDemoBot(): Promise<{ store: Store; t: TenantStore; engine: BotEngine }> {
+  const store = await openSqliteStore({ file: ":memory:" });
+  const info = await seedDemoStore(store, { origins: [], hashPassword: async () => "x" });
+  const t = store.forMerchant(asMerchantId(info.merchantId));
+  return { store, t, engine: createBotEngine({ classifier: createIntentClassifier(), search: new CatalogSearch() }) };
 }
