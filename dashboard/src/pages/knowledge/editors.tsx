@@ -195,13 +195,20 @@ export function ContactEditor({ value, onChange }: { value: ContactDetails; onCh
       <input dir="ltr" type={type} value={value[key]} onChange={(e) => onChange({ ...value, [key]: e.target.value })} />
     </Field>
   );
+  // Each pair keeps its own row, so English and Arabic of one field sit side by side.
   return (
-    <div className="form-grid" data-testid="contact-editor">
-      {text("phone", t("knowledge.contactPhone"), "tel")}
-      {text("whatsapp", t("knowledge.contactWhatsapp"), "tel")}
-      {text("email", t("knowledge.contactEmail"), "email")}
-      <Bilingual value={value.address} onChange={(address) => onChange({ ...value, address })} labelEn={t("knowledge.contactAddressEn")} labelAr={t("knowledge.contactAddressAr")} />
-      <Bilingual value={value.hours} onChange={(hours) => onChange({ ...value, hours })} labelEn={t("knowledge.contactHoursEn")} labelAr={t("knowledge.contactHoursAr")} />
+    <div className="editor" data-testid="contact-editor">
+      <div className="form-grid">
+        {text("phone", t("knowledge.contactPhone"), "tel")}
+        {text("whatsapp", t("knowledge.contactWhatsapp"), "tel")}
+        {text("email", t("knowledge.contactEmail"), "email")}
+      </div>
+      <div className="form-grid">
+        <Bilingual value={value.hours} onChange={(hours) => onChange({ ...value, hours })} labelEn={t("knowledge.contactHoursEn")} labelAr={t("knowledge.contactHoursAr")} />
+      </div>
+      <div className="form-grid">
+        <Bilingual value={value.address} onChange={(address) => onChange({ ...value, address })} labelEn={t("knowledge.contactAddressEn")} labelAr={t("knowledge.contactAddressAr")} />
+      </div>
     </div>
   );
 }
