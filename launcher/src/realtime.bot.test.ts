@@ -20,8 +20,8 @@ afterAll(async () => t?.close());
 
 describe("the real bot over the hub", () => {
   for (const [locale, question] of [
-    ["en", "do you have black abayas?"],
-    ["ar", "عندكم عبايات سوداء؟"],
+    ["en", "which abayas do you have?"],
+    ["ar", "وش العبايات اللي عندكم؟"],
   ] as const) {
     it(`answers "${question}" with streamed text and product cards`, async () => {
       // The demo store allows the product's own origin, so its demo page works out of the box.

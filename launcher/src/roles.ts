@@ -95,6 +95,8 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
       metrics: ports.metrics,
       logger: ports.logger,
       tokenBudget: extra.tokenBudget,
+      // Order look-up guesses are counted across conversations and processes.
+      attempts: ports.rateLimiter,
     });
   ports.queue.process(
     BOT_REPLY_JOB,

@@ -81,7 +81,8 @@ async function seed(s: TenantStore): Promise<void> {
 
   const item = (price: number) => [{ productId: "p-1", name: "Lamp", price, quantity: 1 }];
   at("2025-03-01T10:05:00.000Z");
-  await s.orders.create({ items: item(150), conversationId: c1 });
+  // A cash-on-delivery order: what the shopper pays (items + delivery + COD fee) is the revenue.
+  await s.orders.create({ items: item(150), conversationId: c1, deliveryFee: 25, codFee: 15, paymentMethod: "cod" });
   at("2025-03-01T12:20:00.000Z");
   await s.orders.create({ items: item(99.5), conversationId: c2, status: "confirmed" });
   at("2025-03-03T09:10:00.000Z");
@@ -149,8 +150,8 @@ describe("GET /analytics/summary", () => {
         { text: "asdkj qwpo", conversationId: ids.C4, at: "2025-03-03T15:02:00.000Z" },
         { text: "هل تبيعون بطاقات هدايا؟", conversationId: ids.C3, at: "2025-03-03T09:00:00.000Z" },
       ],
-      // C1 150 + C2 99.5; C3's is cancelled, one has no conversation, C4's is after the range.
-      ordersFromConversations: { count: 2, revenue: 249.5, currency: "SAR" },
+      // C1 150 + 25 + 15 + C2 99.5; C3's is cancelled, one has no conversation, C4's is after the range.
+      ordersFromConversations: { count: 2, revenue: 289.5, currency: "SAR" },
     });
   });
 

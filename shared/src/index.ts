@@ -35,3 +35,4 @@ export * from "./conversation/index.js";
 export * from "./store/defaults.js";
 export * from "./analytics/index.js";
 export * from "./text/normalize.js";
+export * from "./phone.js";

@@ -35,7 +35,8 @@ const en = {
   bot: "Assistant",
   agent: "Agent",
   newMessage: (who: string, text: string) => `${who}: ${text}`,
-  addedLabel: (name: string) => `Add ${name}`,
+  /** A tapped card "Add" button, as the shopper's bubble reads. */
+  addedLabel: (name: string) => `Added ${name} to the cart`,
   messages: "Conversation",
   orderStatus: { pending: "pending", confirmed: "confirmed", shipped: "shipped", delivered: "delivered", cancelled: "cancelled" },
 };
@@ -75,7 +76,7 @@ const ar: Strings = {
   bot: "المساعد",
   agent: "الموظف",
   newMessage: (who, text) => `${who}: ${text}`,
-  addedLabel: (name) => `أضف ${name}`,
+  addedLabel: (name) => `أضفت ${name} للسلة`,
   messages: "المحادثة",
   orderStatus: { pending: "قيد المراجعة", confirmed: "مؤكد", shipped: "تم الشحن", delivered: "تم التوصيل", cancelled: "ملغي" },
 };

@@ -94,6 +94,37 @@ export function BotSettingsPage() {
           <Field label={t("bot.orderValue", { currency: merchant.currency })} hint={t("bot.orderValueHint")}>
             <input type="number" min={0} step="any" dir="ltr" value={draft.handoffOrderValue} onChange={(e) => set({ handoffOrderValue: e.target.value })} data-testid="bot-order-value" />
           </Field>
+          <fieldset className="field">
+            <legend className="field-label">{t("bot.whileWaiting")}</legend>
+            {(["answer", "notice", "silent"] as const).map((value) => (
+              <label key={value} className="check">
+                <input type="radio" name="whileWaiting" value={value} checked={draft.whileWaiting === value} onChange={() => set({ whileWaiting: value })} />
+                {t(`bot.whileWaiting.${value}`)}
+              </label>
+            ))}
+          </fieldset>
+        </Card>
+        <Card title={t("bot.limits")}>
+          <Field label={t("bot.maxOrderQuantity")}>
+            <input type="number" min={1} step={1} dir="ltr" value={draft.maxOrderQuantity} onChange={(e) => set({ maxOrderQuantity: e.target.value })} data-testid="bot-max-quantity" />
+          </Field>
+          <Field label={t("bot.maxOrderValue", { currency: merchant.currency })}>
+            <input type="number" min={1} step="any" dir="ltr" value={draft.maxOrderValue} onChange={(e) => set({ maxOrderValue: e.target.value })} data-testid="bot-max-value" />
+          </Field>
+          <Field label={t("bot.maxOpenCodOrders")} hint={t("bot.maxOpenCodOrdersHint")}>
+            <input type="number" min={0} step={1} dir="ltr" value={draft.maxOpenCodOrders} onChange={(e) => set({ maxOpenCodOrders: e.target.value })} data-testid="bot-max-open" />
+          </Field>
+        </Card>
+        <Card title={t("bot.language")}>
+          <fieldset className="field">
+            <legend className="field-label">{t("bot.arabicDigits")}</legend>
+            {(["western", "arabic"] as const).map((value) => (
+              <label key={value} className="check">
+                <input type="radio" name="arabicDigits" value={value} checked={draft.arabicDigits === value} onChange={() => set({ arabicDigits: value })} data-testid={`bot-digits-${value}`} />
+                {t(`bot.arabicDigits.${value}`)}
+              </label>
+            ))}
+          </fieldset>
         </Card>
         <Card title={t("bot.checkoutAndLlm")}>
           <fieldset className="field">

@@ -5,10 +5,10 @@ import { useSignedIn } from "../app/auth";
 import { useI18n } from "../i18n/i18n";
 import { Button, Card, ErrorState, Loading, Notice, PageHeader, errorMessage } from "../ui/components";
 import { useAsync } from "../ui/useAsync";
-import { FaqEditor, PaymentEditor, ReturnsEditor, ShippingEditor } from "./knowledge/editors";
+import { ContactEditor, FaqEditor, PaymentEditor, ReturnsEditor, ShippingEditor } from "./knowledge/editors";
 import { TestBot } from "./knowledge/TestBot";
 
-const KINDS: KnowledgeKind[] = ["shipping", "returns", "payment", "faq"];
+const KINDS: KnowledgeKind[] = ["shipping", "returns", "payment", "faq", "contact"];
 
 function template(kind: KnowledgeKind): KnowledgeData {
   switch (kind) {
@@ -20,6 +20,8 @@ function template(kind: KnowledgeKind): KnowledgeData {
       return { kind, policy: { methods: [{ code: "cod", name: { en: "Cash on delivery", ar: "الدفع عند الاستلام" }, fee: null }], cashOnDelivery: true } };
     case "faq":
       return { kind, faq: { question: { en: "", ar: "" }, answer: { en: "", ar: "" } } };
+    case "contact":
+      return { kind, contact: { phone: "", whatsapp: "", email: "", address: { en: "", ar: "" }, hours: { en: "", ar: "" } } };
   }
 }
 
@@ -72,6 +74,7 @@ function ItemEditor({ item, kind, onSaved, onDeleted }: { item: KnowledgeItem | 
       {data.kind === "returns" ? <ReturnsEditor value={data.policy} onChange={(policy) => setData({ kind: "returns", policy })} /> : null}
       {data.kind === "payment" ? <PaymentEditor value={data.policy} currency={merchant.currency} onChange={(policy) => setData({ kind: "payment", policy })} /> : null}
       {data.kind === "faq" ? <FaqEditor value={data.faq} onChange={(faq) => setData({ kind: "faq", faq })} /> : null}
+      {data.kind === "contact" ? <ContactEditor value={data.contact} onChange={(contact) => setData({ kind: "contact", contact })} /> : null}
       {error ? <div className="error-box error-compact" role="alert">{error}</div> : null}
       {saved ? <Notice tone="success">{t("common.saved")}</Notice> : null}
       <div className="form-actions">

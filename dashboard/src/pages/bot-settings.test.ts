@@ -10,6 +10,11 @@ const settings: BotSettings = {
   platformCheckoutUrl: null,
   llmMonthlyTokenBudget: 0,
   intentExamples: [{ text: "wen my stuff", intent: "order_status" }],
+  whileWaiting: "answer",
+  arabicDigits: "arabic",
+  maxOrderQuantity: 20,
+  maxOrderValue: 20000,
+  maxOpenCodOrders: 2,
 };
 
 describe("bot settings draft", () => {

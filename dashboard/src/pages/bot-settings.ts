@@ -14,6 +14,11 @@ export interface Draft {
   platformCheckoutUrl: string;
   budget: string;
   examples: { key: number; text: string; intent: BotIntent }[];
+  whileWaiting: BotSettings["whileWaiting"];
+  arabicDigits: BotSettings["arabicDigits"];
+  maxOrderQuantity: string;
+  maxOrderValue: string;
+  maxOpenCodOrders: string;
 }
 
 let exampleKey = 0;
@@ -29,10 +34,15 @@ export function toDraft(s: BotSettings): Draft {
     platformCheckoutUrl: s.platformCheckoutUrl ?? "",
     budget: String(s.llmMonthlyTokenBudget),
     examples: s.intentExamples.map((e) => ({ key: newExampleKey(), text: e.text, intent: e.intent })),
+    whileWaiting: s.whileWaiting,
+    arabicDigits: s.arabicDigits,
+    maxOrderQuantity: String(s.maxOrderQuantity),
+    maxOrderValue: String(s.maxOrderValue),
+    maxOpenCodOrders: String(s.maxOpenCodOrders),
   };
 }
 
-export type DraftError = "bot.errorOrderValue" | "bot.errorBudget" | "bot.errorUrl" | "bot.errorExamples";
+export type DraftError = "bot.errorOrderValue" | "bot.errorBudget" | "bot.errorUrl" | "bot.errorExamples" | "bot.errorLimits";
 
 /** The PATCH body for a draft, or the first problem with it. */
 export function draftToPatch(d: Draft): { patch: Partial<BotSettings> } | { error: DraftError } {
@@ -45,6 +55,12 @@ export function draftToPatch(d: Draft): { patch: Partial<BotSettings> } | { erro
   if (d.checkout === "platform" && !/^https?:\/\/\S+$/i.test(url)) return { error: "bot.errorUrl" };
   const examples = d.examples.map((e) => ({ text: e.text.trim(), intent: e.intent })).filter((e) => e.text !== "");
   if (examples.length > MAX_EXAMPLES || examples.some((e) => e.text.length > MAX_EXAMPLE_LENGTH)) return { error: "bot.errorExamples" };
+  const maxQuantity = Number(d.maxOrderQuantity.trim());
+  const maxValue = Number(d.maxOrderValue.trim());
+  const maxOpen = Number(d.maxOpenCodOrders.trim());
+  if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || !Number.isFinite(maxValue) || maxValue <= 0 || !Number.isInteger(maxOpen) || maxOpen < 0) {
+    return { error: "bot.errorLimits" };
+  }
   return {
     patch: {
       lowConfidence: d.lowConfidence,
@@ -54,6 +70,11 @@ export function draftToPatch(d: Draft): { patch: Partial<BotSettings> } | { erro
       platformCheckoutUrl: url === "" ? null : url,
       llmMonthlyTokenBudget: budget,
       intentExamples: examples,
+      whileWaiting: d.whileWaiting,
+      arabicDigits: d.arabicDigits,
+      maxOrderQuantity: maxQuantity,
+      maxOrderValue: maxValue,
+      maxOpenCodOrders: maxOpen,
     },
   };
 }

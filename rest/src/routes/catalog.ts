@@ -41,8 +41,13 @@ const productFields = {
   category: slugSchema.nullish(),
   price: money,
   currency: z.string().regex(/^[A-Z]{3}$/, "Use an ISO 4217 code like SAR").optional(),
+  // Platform exports carry numbers and flags as they are ("pieces": 3, "waterproof": true);
+  // attributes are kept as text, the way shoppers read them.
   attributes: z
-    .record(z.string().min(1).max(100), z.string().max(1000))
+    .record(
+      z.string().min(1).max(100),
+      z.union([z.string().max(1000), z.number().finite().transform(String), z.boolean().transform(String)]),
+    )
     .refine((r) => Object.keys(r).length <= 100, "At most 100 attributes")
     .optional(),
   stock: z.number().int().min(0).max(1_000_000_000).optional(),

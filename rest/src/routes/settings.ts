@@ -133,6 +133,11 @@ export const settingsRoutes: AnyRoute[] = [
       platformCheckoutUrl: httpUrl.nullable().optional(),
       llmMonthlyTokenBudget: z.number().int().nonnegative().max(1_000_000_000).optional(),
       intentExamples: z.array(intentExampleSchema).max(500).optional(),
+      whileWaiting: z.enum(["answer", "notice", "silent"]).optional(),
+      arabicDigits: z.enum(["western", "arabic"]).optional(),
+      maxOrderQuantity: z.number().int().positive().max(100_000).optional(),
+      maxOrderValue: z.number().finite().positive().max(1_000_000_000).optional(),
+      maxOpenCodOrders: z.number().int().nonnegative().max(1000).optional(),
     }),
     responses: { 200: { description: "Updated bot settings", schema: botSettingsSchema } },
     async handler({ caller, body, ip }) {

@@ -63,6 +63,19 @@ export const botSettingsSchema = z.object({
   llmMonthlyTokenBudget: z.number().int().nonnegative(),
   /** The merchant's own phrasings of intents (e.g. their product slang), used on top of the built-in model. */
   intentExamples: z.array(intentExampleSchema).max(500),
+  /**
+   * While a handed-off shopper waits and no agent is online: "answer" factual questions from the
+   * store's data, only "notice" when a person will reply, or stay "silent".
+   */
+  whileWaiting: z.enum(["answer", "notice", "silent"]),
+  /** Digits in the bot's Arabic answers: Western (420) or Arabic-Indic (٤٢٠), never mixed. */
+  arabicDigits: z.enum(["western", "arabic"]),
+  /** Most units one bot order may hold (cash on delivery is unverified). */
+  maxOrderQuantity: z.number().int().positive(),
+  /** Highest items value (SAR) the bot takes as one order; above it a person takes over. */
+  maxOrderValue: z.number().positive(),
+  /** Unconfirmed cash-on-delivery orders one visitor or phone may have open at once. */
+  maxOpenCodOrders: z.number().int().nonnegative(),
 });
 export type BotSettings = z.infer<typeof botSettingsSchema>;
 
@@ -189,10 +202,18 @@ export const orderSchema = z.object({
   customerId: z.string().nullable(),
   conversationId: z.string().nullable(),
   items: z.array(orderItemSchema),
+  /** Items total (price × quantity). */
+  subtotal: z.number().nonnegative(),
+  /** Delivery for the shopper's city (0 when free: a free zone, or above its threshold). */
+  deliveryFee: z.number().nonnegative(),
+  /** The cash-on-delivery surcharge, when paid that way. */
+  codFee: z.number().nonnegative(),
+  /** What the shopper pays: subtotal + delivery + cash-on-delivery fee. */
   total: z.number().nonnegative(),
   currency: z.string(),
   status: orderStatusSchema,
   paymentMethod: z.string().nullable(),
+  /** The phone is stored in E.164 ("+966551234567"). */
   contact: z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }),
   shippingAddress: z.string().nullable(),
   createdAt: z.string(),
@@ -258,7 +279,14 @@ export const productCardPartSchema = z.object({
 });
 export const quickReplyPartSchema = z.object({
   type: z.literal("quick_replies"),
-  replies: z.array(z.object({ label: z.string(), payload: z.string() })),
+  replies: z.array(
+    z.object({
+      label: z.string(),
+      payload: z.string(),
+      /** What the shopper's bubble reads once tapped ("Added Midnight Crepe Abaya to the cart"); the label when absent. */
+      echo: z.string().optional(),
+    }),
+  ),
 });
 export const handoffPartSchema = z.object({ type: z.literal("handoff"), reason: z.string() });
 export const cartPartSchema = z.object({
@@ -320,7 +348,7 @@ export const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
-export const knowledgeKindSchema = z.enum(["shipping", "returns", "payment", "faq"]);
+export const knowledgeKindSchema = z.enum(["shipping", "returns", "payment", "faq", "contact"]);
 export type KnowledgeKind = z.infer<typeof knowledgeKindSchema>;
 
 export const shippingPolicySchema = z.object({
@@ -362,18 +390,29 @@ export const paymentPolicySchema = z.object({
   notes: localizedTextSchema.optional(),
 });
 export const faqSchema = z.object({ question: localizedTextSchema, answer: localizedTextSchema });
+/** How shoppers reach the store; the bot answers "what's your number?" from here instead of handing off. */
+export const contactDetailsSchema = z.object({
+  phone: z.string().trim().max(40).default(""),
+  whatsapp: z.string().trim().max(40).default(""),
+  email: z.string().trim().max(200).default(""),
+  address: localizedTextSchema.default({ en: "", ar: "" }),
+  /** When the team answers ("Sat–Thu, 10 am to 10 pm"): told to shoppers who wait for a person. */
+  hours: localizedTextSchema.default({ en: "", ar: "" }),
+});
 
 export const knowledgeDataSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("shipping"), policy: shippingPolicySchema }),
   z.object({ kind: z.literal("returns"), policy: returnsPolicySchema }),
   z.object({ kind: z.literal("payment"), policy: paymentPolicySchema }),
   z.object({ kind: z.literal("faq"), faq: faqSchema }),
+  z.object({ kind: z.literal("contact"), contact: contactDetailsSchema }),
 ]);
 export type KnowledgeData = z.infer<typeof knowledgeDataSchema>;
 export type ShippingPolicy = z.infer<typeof shippingPolicySchema>;
 export type ReturnsPolicy = z.infer<typeof returnsPolicySchema>;
 export type PaymentPolicy = z.infer<typeof paymentPolicySchema>;
 export type Faq = z.infer<typeof faqSchema>;
+export type ContactDetails = z.infer<typeof contactDetailsSchema>;
 
 export const knowledgeItemSchema = z.object({
   id: idSchema,

@@ -6,3 +6,4 @@ export * from "./thread.js";
 export * from "./api/index.js";
 export * from "./channels.js";
 export * from "./text.js";
+export * from "./actions.js";

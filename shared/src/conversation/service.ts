@@ -173,7 +173,7 @@ export class ConversationService {
     if (existing) {
       if (existing.role !== "shopper") throw new ConflictError("clientMessageId already used");
       // The first attempt may have died before queueing the answer; the job id dedupes.
-      if (conversation.status === "bot") await this.triggerBot(merchantId, conversationId, existing.id);
+      if (conversation.status === "bot" || (await this.botAnswersWhileWaiting(tenant, conversation))) await this.triggerBot(merchantId, conversationId, existing.id);
       return { message: existing, duplicate: true };
     }
     if (conversation.status === "closed") {
@@ -186,8 +186,18 @@ export class ConversationService {
     });
     if (!duplicate) await this.messageStored(tenant, message);
     const latest = await this.get(merchantId, conversationId);
-    if (latest.status === "bot") await this.triggerBot(merchantId, conversationId, message.id);
+    if (latest.status === "bot" || (await this.botAnswersWhileWaiting(tenant, latest))) await this.triggerBot(merchantId, conversationId, message.id);
     return { message, duplicate };
+  }
+
+  /**
+   * A shopper waiting for a person while nobody is online still hears from the bot (facts from
+   * the store's data, or when someone will reply), unless the merchant chose silence.
+   */
+  private async botAnswersWhileWaiting(tenant: TenantStore, conversation: Conversation): Promise<boolean> {
+    if (conversation.status !== "waiting_human" || !this.deps.presence) return false;
+    if ((await tenant.merchant.get()).bot.whileWaiting === "silent") return false;
+    return (await this.deps.presence.snapshot(tenant.merchantId)).online.length === 0;
   }
 
   /** An agent reply. Replying to a conversation the bot is handling takes it over first. */

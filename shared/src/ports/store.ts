@@ -134,8 +134,12 @@ export interface NewOrder {
   currency?: string;
   status?: Order["status"];
   paymentMethod?: string | null;
+  /** Phones are stored in E.164 whatever form they arrive in. */
   contact?: Order["contact"];
   shippingAddress?: string | null;
+  /** Added to the items total (default 0). */
+  deliveryFee?: number;
+  codFee?: number;
   /**
    * Take each item's quantity from product stock in the same transaction as the order. When any
    * item lacks stock nothing is written and InsufficientStockError (a ConflictError) is thrown.
@@ -165,6 +169,7 @@ export type IdempotencyBegin =
 export interface NewCustomer {
   name?: string | null;
   email?: string | null;
+  /** Stored in E.164 when it reads as a phone number. */
   phone?: string | null;
   channel: ConversationChannel;
   externalId?: string | null;

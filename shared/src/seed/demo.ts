@@ -99,6 +99,19 @@ const knowledge: Array<{ title: string; data: KnowledgeData }> = [
     },
   },
   {
+    title: "Contact details",
+    data: {
+      kind: "contact",
+      contact: {
+        phone: "920000000",
+        whatsapp: "+966 55 000 0000",
+        email: "care@demo.kaleem.example",
+        address: { en: "", ar: "" },
+        hours: { en: "Saturday to Thursday, 9 am to 11 pm (Riyadh time)", ar: "من السبت إلى الخميس، من ٩ صباحاً حتى ١١ مساءً بتوقيت الرياض" },
+      },
+    },
+  },
+  {
     title: "Store pickup",
     data: {
       kind: "faq",

@@ -3,6 +3,8 @@
 import type { BotSettings, Merchant, MessageRole, OrderItem, WidgetSettings } from "../contracts/domain.js";
 import { randomSecret } from "../ids.js";
 import { normalizeArabic, toWesternDigits } from "../text/normalize.js";
+import { ValidationError } from "../errors.js";
+import { toE164 } from "../phone.js";
 import type { MerchantPatch, NewMerchant } from "../ports/store.js";
 
 export const DEFAULT_CURRENCY = "SAR";
@@ -15,6 +17,11 @@ export const DEFAULT_GREETING = {
 /** Order numbers start here so the first order does not look like a test record. */
 export const FIRST_ORDER_NUMBER = 1001;
 export const PREVIEW_LENGTH = 140;
+/** Bot order limits a new store starts with (SAR, units, orders). */
+export const DEFAULT_HANDOFF_ORDER_VALUE = 3000;
+export const DEFAULT_MAX_ORDER_VALUE = 20000;
+export const DEFAULT_MAX_ORDER_QUANTITY = 20;
+export const DEFAULT_MAX_OPEN_COD_ORDERS = 2;
 /** Default `limit` of MessageRepo.listAfter. */
 export const DEFAULT_LIST_AFTER_LIMIT = 200;
 
@@ -38,11 +45,17 @@ export function defaultBotSettings(): BotSettings {
   return {
     lowConfidence: "clarify",
     handoffKeywords: [],
-    handoffOrderValue: null,
+    // A large order is confirmed by a person unless the merchant says otherwise.
+    handoffOrderValue: DEFAULT_HANDOFF_ORDER_VALUE,
     checkout: "cod",
     platformCheckoutUrl: null,
     llmMonthlyTokenBudget: 0,
     intentExamples: [],
+    whileWaiting: "answer",
+    arabicDigits: "western",
+    maxOrderQuantity: DEFAULT_MAX_ORDER_QUANTITY,
+    maxOrderValue: DEFAULT_MAX_ORDER_VALUE,
+    maxOpenCodOrders: DEFAULT_MAX_OPEN_COD_ORDERS,
   };
 }
 
@@ -85,6 +98,22 @@ export function roundMoney(amount: number): number {
 
 export function orderTotal(items: readonly OrderItem[]): number {
   return roundMoney(items.reduce((sum, item) => sum + item.price * item.quantity, 0));
+}
+
+/** The money fields of an order: items, fees, and what the shopper pays. */
+export function orderAmounts(items: readonly OrderItem[], fees: { deliveryFee?: number; codFee?: number }): { subtotal: number; deliveryFee: number; codFee: number; total: number } {
+  const subtotal = orderTotal(items);
+  const deliveryFee = roundMoney(fees.deliveryFee ?? 0);
+  const codFee = roundMoney(fees.codFee ?? 0);
+  if (deliveryFee < 0 || codFee < 0) throw new ValidationError("Order fees cannot be negative");
+  return { subtotal, deliveryFee, codFee, total: roundMoney(subtotal + deliveryFee + codFee) };
+}
+
+/** A phone as stored: E.164 when it reads as one, else trimmed as given (never lost). */
+export function storedPhone(phone: string | null | undefined): string | null | undefined {
+  if (phone === null || phone === undefined) return phone;
+  const trimmed = phone.trim();
+  return trimmed === "" ? null : (toE164(trimmed) ?? trimmed);
 }
 
 export function previewOf(text: string): string {

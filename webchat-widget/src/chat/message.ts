@@ -1,6 +1,6 @@
 // Renders one message (text, product cards, cart, order, links) into its row. Text goes in as text
 // nodes only; URLs become anchors only for http(s); images only from URLs the server sent.
-import type { MessagePart, ProductCardPart } from "@kaleem/shared/contracts";
+import { actionText, type MessagePart, type ProductCardPart } from "@kaleem/shared/contracts";
 import type { ClientMessage } from "../client/client.js";
 import { formatPrice, formatTime, type Strings, type UiLocale } from "../i18n.js";
 import { h, renderText, safeUrl } from "./dom.js";
@@ -24,11 +24,13 @@ export interface RowView {
   partsKey?: string;
 }
 
-export function learnLabels(m: ClientMessage, labels: Map<string, string>, t: Strings): void {
-  for (const p of m.parts) {
-    if (p.type === "quick_replies") for (const r of p.replies) labels.set(r.payload, r.label);
-    if (p.type === "product_card" && !labels.has(`add:${p.productId}`)) labels.set(`add:${p.productId}`, t.addedLabel(p.name));
-  }
+/** What each tapped action in the log reads as (see actionText in the shared contracts). */
+export function learnLabels(messages: readonly ClientMessage[], labels: Map<string, string>, t: Strings): void {
+  messages.forEach((m, i) => {
+    if (m.role !== "shopper" || labels.has(m.text.trim())) return;
+    const shown = actionText(m.text, messages.slice(0, i), t.addedLabel);
+    if (shown !== null) labels.set(m.text.trim(), shown);
+  });
 }
 
 export const labelFor = (text: string, labels: Map<string, string>): string => labels.get(text.trim()) ?? text;

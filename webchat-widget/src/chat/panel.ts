@@ -171,7 +171,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
     const nearBottom = logEl.scrollHeight - logEl.scrollTop - logEl.clientHeight < 80;
     const seen = new Set<string>();
     const c = ctx();
-    for (const m of state.messages) learnLabels(m, labels, t);
+    learnLabels(state.messages, labels, t);
     let prev: Element = greeting;
     for (const m of state.messages) {
       const key = rowKey(m);

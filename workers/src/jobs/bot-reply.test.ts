@@ -170,7 +170,7 @@ describe("bot reply job", () => {
     expect(unknown.message).toMatchObject({ role: "bot", intent: FALLBACK_ANSWER });
     expect((await tenant.messages.get(asked.trigger.id))!.intent).toBe("product_search");
 
-    const trigger = (await service.shopperSend(merchantId, asked.conversation.id, { clientMessageId: "c-2", text: "black abaya" })).message;
+    const trigger = (await service.shopperSend(merchantId, asked.conversation.id, { clientMessageId: "c-2", text: "green kaftan" })).message;
     const known = await runBotReply({ store, streams, emitter, conversations: service, bot: scripted(false) }, { merchantId, conversationId: asked.conversation.id, triggerMessageId: trigger.id });
     expect(known.message).toMatchObject({ role: "bot", intent: "product_search" });
   });
@@ -308,11 +308,11 @@ describe("bot reply job", () => {
     // Another conversation runs alongside: serialisation is per conversation only.
     const other = await tenant.conversations.create({ channel: "webchat", visitorId: "v2" });
     await service.shopperSend(merchantId, conversation.id, { clientMessageId: "a", text: "add the hijab" });
-    await service.shopperSend(merchantId, conversation.id, { clientMessageId: "b", text: "add 2 black abayas" });
+    await service.shopperSend(merchantId, conversation.id, { clientMessageId: "b", text: "add 2 green kaftans" });
     await service.shopperSend(merchantId, other.id, { clientMessageId: "c", text: "hello" });
     const answers = async (id: string) => (await tenant.messages.listAfter(id, 0)).filter((m) => m.role === "bot" && m.status === "complete");
     await waitFor(async () => (await answers(conversation.id)).length === 2 && (await answers(other.id)).length === 1, "three answers");
-    expect((await answers(conversation.id)).map((m) => m.text)).toEqual(["re: add the hijab", "re: add 2 black abayas"]);
+    expect((await answers(conversation.id)).map((m) => m.text)).toEqual(["re: add the hijab", "re: add 2 green kaftans"]);
     // Two runs over one conversation would read and save its bot state (the cart) over each other.
     expect(overlapped).toBe(false);
   });

@@ -37,6 +37,8 @@ export interface BotReplyDeps {
   lock: KeyedLock;
 }
 
+const BOT_ANSWERS = new Set(["bot", "waiting_human"]);
+
 /** Roles the bot may read: notes are private to agents and system lines are UI. */
 const BOT_VISIBLE = new Set(["shopper", "bot", "agent"]);
 
@@ -57,7 +59,9 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
   const tenant = deps.store.forMerchant(asMerchantId(merchantId));
   const conversation = await tenant.conversations.get(conversationId);
   if (!conversation) throw new UnrecoverableError("conversation not found");
-  if (conversation.status !== "bot") return { message: null, outcome: "skipped" };
+  // The bot answers conversations it handles, and shoppers waiting for a person (the service only
+  // queues those when nobody is online and the merchant lets the bot answer meanwhile).
+  if (!BOT_ANSWERS.has(conversation.status)) return { message: null, outcome: "skipped" };
   const trigger = await tenant.messages.get(data.triggerMessageId);
   if (!trigger || trigger.conversationId !== conversationId) throw new UnrecoverableError("trigger message not found");
   const answerId = botAnswerClientId(trigger.id);
@@ -93,7 +97,7 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
     if (message) return true;
     // A takeover while the engine was thinking: stop before anything is stored or shown.
     const before = await tenant.conversations.get(conversationId);
-    if (!before || before.status !== "bot") {
+    if (!before || !BOT_ANSWERS.has(before.status)) {
       controller.abort();
       return false;
     }
@@ -109,7 +113,7 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
     handle.signal.addEventListener("abort", () => controller.abort(), { once: true });
     // A takeover that landed between our first check and the stream record: honour it now.
     const now = await tenant.conversations.get(conversationId);
-    if (!now || now.status !== "bot") controller.abort();
+    if (!now || !BOT_ANSWERS.has(now.status)) controller.abort();
     if (controller.signal.aborted) return false;
     await deps.conversations.messageStored(tenant, message);
     return true;

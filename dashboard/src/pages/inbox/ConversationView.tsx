@@ -9,6 +9,7 @@ import { Button, ErrorState, Loading, StatusPill, errorMessage } from "../../ui/
 import { Icon } from "../../ui/icons";
 import { Composer } from "./Composer";
 import { Labels } from "./Labels";
+import { actionText } from "@kaleem/shared/contracts";
 import { MessageItem } from "./MessageItem";
 import { SidePanel } from "./SidePanel";
 import { useThread } from "./useThread";
@@ -162,8 +163,13 @@ export function ConversationView({
         >
           {loading ? <Loading /> : null}
           {!loading && messages.length === 0 ? <li className="muted timeline-empty">{t("inbox.noMessages")}</li> : null}
-          {messages.map((m) => (
-            <MessageItem key={m.id} message={m} />
+          {messages.map((m, i) => (
+            <MessageItem
+              key={m.id}
+              message={m}
+              // A tapped quick reply or card button reads as what it did, not its raw payload.
+              shownText={m.role === "shopper" ? actionText(m.text, messages.slice(0, i), (name) => t("inbox.addedToCart", { name })) : null}
+            />
           ))}
           {shopperTyping ? <li className="typing-line">{t("inbox.shopperTyping")}</li> : null}
         </ol>

@@ -1,4 +1,4 @@
-import type { CannedReplyView, User } from "@kaleem/shared/contracts";
+import { isActionPayload, type CannedReplyView, type User } from "@kaleem/shared/contracts";
 import { useEffect, useMemo, useState } from "react";
 import { navigate } from "../../app/router";
 import { useSignedIn } from "../../app/auth";
@@ -100,7 +100,7 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
                   <span className="conv-time">{c.lastMessageAt ? formatTime(c.lastMessageAt) : ""}</span>
                 </div>
                 <div className="conv-preview" dir="auto" data-testid="conversation-preview">
-                  {c.lastMessagePreview ?? ""}
+                  {c.lastMessagePreview && isActionPayload(c.lastMessagePreview) ? t("inbox.actionPreview") : (c.lastMessagePreview ?? "")}
                 </div>
                 <div className="conv-row">
                   <StatusPill tone={statusTone(c.status)}>{t(`inbox.status.${c.status}`)}</StatusPill>

@@ -62,7 +62,8 @@ function Part({ part }: { part: MessagePart }) {
   }
 }
 
-export function MessageItem({ message }: { message: ThreadMessage }) {
+/** `shownText` replaces the text when it reads better ("Added X to the cart" for a tapped action). */
+export function MessageItem({ message, shownText }: { message: ThreadMessage; shownText?: string | null }) {
   const { t, formatTime } = useI18n();
   if (message.role === "system") {
     return (
@@ -91,8 +92,8 @@ export function MessageItem({ message }: { message: ThreadMessage }) {
         {message.status === "stopped" ? <span className="msg-flag msg-flag-stopped">{t("inbox.stopped")}</span> : null}
       </div>
       <div className="msg-bubble">
-        <div className="msg-text" dir="auto" data-testid="msg-text">
-          {message.text}
+        <div className="msg-text" dir="auto" data-testid="msg-text" title={shownText ? message.text : undefined}>
+          {shownText ?? message.text}
         </div>
         {message.parts.length > 0 ? (
           <div className="msg-parts">

@@ -1,6 +1,6 @@
 // Structured editors for the policies the bot answers from. They edit the shared contract's shapes
 // directly, and the page validates with the same zod schema the server uses before saving.
-import type { Faq, LocalizedText, PaymentPolicy, ReturnsPolicy, ShippingPolicy } from "@kaleem/shared/contracts";
+import type { ContactDetails, Faq, LocalizedText, PaymentPolicy, ReturnsPolicy, ShippingPolicy } from "@kaleem/shared/contracts";
 import { useI18n } from "../../i18n/i18n";
 import { Button, Field } from "../../ui/components";
 
@@ -184,6 +184,31 @@ export function FaqEditor({ value, onChange }: { value: Faq; onChange: (v: Faq) 
     <div className="form-grid">
       <Bilingual value={value.question} onChange={(question) => onChange({ ...value, question })} labelEn={t("knowledge.questionEn")} labelAr={t("knowledge.questionAr")} />
       <Bilingual value={value.answer} onChange={(answer) => onChange({ ...value, answer })} labelEn={t("knowledge.answerEn")} labelAr={t("knowledge.answerAr")} multiline />
+    </div>
+  );
+}
+
+export function ContactEditor({ value, onChange }: { value: ContactDetails; onChange: (v: ContactDetails) => void }) {
+  const { t } = useI18n();
+  const text = (key: "phone" | "whatsapp" | "email", label: string, type: string) => (
+    <Field label={label}>
+      <input dir="ltr" type={type} value={value[key]} onChange={(e) => onChange({ ...value, [key]: e.target.value })} />
+    </Field>
+  );
+  // Each pair keeps its own row, so English and Arabic of one field sit side by side.
+  return (
+    <div className="editor" data-testid="contact-editor">
+      <div className="form-grid">
+        {text("phone", t("knowledge.contactPhone"), "tel")}
+        {text("whatsapp", t("knowledge.contactWhatsapp"), "tel")}
+        {text("email", t("knowledge.contactEmail"), "email")}
+      </div>
+      <div className="form-grid">
+        <Bilingual value={value.hours} onChange={(hours) => onChange({ ...value, hours })} labelEn={t("knowledge.contactHoursEn")} labelAr={t("knowledge.contactHoursAr")} />
+      </div>
+      <div className="form-grid">
+        <Bilingual value={value.address} onChange={(address) => onChange({ ...value, address })} labelEn={t("knowledge.contactAddressEn")} labelAr={t("knowledge.contactAddressAr")} />
+      </div>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import {
   previewOf,
   roleCountsAsUnread,
   roleUpdatesPreview,
+  storedPhone,
 } from "../../store/defaults.js";
 import type {
   AppendResult,
@@ -60,7 +61,7 @@ export class SqliteCustomerRepo implements CustomerRepo {
         m: this.m,
         name: input.name ?? null,
         email: input.email ?? null,
-        phone: input.phone ?? null,
+        phone: storedPhone(input.phone) ?? null,
         channel: input.channel,
         externalId: input.externalId ?? null,
         now,
@@ -132,7 +133,7 @@ export class SqliteCustomerRepo implements CustomerRepo {
     if (contact.phone) {
       const row = this.db.get<CustomerRow>(
         "SELECT * FROM customers WHERE merchant_id = @m AND phone = @phone ORDER BY id DESC LIMIT 1",
-        { m: this.m, phone: contact.phone.trim() },
+        { m: this.m, phone: storedPhone(contact.phone) ?? contact.phone.trim() },
       );
       if (row) return toCustomer(row);
     }
@@ -156,7 +157,7 @@ export class SqliteCustomerRepo implements CustomerRepo {
           m: this.m,
           name: pick("name", row.name),
           email: pick("email", row.email),
-          phone: pick("phone", row.phone),
+          phone: patch.phone !== undefined ? (storedPhone(patch.phone) ?? null) : row.phone,
           externalId: pick("externalId", row.external_id),
           now: nowIso(),
         },
@@ -309,7 +310,7 @@ export class SqliteConversationRepo implements ConversationRepo {
         OR id LIKE @idPrefix ESCAPE '\\'
         OR customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (
           kaleem_fold(name) LIKE @qLike ESCAPE '\\' OR kaleem_fold(email) LIKE @qLike ESCAPE '\\'
-          OR kaleem_fold(phone) LIKE @qLike ESCAPE '\\')))`);
+          OR kaleem_fold(phone) LIKE @qLike ESCAPE '\\' OR phone LIKE @phoneLike)))`);
     }
     if (cursor) where.push("(activity_at, id) < (@afterKey, @afterId)");
     const rows = this.db.all<ConversationRow>(
@@ -322,6 +323,8 @@ export class SqliteConversationRepo implements ConversationRepo {
         visitorId: filter.visitorId,
         customerId: filter.customerId,
         qLike: q === undefined ? undefined : `%${escapeLike(q)}%`,
+        // Phones are stored in E.164: "055 123" finds "+966551234…" by its digits.
+        phoneLike: q !== undefined && /^[\d\s+()-]+$/.test(q) && q.replace(/\D/g, "").length >= 3 ? `%${q.replace(/\D/g, "").replace(/^0+/, "")}%` : null,
         idPrefix: q === undefined ? undefined : `${escapeLike(q)}%`,
         afterKey: cursor?.k,
         afterId: cursor?.id,

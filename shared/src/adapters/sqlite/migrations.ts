@@ -313,6 +313,14 @@ CREATE INDEX users_email ON users(email);
 `,
   },
   {
+    version: 5,
+    name: "order fees: items total, delivery and cash-on-delivery fee beside the total",
+    sql: `ALTER TABLE orders ADD COLUMN subtotal REAL;
+ALTER TABLE orders ADD COLUMN delivery_fee REAL NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN cod_fee REAL NOT NULL DEFAULT 0;
+UPDATE orders SET subtotal = total WHERE subtotal IS NULL;`,
+  },
+  {
     // Numbered apart from the migrations other work adds in parallel; versions need not be contiguous.
     version: 10,
     name: "messaging channels: one customer per channel identity, deliveries, outbox leases, breaker",

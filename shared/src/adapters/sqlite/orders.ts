@@ -2,7 +2,7 @@
 import type { Order, Page } from "../../contracts/domain.js";
 import { ConflictError, InsufficientStockError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { IDEMPOTENCY_LEASE_MS, orderTotal } from "../../store/defaults.js";
+import { IDEMPOTENCY_LEASE_MS, orderAmounts, storedPhone } from "../../store/defaults.js";
 import type {
   IdempotencyBegin,
   IdempotencyRepo,
@@ -27,6 +27,12 @@ function checkItems(input: NewOrder): void {
       throw new ValidationError("Item quantity must be a positive integer");
     if (!Number.isFinite(item.price) || item.price < 0) throw new ValidationError("Item price must be non-negative");
   }
+}
+
+/** The order's contact with its phone in E.164. */
+function storedContact(contact: NonNullable<NewOrder["contact"]>): NonNullable<NewOrder["contact"]> {
+  const phone = storedPhone(contact.phone);
+  return { ...contact, ...(phone ? { phone } : {}) };
 }
 
 export class SqliteOrderRepo implements OrderRepo {
@@ -57,9 +63,9 @@ export class SqliteOrderRepo implements OrderRepo {
       if (!counter) throw new ValidationError("Unknown merchant");
       const now = nowIso();
       const row = this.db.get<OrderRow>(
-        `INSERT INTO orders (id, merchant_id, number, customer_id, conversation_id, items, total, currency, status,
+        `INSERT INTO orders (id, merchant_id, number, customer_id, conversation_id, items, subtotal, delivery_fee, cod_fee, total, currency, status,
            payment_method, contact, shipping_address, created_at, updated_at)
-         VALUES (@id, @m, @number, @customerId, @conversationId, @items, @total, @currency, @status,
+         VALUES (@id, @m, @number, @customerId, @conversationId, @items, @subtotal, @deliveryFee, @codFee, @total, @currency, @status,
            @paymentMethod, @contact, @shippingAddress, @now, @now)
          RETURNING *`,
         {
@@ -69,11 +75,11 @@ export class SqliteOrderRepo implements OrderRepo {
           customerId: input.customerId ?? null,
           conversationId: input.conversationId ?? null,
           items: toJson(input.items),
-          total: orderTotal(input.items),
+          ...orderAmounts(input.items, input),
           currency: input.currency ?? counter.currency,
           status: input.status ?? "pending",
           paymentMethod: input.paymentMethod ?? null,
-          contact: toJson(input.contact ?? {}),
+          contact: toJson(storedContact(input.contact ?? {})),
           shippingAddress: input.shippingAddress ?? null,
           now,
         },

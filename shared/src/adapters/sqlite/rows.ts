@@ -156,6 +156,9 @@ export interface OrderRow {
   customer_id: string | null;
   conversation_id: string | null;
   items: string;
+  subtotal: number | null;
+  delivery_fee: number;
+  cod_fee: number;
   total: number;
   currency: string;
   status: Order["status"];
@@ -172,6 +175,9 @@ export const toOrder = (r: OrderRow): Order => ({
   customerId: r.customer_id,
   conversationId: r.conversation_id,
   items: fromJson<OrderItem[]>(r.items),
+  subtotal: r.subtotal ?? r.total,
+  deliveryFee: r.delivery_fee,
+  codFee: r.cod_fee,
   total: r.total,
   currency: r.currency,
   status: r.status,

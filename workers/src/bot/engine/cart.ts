@@ -1,11 +1,12 @@
 // The conversation's cart and checkout. Lines keep only product id and quantity; names and prices
 // are read from the catalog whenever the cart is shown, so a figure is never stale or invented.
 import type { MessagePart, Order, OrderItem, Product } from "@kaleem/shared";
-import { canonicalJson, InsufficientStockError, sha256Hex } from "@kaleem/shared";
+import { canonicalJson, InsufficientStockError, orderAmounts, sha256Hex, toE164 } from "@kaleem/shared";
 import { answer, type Answer } from "./answer.js";
 import { formatMoney, localized, pick } from "./lang.js";
-import { codFee, paymentPolicyOf, shippingPolicyOf, zoneLine, zoneMentioned } from "./policies.js";
-import { productCard, productSearchAnswer, shortName } from "./products.js";
+import { codFee, paymentPolicyOf, shippingPolicyOf, zoneForPlace, zoneMentioned, type Zone } from "./policies.js";
+import { placeMentioned } from "./places.js";
+import { addedEcho, productCard, productSearchAnswer, shortName } from "./products.js";
 import type { CartLine, Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
 import { bestMatches, contentWords, descriptorTokens, isNo, isYes, ORDINAL_WORDS, parseOrdinal, parsePhone, parseQuantity } from "./words.js";
@@ -66,6 +67,13 @@ async function addProduct(turn: Turn, product: Product, quantity: number): Promi
   }
   const existing = turn.state.cart.find((l) => l.productId === product.id);
   const wanted = (existing?.quantity ?? 0) + quantity;
+  const cap = turn.merchant.bot.maxOrderQuantity;
+  if (wanted > cap) {
+    return answer(
+      pick(lang, `I can take up to ${cap} of one item in a chat order — for more, a team member can help.`, `أقدر أضيف لين ${cap} من نفس المنتج في طلب المحادثة، ولو تبي أكثر أحد موظفينا يساعدك.`),
+      [productCard(product, lang), { type: "quick_replies", replies: [{ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" }] }],
+    );
+  }
   if (wanted > product.stock) {
     return answer(
       pick(
@@ -89,9 +97,16 @@ async function addProduct(turn: Turn, product: Product, quantity: number): Promi
 }
 
 export async function addByPayload(turn: Turn, productId: string, quantity: number): Promise<Answer> {
-  const product = await turn.store.products.get(productId);
-  if (!product) return productSearchAnswer(turn, "");
+  // Shoppers only ever see published products: a draft's id reads as unknown, name unsaid.
+  const [product] = await productsById(turn.store, [productId]);
+  if (!product) return unavailable(turn.lang);
   return addProduct(turn, product, quantity);
+}
+
+export function unavailable(lang: Lang): Answer {
+  return answer(pick(lang, "Sorry, that product isn't available. What are you looking for?", "المعذرة، هذا المنتج غير متاح. وش تدور عليه؟"), [
+    { type: "quick_replies", replies: [{ label: pick(lang, "Browse products", "أتصفح المنتجات"), payload: "intent:product_search" }] },
+  ]);
 }
 
 /** "add 2 of the black one": resolves the product among those just shown, else by search. */
@@ -117,15 +132,19 @@ export async function addByText(turn: Turn): Promise<Answer> {
     return answer(pick(lang, "Which one would you like to add?", "أي واحد تبي أضيف؟"), [
       {
         type: "quick_replies",
-        replies: candidates.slice(0, 4).map((p) => ({ label: shortName(p, lang), payload: quantity > 1 ? `add:${p.id}:${quantity}` : `add:${p.id}` })),
+        replies: candidates.slice(0, 4).map((p) => ({ label: shortName(p, lang), payload: quantity > 1 ? `add:${p.id}:${quantity}` : `add:${p.id}`, echo: addedEcho(p, lang) })),
       },
     ]);
   }
   if (tokens.length === 0) {
     return answer(pick(lang, "Sure! Which product would you like to add?", "أكيد! وش المنتج اللي تبي تضيفه؟"));
   }
-  // Not among the cards shown: show search results to pick from rather than guess.
-  return productSearchAnswer(turn, contentWords(turn.text).join(" "));
+  // Not among the cards shown: one clear match is added; otherwise results to pick from.
+  const query = contentWords(turn.text).join(" ");
+  const { items } = await turn.search.search(turn.store, query, 3);
+  const [first, second] = items;
+  if (first && first.product.status === "active" && (!second || first.score >= 1.5 * second.score)) return addProduct(turn, first.product, quantity);
+  return productSearchAnswer(turn, query);
 }
 
 export async function removeByText(turn: Turn, productId?: string): Promise<Answer> {
@@ -191,6 +210,20 @@ export async function startCheckout(turn: Turn): Promise<Answer> {
     );
   }
   const sum = total(items);
+  const units = items.reduce((n, i) => n + i.quantity, 0);
+  // Cash on delivery is unverified: very large orders are not taken by the bot at all.
+  if (units > bot.maxOrderQuantity || sum > bot.maxOrderValue) {
+    return answer(
+      pick(
+        lang,
+        `That's more than I can take as one chat order (up to ${bot.maxOrderQuantity} items and ${formatMoney(bot.maxOrderValue, currency, lang)}). A team member will arrange it with you — they'll reply here.`,
+        `هذا أكثر من اللي أقدر أثبته كطلب واحد من المحادثة (حتى ${bot.maxOrderQuantity} قطعة و${formatMoney(bot.maxOrderValue, currency, lang)}). بيرتبه معك أحد موظفينا هنا.`,
+      ),
+      [cartPart(items, currency), { type: "handoff", reason: "order_value" }],
+      { handoff: "order_value" },
+    );
+  }
+  if (await openCodOrders(turn, null) >= bot.maxOpenCodOrders) return tooManyOpenOrders(turn);
   if (bot.handoffOrderValue !== null && sum >= bot.handoffOrderValue) {
     return answer(
       pick(
@@ -236,13 +269,34 @@ export async function continueCheckout(turn: Turn, payload: string | null): Prom
         if (payload !== null || /[?؟]/.test(text)) return null;
         return answer(pick(lang, "That doesn't look like a phone number. Please send your mobile number, e.g. 05XXXXXXXX.", "الرقم ما يبدو صحيح. أرسل رقم جوالك، مثل 05XXXXXXXX."), [cancel]);
       }
-      checkout.phone = phone;
+      checkout.phone = toE164(phone) ?? phone;
       checkout.step = "address";
       return answer(pick(lang, "And the delivery address (city, district, street)?", "وعنوان التوصيل (المدينة، الحي، الشارع)؟"), [cancel]);
     }
     case "address": {
       if (payload !== null || text.length < 4) return null;
       checkout.address = text.slice(0, 300);
+      const delivery = await deliveryFor(turn, checkout.address);
+      if (delivery.asks) {
+        checkout.step = "city";
+        return answer(pick(lang, "Which city should we deliver to?", "أي مدينة نوصل لها؟"), [cancel]);
+      }
+      checkout.step = "confirm";
+      return confirmSummary(turn);
+    }
+    case "city": {
+      if (payload !== null || text.length < 2) return null;
+      const delivery = await deliveryFor(turn, text);
+      if (delivery.asks) {
+        const where = placeMentioned(text);
+        return answer(
+          where
+            ? pick(lang, `Sorry, we don't deliver to ${where.en}. Is there another address in a city we deliver to?`, `للأسف ما نوصل إلى ${where.ar}. فيه عنوان ثاني في مدينة نوصل لها؟`)
+            : pick(lang, "I couldn't find that city in our delivery areas. Which city is the address in?", "ما لقيت المدينة في مناطق التوصيل عندنا. العنوان في أي مدينة؟"),
+          [cancel],
+        );
+      }
+      checkout.city = text.slice(0, 80);
       checkout.step = "confirm";
       return confirmSummary(turn);
     }
@@ -257,26 +311,54 @@ export async function continueCheckout(turn: Turn, payload: string | null): Prom
   }
 }
 
+/**
+ * Delivery for an address: the zone it names (by area, or a city of the kingdom covered by a
+ * "rest of" zone) and the fee after the zone's free-shipping threshold. `asks` when the store
+ * has zones but the address names none of them.
+ */
+async function deliveryFor(turn: Turn, where: string, subtotal?: number): Promise<{ zone: Zone | null; fee: number; asks: boolean }> {
+  const policy = shippingPolicyOf(await turn.knowledge());
+  if (!policy) return { zone: null, fee: 0, asks: false };
+  const place = placeMentioned(where);
+  const zone = zoneMentioned(policy, where) ?? (place ? zoneForPlace(policy, place) : null) ?? (policy.zones.length === 1 ? (policy.zones[0] ?? null) : null);
+  if (!zone) return { zone: null, fee: 0, asks: true };
+  const free = zone.fee === 0 || (subtotal !== undefined && zone.freeAbove !== null && subtotal >= zone.freeAbove);
+  return { zone, fee: free ? 0 : zone.fee, asks: false };
+}
+
+/** Items, delivery, the cash-on-delivery fee and what the shopper pays, for the current checkout. */
+async function checkoutAmounts(turn: Turn, items: OrderItem[]): Promise<{ zone: Zone | null; amounts: ReturnType<typeof orderAmounts> }> {
+  const checkout = turn.state.checkout;
+  const where = [checkout?.city, checkout?.address].filter(Boolean).join(" ");
+  const subtotal = total(items);
+  const delivery = await deliveryFor(turn, where, subtotal);
+  const cod = codFee(paymentPolicyOf(await turn.knowledge())) ?? 0;
+  return { zone: delivery.zone, amounts: orderAmounts(items, { deliveryFee: delivery.fee, codFee: cod }) };
+}
+
 async function confirmSummary(turn: Turn): Promise<Answer> {
   const lang = turn.lang;
   const lines = await pricedCart(turn);
   const currency = turn.merchant.currency;
   const items = orderItems(lines, lang);
   const checkout = turn.state.checkout;
-  const knowledge = await turn.knowledge();
-  const fee = codFee(paymentPolicyOf(knowledge));
-  const shipping = shippingPolicyOf(knowledge);
-  const zone = shipping && checkout?.address ? zoneMentioned(shipping, checkout.address) : null;
+  const { zone, amounts } = await checkoutAmounts(turn, items);
+  const money = (n: number) => formatMoney(n, currency, lang);
   const text = [
     pick(lang, "Please confirm your order:", "تأكد من طلبك لو سمحت:"),
     ...cartLines(items, currency, lang),
-    pick(lang, `Items total: ${formatMoney(total(items), currency, lang)}`, `مجموع المنتجات: ${formatMoney(total(items), currency, lang)}`),
-    ...(zone ? [pick(lang, `Delivery — ${zoneLine(zone, currency, lang)}`, `التوصيل — ${zoneLine(zone, currency, lang)}`)] : []),
-    ...(fee
-      ? [pick(lang, `Cash on delivery fee: ${formatMoney(fee, currency, lang)}`, `رسوم الدفع عند الاستلام: ${formatMoney(fee, currency, lang)}`)]
+    pick(lang, `Items total: ${money(amounts.subtotal)}`, `مجموع المنتجات: ${money(amounts.subtotal)}`),
+    ...(zone
+      ? [
+          amounts.deliveryFee === 0
+            ? pick(lang, `Delivery to ${localized(zone.name, lang)}: free`, `التوصيل إلى ${localized(zone.name, lang)}: مجاني`)
+            : pick(lang, `Delivery to ${localized(zone.name, lang)}: ${money(amounts.deliveryFee)}`, `التوصيل إلى ${localized(zone.name, lang)}: ${money(amounts.deliveryFee)}`),
+        ]
       : []),
+    ...(amounts.codFee > 0 ? [pick(lang, `Cash on delivery fee: ${money(amounts.codFee)}`, `رسوم الدفع عند الاستلام: ${money(amounts.codFee)}`)] : []),
+    pick(lang, `Total to pay on delivery: ${money(amounts.total)}`, `المبلغ المطلوب عند الاستلام: ${money(amounts.total)}`),
     pick(lang, `Name: ${checkout?.name ?? ""}`, `الاسم: ${checkout?.name ?? ""}`),
-    pick(lang, `Address: ${checkout?.address ?? ""}`, `العنوان: ${checkout?.address ?? ""}`),
+    pick(lang, `Address: ${[checkout?.address, checkout?.city].filter(Boolean).join(", ")}`, `العنوان: ${[checkout?.address, checkout?.city].filter(Boolean).join("، ")}`),
     pick(lang, "Shall I place it?", "أثبت الطلب؟"),
   ].join("\n");
   return answer(text, [
@@ -286,6 +368,42 @@ async function confirmSummary(turn: Turn): Promise<Answer> {
       replies: [{ label: pick(lang, "Confirm order", "تأكيد الطلب"), payload: "confirm_order" }, cancelReply(lang)],
     },
   ]);
+}
+
+/** Unconfirmed cash-on-delivery orders of this visitor (any of their conversations) or this phone. */
+async function openCodOrders(turn: Turn, phone: string | null): Promise<number> {
+  const conversations = turn.visitorId ? (await turn.store.conversations.list({ visitorId: turn.visitorId }, { limit: 100 })).items.map((c) => c.id) : [turn.conversationId];
+  const mine = new Set([turn.conversationId, ...conversations]);
+  const { items } = await turn.store.orders.list({ status: "pending" }, { limit: 100 });
+  return items.filter((o) => o.paymentMethod === "cod" && ((o.conversationId !== null && mine.has(o.conversationId)) || (phone !== null && o.contact.phone === phone))).length;
+}
+
+function tooManyOpenOrders(turn: Turn): Answer {
+  const lang = turn.lang;
+  turn.state.checkout = null;
+  return answer(
+    pick(
+      lang,
+      "You already have orders waiting for confirmation. A team member will confirm them with you before I take a new one — they'll reply here.",
+      "عندك طلبات بانتظار التأكيد. بيأكدها معك أحد موظفينا قبل ما أثبت طلب جديد، وبيرد عليك هنا.",
+    ),
+    [{ type: "handoff", reason: "order_value" }],
+    { handoff: "order_value" },
+  );
+}
+
+/** The name and phone given at checkout become the conversation's customer (agents see who it is). */
+async function rememberCustomer(turn: Turn, name: string | undefined, phone: string | undefined): Promise<string | null> {
+  const conversation = await turn.store.conversations.get(turn.conversationId);
+  if (!conversation) return null;
+  const patch = { ...(name ? { name } : {}), ...(phone ? { phone } : {}) };
+  if (conversation.customerId) {
+    await turn.store.customers.update(conversation.customerId, patch);
+    return conversation.customerId;
+  }
+  const customer = await turn.store.customers.create({ channel: conversation.channel, externalId: conversation.visitorId, ...patch });
+  await turn.store.conversations.update(conversation.id, { customerId: customer.id });
+  return customer.id;
 }
 
 /** Key of one checkout: the same conversation, cart and contact always give the same key. */
@@ -315,22 +433,30 @@ async function placeOrder(turn: Turn): Promise<Answer> {
       );
     }
   }
-  const contact = { name: checkout.name, phone: checkout.phone, address: checkout.address };
+  const phone = checkout.phone ? (toE164(checkout.phone) ?? checkout.phone) : undefined;
+  if (await openCodOrders(turn, phone ?? null) >= turn.merchant.bot.maxOpenCodOrders) return tooManyOpenOrders(turn);
+  const contact = { name: checkout.name, phone, address: [checkout.address, checkout.city].filter(Boolean).join(", ") || undefined };
   const key = checkoutKey(turn.conversationId, turn.state.cart, contact);
+  const items = orderItems(lines, lang);
+  const { amounts } = await checkoutAmounts(turn, items);
   const begun = await turn.store.idempotency.begin(key, key, IDEMPOTENCY_TTL_SECONDS);
   let order: Order;
   if (begun.state === "replay") order = begun.response.body as Order;
   else if (begun.state === "started") {
     try {
+      const customerId = await rememberCustomer(turn, checkout.name, phone);
       order = await turn.store.orders.create(
         {
           conversationId: turn.conversationId,
-          items: orderItems(lines, lang),
+          customerId,
+          items,
           currency: turn.merchant.currency,
           status: "pending",
           paymentMethod: "cod",
-          contact: { ...(checkout.name ? { name: checkout.name } : {}), ...(checkout.phone ? { phone: checkout.phone } : {}) },
-          shippingAddress: checkout.address ?? null,
+          contact: { ...(checkout.name ? { name: checkout.name } : {}), ...(phone ? { phone } : {}) },
+          shippingAddress: contact.address ?? null,
+          deliveryFee: amounts.deliveryFee,
+          codFee: amounts.codFee,
           reserveStock: true,
         },
         { key, response: (created) => ({ status: 201, body: created }) },
@@ -356,8 +482,8 @@ async function placeOrder(turn: Turn): Promise<Answer> {
   return answer(
     pick(
       lang,
-      `Your order #${order.number} is placed ✅ Items total: ${formatMoney(order.total, order.currency, lang)}, paid in cash on delivery. We'll contact you to confirm delivery.`,
-      `تم تثبيت طلبك رقم ${order.number} ✅ مجموع المنتجات: ${formatMoney(order.total, order.currency, lang)}، والدفع عند الاستلام. بنتواصل معك لتأكيد التوصيل.`,
+      `Your order #${order.number} is placed ✅ Total to pay on delivery: ${formatMoney(order.total, order.currency, lang)}. We'll contact you to confirm delivery.`,
+      `تم تثبيت طلبك رقم ${order.number} ✅ المبلغ المطلوب عند الاستلام: ${formatMoney(order.total, order.currency, lang)}. بنتواصل معك لتأكيد التوصيل.`,
     ),
     [{ type: "order", orderId: order.id, number: order.number, status: order.status, total: order.total, currency: order.currency }],
   );

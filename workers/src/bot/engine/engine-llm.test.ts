@@ -5,7 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Metrics, type BotEngine } from "@kaleem/shared";
 import { createIntentClassifier, type IntentClassifier } from "../intents/classifier.js";
 import { monthKey, type TokenBudget } from "@kaleem/shared";
-import { createMemoryTokenBudget } from "@kaleem/shared/adapters";
+import { createMemoryTokenBudget, MemoryRateLimiter } from "@kaleem/shared/adapters";
 import { createChatClient } from "../llm/client.js";
 import { startFakeLlmServer, type FakeLlmServer } from "../llm/test-server.test-helpers.js";
 import { embeddedSearch } from "../search/embedded-search.js";
@@ -30,14 +30,14 @@ beforeEach(async () => {
   budget = createMemoryTokenBudget();
   metrics = new Metrics({ defaultMetrics: false });
   const search = embeddedSearch();
-  engine = createBotEngine({
+  engine = createBotEngine({ attempts: new MemoryRateLimiter(),
     classifier,
     search,
     metrics,
     tokenBudget: budget,
     chatClient: createChatClient({ baseUrl: server.url, apiKey: null, model: "m", timeoutMs: 5000, maxRetries: 0 }),
   });
-  plain = createBotEngine({ classifier, search });
+  plain = createBotEngine({ attempts: new MemoryRateLimiter(), classifier, search });
 });
 afterEach(async () => {
   await server.close();

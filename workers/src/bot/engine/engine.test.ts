@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MemoryRateLimiter } from "@kaleem/shared/adapters";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { VERIFY_LIMITS } from "./orders.js";
 import { Metrics, type BotEngine, type BotSettings, type ProductCardPart } from "@kaleem/shared";
 import { createIntentClassifier, type IntentClassifier } from "../intents/classifier.js";
 import { embeddedSearch } from "../search/embedded-search.js";
@@ -16,7 +18,7 @@ let metrics: Metrics;
 async function setup(bot: Partial<BotSettings> = {}, streamDelayMs = 0) {
   shop = await openTestShop(bot);
   metrics = new Metrics({ defaultMetrics: false });
-  engine = createBotEngine({ classifier, search: embeddedSearch(), metrics, streamDelayMs });
+  engine = createBotEngine({ attempts: new MemoryRateLimiter(), classifier, search: embeddedSearch(), metrics, streamDelayMs });
 }
 afterAll(async () => {
   await shop?.close();
@@ -98,7 +100,7 @@ describe("language", () => {
 
   it("answers English in English even in an Arabic-locale conversation, and keeps the language for payloads", async () => {
     const chat = await Chat.open(engine, shop.t, "ar");
-    const r = await chat.say("do you have black abayas?");
+    const r = await chat.say("which abayas do you sell?");
     expect(r.text).not.toMatch(/[\u0600-\u06FF]/);
     const add = replies(r.parts).find((x) => x.payload.startsWith("add:"))!;
     const added = await chat.say(add.payload);
@@ -146,6 +148,16 @@ describe("products", () => {
     expect(payloads.some((p) => p.startsWith("add:"))).toBe(true);
   });
 
+  it("'Add' quick replies carry what the shopper's bubble reads once tapped: the full name, never the cut label", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    const r = await chat.say("is the embroidered abaya still available?");
+    const add = (r.parts.find((p) => p.type === "quick_replies") as { replies: Array<{ label: string; payload: string; echo?: string }> }).replies.find((x) => x.payload.startsWith("add:"))!;
+    expect(add.echo).toBe("Added Embroidered Navy Abaya to the cart");
+    const ar = await chat.say("العباية المطرزة متوفرة؟");
+    const addAr = (ar.parts.find((p) => p.type === "quick_replies") as { replies: Array<{ payload: string; echo?: string }> }).replies.find((x) => x.payload.startsWith("add:"))!;
+    expect(addAr.echo).toBe("أضفت عباية كحلية مطرزة للسلة");
+  });
+
   it("answers a question about a product just shown", async () => {
     const chat = await Chat.open(engine, shop.t);
     await chat.say("show me abayas");
@@ -188,7 +200,7 @@ describe("cart", () => {
 
   it("asks which one when the description fits several products", async () => {
     const chat = await Chat.open(engine, shop.t);
-    await chat.say("do you have black abayas?");
+    await chat.say("show me your abayas and hijabs in black");
     const r = await chat.say("add the black one");
     expect(r.parts.some((p) => p.type === "cart")).toBe(false);
     expect(replies(r.parts).length).toBeGreaterThan(1);
@@ -228,25 +240,53 @@ describe("checkout", () => {
     const summary = await fillCheckout(chat);
     expect(summary.text).toContain("378 SAR");
     expect(summary.text).toContain("Riyadh");
+    // The total is stated before asking to confirm: items, free Riyadh delivery above 300, the COD fee.
+    expect(summary.text).toContain("Delivery to Riyadh: free");
+    expect(summary.text).toContain("Cash on delivery fee: 10 SAR");
+    expect(summary.text).toContain("Total to pay on delivery: 388 SAR");
     expect(replies(summary.parts).map((x) => x.payload)).toEqual(["confirm_order", "cancel_checkout"]);
     // Nothing is placed before the shopper confirms.
     expect((await shop.t.orders.list({ conversationId: chat.conversationId })).items).toEqual([]);
     const placed = await chat.say("confirm_order");
     const order = placed.parts.find((p) => p.type === "order");
-    expect(order).toMatchObject({ type: "order", status: "pending", total: 378, currency: "SAR" });
+    expect(order).toMatchObject({ type: "order", status: "pending", total: 388, currency: "SAR" });
+    expect(placed.text).toContain("Total to pay on delivery: 388 SAR");
     const stored = (await shop.t.orders.list({ conversationId: chat.conversationId })).items;
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       status: "pending",
       paymentMethod: "cod",
-      total: 378,
-      contact: { name: "Sara Ahmed", phone: "0551112233" },
+      subtotal: 378,
+      deliveryFee: 0,
+      codFee: 10,
+      total: 388,
+      contact: { name: "Sara Ahmed", phone: "+966551112233" },
       shippingAddress: "Riyadh, Olaya district, King Fahd Road",
       items: [{ productId: shop.products.abayaBlack!.id, quantity: 2, price: 189 }],
     });
     // The order took its stock in the same transaction.
     expect((await shop.t.products.get(shop.products.abayaBlack!.id))!.stock).toBe(stockBefore - 2);
     expect((await shop.t.conversations.getBotState(chat.conversationId)).cart).toEqual([]);
+    // The name and phone given at checkout are the conversation's customer now.
+    const conversation = await shop.t.conversations.get(chat.conversationId);
+    expect(stored[0]!.customerId).toBe(conversation!.customerId);
+    expect(await shop.t.customers.get(conversation!.customerId!)).toMatchObject({ name: "Sara Ahmed", phone: "+966551112233" });
+  });
+
+  it("charges the city's delivery fee below its free threshold, and asks the city when the address has none", async () => {
+    const chat = await Chat.open(engine, shop.t);
+    await chat.say(`add:${shop.products.shemagh!.id}`);
+    await chat.say("checkout");
+    await chat.say("Omar");
+    await chat.say("+966 50 111 2222");
+    const asked = await chat.say("Al Rawdah district, street 12");
+    expect(asked.text).toMatch(/Which city/);
+    const summary = await chat.say("Jeddah");
+    expect(summary.text).toContain("Delivery to Jeddah & Makkah: 25 SAR");
+    expect(summary.text).toContain("Total to pay on delivery: 130 SAR");
+    await chat.say("yes");
+    const [order] = (await shop.t.orders.list({ conversationId: chat.conversationId })).items;
+    expect(order).toMatchObject({ subtotal: 95, deliveryFee: 25, codFee: 10, total: 130, contact: { phone: "+966501112222" } });
   });
 
   it("a sell-out between the summary and the confirmation places nothing and says so", async () => {
@@ -300,6 +340,53 @@ describe("checkout", () => {
     const r = await chat.say("checkout");
     expect(r.handoff).toBe("order_value");
     expect(r.events.at(-1)).toEqual({ type: "handoff", reason: "order_value" });
+  });
+
+  it("a new store hands high-value orders to a person by default", async () => {
+    const { merchant } = await shop.store.createMerchant({ name: "Fresh" }, { email: `fresh-${Date.now()}@example.com`, name: "O", role: "owner", passwordHash: "x" });
+    expect(merchant.bot.handoffOrderValue).toBeGreaterThan(0);
+    expect(merchant.bot.maxOrderQuantity).toBeGreaterThan(0);
+  });
+
+  it("caps one order's quantity and value; above them a person takes over and nothing is reserved", async () => {
+    await shop.t.merchant.update({ bot: { maxOrderQuantity: 3, maxOrderValue: 500, handoffOrderValue: null } });
+    const chat = await Chat.open(engine, shop.t);
+    const tooMany = await chat.say(`add:${shop.products.hijab!.id}:4`);
+    expect(tooMany.text).toMatch(/up to 3 of one item/);
+    expect((await shop.t.conversations.getBotState(chat.conversationId)).cart).toEqual([]);
+    await chat.say(`add:${shop.products.abayaEmbroidered!.id}:2`);
+    const stock = (await shop.t.products.get(shop.products.abayaEmbroidered!.id))!.stock;
+    const checkout = await chat.say("checkout");
+    expect(checkout.handoff).toBe("order_value");
+    expect(checkout.text).toMatch(/more than I can take as one chat order/);
+    expect((await shop.t.products.get(shop.products.abayaEmbroidered!.id))!.stock).toBe(stock);
+    expect((await shop.t.orders.list({ conversationId: chat.conversationId })).items).toEqual([]);
+  });
+
+  it("limits unconfirmed cash-on-delivery orders per visitor and per phone", async () => {
+    await shop.t.merchant.update({ bot: { maxOpenCodOrders: 1 } });
+    const order = async (chat: Chat, phone: string) => {
+      await chat.say(`add:${shop.products.hijab!.id}`);
+      await chat.say("checkout");
+      await chat.say("Huda");
+      await chat.say(phone);
+      await chat.say("Riyadh, Al Yasmin");
+      return chat.say("yes");
+    };
+    const first = await Chat.open(engine, shop.t);
+    expect((await order(first, "0555550000")).parts.some((p) => p.type === "order")).toBe(true);
+    // Same visitor again: refused before anything is reserved.
+    await first.say(`add:${shop.products.hijab!.id}`);
+    const again = await first.say("checkout");
+    expect(again.handoff).toBe("order_value");
+    expect(again.text).toMatch(/orders waiting for confirmation/);
+    // Another visitor with the same phone (any format): refused at confirmation.
+    const second = await Chat.open(engine, shop.t);
+    const refused = await order(second, "+966 55 555 0000");
+    expect(refused.parts.some((p) => p.type === "order")).toBe(false);
+    expect(refused.text).toMatch(/orders waiting for confirmation/);
+    const pending = (await shop.t.orders.list({ status: "pending" })).items.filter((o) => o.paymentMethod === "cod");
+    expect(pending).toHaveLength(1);
   });
 });
 
@@ -355,6 +442,37 @@ describe("order status", () => {
     const after = await chat.say("0551234567");
     expect(after.parts.some((p) => p.type === "order")).toBe(false);
     expect(after.text).not.toContain("378");
+  });
+
+  it("counts guesses per order number across visitors: a new conversation gets no fresh tries, until the cooldown ends", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const number = shop.orders.shipped!.number;
+      // Each visitor makes two wrong guesses (under the per-conversation lock) on the same order.
+      for (let visitor = 0; visitor < 3; visitor++) {
+        const chat = await Chat.open(engine, shop.t);
+        await chat.say(`where is order ${number}`);
+        await chat.say(`05000000${10 + visitor * 2}`);
+        if (visitor < 2) await chat.say(`05000000${11 + visitor * 2}`);
+      }
+      // Five guesses on this order: even the right phone reveals nothing now.
+      const fresh = await Chat.open(engine, shop.t);
+      await fresh.say(`where is order ${number}`);
+      const refused = await fresh.say("0551234567");
+      expect(refused.parts.some((p) => p.type === "order")).toBe(false);
+      expect(refused.text).toMatch(/can't be looked up in chat right now/);
+      // Another order of the store is still answered to its owner.
+      const other = await Chat.open(engine, shop.t);
+      await other.say(`where is order ${shop.orders.pending!.number}`);
+      expect((await other.say("+966507654321")).parts.some((p) => p.type === "order")).toBe(true);
+      // After the cooldown the owner gets through.
+      vi.setSystemTime(Date.now() + (VERIFY_LIMITS.windowSeconds + 1) * 1000);
+      const later = await Chat.open(engine, shop.t);
+      await later.say(`where is order ${number}`);
+      expect((await later.say("0551234567")).parts.some((p) => p.type === "order")).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

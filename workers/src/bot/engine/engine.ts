@@ -1,22 +1,32 @@
 // The bot engine: classifies the shopper's last message, lets the handler for it decide an answer
 // from the store's own data, then streams the answer as word-sized deltas followed by its parts.
-import { ConfigError, monthKey, type BotEngine, type BotEvent, type BotTurnInput, type Config, type KnowledgeItem, type Merchant, type Metrics, type ProductSearch, type TokenBudget } from "@kaleem/shared";
+import { ConfigError, monthKey, parseActionPayload, type MessagePart, type BotEngine, type BotEvent, type BotTurnInput, type Config, type KnowledgeItem, type Merchant, type Metrics, type ProductSearch, type RateLimiter, type TokenBudget } from "@kaleem/shared";
 import { createChatClient, type ChatClient } from "../llm/client.js";
 import { guardedPhrasing, type PhraseOutcome } from "../llm/phrase.js";
-import { answer, type Answer, type HandoffReason } from "./answer.js";
+import { answer, type Answer } from "./answer.js";
+import { contactAnswer, contactAsked, contactOf, replyWhenLine } from "./contact.js";
+import { askedAbout, isContinuation, isShort, pointsAtOne, productKinds, refersBack, resolveReference } from "./followups.js";
+import { splitGreeting } from "./greeting.js";
+import { firstOfKind, typeNumbers, type TypedNumber } from "./numbers.js";
+import { placeMentioned, type Place } from "./places.js";
+import { dontKnow, handoff, HUMAN_REPLY, MENU } from "./replies.js";
 import { addByPayload, addByText, continueCheckout, removeByText, startCheckout, viewCart } from "./cart.js";
 import { searchFaq } from "./faq.js";
 import { formatMoney, localized, pick, pickLanguage } from "./lang.js";
 import { botMetrics, type BotMetrics } from "./metrics.js";
 import { continueOrderLookup, orderStatusAnswer } from "./orders.js";
 import { paymentAnswer, paymentPolicyOf, returnsAnswer, returnsPolicyOf, shippingAnswer, shippingPolicyOf } from "./policies.js";
-import { moreLikeThis, productQuestionAnswer, productSearchAnswer, SIMILAR_WORDS } from "./products.js";
-import { loadBotState, saveBotState, type Lang } from "./state.js";
+import { answerAboutProduct, moreLikeThis, productQuestionAnswer, productSearchAnswer, showPrices, SIMILAR_WORDS, subjectWords } from "./products.js";
+import { loadBotState, saveBotState } from "./state.js";
+import { localizeDigits } from "./lang.js";
 import { paced, wordChunks } from "./stream.js";
-import type { Turn } from "./turn.js";
+import { productsById, type Turn } from "./turn.js";
 import { normalizeText } from "../nlp/normalize.js";
+import { namesProductKind } from "../search/analyze.js";
 import { withMerchantExamples } from "../intents/merchant-examples.js";
-import { containsAny, isNo, isYes, parseOrderNumber, parsePhone, startsWithAny } from "./words.js";
+import { bestMatches, containsAny, descriptorTokens, isNo, isYes, parseOrderNumber, parsePhone, startsWithAny, withoutAttachedAnd } from "./words.js";
+import { tokenize } from "../nlp/normalize.js";
+import { narrowingWords } from "./refine.js";
 
 /** The classifier as the engine uses it (see ../intents). */
 export interface IntentClassifierLike {
@@ -38,80 +48,60 @@ export interface BotEngineDeps {
   lowConfidenceThreshold?: number;
   logger?: { warn(obj: object, msg?: string): void };
   now?: () => Date;
+  /**
+   * Counts order look-up attempts per order number, per store and per conversation, so new
+   * visitors get no fresh tries (shared by every workers process in a cluster).
+   */
+  attempts: RateLimiter;
 }
 
 export const DEFAULT_LOW_CONFIDENCE = 0.45;
 
-/** Payloads of the quick replies this engine sends (clients send them back as message text). */
-const PAYLOAD = /^(add|more|remove):([A-Za-z0-9_-]{1,64})(?::(\d{1,3}))?$|^(human|checkout|view_cart|cancel_checkout|confirm_order)$|^intent:([a-z_]+)$/;
-
-interface Payload {
-  kind: string;
-  id?: string;
-  quantity?: number;
-  intent?: string;
-}
-
-export function parsePayload(text: string): Payload | null {
-  const m = PAYLOAD.exec(text.trim());
-  if (!m) return null;
-  if (m[1]) return { kind: m[1], id: m[2], ...(m[3] ? { quantity: Math.max(1, Number(m[3])) } : {}) };
-  if (m[4]) return { kind: m[4] };
-  return { kind: "intent", intent: m[5] };
-}
+/** Payloads of the quick replies this engine sends; their one grammar lives in the shared contracts. */
+export const parsePayload = parseActionPayload;
 
 const CHECKOUT_WORDS = ["checkout", "check out", "place order", "place my order", "pay now", "complete my order", "complete order", "confirm order", "buy now", "اتمام الطلب", "اتمام", "اكمل الطلب", "كمل الطلب", "ادفع", "ثبت الطلب", "اطلب الحين", "اشتري الحين"];
-const ADD_VERBS = ["add", "put", "ضيف", "ضيفي", "اضف", "اضيف", "حط", "حطي", "ضيفلي", "ضيف لي"];
+const ADD_VERBS = ["add", "put", "ضيف", "ضيفي", "اضف", "اضيف", "حط", "حطي", "ضيفلي", "ضيف لي", "ضيفه", "ضيفها", "اضفه", "اضفها", "اضيفه", "اضيفها", "حطه", "حطها", "deefa", "deefah", "7ota", "7o6ha"];
 /** "order 1001", "طلب رقم ١٠٠١", "#1001". */
 const ORDER_REFERENCE = /^(?:my )?(?:order|order number|order no|طلب|طلبي|الطلب|رقم الطلب|رقم طلبي|طلب رقم)? ?\d{3,8}$/;
 
-/** Unmistakable topic words, used only when the classifier is unsure. */
+/** Unmistakable topic words: a follow-up that names another topic leaves the last one. */
 const TOPICS: { intent: "shipping" | "returns_refunds" | "payment"; words: string[] }[] = [
-  { intent: "shipping", words: ["shipping", "delivery", "deliver", "توصيل", "التوصيل", "الشحن", "شحن", "توصلون", "يوصل"] },
-  { intent: "returns_refunds", words: ["return", "refund", "exchange", "ارجاع", "الارجاع", "استرجاع", "ارجع", "استبدال", "ابدل"] },
-  { intent: "payment", words: ["payment", "pay", "mada", "tabby", "cash on delivery", "الدفع", "دفع", "مدى", "تابي", "ادفع"] },
+  { intent: "shipping", words: ["shipping", "ship", "delivery", "deliver", "courier", "arrive", "توصيل", "التوصيل", "الشحن", "شحن", "توصلون", "يوصل", "توصل", "يوصلني", "tawseel", "sha7n", "twasloon", "shipping cost"] },
+  { intent: "returns_refunds", words: ["return", "returns", "refund", "exchange", "send back", "ارجاع", "الارجاع", "استرجاع", "ارجع", "ارجعه", "ارجعها", "استبدال", "ابدل", "استرداد", "arja3", "estirja3"] },
+  { intent: "payment", words: ["payment", "pay", "mada", "tabby", "tamara", "apple pay", "cash on delivery", "installments", "الدفع", "دفع", "مدى", "تابي", "تمارا", "ادفع", "تقسيط", "daf3", "adfa3"] },
 ];
+/** "how long", "how many days", "how much", "كم يوم", "كم رسومه", "متى": the cost or time of what was just discussed. */
+const HOW_MUCH_OR_LONG = ["how long", "how many days", "how much", "how soon", "when", "what does it cost", "fee", "cost", "كم يوم", "كم رسوم", "كم رسومه", "كم الرسوم", "كم سعره", "كم ياخذ", "متى", "كم مده", "kam yoom", "mata", "kam"];
+const asksHowMuchOrLong = (text: string) => containsAny(text, HOW_MUCH_OR_LONG);
+const topicNamed = (text: string) => TOPICS.find((t) => containsAny(withoutAttachedAnd(text), t.words))?.intent ?? null;
 
+const WHICH_WORDS = ["which", "which one", "اي واحد", "ايهم", "أيهم", "اي وحده", "ayhum", "ay wa7ed"];
+const CHEAPER_WORDS = ["cheaper", "cheapest", "less expensive", "ارخص", "أرخص", "الارخص", "ar5as"];
 const THANKS_WORDS = ["thanks", "thank you", "thx", "shukran", "شكرا", "مشكور", "مشكورين", "يعطيك العافيه", "تسلم", "جزاك الله خير"];
 
 const CART_WORDS = ["cart", "basket", "my cart", "سله", "سلتي", "السله"];
 const REMOVE_WORDS = ["remove", "delete", "take out", "احذف", "شيل", "امسح", "طلع"];
-
-const MENU = (lang: Lang, withHuman: boolean) => ({
-  type: "quick_replies" as const,
-  replies: [
-    { label: pick(lang, "Browse products", "أتصفح المنتجات"), payload: "intent:product_search" },
-    { label: pick(lang, "Delivery", "التوصيل"), payload: "intent:shipping" },
-    { label: pick(lang, "Returns", "الإرجاع"), payload: "intent:returns_refunds" },
-    { label: pick(lang, "Track my order", "تتبع طلبي"), payload: "intent:order_status" },
-    ...(withHuman ? [{ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" }] : []),
-  ],
-});
-
-const HUMAN_REPLY = (lang: Lang) => ({
-  type: "quick_replies" as const,
-  replies: [{ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" }],
-});
-
-function handoff(lang: Lang, reason: HandoffReason, text?: string): Answer {
-  return answer(
-    text ??
-      pick(lang, "Sure — I'm connecting you with a team member now. They'll reply here shortly.", "أبشر، بحولك الحين على أحد موظفينا وبيرد عليك هنا بأقرب وقت."),
-    [{ type: "handoff", reason }],
-    { handoff: reason },
-  );
+/** Durations named without a number ("after a week", "بعد اسبوعين"). */
+const DURATIONS: Array<[string, number]> = [["a week", 7], ["one week", 7], ["two weeks", 14], ["a month", 30], ["اسبوع", 7], ["أسبوع", 7], ["اسبوعين", 14], ["أسبوعين", 14], ["شهر", 30], ["يومين", 2], ["ثلاث ايام", 3]];
+function daysAsked(text: string, numbers: readonly TypedNumber[]): number | null {
+  const typed = firstOfKind(numbers, "days");
+  if (typed !== null) return typed;
+  return DURATIONS.find(([w]) => containsAny(text, [w]))?.[1] ?? null;
 }
 
-function dontKnow(lang: Lang): Answer {
-  return answer(
-    pick(
-      lang,
-      "I'm sorry, I don't have information about that. Would you like me to connect you with a team member?",
-      "المعذرة، ما عندي معلومات عن هذا الموضوع. تحب أحولك على أحد موظفينا؟",
-    ),
-    [HUMAN_REPLY(lang)],
-    { fallback: true },
-  );
+/** The texts of a part in the answer's digit style (names, labels); figures stay numbers. */
+function partDigits(part: MessagePart, digits: (t: string) => string): MessagePart {
+  switch (part.type) {
+    case "product_card":
+      return { ...part, name: digits(part.name) };
+    case "cart":
+      return { ...part, items: part.items.map((i) => ({ ...i, name: digits(i.name) })) };
+    case "quick_replies":
+      return { ...part, replies: part.replies.map((r) => ({ ...r, label: digits(r.label), ...(r.echo !== undefined ? { echo: digits(r.echo) } : {}) })) };
+    default:
+      return part;
+  }
 }
 
 interface Decision {
@@ -130,6 +120,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
   const threshold = deps.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
   const now = deps.now ?? (() => new Date());
   const metrics: BotMetrics | null = deps.metrics ? botMetrics(deps.metrics) : null;
+  const { attempts } = deps;
   // One overlay per merchant, rebuilt only when that merchant's examples change.
   const merchantClassifiers = new Map<string, { key: string; classifier: IntentClassifierLike }>();
   function classifierFor(merchant: Merchant): IntentClassifierLike {
@@ -156,22 +147,45 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     return products.fallback ? ((await faqAnswer(turn)) ?? products) : products;
   }
 
-  async function policy(turn: Turn, kind: "shipping" | "returns_refunds" | "payment"): Promise<Answer> {
+  async function policy(turn: Turn, kind: "shipping" | "returns_refunds" | "payment", numbers: readonly TypedNumber[] = typeNumbers(turn.text)): Promise<Answer> {
     const items = await turn.knowledge();
     const currency = turn.merchant.currency;
     let text: string | null = null;
     if (kind === "shipping") {
       const p = shippingPolicyOf(items);
-      if (p) text = shippingAnswer(p, currency, turn.lang, turn.text);
+      if (p) {
+        const named = placeMentioned(turn.text);
+        const kept = turn.state.place ? placeMentioned(turn.state.place) : null;
+        const place: Place | null = named ?? kept;
+        const answered = shippingAnswer(p, currency, turn.lang, turn.text, { place, amount: firstOfKind(numbers, "price") });
+        text = answered.text;
+        if (named) turn.state.place = named.en;
+        else if (answered.zone) turn.state.place = turn.state.place ?? answered.zone.name.en;
+      }
     } else if (kind === "returns_refunds") {
       const p = returnsPolicyOf(items);
-      if (p) text = returnsAnswer(p, currency, turn.lang, turn.text);
+      if (p) text = returnsAnswer(p, currency, turn.lang, turn.text, { days: daysAsked(turn.text, numbers) });
     } else {
       const p = paymentPolicyOf(items);
       if (p) text = paymentAnswer(p, currency, turn.lang, turn.text);
     }
     if (text === null) return (await faqAnswer(turn)) ?? dontKnow(turn.lang);
+    turn.state.topic = kind;
     return answer(text, [], { facts: text });
+  }
+
+  async function contact(turn: Turn): Promise<Answer | null> {
+    const ask = contactAsked(turn.text);
+    if (!ask) return null;
+    const details = contactOf(await turn.knowledge());
+    const text = details ? contactAnswer(details, ask, turn.lang) : null;
+    if (text) {
+      turn.state.topic = "contact";
+      return answer(text, [], { facts: text });
+    }
+    // Hours or an address may be written as an FAQ instead: ask it in the words FAQs use.
+    const asFaq = ask === "hours" ? `${turn.text} opening hours working hours customer service اوقات الدوام خدمة العملاء` : ask === "address" ? `${turn.text} location showroom store shop موقع محل معرض` : turn.text;
+    return faqAnswer({ ...turn, text: asFaq });
   }
 
   async function purchase(turn: Turn): Promise<Answer> {
@@ -181,7 +195,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     return addByText(turn);
   }
 
-  async function byIntent(turn: Turn, intent: string, fromMenu: boolean): Promise<Answer> {
+  async function byIntent(turn: Turn, intent: string, fromMenu: boolean, numbers: readonly TypedNumber[] = typeNumbers(turn.text)): Promise<Answer> {
     const lang = turn.lang;
     // A specific FAQ beats a generic handler for the topics FAQs usually cover.
     if (!fromMenu && ["product_search", "product_question", "shipping", "returns_refunds", "payment", "account", "invoice", "newsletter", "feedback", "other"].includes(intent)) {
@@ -209,7 +223,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       case "shipping":
       case "returns_refunds":
       case "payment":
-        return policy(turn, intent);
+        return policy(turn, intent, numbers);
       case "order_status":
         return orderStatusAnswer(turn);
       case "order_change": {
@@ -239,6 +253,87 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     }
   }
 
+  /**
+   * A message that only makes sense with the conversation so far: a delivery question about
+   * another place or amount, "and after 5 days?", "وتابي؟", a question about a product just shown
+   * ("بكم هذي؟", "size 44?", "the second one"), or a constraint on the last search ("cheaper").
+   */
+  async function inContext(turn: Turn, numbers: readonly TypedNumber[], classified: { intent: string; confidence: number }): Promise<Decision | null> {
+    const state = turn.state;
+    const done = (intent: string, a: Answer): Decision => ({ intent, confidence: 1, answer: a });
+    const named = topicNamed(turn.text);
+    // Kinds of product the message names; "كم وزنه؟" asks about a weight, it names no dumbbells.
+    const kinds = productKinds(subjectWords(turn.text).join(" "));
+    const short = isShort(turn.text, 6);
+    const continuing = isContinuation(turn.text);
+    const place = placeMentioned(turn.text);
+    const confidentElsewhere = classified.confidence >= 0.8 && !["shipping", "product_search", "product_question", "other", "greeting"].includes(classified.intent);
+    const amount = firstOfKind(numbers, "price");
+    // Delivery: another place ("and Hail?" — a place even where "hail" is also cardamom), an
+    // amount ("free if I spend 600?"), or the topic named in a short question.
+    const shippingFollowUp =
+      (place !== null && (state.topic === "shipping" || named === "shipping" || (short && kinds.size === 0))) ||
+      (state.topic === "shipping" && named === null && kinds.size === 0 && (continuing || amount !== null)) ||
+      (named === "shipping" && kinds.size === 0 && (short || amount !== null));
+    if (!confidentElsewhere && shippingFollowUp) {
+      if (amount !== null) state.amount = amount;
+      else if (!continuing || place === null) state.amount = null;
+      return done("shipping", await policy(turn, "shipping", state.amount !== null && amount === null ? [...numbers, { value: state.amount, kind: "price" }] : numbers));
+    }
+    // "how many days?", "وكم رسومه؟" right after a delivery answer: still about delivery.
+    if (state.topic === "shipping" && named === null && kinds.size === 0 && isShort(turn.text, 5) && asksHowMuchOrLong(turn.text) && !confidentElsewhere) {
+      return done("shipping", await policy(turn, "shipping", state.amount !== null && amount === null ? [...numbers, { value: state.amount, kind: "price" }] : numbers));
+    }
+    if ((named === null || named === "returns_refunds") && state.topic === "returns_refunds" && (continuing || daysAsked(turn.text, numbers) !== null) && short) {
+      return done("returns_refunds", await policy(turn, "returns_refunds", numbers));
+    }
+    if (named === "payment" && short && kinds.size === 0 && (continuing || state.topic === "payment" || classified.intent !== "payment")) {
+      return done("payment", await policy(turn, "payment", numbers));
+    }
+    if (named !== null) return null;
+    // About the products just shown.
+    const shown = await productsById(turn.store, state.lastShown);
+    const focus = state.focus ? ((await productsById(turn.store, [state.focus]))[0] ?? null) : null;
+    if (shown.length > 0 || focus) {
+      const shownKinds = new Set(shown.flatMap((p) => [...productKinds(`${p.name.en} ${p.name.ar} ${p.tags.join(" ")}`)]));
+      // Words that name another product ("what about capsules for it?") start a new search;
+      // words that describe one of those shown ("the black one") do not.
+      const describesShown = bestMatches(descriptorTokens(turn.text), focus ? [focus, ...shown] : shown).length > 0;
+      // Only words that could name a product count ("do you have it in black?" names none).
+      const naming = subjectWords(turn.text);
+      const top = describesShown || naming.length === 0 ? undefined : (await turn.search.search(turn.store, naming.join(" "), 3)).items[0]?.product;
+      const newKind = !describesShown && ([...kinds].some((k) => !shownKinds.has(k)) || (top !== undefined && !shown.some((p) => p.id === top.id) && top.id !== focus?.id));
+      const asked = askedAbout(turn.text, numbers);
+      const pointing = refersBack(turn.text);
+      if (!newKind && (pointing || (asked !== null && short))) {
+        // A colour or size asked of a list (not of one product) narrows the search instead.
+        const narrowing = narrowingWords(turn.text);
+        const { product, several } = resolveReference(turn.text, shown, focus);
+        if (product && !(narrowing !== null && !pointing && shown.length > 1 && !focus)) {
+          return done("product_question", await answerAboutProduct(turn, product, asked));
+        }
+        // "بكم هذي؟" after a list: the one shown first (the best match); "how much are they?": all.
+        const first = shown[0];
+        if (several && first && pointsAtOne(turn.text) && narrowing === null) return done("product_question", await answerAboutProduct(turn, first, asked));
+        if (several && (asked?.kind === "price" || asked?.kind === "stock" || asked === null) && narrowing === null) {
+          return done("product_question", showPrices(turn, shown));
+        }
+        // "Which one is cheaper?" compares what was shown.
+        if (several && containsAny(turn.text, WHICH_WORDS) && containsAny(turn.text, CHEAPER_WORDS)) {
+          const cheapest = [...shown].sort((a, b) => a.price - b.price)[0];
+          if (cheapest) return done("product_question", await answerAboutProduct(turn, cheapest, { kind: "price" }));
+        }
+        // "How many ml is it?" after a list: the one shown first is what "it" is.
+        if (several && first && pointing && asked !== null && narrowing === null) return done("product_question", await answerAboutProduct(turn, first, asked));
+      }
+    }
+    // A constraint on the last search ("under 100 then", "for men", "cheaper?", "أرخص").
+    if (state.lastQuery !== null && narrowingWords(turn.text) !== null) {
+      return done("product_search", await productSearchAnswer(turn));
+    }
+    return null;
+  }
+
   async function decide(turn: Turn): Promise<Decision> {
     const payload = parsePayload(turn.text);
     const lang = turn.lang;
@@ -266,10 +361,9 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     }
     const offer = turn.state.offer;
     turn.state.offer = null;
-    const classified = classifierFor(turn.merchant).classify(turn.text);
     const keywords = turn.merchant.bot.handoffKeywords.filter((k) => k.trim() !== "");
     if (keywords.length > 0 && containsAny(turn.text, keywords)) {
-      return { ...classified, answer: handoff(lang, "keyword") };
+      return { intent: "human", confidence: 1, answer: handoff(lang, "keyword") };
     }
     const inCheckout = await continueCheckout(turn, null);
     if (inCheckout) return { intent: "purchase", confidence: 1, answer: inCheckout };
@@ -280,16 +374,40 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     if (offer !== null && isNo(turn.text)) {
       return { intent: "other", confidence: 1, answer: answer(pick(lang, "No problem! Anything else I can help with?", "ولا يهمك! فيه شي ثاني أقدر أساعدك فيه؟"), [MENU(lang, true)]) };
     }
+    // "hello, do you have dates?": the greeting is set aside and the question answered.
+    const { greeted, rest } = splitGreeting(turn.text);
+    if (greeted && tokenize(rest).length === 0) {
+      return { intent: "greeting", confidence: 1, answer: await byIntent(turn, "greeting", false) };
+    }
+    if (greeted) turn.text = rest;
+
+    const focus = turn.state.focus ? ((await productsById(turn.store, [turn.state.focus]))[0] ?? null) : null;
+    const sizesInView = focus !== null && Object.keys(focus.attributes).some((k) => /^(size|sizes|مقاس|المقاس)$/i.test(k));
+    const numbers = typeNumbers(turn.text, { awaitingOrderNumber: turn.state.awaitingOrderNumber, sizesInView });
+    const classified = classifierFor(turn.merchant).classify(turn.text);
+
     // "add 2 of the black one" is a cart command whatever else the words resemble.
     if (startsWithAny(turn.text, ADD_VERBS) && turn.state.lastShown.length > 0) {
+      return { intent: "purchase", confidence: 1, answer: await addByText(turn) };
+    }
+    // "3 capsule packs pls": a quantity of a named product is an order for it.
+    if (numbers.some((n) => n.kind === "quantity") && (classified.intent === "purchase" || classified.intent === "product_search") && subjectWords(turn.text).length > 0) {
       return { intent: "purchase", confidence: 1, answer: await addByText(turn) };
     }
     if (containsAny(turn.text, SIMILAR_WORDS) && turn.state.lastShown.length > 0) {
       return { intent: "product_search", confidence: 1, answer: await productSearchAnswer(turn) };
     }
+    const asksContact = await contact(turn);
+    if (asksContact) return { intent: classified.intent === "human" ? "other" : classified.intent, confidence: 1, answer: asksContact };
+    const followed = await inContext(turn, numbers, classified);
+    if (followed) {
+      turn.state.lowConfidenceStreak = 0;
+      return followed;
+    }
     // Digits alone, or "order 1001": a look-up; other bare digits (a phone number) are unclear.
     const lettersless = !/\p{L}/u.test(turn.text);
-    if ((lettersless || ORDER_REFERENCE.test(normalizeText(turn.text))) && parseOrderNumber(turn.text) && !parsePhone(turn.text)) {
+    const orderNumber = numbers.find((n) => n.kind === "order") ?? (lettersless ? numbers.find((n) => n.kind === "unknown" && n.value >= 100) : undefined);
+    if ((lettersless || ORDER_REFERENCE.test(normalizeText(turn.text))) && orderNumber && parseOrderNumber(turn.text) && !parsePhone(turn.text)) {
       return { intent: "order_status", confidence: 1, answer: await orderStatusAnswer(turn) };
     }
     if ((classified.confidence < threshold || lettersless) && classified.intent !== "human") {
@@ -298,10 +416,10 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         turn.state.lowConfidenceStreak = 0;
         return { ...classified, answer: faq };
       }
-      const topic = TOPICS.find((t) => containsAny(turn.text, t.words));
+      const topic = topicNamed(turn.text);
       if (topic) {
         turn.state.lowConfidenceStreak = 0;
-        return { ...classified, intent: topic.intent, answer: await byIntent(turn, topic.intent, false) };
+        return { ...classified, intent: topic, answer: await byIntent(turn, topic, false) };
       }
       // Unclear wording but a clear product ("عندكم عبايات؟"): search has its own threshold.
       if (/\p{L}/u.test(turn.text)) {
@@ -309,6 +427,11 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         if (!products.fallback) {
           turn.state.lowConfidenceStreak = 0;
           return { ...classified, intent: "product_search", answer: products };
+        }
+        // Asked for a product the store does not carry: say so and what it does carry.
+        if (classified.intent === "product_search" && namesProductKind(turn.text)) {
+          turn.state.lowConfidenceStreak = 0;
+          return { ...classified, answer: products };
         }
       }
       turn.state.lowConfidenceStreak += 1;
@@ -329,7 +452,24 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       };
     }
     turn.state.lowConfidenceStreak = 0;
-    return { ...classified, answer: await byIntent(turn, classified.intent, false) };
+    return { ...classified, answer: await byIntent(turn, classified.intent, false, numbers) };
+  }
+
+  /**
+   * While the shopper waits for a person and nobody is online, the bot answers what the store's
+   * data answers (or only says when someone will reply), as the merchant chose; it never hands
+   * off again or guesses.
+   */
+  async function decideWhileWaiting(turn: Turn): Promise<Decision | null> {
+    const mode = turn.merchant.bot.whileWaiting;
+    if (mode === "silent") return null;
+    const when = async (): Promise<Decision> => ({ intent: "human", confidence: 1, answer: answer(replyWhenLine(contactOf(await turn.knowledge()), turn.lang)) });
+    if (mode === "notice") return when();
+    const decision = await decide(turn);
+    const a = decision.answer;
+    // Only what the store's data answers; anything a person must handle waits for them.
+    if (a.handoff || a.fallback || decision.intent === "human" || decision.intent === "order_change") return when();
+    return decision;
   }
 
   async function* speak(turn: Turn, a: Answer, signal: AbortSignal, onDelta: () => void): AsyncGenerator<string> {
@@ -378,7 +518,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       const last = [...input.history].reverse().find((m) => m.role === "shopper");
       if (!last || last.text.trim() === "" || signal.aborted) return;
       const { store, conversationId } = input;
-      const [merchant, state] = await Promise.all([store.merchant.get(), loadBotState(store, conversationId)]);
+      const [merchant, state, conversation] = await Promise.all([store.merchant.get(), loadBotState(store, conversationId), store.conversations.get(conversationId)]);
       const text = last.text.trim();
       const inFlow = state.checkout !== null || state.verifying !== null || state.awaitingOrderNumber;
       const isPayload = parsePayload(text) !== null;
@@ -394,11 +534,17 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         text,
         search: deps.search,
         knowledge: () => (knowledge ??= store.knowledge.all()),
+        attempts,
+        visitorId: conversation?.visitorId ?? null,
       };
-      const decision = await decide(turn);
+      const waiting = conversation?.status === "waiting_human";
+      const decision = waiting ? await decideWhileWaiting(turn) : await decide(turn);
       // The decision's effects (cart, verification) happened; keep them even if the stream stops.
       await saveBotState(store, conversationId, turn.state);
-      const a = decision.answer;
+      if (!decision) return;
+      // One digit style in everything the answer shows, its cards and buttons included.
+      const digits = (t: string) => localizeDigits(t, lang, merchant.bot.arabicDigits);
+      const a = { ...decision.answer, text: digits(decision.answer.text), parts: decision.answer.parts.map((p) => partDigits(p, digits)) };
       metrics?.answers.inc({ intent: decision.intent });
       if (a.fallback) metrics?.fallbacks.inc();
       if (a.handoff) metrics?.handoffs.inc({ reason: a.handoff });

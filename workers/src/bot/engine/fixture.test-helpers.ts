@@ -1,11 +1,29 @@
 // A realistic test store (Saudi fashion & fragrance shop) on the real SQLite adapter, with
 // policies, FAQs and orders, plus helpers to talk to the engine like the hub would.
-import { openSqliteStore } from "@kaleem/shared/adapters";
+import { embeddedSearch } from "../search/embedded-search.js";
+import { openSqliteStore, MemoryRateLimiter } from "@kaleem/shared/adapters";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { asMerchantId, knowledgeDataSchema, type BotEvent, type BotEngine, type BotSettings, type Locale, type Message, type MessagePart, type NewProduct, type Order, type Product, type Store, type TenantStore } from "@kaleem/shared";
+import {
+  asMerchantId,
+  knowledgeDataSchema,
+  seedDemoStore,
+  type BotEvent,
+  type BotEngine,
+  type BotSettings,
+  type Locale,
+  type Message,
+  type MessagePart,
+  type NewProduct,
+  type Order,
+  type Product,
+  type Store,
+  type TenantStore,
+} from "@kaleem/shared";
 import { toWesternDigits } from "../nlp/normalize.js";
+import { createIntentClassifier } from "../intents/classifier.js";
+import { createBotEngine } from "./engine.js";
 
 export interface TestShop {
   store: Store;
@@ -224,4 +242,12 @@ export function exchangeOf(events: BotEvent[]): Exchange {
     else handoff = e.reason;
   }
   return { events, text, parts, intent, handoff };
+}
+
+/** The store `npm start` seeds, in memory, with the built-in engine (no LLM). */
+export async function openDemoBot(): Promise<{ store: Store; t: TenantStore; engine: BotEngine }> {
+  const store = await openSqliteStore({ file: ":memory:" });
+  const info = await seedDemoStore(store, { origins: [], hashPassword: async () => "x" });
+  const t = store.forMerchant(asMerchantId(info.merchantId));
+  return { store, t, engine: createBotEngine({ attempts: new MemoryRateLimiter(), classifier: createIntentClassifier(), search: embeddedSearch() }) };
 }

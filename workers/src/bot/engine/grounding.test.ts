@@ -1,6 +1,7 @@
 // Proof that the bot never invents a figure: hundreds of varied questions in English and Arabic,
 // and every number in every answer (text and parts) must come from the store's data, from what
 // the shopper typed, or be a cart sum of store prices the test recomputes.
+import { MemoryRateLimiter } from "@kaleem/shared/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotEngine, MessagePart } from "@kaleem/shared";
 import { createIntentClassifier } from "../intents/classifier.js";
@@ -8,12 +9,12 @@ import { extractNumbers } from "../llm/guard.js";
 import { isArabic } from "../nlp/normalize.js";
 import { embeddedSearch } from "../search/embedded-search.js";
 import { createBotEngine } from "./engine.js";
-import { Chat, openTestShop, storeNumbers, type TestShop } from "./fixture.test-helpers.js";
+import { Chat, KNOWLEDGE, openTestShop, storeNumbers, type TestShop } from "./fixture.test-helpers.js";
 
 const key = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
 
-const EN_ITEMS = ["black abaya", "abayas", "perfume", "oud perfume", "white thobe", "red shemagh", "hijab", "leather handbag", "gold sandals", "musk", "bakhoor", "summer abaya", "navy abaya", "a gift", "laptop", "iphone case", "dates", "kids shoes"];
-const AR_ITEMS = ["عباية سوداء", "عبايات", "عطر", "عطر عود", "ثوب ابيض", "شماغ", "طرحة", "شنطة جلد", "صندل ذهبي", "مسك", "بخور", "عباية صيفية", "عباية كحلية", "هدية", "لابتوب", "جوال", "تمر", "جزمة اطفال"];
+const EN_ITEMS = ["crepe abaya", "abayas", "perfume", "oud perfume", "white thobe", "shemagh in red", "hijab", "leather handbag", "gold sandals", "musk", "bakhoor", "summer abaya", "navy abaya", "a gift", "laptop", "iphone case", "dates", "kids shoes"];
+const AR_ITEMS = ["عباية كريب", "عبايات", "عطر", "عطر عود", "ثوب ابيض", "شماغ", "طرحة", "شنطة جلد", "صندل ذهبي", "مسك", "بخور", "عباية صيفية", "عباية مطرزة", "هدية", "لابتوب", "جوال", "تمر", "جزمة اطفال"];
 const EN_SEARCH = ["do you have {x}?", "show me {x}", "{x} under 250 SAR", "I'm looking for {x}", "how much is {x}?"];
 const AR_SEARCH = ["عندكم {x}؟", "ابي {x}", "{x} أقل من ٢٥٠ ريال", "أدور {x}", "بكم {x}؟"];
 const CITIES_EN = ["Riyadh", "Jeddah", "Makkah", "Dammam", "Abha", "Kuwait"];
@@ -58,13 +59,26 @@ let shop: TestShop;
 let engine: BotEngine;
 beforeAll(async () => {
   shop = await openTestShop();
-  engine = createBotEngine({ classifier: createIntentClassifier(), search: embeddedSearch(), streamDelayMs: 0 });
+  engine = createBotEngine({ attempts: new MemoryRateLimiter(), classifier: createIntentClassifier(), search: embeddedSearch(), streamDelayMs: 0 });
 });
 afterAll(async () => {
   await shop.close();
 });
 
 /** Numbers in parts; cart/order sums are checked against store prices here, then allowed. */
+/** Every sum of the fees the store's policies name (a delivery fee, the cash-on-delivery fee). */
+function feeSums(): number[] {
+  const fees: number[] = [];
+  for (const item of KNOWLEDGE) {
+    const data = item.data as { kind: string; policy?: { zones?: Array<{ fee: number }>; methods?: Array<{ fee: number | null }> } };
+    for (const z of data.policy?.zones ?? []) if (z.fee > 0) fees.push(z.fee);
+    for (const m of data.policy?.methods ?? []) if ((m.fee ?? 0) > 0) fees.push(m.fee ?? 0);
+  }
+  const sums = new Set<number>([0]);
+  for (const fee of fees) for (const s of [...sums]) sums.add(s + fee);
+  return [...sums];
+}
+
 function partNumbers(parts: MessagePart[], prices: Map<string, number>, allowed: Set<string>): number[] {
   const numbers: number[] = [];
   for (const part of parts) {
@@ -80,6 +94,8 @@ function partNumbers(parts: MessagePart[], prices: Map<string, number>, allowed:
       }
       expect(part.total).toBeCloseTo(sum, 2);
       allowed.add(key(part.total));
+      // What the shopper pays: the items plus the store's own delivery and cash-on-delivery fees.
+      for (const fees of feeSums()) allowed.add(key(part.total + fees));
     } else if (part.type === "order") {
       allowed.add(key(part.total));
       allowed.add(key(Number(part.number)));

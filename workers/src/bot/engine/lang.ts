@@ -1,6 +1,6 @@
 // Which language to answer in, and how figures read in each.
 import { looksLikeArabizi } from "../nlp/arabizi.js";
-import { isArabic } from "../nlp/normalize.js";
+import { isArabic, toArabicDigits, toWesternDigits } from "../nlp/normalize.js";
 import type { Lang } from "./state.js";
 
 /**
@@ -13,6 +13,8 @@ export function pickLanguage(text: string, previous: Lang | null, locale: Lang |
   if (isPayload) return sticky;
   if (isArabic(text)) return "ar";
   if (!/[A-Za-z]/.test(text)) return sticky;
+  // "و stc pay؟", "ابي airpods": Latin names inside an Arabic conversation stay Arabic.
+  if (sticky === "ar" && /[\u0600-\u06FF]/.test(text)) return "ar";
   if (looksLikeArabizi(text) && sticky === "ar") return "ar";
   return "en";
 }
@@ -48,4 +50,18 @@ export function formatDays(min: number, max: number, lang: Lang): string {
   const range = min === max ? `${max}` : `${min}–${max}`;
   if (lang === "en") return `${range} ${max === 1 ? "business day" : "business days"}`;
   return `${range} ${max >= 3 && max <= 10 ? "أيام عمل" : "يوم عمل"}`;
+}
+
+/**
+ * One digit style in an Arabic answer, the merchant's choice, whatever the catalog or policy
+ * text used ("١٢ مل" and "30 ر.س" would otherwise meet in one line). Links, e-mail addresses and
+ * Latin words with digits (model names, "USB-C", phone numbers with "+") keep Western digits.
+ */
+export function localizeDigits(text: string, lang: Lang, style: "western" | "arabic"): string {
+  if (lang !== "ar") return toWesternDigits(text);
+  const western = toWesternDigits(text);
+  if (style === "western") return western;
+  return western.replace(/(https?:\/\/\S+|\S+@\S+|[A-Za-z][\w-]*\d[\w-]*|\d[\w-]*[A-Za-z][\w-]*)|(\d)/g, (whole, keep: string | undefined) =>
+    keep !== undefined ? keep : toArabicDigits(whole),
+  );
 }

@@ -6,7 +6,8 @@ import { answer, type Answer } from "./answer.js";
 import { formatMoney, joinList, localized, pick } from "./lang.js";
 import { MAX_VERIFICATION_ATTEMPTS, type Lang } from "./state.js";
 import type { Turn } from "./turn.js";
-import { parseEmail, parseOrderNumber, parsePhone, phoneKey, sameEmail } from "./words.js";
+import { samePhone } from "@kaleem/shared";
+import { parseEmail, parseOrderNumber, parsePhone, sameEmail } from "./words.js";
 
 const STATUS: Record<Order["status"], { en: string; ar: string }> = {
   pending: { en: "received and waiting for confirmation", ar: "مستلم وبانتظار التأكيد" },
@@ -15,6 +16,18 @@ const STATUS: Record<Order["status"], { en: string; ar: string }> = {
   delivered: { en: "delivered", ar: "تم توصيله" },
   cancelled: { en: "cancelled", ar: "ملغي" },
 };
+
+/** Look-up attempts allowed per order number, and per store, within the cooldown window. */
+export const VERIFY_LIMITS = { perOrder: 5, perStore: 100, windowSeconds: 15 * 60 } as const;
+
+async function attemptAllowed(turn: Turn, number: string): Promise<boolean> {
+  const m = turn.store.merchantId;
+  const [order, store] = await Promise.all([
+    turn.attempts.hit(`bot-verify:${m}:order:${number}`, VERIFY_LIMITS.perOrder, VERIFY_LIMITS.windowSeconds),
+    turn.attempts.hit(`bot-verify:${m}:store`, VERIFY_LIMITS.perStore, VERIFY_LIMITS.windowSeconds),
+  ]);
+  return order.allowed && store.allowed;
+}
 
 const humanReply = (lang: Lang) => ({
   type: "quick_replies" as const,
@@ -99,11 +112,24 @@ export async function continueOrderLookup(turn: Turn): Promise<Answer | null> {
       return other && other !== turn.state.verifying ? askVerification(turn, other) : null;
     }
     const number = turn.state.verifying;
+    // Guesses are counted per order number and per store, not only per conversation: a new
+    // visitor gets no fresh tries. Over the limit nothing is revealed, right details or not.
+    if (!(await attemptAllowed(turn, number))) {
+      turn.state.verifying = null;
+      return answer(
+        pick(
+          turn.lang,
+          `For security, order #${number} can't be looked up in chat right now. Please try again later, or a team member can help you.`,
+          `حفاظاً على الأمان، ما نقدر نبحث عن الطلب رقم ${number} في المحادثة حالياً. جرّب بعد شوي، أو أحد موظفينا يساعدك.`,
+        ),
+        [humanReply(turn.lang)],
+      );
+    }
     const order = await turn.store.orders.getByNumber(number);
     const matches =
       order !== null &&
       ((email !== null && order.contact.email !== undefined && sameEmail(email, order.contact.email)) ||
-        (phone !== null && order.contact.phone !== undefined && phoneKey(phone) === phoneKey(order.contact.phone)));
+        (phone !== null && order.contact.phone !== undefined && samePhone(phone, order.contact.phone)));
     if (order && matches) {
       turn.state.verifying = null;
       turn.state.failedVerifications = 0;

@@ -6,6 +6,9 @@ import { formatMoney, joinList, localized, pick } from "./lang.js";
 import type { Lang } from "./state.js";
 import { productsById, type Turn } from "./turn.js";
 import { narrowingWords } from "./refine.js";
+import { isQuestionTerm, type Asked } from "./followups.js";
+import { parseQuery, productFacts } from "../search/constraints.js";
+import { analyze, COLOUR_PREFIX, MATERIAL_PREFIX } from "../search/analyze.js";
 import { bestMatches, containsAny, contentWords, descriptorTokens } from "./words.js";
 
 export const SEARCH_LIMIT = 4;
@@ -35,16 +38,26 @@ export function shortName(product: Product, lang: Lang): string {
   return name.length > 24 ? `${name.slice(0, 23)}…` : name;
 }
 
+/** The shopper's bubble after tapping "Add": the full name, not the truncated button label. */
+export function addedEcho(product: Product, lang: Lang): string {
+  return pick(lang, `Added ${localized(product.name, lang)} to the cart`, `أضفت ${localized(product.name, lang)} للسلة`);
+}
+
 /** Quick replies under product cards: add the first in-stock ones, more like the top one, a person. */
 export function productQuickReplies(products: Product[], lang: Lang): MessagePart {
-  const replies = products
+  const replies: Array<{ label: string; payload: string; echo?: string }> = products
     .filter((p) => p.stock > 0)
     .slice(0, 2)
-    .map((p) => ({ label: pick(lang, `Add ${shortName(p, lang)}`, `أضف ${shortName(p, lang)}`), payload: `add:${p.id}` }));
+    .map((p) => ({ label: pick(lang, `Add ${shortName(p, lang)}`, `أضف ${shortName(p, lang)}`), payload: `add:${p.id}`, echo: addedEcho(p, lang) }));
   const top = products[0];
   if (top) replies.push({ label: pick(lang, "More like this", "أبي شي مشابه"), payload: `more:${top.id}` });
   replies.push({ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" });
   return { type: "quick_replies", replies };
+}
+
+/** "How much are they?" about the products just shown: their prices, the list kept. */
+export function showPrices(turn: Turn, shown: Product[]): Answer {
+  return showProducts(turn, shown, pick(turn.lang, "Here are the prices:", "هذي الأسعار:"), pick(turn.lang, "Want me to add one to your cart?", "تبي أضيف لك واحد منها للسلة؟"));
 }
 
 function showProducts(turn: Turn, found: Product[], intro: string, outro: string): Answer {
@@ -52,6 +65,7 @@ function showProducts(turn: Turn, found: Product[], intro: string, outro: string
   const products = [...found.filter((p) => p.stock > 0), ...found.filter((p) => p.stock <= 0)];
   turn.state.lastShown = products.map((p) => p.id);
   turn.state.focus = products.length === 1 ? (products[0]?.id ?? null) : null;
+  turn.state.topic = "products";
   if (products.some((p) => p.stock > 0)) turn.state.offer = "add";
   const text = [intro, ...products.map((p) => productLine(p, turn.lang)), outro].join("\n");
   return answer(text, [...products.map((p) => productCard(p, turn.lang)), productQuickReplies(products, turn.lang)], { facts: text });
@@ -90,10 +104,25 @@ export async function productSearchAnswer(turn: Turn, query: string = turn.text)
   }
   // "what about under 100?" narrows what was asked before instead of starting over.
   const narrowing = query === turn.text && turn.state.lastQuery !== null ? narrowingWords(query) : null;
-  const effective = narrowing !== null ? `${turn.state.lastQuery} ${narrowing}` : query;
-  const products = await searchActive(turn, effective, SEARCH_LIMIT);
+  let effective = narrowing !== null ? `${turn.state.lastQuery} ${narrowing}` : query;
+  // "Cheaper?" means cheaper than what was just shown, unless a price was given.
+  const asked = narrowing !== null ? parseQuery(narrowing).constraints : null;
+  const shownBefore = asked?.cheap && asked.maxPrice === null ? await productsById(turn.store, turn.state.lastShown) : [];
+  const below = (price: number | undefined) => (price !== undefined && price > 0 ? `${effective} under ${Math.max(0, Math.ceil(price) - 1)}` : null);
+  const cheapest = below(shownBefore.length > 0 ? Math.min(...shownBefore.map((p) => p.price)) : undefined);
+  let products = await searchActive(turn, cheapest ?? effective, SEARCH_LIMIT);
+  // Nothing below the cheapest shown: below the one shown first, then.
+  const belowFirst = below(shownBefore[0]?.price);
+  if (products.length === 0 && cheapest !== null && belowFirst !== null) products = await searchActive(turn, belowFirst, SEARCH_LIMIT);
+  if (cheapest !== null) effective = turn.state.lastQuery ?? effective;
+  if (products.length === 0 && cheapest !== null) {
+    return answer(
+      pick(turn.lang, "Those are already the most affordable options I have for that.", "هذي أرخص الخيارات اللي عندي لطلبك."),
+      [productQuickReplies(shownBefore, turn.lang)],
+    );
+  }
   if (products.length === 0 && narrowing !== null && turn.state.focus) {
-    const focused = await turn.store.products.get(turn.state.focus);
+    const [focused] = await productsById(turn.store, [turn.state.focus]);
     if (focused) return notThatWay(turn, focused);
   }
   if (products.length === 0) return notFound(turn);
@@ -134,7 +163,7 @@ function notThatWay(turn: Turn, product: Product): Answer {
 }
 
 export async function moreLikeThis(turn: Turn, productId: string): Promise<Answer> {
-  const product = await turn.store.products.get(productId);
+  const [product] = await productsById(turn.store, [productId]);
   if (!product) return productSearchAnswer(turn, "");
   const category = product.categoryId ? await turn.store.categories.get(product.categoryId) : null;
   // The category finds its siblings; the full name would only find the product itself.
@@ -165,6 +194,20 @@ const QUESTION_WORDS = new Set(
 
 const REFERENCE_WORDS = ["it", "this", "that", "this one", "that one", "هذا", "هذي", "هذه", "ذا", "ذي", "هو", "هي"];
 
+/** Qualities asked of products ("cheaper", "more elegant"): they describe, they never name one. */
+const QUALITY_CONCEPTS = new Set(["§cheap", "§luxury", "§comfort", "§elegant", "§light", "§longlasting", "§large"]);
+
+/** The words of a question that could name a product: question words, colours, sizes and numbers set aside. */
+export function subjectWords(text: string): string[] {
+  const analysis = analyze(text);
+  const colourOrMaterial = new Set(
+    analysis.concepts
+      .filter((c) => c.id.startsWith(COLOUR_PREFIX) || c.id.startsWith(MATERIAL_PREFIX) || QUALITY_CONCEPTS.has(c.id))
+      .flatMap((c) => analysis.tokens.slice(c.start, c.end).map((t) => t.norm)),
+  );
+  return contentWords(text).filter((t) => !QUESTION_WORDS.has(t) && !REFERENCE_WORDS.includes(t) && !colourOrMaterial.has(t) && !isQuestionTerm(t) && !/^(xs|s|m|l|xl|xxl)$/.test(t));
+}
+
 /** The product a question is about: one of those just shown, else the best search hit. */
 async function productInQuestion(turn: Turn): Promise<Product | Product[] | null> {
   const shown = await productsById(turn.store, turn.state.lastShown);
@@ -189,7 +232,7 @@ async function productInQuestion(turn: Turn): Promise<Product | Product[] | null
   return top.product;
 }
 
-export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
+export async function productQuestionAnswer(turn: Turn, asked: Asked | null = null): Promise<Answer> {
   const found = await productInQuestion(turn);
   if (!found) return await notFound(turn);
   if (Array.isArray(found)) {
@@ -200,28 +243,115 @@ export async function productQuestionAnswer(turn: Turn): Promise<Answer> {
       pick(turn.lang, "Want me to add one to your cart?", "تبي أضيف لك واحد منها للسلة؟"),
     );
   }
-  const product = found;
+  return answerAboutProduct(turn, found, asked);
+}
+
+/** Values of the product's size attribute ("S, M, L", "54 / 56"), or null when it has none. */
+function sizesOf(product: Product): string[] | null {
+  const entry = Object.entries(product.attributes).find(([k]) => /^(size|sizes|مقاس|المقاس|المقاسات)$/i.test(k));
+  if (!entry) return null;
+  return entry[1].split(/[,/|،]|\s+-\s+|\s+/).map((v) => v.trim()).filter(Boolean);
+}
+
+function attributeEntry(product: Product, key: string): [string, string] | null {
+  const wanted = key.toLowerCase();
+  const entry = Object.entries(product.attributes).find(([k, v]) => v.trim() !== "" && (k.toLowerCase() === wanted || k.toLowerCase().startsWith(wanted) || ATTRIBUTE_LABELS[k.toLowerCase()]?.en.toLowerCase() === wanted));
+  return entry ?? null;
+}
+
+function priceLine(product: Product, lang: Lang, currency: string): string {
+  const name = localized(product.name, lang);
+  return (
+    pick(lang, `${name} costs ${formatMoney(product.price, currency, lang)}`, `${name} بسعر ${formatMoney(product.price, currency, lang)}`) +
+    (product.stock > 0 ? pick(lang, " and it's in stock.", "، والمنتج متوفر.") : pick(lang, ", but it's out of stock right now.", "، بس الكمية نفدت حالياً."))
+  );
+}
+
+/** What the shopper asked about one product: a size, a colour, an attribute, or everything. */
+export async function answerAboutProduct(turn: Turn, product: Product, asked: Asked | null): Promise<Answer> {
   const lang = turn.lang;
   const name = localized(product.name, lang);
-  const lines = [
-    pick(lang, `${name} costs ${formatMoney(product.price, product.currency, lang)}`, `${name} بسعر ${formatMoney(product.price, product.currency, lang)}`) +
-      (product.stock > 0 ? pick(lang, " and it's in stock.", "، والمنتج متوفر.") : pick(lang, ", but it's out of stock right now.", "، بس الكمية نفدت حالياً.")),
-  ];
-  const attributes = Object.entries(product.attributes).filter(([, v]) => v.trim() !== "");
-  if (attributes.length > 0) {
-    lines.push(attributes.map(([k, v]) => `• ${attributeLabel(k, lang)}: ${v}`).join("\n"));
-  }
-  const description = localized(product.description, lang);
-  if (description) lines.push(firstSentence(description));
+  const currency = product.currency;
   // The list stays for "the black one"; the product asked about becomes what "it" means.
   if (!turn.state.lastShown.includes(product.id)) turn.state.lastShown = [product.id];
   turn.state.focus = product.id;
-  // "do you have it in size 60?" narrows a search for this product, not the whole store.
-  turn.state.lastQuery = localized(product.name, lang);
+  turn.state.topic = "product";
+  if (!turn.state.lastQuery) turn.state.lastQuery = localized(product.name, "en") || name;
   if (product.stock > 0) turn.state.offer = "add";
   const outro = product.stock > 0 ? pick(lang, "Shall I add it to your cart?", "أضيفه لك في السلة؟") : "";
-  const text = [...lines, ...(outro ? [outro] : [])].join("\n");
-  return answer(text, [productCard(product, lang), productQuickReplies([product], lang)], { facts: text });
+  const card = [productCard(product, lang), productQuickReplies([product], lang)];
+  const done = (lines: string[]) => {
+    const text = [...lines, ...(outro ? [outro] : [])].join("\n");
+    return answer(text, card, { facts: text });
+  };
+  if (asked?.kind === "size") {
+    const sizes = sizesOf(product);
+    const value = asked.value.toLowerCase();
+    if (sizes && sizes.some((s) => s.toLowerCase() === value)) {
+      return done([pick(lang, `Yes, ${name} comes in size ${asked.value}.`, `إيه نعم، ${name} متوفر بمقاس ${asked.value}.`), priceLine(product, lang, currency)]);
+    }
+    if (sizes && !sizes.some((s) => /free|one size|فري/i.test(s))) {
+      turn.state.offer = null;
+      return answer(
+        [
+          pick(lang, `Sorry, ${name} doesn't come in size ${asked.value}.`, `للأسف ${name} ما يتوفر بمقاس ${asked.value}.`),
+          pick(lang, `It comes in: ${sizes.join(", ")}.`, `المقاسات المتوفرة: ${sizes.join("، ")}.`),
+          pick(lang, "Want to see similar products?", "تبي أشوف لك منتجات مشابهة؟"),
+        ].join("\n"),
+        [similarReplies(product, lang)],
+      );
+    }
+  }
+  if (asked?.kind === "colour") {
+    const colours = productFacts(product, "").colours;
+    if (colours?.has(asked.value)) return done([pick(lang, `Yes, ${name} is ${colourName(asked.value, lang)}.`, `إيه نعم، ${name} لونه ${colourName(asked.value, lang)}.`), priceLine(product, lang, currency)]);
+    if (colours !== null) {
+      // Not this one: the same kind of product in that colour, if the store has one.
+      // The kind of product (its first tag, as catalogs write it), not its own name: the name
+      // carries its own colour and material, which would fight the one asked for.
+      const kind = product.tags[0] ?? localized(product.name, "en");
+      const query = `${kind} ${colourName(asked.value, "en")}`;
+      const others = (await searchActive(turn, query, SEARCH_LIMIT)).filter((p) => p.id !== product.id);
+      const colourValue = attributeEntry(product, "color") ?? attributeEntry(product, "colour");
+      const intro = pick(lang, `${name} comes in ${colourValue?.[1] ?? "another colour"}.`, `${name} لونه ${colourValue?.[1] ?? "مختلف"}.`);
+      if (others.length > 0) {
+        return showProducts(turn, others, `${intro}\n${pick(lang, `In ${colourName(asked.value, lang)} we have:`, `وبال${colourName(asked.value, lang)} عندنا:`)}`, pick(lang, "Want me to add one to your cart?", "تبي أضيف لك واحد منها للسلة؟"));
+      }
+      turn.state.offer = null;
+      return answer(`${intro}\n${pick(lang, `I couldn't find it in ${colourName(asked.value, lang)}.`, `وما لقيته باللون ${colourName(asked.value, lang)}.`)}`, [similarReplies(product, lang)]);
+    }
+  }
+  if (asked?.kind === "attribute") {
+    const entry = attributeEntry(product, asked.key);
+    if (entry) return done([`${name} — ${attributeLabel(entry[0], lang)}: ${entry[1]}`, priceLine(product, lang, currency)]);
+  }
+  if (asked?.kind === "price" || asked?.kind === "stock") return done([priceLine(product, lang, currency)]);
+  const lines = [priceLine(product, lang, currency)];
+  const attributes = Object.entries(product.attributes).filter(([, v]) => v.trim() !== "");
+  if (attributes.length > 0) lines.push(attributes.map(([k, v]) => `• ${attributeLabel(k, lang)}: ${v}`).join("\n"));
+  const description = localized(product.description, lang);
+  if (description) lines.push(firstSentence(description));
+  return done(lines);
+}
+
+function similarReplies(product: Product, lang: Lang): MessagePart {
+  return {
+    type: "quick_replies",
+    replies: [
+      { label: pick(lang, "More like this", "أبي شي مشابه"), payload: `more:${product.id}` },
+      { label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" },
+    ],
+  };
+}
+
+const COLOUR_NAMES: Record<string, { en: string; ar: string }> = {
+  black: { en: "black", ar: "أسود" }, white: { en: "white", ar: "أبيض" }, red: { en: "red", ar: "أحمر" }, blue: { en: "blue", ar: "أزرق" },
+  navy: { en: "navy", ar: "كحلي" }, green: { en: "green", ar: "أخضر" }, grey: { en: "grey", ar: "رمادي" }, brown: { en: "brown", ar: "بني" },
+  beige: { en: "beige", ar: "بيج" }, pink: { en: "pink", ar: "وردي" }, purple: { en: "purple", ar: "بنفسجي" }, gold: { en: "gold", ar: "ذهبي" },
+  silver: { en: "silver", ar: "فضي" }, yellow: { en: "yellow", ar: "أصفر" }, orange: { en: "orange", ar: "برتقالي" }, burgundy: { en: "burgundy", ar: "عنابي" },
+};
+function colourName(id: string, lang: Lang): string {
+  return COLOUR_NAMES[id]?.[lang] ?? id;
 }
 
 function firstSentence(text: string): string {

@@ -11,7 +11,9 @@ const FILLER = new Set(
   normalizeText(
     "what about how about and any anything something one ones other another else more options show me do you have got is there are there in with for " +
       "please pls maybe instead ones only version want need i " +
-      "وش عن طيب و في فيه شي شيء اي أي واحد وحده غيره غيرها ثاني ثانيه بس لو سمحت عندكم عندك يوجد هل ابي ابغى ابغي ودي اريد",
+      "وش عن طيب و في فيه شي شيء اي أي واحد وحده غيره غيرها ثاني ثانيه بس لو سمحت عندكم عندك يوجد هل ابي ابغى ابغي ودي اريد " +
+      // the same fillers in Arabizi
+      "fee fi shay shi shai wa7ed wahed wa7da abi abgha ebgha 3ndkom 3ndk hal w wa tayeb tayb",
   ).split(" "),
 );
 
@@ -29,6 +31,7 @@ export function narrowingWords(query: string): string | null {
     constraints.materials.length > 0 ||
     constraints.sizes.length > 0 ||
     constraints.audience !== null ||
+    constraints.age !== null ||
     constraints.cheap;
   if (!constrained) return null;
   const spent = new Set<number>(consumed);

@@ -11,12 +11,19 @@ const cartLineSchema = z.object({ productId: z.string(), quantity: z.number().in
 export type CartLine = z.infer<typeof cartLineSchema>;
 
 const checkoutSchema = z.object({
-  step: z.enum(["name", "phone", "address", "confirm"]),
+  step: z.enum(["name", "phone", "address", "city", "confirm"]),
   name: z.string().optional(),
+  /** E.164. */
   phone: z.string().optional(),
   address: z.string().optional(),
+  /** The delivery city, when the address alone did not say it. */
+  city: z.string().optional(),
 });
 export type CheckoutState = z.infer<typeof checkoutSchema>;
+
+export const TOPICS = ["products", "product", "shipping", "returns_refunds", "payment", "order_status", "faq", "contact"] as const;
+const topicSchema = z.enum(TOPICS);
+export type Topic = z.infer<typeof topicSchema>;
 
 export const botStateSchema = z.object({
   lang: langSchema.nullable().catch(null).default(null),
@@ -26,6 +33,12 @@ export const botStateSchema = z.object({
   lastQuery: z.string().max(500).nullable().catch(null).default(null),
   /** The one product the last answer was about ("add it", "yes"). */
   focus: z.string().nullable().catch(null).default(null),
+  /** What the last answer was about, so a short follow-up ("and Hail?", "وتابي؟") keeps to it. */
+  topic: topicSchema.nullable().catch(null).default(null),
+  /** The delivery place last answered (its English name), for "is it free if I spend 500?". */
+  place: z.string().max(80).nullable().catch(null).default(null),
+  /** An order amount the shopper gave in a delivery question, kept for "and for Dammam?". */
+  amount: z.number().nonnegative().nullable().catch(null).default(null),
   cart: z.array(cartLineSchema).catch([]).default([]),
   checkout: checkoutSchema.nullable().catch(null).default(null),
   /** A yes/no question the last answer asked ("want me to add one?"), so "yes" can act on it. */

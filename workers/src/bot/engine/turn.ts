@@ -1,5 +1,5 @@
 // Everything a handler needs to answer one shopper message.
-import type { KnowledgeItem, Merchant, Product, ProductSearch, TenantStore } from "@kaleem/shared";
+import type { KnowledgeItem, Merchant, Product, ProductSearch, RateLimiter, TenantStore } from "@kaleem/shared";
 import type { BotState, Lang } from "./state.js";
 
 export interface Turn {
@@ -12,6 +12,10 @@ export interface Turn {
   text: string;
   search: ProductSearch;
   knowledge(): Promise<KnowledgeItem[]>;
+  /** Order look-up attempts across conversations (see orders.ts). */
+  attempts: RateLimiter;
+  /** The webchat visitor behind the conversation, when there is one. */
+  visitorId: string | null;
 }
 
 /** Active products by id, in the order given; missing and inactive ones dropped. */

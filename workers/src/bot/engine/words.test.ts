@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDays, formatMoney, pickLanguage } from "./lang.js";
-import { isNo, isYes, parseEmail, parseOrderNumber, parsePhone, parseQuantity, phoneKey, startsWithAny } from "./words.js";
+import { samePhone, toE164 } from "@kaleem/shared";
+import { isNo, isYes, parseEmail, parseOrderNumber, parsePhone, parseQuantity, startsWithAny } from "./words.js";
 import { wordChunks } from "./stream.js";
 
 describe("dialogue words", () => {
@@ -21,12 +22,16 @@ describe("dialogue words", () => {
     expect(parseEmail("it's Noura@Example.com.")).toBe("noura@example.com");
   });
 
-  it("compares Saudi phone numbers across formats", () => {
-    const key = phoneKey("0551234567");
-    expect(phoneKey("+966551234567")).toBe(key);
-    expect(phoneKey("00966 55 123 4567")).toBe(key);
-    expect(phoneKey("٠٥٥١٢٣٤٥٦٧")).toBe(key);
-    expect(phoneKey("0551234568")).not.toBe(key);
+  it("compares Saudi phone numbers across formats, in E.164", () => {
+    for (const typed of ["0551234567", "+966551234567", "00966 55 123 4567", "٠٥٥١٢٣٤٥٦٧", "551234567", "+966-55-123-4567"]) {
+      expect(toE164(typed), typed).toBe("+966551234567");
+      expect(samePhone(typed, "0551234567"), typed).toBe(true);
+    }
+    expect(samePhone("0551234568", "0551234567")).toBe(false);
+    // Another country's number keeps its own code.
+    expect(toE164("+971 50 123 4567")).toBe("+971501234567");
+    expect(toE164("call me")).toBeNull();
+    expect(toE164("1234")).toBeNull();
   });
 
   it("understands short yes/no answers in both languages", () => {
@@ -35,7 +40,7 @@ describe("dialogue words", () => {
     expect(isYes("yes but no")).toBe(false);
     expect(isNo("لا")).toBe(true);
     expect(isNo("cancel")).toBe(true);
-    expect(isYes("is the black abaya in stock in size large or not")).toBe(false);
+    expect(isYes("is the navy thobe in stock in size large or not")).toBe(false);
   });
 
   it("spots commands at the start of a message", () => {
@@ -64,7 +69,7 @@ describe("language and formatting", () => {
   });
 
   it("splits text into word chunks that join back exactly", () => {
-    const text = "Here are some options:\n• Black Abaya — 189 SAR\n";
+    const text = "Here are some options:\n• Navy Thobe — 189 SAR\n";
     const chunks = wordChunks(text);
     expect(chunks.join("")).toBe(text);
     expect(chunks.every((c) => c.trim().split(/\s+/).length === 1)).toBe(true);

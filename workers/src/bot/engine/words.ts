@@ -50,12 +50,6 @@ export function parsePhone(text: string): string | null {
   return digits.length >= 9 && digits.length <= 15 ? digits : null;
 }
 
-/** Phones compare by their national significant part: 0550000000, +966550000000 and 00966 55… match. */
-export function phoneKey(phone: string): string {
-  const digits = toWesternDigits(phone).replace(/\D/g, "").replace(/^00/, "");
-  return digits.length > 9 ? digits.slice(-9) : digits.replace(/^0/, "");
-}
-
 export function sameEmail(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
@@ -95,7 +89,8 @@ for (const [key, words] of Object.entries(COLOURS)) for (const w of words) COLOU
 const ACTION_WORDS = foldedSet(
   (
     "add put want need like get take buy order cart basket the a an of one ones please pls to my me i in it this that those these them with and or for from more some " +
-    "ضيف اضف اضيف ضيفه ضيفها حط حطه حطها ابي ابغى ابغي ودي اريد عطني اعطني ابيها ابيه من في على الى السله سله السلة للسله لي اللي هذا هذي هذه ذا ذي ها حبه حبات قطعه قطع و او"
+    "pack packs pcs pc pieces piece box boxes units unit x " +
+    "ضيف اضف اضيف ضيفه ضيفها حط حطه حطها ابي ابغى ابغي ودي اريد عطني اعطني ابيها ابيه من في على الى السله سله السلة للسله لي اللي هذا هذي هذه ذا ذي ها حبه حبات قطعه قطع علبه علب و او"
   ).split(" "),
 );
 
@@ -167,4 +162,12 @@ export function parseOrdinal(text: string): number | null {
     if (position !== undefined) return position;
   }
   return null;
+}
+
+/** The message with an attached "and" taken off its words ("وتابي" → "تابي"), for word lists. */
+export function withoutAttachedAnd(text: string): string {
+  return text
+    .split(/\s+/)
+    .map((w) => (/^و[\u0621-\u064A]{3,}/.test(w) ? w.slice(1) : w))
+    .join(" ");
 }

@@ -59,7 +59,7 @@ describe("eval:search CLI", () => {
         queries: [
           { id: "a", q: "green tea", kind: "plain", relevant: { t1: 2, t2: 1 } },
           { id: "b", q: "غلاية", kind: "arabic", relevant: { k1: 2 } },
-          { id: "c", q: "car tyres", kind: "out_of_catalog", relevant: {} },
+          { id: "c", q: "truck tyres", kind: "out_of_catalog", relevant: {} },
         ],
       }),
     );

@@ -6,13 +6,9 @@ import { normalizeText } from "../nlp/normalize.js";
 
 export type FeatureCounts = Map<string, number>;
 
-// Bitext-style templates ("{{Order Number}}") and our own examples carry slot placeholders;
-// their inner words are what a real message would say ("order number").
-const PLACEHOLDER = /\{\{\s*([^}]*)\}\}/g;
-
 /** Normalized tokens with numbers folded: the value of an order number says nothing about intent. */
 export function intentTokens(text: string): string[] {
-  const normalized = normalizeText(text.replace(PLACEHOLDER, " $1 ").replace(/[$€£]\s?\d/g, " moneyamount $&"));
+  const normalized = normalizeText(text.replace(/[$€£]\s?\d/g, " moneyamount $&"));
   if (normalized === "") return [];
   return normalized.split(" ").map((tok) => {
     if (/^\d+$/.test(tok)) return tok.length >= 4 ? "#num" : "#n";

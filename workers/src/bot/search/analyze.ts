@@ -2,6 +2,7 @@
 // way: normalization, unit splitting, light stemming (EN + AR), lemma table, concept phrases.
 import { normalizeText } from "../nlp/normalize.js";
 import { AUDIENCE_WORDS, COLOURS, CONCEPTS, LEMMAS, MATERIALS, STOPWORDS } from "./lexicon.js";
+import { NEEDS } from "./needs.js";
 
 export interface Token {
   /** Normalized surface form. */
@@ -108,6 +109,8 @@ function proclicVariant(word: string): string | null {
 
 const stopStems = new Set<string>();
 for (const w of STOPWORDS) for (const n of normalizeText(w).split(" ")) if (n !== "") stopStems.add(n);
+/** Normalized stopwords (for checking words that arrive by transliteration). */
+export const stopNorms: ReadonlySet<string> = stopStems;
 
 /** Normalized words, with units split off and "20 الف" folded into 20000. */
 export function searchWords(text: string): string[] {
@@ -127,7 +130,10 @@ export function searchWords(text: string): string[] {
 export function toToken(norm: string): Token {
   const number = /^\d+$/.test(norm);
   const stem = stemWord(norm);
-  return { norm, stem, variant: proclicVariant(norm), number, stop: !number && (stopStems.has(norm) || norm.length < 2 && !ARABIC_LETTER.test(norm)) };
+  // "والميزانية", "فيعني": a function word with "and"/"so" attached is still a function word.
+  const withoutConjunction = /^[وف][\u0621-\u064A]{3,}/.test(norm) ? norm.slice(1) : null;
+  const stop = !number && (stopStems.has(norm) || (withoutConjunction !== null && stopStems.has(withoutConjunction)) || (norm.length < 2 && !ARABIC_LETTER.test(norm)));
+  return { norm, stem, variant: proclicVariant(norm), number, stop };
 }
 
 // ---- concept phrases -----------------------------------------------------------------------
@@ -135,6 +141,8 @@ export function toToken(norm: string): Token {
 export const COLOUR_PREFIX = "§c:";
 export const MATERIAL_PREFIX = "§m:";
 export const AUDIENCE_PREFIX = "§a:";
+/** A situation the shopper describes (see ./needs.ts). */
+export const NEED_PREFIX = "§n:";
 
 interface PhraseEntry {
   stems: string[];
@@ -163,6 +171,22 @@ registerPhrases(CONCEPTS, "§");
 registerPhrases(COLOURS, COLOUR_PREFIX);
 registerPhrases(MATERIALS, MATERIAL_PREFIX);
 registerPhrases(AUDIENCE_WORDS, AUDIENCE_PREFIX);
+registerPhrases(Object.fromEntries(Object.entries(NEEDS).map(([id, n]) => [id, n.says])), NEED_PREFIX);
+
+/** Concept id → weight, for each need id ("§n:camping" → { "§tent": 1, ... }). */
+export const needServes: ReadonlyMap<string, ReadonlyMap<string, number>> = (() => {
+  const m = new Map<string, Map<string, number>>();
+  for (const [id, need] of Object.entries(NEEDS)) {
+    const serves = new Map<string, number>();
+    for (const [concept, weight] of Object.entries(need.serves)) {
+      // A typo in the resource must fail loudly, not silently serve nothing.
+      if (!Object.hasOwn(CONCEPTS, concept) && !Object.hasOwn(MATERIALS, concept)) throw new Error(`need ${id} serves unknown concept ${concept}`);
+      serves.set(Object.hasOwn(CONCEPTS, concept) ? `§${concept}` : MATERIAL_PREFIX + concept, weight);
+    }
+    m.set(NEED_PREFIX + id, serves);
+  }
+  return m;
+})();
 for (const list of phraseIndex.values()) list.sort((a, b) => b.stems.length - a.stems.length);
 
 /** Stems that form a concept on their own (for typo matching against the lexicon). */
@@ -217,7 +241,7 @@ export function indexTerms(text: string): Array<{ term: string; weight: number }
     if (t.variant !== null && t.variant !== t.stem) out.push({ term: t.variant, weight: 0.5 });
   }
   // A word inside a longer phrase barely stands for its own concept there: a "coffee maker" is
-  // not coffee, "احمر شفاه" is not red, a "sleeping bag" is not a bag (but "oud oil" is oud).
+  // not coffee, "احمر شفاه" is not red, a "sleeping bag" is not a bag (but "dehn al oud" is oud).
   const nested = (c: ConceptHit) => concepts.some((o) => o.end - o.start > c.end - c.start && o.start <= c.start && o.end >= c.end);
   for (const c of concepts) {
     const weight = nested(c) ? 0.35 : 1;
@@ -229,3 +253,8 @@ export function indexTerms(text: string): Array<{ term: string; weight: number }
 }
 
 export const isArabicWord = (w: string): boolean => ARABIC_LETTER.test(w);
+
+/** Whether the text names a kind of product the lexicon knows ("laptops", "عبايات"), sold here or not. */
+export function namesProductKind(text: string): boolean {
+  return analyze(text).concepts.some((c) => c.id.startsWith("§") && !c.id.includes(":"));
+}

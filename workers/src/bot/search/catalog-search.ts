@@ -11,9 +11,9 @@ import type {
   TenantStore,
   VectorIndex,
 } from "@kaleem/shared";
-import { AUDIENCE_PREFIX, COLOUR_PREFIX, MATERIAL_PREFIX, analyze, indexTerms, lexiconWords, searchWords, toToken, type Token } from "./analyze.js";
+import { AUDIENCE_PREFIX, COLOUR_PREFIX, MATERIAL_PREFIX, NEED_PREFIX, analyze, indexTerms, lexiconWords, needServes, searchWords, stopNorms, toToken, type Token } from "./analyze.js";
 import { parseQuery, productFacts, violation, type ProductFacts, type QueryConstraints } from "./constraints.js";
-import { looksLikeArabizi } from "../nlp/arabizi.js";
+import { arabiziWordToArabic, looksLikeArabizi } from "../nlp/arabizi.js";
 import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
 import { LexicalIndex, type FieldTerms, type QueryUnit } from "./lexical-index.js";
@@ -39,6 +39,8 @@ export interface SearchOptions {
   kidsPenalty: number;
   /** Extra share for products whose head noun the query names. */
   headBoost: number;
+  /** Factor for products explicitly made for the audience (or age) the query names. */
+  audienceBoost: number;
 }
 
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
@@ -50,6 +52,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   coveragePower: 1.5,
   kidsPenalty: 0.8,
   headBoost: 0.5,
+  audienceBoost: 1.25,
 };
 
 export interface CatalogSearchDeps {
@@ -87,7 +90,9 @@ const SEPARATOR = " ، ";
 /** Concepts that qualify a product rather than name one. */
 const MODIFIER_PREFIXES = [COLOUR_PREFIX, MATERIAL_PREFIX, AUDIENCE_PREFIX];
 /** Purpose and tone words ("gift", "cheap", "luxury"): they rank, but a store may lack them. */
-const SOFT_CONCEPTS = new Set(["§gift", "§cheap", "§luxury"]);
+const SOFT_CONCEPTS = new Set(["§gift", "§cheap", "§luxury", "§comfort", "§elegant", "§light", "§longlasting"]);
+/** Needs whose products depend on who receives them. */
+const GIFT_NEEDS = new Set(["gift", "occasion", "eid", "newbaby"].map((n) => NEED_PREFIX + n));
 
 const CONTAINER_WORDS = new Set(["طقم", "مجموعه", "علبه", "كرتون", "زوج", "عبوه", "بكج"].map((w) => toToken(w).stem));
 
@@ -170,6 +175,73 @@ function purposeWords(tokens: readonly Token[]): Set<number> {
   return out;
 }
 
+/** An Arabizi word that stands for an Arabic function word ("abi", "3ndkom", "wesh"). */
+function arabiziStop(t: Token): boolean {
+  if (!/^[a-z0-9']+$/.test(t.norm)) return false;
+  const arabic = arabiziWordToArabic(t.norm).split(" ").filter((w) => w !== "");
+  return arabic.length > 0 && arabic.every((w) => stopNorms.has(w));
+}
+
+const AT = new Set(["at", "from", "around"]);
+const HOME = new Set(["home", "house", "work", "office"]);
+const AT_HOME_AR = new Set(["بالبيت", "بالمنزل", "بالدوام", "بالشغل"].map((w) => toToken(w).norm));
+/** "at home", "from the office", "بالبيت": where the shopper is, not what they want. */
+function placeWords(tokens: readonly Token[]): Set<number> {
+  const out = new Set<number>();
+  tokens.forEach((t, i) => {
+    if (AT_HOME_AR.has(t.norm)) out.add(i);
+    if (!HOME.has(t.norm)) return;
+    const before = tokens[i - 1]?.norm ?? "";
+    const twoBefore = tokens[i - 2]?.norm ?? "";
+    if (AT.has(before) || (["the", "my"].includes(before) && AT.has(twoBefore))) out.add(i);
+  });
+  return out;
+}
+
+const REQUEST_CUES = new Set(
+  ["want", "need", "looking", "get", "buy", "find", "show", "have", "got", "any", "ابي", "ابغى", "ابغي", "اريد", "ودي", "محتاج", "محتاجه", "ادور", "اشتري", "عندكم", "فيه", "وريني", "abi", "abgha", "ebgha", "3ndkom"].map((w) => toToken(w).norm),
+);
+
+/**
+ * In a message of six words or more, the position of the last request word that is followed by
+ * something to rank; null when there is none (or nothing before it to set aside).
+ */
+function requestCue(tokens: readonly Token[], units: readonly QueryUnit[], unitStart: readonly number[]): number | null {
+  if (tokens.filter((t) => !t.stop).length < 3 || tokens.length < 6) return null;
+  for (let i = tokens.length - 1; i > 0; i--) {
+    const norm = tokens[i]!.norm;
+    const bare = /^و[\u0621-\u064A]{2,}/.test(norm) ? norm.slice(1) : norm;
+    if (!REQUEST_CUES.has(norm) && !REQUEST_CUES.has(bare)) continue;
+    const after = units.some((u, k) => (unitStart[k] ?? -1) > i && !u.modifier);
+    const before = units.some((u, k) => (unitStart[k] ?? Infinity) < i && !u.modifier);
+    if (after && before) return i;
+    if (after) return null;
+  }
+  return null;
+}
+
+const HEAD_BREAKS = new Set(["for", "with", "to", "under", "below", "over", "above", "between", "in", "from", "that", "which", "without"]);
+const ARABIC = /[\u0621-\u064A]/;
+
+/**
+ * The token that names what the shopper wants. Arabic puts the head first ("عطر عود رجالي"),
+ * English last before any "for/with/under ..." ("oud perfume for men"). Colours, materials,
+ * audiences and numbers qualify the head, they are never it.
+ */
+function headToken(tokens: readonly Token[], concepts: ReadonlyArray<{ id: string; start: number; end: number }>, skip: (i: number) => boolean): number | null {
+  const qualifier = (i: number) =>
+    tokens[i]!.number || concepts.some((c) => c.start === i && c.end === i + 1 && MODIFIER_PREFIXES.some((p) => c.id.startsWith(p)));
+  const candidates = tokens.map((_, i) => i).filter((i) => !skip(i) && !qualifier(i));
+  const firstArabic = candidates.find((i) => ARABIC.test(tokens[i]!.norm));
+  if (firstArabic !== undefined) return firstArabic;
+  let last: number | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    if (HEAD_BREAKS.has(tokens[i]!.norm) && last !== null) break;
+    if (candidates.includes(i)) last = i;
+  }
+  return last;
+}
+
 export class CatalogSearch implements ProductSearch, CatalogEvents {
   private readonly embedder: Embedder;
   private readonly vectors: VectorIndex;
@@ -233,7 +305,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     const m = await this.ready(store);
     const parsed = parseQuery(query);
     const { constraints } = parsed;
-    const built = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, parsed.consumed, m.lexical);
+    const built = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, parsed.consumed, m.lexical, constraints);
     const allowed = (id: string) => {
       const e = m.entries.get(id);
       return e !== undefined && violation(e.product, e.facts, constraints) === null;
@@ -259,8 +331,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     }
     // Words the catalog has never seen ("an abaya for the office", "عباية للدوام") would otherwise
     // sink every product. Without them, only products the remaining words name (head noun) count,
-    // so an out-of-catalog request ("iphone 99", "car tyres") still finds nothing.
-    const relaxed = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, new Set([...parsed.consumed, ...built.unknown]), m.lexical);
+    // so an out-of-catalog request ("iphone 99", "truck tyres") still finds nothing.
+    const relaxed = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, new Set([...parsed.consumed, ...built.unknown]), m.lexical, constraints);
     if (relaxed.units.length === 0) return { items: [], constraints, rankedText };
     return { items: await this.rank(store, m, relaxed, constraints, allowed, cap, true), constraints, rankedText: relaxed.embedText };
   }
@@ -298,6 +370,9 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       // Unless the shopper asks for children, adult products come first.
       const e = m.entries.get(hit.id);
       if (constraints.audience !== "kids" && e?.facts.audiences?.has("kids") === true && e.facts.audiences.size === 1) score *= this.options.kidsPenalty;
+      // Made for who was named (or for that age) beats merely not ruled out.
+      if (constraints.audience !== null && e?.facts.audiences?.has(constraints.audience) === true) score *= this.options.audienceBoost;
+      if (constraints.age !== null && e?.facts.ageRange) score *= this.options.audienceBoost;
       fused.set(hit.id, score);
     }
     for (const [id, score] of vectorScores) {
@@ -331,18 +406,38 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     concepts: ReadonlyArray<{ id: string; start: number; end: number }>,
     consumed: ReadonlySet<number>,
     lexical: LexicalIndex,
+    constraints: QueryConstraints,
   ): BuiltQuery {
     const units: QueryUnit[] = [];
     const embedWords: string[] = [];
     /** Token index → index of the (longest) phrase unit covering it. */
     const inPhrase = new Map<number, number>();
     const free = (h: { start: number; end: number }) => {
-      for (let k = h.start; k < h.end; k++) if (consumed.has(k)) return false;
+      for (let k = h.start; k < h.end; k++) if (consumed.has(k) || inNeed.has(k)) return false;
       return true;
     };
+    const inNeed = new Set<number>();
+    /** Token index where each unit starts (to tell what comes before the shopper's request). */
+    const unitStart: number[] = [];
+    // A described situation ("for the desert trip") becomes one unit whose alternatives are the
+    // kinds of products that serve it; its words are not ranked on their own.
+    const needUnits: number[] = [];
+    const needHits = concepts.filter((h) => h.id.startsWith(NEED_PREFIX)).sort((x, y) => y.end - y.start - (x.end - x.start));
+    for (const h of needHits) {
+      if (!free(h)) continue;
+      const alternatives = new Map<string, number>([[h.id, 1]]);
+      for (const [concept, weight] of needServes.get(h.id) ?? []) alternatives.set(concept, weight);
+      // "A gift for my daughter": what is made for her is a fair gift too, after the classics.
+      if (GIFT_NEEDS.has(h.id) && constraints.audience !== null) alternatives.set(AUDIENCE_PREFIX + constraints.audience, 0.5);
+      needUnits.push(units.length);
+      unitStart.push(h.start);
+      units.push({ alternatives, importance: 1 });
+      for (let k = h.start; k < h.end; k++) inNeed.add(k);
+      for (let k = h.start; k < h.end; k++) embedWords.push(tokens[k]?.norm ?? "");
+    }
     for (const h of concepts) {
-      if (h.end - h.start < 2 || !free(h)) continue;
-      // Phrases made only of filler ("on the go" is fine, but nothing shorter) still count.
+      if (h.end - h.start < 2 || h.id.startsWith(NEED_PREFIX) || !free(h)) continue;
+      unitStart.push(h.start);
       units.push({ alternatives: new Map([[h.id, 1]]), importance: 1 });
       for (let k = h.start; k < h.end; k++) if (!inPhrase.has(k)) inPhrase.set(k, units.length - 1);
     }
@@ -351,44 +446,87 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     let vocabCache: string[] | null = null;
     const unknown: number[] = [];
     const purpose = purposeWords(tokens);
+    const where = placeWords(tokens);
+    const isStop = (t: Token) => t.stop || (arabiziQuery && arabiziStop(t));
+    const content = tokens.filter((t, i) => !consumed.has(i) && !isStop(t) && !where.has(i) && !t.number).length;
+    const head = headToken(tokens, concepts, (i) => consumed.has(i) || inNeed.has(i) || where.has(i) || isStop(tokens[i]!));
+    const unitOfToken = new Map<number, number>();
     tokens.forEach((t, i) => {
-      if (consumed.has(i) || t.stop) return;
+      if (consumed.has(i) || inNeed.has(i) || where.has(i) || isStop(t)) return;
       const alternatives = new Map<string, number>();
       const put = (term: string, w: number) => {
         if ((alternatives.get(term) ?? 0) < w) alternatives.set(term, w);
       };
       put(t.stem, 1);
       if (t.variant !== null && lexical.has(t.variant)) put(t.variant, 0.85);
-      for (const h of concepts) if (h.start === i && h.end === i + 1) put(h.id, 0.9);
+      for (const h of concepts) if (h.start === i && h.end === i + 1 && !h.id.startsWith(NEED_PREFIX)) put(h.id, 0.9);
       const known = lexical.has(t.stem) || (t.variant !== null && lexical.has(t.variant)) || alternatives.size > 1;
+      // "fee dallah?", "3ndkom ...": an Arabizi function word the catalog does not know is filler.
+      if (!known && !t.number && !arabiziQuery && arabiziStop(t)) return;
       const corrections: string[] = [];
       if (!known && !t.number) {
         vocabCache ??= vocabulary();
-        // Arabizi without digits is indistinguishable from an unknown English word ("pro", "max"),
-        // so it is only tried when the query shows Arabizi elsewhere.
-        const arabizi = /^[a-z0-9']+$/.test(t.norm) && (/[235679]/.test(t.norm) || arabiziQuery);
-        const guesses = [...fuzzyMatches(t.stem, vocabCache), ...(arabizi ? arabiziMatches(t.norm, vocabCache) : [])];
-        for (const g of guesses) {
+        // Arabizi without digits is hard to tell from an unknown English word ("pro", "max"):
+        // it is tried at lower trust when no English spelling is near, and only on words long
+        // enough that a consonant outline means something.
+        const latin = /^[a-z0-9']+$/.test(t.norm);
+        const english = fuzzyMatches(t.stem, vocabCache);
+        const likelyArabizi = latin && (/[235679]/.test(t.norm) || arabiziQuery);
+        const maybeArabizi = latin && !likelyArabizi && english.length === 0 && t.norm.length >= 5;
+        const arabizi = likelyArabizi || maybeArabizi ? arabiziMatches(t.norm, vocabCache).map((g) => (likelyArabizi ? g : { ...g, weight: g.weight * 0.8 })) : [];
+        for (const g of [...english, ...arabizi]) {
           const conceptIds = lexiconWords.get(g.term);
           if (lexical.has(g.term)) put(g.term, g.weight);
-          for (const id of conceptIds ?? []) put(id, g.weight * 0.95);
+          for (const id of conceptIds ?? []) if (!id.startsWith(NEED_PREFIX)) put(id, g.weight * 0.95);
           corrections.push(g.term);
         }
       }
       embedWords.push(t.norm, ...corrections);
+      const lexiconKnown = alternatives.size > 1 || lexiconWords.has(t.stem);
       if (!known && !t.number && alternatives.size === 1 && !inPhrase.has(i) && purpose.has(i)) unknown.push(i);
-      const own = concepts.filter((h) => h.start === i && h.end === i + 1).map((h) => h.id);
+      const own = concepts.filter((h) => h.start === i && h.end === i + 1 && !h.id.startsWith(NEED_PREFIX)).map((h) => h.id);
       const modifier = t.number || (own.length > 0 && own.every((id) => MODIFIER_PREFIXES.some((p) => id.startsWith(p))));
       const soft = own.length > 0 && own.every((id) => SOFT_CONCEPTS.has(id));
-      const importance = (t.number || soft ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1);
+      // In a long message, a word neither the catalog nor the shopping lexicon knows is most
+      // likely talk around the product ("my husband keeps losing his cards"), not a product the
+      // store lacks: it weighs little, and a result must then name what the shopper asked for.
+      const context = (content >= 4 || (content >= 2 && needUnits.length > 0)) && !known && !lexiconKnown && !t.number && alternatives.size === 1 && !inPhrase.has(i);
+      // Who it is for is a filter (and a boost for products made for them): a product that does
+      // not say "for women" is not a worse match for "a gift for my mother".
+      // Children's products are another kind of product, so "for my daughter" keeps its full weight.
+      const audienceOnly = own.length > 0 && own.every((id) => id.startsWith(AUDIENCE_PREFIX) && id !== AUDIENCE_PREFIX + "kids");
+      const importance = (t.number || soft ? 0.5 : 1) * (inPhrase.has(i) ? 0.5 : 1) * (context ? 0.25 : 1) * (audienceOnly ? 0.25 : 1);
+      unitOfToken.set(i, units.length);
+      unitStart.push(i);
       units.push({
         alternatives,
         importance,
-        unknownImportance: t.number ? 1 : soft ? 0.2 : importance,
-        modifier: modifier || soft,
+        unknownImportance: t.number ? 1 : soft ? 0.2 : context ? 0.1 : importance,
+        modifier: modifier || soft || context,
         partOf: inPhrase.get(i),
       });
     });
+    // "I have an espresso machine, I just need capsules", "عندي مكينة وابي كبسولات": in a long
+    // message, what comes before the last request ("need", "ابي", "do you have") is context.
+    const cue = requestCue(tokens, units, unitStart);
+    if (cue !== null) {
+      units.forEach((u, i) => {
+        // A situation told before the request still says what it is for ("going camping ... need").
+        if ((unitStart[i] ?? 0) < cue && !u.modifier && !needUnits.includes(i)) units[i] = { ...u, importance: u.importance * 0.3, unknownImportance: 0.05, modifier: true, head: false };
+      });
+    }
+    // A need next to product words only says what they are for; alone, it is the request.
+    const named = units.some((u, i) => !needUnits.includes(i) && !u.modifier);
+    for (const i of needUnits) {
+      const u = units[i]!;
+      if (named) units[i] = { ...u, importance: 0.5, unknownImportance: 0.2, modifier: true };
+    }
+    // The product the shopper names (head of the query) decides which products are "the thing
+    // itself" rather than things that go with it.
+    if (head !== null) {
+      const phrase = inPhrase.get(head);
+      for (const i of [unitOfToken.get(head), phrase]) if (i !== undefined && units[i]) units[i] = { ...units[i]!, head: true };
+    }
     const weight = units.reduce((s, u) => s + u.importance, 0);
     return { units, weight, embedText: embedWords.join(" "), unknown };
   }

@@ -51,6 +51,7 @@ const SIZE_CUES = ["size", "sz", "مقاس", "مقاسي", "مقاسه", "مقا
 const SIZE_WORDS = new Set(["xs", "s", "m", "l", "xl", "xxl", "xxxl", "small", "medium", "large", "صغير", "وسط", "كبير"]);
 const AGE_UNITS = new Set(["year", "years", "yr", "yrs", "yo", "سنه", "سنوات", "سنين", "سنة"]);
 const AGE_CUES = ["aged", "age", "عمره", "عمرها", "عمرهم", "عمر"];
+const COMPANY_WORDS = new Set(["with", "مع", "ومع", "برفقة"].map((w) => searchWords(w)[0] ?? w));
 
 const phrase = (p: string): string[] => searchWords(p);
 const maxCues = MAX_CUES.map(phrase).sort((a, b) => b.length - a.length);
@@ -157,7 +158,15 @@ export function parseQuery(query: string): ParsedQuery {
 
   const conceptIds = (prefix: string) =>
     [...new Set(standaloneHits(analysis.concepts, prefix).filter((h) => ![...range(h.start, h.end)].some((k) => consumed.has(k))).map((h) => h.id.slice(prefix.length)))];
-  const audiences = conceptIds(AUDIENCE_PREFIX);
+  // "camping with the kids", "مع عيالي": company, not who the product is for.
+  const company = (h: ConceptHit) => COMPANY_WORDS.has(words[h.start - 1] ?? "") || COMPANY_WORDS.has(words[h.start - 2] ?? "") && (words[h.start - 1] === "the" || words[h.start - 1] === "my");
+  const audiences = [
+    ...new Set(
+      standaloneHits(analysis.concepts, AUDIENCE_PREFIX)
+        .filter((h) => ![...range(h.start, h.end)].some((k) => consumed.has(k)) && !company(h))
+        .map((h) => h.id.slice(AUDIENCE_PREFIX.length)),
+    ),
+  ];
   let audience: Audience | null = null;
   if (audiences.includes("kids")) audience = "kids";
   else if (audiences.includes("unisex")) audience = null;

@@ -13,14 +13,14 @@ describe("HashedEmbedder", () => {
   const e = new HashedEmbedder(256);
 
   it("returns deterministic unit vectors of the configured size", async () => {
-    const [a, b] = await e.embed(["black abaya", "black abaya"]);
+    const [a, b] = await e.embed(["green kaftan", "green kaftan"]);
     expect(a?.length).toBe(256);
     expect(Math.abs(cosine(a!, a!) - 1)).toBeLessThan(1e-5);
     expect(Array.from(a!)).toEqual(Array.from(b!));
   });
 
   it("puts cross-language synonyms and misspellings close, unrelated products far", async () => {
-    const [perfume, itr, tent, typo, shampoo, dates] = await e.embed(["perfume", "عطر", "camping tent", "shampo", "shampoo", "sukkari dates"]);
+    const [perfume, itr, tent, typo, shampoo, dates] = await e.embed(["perfume", "عطر", "camping tent", "conditionr", "conditioner", "khalas dates"]);
     expect(cosine(perfume!, itr!)).toBeGreaterThan(cosine(perfume!, tent!) + 0.3);
     expect(cosine(typo!, shampoo!)).toBeGreaterThan(cosine(typo!, dates!) + 0.15);
   });
@@ -83,7 +83,7 @@ describe("OpenAIEmbedder (protocol)", () => {
   it("posts model and inputs with the bearer key and returns normalized vectors in input order", async () => {
     behaviour = answer;
     const e = new OpenAIEmbedder({ baseUrl: baseUrl + "/", apiKey: "sk-test", model: "test-embed" });
-    const texts = ["black abaya", "عطر", "camping tent"];
+    const texts = ["green kaftan", "عطر", "camping tent"];
     const out = await e.embed(texts);
     expect(requests).toHaveLength(1);
     expect(requests[0]!.auth).toBe("Bearer sk-test");
@@ -166,8 +166,8 @@ describe("OpenAIEmbedder (protocol)", () => {
     const shop = await openTestShop();
     try {
       const engine = embeddedSearch({ embedder: new OpenAIEmbedder({ baseUrl, model: "m" }) });
-      const { items } = await engine.search(shop.tenant, "red shemagh", 3);
-      expect(shop.ext(items[0]?.product.id ?? "")).toBe("shemagh-red");
+      const { items } = await engine.search(shop.tenant, "braided agal", 3);
+      expect(shop.ext(items[0]?.product.id ?? "")).toBe("agal");
       // One batch for the catalog, one for the query.
       expect(requests.length).toBeGreaterThanOrEqual(2);
       expect(requests.some((r) => r.body.input.length > 1)).toBe(true);

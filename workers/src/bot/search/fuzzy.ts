@@ -1,6 +1,6 @@
 // Typo tolerance and Arabizi matching against the index vocabulary. Edit costs are weighted the
 // way shoppers actually misspell: dropped or doubled vowels and Arabic long vowels/hamza cost
-// half, so "abya"→"abaya" and "shampo"→"shampoo" match while "sofa"→"soft" does not.
+// half, so "abya"→"abaya" and "kaftaan"→"kaftan" match while "sofa"→"soft" does not.
 import { arabiziWordToArabic } from "../nlp/arabizi.js";
 import { stemWord } from "./analyze.js";
 

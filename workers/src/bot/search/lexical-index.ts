@@ -37,6 +37,8 @@ export interface QueryUnit {
   modifier?: boolean;
   /** Index of the phrase unit this word belongs to: when the phrase matches, so does the word. */
   partOf?: number;
+  /** The word (or phrase) that names the product asked for: matching a product's head counts. */
+  head?: boolean;
 }
 
 export interface LexicalHit {
@@ -178,7 +180,7 @@ export class LexicalIndex {
             best = Math.max(best, w * s.score);
             // A word only the description mentions ("great for your sofa") is weak evidence.
             trust = Math.max(trust, s.core ? w : w * 0.5);
-            if (w >= 0.7 && u.importance >= 0.5 && this.inHead(doc, term)) headMatch = true;
+            if (w >= 0.7 && u.head === true && this.inHead(doc, term)) headMatch = true;
           }
         }
         // Phrase units come first, so a word of a matched phrase ("saudi coffee" for

@@ -2,38 +2,88 @@
 // Entries are written naturally (hamzas, taa marbuta, plurals); they go through the same
 // analysis as catalog and query text when loaded, so spelling variants line up.
 
-/** Words that carry no product meaning in either language (articles, pronouns, chit-chat). */
+// Words that carry no product meaning, by kind. They are general resources of each language and
+// of shop talk, not the words of particular queries: a word belongs here only if it could never
+// name or describe a product.
+const FUNCTION_WORDS_EN = [
+  // articles, pronouns, auxiliaries, prepositions, conjunctions, question words
+  "a", "an", "the", "and", "or", "but", "if", "so", "then", "than", "because", "since", "while", "as", "of", "to", "in", "on",
+  "at", "by", "with", "for", "from", "into", "about", "around", "out", "up", "is", "are", "am", "be", "been", "being", "was",
+  "were", "it", "its", "this", "that", "these", "those", "i", "im", "ive", "id", "me", "my", "mine", "myself", "we", "our", "us",
+  "you", "your", "youre", "ya", "u", "ur", "he", "hes", "him", "his", "she", "shes", "her", "hers", "they", "them", "their",
+  "theyre", "s", "t", "re", "ll", "ve", "d", "do", "does", "did", "doing", "have", "has", "had", "having", "can", "could",
+  "would", "should", "will", "shall", "may", "might", "must", "not", "no", "yes", "what", "whats", "which", "who", "whom",
+  "whose", "where", "when", "why", "how", "there", "here", "any", "some", "every", "each", "all", "both", "either", "other",
+  "another", "such", "own", "one", "ones", "someone", "somebody", "anyone", "anybody", "something", "anything", "thing",
+  "things", "stuff", "bit", "lot", "lots", "kind", "sort", "type", "very", "really", "just", "also", "too", "still", "even",
+  "only", "much", "many", "more", "most", "less", "enough", "maybe", "perhaps", "probably", "quite", "pretty", "ish", "new",
+  // words for "things" in general: "camping stuff", "supplies for school"
+  "supplies", "essentials", "gear", "items", "item", "products", "product", "equipment", "tools",
+];
+const SHOP_TALK_EN = [
+  // what shoppers say around the product: wanting, looking, asking, liking, paying
+  "want", "wanted", "wants", "wanna", "need", "needs", "needed", "looking", "look", "find", "search", "searching", "show",
+  "see", "get", "got", "getting", "buy", "buying", "order", "ordering", "purchase", "sell", "selling", "sells", "carry",
+  "stock", "available", "availability", "offer", "offers", "recommend", "recommendation", "recommendations", "suggest",
+  "suggestion", "suggestions", "advise", "advice", "option", "options", "choice", "choices", "idea", "ideas", "help", "know",
+  "tell", "send", "think", "thinking", "wondering", "wonder", "guess", "like", "likes", "liked", "love", "loves", "loved",
+  "fan", "prefer", "prefers", "good", "great", "nice", "best", "better", "top", "favourite", "favorite", "use", "using",
+  "used", "price", "priced", "prices", "cost", "costs", "budget", "riyal", "riyals", "rial", "rials", "sar", "sr", "money",
+  "store", "shop", "website", "site", "app", "online", "guys", "please", "pls", "plz", "kindly", "start", "starting", "begin",
+  "try", "trying", "planning", "plan", "going", "gonna", "coming",
+];
+const TIME_WORDS_EN = [
+  "now", "currently", "today", "tonight", "tomorrow", "yesterday", "soon", "later", "morning", "afternoon", "evening",
+  "night", "day", "days", "week", "weeks", "weekend", "month", "months", "year", "years", "next", "last", "always", "usually",
+  "often", "sometimes", "every", "ago", "old", "aged", "age",
+];
+const CHAT_WORDS_EN = [
+  "hi", "hello", "hey", "salam", "salaam", "assalamu", "alaikum", "thanks", "thank", "ok", "okay", "sure", "well", "oh", "um",
+  "hmm", "lol", "dear", "friend", "bro",
+  // discourse markers
+  "actually", "basically", "honestly", "btw", "anyway", "anyways", "though", "still", "yet", "however", "otherwise", "instead",
+];
+const FUNCTION_WORDS_AR = [
+  "في", "من", "على", "علي", "الى", "إلى", "عن", "مع", "و", "او", "أو", "ثم", "بس", "لكن", "اذا", "إذا", "لو", "عشان", "علشان",
+  "لان", "لأن", "هذا", "هذه", "هذي", "ذا", "ذي", "هذيك", "ذاك", "ذيك", "اللي", "الي", "التي", "الذي", "هو", "هي", "هم", "انا",
+  "أنا", "انت", "أنت", "انتي", "انتم", "احنا", "نحن", "هل", "ما", "ماذا", "وش", "ايش", "إيش", "شو", "شنو", "شنهو", "وين", "فين",
+  "كيف", "كم", "بكم", "متى", "ليش", "لي", "له", "لها", "لهم", "لنا", "فيه", "فيها", "فيهم", "عندكم", "عندك", "عندي", "عنده",
+  "عندها", "حق", "حقت", "حقي", "يعني", "كذا", "زي", "مثل", "شي", "شيء", "اشياء", "أشياء", "حاجه", "حاجة", "اي", "أي", "كل",
+  "بعض", "نفس", "ثاني", "ثانيه", "غير", "يا", "جدا", "مره", "مرة", "كثير", "وايد", "شوي", "شويه", "مو", "مب", "ترى", "تراه",
+  // words for "things" in general: "أغراض كشتة", "مستلزمات المدرسة"
+  "اغراض", "أغراض", "مستلزمات", "لوازم", "حاجات", "منتجات", "منتج", "اشياء",
+];
+const SHOP_TALK_AR = [
+  "ابي", "أبي", "ابغى", "أبغى", "ابغا", "ابغي", "أبغي", "اريد", "أريد", "ودي", "بدي", "نبي", "نبغى", "ابيه", "ابيها", "ابغاه",
+  "ابغاها", "موجود", "موجوده", "متوفر", "متوفره", "تبيعون", "تبيع", "يبيع", "ابحث", "أبحث", "ادور", "أدور", "دور", "اشوف",
+  "أشوف", "شوف", "وريني", "اقترح", "اقتراح", "اقتراحات", "تنصحني", "تنصحوني", "تنصح", "نصيحه", "فكره", "افكار", "خيارات",
+  "يحب", "تحب", "يحبون", "احب", "أحب", "يعجب", "افضل", "أفضل", "احسن", "أحسن", "زين", "حلو", "حلوه", "ريال", "ريالات", "رس",
+  "سعر", "بسعر", "اسعار", "الميزانيه", "ميزانيه", "ميزانيتي", "حدود", "بحدود", "تقريبا", "لو سمحت", "سمحت", "تكرم", "ممكن",
+  "يمديكم", "تقدرون", "ساعدني", "ساعدوني", "تساعدوني", "المتجر", "متجركم", "الموقع", "اشتري", "أشتري", "نشتري", "اشتريت",
+  "اخذ", "آخذ", "ناخذ", "اطلب", "أطلب", "نطلب", "جديد", "جديده",
+];
+const TIME_WORDS_AR = [
+  "الحين", "الان", "الآن", "اليوم", "بكره", "بكرة", "امس", "أمس", "قريب", "الصبح", "الظهر", "العصر", "المغرب", "الليل",
+  "الاسبوع", "الأسبوع", "اسبوع", "الشهر", "شهر", "السنه", "سنه", "سنوات", "سنين", "الجاي", "الجايه", "القادم", "القادمه",
+  "دايم", "دايما", "عمره", "عمرها", "عمر",
+];
+const CHAT_WORDS_AR = [
+  "مرحبا", "هلا", "السلام", "سلام", "عليكم", "اهلا", "أهلا", "شكرا", "يعطيك", "العافيه", "الله", "والله", "طيب", "اوكي",
+  "تمام", "اخوي", "اختي", "يا ليت", "ليت",
+  // discourse markers
+  "بصراحه", "اصلا", "أصلا", "عموما", "المهم", "بعدين", "برضو", "بعد",
+];
+
+/** Every word that never carries product meaning, in both languages. */
 export const STOPWORDS: readonly string[] = [
-  // English
-  "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "with", "for", "from", "into", "is", "are", "am", "be",
-  "was", "were", "it", "its", "this", "that", "these", "those", "i", "im", "me", "my", "mine", "we", "our", "you", "your",
-  "he", "hes", "him", "his", "she", "shes", "her", "they", "them", "their", "s", "t", "do", "does", "did", "have", "has",
-  "had", "having", "any", "some", "something", "anything", "thing", "things", "stuff", "what", "which", "who", "whats",
-  "where", "when", "how", "can", "could", "would", "should", "will", "shall", "may", "might", "please", "pls", "plz",
-  "thanks", "thank", "hi", "hello", "hey", "salam", "salaam", "assalamu", "alaikum", "want", "wanted", "wanna", "need",
-  "needs", "looking", "look", "find", "search", "show", "see", "get", "got", "buy", "order", "sell", "selling", "sells",
-  "carry", "stock", "available", "there", "here", "just", "also", "too", "very", "really", "so", "much", "many", "more",
-  "most", "like", "likes", "liked", "love", "loves", "about", "crazy", "obsessed", "fan", "good", "great",
-  "nice", "best", "top", "recommend", "recommendation", "suggest", "suggestion", "options", "option", "kind", "type",
-  "sort", "one", "ones", "someone", "somebody", "bit", "little", "lot", "lots", "out", "up", "if", "then", "but", "not",
-  "no", "yes", "ok", "okay", "maybe", "around", "ish", "approx", "approximately", "budget", "price", "priced", "cost",
-  "costs", "riyal", "riyals", "rial", "rials", "sar", "sr", "currently", "now", "today", "tomorrow", "next", "week",
-  "month", "year", "years", "old", "aged", "age", "birthday", "own", "anyone", "use",
-  "using", "used", "usually", "always", "every", "day", "days", "when", "while", "because", "since", "able", "enough",
-  "dies", "die", "afternoon", "morning", "house", "store", "shop", "website", "going", "go", "goes", "gonna",
-  "re", "ll", "ve", "weekend", "tonight", "soon", "wondering", "wonder", "help", "know", "tell", "send",
-  // Arabic (normalized forms are produced at load time)
-  "في", "من", "على", "علي", "الى", "إلى", "عن", "مع", "و", "او", "أو", "ثم", "هذا", "هذه", "هذي", "ذا", "ذي", "اللي", "الي",
-  "التي", "الذي", "هو", "هي", "انا", "أنا", "انت", "أنت", "انتم", "احنا", "نحن", "هل", "ما", "ماذا", "وش", "ايش", "إيش", "شو",
-  "شنو", "شنهو", "وين", "كيف", "كم", "بكم", "متى", "ليش", "ابي", "أبي", "ابغى", "أبغى", "ابغا", "ابغي", "أبغي", "اريد", "أريد",
-  "ودي", "بدي", "نبي", "نبغى", "عندكم", "عندك", "عندكم؟", "فيه", "في", "موجود", "موجوده", "متوفر", "متوفره", "تبيعون",
-  "تبيع", "يبيع", "لو", "سمحت", "تكرم", "ممكن", "مرحبا", "هلا", "السلام", "سلام", "عليكم", "اهلا", "شكرا", "يعطيك",
-  "العافيه", "افضل", "أفضل", "احسن", "أحسن", "زين", "حلو", "حلوه", "شي", "شيء", "أشياء", "اشياء", "حاجه", "حاجة", "اشوف",
-  "أشوف", "شوف", "يحب", "تحب", "يحبون", "مره", "مرة", "جدا", "كثير", "وايد", "الجاي", "الجايه", "الاسبوع", "الأسبوع",
-  "الشهر", "ميلاد", "ميلاده", "ميلادها", "عيد", "سنه", "سنوات", "سنين", "عمره", "عمرها", "يا", "لي", "له", "لها", "لهم",
-  "عشان", "علشان", "حق", "حقت", "ابحث", "أبحث", "دور", "ادور", "أدور", "اقترح", "اقتراح", "تنصحني", "تنصحوني", "نوع",
-  "انواع", "أنواع", "ريال", "ريالات", "رس", "سعر", "بسعر", "الميزانيه", "ميزانيه", "ميزانيتي", "حدود", "بحدود", "تقريبا",
-  "يعني", "بس", "كذا", "شويه", "شوي", "الحين", "اليوم", "بكره", "عندي", "ابيه", "ابيها", "ابغاه", "ابغاها",
+  ...FUNCTION_WORDS_EN,
+  ...SHOP_TALK_EN,
+  ...TIME_WORDS_EN,
+  ...CHAT_WORDS_EN,
+  ...FUNCTION_WORDS_AR,
+  ...SHOP_TALK_AR,
+  ...TIME_WORDS_AR,
+  ...CHAT_WORDS_AR,
 ];
 
 /** Broken plurals and irregular forms → the singular used in catalogs. */
@@ -43,7 +93,7 @@ export const LEMMAS: Readonly<Record<string, string>> = {
   "اطفال": "طفل", "قدور": "قدر", "فناجين": "فنجان", "فناجيل": "فنجان", "صحون": "صحن", "اكواب": "كوب", "أكواب": "كوب",
   "كاسات": "كاسة", "ملابس": "لبس", "احذيه": "حذاء", "أحذية": "حذاء", "جزم": "جزمة", "نعل": "نعال", "شنط": "شنطة", "حقائب": "حقيبة",
   "ساعات": "ساعة", "سماعات": "سماعة", "شواحن": "شاحن", "كيابل": "كيبل", "كفرات": "كفر", "أغطية": "غطاء", "اغطيه": "غطاء",
-  "عبايات": "عباية", "عباءات": "عباية", "عباءة": "عباية", "طرح": "طرحة", "شيلات": "شيلة", "فساتين": "فستان", "اشمغه": "شماغ",
+  "عبايات": "عباية", "عباءات": "عباية", "قفاطين": "قفطان", "بطانيات": "بطانية", "عباءة": "عباية", "طرح": "طرحة", "شيلات": "شيلة", "فساتين": "فستان", "اشمغه": "شماغ",
   "أشمغة": "شماغ", "غتر": "غترة", "بشوت": "بشت", "سراويل": "سروال", "محافظ": "محفظة", "مباخر": "مبخرة", "دلال": "دلة",
   "ترامس": "ترمس", "صواني": "صينية", "خيام": "خيمة", "كراسي": "كرسي", "دراجات": "دراجة", "سيارات": "سيارة", "دمى": "دمية",
   "عرايس": "عروسة", "مكعبات": "مكعب", "زيوت": "زيت", "كريمات": "كريم", "منتجات": "منتج", "هدايا": "هدية", "حلويات": "حلا",
@@ -82,13 +132,14 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   bag: ["bag", "backpack", "schoolbag", "school bag", "rucksack", "handbag", "شنطة", "حقيبة", "شنطه", "جنطة"],
   clothing: ["clothing", "clothes", "apparel", "outfit", "wear", "fashion", "لبس", "ملابس", "أزياء"],
   // ---- perfume & oud
-  perfume: ["perfume", "fragrance", "scent", "cologne", "parfum", "eau de parfum", "edp", "edt", "eau de toilette", "عطر", "برفان", "بارفان", "عطور", "كولونيا", "3etr", "3itr", "itr", "attar", "ريحة", "ريحه"],
+  // "scent"/"ريحة" describe many things (a candle, a car freshener): they are not perfume.
+  perfume: ["perfume", "fragrance", "cologne", "parfum", "eau de parfum", "edp", "edt", "eau de toilette", "عطر", "برفان", "بارفان", "عطور", "كولونيا", "3etr", "3itr", "itr", "attar"],
   oud: ["oud", "oudh", "agarwood", "aloeswood", "عود", "3ood", "3oud", "ood"],
   oil: ["oil", "oils", "زيت", "دهن", "dehn", "dahn"],
   oudoil: ["oud oil", "dehn oud", "dehn al oud", "دهن عود", "دهن العود", "dahn oud"],
   bakhoor: ["bakhoor", "bakhour", "bukhoor", "bakhur", "incense", "muattar", "mamoul bakhoor", "بخور", "بخور معمول", "تبخير", "دخون", "بخور معطر"],
   burner: ["mabkhara", "mabkhra", "incense burner", "burner", "censer", "مبخرة", "مبخره", "مدخنة"],
-  musk: ["musk", "misk", "مسك", "tahara"],
+  musk: ["musk", "misk", "مسك", "tahara", "white musk", "مسك ابيض", "مسك أبيض", "المسك الابيض", "المسك الأبيض", "مسك الطهارة"],
   bodymist: ["body mist", "body spray", "mist", "معطر جسم", "بودي مست", "سبلاش"],
   roomspray: ["room spray", "air freshener", "fabric spray", "معطر جو", "معطر مفارش", "معطر مفرش", "فواحة"],
   // ---- electronics
@@ -139,6 +190,7 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   arabiccoffee: ["arabic coffee", "saudi coffee", "gulf coffee", "gahwa", "qahwa", "gahwah", "قهوة عربية", "قهوة سعودية", "قهوة شقراء", "قهوه عربي"],
   specialtycoffee: ["specialty coffee", "speciality coffee", "specialty", "third wave", "v60", "pour over", "filter coffee", "قهوة مختصة", "مختصة", "مختص", "فلتر"],
   beans: ["beans", "coffee beans", "whole beans", "whole bean", "حبوب", "بن"],
+  capsules: ["capsules", "capsule", "coffee pods", "pods", "nespresso", "كبسولات", "كبسولة", "كبسول", "كبسولات قهوة"],
   espresso: ["espresso", "اسبريسو", "إسبريسو", "اسبرسو"],
   cardamom: ["cardamom", "cardamon", "hail", "hel", "heil", "هيل", "حبهان"],
   saffron: ["saffron", "زعفران", "za3faran"],
@@ -179,7 +231,7 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   tablet: ["tablet", "tab", "ipad", "تابلت", "ايباد"],
   // ---- outdoor & sports
   tent: ["tent", "خيمة", "خيمه", "بيت شعر"],
-  camping: ["camping", "camp", "trip", "trips", "outdoor", "desert", "picnic", "رحلات", "رحلة", "كشتة", "كشتات", "بر", "تخييم", "نزهة"],
+  camping: ["camping", "camp", "campsite", "outdoor", "outdoors", "رحلات", "كشتة", "كشتات", "كشته", "بر", "البر", "تخييم", "مخيم", "kashta"],
   chair: ["chair", "seat", "كرسي"],
   stove: ["stove", "cooker", "burner stove", "cook", "cooking", "طبخ", "طباخ", "موقد"],
   grill: ["grill", "bbq", "barbecue", "barbeque", "شواية", "شوايه", "منقل", "شوي"],
@@ -193,9 +245,46 @@ export const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   racket: ["racket", "racquet", "مضرب"],
   padel: ["padel", "paddle", "بادل"],
   bottle: ["bottle", "water bottle", "قارورة", "مطارة", "زمزمية", "غرشة"],
+  // ---- more product types (also ones a store may not sell: a query naming them finds nothing
+  // rather than something else)
+  blanket: ["blanket", "throw", "comforter", "duvet", "quilt", "بطانية", "بطانيه", "بطانيات", "لحاف", "مفرش شتوي"],
+  pillow: ["pillow", "cushion", "مخدة", "مخده", "وسادة", "خداديه"],
+  heater: ["heater", "space heater", "fan heater", "radiator", "دفاية", "دفايه", "دفايات", "مدفأة", "مدفاة", "heater fan"],
+  coat: ["coat", "jacket", "parka", "hoodie", "sweater", "jumper", "cardigan", "farwa", "farwah", "فروة", "فروه", "جاكيت", "جاكيتات", "معطف", "بالطو", "هودي", "سويتر", "كنزة"],
+  gloves: ["gloves", "glove", "mittens", "قفازات", "جوانتي", "كفوف"],
+  socks: ["socks", "sock", "شراب", "جوارب", "دلاغات"],
+  jewelry: ["jewelry", "jewellery", "jewel", "necklace", "pendant", "chain", "earrings", "earring", "bracelet", "bangle", "ring", "anklet", "مجوهرات", "اكسسوارات", "سلسال", "سلسله", "عقد", "قلادة", "حلق", "اقراط", "خاتم", "اسوارة", "اسواره", "غوايش", "خلخال"],
+  flowers: ["flowers", "flower", "bouquet", "باقة ورد", "بوكيه", "زهور"],
+  stationery: ["stationery", "pen", "pens", "pencil", "notebook", "pencil case", "قلم", "اقلام", "دفتر", "مقلمة", "قرطاسية"],
+  lunchbox: ["lunch box", "lunchbox", "snack box", "علبة اكل", "لانش بوكس", "صندوق طعام"],
+  luggage: ["luggage", "suitcase", "travel bag", "carry on", "trolley bag", "شنطة سفر", "حقيبة سفر", "شنط سفر"],
+  fan: ["fan", "electric fan", "cooling fan", "مروحة", "مروحه", "مراوح"],
+  speaker: ["speaker", "speakers", "sound system", "سماعة خارجية", "مكبر صوت", "سبيكر"],
+  gaming: ["gaming", "game controller", "controller", "gamepad", "joystick", "console", "playstation", "xbox", "يد تحكم", "جويستك", "بلايستيشن", "سوني"],
+  honey: ["honey", "sidr", "عسل", "سدر", "3asal"],
+  airfryer: ["air fryer", "airfryer", "قلاية هوائية", "قلايه هوائيه", "اير فراير"],
+  blender: ["blender", "mixer", "juicer", "خلاط", "عصارة"],
+  cooler: ["cooler", "ice box", "cool box", "ثلاجة رحلات", "ترمس ثلج", "صندوق ثلج"],
+  charcoal: ["charcoal", "firewood", "فحم", "حطب"],
+  prayerrug: ["prayer rug", "prayer mat", "janamaz", "سجادة صلاة", "سجاده صلاه", "سجادة"],
+  misbaha: ["misbaha", "prayer beads", "tasbih", "سبحة", "مسبحة"],
+  decor: ["decoration", "decorations", "decor", "ornament", "زينة", "زينه", "ديكور", "تزيين"],
+  babygear: ["stroller", "pram", "diaper", "diapers", "nappies", "bodysuit", "onesie", "baby clothes", "عربية اطفال", "عربة اطفال", "حفاضات", "حفايض", "ملابس مواليد", "مواليد"],
+  // types a fashion, home or gift store rarely sells, so asking for them finds nothing
+  furniture: ["sofa", "couch", "furniture", "bed", "mattress", "wardrobe", "table", "desk", "كنب", "كنبة", "كنبه", "اثاث", "أثاث", "سرير", "مرتبة", "دولاب", "طاولة", "طاوله"],
+  bigappliance: ["washing machine", "washer", "dryer", "fridge", "refrigerator", "freezer", "dishwasher", "oven", "air conditioner", "غسالة", "غساله", "نشافة", "ثلاجة", "ثلاجه", "فريزر", "فرن", "مكيف", "مكيفات", "جلاية"],
+  computer: ["laptop", "computer", "pc", "printer", "ink", "toner", "monitor", "keyboard", "mouse", "لابتوب", "كمبيوتر", "طابعة", "طابعه", "حبر", "شاشة كمبيوتر", "كيبورد", "ماوس"],
+  tv: ["tv", "television", "تلفزيون", "تلفاز", "شاشة تلفزيون"],
+  autoparts: ["tyre", "tyres", "tire", "tires", "car battery", "spare parts", "car parts", "engine oil", "اطارات", "إطارات", "قطع غيار", "بطارية سيارة", "زيت محرك"],
+  books: ["book", "books", "novel", "كتاب", "كتب", "رواية"],
+  medicine: ["medicine", "pills", "painkiller", "دواء", "ادوية", "حبوب مسكن"],
   // ---- qualities
+  comfort: ["comfortable", "comfy", "cozy", "cosy", "relaxed fit", "loose", "soft", "مريح", "مريحة", "مريحه", "واسع", "واسعة", "ناعم", "ناعمة"],
+  elegant: ["elegant", "classy", "stylish", "chic", "أنيق", "انيق", "أنيقة", "انيقه", "شيك", "راقي"],
+  light: ["light", "lightweight", "thin", "breathable", "خفيف", "خفيفة", "خفيفه"],
+  longlasting: ["long lasting", "long-lasting", "lasts long", "lasts all day", "ثابت", "ثابته", "ثبات", "ثبات عالي", "يثبت", "يدوم"],
   luxury: ["luxury", "premium", "deluxe", "high end", "fancy", "royal", "فاخر", "فاخرة", "فخم", "ملكي", "راقي"],
-  cheap: ["cheap", "cheaper", "cheapest", "less expensive", "lower price", "budget", "affordable", "inexpensive", "economy", "basic", "رخيص", "رخيصة", "اقتصادي", "اقتصادية", "ارخص", "مناسب السعر"],
+  cheap: ["cheap", "cheaper", "cheapest", "less expensive", "lower price", "budget", "affordable", "inexpensive", "economy", "basic", "رخيص", "رخيصة", "اقتصادي", "اقتصادية", "ارخص", "أرخص", "مناسب السعر", "ar5as", "arkhas", "ar5s", "r5ees", "rkhees", "ri5ees", "rakhees"],
   summer: ["summer", "hot weather", "صيفي", "صيفية", "صيف"],
   winter: ["winter", "cold", "شتوي", "شتوية", "شتاء", "برد", "بارد", "الباردة"],
   electric: ["electric", "electrical", "كهربائي", "كهربائية", "كهرباء"],

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../../../errors.js";
 import { newId } from "../../../ids.js";
-import { DEFAULT_GREETING } from "../../../store/defaults.js";
+import { DEFAULT_GREETING, DEFAULT_HANDOFF_ORDER_VALUE, DEFAULT_MAX_OPEN_COD_ORDERS, DEFAULT_MAX_ORDER_QUANTITY, DEFAULT_MAX_ORDER_VALUE } from "../../../store/defaults.js";
 import { uniqueEmail, type StoreHarness } from "./harness.js";
 
 export function accountsStoreTests(h: StoreHarness): void {
@@ -25,11 +25,16 @@ export function accountsStoreTests(h: StoreHarness): void {
       expect(merchant.bot).toEqual({
         lowConfidence: "clarify",
         handoffKeywords: [],
-        handoffOrderValue: null,
+        handoffOrderValue: DEFAULT_HANDOFF_ORDER_VALUE,
         checkout: "cod",
         platformCheckoutUrl: null,
         llmMonthlyTokenBudget: 0,
         intentExamples: [],
+        whileWaiting: "answer",
+        arabicDigits: "western",
+        maxOrderQuantity: DEFAULT_MAX_ORDER_QUANTITY,
+        maxOrderValue: DEFAULT_MAX_ORDER_VALUE,
+        maxOpenCodOrders: DEFAULT_MAX_OPEN_COD_ORDERS,
       });
       expect(owner.email).toBe(email.toLowerCase());
       expect(owner.role).toBe("owner");

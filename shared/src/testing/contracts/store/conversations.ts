@@ -178,6 +178,7 @@ export function conversationsStoreTests(h: StoreHarness): void {
       expect(await ids({ q: "  HADDAD " })).toEqual([c1.id]);
       expect(await ids({ q: "layla.h@shop" })).toEqual([c1.id]);
       expect(await ids({ q: "55 123" })).toEqual([c1.id]);
+      expect(await ids({ q: "0551234567" })).toEqual([c1.id]);
       expect(await ids({ q: "blue abaya" })).toEqual([c3.id]);
       expect(await ids({ q: "jeddah" })).toEqual([c3.id]);
       // Arabic letter variants and digits fold: ة/ه, أ/ا, Arabic-Indic digits.

@@ -35,6 +35,28 @@ export function ordersStoreTests(h: StoreHarness): void {
       await expect(a.t.orders.create({ items: [] })).rejects.toBeInstanceOf(ValidationError);
     });
 
+    it("stores the items total, delivery and cash-on-delivery fees, and a total that adds them up", async () => {
+      const { t } = await tenant();
+      const order = await t.orders.create({ items: [item("p1", 65, 1), item("p2", 17.5, 2)], deliveryFee: 20, codFee: 12, paymentMethod: "cod" });
+      expect(order).toMatchObject({ subtotal: 100, deliveryFee: 20, codFee: 12, total: 132 });
+      expect(await t.orders.get(order.id)).toEqual(order);
+      const plain = await t.orders.create({ items: [item("p1", 10, 1)] });
+      expect(plain).toMatchObject({ subtotal: 10, deliveryFee: 0, codFee: 0, total: 10 });
+      await expect(t.orders.create({ items: [item("p1", 10, 1)], deliveryFee: -5 })).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it("stores phones in E.164 on orders and customers, however they were typed", async () => {
+      const { t } = await tenant();
+      const order = await t.orders.create({ items: [item("p1", 10, 1)], contact: { name: "Sara", phone: "٠٥٥ ١٢٣ ٤٥٦٧" } });
+      expect(order.contact).toEqual({ name: "Sara", phone: "+966551234567" });
+      const customer = await t.customers.create({ channel: "webchat", phone: "00966 55 123 4567" });
+      expect(customer.phone).toBe("+966551234567");
+      expect((await t.customers.findByContact({ phone: "0551234567" }))?.id).toBe(customer.id);
+      expect((await t.customers.update(customer.id, { phone: "+966 50 000 0001" }))?.phone).toBe("+966500000001");
+      // Not a phone number: kept as typed rather than lost.
+      expect((await t.customers.create({ channel: "webchat", phone: "ask my brother" })).phone).toBe("ask my brother");
+    });
+
     it("concurrent creates get unique consecutive numbers", async () => {
       const { t } = await tenant();
       const orders = await Promise.all(Array.from({ length: 20 }, () => t.orders.create({ items: [item("p", 1, 1)] })));

@@ -55,24 +55,15 @@ function digits(random: Random, length: number): string {
 }
 
 const SLOT_VALUES: Record<string, (random: Random) => string> = {
-  order: (r) => pick(r, ["#" + digits(r, 5), digits(r, 6 + Math.floor(r() * 9)), "{{Order Number}}", "no. " + digits(r, 7), digits(r, 8)]),
-  inv: (r) => pick(r, ["#" + digits(r, 5), "number " + digits(r, 6), "{{Invoice Number}}", "#" + digits(r, 3) + "-" + digits(r, 4), digits(r, 5)]),
-  money: (r) => pick(r, ["$" + digits(r, 3), digits(r, 3) + " SAR", digits(r, 4) + " dollars", "$" + digits(r, 2), digits(r, 3) + " riyals", "{{Refund Amount}}", "€" + digits(r, 3)]),
-  name: (r) => pick(r, ["Mr. Alvarez", "Ms. Okafor", "Mrs. Lindqvist", "Mr. Haddad", "Ms. Tanaka", "Mr. Novak", "Ms. Reyes", "{{Person Name}}", "Sara Ahmed", "John Brennan", "Mr. Petrov", "Ms. Dubois"]),
-  country: (r) => pick(r, ["Kuwait", "Egypt", "Germany", "the UAE", "Oman", "Brazil", "Jordan", "Japan", "Bahrain", "Qatar", "Morocco", "Italy", "Mexico", "Sweden", "India", "abroad", "overseas"]),
-  place: (r) =>
-    pick(r, [
-      "Kuwait", "Egypt", "Germany", "the UAE", "Oman", "Brazil", "Jordan", "Japan", "Bahrain", "Qatar", "Morocco", "Italy", "Mexico", "Sweden",
-      "India", "Norway", "Poland", "the US", "the UK", "Australia", "Dubai", "Cairo", "Paris", "Chicago", "Lagos", "Seoul", "Madrid", "Boston",
-      "Lisbon", "Vienna", "Istanbul", "Amman", "Doha", "Beirut", "Sydney", "Vancouver", "Denver", "Milan", "Athens", "Oslo", "Dublin",
-    ]),
-  city: (r) => pick(r, ["Riyadh", "Jeddah", "Dammam", "Mecca", "Medina", "Khobar", "Tabuk", "Abha", "Dubai", "Cairo", "Paris", "Chicago", "Lagos", "Seoul", "Madrid"]),
-  tier: (r) => pick(r, ["gold", "platinum", "premium", "free", "freemium", "standard", "pro", "basic", "business", "vip", "silver", "{{Account Type}}", "family", "student"]),
+  // Order numbers as shoppers type them: bare, with "#", with a label.
+  order: (r) => pick(r, ["#" + digits(r, 4), digits(r, 4), digits(r, 5), digits(r, 6), "no. " + digits(r, 5), "#" + digits(r, 6), digits(r, 7)]),
+  country: (r) => pick(r, ["kuwait", "the uae", "dubai", "bahrain", "qatar", "oman", "egypt", "jordan", "the us", "the uk", "abroad", "outside saudi"]),
+  city: (r) =>
+    pick(r, ["riyadh", "jeddah", "dammam", "makkah", "mecca", "madinah", "khobar", "taif", "tabuk", "abha", "qassim", "buraidah", "hail", "jazan", "najran", "al ahsa", "yanbu", "jubail"]),
   product: (r) => pick(r, PRODUCT_WORDS_EN),
   arproduct: (r) => pick(r, PRODUCT_WORDS_AR),
   azproduct: (r) => pick(r, PRODUCT_WORDS_ARABIZI),
-  city_ar: (r) => pick(r, ["الرياض", "جده", "الدمام", "مكه", "المدينه", "الخبر", "ابها", "تبوك", "حائل", "القصيم", "دبي", "الكويت"]),
-  tier_ar: (r) => pick(r, ["الذهبي", "المميز", "المجاني", "العادي", "البلاتيني", "التجاري"]),
+  city_ar: (r) => pick(r, ["الرياض", "جده", "الدمام", "مكه", "المدينه", "الخبر", "ابها", "تبوك", "حائل", "القصيم", "بريده", "جازان", "الطايف", "الاحساء", "ينبع", "دبي", "الكويت"]),
 };
 
 export function fillSlots(template: string, random: Random): string {
