@@ -270,6 +270,36 @@ describe("WhatsApp Cloud API (Meta webhooks)", () => {
     expect((await messagesOf(conversation.id)).length).toBe(count);
   });
 
+  it("a photo is downloaded through the media API into the store, and agents read it through a short-lived link", async () => {
+    const from = "966500000105";
+    const bytes = Buffer.from("fake-jpeg-bytes-of-a-dress");
+    wa.addMedia("media-771", bytes, "image/jpeg");
+    wamid += 1;
+    const raw = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [{ id: "WABA-1", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550001111", phone_number_id: WA.phoneNumberId }, contacts: [{ profile: { name: "Huda" }, wa_id: from }], messages: [{ from, id: `wamid.IMG${wamid}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "image", image: { id: "media-771", mime_type: "image/jpeg", caption: "do you have this in red?" } }] } }] }],
+    });
+    expect((await postWebhook(`/webhooks/meta/${waChannel}`, raw, { "x-hub-signature-256": metaSignature(raw) })).status).toBe(200);
+    let photo: Message | undefined;
+    await until(async () => {
+      try {
+        photo = (await messagesOf((await conversationOf(from, "whatsapp")).id)).find((m) => m.role === "shopper");
+        return photo !== undefined;
+      } catch {
+        return false;
+      }
+    }, "the photo message");
+    expect(photo!.text).toContain("do you have this in red?");
+    const attachment = photo!.parts.find((p) => p.type === "attachment");
+    expect(attachment).toMatchObject({ type: "attachment", kind: "image", contentType: "image/jpeg", size: bytes.length });
+    const link = await api<{ url: string }>("GET", `/conversations/${photo!.conversationId}/attachments/link?key=${encodeURIComponent(attachment!.type === "attachment" ? attachment!.key : "")}`);
+    expect(link.status).toBe(200);
+    const signed = new URL(link.body.url);
+    const got = await fetch(`${t.k.url}${signed.pathname}${signed.search}`);
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
   it("a 429 delays the send by what the provider says and it is delivered once", async () => {
     const from = "966500000103";
     wa.failNext({ kind: "rate_limited", retryAfterSeconds: 1 }, { operation: "messages" });

@@ -114,7 +114,7 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
   );
   ports.queue.process(
     CHANNEL_INBOUND_JOB,
-    createChannelInboundHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, gateway: ports.channels, logger: ports.logger }),
+    createChannelInboundHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, gateway: ports.channels, objects: ports.objects, logger: ports.logger }),
     { concurrency: CHANNEL_CONCURRENCY },
   );
   ports.queue.process(
@@ -160,6 +160,7 @@ export function wireRest(
     catalogEvents: ports.catalogEvents,
     queue: ports.queue,
     channelWebhooks: ports.channels,
+    objects: ports.objects,
     realtime: restRealtime(ports),
     ...(extra.redisPing ? { redisPing: extra.redisPing } : {}),
   });

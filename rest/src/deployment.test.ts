@@ -1,5 +1,5 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
-import { LoggingMailer, MemoryAttemptThrottle, MemoryJobQueue, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { localMediaRoot, LoggingMailer, MemoryAttemptThrottle, MemoryJobQueue, openLocalDiskObjectStore, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
 import { createLogger, loadConfig, Metrics, TokenService } from "@kaleem/shared";
 import Koa from "koa";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -41,6 +41,7 @@ describe("production mode", () => {
       productSearch: { search: async () => ({ items: [] }) },
       queue: new MemoryJobQueue(),
       channelWebhooks: { read: () => ({ ok: false, status: 401, reason: "not wired" }), subscribe: () => null },
+      objects: await openLocalDiskObjectStore({ root: localMediaRoot(dir), signingSecret: "s".repeat(40), publicBaseUrl: "http://127.0.0.1" }),
     });
     const server = createServer(rest.callback());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -7,6 +7,7 @@ import type {
   Logger,
   Mailer,
   Metrics,
+  ObjectStore,
   ProductSearch,
   RateLimiter,
   Store,
@@ -45,6 +46,8 @@ export interface RestDeps {
   queue: JobQueue;
   /** Verifies and parses messaging-provider webhooks. */
   channelWebhooks: ChannelWebhooks;
+  /** Media of every merchant (attachments customers sent); read through short-lived presigned links. */
+  objects: ObjectStore;
   realtime: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
 }

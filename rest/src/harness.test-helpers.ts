@@ -1,7 +1,15 @@
 // Test harness: a real HTTP server on port 0 around createRestApp, a real SQLite store in a temp
 // dir, and a tiny fetch client. Every test file starts its own and closes it in afterAll.
-import { MemoryAttemptThrottle, MemoryJobQueue, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
-import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type JobQueue, type OutgoingEmail, type Store } from "@kaleem/shared";
+import {
+  localMediaRoot,
+  MemoryAttemptThrottle,
+  MemoryJobQueue,
+  MemoryRateLimiter,
+  MemoryTokenBlacklist,
+  openLocalDiskObjectStore,
+  openSqliteStore,
+} from "@kaleem/shared/adapters";
+import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type JobQueue, type ObjectStore, type OutgoingEmail, type Store } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -41,6 +49,8 @@ export interface TestRest {
   dataDir: string;
   /** The job queue the app adds to (a real in-process one unless the test passed its own). */
   queue: JobQueue;
+  /** The media store (local disk in the test's data dir). */
+  objects: ObjectStore;
   /** Every email the app sent (the Mailer port), oldest first. */
   outbox: OutgoingEmail[];
   /**
@@ -102,6 +112,8 @@ export async function startTestRest(
   const blacklist = new MemoryTokenBlacklist();
   const outbox: OutgoingEmail[] = [];
   const doubles = testDoubles();
+  // Real media storage in the test's data dir, as embedded runs keep it.
+  const objects = await openLocalDiskObjectStore({ root: localMediaRoot(dataDir), signingSecret: "s".repeat(40), publicBaseUrl: "http://127.0.0.1" });
   const queue = extraDeps.queue ?? doubles.queue;
   const rest = createRestApp({
     config,
@@ -113,6 +125,7 @@ export async function startTestRest(
     rateLimiter: new MemoryRateLimiter(),
     attemptThrottle: new MemoryAttemptThrottle(),
     ...doubles,
+    objects,
     ...extraDeps,
     // The outgoing-email boundary: kept for the test, then handed to the test's own mailer if any.
     mailer: {
@@ -204,6 +217,7 @@ export async function startTestRest(
     rest,
     dataDir,
     queue,
+    objects,
     outbox,
     emailTo,
     signupToken,

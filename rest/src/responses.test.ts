@@ -142,6 +142,16 @@ describe("every route's reply matches its documented view", () => {
     await call("get", "/conversations/:id/messages", { token: owner, params: { id } });
     await call("patch", "/conversations/:id", { token: owner, params: { id }, body: { labels: ["vip"] } });
     await call("get", "/customers/:id", { token: owner, params: { id: customer.id } });
+    // A photo the customer sent: its link is only given for a key this conversation's messages carry.
+    await t.objects.forMerchant(tenant.merchantId).put("channels/x/photo.jpg", new Uint8Array([1, 2, 3]), { contentType: "image/jpeg" });
+    await tenant.messages.append(id, {
+      role: "shopper",
+      text: "📷 Photo",
+      parts: [{ type: "attachment", kind: "image", key: "channels/x/photo.jpg", contentType: "image/jpeg", size: 3, name: null }],
+    });
+    const link = await call("get", "/conversations/:id/attachments/link", { token: owner, params: { id }, query: "key=channels/x/photo.jpg" });
+    expect(link.body.url).toContain("/media/");
+    expect((await t.request("GET", `/api/v1/conversations/${id}/attachments/link?key=channels/x/other.jpg`, { token: owner })).status).toBe(404);
 
     const reply = await call("post", "/canned-replies", { token: owner, body: { shortcut: "/thanks", text: "Thank you!" } });
     await call("get", "/canned-replies", { token: owner });

@@ -1,4 +1,5 @@
 import {
+  attachmentLinkSchema,
   conversationChannelSchema,
   conversationPageSchema,
   conversationSchema,
@@ -10,7 +11,37 @@ import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import { idParams, pageQuery } from "./schemas.js";
 
+/** How long an attachment link stays valid: long enough to open it, short enough that a leaked link soon dies. */
+const ATTACHMENT_LINK_SECONDS = 300;
+/** Messages searched for the attachment a link is asked for. */
+const ATTACHMENT_LOOKBACK = 1000;
+
 export const conversationRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "get",
+    path: "/conversations/:id/attachments/link",
+    summary: "A short-lived link to one attachment of this conversation (only keys its messages carry)",
+    tag: "inbox",
+    auth: true,
+    params: idParams,
+    query: z.object({ key: z.string().min(1).max(500) }),
+    responses: { 200: { description: "The presigned link", schema: attachmentLinkSchema }, 404: { description: "No such attachment in this conversation" } },
+    async handler({ caller, params, query, services }) {
+      const conversation = await caller.store.conversations.get(params.id);
+      if (!conversation) throw new NotFoundError("Conversation");
+      // Scoped to the conversation, not only the merchant: the key must be one its messages carry.
+      const messages = await caller.store.messages.listLatest(conversation.id, ATTACHMENT_LOOKBACK);
+      const part = messages.flatMap((m) => m.parts).find((p) => p.type === "attachment" && p.key === query.key);
+      if (!part || part.type !== "attachment") throw new NotFoundError("Attachment");
+      const objects = services.deps.objects.forMerchant(caller.claims.merchantId);
+      const url = await objects.presignGet(part.key, {
+        expiresInSeconds: ATTACHMENT_LINK_SECONDS,
+        // Only images are shown inline; anything else downloads.
+        ...(part.kind === "image" ? {} : { downloadName: part.name ?? part.key.split("/").pop() ?? "file" }),
+      });
+      return { body: { url, expiresAt: new Date(Date.now() + ATTACHMENT_LINK_SECONDS * 1000).toISOString() } };
+    },
+  }),
   defineRoute({
     method: "get",
     path: "/conversations",

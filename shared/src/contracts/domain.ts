@@ -304,6 +304,19 @@ export const orderPartSchema = z.object({
   currency: z.string(),
 });
 export const linkPartSchema = z.object({ type: z.literal("link"), url: z.string(), label: z.string() });
+/**
+ * A file kept in the merchant's object store (a photo or document a channel customer sent). The
+ * key is scoped to the merchant; clients ask REST for a short-lived link to read it.
+ */
+export const attachmentPartSchema = z.object({
+  type: z.literal("attachment"),
+  kind: z.enum(["image", "audio", "video", "document", "sticker"]),
+  key: z.string().min(1).max(500),
+  contentType: z.string().max(200),
+  size: z.number().int().nonnegative(),
+  name: z.string().max(500).nullable(),
+});
+export type AttachmentPart = z.infer<typeof attachmentPartSchema>;
 export const messagePartSchema = z.discriminatedUnion("type", [
   productCardPartSchema,
   quickReplyPartSchema,
@@ -311,6 +324,7 @@ export const messagePartSchema = z.discriminatedUnion("type", [
   cartPartSchema,
   orderPartSchema,
   linkPartSchema,
+  attachmentPartSchema,
 ]);
 export type MessagePart = z.infer<typeof messagePartSchema>;
 export type ProductCardPart = z.infer<typeof productCardPartSchema>;

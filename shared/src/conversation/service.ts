@@ -165,7 +165,7 @@ export class ConversationService {
   async shopperSend(
     merchantId: string,
     conversationId: string,
-    input: { clientMessageId: string; text: string },
+    input: { clientMessageId: string; text: string; parts?: Message["parts"] },
   ): Promise<{ message: Message; duplicate: boolean }> {
     const tenant = this.tenant(merchantId);
     let conversation = await this.get(merchantId, conversationId);
@@ -182,6 +182,7 @@ export class ConversationService {
     const { message, duplicate } = await tenant.messages.append(conversationId, {
       role: "shopper",
       text: input.text,
+      ...(input.parts ? { parts: input.parts } : {}),
       clientMessageId: input.clientMessageId,
     });
     if (!duplicate) await this.messageStored(tenant, message);

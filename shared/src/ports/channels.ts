@@ -40,7 +40,14 @@ export interface OutgoingChannelMessage {
   onPieceSent(providerMessageId: string): Promise<void>;
 }
 
+export interface ChannelMedia {
+  bytes: Buffer;
+  contentType: string | null;
+}
+
 export interface ChannelSender {
+  /** Fetches what a customer sent (a media part's mediaRef) through the provider's media API, at most `maxBytes`. */
+  downloadMedia(input: { channel: Channel; secrets: ChannelSecrets; mediaRef: string; maxBytes: number }): Promise<ChannelMedia>;
   /**
    * Sends one message as the provider's native pieces (text split at sentence boundaries,
    * buttons, cards). Throws the queue's typed errors: RetryAfterError for throttling, an

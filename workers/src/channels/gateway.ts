@@ -23,6 +23,9 @@ import { parseInstagramWebhook, parseMessengerWebhook } from "./meta-messaging/p
 import { buildTelegramAnswerCallbackQuery, buildTelegramSend } from "./telegram/send.js";
 import { parseTelegramUpdate } from "./telegram/parse.js";
 import { buildWhatsAppSend } from "./whatsapp/send.js";
+import { downloadTelegramFile } from "./telegram/media.js";
+import { downloadWhatsAppMedia } from "./whatsapp/media.js";
+import { downloadMetaAttachment } from "./meta-messaging/media.js";
 import { parseWhatsAppWebhook } from "./whatsapp/parse.js";
 
 export interface ChannelGatewayOptions {
@@ -124,6 +127,25 @@ export function createChannelGateway(options: ChannelGatewayOptions): ChannelGat
         },
       });
       return { providerMessageIds: sent };
+    },
+
+    async downloadMedia({ channel, secrets, mediaRef, maxBytes }) {
+      const base = apiBase(channel);
+      const options = { ...http, maxBytes };
+      switch (channel.type) {
+        case "telegram":
+          return downloadTelegramFile({ botToken: secrets.botToken ?? "", ...(base ? { apiBaseUrl: base } : {}) }, mediaRef, options);
+        case "whatsapp":
+          return downloadWhatsAppMedia(
+            { phoneNumberId: channel.publicConfig.phoneNumberId ?? "", accessToken: secrets.accessToken ?? "", ...(base ? { apiBaseUrl: base } : {}) },
+            mediaRef,
+            options,
+          );
+        case "messenger":
+        case "instagram":
+          // Meta hands out signed CDN URLs; no token is sent to them.
+          return downloadMetaAttachment(channel.type, mediaRef, options);
+      }
     },
 
     async acknowledgeChoice({ channel, secrets, callbackQueryId }) {

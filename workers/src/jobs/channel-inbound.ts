@@ -2,19 +2,23 @@
 // conversation (which the bot then answers unless a person handles it), or a delivery state on a
 // message Kaleem sent. Running it twice has one effect: messages are appended under the
 // provider's id, and a processed event is skipped.
+import { createHash } from "node:crypto";
 import {
   asMerchantId,
   channelClientId,
   inboundEventSchema,
   integrationSecrets,
+  PayloadTooLargeError,
   UnrecoverableError,
   type Channel,
   type ChannelInboundJob,
   type Config,
   type ConversationService,
   type InboundEvent,
+  type AttachmentPart,
   type InboundPart,
   type Job,
+  type ObjectStore,
   type Logger,
   type Store,
   type TenantStore,
@@ -27,9 +31,14 @@ export interface ChannelInboundDeps {
   config: Config;
   store: Store;
   conversations: ConversationService;
-  gateway: Pick<ChannelGateway, "acknowledgeChoice">;
+  gateway: Pick<ChannelGateway, "acknowledgeChoice" | "downloadMedia">;
+  /** Where media customers send is kept (local disk embedded, MinIO in a cluster). */
+  objects: ObjectStore;
   logger?: Logger;
 }
+
+/** The largest file kept from a channel (what Telegram lets bots download). */
+export const CHANNEL_MEDIA_MAX_BYTES = 20 * 1024 * 1024;
 
 /** How far back a tapped button's message is looked for (its payload was shortened to a token). */
 const CHOICE_LOOKBACK = 30;
@@ -64,7 +73,8 @@ async function apply(deps: ChannelInboundDeps, tenant: TenantStore, channel: Cha
       const text = inboundText(await resolveChoices(tenant, conversation.id, event.parts));
       // A reaction alone is not something to answer.
       if (text === null) return;
-      await deps.conversations.shopperSend(tenant.merchantId, conversation.id, { clientMessageId: channelClientId(event.dedupeKey), text });
+      const attachments = await keepMedia(deps, tenant, channel, event.dedupeKey, event.parts);
+      await deps.conversations.shopperSend(tenant.merchantId, conversation.id, { clientMessageId: channelClientId(event.dedupeKey), text, parts: attachments });
       return;
     }
     case "status": {
@@ -109,4 +119,42 @@ async function acknowledge(deps: ChannelInboundDeps, tenant: TenantStore, channe
     // The button keeps its spinner a little longer; the tap itself is still handled.
     deps.logger?.warn({ err, channelId: channel.id }, "callback query not answered");
   }
+}
+
+const EXTENSION: Record<string, string> = {
+  "image/jpeg": "jpg",
+  "image/png": "png",
+  "image/webp": "webp",
+  "image/gif": "gif",
+  "audio/ogg": "ogg",
+  "audio/mpeg": "mp3",
+  "video/mp4": "mp4",
+  "application/pdf": "pdf",
+};
+
+/**
+ * Downloads what the customer sent through the provider's media API into the merchant's object
+ * store. A retried job writes the same keys again (nothing piles up). A file the provider refuses
+ * for good (gone, too large) is left out: the message text still says what was sent.
+ */
+async function keepMedia(deps: ChannelInboundDeps, tenant: TenantStore, channel: Channel, dedupeKey: string, parts: readonly InboundPart[]): Promise<AttachmentPart[]> {
+  const media = parts.filter((p): p is Extract<InboundPart, { type: "media" }> => p.type === "media");
+  if (media.length === 0) return [];
+  const sealed = await tenant.channels.getSecrets(channel.id);
+  const secrets = sealed ? integrationSecrets(deps.config).open(sealed) : {};
+  const folder = `channels/${channel.id}/${createHash("sha256").update(dedupeKey).digest("hex").slice(0, 32)}`;
+  const kept: AttachmentPart[] = [];
+  for (const [index, part] of media.entries()) {
+    try {
+      const file = await deps.gateway.downloadMedia({ channel, secrets, mediaRef: part.mediaRef, maxBytes: CHANNEL_MEDIA_MAX_BYTES });
+      const contentType = file.contentType ?? part.mimeType ?? "application/octet-stream";
+      const key = `${folder}/${index}.${EXTENSION[contentType] ?? "bin"}`;
+      const info = await deps.objects.forMerchant(tenant.merchantId).put(key, file.bytes, { contentType, maxBytes: CHANNEL_MEDIA_MAX_BYTES });
+      kept.push({ type: "attachment", kind: part.kind, key, contentType, size: info.size, name: part.fileName });
+    } catch (err) {
+      if (!(err instanceof UnrecoverableError || err instanceof PayloadTooLargeError)) throw err;
+      deps.logger?.warn({ err, channelId: channel.id, kind: part.kind }, "channel media not kept");
+    }
+  }
+  return kept;
 }
