@@ -90,7 +90,9 @@ export function checkRoleDependencies(config: Config, logger: Logger): void {
 
 export function connectRedis(config: Config, lifecycle: Lifecycle): Redis | null {
   if (!config.redis) return null;
-  const redis = new Redis(config.redis.url, { lazyConnect: false });
+  // A command during an outage fails after two reconnection attempts instead of waiting for Redis
+  // to return: a webhook or a login then answers an error at once (the client retries) rather than hanging.
+  const redis = new Redis(config.redis.url, { lazyConnect: false, maxRetriesPerRequest: 2 });
   lifecycle.onClose("redis", () => redis.quit().then(() => undefined));
   return redis;
 }
@@ -137,7 +139,9 @@ export function createMailer(ctx: FactoryContext): Mailer {
 }
 
 export function createQueue(ctx: FactoryContext): JobQueue {
-  const queue = ctx.config.redis ? new BullJobQueue({ redisUrl: ctx.config.redis.url, prefix: `${ctx.config.redis.prefix}:bull` }) : new MemoryJobQueue();
+  const queue = ctx.config.redis
+    ? new BullJobQueue({ redisUrl: ctx.config.redis.url, prefix: `${ctx.config.redis.prefix}:bull`, stallMs: ctx.config.queue.stallMs })
+    : new MemoryJobQueue();
   ctx.lifecycle.onClose("queue", () => queue.close());
   return queue;
 }

@@ -40,7 +40,7 @@ import {
   startOutboxRelay,
   stopOrphanedStreams,
 } from "@kaleem/workers";
-import type { ChannelGateway } from "@kaleem/workers/channels";
+import { mayHaveBeenDelivered, type ChannelGateway } from "@kaleem/workers/channels";
 import type { Lifecycle } from "./lifecycle.js";
 
 /** Ports every role may use, built once per process by the factories. */
@@ -119,7 +119,7 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
   );
   ports.queue.process(
     CHANNEL_DELIVER_JOB,
-    createChannelDeliverHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, sender: ports.channels, logger: ports.logger }),
+    createChannelDeliverHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, sender: ports.channels, mayHaveBeenDelivered, logger: ports.logger }),
     { concurrency: CHANNEL_CONCURRENCY },
   );
   // Registered after the queue, so it stops first: nothing new is relayed into a closing queue.

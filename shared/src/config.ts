@@ -54,6 +54,7 @@ export const envSchema = z.object({
   SOCKET_EVENTS_PER_10S: intFrom(60, 1),
   REDIS_URL: optionalUrl,
   REDIS_PREFIX: z.string().default("kaleem"),
+  QUEUE_STALL_MS: intFrom(30_000, 1_000, 600_000),
   MONGODB_URL: optionalUrl,
   QDRANT_URL: optionalUrl,
   QDRANT_API_KEY: optionalString,
@@ -116,6 +117,8 @@ export interface Config {
     readonly login: { readonly lockAfterFailures: number; readonly lockSeconds: number };
   };
   readonly redis: { readonly url: string; readonly prefix: string } | null;
+  /** BullMQ: a job whose worker died runs again after about this long (lock duration and stall check). */
+  readonly queue: { readonly stallMs: number };
   readonly mongo: { readonly url: string } | null;
   readonly qdrant: { readonly url: string; readonly apiKey: string | null } | null;
   readonly s3: {
@@ -247,6 +250,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       login: { lockAfterFailures: e.LOGIN_LOCK_AFTER_FAILURES, lockSeconds: e.LOGIN_LOCK_SECONDS },
     },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
+    queue: { stallMs: e.QUEUE_STALL_MS },
     mongo: e.MONGODB_URL ? { url: e.MONGODB_URL } : null,
     qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null } : null,
     s3:

@@ -36,6 +36,8 @@ export interface OutgoingChannelMessage {
   lastCustomerMessageAt: string | null;
   /** Provider message ids of the pieces an earlier attempt already sent: those are not sent again. */
   alreadySent: readonly string[];
+  /** Told before each piece is sent (its index), so a crash mid-call is known to be one. */
+  onPieceStarting(index: number): Promise<void>;
   /** Told after each piece the provider accepted, so a crash in between loses nothing. */
   onPieceSent(providerMessageId: string): Promise<void>;
 }

@@ -318,6 +318,11 @@ export interface DeliveryAttempt {
   /** started: recorded before the provider call, outcome unknown until finished. */
   state: "started" | "sent" | "failed";
   providerMessageIds: string[];
+  /**
+   * The piece being sent right now; still set after a crash, it means that piece may or may not
+   * have reached the customer (the provider was called, no answer was recorded).
+   */
+  inFlight: number | null;
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
@@ -554,7 +559,9 @@ export interface OutboxRepo {
 export interface DeliveryAttemptRepo {
   /** Records the start of a send unless `key` is known; `fresh` tells whether it was recorded now. */
   begin(key: string, messageId: string): Promise<{ attempt: DeliveryAttempt; fresh: boolean }>;
-  /** One piece of the message the provider accepted (recorded as it happens, so a retry resumes after it). */
+  /** Marks the piece about to be sent (null: no call in progress, its outcome is known). */
+  markInFlight(key: string, piece: number | null): Promise<void>;
+  /** One piece of the message the provider accepted (recorded as it happens, so a retry resumes after it); clears the in-flight mark. */
   addPiece(key: string, providerMessageId: string): Promise<void>;
   finish(key: string, outcome: { state: "sent"; providerMessageIds: string[] } | { state: "failed"; error: string }): Promise<void>;
   /** Forgets an attempt that is known not to have reached the provider, so a retry may send. */

@@ -24,8 +24,9 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+/** `port`: start on that port (a restart of a stopped server, to test reconnection). */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-redis-"));
   const child: ChildProcess = spawn(
     "redis-server",

@@ -17,7 +17,7 @@ import type { OutboundMessage } from "./common/outbound.js";
 import type { ProviderRequest } from "./common/request.js";
 import { verifyMeta, verifyMetaSubscription, verifyTelegram } from "./common/signatures.js";
 import { customerServiceWindow } from "./common/window.js";
-import { sendProviderRequests } from "./deliver.js";
+import { sendProviderRequest, sendProviderRequests } from "./deliver.js";
 import { buildMetaSend } from "./meta-messaging/send.js";
 import { parseInstagramWebhook, parseMessengerWebhook } from "./meta-messaging/parse.js";
 import { buildTelegramAnswerCallbackQuery, buildTelegramSend } from "./telegram/send.js";
@@ -117,15 +117,13 @@ export function createChannelGateway(options: ChannelGatewayOptions): ChannelGat
       }
       const requests = sendRequests(channel, secrets, input.recipientId, { text: message.text, parts: message.parts, locale: input.locale }, window);
       const sent = [...input.alreadySent];
-      await sendProviderRequests(requests, {
-        ...http,
-        startAt: sent.length,
-        onSent: async (index, result) => {
-          const id = pieceId(index, result.providerMessageId);
-          sent.push(id);
-          await input.onPieceSent(id);
-        },
-      });
+      for (let index = sent.length; index < requests.length; index++) {
+        await input.onPieceStarting(index);
+        const result = await sendProviderRequest(requests[index]!, http);
+        const id = pieceId(index, result.providerMessageId);
+        sent.push(id);
+        await input.onPieceSent(id);
+      }
       return { providerMessageIds: sent };
     },
 

@@ -29,6 +29,7 @@ export {
   deliveryErrorText,
   isProviderFailure,
   isWindowClosed,
+  mayHaveBeenDelivered,
   type ProviderFailure,
   type ProviderFailureInfo,
   type RateLimitScope,

@@ -1,8 +1,11 @@
 // Sends one bot or agent message to its channel customer, at most once per outbox row whatever
-// crashes in between. The attempt is recorded before the provider is called and every piece the
-// provider accepts is recorded as it is accepted, so a job run again after a timeout, a SIGKILL
-// or a 429 resumes after what was already sent instead of sending it twice. (The one window left
-// is a crash between the provider's acceptance of a piece and its record: that piece may repeat.)
+// crashes in between. The attempt is recorded before the provider is called, the piece about to
+// be sent is marked in flight, and every piece the provider accepts is recorded as it is
+// accepted. A job run again after a 429, a provider error or a refused connection resumes after
+// what was already sent. A job run again after the worker died (or a timeout) during a call
+// finds that piece still in flight: it may or may not have reached the customer, and the
+// providers offer no idempotent send to ask with. It is never sent blindly again: the delivery
+// fails as "unconfirmed" (a dead letter the merchant can send again on purpose).
 import {
   asMerchantId,
   integrationSecrets,
@@ -23,6 +26,8 @@ export interface ChannelDeliverDeps {
   store: Store;
   conversations: ConversationService;
   sender: ChannelSender;
+  /** Whether a failed call may still have reached the customer (the provider layer knows its errors). */
+  mayHaveBeenDelivered: (err: unknown) => boolean;
   logger?: Logger;
   /** Consecutive provider server errors that open a channel's breaker, and how long it stays open. */
   breaker?: { threshold: number; openMs: number };
@@ -64,6 +69,11 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
       await tenant.deliveryAttempts.forget(outboxId);
       ({ attempt } = await tenant.deliveryAttempts.begin(outboxId, message.id));
     }
+    if (attempt.inFlight !== null) {
+      const reason = "unconfirmed: the sender stopped during the call to the provider, so this message may or may not have reached the customer; check the chat and send it again if needed";
+      await fail(reason);
+      throw new UnrecoverableError(reason);
+    }
 
     const sealed = await tenant.channels.getSecrets(channel.id);
     const secrets = sealed ? integrationSecrets(deps.config).open(sealed) : {};
@@ -77,6 +87,7 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
         byHuman,
         lastCustomerMessageAt: await lastCustomerMessageAt(tenant, conversation.id),
         alreadySent: attempt.providerMessageIds,
+        onPieceStarting: (index) => tenant.deliveryAttempts.markInFlight(outboxId, index),
         onPieceSent: async (providerMessageId) => {
           await tenant.deliveryAttempts.addPiece(outboxId, providerMessageId);
           await tenant.messages.linkProviderMessage(message.id, providerMessageId);
@@ -87,6 +98,8 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
       await deps.conversations.deliveryChanged(tenant, message.id, { channel: channel.type, state: "sent", providerMessageId: providerMessageIds[0] ?? null, error: null });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
+      // The provider answered (or was never reached): that piece is known not to be delivered.
+      if (!deps.mayHaveBeenDelivered(err)) await tenant.deliveryAttempts.markInFlight(outboxId, null);
       if (err instanceof RetryAfterError) throw err;
       const final = err instanceof UnrecoverableError || job.attempt >= DELIVERY_ATTEMPTS;
       await tenant.channels.recordDelivery(channel.id, { ok: false, error: reason, serverError: !(err instanceof UnrecoverableError) }, breaker);

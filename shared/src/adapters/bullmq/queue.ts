@@ -33,6 +33,11 @@ export type BullJobQueueOptions<M extends JobSchemas = AppJobSchemas> = {
   redisUrl: string;
   /** Key prefix; unique per installation (and per test). */
   prefix: string;
+  /**
+   * How long a worker holds a job's lock between renewals' checks, and how often stalled jobs
+   * (their worker died) are looked for: a job of a killed process runs again after about this long.
+   */
+  stallMs?: number;
 } & SchemasOption<M>;
 
 export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQueue<M> {
@@ -46,9 +51,16 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     this.schemas = schemasOrDefault<M>(options);
   }
 
-  private connection(): Redis {
-    // BullMQ needs maxRetriesPerRequest: null so blocking commands survive reconnects.
-    const c = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+  /**
+   * Workers need maxRetriesPerRequest: null so blocking commands survive reconnects. Producers
+   * fail fast instead: an add() while Redis is down rejects at once (a webhook answers 503 and
+   * the provider retries) rather than hanging on an offline queue until Redis returns.
+   */
+  private connection(kind: "producer" | "worker"): Redis {
+    const c =
+      kind === "worker"
+        ? new Redis(this.options.redisUrl, { maxRetriesPerRequest: null })
+        : new Redis(this.options.redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: false });
     this.connections.push(c);
     return c;
   }
@@ -56,7 +68,7 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection(), prefix: this.options.prefix });
+      q = new Queue(name, { connection: this.connection("producer"), prefix: this.options.prefix });
       this.queues.set(name, q);
     }
     return q;
@@ -92,7 +104,12 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
           throw new DelayedError(err instanceof Error ? err.message : undefined);
         }
       },
-      { connection: this.connection(), prefix: this.options.prefix, concurrency: Math.max(1, options.concurrency ?? 1) },
+      {
+        connection: this.connection("worker"),
+        prefix: this.options.prefix,
+        concurrency: Math.max(1, options.concurrency ?? 1),
+        ...(this.options.stallMs ? { lockDuration: this.options.stallMs, stalledInterval: this.options.stallMs } : {}),
+      },
     );
     // Errors surface through job failure; without a listener an 'error' event would crash.
     worker.on("error", () => {});

@@ -140,8 +140,8 @@ export class SqliteDeliveryAttemptRepo implements DeliveryAttemptRepo {
   async begin(key: string, messageId: string): Promise<{ attempt: DeliveryAttempt; fresh: boolean }> {
     return this.db.tx(() => {
       const inserted = this.db.get<DeliveryAttemptRow>(
-        `INSERT INTO delivery_attempts (merchant_id, key, message_id, state, provider_message_ids, error, started_at, finished_at)
-         VALUES (@m, @key, @messageId, 'started', '[]', NULL, @now, NULL)
+        `INSERT INTO delivery_attempts (merchant_id, key, message_id, state, provider_message_ids, error, started_at, finished_at, in_flight)
+         VALUES (@m, @key, @messageId, 'started', '[]', NULL, @now, NULL, NULL)
          ON CONFLICT (merchant_id, key) DO NOTHING RETURNING *`,
         { m: this.m, key, messageId, now: nowIso() },
       );
@@ -152,17 +152,23 @@ export class SqliteDeliveryAttemptRepo implements DeliveryAttemptRepo {
     });
   }
 
+  async markInFlight(key: string, piece: number | null): Promise<void> {
+    this.db.run("UPDATE delivery_attempts SET in_flight = @piece WHERE merchant_id = @m AND key = @key", { m: this.m, key, piece });
+  }
+
   async addPiece(key: string, providerMessageId: string): Promise<void> {
     this.db.run(
-      `UPDATE delivery_attempts SET provider_message_ids = json_insert(provider_message_ids, '$[#]', @id)
-       WHERE merchant_id = @m AND key = @key AND NOT EXISTS (SELECT 1 FROM json_each(provider_message_ids) WHERE value = @id)`,
+      `UPDATE delivery_attempts SET in_flight = NULL,
+         provider_message_ids = CASE WHEN EXISTS (SELECT 1 FROM json_each(provider_message_ids) WHERE value = @id)
+           THEN provider_message_ids ELSE json_insert(provider_message_ids, '$[#]', @id) END
+       WHERE merchant_id = @m AND key = @key`,
       { m: this.m, key, id: providerMessageId },
     );
   }
 
   async finish(key: string, outcome: { state: "sent"; providerMessageIds: string[] } | { state: "failed"; error: string }): Promise<void> {
     this.db.run(
-      `UPDATE delivery_attempts SET state = @state, provider_message_ids = @ids, error = @error, finished_at = @now
+      `UPDATE delivery_attempts SET state = @state, provider_message_ids = @ids, error = @error, finished_at = @now, in_flight = NULL
        WHERE merchant_id = @m AND key = @key`,
       {
         m: this.m,

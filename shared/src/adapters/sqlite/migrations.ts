@@ -344,6 +344,7 @@ CREATE TABLE delivery_attempts (
   error TEXT,
   started_at TEXT NOT NULL,
   finished_at TEXT,
+  in_flight INTEGER,
   PRIMARY KEY (merchant_id, key)
 );
 ALTER TABLE outbox_events ADD COLUMN claimed_until TEXT;

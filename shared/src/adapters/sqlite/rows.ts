@@ -403,6 +403,7 @@ export interface DeliveryAttemptRow {
   error: string | null;
   started_at: string;
   finished_at: string | null;
+  in_flight: number | null;
 }
 export const toDeliveryAttempt = (r: DeliveryAttemptRow): DeliveryAttempt => ({
   key: r.key,
@@ -412,6 +413,7 @@ export const toDeliveryAttempt = (r: DeliveryAttemptRow): DeliveryAttempt => ({
   error: r.error,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
+  inFlight: r.in_flight,
 });
 
 export interface AuditRow {

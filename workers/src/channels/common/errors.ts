@@ -90,3 +90,29 @@ export function bodySnippet(body: unknown): string {
   const text = typeof body === "string" ? body : JSON.stringify(body ?? null);
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
+
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function errorCode(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return null;
+}
+
+/**
+ * Whether a failed send may still have reached the customer. A provider that answered with a
+ * refusal, a throttle or a server error did not deliver it; a connection never made did not
+ * either. A timeout, a connection reset or an answer that broke off may have: nothing is known.
+ */
+export function mayHaveBeenDelivered(err: unknown): boolean {
+  if (err instanceof ProviderRateLimited || err instanceof ProviderUnrecoverable) return false;
+  if (err instanceof ProviderRetryable) {
+    const status = err.info.httpStatus;
+    if (status !== null && (status < 200 || status >= 300)) return false;
+    if (status === null) return !NEVER_CONNECTED.has(errorCode(err) ?? "");
+    return true;
+  }
+  return true;
+}

@@ -130,7 +130,10 @@ export function eventsStoreTests(h: StoreHarness): void {
       const { t } = await tenant();
       const first = await t.deliveryAttempts.begin("out-1", "m-1");
       expect(first.fresh).toBe(true);
-      expect(first.attempt).toMatchObject({ key: "out-1", messageId: "m-1", state: "started", providerMessageIds: [], finishedAt: null });
+      expect(first.attempt).toMatchObject({ key: "out-1", messageId: "m-1", state: "started", providerMessageIds: [], finishedAt: null, inFlight: null });
+      // The piece about to be sent is marked; its acceptance clears the mark.
+      await t.deliveryAttempts.markInFlight("out-1", 0);
+      expect((await t.deliveryAttempts.get("out-1"))?.inFlight).toBe(0);
       const raced = await Promise.all(Array.from({ length: 5 }, () => t.deliveryAttempts.begin("out-2", "m-2")));
       expect(raced.filter((r) => r.fresh)).toHaveLength(1);
       expect((await t.deliveryAttempts.begin("out-1", "m-1")).fresh).toBe(false);
@@ -138,7 +141,10 @@ export function eventsStoreTests(h: StoreHarness): void {
       await t.deliveryAttempts.addPiece("out-1", "p1");
       await t.deliveryAttempts.addPiece("out-1", "p1");
       await t.deliveryAttempts.addPiece("out-1", "p2");
-      expect(await t.deliveryAttempts.get("out-1")).toMatchObject({ state: "started", providerMessageIds: ["p1", "p2"] });
+      expect(await t.deliveryAttempts.get("out-1")).toMatchObject({ state: "started", providerMessageIds: ["p1", "p2"], inFlight: null });
+      await t.deliveryAttempts.markInFlight("out-1", 2);
+      await t.deliveryAttempts.markInFlight("out-1", null);
+      expect((await t.deliveryAttempts.get("out-1"))?.inFlight).toBeNull();
       await t.deliveryAttempts.finish("out-1", { state: "sent", providerMessageIds: ["p1", "p2"] });
       expect(await t.deliveryAttempts.get("out-1")).toMatchObject({ state: "sent", providerMessageIds: ["p1", "p2"] });
       await t.deliveryAttempts.finish("out-2", { state: "failed", error: "131047 window closed" });
