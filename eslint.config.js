@@ -13,7 +13,7 @@ export default tseslint.config(
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through shared/src/config.ts (loadConfig) only." }],
     },
   },
-  { files: ["shared/src/config.ts", "scripts/**", "**/*.test.ts", "**/test/**", "vitest.*.ts", "dashboard/vite.config.ts", "webchat-widget/build.mjs"], rules: { "no-restricted-properties": "off" } },
+  { files: ["shared/src/config.ts", "scripts/**", "**/*.test.ts", "**/*.test-helpers.ts", "**/test/**", "vitest.*.ts", "dashboard/vite.config.ts", "webchat-widget/build.mjs"], rules: { "no-restricted-properties": "off" } },
   // Domain code depends on ports; adapters are chosen by the composition root (launcher/src/factories.ts).
   {
     files: ["hub/src/**", "rest/src/**", "workers/src/**", "webchat-widget/src/**", "dashboard/src/**"],
