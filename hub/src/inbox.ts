@@ -110,6 +110,8 @@ function registerInboxEvents(
   });
 
   bind(socket, "conversation:unwatch", async (p) => {
+    // Another store's id is as unknown here as everywhere (no probing by the answer).
+    await conversations.get(m(), p.conversationId);
     await socket.leave(rooms.conversationWatchers(m(), p.conversationId));
     if (watching.get(socket.id)?.delete(p.conversationId)) {
       await ctx.presence.setViewing(entry(socket), p.conversationId, false);
