@@ -110,7 +110,13 @@ export async function readJsonBody(ctx: RestContext, limitBytes: number): Promis
   if (type === "") throw new UnsupportedMediaTypeError("application/json");
   const raw = await readRawBody(ctx, limitBytes);
   if (raw.length === 0) return {};
-  const text = raw.toString("utf8");
+  let text: string;
+  try {
+    // JSON is UTF-8 (RFC 8259): bytes that are not are refused, not silently replaced with U+FFFD.
+    text = STRICT_UTF8.decode(raw);
+  } catch {
+    throw new BadJsonError();
+  }
   assertJsonShape(text);
   let parsed: unknown;
   try {
@@ -122,6 +128,7 @@ export async function readJsonBody(ctx: RestContext, limitBytes: number): Promis
   return parsed;
 }
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 const isOperatorLike = (key: string) => key.startsWith("$") || key.includes(".") || FORBIDDEN_KEYS.has(key);
