@@ -5,7 +5,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asMerchantId, type BotEngine, type BotEvent, type Conversation, type Message } from "@kaleem/shared";
 import { startFakeTelegram, startFakeWhatsApp, type FakeTelegram, type FakeWhatsApp } from "@kaleem/workers/channels/testing";
-import { closeAllClients, connected, createMerchant, inboxClient, login, nextEvent, ok, startTestKaleem, until, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
+import { closeAllClients, connected, createMerchant, inboxClient, login, mustNotBeLogged, nextEvent, ok, startTestKaleem, until, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
 
 /** Offers a button, answers a tapped one, and otherwise says one sentence. */
 class ChannelBot implements BotEngine {
@@ -29,6 +29,8 @@ class ChannelBot implements BotEngine {
 const BOT_TOKEN = "123456789:AAEtestTokenForTheFakeTelegramServer1";
 const TG_SECRET = "tg-secret-token_for-tests";
 const WA = { phoneNumberId: "105550001111", accessToken: "EAAG-test-access-token-wa", appSecret: "wa-app-secret-for-tests", verifyToken: "verify-me-please" };
+// Provider credentials pass through every layer here (connect, webhooks, sends, failures): none may reach a log line.
+mustNotBeLogged(BOT_TOKEN, TG_SECRET, WA.accessToken, WA.appSecret, WA.verifyToken, "966500000101");
 
 let t: TestKaleem;
 let shop: TestMerchant;

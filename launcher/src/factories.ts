@@ -33,7 +33,7 @@ import {
 } from "@kaleem/shared";
 import {
   BullJobQueue,
-  LoggingMailer,
+  DirectoryMailer,
   MemoryAttemptThrottle,
   MemoryJobQueue,
   MemoryKeyedLock,
@@ -115,7 +115,7 @@ const prefix = (ctx: FactoryContext): string => ctx.config.redis?.prefix ?? "kal
 export async function createStore(ctx: FactoryContext): Promise<{ store: Store; system: SystemStore }> {
   // Owner-only: the database holds password hashes, PII and sealed secrets.
   ensurePrivateDir(ctx.config.dataDir);
-  const store = await openSqliteStore({ file: path.join(ctx.config.dataDir, "kaleem.db") });
+  const store = await openSqliteStore({ file: path.join(ctx.config.dataDir, "kaleem.db"), busyTimeoutMs: ctx.config.sqlite.busyTimeoutMs });
   ctx.lifecycle.onClose("store", () => store.close());
   return { store, system: store.system };
 }
@@ -133,9 +133,9 @@ export function createAttemptThrottle(ctx: FactoryContext): AttemptThrottle {
   return ctx.redis ? new RedisAttemptThrottle(ctx.redis, prefix(ctx)) : new MemoryAttemptThrottle();
 }
 
-/** Account emails. No mail transport is configurable yet: they are written to the log (README says so). */
+/** Account emails. No mail transport is configurable yet: they are saved under `<data dir>/mail` (README says so). */
 export function createMailer(ctx: FactoryContext): Mailer {
-  return new LoggingMailer(ctx.logger.child({ component: "mailer" }));
+  return new DirectoryMailer(path.join(ctx.config.dataDir, "mail"), ctx.logger.child({ component: "mailer" }));
 }
 
 export function createQueue(ctx: FactoryContext): JobQueue {
@@ -147,7 +147,7 @@ export function createQueue(ctx: FactoryContext): JobQueue {
 }
 
 export function createStreamRegistry(ctx: FactoryContext): StreamRegistry {
-  const streams = ctx.redis ? new RedisStreamRegistry(ctx.redis, prefix(ctx)) : new MemoryStreamRegistry();
+  const streams = ctx.redis ? new RedisStreamRegistry(ctx.redis, prefix(ctx), { leaseMs: ctx.config.streams.leaseMs }) : new MemoryStreamRegistry();
   ctx.lifecycle.onClose("stream registry", () => streams.close());
   return streams;
 }

@@ -3,11 +3,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { io, type Socket } from "socket.io-client";
 import {
   INBOX_NAMESPACE,
   WIDGET_NAMESPACE,
   asMerchantId,
+  createLogger,
   hashPassword,
   loadConfig,
   type Ack,
@@ -58,7 +60,30 @@ export class ScriptedBot implements BotEngine {
 export interface TestKaleem {
   k: KaleemInstance;
   dataDir: string;
+  /** Everything the instance logged so far (debug and up), one JSON line each. */
+  logs(): string;
   close(): Promise<void>;
+}
+
+// Log redaction is tested on every run: each instance logs at debug into memory, and when it
+// closes, no line may hold a value registered here — the passwords, emails and tokens the helpers
+// create, and the provider secrets and contact details tests register with mustNotBeLogged().
+const neverLogged = new Set<string>();
+export function mustNotBeLogged(...values: string[]): void {
+  for (const v of values) if (v.length >= 6) neverLogged.add(v);
+}
+let scannedLines = 0;
+/** How many log lines the redaction scan has read in this test file (SECURITY.md reports it). */
+export const logLinesScanned = (): number => scannedLines;
+
+export function assertNothingSensitiveLogged(text: string): void {
+  scannedLines += text.length === 0 ? 0 : text.trimEnd().split("\n").length;
+  for (const value of neverLogged) {
+    if (text.includes(value)) {
+      const line = text.split("\n").find((l) => l.includes(value)) ?? "";
+      throw new Error(`a log line holds a sensitive value (${value.slice(0, 3)}…): ${line.slice(0, 300)}`);
+    }
+  }
 }
 
 export async function startTestKaleem(
@@ -77,16 +102,29 @@ export async function startTestKaleem(
       ...options.env,
     },
   );
-  const k = await startKaleem(config, { ...(options.bot ? { bot: options.bot } : {}), printCredentials: false });
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: "debug",
+    name: "kaleem-test",
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    }),
+  });
+  const k = await startKaleem(config, { ...(options.bot ? { bot: options.bot } : {}), printCredentials: false, logger });
   return {
     k,
     dataDir,
+    logs: () => lines.join(""),
     async close() {
       try {
         await k.close();
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
+      assertNothingSensitiveLogged(lines.join(""));
     },
   };
 }
@@ -107,16 +145,19 @@ export async function createMerchant(
   counter += 1;
   const email = `owner${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const password = "correct horse battery staple";
+  mustNotBeLogged(password);
   const { merchant, owner } = await k.store.createMerchant(
     { name: `Shop ${counter}`, widget: { allowedOrigins: widget.allowedOrigins ?? [SHOP_ORIGIN], allowApps: widget.allowApps ?? false } },
     { email, name: `Owner ${counter}`, role: "owner", passwordHash: await hashPassword(password) },
   );
+  mustNotBeLogged(email);
   return { merchantId: merchant.id, widgetKey: merchant.widget.key, email, password, ownerId: owner.id };
 }
 
 export async function addAgent(k: KaleemInstance, merchantId: string, name: string): Promise<{ email: string; password: string; id: string }> {
   const email = `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const password = "another long password";
+  mustNotBeLogged(email, password);
   const user = await k.store.forMerchant(asMerchantId(merchantId)).users.create({ email, name, role: "agent", passwordHash: await hashPassword(password) });
   return { email, password, id: user.id };
 }
@@ -128,7 +169,9 @@ export async function login(url: string, email: string, password: string): Promi
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { accessToken: string }).accessToken;
+  const { accessToken, refreshToken } = (await res.json()) as { accessToken: string; refreshToken?: string };
+  mustNotBeLogged(accessToken, ...(refreshToken ? [refreshToken] : []));
+  return accessToken;
 }
 
 const opened: Socket[] = [];

@@ -38,7 +38,7 @@ import {
   createChannelInboundHandler,
   defaultIntentClassifier,
   startOutboxRelay,
-  stopOrphanedStreams,
+  startStreamSweeper,
 } from "@kaleem/workers";
 import { mayHaveBeenDelivered, type ChannelGateway } from "@kaleem/workers/channels";
 import type { Lifecycle } from "./lifecycle.js";
@@ -125,8 +125,11 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
   // Registered after the queue, so it stops first: nothing new is relayed into a closing queue.
   const relay = startOutboxRelay({ system: extra.system, queue: ports.queue, logger: ports.logger });
   ports.lifecycle.onClose("outbox relay", () => relay.stop());
-  const orphans = await stopOrphanedStreams({ store: ports.store, streams: ports.streams, conversations: ports.conversations });
-  if (orphans > 0) ports.logger.warn({ orphans }, "ended answers left streaming by a previous run");
+  // Answers whose producer died (this process before a restart, or another workers process) are
+  // ended as stopped: all of them now, then whatever lapses later.
+  const sweeper = startStreamSweeper({ system: extra.system, store: ports.store, streams: ports.streams, conversations: ports.conversations, logger: ports.logger, leaseMs: ports.config.streams.leaseMs });
+  ports.lifecycle.onClose("stream sweeper", () => sweeper.stop());
+  await sweeper.runOnce(0);
 }
 
 /** What REST's writes mean for live sockets, on every node. */

@@ -1,5 +1,5 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
-import { localMediaRoot, LoggingMailer, MemoryAttemptThrottle, MemoryJobQueue, openLocalDiskObjectStore, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { DirectoryMailer, localMediaRoot, MemoryAttemptThrottle, MemoryJobQueue, openLocalDiskObjectStore, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
 import { createLogger, loadConfig, Metrics, TokenService } from "@kaleem/shared";
 import Koa from "koa";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -35,7 +35,7 @@ describe("production mode", () => {
       tokens: new TokenService(config, blacklist),
       rateLimiter: new MemoryRateLimiter(),
       attemptThrottle: new MemoryAttemptThrottle(),
-      mailer: new LoggingMailer(createLogger({ level: "silent" })),
+      mailer: new DirectoryMailer(path.join(dir, "mail"), createLogger({ level: "silent" })),
       realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
       catalogEvents: { productsChanged() {} },
       productSearch: { search: async () => ({ items: [] }) },

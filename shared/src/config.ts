@@ -55,6 +55,8 @@ export const envSchema = z.object({
   REDIS_URL: optionalUrl,
   REDIS_PREFIX: z.string().default("kaleem"),
   QUEUE_STALL_MS: intFrom(30_000, 1_000, 600_000),
+  STREAM_LEASE_MS: intFrom(15_000, 1_000, 300_000),
+  SQLITE_BUSY_TIMEOUT_MS: intFrom(5_000, 0, 60_000),
   MONGODB_URL: optionalUrl,
   QDRANT_URL: optionalUrl,
   QDRANT_API_KEY: optionalString,
@@ -119,6 +121,9 @@ export interface Config {
   readonly redis: { readonly url: string; readonly prefix: string } | null;
   /** BullMQ: a job whose worker died runs again after about this long (lock duration and stall check). */
   readonly queue: { readonly stallMs: number };
+  /** Answers in flight: how long a producer's hold lasts without renewal (see the stream sweeper). */
+  readonly streams: { readonly leaseMs: number };
+  readonly sqlite: { readonly busyTimeoutMs: number };
   readonly mongo: { readonly url: string } | null;
   readonly qdrant: { readonly url: string; readonly apiKey: string | null } | null;
   readonly s3: {
@@ -251,6 +256,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     queue: { stallMs: e.QUEUE_STALL_MS },
+    streams: { leaseMs: e.STREAM_LEASE_MS },
+    sqlite: { busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
     mongo: e.MONGODB_URL ? { url: e.MONGODB_URL } : null,
     qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null } : null,
     s3:

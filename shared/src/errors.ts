@@ -71,6 +71,29 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/**
+ * A dependency cannot serve the request right now (503 on REST with `Retry-After`, the
+ * `unavailable` ack code on sockets, retried with backoff in jobs). Nothing was written.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super("unavailable", 503, message);
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}
+/** Why the store refused a statement: another writer holds the lock, or the disk took no more. */
+export type StoreFault = "busy" | "full" | "io" | "read_only";
+/** The store engine refused the statement (SQLite BUSY/FULL/IOERR/READONLY): the write did not happen. */
+export class StoreUnavailableError extends ServiceUnavailableError {
+  readonly fault: StoreFault;
+  constructor(fault: StoreFault, cause?: unknown) {
+    super(fault === "busy" ? "The store is busy; retry shortly" : "The store cannot take writes right now; retry later", { cause });
+    this.fault = fault;
+  }
+}
+
 /** A job failure that must not be retried (bad payload, unknown tenant). */
 export class UnrecoverableError extends Error {
   constructor(message: string) {

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from "pino";
+import { redactValue } from "./log-redaction.js";
 
 export type { Logger };
 
@@ -9,6 +10,16 @@ export function createLogger(options: { level: string; name?: string; destinatio
     name: options.name ?? "kaleem",
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Every argument of an enabled log call, messages included (see log-redaction.ts).
+    hooks: {
+      logMethod(this: Logger, args: Parameters<pino.LogFn>, method: pino.LogFn) {
+        // An error logged on its own keeps pino's shape ({ err: ... }) once it is a plain object.
+        const scrubbed = args.map((a, i) => (i === 0 && a instanceof Error ? { err: redactValue(a) } : redactValue(a))) as Parameters<pino.LogFn>;
+        return method.apply(this, scrubbed);
+      },
+    },
+    // Errors are already plain objects by then (the hook serialized them); keep them as they are.
+    serializers: { err: (value: unknown) => value },
     redact: {
       paths: [
         "req.headers.authorization",

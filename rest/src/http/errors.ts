@@ -1,16 +1,12 @@
 // One error shape for every failure: {"error":{"code","message","details"?}}. Typed AppErrors keep
 // their status; zod errors become 400 validation_failed; anything else is a 500 whose details stay
 // in the log, never in the response.
-import { AppError, RateLimitedError, type ErrorBody } from "@kaleem/shared";
+import { AppError, RateLimitedError, ServiceUnavailableError, type ErrorBody } from "@kaleem/shared";
 import type Koa from "koa";
 import { z } from "zod";
 import type { RestState } from "./state.js";
 
-export class ServiceUnavailableError extends AppError {
-  constructor(message: string) {
-    super("unavailable", 503, message);
-  }
-}
+export { ServiceUnavailableError };
 export class MethodNotAllowedError extends AppError {
   constructor() {
     super("method_not_allowed", 405, "Method not allowed");
@@ -60,7 +56,7 @@ export function errorHandler(): Koa.Middleware<RestState> {
       if (err instanceof AppError) {
         status = err.status;
         body = errorBody(err.code, err.message, err.details);
-        if (err instanceof RateLimitedError) ctx.set("Retry-After", String(err.retryAfterSeconds));
+        if (err instanceof RateLimitedError || err instanceof ServiceUnavailableError) ctx.set("Retry-After", String(err.retryAfterSeconds));
       } else if (err instanceof z.ZodError) {
         status = 400;
         body = errorBody("validation_failed", "Request is invalid", zodDetails(err));

@@ -18,4 +18,4 @@ export * from "./local-disk/object-store.js";
 export * from "./local-disk/media-handler.js";
 export * from "./minio/object-store.js";
 export * from "./minio/presign.js";
-export * from "./logging/mailer.js";
+export * from "./local-disk/mailer.js";

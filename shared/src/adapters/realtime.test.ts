@@ -10,6 +10,7 @@ streamRegistryContract({
     const one = new MemoryStreamRegistry();
     return [one, one];
   },
+  textOutlivesProducer: false,
 });
 presenceContract({ name: "memory", presence: async (options) => createMemoryPresence(options) });
 
@@ -20,8 +21,9 @@ streamRegistryContract({
   teardown: redis.teardown,
   async registries() {
     const prefix = uniquePrefix("rt");
-    return [new RedisStreamRegistry(redis.client(), prefix), new RedisStreamRegistry(redis.client(), prefix)];
+    return [new RedisStreamRegistry(redis.client(), prefix, { leaseMs: 600 }), new RedisStreamRegistry(redis.client(), prefix, { leaseMs: 600 })];
   },
+  textOutlivesProducer: true,
 });
 const presenceRedis = redisFixture();
 presenceContract({

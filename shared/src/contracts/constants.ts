@@ -17,8 +17,12 @@ export const ERROR_CODES = [
   "conflict",
   "rate_limited",
   "payload_too_large",
+  "unavailable",
   "internal",
 ] as const;
+
+/** Refusals worth the same request again later (with the same client message id). */
+export const RETRYABLE_ERROR_CODES: readonly string[] = ["rate_limited", "unavailable", "internal"];
 
 /** Why the server ends an agent's session (`session:revoked`, sent just before the disconnect). */
 export const SESSION_REVOKED_REASONS = ["revoked", "expired"] as const;

@@ -37,7 +37,15 @@ export interface StreamHandle {
   append(text: string): Promise<number>;
   /** Forgets the stream once its final message is stored. */
   finish(): Promise<void>;
+  /**
+   * Gives the stream up without a stored final message (the store write failed): the producer no
+   * longer holds it, so the sweeper ends it with the text recorded so far.
+   */
+  abandon(): Promise<void>;
 }
+
+/** What `reclaim` found: a producer still holding the stream, or the text a dead one left. */
+export type ReclaimResult = { alive: true } | { alive: false; text: string | null };
 
 export interface StreamRegistry {
   start(stream: StreamStart): Promise<StreamHandle>;
@@ -45,6 +53,12 @@ export interface StreamRegistry {
   partials(merchantId: string, conversationId: string): Promise<StreamingPartial[]>;
   /** Asks the producer(s) of this conversation's streams to stop (takeover). */
   requestStop(merchantId: string, conversationId: string): Promise<void>;
+  /**
+   * For an answer stored as streaming: if its producer still holds it (a lease the producer
+   * renews while it runs), `{ alive: true }`; otherwise removes the record in one step and returns
+   * the text so far (`null` when nothing is recorded: lost with the process, or reclaimed already).
+   */
+  reclaim(stream: Omit<StreamStart, "seq">): Promise<ReclaimResult>;
   close(): Promise<void>;
 }
 

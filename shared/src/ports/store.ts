@@ -473,8 +473,12 @@ export interface MessageRepo {
   append(conversationId: string, input: NewMessage, options?: AppendOptions): Promise<AppendResult>;
   get(id: string): Promise<Message | null>;
   getByClientMessageId(conversationId: string, clientMessageId: string): Promise<Message | null>;
-  /** Outbox events in `options` are written only when the message exists, in the same transaction. */
-  update(id: string, patch: MessagePatch, options?: WriteOptions): Promise<Message | null>;
+  /**
+   * Outbox events in `options` are written only when the message exists, in the same transaction.
+   * With `ifStatus`, nothing changes unless the message has that status (the current message is
+   * returned as it is), so a sweeper never overwrites an answer its producer finished meanwhile.
+   */
+  update(id: string, patch: MessagePatch, options?: WriteOptions & { ifStatus?: MessageStatus }): Promise<Message | null>;
   /** Remembers which provider message ids a sent message became (status callbacks name them). */
   linkProviderMessage(messageId: string, providerMessageId: string): Promise<void>;
   findByProviderMessageId(providerMessageId: string): Promise<Message | null>;
@@ -616,6 +620,10 @@ export interface TenantLookup {
  * hand it to the composition root beside the Store; nothing that serves a request is given it.
  */
 export interface SystemStore {
+  readonly messages: {
+    /** Answers of any tenant stored as streaming since before `olderThanMs` ago (the stream sweeper). */
+    listStreaming(input: { olderThanMs: number; limit: number }): Promise<Array<{ merchantId: MerchantId; conversationId: string; id: string }>>;
+  };
   readonly outbox: {
     /** Claims up to `limit` unpublished rows of any tenant, whose lease is free, for `leaseMs`. */
     claim(input: { limit: number; leaseMs: number; owner: string }): Promise<OutboxEventRecord[]>;

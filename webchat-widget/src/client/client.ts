@@ -7,6 +7,7 @@ import {
   ConversationThread,
   MAX_MESSAGE_TEXT,
   PROTOCOL_VERSION,
+  RETRYABLE_ERROR_CODES,
   WIDGET_NAMESPACE,
   widgetFire,
   widgetRequest,
@@ -123,7 +124,7 @@ export interface KaleemClient {
   readonly socket: Socket<WidgetServerToClientEvents>;
 }
 
-const RETRYABLE: ReadonlySet<string> = new Set(["rate_limited", "internal", "timeout", "not_ready"]);
+const RETRYABLE: ReadonlySet<string> = new Set([...RETRYABLE_ERROR_CODES, "timeout", "not_ready"]);
 const TYPING_EXPIRES_MS = 8000;
 
 

@@ -5,11 +5,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BOT_REPLY_JOB, ConversationEventBus, ConversationService, socketListener, FALLBACK_ANSWER, UnrecoverableError, ValidationError, asMerchantId, rooms, type BotEngine, type BotEvent, type BotReplyJob, type BotTurnInput, type InboxEventName, type InboxPayload, type Message, type RealtimeEmitter, type Store, type TenantStore, type WidgetEventName, type WidgetPayload } from "@kaleem/shared";
+import { BOT_REPLY_JOB, ConversationEventBus, ConversationService, socketListener, FALLBACK_ANSWER, UnrecoverableError, ValidationError, asMerchantId, rooms, type BotEngine, type BotEvent, type BotReplyJob, type BotTurnInput, type InboxEventName, type InboxPayload, type Message, type RealtimeEmitter, type Store, type SystemStore, type TenantStore, StoreUnavailableError, type WidgetEventName, type WidgetPayload } from "@kaleem/shared";
+import Database from "better-sqlite3";
 import { Redis } from "ioredis";
 import { startRedisServer, uniquePrefix, waitFor } from "@kaleem/shared/testing";
 import { createBotReplyHandler, runBotReply } from "./bot-reply.js";
-import { stopOrphanedStreams } from "./recovery.js";
+import { endOrphanedStream, sweepOrphanedStreams } from "./stream-sweeper.js";
 
 class RecordingEmitter implements RealtimeEmitter {
   sent: Array<{ ns: "widget" | "inbox"; room: string; event: string; payload: unknown }> = [];
@@ -35,7 +36,8 @@ class ScriptedEngine implements BotEngine {
 }
 
 let dir: string;
-let store: Store;
+let store: Store & { readonly system: SystemStore };
+let dbFile: string;
 let tenant: TenantStore;
 let merchantId: string;
 let ownerId: string;
@@ -46,7 +48,9 @@ let service: ConversationService;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-jobs-"));
-  store = await openSqliteStore({ file: path.join(dir, "db.sqlite") });
+  dbFile = path.join(dir, "db.sqlite");
+  // A short lock wait: the write-failure test holds the lock from a second connection.
+  store = await openSqliteStore({ file: dbFile, busyTimeoutMs: 100 });
   const { merchant, owner } = await store.createMerchant({ name: "Shop" }, { email: `o${Math.random()}@x.io`, name: "Sara", role: "owner", passwordHash: "x" });
   merchantId = merchant.id;
   ownerId = owner.id;
@@ -317,15 +321,58 @@ describe("bot reply job", () => {
     expect(overlapped).toBe(false);
   });
 
-  it("answers left streaming by a dead process are stopped at start-up; live ones are left alone", async () => {
+  it("answers left streaming by a dead process are ended by the sweep with the text recorded; live ones are left alone", async () => {
     const { conversation } = await conversationWith("x");
     const orphan = (await tenant.messages.append(conversation.id, { role: "bot", text: "", status: "streaming" })).message;
+    const abandoned = (await tenant.messages.append(conversation.id, { role: "bot", text: "", status: "streaming" })).message;
     const live = (await tenant.messages.append(conversation.id, { role: "bot", text: "", status: "streaming" })).message;
     await streams.start({ merchantId, conversationId: conversation.id, messageId: live.id, seq: live.seq });
-    expect(await stopOrphanedStreams({ store, streams, conversations: service })).toBe(1);
-    expect((await tenant.messages.get(orphan.id))!.status).toBe("stopped");
+    const gaveUp = await streams.start({ merchantId, conversationId: conversation.id, messageId: abandoned.id, seq: abandoned.seq });
+    await gaveUp.append("so far");
+    await gaveUp.abandon();
+    const deps = { system: store.system, store, streams, conversations: service };
+    expect(await sweepOrphanedStreams(deps, 0)).toBe(2);
+    expect(await tenant.messages.get(orphan.id)).toMatchObject({ status: "stopped", text: "" });
+    expect(await tenant.messages.get(abandoned.id)).toMatchObject({ status: "stopped", text: "so far" });
     expect((await tenant.messages.get(live.id))!.status).toBe("streaming");
+    // Each ended answer reached the shopper and the inbox once; a second sweep finds nothing.
+    expect(emitter.to(rooms.conversationShopper(merchantId, conversation.id), "message:done").map((e) => (e.payload as { message: Message }).message.id).sort()).toEqual([orphan.id, abandoned.id].sort());
+    expect(await sweepOrphanedStreams(deps, 0)).toBe(0);
+    expect(await endOrphanedStream(deps, { merchantId, conversationId: conversation.id, messageId: live.id })).toBeNull();
   });
+
+  it("a final write the store refuses (busy) fails the job; its retry ends the answer with its text and never runs the engine again", async () => {
+    let runs = 0;
+    const blocker = new Database(dbFile);
+    try {
+      const bot = new ScriptedEngine(async function* () {
+        runs += 1;
+        yield { type: "delta", text: "Your order ships " };
+        yield { type: "delta", text: "tomorrow" };
+        // Another writer takes the database lock before the final answer is written.
+        blocker.exec("BEGIN IMMEDIATE");
+      });
+      const { conversation, trigger } = await conversationWith("when does it ship?");
+      const job = { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id };
+      const deps = { store, streams, emitter, conversations: service, bot };
+      const failure = await runBotReply(deps, job).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+      expect(failure).toMatchObject({ code: "unavailable", fault: "busy" });
+      blocker.exec("ROLLBACK");
+      // Stored as streaming, the text kept by the registry, nothing final yet.
+      const bots = async () => (await tenant.messages.listAfter(conversation.id, 0)).filter((m) => m.role === "bot");
+      expect((await bots()).map((m) => m.status)).toEqual(["streaming"]);
+
+      expect(await runBotReply(deps, job)).toEqual({ message: null, outcome: "skipped" });
+      expect(runs).toBe(1);
+      expect(await bots()).toEqual([expect.objectContaining({ status: "stopped", text: "Your order ships tomorrow" })]);
+      expect(await streams.partials(merchantId, conversation.id)).toEqual([]);
+    } finally {
+      if (blocker.inTransaction) blocker.exec("ROLLBACK");
+      blocker.close();
+    }
+  });
+
 });
 
 describe("conversation service", () => {

@@ -22,6 +22,7 @@ import {
   type StreamHandle,
   type StreamRegistry,
 } from "@kaleem/shared";
+import { endOrphanedStream } from "./stream-sweeper.js";
 
 export interface BotReplyDeps {
   store: Store;
@@ -65,8 +66,13 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
   const trigger = await tenant.messages.get(data.triggerMessageId);
   if (!trigger || trigger.conversationId !== conversationId) throw new UnrecoverableError("trigger message not found");
   const answerId = botAnswerClientId(trigger.id);
-  // Answered already: the engine must not run again (its cart and order steps have effects).
-  if (await tenant.messages.getByClientMessageId(conversationId, answerId)) return { message: null, outcome: "skipped" };
+  // Answered already: the engine must not run again (its cart and order steps have effects). An
+  // answer a killed run left streaming is ended here with its text so far, not answered twice.
+  const existing = await tenant.messages.getByClientMessageId(conversationId, answerId);
+  if (existing) {
+    if (existing.status === "streaming") await endOrphanedStream(deps, { merchantId, conversationId, messageId: existing.id });
+    return { message: null, outcome: "skipped" };
+  }
   // Superseded: a later shopper message was answered first (another workers process won the
   // lock); that answer saw this message in its history, so a late reply would only confuse.
   for (const later of await tenant.messages.listAfter(conversationId, trigger.seq, 50)) {
@@ -156,13 +162,20 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
   let final: Message | null = null;
   if (message) {
     const current: Message = message;
-    // A complete answer in a channel conversation also goes out to the channel (written with it).
-    final = await deps.conversations.finishAnswer(tenant, current, {
-      text,
-      parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts,
-      status: stopped ? "stopped" : "complete",
-      intent: answerIntent,
-    });
+    try {
+      // A complete answer in a channel conversation also goes out to the channel (written with it).
+      final = await deps.conversations.finishAnswer(tenant, current, {
+        text,
+        parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts,
+        status: stopped ? "stopped" : "complete",
+        intent: answerIntent,
+      });
+    } catch (err) {
+      // The final write failed (store busy, disk full): give the stream up with its text, so the
+      // sweeper ends it as stopped; a retry of this job finds the answer and does not run again.
+      await (handle as StreamHandle | null)?.abandon().catch(() => undefined);
+      throw err;
+    }
     // Store first, then forget the stream: a resume in between still finds the text somewhere.
     await (handle as StreamHandle | null)?.finish();
     // The store refreshed the preview when the final text was written (it is the answer's own).

@@ -1,5 +1,5 @@
 export * from "./bot-reply.js";
-export * from "./recovery.js";
+export * from "./stream-sweeper.js";
 export * from "./channel-inbound.js";
 export * from "./channel-deliver.js";
 export * from "./outbox-relay.js";

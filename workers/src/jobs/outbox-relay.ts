@@ -97,6 +97,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const tracked: Promise<number> = next.finally(() => {
       if (running === tracked) running = null;
     });
+    // The caller handles `next`; this copy only tracks the pass and must not reject unhandled.
+    tracked.catch(() => undefined);
     running = tracked;
     return next;
   };

@@ -1,19 +1,21 @@
 // In-process realtime state for the embedded runtime (one process holds every socket and stream).
 import type { StreamingPartial } from "../../contracts/socket.js";
-import type { PresenceStore, StreamHandle, StreamRegistry, StreamStart } from "../../ports/realtime.js";
+import type { PresenceStore, ReclaimResult, StreamHandle, StreamRegistry, StreamStart } from "../../ports/realtime.js";
 import { ExpiringPresence, type ExpiringFields } from "../../realtime/presence.js";
 
 interface LiveStream {
   start: StreamStart;
   text: string;
   controller: AbortController;
+  /** The producer gave it up (its final write failed); in one process that is the only way to die. */
+  abandoned: boolean;
 }
 
 export class MemoryStreamRegistry implements StreamRegistry {
   private readonly streams = new Map<string, LiveStream>();
 
   async start(start: StreamStart): Promise<StreamHandle> {
-    const live: LiveStream = { start, text: "", controller: new AbortController() };
+    const live: LiveStream = { start, text: "", controller: new AbortController(), abandoned: false };
     this.streams.set(start.messageId, live);
     const streams = this.streams;
     return {
@@ -30,7 +32,18 @@ export class MemoryStreamRegistry implements StreamRegistry {
       async finish() {
         streams.delete(start.messageId);
       },
+      async abandon() {
+        live.abandoned = true;
+      },
     };
+  }
+
+  async reclaim(ref: Omit<StreamStart, "seq">): Promise<ReclaimResult> {
+    const live = this.streams.get(ref.messageId);
+    if (!live || live.start.merchantId !== ref.merchantId || live.start.conversationId !== ref.conversationId) return { alive: false, text: null };
+    if (!live.abandoned) return { alive: true };
+    this.streams.delete(ref.messageId);
+    return { alive: false, text: live.text };
   }
 
   async partials(merchantId: string, conversationId: string): Promise<StreamingPartial[]> {

@@ -1,6 +1,6 @@
 // Customers, conversations and their messages for one tenant. Message appends are the hot path
 // of the realtime hub: one IMMEDIATE transaction bumps the conversation's seq and inserts.
-import type { Conversation, ConversationChannel, ConversationStatus, Customer, Message, Page } from "../../contracts/domain.js";
+import type { Conversation, ConversationChannel, ConversationStatus, Customer, Message, MessageStatus, Page } from "../../contracts/domain.js";
 import { NotFoundError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import {
@@ -483,13 +483,14 @@ export class SqliteMessageRepo implements MessageRepo {
     return row ? toMessage(row) : null;
   }
 
-  async update(id: string, patch: MessagePatch, options: WriteOptions = {}): Promise<Message | null> {
+  async update(id: string, patch: MessagePatch, options: WriteOptions & { ifStatus?: MessageStatus } = {}): Promise<Message | null> {
     return this.db.tx(() => {
       const row = this.db.get<MessageRow>("SELECT * FROM messages WHERE id = @id AND merchant_id = @m", {
         id,
         m: this.m,
       });
       if (!row) return null;
+      if (options.ifStatus !== undefined && row.status !== options.ifStatus) return toMessage(row);
       const updated = this.db.get<MessageRow>(
         `UPDATE messages SET text = @text, parts = @parts, status = @status, intent = @intent, delivery = @delivery
          WHERE id = @id AND merchant_id = @m RETURNING *`,

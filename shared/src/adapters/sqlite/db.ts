@@ -3,7 +3,7 @@
 // sequences cannot interleave with another connection's writes).
 import Database from "better-sqlite3";
 import { ensurePrivateFile } from "../../data-dir.js";
-import { ConflictError } from "../../errors.js";
+import { ConflictError, StoreUnavailableError, type StoreFault } from "../../errors.js";
 import { foldSearchText } from "../../store/defaults.js";
 import { migrate } from "./migrations.js";
 
@@ -15,7 +15,7 @@ export class SqliteDb {
   // Built once: wrapping a fresh function in db.transaction() on every call costs more than the insert.
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
-  constructor(file: string, options: { busyTimeoutMs?: number } = {}) {
+  constructor(file: string, options: { busyTimeoutMs?: number; maxPageCount?: number } = {}) {
     // SQLite gives -wal and -shm the database file's mode, so an owner-only file keeps all three private.
     const onDisk = file !== ":memory:" && file !== "";
     if (onDisk) ensurePrivateFile(file);
@@ -25,6 +25,7 @@ export class SqliteDb {
     this.raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.raw.pragma("foreign_keys = ON");
     migrate(this.raw);
+    if (options.maxPageCount !== undefined) this.raw.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxPageCount))}`);
     // Deterministic, so SQLite may evaluate it once per row and value.
     this.raw.function("kaleem_fold", { deterministic: true }, (value: unknown) =>
       typeof value === "string" ? foldSearchText(value) : null,
@@ -42,25 +43,50 @@ export class SqliteDb {
   }
 
   get<Row>(sql: string, params: Params = {}): Row | undefined {
-    return this.stmt(sql).get(params) as Row | undefined;
+    return engineFaults(() => this.stmt(sql).get(params) as Row | undefined);
   }
 
   all<Row>(sql: string, params: Params = {}): Row[] {
-    return this.stmt(sql).all(params) as Row[];
+    return engineFaults(() => this.stmt(sql).all(params) as Row[]);
   }
 
   run(sql: string, params: Params = {}): number {
-    return this.stmt(sql).run(params).changes;
+    return engineFaults(() => this.stmt(sql).run(params).changes);
   }
 
-  /** Runs `fn` in an IMMEDIATE transaction (nested calls become savepoints). */
+  /**
+   * Runs `fn` in an IMMEDIATE transaction (nested calls become savepoints). A statement that fails
+   * inside rolls the whole transaction back, so a refused write leaves no partial rows.
+   */
   tx<T>(fn: () => T): T {
-    return this.inTransaction.immediate(fn) as T;
+    return engineFaults(() => this.inTransaction.immediate(fn) as T);
   }
 
   close(): void {
     this.statements.clear();
     if (this.raw.open) this.raw.close();
+  }
+}
+
+/** SQLite result codes that mean "not now", not "wrong": the caller may retry the same write. */
+function faultOf(error: unknown): StoreFault | null {
+  const code = error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : "";
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return "busy";
+  if (code === "SQLITE_FULL") return "full";
+  if (code.startsWith("SQLITE_IOERR")) return "io";
+  if (code.startsWith("SQLITE_READONLY")) return "read_only";
+  return null;
+}
+
+/** Engine faults become StoreUnavailableError (503 / `unavailable`, retried by jobs); the rest as thrown. */
+function engineFaults<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw error;
+    const fault = faultOf(error);
+    if (fault) throw new StoreUnavailableError(fault, error);
+    throw error;
   }
 }
 

@@ -194,6 +194,16 @@ export class SqliteDeliveryAttemptRepo implements DeliveryAttemptRepo {
 /** Cross-tenant work (see SystemStore): claims use a lease so two relays never publish one row at once. */
 export function sqliteSystemStore(db: SqliteDb): SystemStore {
   return {
+    messages: {
+      async listStreaming({ olderThanMs, limit }) {
+        return db
+          .all<{ merchant_id: string; conversation_id: string; id: string }>(
+            "SELECT merchant_id, conversation_id, id FROM messages WHERE status = 'streaming' AND created_at <= @before ORDER BY created_at LIMIT @n",
+            { before: new Date(Date.now() - olderThanMs).toISOString(), n: clampLimit(limit, 100, 1000) },
+          )
+          .map((r) => ({ merchantId: asMerchantId(r.merchant_id), conversationId: r.conversation_id, id: r.id }));
+      },
+    },
     outbox: {
       async claim({ limit, leaseMs, owner }) {
         return db.tx(() => {

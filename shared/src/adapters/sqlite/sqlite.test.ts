@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { storeContract } from "@kaleem/shared/testing";
+import { StoreUnavailableError } from "../../errors.js";
 import { asMerchantId } from "../../ports/store.js";
 import { migrate, migrations } from "./migrations.js";
 import { openSqliteStore } from "./store.js";
@@ -93,6 +94,49 @@ describe("sqlite store specifics", () => {
       expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
     } finally {
       db.close();
+    }
+  });
+
+  it("a full disk (max_page_count reached) refuses writes with StoreUnavailableError and leaves no partial rows; reads go on", async () => {
+    const file = tempFile();
+    const setup = await openSqliteStore({ file });
+    const { merchant } = await setup.createMerchant({ name: "Full" }, owner("full@example.com"));
+    const m = asMerchantId(merchant.id);
+    const product = await setup.forMerchant(m).products.create({ name: { en: "Kaftan", ar: "قفطان" }, price: 120, stock: 5 });
+    const conversationId = (await setup.forMerchant(m).conversations.create({ channel: "webchat", visitorId: "v-full" })).id;
+    await setup.close();
+
+    // The cap is the file's size now (SQLite never sets it lower): any growth fails as on a full disk.
+    const store = await openSqliteStore({ file, maxPageCount: 1 });
+    try {
+      const t = store.forMerchant(m);
+      const big = "x".repeat(3_000);
+      let refused: unknown = null;
+      let stored = 0;
+      for (let i = 0; i < 2_000 && refused === null; i++) {
+        try {
+          await t.messages.append(conversationId, { role: "shopper", text: big, clientMessageId: `fill-${i}` });
+          stored += 1;
+        } catch (err) {
+          refused = err;
+        }
+      }
+      expect(refused).toBeInstanceOf(StoreUnavailableError);
+      expect(refused).toMatchObject({ code: "unavailable", status: 503, fault: "full" });
+      // The refused append left nothing: the stored messages are exactly the acknowledged ones, gap-free.
+      const messages = await t.messages.listAfter(conversationId, 0, 5_000);
+      expect(messages).toHaveLength(stored);
+      expect(messages.map((x) => x.seq)).toEqual(Array.from({ length: stored }, (_, i) => i + 1));
+      expect((await t.conversations.get(conversationId))?.lastSeq).toBe(stored);
+
+      // An order with stock reservation is one transaction: refused whole, stock untouched.
+      const order = { items: [{ productId: product.id, name: big.repeat(20), price: 120, quantity: 2 }], reserveStock: true, contact: { name: big } };
+      await expect(t.orders.create(order)).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect((await t.products.get(product.id))?.stock).toBe(5);
+      expect((await t.orders.list()).items).toEqual([]);
+      await store.ping();
+    } finally {
+      await store.close();
     }
   });
 

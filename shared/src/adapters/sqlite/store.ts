@@ -28,6 +28,11 @@ export interface SqliteStoreOptions {
   file: string;
   /** How long a writer waits for another connection's lock before failing (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * Caps the database at this many pages (SQLite `max_page_count`); a write past it fails as on a
+   * full disk (StoreUnavailableError "full"). Unset: limited by the disk only.
+   */
+  maxPageCount?: number;
 }
 
 /** Repositories are created on first use: most requests touch one or two of them. */
@@ -155,7 +160,10 @@ export class SqliteStore implements Store {
   private readonly db: SqliteDb;
 
   constructor(options: SqliteStoreOptions) {
-    this.db = new SqliteDb(options.file, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+    this.db = new SqliteDb(options.file, {
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+      ...(options.maxPageCount === undefined ? {} : { maxPageCount: options.maxPageCount }),
+    });
     this.lookup = new SqliteLookup(this.db);
     this.system = sqliteSystemStore(this.db);
   }

@@ -377,6 +377,27 @@ export function conversationsStoreTests(h: StoreHarness): void {
       expect(await t.messages.update("missing", { text: "x" })).toBeNull();
     });
 
+    it("a conditional update changes only a message in the expected status; the system lists streams of every tenant", async () => {
+      const { t, merchant } = await tenant();
+      const other = await tenant();
+      const conv = await conversationOf(t);
+      const streaming = (await t.messages.append(conv.id, { role: "bot", text: "", status: "streaming" })).message;
+      const elsewhere = (await other.t.messages.append((await conversationOf(other.t)).id, { role: "bot", text: "", status: "streaming" })).message;
+      const listed = await h.system.messages.listStreaming({ olderThanMs: 0, limit: 1000 });
+      expect(listed).toContainEqual({ merchantId: merchant.id, conversationId: conv.id, id: streaming.id });
+      expect(listed).toContainEqual({ merchantId: other.merchant.id, conversationId: elsewhere.conversationId, id: elsewhere.id });
+      expect((await h.system.messages.listStreaming({ olderThanMs: 60_000, limit: 1000 })).map((m) => m.id)).not.toContain(streaming.id);
+
+      const finished = await t.messages.update(streaming.id, { text: "the whole answer", status: "complete" });
+      // A sweeper arriving late changes nothing and sees what is there.
+      const late = await t.messages.update(streaming.id, { text: "the wh", status: "stopped" }, { ifStatus: "streaming" });
+      expect(late).toEqual(finished);
+      expect(await t.messages.get(streaming.id)).toMatchObject({ text: "the whole answer", status: "complete" });
+      expect((await h.system.messages.listStreaming({ olderThanMs: 0, limit: 1000 })).map((m) => m.id)).not.toContain(streaming.id);
+      // In the expected status it applies.
+      expect(await other.t.messages.update(elsewhere.id, { text: "cut", status: "stopped" }, { ifStatus: "streaming" })).toMatchObject({ text: "cut", status: "stopped" });
+    });
+
     it("listCreatedBetween covers the merchant's messages in the window", async () => {
       const { t } = await tenant();
       const from = new Date(Date.now() - 1000).toISOString();
