@@ -160,6 +160,7 @@ export function wireRest(
     catalogEvents: ports.catalogEvents,
     queue: ports.queue,
     channelWebhooks: ports.channels,
+    channelConnector: ports.channels,
     realtime: restRealtime(ports),
     ...(extra.redisPing ? { redisPing: extra.redisPing } : {}),
   });

@@ -1,6 +1,7 @@
 import type {
   AttemptThrottle,
   CatalogEvents,
+  ChannelConnector,
   ChannelWebhooks,
   Config,
   JobQueue,
@@ -45,6 +46,8 @@ export interface RestDeps {
   queue: JobQueue;
   /** Verifies and parses messaging-provider webhooks. */
   channelWebhooks: ChannelWebhooks;
+  /** Proves a channel's credentials with its provider on connect and on credential edits. */
+  channelConnector: ChannelConnector;
   realtime: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
 }

@@ -12,11 +12,13 @@ import {
   type ChannelSender,
   type Config,
   type ConversationService,
+  type DeliveryFailure,
   type Job,
   type Logger,
   type Store,
   type TenantStore,
 } from "@kaleem/shared";
+import { deliveryFailureOf } from "../channels/common/errors.js";
 
 export interface ChannelDeliverDeps {
   config: Config;
@@ -41,16 +43,16 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
     if (!message || !conversation || message.conversationId !== conversation.id) throw new UnrecoverableError("message or conversation not found");
     const channel = conversation.channelId ? await tenant.channels.get(conversation.channelId) : null;
     const customer = conversation.customerId ? await tenant.customers.get(conversation.customerId) : null;
-    const fail = async (reason: string) => {
+    const fail = async (reason: string, failure: DeliveryFailure) => {
       await tenant.deliveryAttempts.finish(outboxId, { state: "failed", error: reason });
-      if (channel) await deps.conversations.deliveryChanged(tenant, message.id, { channel: channel.type, state: "failed", providerMessageId: null, error: reason });
+      if (channel) await deps.conversations.deliveryChanged(tenant, message.id, { channel: channel.type, state: "failed", providerMessageId: null, error: reason, failure });
     };
     if (!channel || !customer?.externalId) {
-      await fail("the conversation's channel or customer is gone");
+      await fail("the conversation's channel or customer is gone", "rejected");
       throw new UnrecoverableError("no channel or recipient to deliver to");
     }
     if (channel.status === "disabled") {
-      await fail("channel disabled");
+      await fail("channel disabled", "unavailable");
       throw new UnrecoverableError("channel disabled");
     }
     const openUntil = channel.breakerOpenUntil ? Date.parse(channel.breakerOpenUntil) - Date.now() : 0;
@@ -90,7 +92,7 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
       if (err instanceof RetryAfterError) throw err;
       const final = err instanceof UnrecoverableError || job.attempt >= DELIVERY_ATTEMPTS;
       await tenant.channels.recordDelivery(channel.id, { ok: false, error: reason, serverError: !(err instanceof UnrecoverableError) }, breaker);
-      if (final) await fail(reason);
+      if (final) await fail(reason, deliveryFailureOf(err));
       deps.logger?.warn({ err, merchantId, messageId, channelId: channel.id, attempt: job.attempt, final }, "channel delivery failed");
       throw err;
     }

@@ -12,6 +12,7 @@ import {
   type ChannelInboundJob,
   type Config,
   type ConversationService,
+  type DeliveryFailure,
   type InboundEvent,
   type InboundPart,
   type Job,
@@ -22,6 +23,8 @@ import {
 import type { ChannelGateway } from "../channels/gateway.js";
 import { inboundText } from "../channels/inbound-text.js";
 import { choicePayloads, isPayloadToken, resolveProviderPayload } from "../channels/common/payload-token.js";
+import { deliveryFailureOf } from "../channels/common/errors.js";
+import { classifyGraphFailure } from "../channels/common/graph-errors.js";
 
 export interface ChannelInboundDeps {
   config: Config;
@@ -75,6 +78,7 @@ async function apply(deps: ChannelInboundDeps, tenant: TenantStore, channel: Cha
         state: event.status,
         providerMessageId: event.providerMessageId,
         error: event.error ? `${event.error.code} ${event.error.title}`.trim() : null,
+        ...(event.status === "failed" && { failure: statusFailure(channel.type, event.error) }),
       });
       return;
     }
@@ -109,4 +113,10 @@ async function acknowledge(deps: ChannelInboundDeps, tenant: TenantStore, channe
     // The button keeps its spinner a little longer; the tap itself is still handled.
     deps.logger?.warn({ err, channelId: channel.id }, "callback query not answered");
   }
+}
+
+/** A failed-status callback's error code read as the same kind a refused send would have been (131047: window closed). */
+function statusFailure(type: Channel["type"], error: { code: string; title: string } | null): DeliveryFailure {
+  if (!error || type === "telegram") return "rejected";
+  return deliveryFailureOf(classifyGraphFailure(type, "status", 400, { error: { code: Number(error.code), message: error.title } }));
 }

@@ -5,14 +5,12 @@ import {
   conversationSchema,
   knowledgeItemSchema,
   messageSchema,
-  orderSchema,
   productSchema,
 } from "../domain.js";
 import { pageSchema } from "./envelopes.js";
 
 export const productPageSchema = pageSchema(productSchema);
 export const categoryPageSchema = pageSchema(categorySchema);
-export const orderPageSchema = pageSchema(orderSchema);
 /** `GET /conversations`: the stored records (the inbox socket's summaries add the shopper's name). */
 export const conversationPageSchema = pageSchema(conversationSchema);
 export const messagePageSchema = pageSchema(messageSchema);
