@@ -5,6 +5,7 @@
 import type { InboundSender } from "../contracts/channels.js";
 import type { Channel, ChannelDelivery, Conversation, ConversationStatus, Locale, Message } from "../contracts/domain.js";
 import type { NewOutboxEvent } from "../contracts/jobs.js";
+import { conversationSummaries } from "./summary.js";
 import {
   type ConversationOpenResult,
   type ConversationSummary,
@@ -155,8 +156,8 @@ export class ConversationService {
   }
 
   async summary(tenant: TenantStore, conversation: Conversation): Promise<ConversationSummary> {
-    const customer = conversation.customerId ? await tenant.customers.get(conversation.customerId) : null;
-    return { ...conversation, customerName: customer?.name ?? null };
+    const [summary] = await conversationSummaries(tenant, [conversation]);
+    return summary!;
   }
 
   // ---- messages -----------------------------------------------------------------------------

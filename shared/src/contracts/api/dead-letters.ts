@@ -19,3 +19,4 @@ export const deadLetterViewSchema = z.object({
 export type DeadLetterView = z.infer<typeof deadLetterViewSchema>;
 export const deadLetterListSchema = itemsSchema(deadLetterViewSchema);
 export const deadLetterRetrySchema = z.object({ retried: z.literal(true) });
+export type DeadLetterRetry = z.infer<typeof deadLetterRetrySchema>;
