@@ -13,11 +13,11 @@ import {
   updateCommerce,
   type ConfigPatch,
 } from "../api/endpoints";
-import { hrefFor, navigate } from "../app/router";
 import { useI18n } from "../i18n/i18n";
 import { Button, Card, CopyField, ErrorState, Field, Loading, Notice, PageHeader, StatusPill, errorMessage } from "../ui/components";
 import { Icon } from "../ui/icons";
 import { configToSend, type ConfigField } from "./channel-config";
+import { RouteLink } from "../ui/RouteLink";
 import { useAsync } from "../ui/useAsync";
 
 const CHANNEL_FIELDS: Record<ChannelType, ConfigField[]> = {
@@ -258,16 +258,9 @@ function FailedDeliveries({ letters, onRetried }: { letters: DeadLetterView[]; o
                 {letter.conversationId ? (
                   <>
                     {" · "}
-                    <a
-                      href={hrefFor({ page: "inbox", conversationId: letter.conversationId })}
-                      data-testid="failed-open-conversation"
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate({ page: "inbox", conversationId: letter.conversationId });
-                      }}
-                    >
+                    <RouteLink route={{ page: "inbox", conversationId: letter.conversationId }} data-testid="failed-open-conversation">
                       {t("channels.openConversation")}
-                    </a>
+                    </RouteLink>
                   </>
                 ) : null}
               </div>

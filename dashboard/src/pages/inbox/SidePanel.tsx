@@ -3,12 +3,12 @@ import type { Customer, OrderListItem, ProductCardPart } from "@kaleem/shared/co
 import { useMemo } from "react";
 import { ApiError } from "../../api/client";
 import { getCustomer, listOrders } from "../../api/endpoints";
-import { hrefFor, navigate } from "../../app/router";
 import { useI18n } from "../../i18n/i18n";
 import type { ListConversation } from "../../realtime/conversation-list";
 import type { ThreadMessage } from "@kaleem/shared/contracts";
 import { ChannelBadge } from "../../ui/ChannelBadge";
 import { ErrorState } from "../../ui/components";
+import { RouteLink } from "../../ui/RouteLink";
 import { useAsync } from "../../ui/useAsync";
 import { safeUrl } from "./MessageItem";
 
@@ -92,35 +92,19 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
         <ul className="side-list" data-testid="side-orders">
           {orders.data?.map((o) => (
             <li key={o.id}>
-              <a
-                className="side-order"
-                href={hrefFor({ page: "orders", orderId: o.id, customerId: conversation.customerId })}
-                data-testid="side-order"
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate({ page: "orders", orderId: o.id, customerId: conversation.customerId });
-                }}
-              >
+              <RouteLink className="side-order" route={{ page: "orders", orderId: o.id, customerId: conversation.customerId }} data-testid="side-order">
                 <strong dir="ltr">#{o.number}</strong> · {t(`order.status.${o.status}`)}
                 <div className="muted">
                   {formatMoney(o.total, o.currency)} · {formatDateTime(o.createdAt)}
                 </div>
-              </a>
+              </RouteLink>
             </li>
           ))}
         </ul>
         {conversation.customerId && orders.data && orders.data.length > 0 ? (
-          <a
-            className="side-orders-link"
-            href={hrefFor({ page: "orders", customerId: conversation.customerId })}
-            data-testid="side-all-orders"
-            onClick={(e) => {
-              e.preventDefault();
-              navigate({ page: "orders", customerId: conversation.customerId });
-            }}
-          >
+          <RouteLink className="side-orders-link" route={{ page: "orders", customerId: conversation.customerId }} data-testid="side-all-orders">
             {t("inbox.allOrders")}
-          </a>
+          </RouteLink>
         ) : null}
       </section>
       <section>

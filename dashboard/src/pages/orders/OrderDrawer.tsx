@@ -3,11 +3,11 @@
 import type { OrderDetail } from "@kaleem/shared/contracts";
 import { useEffect, useRef, useState } from "react";
 import { getOrder, setOrderStatus } from "../../api/endpoints";
-import { hrefFor, navigate } from "../../app/router";
 import { useI18n } from "../../i18n/i18n";
 import { ChannelBadge } from "../../ui/ChannelBadge";
 import { Button, ErrorState, Loading, StatusPill, errorMessage } from "../../ui/components";
 import { Icon } from "../../ui/icons";
+import { RouteLink } from "../../ui/RouteLink";
 import { useAsync } from "../../ui/useAsync";
 import { orderMoves, orderStatusTone, type OrderMove } from "./order-view";
 
@@ -147,19 +147,11 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: string; 
             <section>
               <h3>{t("orders.conversation")}</h3>
               {o.conversation ? (
-                <a
-                  className="drawer-link"
-                  href={hrefFor({ page: "inbox", conversationId: o.conversation.id })}
-                  data-testid="order-conversation-link"
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate({ page: "inbox", conversationId: o.conversation!.id });
-                  }}
-                >
+                <RouteLink className="drawer-link" route={{ page: "inbox", conversationId: o.conversation.id }} data-testid="order-conversation-link">
                   <ChannelBadge channel={o.conversation.channel} />
                   <span>{t("orders.openConversation")}</span>
                   <Icon name="back" size={14} className="flip-ltr" />
-                </a>
+                </RouteLink>
               ) : (
                 <p className="muted">{t("orders.noConversation")}</p>
               )}

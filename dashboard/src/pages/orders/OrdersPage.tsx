@@ -1,13 +1,14 @@
 // Orders placed through the bot (and the API): a cursor-paged list with filters and search, and a
 // drawer with one order's items, fees, customer, the conversation it came from and its status moves.
 import type { OrderListItem } from "@kaleem/shared/contracts";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { getCustomer, listOrders, type OrderQuery } from "../../api/endpoints";
 import { navigate } from "../../app/router";
 import { useI18n } from "../../i18n/i18n";
 import { ChannelBadge } from "../../ui/ChannelBadge";
 import { Button, ErrorState, Loading, PageHeader, StatusPill } from "../../ui/components";
 import { useAsync } from "../../ui/useAsync";
+import { useCursorPages } from "../../ui/useCursorPages";
 import { OrderDrawer } from "./OrderDrawer";
 import { CONVERSATION_CHANNELS, ORDER_STATUSES, orderStatusTone } from "./order-view";
 
@@ -19,11 +20,6 @@ export function OrdersPage({ orderId, customerId }: { orderId: string | null; cu
   const { t, formatMoney, formatDateTime } = useI18n();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [debounced, setDebounced] = useState(filters);
-  const [items, setItems] = useState<OrderListItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const abort = useRef<AbortController | null>(null);
   const customer = useAsync(() => (customerId ? getCustomer(customerId) : Promise.resolve(null)), [customerId]);
 
   // Typing in the search waits for a pause; the selects and dates apply at once.
@@ -32,27 +28,10 @@ export function OrdersPage({ orderId, customerId }: { orderId: string | null; cu
     return () => clearTimeout(timer);
   }, [filters]);
 
-  const load = async (from: string | null) => {
-    abort.current?.abort();
-    const controller = new AbortController();
-    abort.current = controller;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listOrders({ ...debounced, q: debounced.q.trim(), ...(customerId ? { customerId } : {}), cursor: from, limit: 25 }, controller.signal);
-      setItems((prev) => (from ? [...prev, ...page.items.filter((o) => !prev.some((p) => p.id === o.id))] : page.items));
-      setCursor(page.nextCursor);
-    } catch (err) {
-      if (!controller.signal.aborted) setError(err);
-    } finally {
-      if (!controller.signal.aborted) setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load(null);
-    return () => abort.current?.abort();
-  }, [debounced, customerId]);
+  const { items, setItems, loading, error, cursor, reload, loadMore } = useCursorPages<OrderListItem>(
+    (cursor, signal) => listOrders({ ...debounced, q: debounced.q.trim(), ...(customerId ? { customerId } : {}), cursor, limit: 25 }, signal),
+    [debounced, customerId],
+  );
 
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
   const filtered = Object.entries(filters).some(([, v]) => v !== "") || customerId !== null;
@@ -120,7 +99,7 @@ export function OrdersPage({ orderId, customerId }: { orderId: string | null; cu
           </Button>
         ) : null}
       </div>
-      {error ? <ErrorState error={error} onRetry={() => void load(null)} /> : null}
+      {error ? <ErrorState error={error} onRetry={reload} /> : null}
       <div className="table-wrap">
         <table className="table orders-table" data-testid="order-table" data-state={loading ? "loading" : "done"}>
           <thead>
@@ -184,7 +163,7 @@ export function OrdersPage({ orderId, customerId }: { orderId: string | null; cu
       </div>
       {cursor ? (
         <div className="list-more">
-          <Button size="sm" disabled={loading} onClick={() => void load(cursor)} data-testid="orders-more">
+          <Button size="sm" disabled={loading} onClick={loadMore} data-testid="orders-more">
             {t("common.loadMore")}
           </Button>
         </div>
