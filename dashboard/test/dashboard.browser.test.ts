@@ -639,7 +639,7 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await form.locator('[data-testid="config-connect"]').click();
     const refusal = form.locator('[role="alert"]');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toMatch(/Telegram refused the credentials: .*Unauthorized/);
+    expect(await refusal.textContent()).toMatch(/Telegram did not accept the connection: .*Unauthorized/);
     const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
     expect((await tenant.channels.list()).some((c) => c.name === "Made-up bot")).toBe(false);
 

@@ -359,7 +359,7 @@ describe("connecting a channel checks the credentials with the provider", () => 
       config: { botToken: "987654321:AAEmadeUpTokenThatTelegramDoesNotKnow", secretToken: "whatever", apiBaseUrl: tg.apiBaseUrl },
     });
     expect(made.status).toBe(422);
-    expect(made.body.error.message).toMatch(/Telegram refused the credentials: .*Unauthorized/);
+    expect(made.body.error.message).toMatch(/Telegram did not accept the connection: .*Unauthorized/);
     const down = await api<{ error: { code: string } }>("POST", "/channels", {
       type: "whatsapp",
       name: "Nowhere",

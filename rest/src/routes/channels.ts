@@ -101,7 +101,7 @@ export function channelWebhookUrl(config: Config, channel: Pick<Channel, "id" | 
 /** The provider said no to the credentials: nothing was stored. */
 class ProviderRefusedError extends AppError {
   constructor(type: ChannelType, reason: string) {
-    super("provider_refused", 422, `${PROVIDER_NAMES[type]} refused the credentials: ${reason}`);
+    super("provider_refused", 422, `${PROVIDER_NAMES[type]} did not accept the connection: ${reason}`);
   }
 }
 /** The provider could not be asked (down, timing out, throttling): nothing was stored; try again. */
@@ -210,7 +210,7 @@ export const channelRoutes: AnyRoute[] = [
     responses: {
       201: { description: "Connected and verified", schema: channelViewSchema },
       409: { description: "This provider account is already connected to the store (or being connected), or the Idempotency-Key is in flight" },
-      422: { description: "The provider refused the credentials (its reason is in the message); nothing was stored" },
+      422: { description: "The provider did not accept the connection (its reason is in the message); nothing was stored" },
       502: { description: "The provider could not be reached to check them; nothing was stored" },
     },
     async handler({ ctx, caller, body, services, ip }) {

@@ -41,7 +41,8 @@ describe("connecting a channel through the gateway", () => {
     const made = await gateway.connect({ type: "telegram", publicConfig: { apiBaseUrl: tg.apiBaseUrl }, secrets: { botToken: "7100000003:AAH-made_up_token_0000000000000", secretToken: "s" }, webhookUrl: WEBHOOK });
     expect(made).toMatchObject({ ok: false, failure: "refused", reason: expect.stringMatching(/unauthorized|token/i) });
     const http = await gateway.connect({ type: "telegram", publicConfig: { apiBaseUrl: tg.apiBaseUrl }, secrets: { botToken: BOT_TOKEN, secretToken: "s" }, webhookUrl: "http://kaleem.example/webhooks/telegram/x" });
-    expect(http).toMatchObject({ ok: false, failure: "refused", reason: expect.stringMatching(/https/) });
+    expect(http).toMatchObject({ ok: false, failure: "refused", reason: expect.stringMatching(/https:\/\/ webhook URL.*PUBLIC_URL/) });
+    expect(tg.accepted("getMe")).toHaveLength(0);
     expect(tg.accepted("setWebhook")).toEqual([]);
   });
 

@@ -23,6 +23,14 @@ async function connectAccount(type: ChannelType, input: ConnectInput, http: Prov
   const base = publicConfig.apiBaseUrl ? { apiBaseUrl: publicConfig.apiBaseUrl } : {};
   switch (type) {
     case "telegram": {
+      // Telegram posts updates to https only: say what to change rather than let setWebhook refuse it.
+      if (!/^https:\/\//i.test(input.webhookUrl)) {
+        throw new ProviderUnrecoverable(
+          { provider: "telegram", operation: "setWebhook", httpStatus: null, code: null },
+          "rejected",
+          `Telegram only sends updates to an https:// webhook URL, and this installation's is ${input.webhookUrl}; set PUBLIC_URL to its public https address`,
+        );
+      }
       const bot = await connectTelegram({ botToken: secrets.botToken ?? "", ...base }, { url: input.webhookUrl, secretToken: secrets.secretToken ?? "" }, http);
       return { accountId: bot.id, details: facts({ botId: bot.id, botUsername: bot.username, botName: bot.name }) };
     }
