@@ -5,6 +5,7 @@ import path from "node:path";
 import { asMerchantId, type BotSettings, type Message } from "@kaleem/shared";
 import type { Page } from "playwright-core";
 import type { Socket } from "socket.io-client";
+import { startFakeTelegram, startFakeWhatsApp, type FakeTelegram, type FakeWhatsApp } from "@kaleem/workers/channels/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   agentSocket,
@@ -17,9 +18,12 @@ import {
   launchBrowser,
   nextEvent,
   ok,
+  postMetaWebhook,
   shopperSocket,
   startInstance,
   TestBot,
+  whatsAppStatus,
+  whatsAppText,
   type Demo,
 } from "./harness";
 
@@ -50,12 +54,33 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
 
+  let tg: FakeTelegram;
+  let wa: FakeWhatsApp;
+  let waChannel = "";
+  const TG_TOKEN = "123456789:AAEdemoTokenForTests_x";
+  const WA = { phoneNumberId: "106540352242922", accessToken: "EAAG-dashboard-test-token", appSecret: "dashboard-app-secret", verifyToken: "dashboard-verify-token" };
+
+  let waConversationId = "";
   const item = (id: string) => page.locator(`[data-testid="conversation-item"][data-conversation-id="${id}"]`);
+  /** Nothing on the page is wider than the window (no sideways scrolling, nothing cut off). */
+  const noHorizontalOverflow = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("timed out");
+  }
   const bubble = (id: string) => page.locator(`[data-message-id="${id}"]`);
 
   beforeAll(async () => {
     buildDashboard();
-    instance = await startInstance();
+    // Channels are checked with their provider on connect: local Telegram and WhatsApp servers stand
+    // in (private addresses allowed), and Telegram wants an https webhook URL.
+    tg = await startFakeTelegram({ botToken: TG_TOKEN, bot: { id: 123456789, username: "kaleem_demo_bot", firstName: "Kaleem Demo" } });
+    wa = await startFakeWhatsApp({ phoneNumberId: WA.phoneNumberId, accessToken: WA.accessToken, verifiedName: "Kaleem Demo Store" });
+    instance = await startInstance({ OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true", PUBLIC_URL: "https://kaleem-dashboard.example" });
     url = instance.k.url;
     demo = instance.demo;
     const owner = await api<{ accessToken: string; user: { id: string; name: string } }>(url, "POST", "/auth/login", { email: demo.email, password: demo.password });
@@ -63,7 +88,8 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     ownerId = owner.user.id;
     ownerToken = owner.accessToken;
     await api(url, "POST", "/canned-replies", { shortcut: "thanks", text: "Thank you for shopping with us!" }, owner.accessToken);
-    await api(url, "POST", "/channels", { type: "telegram", name: "Store bot", config: { botToken: "123456789:AAEdemoTokenForTests_x", secretToken: "s3cret-token" } }, owner.accessToken);
+    await api(url, "POST", "/channels", { type: "telegram", name: "Store bot", config: { botToken: TG_TOKEN, secretToken: "s3cret-token", apiBaseUrl: tg.apiBaseUrl } }, owner.accessToken);
+    waChannel = (await api<{ id: string }>(url, "POST", "/channels", { type: "whatsapp", name: "WhatsApp", config: { ...WA, apiBaseUrl: wa.apiBaseUrl } }, owner.accessToken)).id;
     browser = await launchBrowser();
     page = browser.page;
     page.on("pageerror", (err) => pageErrors.push(err.message));
@@ -79,7 +105,11 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     try {
       await browser?.close();
     } finally {
-      await instance?.close();
+      try {
+        await instance?.close();
+      } finally {
+        await Promise.all([tg?.close(), wa?.close()]);
+      }
     }
   });
 
@@ -456,6 +486,307 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
   });
 
+  it("shows a WhatsApp conversation's channel, each reply's delivery state, and a closed window in the composer", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    const from = "966550001234";
+    expect(await postMetaWebhook(url, waChannel, whatsAppText(WA.phoneNumberId, from, "Noura", "Do you have dates gift boxes?"), WA.appSecret)).toBe(200);
+    await until(async () => (await tenant.customers.findByExternalId("whatsapp", from)) !== null);
+    const customer = (await tenant.customers.findByExternalId("whatsapp", from))!;
+    const conversation = (await tenant.conversations.findOpenByCustomer(customer.id, "whatsapp"))!;
+    waConversationId = conversation.id;
+
+    await page.goto(`${url}/dashboard/inbox`);
+    await item(conversation.id).waitFor();
+    expect(await item(conversation.id).locator('[data-testid="channel-badge"]').getAttribute("data-channel")).toBe("whatsapp");
+    expect(await item(conversationId).locator('[data-testid="channel-badge"]').textContent()).toBe("Web chat");
+    await item(conversation.id).click();
+    expect(await page.locator('.conversation-head [data-testid="channel-badge"]').textContent()).toBe("WhatsApp");
+
+    // The bot's answer went out through WhatsApp: "Sent", then "Read" when the callback says so, live.
+    const answer = page.locator('[data-testid="msg-bot"]').last();
+    await answer.locator('[data-testid="delivery"][data-state="sent"]').waitFor();
+    await until(async () => (await tenant.messages.listLatest(conversation.id, 10)).some((m) => m.role === "bot" && m.channelDelivery?.providerMessageId));
+    const sent = (await tenant.messages.listLatest(conversation.id, 10)).find((m) => m.role === "bot" && m.channelDelivery?.providerMessageId)!;
+    expect(await postMetaWebhook(url, waChannel, whatsAppStatus(WA.phoneNumberId, sent.channelDelivery!.providerMessageId!, from, "read"), WA.appSecret)).toBe(200);
+    await bubble(sent.id).locator('[data-testid="delivery"][data-state="read"]').waitFor();
+    expect(await bubble(sent.id).locator('[data-testid="delivery"]').textContent()).toBe("Read");
+    // Shopper messages carry no delivery line.
+    expect(await page.locator('[data-testid="msg-shopper"] [data-testid="delivery"]').count()).toBe(0);
+
+    // The next send is refused: WhatsApp's 24-hour window has closed (131047).
+    wa.failNext({ kind: "window_closed" }, { operation: "messages" });
+    await page.locator('[data-testid="takeover"]').click();
+    await page.locator('[data-testid="conversation"][data-status="human"]').waitFor();
+    const input = page.locator('[data-testid="composer-input"]');
+    await input.fill("Yes! The Ajwa gift box is 120 SAR.");
+    await page.locator('[data-testid="composer-send"]').click();
+    const reply = page.locator('[data-testid="msg-agent"]').filter({ hasText: "Ajwa gift box" });
+    await reply.locator('[data-testid="delivery"][data-state="failed"]').waitFor();
+    expect(await reply.locator('[data-testid="delivery-reason"]').textContent()).toMatch(/131047/);
+    const notice = page.locator('[data-testid="window-notice"][data-state="closed"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain("Window closed — the customer must write first, or send a template");
+    expect(await input.isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid="composer-send"]').isDisabled()).toBe(true);
+    // Private notes still work.
+    await page.locator('[data-testid="note-tab"]').click();
+    expect(await input.isDisabled()).toBe(false);
+    expect(await notice.count()).toBe(0);
+    await page.locator(".composer-tabs button").first().click();
+    await notice.waitFor();
+    // The notice takes room from the timeline; the failed reply's state stays in view.
+    await page.waitForFunction(() => {
+      const line = [...document.querySelectorAll('[data-testid="msg-agent"] [data-testid="delivery"]')].at(-1);
+      const timeline = document.querySelector('[data-testid="timeline"]');
+      if (!line || !timeline) return false;
+      const r = line.getBoundingClientRect();
+      const t = timeline.getBoundingClientRect();
+      return r.top >= t.top - 1 && r.bottom <= t.bottom + 1;
+    });
+    await page.screenshot({ path: path.join(artifactsDir, "conversation-window-closed-en.png") });
+    expect(await noHorizontalOverflow()).toBe(true);
+
+    await page.evaluate(() => localStorage.setItem("kaleem.lang", "ar"));
+    await page.reload();
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain("انتهت نافذة المحادثة");
+    expect(await reply.locator('[data-testid="delivery"]').textContent()).toContain("لم تُسلَّم");
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
+    await page.screenshot({ path: path.join(artifactsDir, "conversation-window-closed-ar.png") });
+    // Close-ups, to read the right-to-left details at full size.
+    await reply.screenshot({ path: path.join(artifactsDir, "delivery-failed-ar.png") });
+    await page.locator('[data-testid="side-contact"]').screenshot({ path: path.join(artifactsDir, "side-contact-ar.png") });
+    expect(await noHorizontalOverflow()).toBe(true);
+    await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
+    await page.reload();
+
+    // The customer writes again: the window is open, the composer too.
+    expect(await postMetaWebhook(url, waChannel, whatsAppText(WA.phoneNumberId, from, "Noura", "Great, I'll take two"), WA.appSecret)).toBe(200);
+    await page.locator('[data-testid="msg-shopper"]').filter({ hasText: "take two" }).waitFor();
+    await notice.waitFor({ state: "detached" });
+    expect(await input.isDisabled()).toBe(false);
+  });
+
+  it("shows each channel's real status and account, its failed deliveries with a retry and a link, and paused deliveries", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    await page.goto(`${url}/dashboard/channels`);
+    const waItem = page.locator(`[data-testid="channel-item"][data-channel-id="${waChannel}"]`);
+    const tgItem = page.locator('[data-testid="channel-item"][data-channel-type="telegram"]');
+    await waItem.locator('[data-testid="channel-status"][data-status="active"]').waitFor();
+    // What the providers said when the channels were connected.
+    expect(await waItem.locator('[data-testid="channel-account"]').textContent()).toContain("Kaleem Demo Store");
+    expect(await tgItem.locator('[data-testid="channel-account"]').textContent()).toContain("@kaleem_demo_bot");
+    expect(await waItem.locator('[data-testid="last-event"]').textContent()).not.toContain("never");
+    expect(await tgItem.locator('[data-testid="last-event"]').textContent()).toContain("never");
+    expect(await waItem.locator('[data-testid="last-error"]').textContent()).toMatch(/131047/);
+
+    // The refused reply is this channel's failed delivery, and only this channel's.
+    const failedItem = waItem.locator('[data-testid="failed-delivery"]');
+    await failedItem.waitFor();
+    expect(await failedItem.count()).toBe(1);
+    expect(await failedItem.textContent()).toMatch(/131047/);
+    expect(await tgItem.locator('[data-testid="failed-deliveries"]').count()).toBe(0);
+    await page.screenshot({ path: path.join(artifactsDir, "channels-failed-en.png"), fullPage: true });
+    expect(await noHorizontalOverflow()).toBe(true);
+
+    // Its link opens the conversation in the inbox.
+    await failedItem.locator('[data-testid="failed-open-conversation"]').click();
+    await page.waitForURL(`**/dashboard/inbox/${waConversationId}`);
+    const reply = page.locator('[data-testid="msg-agent"]').filter({ hasText: "Ajwa gift box" });
+    await reply.locator('[data-testid="delivery"][data-state="failed"]').waitFor();
+    await page.goBack();
+
+    // Retried from the page: sent once, gone from the list, and the inbox shows it sent.
+    const before = wa.accepted("messages").length;
+    await failedItem.locator('[data-testid="failed-retry"]').click();
+    await failedItem.waitFor({ state: "detached" });
+    await until(async () => (await tenant.messages.listLatest(waConversationId, 20)).some((m) => m.role === "agent" && m.text.includes("Ajwa") && m.channelDelivery?.state === "sent"));
+    expect(wa.accepted("messages").length).toBe(before + 1);
+    await page.goto(`${url}/dashboard/inbox/${waConversationId}`);
+    await reply.locator('[data-testid="delivery"][data-state="sent"]').waitFor();
+
+    // Repeated provider errors open the channel's breaker: the page says deliveries are paused.
+    await tenant.channels.recordDelivery(waChannel, { ok: false, error: "503 Service Unavailable (graph.facebook.com)", serverError: true }, { threshold: 1, openMs: 30 * 60_000 });
+    try {
+      await page.goto(`${url}/dashboard/channels`);
+      await waItem.locator('[data-testid="breaker"]').waitFor();
+      expect(await waItem.locator('[data-testid="breaker"]').textContent()).toMatch(/^Deliveries paused until .+/);
+      expect(await waItem.locator('[data-testid="last-error"]').textContent()).toContain("503 Service Unavailable");
+      expect(await tgItem.locator('[data-testid="breaker"]').count()).toBe(0);
+      await page.screenshot({ path: path.join(artifactsDir, "channels-status-en.png"), fullPage: true });
+      await page.evaluate(() => localStorage.setItem("kaleem.lang", "ar"));
+      await page.reload();
+      await waItem.locator('[data-testid="breaker"]').waitFor();
+      expect(await waItem.locator('[data-testid="breaker"]').textContent()).toContain("الإرسال متوقف حتى");
+      expect(await waItem.locator('[data-testid="channel-status"]').textContent()).toBe("نشطة");
+      await page.screenshot({ path: path.join(artifactsDir, "channels-status-ar.png"), fullPage: true });
+      await waItem.screenshot({ path: path.join(artifactsDir, "channel-item-ar.png") });
+      await tgItem.screenshot({ path: path.join(artifactsDir, "channel-item-telegram-ar.png") });
+      expect(await noHorizontalOverflow()).toBe(true);
+    } finally {
+      await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
+      await tenant.channels.recordDelivery(waChannel, { ok: true }, { threshold: 1, openMs: 0 });
+    }
+  });
+
+  it("connects a channel once however often the button is pressed, and shows the provider's refusal", async () => {
+    await page.goto(`${url}/dashboard/channels`);
+    const form = page.locator('[data-testid="config-form"]').first();
+    await page.locator(".segmented").first().locator("button", { hasText: "Telegram" }).click();
+    await form.locator('[data-testid="config-name"]').fill("Made-up bot");
+    await form.locator('input[name="botToken"]').fill("987654321:AAEmadeUpTokenNobodyIssued");
+    await form.locator('input[name="apiBaseUrl"]').fill(tg.apiBaseUrl);
+    await form.locator('[data-testid="config-connect"]').click();
+    const refusal = form.locator('[role="alert"]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/Telegram did not accept the connection: .*Unauthorized/);
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    expect((await tenant.channels.list()).some((c) => c.name === "Made-up bot")).toBe(false);
+
+    // A second WhatsApp number: the button is pressed three times while the provider is slow.
+    const second = await startFakeWhatsApp({ phoneNumberId: "106540352249999", accessToken: "EAAG-second-number", verifiedName: "Kaleem Outlet" });
+    try {
+      second.failNext({ kind: "slow", delayMs: 600 }, { operation: "node" });
+      await page.locator(".segmented").first().locator("button", { hasText: "WhatsApp" }).click();
+      const wa2 = page.locator('[data-testid="config-form"]').first();
+      await wa2.locator('[data-testid="config-name"]').fill("Outlet");
+      await wa2.locator('input[name="phoneNumberId"]').fill("106540352249999");
+      await wa2.locator('input[name="accessToken"]').fill("EAAG-second-number");
+      await wa2.locator('input[name="appSecret"]').fill("outlet-app-secret");
+      await wa2.locator('input[name="apiBaseUrl"]').fill(second.apiBaseUrl);
+      const button = wa2.locator('[data-testid="config-connect"]');
+      await button.click();
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.textContent()).toBe("Checking with the provider…");
+      await button.click({ force: true });
+      await wa2.locator("input[name=phoneNumberId]").press("Enter");
+      await page.locator('[data-testid="connected-as"]').waitFor();
+      expect(await page.locator('[data-testid="connected-as"]').textContent()).toContain("Kaleem Outlet");
+      expect((await tenant.channels.list()).filter((c) => c.name === "Outlet")).toHaveLength(1);
+      expect(second.accepted("phone_number")).toHaveLength(1);
+      expect(await page.locator('[data-testid="channel-item"]').filter({ hasText: "Outlet" }).count()).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("lists orders with their channel, filters and searches them, and moves one on from its drawer", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    const waConversation = (await tenant.conversations.get(waConversationId))!;
+    const placed = await tenant.orders.create({
+      items: [{ productId: "p-ajwa", name: "Ajwa dates gift box", price: 120, quantity: 2 }],
+      customerId: waConversation.customerId,
+      conversationId: waConversation.id,
+      deliveryFee: 25,
+      codFee: 15,
+      paymentMethod: "cod",
+      contact: { name: "Noura Al-Harbi", phone: "0551234987" },
+      shippingAddress: "Riyadh, Al Olaya, King Fahd Road",
+    });
+    const onWeb = await tenant.orders.create({ items: [{ productId: "p-kaftan", name: "Turquoise kaftan", price: 340, quantity: 1 }], conversationId, contact: { name: "Layla", email: "layla.k@example.com" } });
+    const rows = page.locator('[data-testid="order-row"]');
+    const row = (id: string) => page.locator(`[data-testid="order-row"][data-order-id="${id}"]`);
+    const settled = () => page.locator('[data-testid="order-table"][data-state="done"]').waitFor();
+    const shownIds = async () => {
+      await settled();
+      return rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-order-id")));
+    };
+
+    await page.goto(`${url}/dashboard/orders`);
+    await row(placed.id).waitFor();
+    expect(await row(placed.id).locator('[data-testid="channel-badge"]').getAttribute("data-channel")).toBe("whatsapp");
+    expect(await row(onWeb.id).locator('[data-testid="channel-badge"]').getAttribute("data-channel")).toBe("webchat");
+    expect(await row(placed.id).textContent()).toContain("Noura Al-Harbi");
+    expect(await row(placed.id).textContent()).toContain("280");
+    // Newest first.
+    expect((await shownIds()).slice(0, 2)).toEqual([onWeb.id, placed.id]);
+
+    await page.locator('[data-testid="order-channel-filter"]').selectOption("whatsapp");
+    await until(async () => JSON.stringify(await shownIds()) === JSON.stringify([placed.id]));
+    await page.locator('[data-testid="order-channel-filter"]').selectOption("");
+    await page.locator('[data-testid="order-search"]').fill("055 123 4987");
+    await until(async () => JSON.stringify(await shownIds()) === JSON.stringify([placed.id]));
+    await page.locator('[data-testid="order-search"]').fill("layla.k@");
+    await until(async () => JSON.stringify(await shownIds()) === JSON.stringify([onWeb.id]));
+    await page.locator('[data-testid="order-search"]').fill(`#${placed.number}`);
+    await until(async () => JSON.stringify(await shownIds()) === JSON.stringify([placed.id]));
+    await page.locator('[data-testid="order-search"]').fill("");
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.locator('[data-testid="order-from"]').fill(tomorrow);
+    await page.locator('[data-testid="orders-empty"]').waitFor();
+    await page.locator('[data-testid="order-from"]').fill("");
+    await page.locator('[data-testid="order-status-filter"]').selectOption("pending");
+    await until(async () => (await shownIds()).includes(placed.id));
+    await page.locator('[data-testid="order-status-filter"]').selectOption("");
+    await row(placed.id).waitFor();
+
+    // The drawer: items, fees, the total, and the moves from "pending".
+    await row(placed.id).click();
+    await page.waitForURL(`**/dashboard/orders/${placed.id}`);
+    const drawer = page.locator('[data-testid="order-drawer"]');
+    await drawer.locator('[data-testid="drawer-status"][data-status="pending"]').waitFor();
+    expect(await drawer.locator('[data-testid="order-items"]').textContent()).toContain("Ajwa dates gift box");
+    const sums = await drawer.locator('[data-testid="order-sums"] dd').allTextContents();
+    expect(sums.map((v) => v.replace(/[^\d.]/g, ""))).toEqual(["240.00", "25.00", "15.00", "280.00"]);
+    expect(await drawer.locator('[data-testid="order-customer"]').textContent()).toContain("+966551234987");
+    expect(await drawer.locator('[data-testid="order-moves"] button').allTextContents()).toEqual(["Confirm", "Cancel order"]);
+    await drawer.locator('[data-testid="order-move-confirmed"]').click();
+    await drawer.locator('[data-testid="drawer-status"][data-status="confirmed"]').waitFor();
+    await row(placed.id).and(page.locator('[data-status="confirmed"]')).waitFor();
+    await drawer.locator('[data-testid="order-move-shipped"]').click();
+    await drawer.locator('[data-testid="drawer-status"][data-status="shipped"]').waitFor();
+    expect((await tenant.orders.get(placed.id))?.status).toBe("shipped");
+    expect(await drawer.locator('[data-testid="order-moves"] button').allTextContents()).toEqual(["Mark delivered", "Cancel order"]);
+    await page.screenshot({ path: path.join(artifactsDir, "orders-drawer-en.png") });
+    expect(await noHorizontalOverflow()).toBe(true);
+    // Beside the open drawer the whole table still fits (nothing scrolls sideways or hides under it).
+    const fits = () => page.locator(".orders-page .table-wrap").evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= (document.querySelector('[data-testid="order-drawer"]')?.getBoundingClientRect().left ?? Infinity) + 1);
+    expect(await fits()).toBe(true);
+    const audit = (await tenant.audit.list({ limit: 50 })).items.filter((a) => a.action === "order.status_changed" && a.target === placed.id);
+    expect(audit.map((a) => a.data.to)).toEqual(["shipped", "confirmed"]);
+
+    // Into the inbox conversation it came from; its side panel links back to the customer's orders.
+    await drawer.locator('[data-testid="order-conversation-link"]').click();
+    await page.waitForURL(`**/dashboard/inbox/${waConversationId}`);
+    const sideOrder = page.locator('[data-testid="side-order"]').filter({ hasText: `#${placed.number}` });
+    await sideOrder.waitFor();
+    expect(await sideOrder.textContent()).toContain("Shipped");
+    await page.locator('[data-testid="side-all-orders"]').click();
+    await page.waitForURL(`**/dashboard/orders?customer=${waConversation.customerId}`);
+    await page.locator('[data-testid="customer-filter"]').waitFor();
+    expect(await shownIds()).toEqual([placed.id]);
+    await page.goBack();
+    await sideOrder.click();
+    await page.waitForURL(`**/dashboard/orders/${placed.id}?customer=${waConversation.customerId}`);
+    await drawer.locator('[data-testid="drawer-status"][data-status="shipped"]').waitFor();
+
+    // Cancelling asks first.
+    await page.goto(`${url}/dashboard/orders/${onWeb.id}`);
+    await page.evaluate(() => {
+      window.confirm = () => true;
+    });
+    await drawer.locator('[data-testid="order-move-cancelled"]').click();
+    await drawer.locator('[data-testid="drawer-status"][data-status="cancelled"]').waitFor();
+    expect(await drawer.locator('[data-testid="order-moves"]').count()).toBe(0);
+
+    // Arabic, right to left: the drawer opens on the left, labels translated.
+    await page.evaluate(() => localStorage.setItem("kaleem.lang", "ar"));
+    await page.goto(`${url}/dashboard/orders/${placed.id}`);
+    await drawer.locator('[data-testid="drawer-status"]').filter({ hasText: "تم الشحن" }).waitFor();
+    const box = await drawer.boundingBox();
+    expect(box!.x).toBeLessThan(10);
+    expect(await drawer.locator('[data-testid="order-moves"] button').allTextContents()).toEqual(["تم التسليم", "إلغاء الطلب"]);
+    await page.screenshot({ path: path.join(artifactsDir, "orders-drawer-ar.png") });
+    expect(await page.locator(".orders-page .table-wrap").evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().left >= (document.querySelector('[data-testid="order-drawer"]')?.getBoundingClientRect().right ?? 0) - 1)).toBe(true);
+    await row(placed.id).screenshot({ path: path.join(artifactsDir, "order-row-ar.png") });
+    await drawer.locator('[data-testid="order-customer"]').screenshot({ path: path.join(artifactsDir, "order-customer-ar.png") });
+    expect(await noHorizontalOverflow()).toBe(true);
+    await drawer.locator('[data-testid="drawer-close"]').click();
+    await drawer.waitFor({ state: "detached" });
+    await page.screenshot({ path: path.join(artifactsDir, "orders-ar.png") });
+    await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
+  });
+
   it("issues the identity secret for Kaleem.identify once, on the widget page", async () => {
     const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
     const before = (await tenant.merchant.get()).widget.identitySecret;
@@ -480,6 +811,7 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
       { name: "catalog", path: "catalog", ready: '[data-testid="product-row"]' },
       { name: "knowledge", path: "knowledge", ready: '[data-testid="knowledge-shipping"]' },
       { name: "channels", path: "channels", ready: '[data-testid="channel-item"]' },
+      { name: "orders", path: "orders", ready: '[data-testid="order-row"]' },
       { name: "widget", path: "widget", ready: '[data-testid="widget-preview"]' },
       { name: "analytics", path: "analytics", ready: '[data-testid="kpis"], [data-testid="endpoint-missing"], [data-testid="error"]' },
       { name: "bot-settings", path: "bot", ready: '[data-testid="example-row"]' },

@@ -1,6 +1,7 @@
 // Browser-test harness: builds the dashboard, starts a real embedded Kaleem on port 0 (which serves
 // dashboard/dist at /dashboard/), and drives Debian's Chromium through playwright-core.
 import { spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -56,9 +57,9 @@ export function buildDashboard(): void {
   if (result.status !== 0) throw new Error(`dashboard build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-export async function startInstance(): Promise<{ k: KaleemInstance; demo: Demo; emails: OutgoingEmail[]; close: () => Promise<void> }> {
+export async function startInstance(env: Record<string, string> = {}): Promise<{ k: KaleemInstance; demo: Demo; emails: OutgoingEmail[]; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-dash-"));
-  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true" });
+  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true", ...env });
   // The embedded default mailer writes each email to the log (no email service): read them there,
   // as someone running Kaleem locally would.
   const emails: OutgoingEmail[] = [];
@@ -172,4 +173,35 @@ export function nextEvent<T>(s: Socket, event: string, filter: (payload: T) => b
     };
     s.on(event, on);
   });
+}
+
+// ---- a WhatsApp customer, as Meta's webhooks bring them (signed with the app secret) ----
+
+let wamid = 0;
+/** A customer's text message as the WhatsApp Cloud API posts it. */
+export function whatsAppText(phoneNumberId: string, from: string, name: string, text: string): string {
+  wamid += 1;
+  const value = {
+    messaging_product: "whatsapp",
+    metadata: { display_phone_number: "966110000000", phone_number_id: phoneNumberId },
+    contacts: [{ profile: { name }, wa_id: from }],
+    messages: [{ from, id: `wamid.DASH${wamid}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
+  };
+  return JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA-DASH", changes: [{ field: "messages", value }] }] });
+}
+
+/** A delivery callback ("delivered", "read") for a message Kaleem sent. */
+export function whatsAppStatus(phoneNumberId: string, providerMessageId: string, recipient: string, status: "delivered" | "read"): string {
+  const value = {
+    messaging_product: "whatsapp",
+    metadata: { display_phone_number: "966110000000", phone_number_id: phoneNumberId },
+    statuses: [{ id: providerMessageId, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient }],
+  };
+  return JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA-DASH", changes: [{ field: "messages", value }] }] });
+}
+
+export async function postMetaWebhook(url: string, channelId: string, raw: string, appSecret: string): Promise<number> {
+  const signature = `sha256=${createHmac("sha256", appSecret).update(raw).digest("hex")}`;
+  const res = await fetch(`${url}/webhooks/meta/${channelId}`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: raw });
+  return res.status;
 }

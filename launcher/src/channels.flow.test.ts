@@ -1,6 +1,7 @@
-// Messaging channels end to end in the embedded product: provider webhooks in (signed as the
-// provider signs), the inbox and the bot, and every send out through a local provider server
-// that checks each request the way the provider would (../shared/specs when present).
+// Messaging channels end to end in the embedded product: connecting checks the credentials with the
+// provider, provider webhooks in (signed as the provider signs), the inbox and the bot, and every
+// send out through a local provider server that checks each request the way the provider would
+// (../shared/specs when present); failed deliveries become dead letters the owner retries.
 import { createHmac } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asMerchantId, type BotEngine, type BotEvent, type Conversation, type Message } from "@kaleem/shared";
@@ -26,6 +27,7 @@ class ChannelBot implements BotEngine {
   }
 }
 
+const PUBLIC_URL = "https://kaleem-flow.example";
 const BOT_TOKEN = "123456789:AAEtestTokenForTheFakeTelegramServer1";
 const TG_SECRET = "tg-secret-token_for-tests";
 const WA = { phoneNumberId: "105550001111", accessToken: "EAAG-test-access-token-wa", appSecret: "wa-app-secret-for-tests", verifyToken: "verify-me-please" };
@@ -40,10 +42,10 @@ let wa: FakeWhatsApp;
 let tgChannel: string;
 let waChannel: string;
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${t.k.url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${owner}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: { authorization: `Bearer ${owner}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, body: (await res.json()) as T };
@@ -101,8 +103,13 @@ const sentTexts = () => tg.accepted("sendMessage").map((e) => (e.body as { text?
 beforeAll(async () => {
   tg = await startFakeTelegram({ botToken: BOT_TOKEN });
   wa = await startFakeWhatsApp({ phoneNumberId: WA.phoneNumberId, accessToken: WA.accessToken });
-  // The providers are local test servers: the operator allows private addresses for them.
-  t = await startTestKaleem({ bot: new ChannelBot(), env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true", BOT_STREAM_DELAY_MS: "0", LOG_LEVEL: "silent" } });
+  // The providers are local test servers: the operator allows private addresses for them. Telegram
+  // only takes an https webhook URL, so the installation says it is reached at one (the tests post
+  // the webhooks to it directly).
+  t = await startTestKaleem({
+    bot: new ChannelBot(),
+    env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true", BOT_STREAM_DELAY_MS: "0", LOG_LEVEL: "silent", PUBLIC_URL: PUBLIC_URL },
+  });
   shop = await createMerchant(t.k);
   owner = await login(t.k.url, shop.email, shop.password);
   const tgRes = await api<{ id: string; webhookUrl: string }>("POST", "/channels", { type: "telegram", name: "Shop bot", config: { botToken: BOT_TOKEN, secretToken: TG_SECRET, apiBaseUrl: tg.apiBaseUrl } });
@@ -328,8 +335,110 @@ describe("WhatsApp Cloud API (Meta webhooks)", () => {
     expect(failed.channelDelivery?.error).toMatch(/window|131047|24 hours/i);
     await new Promise((r) => setTimeout(r, 1500));
     expect(wa.accepted("messages").filter((e) => (e.body as { to?: string }).to === from)).toHaveLength(0);
-    // It is a dead letter the owner can see.
+    // The inbox can tell a closed window from other failures (its composer says so).
+    expect(failed.channelDelivery?.failure).toBe("window_closed");
+    // It is a dead letter the owner can see, under its channel.
     const letters = await api<{ items: Array<{ job: string; data: { messageId?: string } }> }>("GET", "/dead-letters?job=channel-deliver");
     expect(letters.body.items.some((l) => l.data.messageId === failed.id)).toBe(true);
+  });
+
+  it("a failed delivery is listed under its channel; retried by the owner, it is sent once and the inbox sees it", async () => {
+    const from = "966500000105";
+    wa.failNext({ kind: "blocked" }, { operation: "messages" });
+    const raw = whatsAppText(from, "are you open today");
+    await postWebhook(`/webhooks/meta/${waChannel}`, raw, { "x-hub-signature-256": metaSignature(raw) });
+    type Letter = { id: string; job: string; conversationId: string | null; channelId: string | null; data: { messageId?: string } };
+    await until(async () => (await tenant().customers.findByExternalId("whatsapp", from)) !== null, "the customer");
+    const conversation = await conversationOf(from, "whatsapp");
+    let letter: Letter | undefined;
+    await until(async () => {
+      letter = (await api<{ items: Letter[] }>("GET", `/dead-letters?channelId=${waChannel}`)).body.items.find((l) => l.conversationId === conversation.id);
+      return letter !== undefined;
+    }, "the dead letter under the WhatsApp channel");
+    expect(letter).toMatchObject({ job: "channel-deliver", channelId: waChannel });
+    const messageId = letter!.data.messageId!;
+    expect((await tenant().messages.get(messageId))?.channelDelivery).toMatchObject({ state: "failed", failure: "blocked" });
+    // The Telegram channel's list does not have it.
+    expect((await api<{ items: Letter[] }>("GET", `/dead-letters?channelId=${tgChannel}`)).body.items.some((l) => l.data.messageId === messageId)).toBe(false);
+
+    const agent = inboxClient(t.k.url, owner);
+    await connected(agent);
+    await ok(agent, "conversation:watch", { conversationId: conversation.id });
+    const sentAgain = nextEvent<{ message: Message }>(agent, "message:updated", (p) => p.message.id === messageId && p.message.channelDelivery?.state === "sent");
+    expect((await api("POST", `/dead-letters/channel-deliver/${encodeURIComponent(letter!.id)}/retry`)).status).toBe(200);
+    expect((await sentAgain).message.channelDelivery).toMatchObject({ state: "sent", error: null });
+    expect(wa.accepted("messages").filter((e) => (e.body as { to?: string }).to === from)).toHaveLength(1);
+    await until(async () => !(await api<{ items: Letter[] }>("GET", `/dead-letters?channelId=${waChannel}`)).body.items.some((l) => l.id === letter!.id), "the dead letter gone");
+  });
+});
+
+
+describe("connecting a channel checks the credentials with the provider", () => {
+  it("the connected bot's webhook points at its channel with its secret, and the bot's name is kept", async () => {
+    const channel = await api<{ webhookUrl: string; config: Record<string, string>; status: string }>("GET", `/channels/${tgChannel}`);
+    expect(channel.body.webhookUrl).toBe(`${PUBLIC_URL}/webhooks/telegram/${tgChannel}`);
+    expect(tg.webhook).toMatchObject({ url: channel.body.webhookUrl, secretToken: TG_SECRET });
+    expect(channel.body).toMatchObject({ status: "active", config: { botId: "123456789", botUsername: "kaleem_test_bot" } });
+    const number = await api<{ config: Record<string, string> }>("GET", `/channels/${waChannel}`);
+    expect(number.body.config).toMatchObject({ phoneNumberId: WA.phoneNumberId, verifiedName: "Kaleem Test Store" });
+  });
+
+  it("a made-up token is refused with Telegram's reason, an unreachable provider is 502; nothing is stored", async () => {
+    const before = (await api<{ items: unknown[] }>("GET", "/channels")).body.items.length;
+    const made = await api<{ error: { code: string; message: string } }>("POST", "/channels", {
+      type: "telegram",
+      name: "Made up",
+      config: { botToken: "987654321:AAEmadeUpTokenThatTelegramDoesNotKnow", secretToken: "whatever", apiBaseUrl: tg.apiBaseUrl },
+    });
+    expect(made.status).toBe(422);
+    expect(made.body.error.message).toMatch(/Telegram did not accept the connection: .*Unauthorized/);
+    const down = await api<{ error: { code: string } }>("POST", "/channels", {
+      type: "whatsapp",
+      name: "Nowhere",
+      config: { ...WA, phoneNumberId: "105550009999", apiBaseUrl: "http://127.0.0.1:9" },
+    });
+    expect(down.status).toBe(502);
+    expect(down.body.error.code).toBe("provider_unreachable");
+    expect((await api<{ items: unknown[] }>("GET", "/channels")).body.items).toHaveLength(before);
+    // The same bot again is refused before Telegram is asked: its webhook stays where it is.
+    const calls = tg.accepted("setWebhook").length;
+    const again = await api("POST", "/channels", { type: "telegram", name: "Again", config: { botToken: BOT_TOKEN, secretToken: "another-secret", apiBaseUrl: tg.apiBaseUrl } });
+    expect(again.status).toBe(409);
+    expect(tg.accepted("setWebhook")).toHaveLength(calls);
+    expect(tg.webhook?.url).toBe(`${PUBLIC_URL}/webhooks/telegram/${tgChannel}`);
+  });
+
+  it("a double submit of the connect form makes one channel", async () => {
+    const second = await startFakeTelegram({ botToken: "555666777:AAEsecondBotForTheDoubleSubmitTest" });
+    try {
+      const body = { type: "telegram", name: "Second bot", config: { botToken: "555666777:AAEsecondBotForTheDoubleSubmitTest", secretToken: "second-secret", apiBaseUrl: second.apiBaseUrl } };
+      const key = { "idempotency-key": "connect-form-submit-1" };
+      const answers = await Promise.all([api<{ id: string }>("POST", "/channels", body, key), api<{ id: string }>("POST", "/channels", body, key)]);
+      expect(answers.map((a) => a.status).sort()).toEqual(answers.some((a) => a.status === 409) ? [201, 409] : [201, 201]);
+      const mine = (await api<{ items: Array<{ id: string; name: string }> }>("GET", "/channels")).body.items.filter((c) => c.name === "Second bot");
+      expect(mine).toHaveLength(1);
+      expect(second.accepted("setWebhook")).toHaveLength(1);
+      expect(second.webhook?.url).toBe(`${PUBLIC_URL}/webhooks/telegram/${mine[0]!.id}`);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe("order status changes leave through the outbox", () => {
+  it("a confirmed order's event is relayed (marked published) for the outgoing webhooks to deliver", async () => {
+    const order = await tenant().orders.create({ items: [{ productId: "p-1", name: "Dates", price: 50, quantity: 1 }] });
+    const moved = await api<{ status: string }>("POST", `/orders/${order.id}/status`, { status: "confirmed" });
+    expect(moved.body.status).toBe("confirmed");
+    const pendingOf = async () => (await tenant().outbox.listPending(500)).filter((r) => r.topic === "order.status_changed" && (r.payload as { orderId: string }).orderId === order.id);
+    await until(async () => (await pendingOf()).length === 0, "the order event relayed");
+    expect((await tenant().orders.get(order.id))?.status).toBe("confirmed");
+    // The relay's own handling of the topic, on a row whose id is known: published, no error kept.
+    const row = await tenant().outbox.add({
+      topic: "order.status_changed",
+      payload: { orderId: order.id, number: order.number, from: "confirmed", to: "shipped", actorId: null, changedAt: new Date().toISOString() },
+    });
+    await until(async () => (await tenant().outbox.get(row.id))?.publishedAt != null, "the row published");
+    expect((await tenant().outbox.get(row.id))?.lastError).toBeNull();
   });
 });

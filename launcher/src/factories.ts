@@ -217,8 +217,8 @@ export function createSocketAdapterClients(ctx: FactoryContext): { pub: Redis; s
 }
 
 /**
- * The messaging providers (Telegram, WhatsApp, Messenger, Instagram): webhook reading for REST,
- * sends for the workers. Every call to a provider goes through the SSRF-guarded fetch, so a
+ * The messaging providers (Telegram, WhatsApp, Messenger, Instagram): webhook reading and the
+ * credential checks on connect for REST, sends for the workers. Every call to a provider goes through the SSRF-guarded fetch, so a
  * channel's apiBaseUrl can never reach this machine's network unless the operator allows it.
  */
 export function createChannelProviders(ctx: FactoryContext): ChannelGateway {

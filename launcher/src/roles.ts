@@ -164,6 +164,7 @@ export function wireRest(
     queue: ports.queue,
     channelWebhooks: ports.channels,
     objects: ports.objects,
+    channelConnector: ports.channels,
     realtime: restRealtime(ports),
     ...(extra.redisPing ? { redisPing: extra.redisPing } : {}),
   });

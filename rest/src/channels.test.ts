@@ -1,4 +1,5 @@
-import { asMerchantId, SecretBox } from "@kaleem/shared";
+import { asMerchantId, SecretBox, UnrecoverableError } from "@kaleem/shared";
+import { waitFor } from "@kaleem/shared/testing";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,7 +60,8 @@ describe("channels API", () => {
       lastEventAt: null,
       lastError: null,
       breakerOpenUntil: null,
-      config: { apiBaseUrl: "http://127.0.0.1:9/tg" },
+      // The bot's id (the token's public part) marks the account: one store connects it once.
+      config: { apiBaseUrl: "http://127.0.0.1:9/tg", botId: "123456789" },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -122,7 +124,7 @@ describe("channels API", () => {
   it("PATCH renames, replaces only the secrets given, clears optional fields with null, and validates against the type", async () => {
     const created = await t.request("POST", "/api/v1/channels", {
       token: owner.token,
-      body: { type: "whatsapp", name: "Old", config: { ...WA, apiBaseUrl: "https://graph.example.com" } },
+      body: { type: "whatsapp", name: "Old", config: { ...WA, phoneNumberId: "2233445566", apiBaseUrl: "https://graph.example.com" } },
     });
     const id = created.body.id;
     const renamed = await t.request("PATCH", `/api/v1/channels/${id}`, {
@@ -130,7 +132,7 @@ describe("channels API", () => {
       body: { name: "New", config: { accessToken: "EAAG-rotated-SECRET-ggg", apiBaseUrl: null } },
     });
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ name: "New", verifyToken: WA.verifyToken, config: { phoneNumberId: WA.phoneNumberId } });
+    expect(renamed.body).toMatchObject({ name: "New", verifyToken: WA.verifyToken, config: { phoneNumberId: "2233445566" } });
     expect(renamed.body.config.apiBaseUrl).toBeUndefined();
     expect(renamed.text).not.toContain("rotated-SECRET");
     expect(await openSecrets(id)).toEqual({ accessToken: "EAAG-rotated-SECRET-ggg", appSecret: WA.appSecret });
@@ -149,7 +151,7 @@ describe("channels API", () => {
   });
 
   it("lists and deletes; audit rows name the action, never a secret", async () => {
-    const created = await t.request("POST", "/api/v1/channels", { token: owner.token, body: { type: "telegram", name: "Doomed", config: TG } });
+    const created = await t.request("POST", "/api/v1/channels", { token: owner.token, body: { type: "telegram", name: "Doomed", config: { ...TG, botToken: "223456789:AAE-doomed-bot" } } });
     const id = created.body.id;
     await t.request("PATCH", `/api/v1/channels/${id}`, { token: owner.token, body: { config: { botToken: "42:rotated-bot-SECRET" } } });
     const list = await t.request("GET", "/api/v1/channels", { token: owner.token });
@@ -185,7 +187,7 @@ describe("channels API", () => {
   });
 
   it("keeps channels (config, verify tokens) to owners and admins: agents can neither read nor change them", async () => {
-    const created = await t.request("POST", "/api/v1/channels", { token: owner.token, body: { type: "telegram", name: "Agents see", config: TG } });
+    const created = await t.request("POST", "/api/v1/channels", { token: owner.token, body: { type: "telegram", name: "Agents see", config: { ...TG, botToken: "323456789:AAE-agents-see" } } });
     const id = created.body.id;
     expect((await t.request("GET", "/api/v1/channels", { token: agentToken })).status).toBe(403);
     expect((await t.request("GET", `/api/v1/channels/${id}`, { token: agentToken })).status).toBe(403);
@@ -203,7 +205,7 @@ describe("channels API", () => {
 
   it("keeps merchants apart: another store gets 404 and an empty list", async () => {
     const other = await t.signup("Other");
-    const created = await t.request("POST", "/api/v1/channels", { token: owner.token, body: { type: "whatsapp", name: "Mine", config: WA } });
+    const created = await t.request("POST", "/api/v1/channels", { token: owner.token, body: { type: "whatsapp", name: "Mine", config: { ...WA, phoneNumberId: "3344556677" } } });
     const id = created.body.id;
     for (const [method, body] of [["GET"], ["PATCH", { name: "stolen", config: { accessToken: "x-stolen" } }], ["DELETE"]] as const) {
       const res = await t.request(method, `/api/v1/channels/${id}`, { token: other.token, ...(body !== undefined && { body }) });
@@ -212,6 +214,31 @@ describe("channels API", () => {
     expect((await t.request("GET", "/api/v1/channels", { token: other.token })).body.items).toEqual([]);
     expect((await t.request("GET", `/api/v1/channels/${id}`, { token: owner.token })).body.name).toBe("Mine");
     expect(await openSecrets(id)).toEqual({ accessToken: WA.accessToken, appSecret: WA.appSecret });
+  });
+
+  it("lists one channel's failed deliveries: each dead letter names its conversation and channel", async () => {
+    const shop = await t.signup("Dead letters");
+    const tenant = t.store.forMerchant(asMerchantId(shop.merchantId));
+    const tg = await t.request("POST", "/api/v1/channels", { token: shop.token, body: { type: "telegram", name: "Bot", config: TG } });
+    const wa = await t.request("POST", "/api/v1/channels", { token: shop.token, body: { type: "whatsapp", name: "WA", config: WA } });
+    const onTelegram = await tenant.conversations.create({ channel: "telegram", channelId: tg.body.id });
+    const onWhatsApp = await tenant.conversations.create({ channel: "whatsapp", channelId: wa.body.id });
+    t.queue.process("channel-deliver", async () => {
+      throw new UnrecoverableError("provider refused");
+    });
+    for (const [i, conversation] of [onTelegram, onWhatsApp, onTelegram].entries()) {
+      await t.queue.add("channel-deliver", { merchantId: shop.merchantId, outboxId: `o-${i}`, messageId: `m-${i}`, conversationId: conversation.id, byHuman: true }, { attempts: 1 });
+    }
+    await waitFor(async () => (await t.queue.deadLetters("channel-deliver", { merchantId: shop.merchantId })).length === 3, "three dead letters");
+    const forTelegram = await t.request("GET", `/api/v1/dead-letters?channelId=${tg.body.id}`, { token: shop.token });
+    expect(forTelegram.status).toBe(200);
+    expect(forTelegram.body.items.map((l: { data: { messageId: string } }) => l.data.messageId).sort()).toEqual(["m-0", "m-2"]);
+    expect(forTelegram.body.items.every((l: { conversationId: string; channelId: string }) => l.conversationId === onTelegram.id && l.channelId === tg.body.id)).toBe(true);
+    const forWhatsApp = await t.request("GET", `/api/v1/dead-letters?channelId=${wa.body.id}`, { token: shop.token });
+    expect(forWhatsApp.body.items).toMatchObject([{ job: "channel-deliver", conversationId: onWhatsApp.id, channelId: wa.body.id, error: expect.stringContaining("provider refused") }]);
+    // Another store's channel id finds nothing here, and agents cannot list them at all.
+    expect((await t.request("GET", `/api/v1/dead-letters?channelId=${tg.body.id}`, { token: owner.token })).body.items).toEqual([]);
+    expect((await t.request("GET", `/api/v1/dead-letters?channelId=${tg.body.id}`, { token: agentToken })).status).toBe(403);
   });
 
   it("requires authentication", async () => {

@@ -75,6 +75,13 @@ describe("conversation search (q)", () => {
     expect((await search("q=")).sort()).toEqual([byName.id, byText.id, other.id].sort());
     const tooLong = await t.request("GET", `/api/v1/conversations?q=${"x".repeat(201)}`, { token: owner.token });
     expect(tooLong.status).toBe(400);
+    // Each row carries the shopper's name, as the inbox socket's summaries do (a reload shows the same names).
+    const all = await t.request("GET", "/api/v1/conversations", { token: owner.token });
+    expect(Object.fromEntries(all.body.items.map((c: { id: string; customerName: string | null }) => [c.id, c.customerName]))).toEqual({
+      [byName.id]: "Nora Al-Amri",
+      [byText.id]: null,
+      [other.id]: null,
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import type {
   AttemptThrottle,
   CatalogEvents,
+  ChannelConnector,
   ChannelWebhooks,
   Config,
   JobQueue,
@@ -48,6 +49,8 @@ export interface RestDeps {
   channelWebhooks: ChannelWebhooks;
   /** Media of every merchant (attachments customers sent); read through short-lived presigned links. */
   objects: ObjectStore;
+  /** Proves a channel's credentials with its provider on connect and on credential edits. */
+  channelConnector: ChannelConnector;
   realtime: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
 }

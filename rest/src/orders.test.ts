@@ -122,3 +122,121 @@ describe("orders", () => {
     expect(await stockOf(rug.id)).toBe(3);
   });
 });
+
+describe("the Orders page: list, filters, search, detail, status moves", () => {
+  let shop: Session;
+  const get = (path: string, token = shop.token) => t.request("GET", `/api/v1${path}`, { token });
+  const ids = async (query: string) => ((await get(`/orders?${query}`)).body.items as Array<{ id: string }>).map((o) => o.id);
+  let whatsappOrder: { id: string; number: string };
+  let webOrder: { id: string; number: string };
+  let apiOrder: { id: string; number: string };
+  let conversationId = "";
+
+  beforeAll(async () => {
+    shop = await t.signup("Orders page");
+    const tenant = t.store.forMerchant(asMerchantId(shop.merchantId));
+    const noor = await tenant.customers.create({ channel: "whatsapp", name: "Noor", phone: "0551112222", email: "noor@example.com" });
+    const wa = await tenant.conversations.create({ channel: "whatsapp", customerId: noor.id });
+    conversationId = wa.id;
+    const web = await tenant.conversations.create({ channel: "webchat", visitorId: "v-orders" });
+    const item = { productId: "p-1", name: "Dates box", price: 80, quantity: 2 };
+    whatsappOrder = await tenant.orders.create({ items: [item], customerId: noor.id, conversationId: wa.id, deliveryFee: 25, codFee: 10, paymentMethod: "cod" });
+    webOrder = await tenant.orders.create({ items: [item], conversationId: web.id, contact: { name: "Sara", phone: "+966 50 999 8888", email: "Sara@Example.com" } });
+    apiOrder = await tenant.orders.create({ items: [item], status: "confirmed" });
+  });
+
+  it("lists newest first with each order's channel and who placed it", async () => {
+    const res = await get("/orders");
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((o: { id: string; channel: string | null; customerName: string | null }) => [o.id, o.channel, o.customerName])).toEqual([
+      [apiOrder.id, null, null],
+      [webOrder.id, "webchat", "Sara"],
+      [whatsappOrder.id, "whatsapp", "Noor"],
+    ]);
+    expect(res.body.items[2]).toMatchObject({ subtotal: 160, deliveryFee: 25, codFee: 10, total: 195 });
+  });
+
+  it("filters by status, channel and creation day, and pages with a cursor", async () => {
+    expect(await ids("status=confirmed")).toEqual([apiOrder.id]);
+    expect(await ids("channel=whatsapp")).toEqual([whatsappOrder.id]);
+    expect(await ids("channel=telegram")).toEqual([]);
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(await ids(`from=${today}&to=${today}`)).toHaveLength(3);
+    expect(await ids(`to=${yesterday}`)).toEqual([]);
+    expect(await ids(`from=${tomorrow}`)).toEqual([]);
+    expect((await get(`/orders?from=${tomorrow}&to=${today}`)).status).toBe(400);
+    expect((await get("/orders?from=2025-13-40")).status).toBe(400);
+    expect((await get("/orders?channel=sms")).status).toBe(400);
+    const first = await get("/orders?limit=2");
+    expect(first.body.items).toHaveLength(2);
+    const second = await get(`/orders?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect([...first.body.items, ...second.body.items].map((o: { id: string }) => o.id)).toEqual([apiOrder.id, webOrder.id, whatsappOrder.id]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it("searches by number, phone however typed, and email", async () => {
+    expect(await ids(`q=${webOrder.number}`)).toEqual([webOrder.id]);
+    expect(await ids(`q=${encodeURIComponent(`#${whatsappOrder.number}`)}`)).toEqual([whatsappOrder.id]);
+    expect(await ids(`q=${encodeURIComponent("050 999 8888")}`)).toEqual([webOrder.id]);
+    expect(await ids(`q=${encodeURIComponent("+966551112222")}`)).toEqual([whatsappOrder.id]);
+    expect(await ids("q=sara%40example")).toEqual([webOrder.id]);
+    expect(await ids("q=noor%40example.com&channel=webchat")).toEqual([]);
+  });
+
+  it("opens an order with its items, fees, customer and the conversation it came from", async () => {
+    const res = await get(`/orders/${whatsappOrder.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      items: [{ name: "Dates box", price: 80, quantity: 2 }],
+      subtotal: 160,
+      deliveryFee: 25,
+      codFee: 10,
+      total: 195,
+      channel: "whatsapp",
+      customer: { name: "Noor", phone: "+966551112222", email: "noor@example.com", channel: "whatsapp" },
+      conversation: { id: conversationId, channel: "whatsapp", status: "bot" },
+    });
+    expect((await get(`/orders/${apiOrder.id}`)).body).toMatchObject({ customer: null, conversation: null, channel: null });
+  });
+
+  it("moves confirm → ship → deliver (or cancel), audited and put in the outbox; other moves are 409", async () => {
+    const move = (id: string, status: string, token = shop.token) => t.request("POST", `/api/v1/orders/${id}/status`, { token, body: { status } });
+    expect((await move(whatsappOrder.id, "shipped")).status).toBe(409);
+    const confirmed = await move(whatsappOrder.id, "confirmed");
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: "confirmed", conversation: { id: conversationId } });
+    expect((await move(whatsappOrder.id, "confirmed")).body.error.message).toMatch(/is confirmed; it can go to shipped or cancelled/);
+    expect((await move(whatsappOrder.id, "shipped")).body.status).toBe("shipped");
+    expect((await move(whatsappOrder.id, "delivered")).body.status).toBe("delivered");
+    const done = await move(whatsappOrder.id, "cancelled");
+    expect(done.status).toBe(409);
+    expect(done.body.error.details).toEqual({ status: "delivered", allowed: [] });
+    expect((await move(webOrder.id, "cancelled")).body.status).toBe("cancelled");
+    expect((await move(webOrder.id, "pending")).status).toBe(400);
+
+    const audit = (await get("/audit?limit=100")).body.items.filter((a: { action: string }) => a.action === "order.status_changed");
+    expect(audit.map((a: { target: string; data: { from: string; to: string } }) => [a.target, a.data.from, a.data.to]).reverse()).toEqual([
+      [whatsappOrder.id, "pending", "confirmed"],
+      [whatsappOrder.id, "confirmed", "shipped"],
+      [whatsappOrder.id, "shipped", "delivered"],
+      [webOrder.id, "pending", "cancelled"],
+    ]);
+    const tenant = t.store.forMerchant(asMerchantId(shop.merchantId));
+    const events = (await tenant.outbox.listPending(100)).filter((r) => r.topic === "order.status_changed").map((r) => r.payload);
+    expect(events).toEqual([
+      expect.objectContaining({ orderId: whatsappOrder.id, from: "pending", to: "confirmed", actorId: shop.userId }),
+      expect.objectContaining({ orderId: whatsappOrder.id, from: "confirmed", to: "shipped" }),
+      expect.objectContaining({ orderId: whatsappOrder.id, from: "shipped", to: "delivered" }),
+      expect.objectContaining({ orderId: webOrder.id, from: "pending", to: "cancelled", number: webOrder.number }),
+    ]);
+
+    // Another store can neither see nor move them.
+    const other = await t.signup("Not yours");
+    expect((await get(`/orders/${apiOrder.id}`, other.token)).status).toBe(404);
+    expect((await move(apiOrder.id, "shipped", other.token)).status).toBe(404);
+    expect((await get("/orders", other.token)).body.items).toEqual([]);
+    expect((await get(`/orders/${apiOrder.id}`)).body.status).toBe("confirmed");
+  });
+});

@@ -170,6 +170,9 @@ describe("every route's reply matches its documented view", () => {
     expect(replay.body).toEqual(first.body);
     await call("get", "/orders", { token: owner });
     await call("get", "/orders/:id", { token: owner, params: { id: order.body.id } });
+    await call("get", "/orders", { token: owner, query: `q=${order.body.number}&status=pending&from=2024-01-01` });
+    const confirmed = await call("post", "/orders/:id/status", { token: owner, params: { id: order.body.id }, body: { status: "confirmed" } });
+    expect(confirmed.body.status).toBe("confirmed");
   });
 
   it("settings", async () => {
@@ -221,7 +224,8 @@ describe("every route's reply matches its documented view", () => {
     await t.queue.add("channel-deliver", { merchantId: tenant.merchantId, outboxId: "o-1", messageId: "m-1", conversationId: "c-1", byHuman: false }, { attempts: 1 });
     await waitFor(async () => (await t.queue.deadLetters("channel-deliver", { merchantId: tenant.merchantId })).length > 0, "the dead letter");
     const letters = await call("get", "/dead-letters", { token: owner });
-    expect(letters.body.items).toMatchObject([{ job: "channel-deliver", error: expect.stringContaining("window closed"), data: { messageId: "m-1" } }]);
+    expect(letters.body.items).toMatchObject([{ job: "channel-deliver", error: expect.stringContaining("window closed"), data: { messageId: "m-1" }, conversationId: "c-1", channelId: null }]);
+    expect((await call("get", "/dead-letters", { token: owner, query: "channelId=some-channel" })).body.items).toEqual([]);
     await call("post", "/dead-letters/:job/:id/retry", { token: owner, params: { job: "channel-deliver", id: letters.body.items[0].id } });
     await waitFor(() => runs === 2, "the retry ran");
   });

@@ -12,8 +12,12 @@ import type {
   ChannelView,
   CommerceConnectionView,
   CommercePlatform,
+  DeadLetterRetry,
+  DeadLetterView,
   Conversation,
+  ConversationChannel,
   ConversationStatus,
+  ConversationSummary,
   Customer,
   IdentitySecretResponse,
   ImportReport,
@@ -23,7 +27,9 @@ import type {
   LoginResponse,
   MeResponse,
   Message,
-  Order,
+  OrderDetail,
+  OrderListItem,
+  OrderStatus,
   Page,
   Product,
   SignupAccepted,
@@ -138,7 +144,7 @@ export interface ConversationQuery {
   limit?: number;
 }
 export const listConversations = (query: ConversationQuery, signal?: AbortSignal) =>
-  api.get<Page<Conversation>>("/conversations", { ...query, limit: query.limit ?? 50 }, signal);
+  api.get<Page<ConversationSummary>>("/conversations", { ...query, limit: query.limit ?? 50 }, signal);
 export const getConversation = (id: string) => api.get<Conversation>(`/conversations/${encodeURIComponent(id)}`);
 export const listMessages = (conversationId: string, cursor?: string | null) =>
   api.get<Page<Message>>(`/conversations/${encodeURIComponent(conversationId)}/messages`, { cursor, limit: 100 });
@@ -146,8 +152,23 @@ export const listMessages = (conversationId: string, cursor?: string | null) =>
 export const setLabels = (conversationId: string, labels: string[]) =>
   api.patch<Conversation>(`/conversations/${encodeURIComponent(conversationId)}`, { labels });
 export const getCustomer = (id: string) => api.get<Customer>(`/customers/${encodeURIComponent(id)}`);
-export const listOrders = (filter: { customerId?: string; conversationId?: string }) =>
-  api.get<Page<Order>>("/orders", { ...filter, limit: 20 });
+export interface OrderQuery {
+  status?: OrderStatus | "";
+  channel?: ConversationChannel | "";
+  customerId?: string;
+  conversationId?: string;
+  /** UTC days (YYYY-MM-DD), `to` inclusive. */
+  from?: string;
+  to?: string;
+  /** Order number, phone (any way it is typed), email or name. */
+  q?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+export const listOrders = (query: OrderQuery, signal?: AbortSignal) => api.get<Page<OrderListItem>>("/orders", { ...query, limit: query.limit ?? 20 }, signal);
+export const getOrder = (id: string) => api.get<OrderDetail>(`/orders/${encodeURIComponent(id)}`);
+export const setOrderStatus = (id: string, status: Exclude<OrderStatus, "pending">) =>
+  api.post<OrderDetail>(`/orders/${encodeURIComponent(id)}/status`, { status });
 
 // ---- canned replies -------------------------------------------------------------------------
 
@@ -161,8 +182,13 @@ export const deleteCannedReply = (id: string) => api.delete(`/canned-replies/${e
 // ---- channels and commerce ------------------------------------------------------------------
 
 export const listChannels = () => api.get<Items<ChannelView>>("/channels");
-export const createChannel = (input: { type: ChannelType; name: string; config: Record<string, string> }) =>
-  api.post<ChannelView>("/channels", input);
+/**
+ * The server checks the credentials with the provider first (422: refused, with its reason; 502:
+ * unreachable). The form's Idempotency-Key is kept across retries of the same values, so a double
+ * submit never connects twice.
+ */
+export const createChannel = (input: { type: ChannelType; name: string; config: Record<string, string> }, idempotencyKey: string) =>
+  api.post<ChannelView>("/channels", input, { headers: { "Idempotency-Key": idempotencyKey } });
 /** A config patch: values replace, null clears an optional public field, omitted fields (and secrets) are kept. */
 export type ConfigPatch = Record<string, string | null>;
 export const updateChannel = (id: string, patch: { name?: string; config?: ConfigPatch; status?: "active" | "disabled" }) =>
@@ -175,6 +201,11 @@ export const createCommerce = (input: { platform: CommercePlatform; config: Reco
 export const updateCommerce = (id: string, patch: { config?: ConfigPatch; status?: "active" | "disabled" }) =>
   api.patch<CommerceConnectionView>(`/commerce-connections/${encodeURIComponent(id)}`, patch);
 export const deleteCommerce = (id: string) => api.delete(`/commerce-connections/${encodeURIComponent(id)}`);
+
+/** Failed deliveries (channel-deliver dead letters), each naming its conversation and channel. */
+export const listFailedDeliveries = () => api.get<Items<DeadLetterView>>("/dead-letters", { job: "channel-deliver" });
+export const retryDeadLetter = (letter: Pick<DeadLetterView, "job" | "id">) =>
+  api.post<DeadLetterRetry>(`/dead-letters/${encodeURIComponent(letter.job)}/${encodeURIComponent(letter.id)}/retry`);
 
 // ---- settings -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import { InboxPage } from "../pages/inbox/InboxPage";
 import { KnowledgePage } from "../pages/KnowledgePage";
 import { ConfirmSignupPage } from "../pages/ConfirmSignupPage";
 import { LoginPage } from "../pages/LoginPage";
+import { OrdersPage } from "../pages/orders/OrdersPage";
 import { TeamPage } from "../pages/TeamPage";
 import { WidgetPage } from "../pages/WidgetPage";
 import { InboxProvider, useInbox } from "../realtime/InboxProvider";
@@ -61,6 +62,7 @@ const NAV: { section: StringKey; items: NavItem[] }[] = [
     section: "nav.section.work",
     items: [
       { page: "inbox", label: "nav.inbox", icon: "inbox" },
+      { page: "orders", label: "nav.orders", icon: "receipt" },
       { page: "replies", label: "nav.replies", icon: "bolt" },
       { page: "catalog", label: "nav.catalog", icon: "bag" },
       { page: "analytics", label: "nav.analytics", icon: "chart", manage: true },
@@ -93,6 +95,9 @@ function Layout({ route }: { route: Route }) {
     switch (route.page) {
       case "inbox":
         page = <InboxPage conversationId={route.conversationId} />;
+        break;
+      case "orders":
+        page = <OrdersPage orderId={route.orderId ?? null} customerId={route.customerId ?? null} />;
         break;
       case "catalog":
         page = <CatalogPage />;

@@ -9,6 +9,8 @@ export type Route =
   | { page: "signup" }
   | { page: "confirm" }
   | { page: "inbox"; conversationId: string | null }
+  /** An open order (the detail drawer) and the customer whose orders are listed, when narrowed to one. */
+  | { page: "orders"; orderId?: string | null; customerId?: string | null }
   | { page: "catalog" }
   | { page: "knowledge" }
   | { page: "channels" }
@@ -19,7 +21,7 @@ export type Route =
   | { page: "bot" }
   | { page: "audit" };
 
-export function parseRoute(pathname: string): Route {
+export function parseRoute(pathname: string, search = ""): Route {
   const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const [head, id] = parts;
@@ -27,6 +29,8 @@ export function parseRoute(pathname: string): Route {
     case undefined:
     case "inbox":
       return { page: "inbox", conversationId: id ?? null };
+    case "orders":
+      return { page: "orders", orderId: id ?? null, customerId: new URLSearchParams(search).get("customer") };
     case "login":
     case "signup":
     case "confirm":
@@ -47,6 +51,10 @@ export function parseRoute(pathname: string): Route {
 
 export function hrefFor(route: Route): string {
   if (route.page === "inbox") return `${BASE}/inbox${route.conversationId ? `/${encodeURIComponent(route.conversationId)}` : ""}`;
+  if (route.page === "orders") {
+    const order = route.orderId ? `/${encodeURIComponent(route.orderId)}` : "";
+    return `${BASE}/orders${order}${route.customerId ? `?customer=${encodeURIComponent(route.customerId)}` : ""}`;
+  }
   return `${BASE}/${route.page}`;
 }
 
@@ -55,7 +63,7 @@ window.addEventListener("popstate", () => listeners.forEach((l) => l()));
 
 export function navigate(route: Route, replace = false): void {
   const href = hrefFor(route);
-  if (href === window.location.pathname) return;
+  if (href === window.location.pathname + window.location.search) return;
   if (replace) window.history.replaceState(null, "", href);
   else window.history.pushState(null, "", href);
   listeners.forEach((l) => l());
@@ -67,6 +75,7 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useRoute(): Route {
-  const pathname = useSyncExternalStore(subscribe, () => window.location.pathname);
-  return parseRoute(pathname);
+  const location = useSyncExternalStore(subscribe, () => window.location.pathname + window.location.search);
+  const at = location.indexOf("?");
+  return at === -1 ? parseRoute(location) : parseRoute(location.slice(0, at), location.slice(at));
 }

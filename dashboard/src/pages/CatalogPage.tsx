@@ -1,10 +1,11 @@
 import type { Category, Product } from "@kaleem/shared/contracts";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { listCategories, listProducts, updateProduct, type ProductQuery } from "../api/endpoints";
 import { useSignedIn } from "../app/auth";
 import { useI18n } from "../i18n/i18n";
 import { Button, ErrorState, Loading, PageHeader, StatusPill } from "../ui/components";
 import { useAsync } from "../ui/useAsync";
+import { useCursorPages } from "../ui/useCursorPages";
 import { ImportDialog } from "./catalog/ImportDialog";
 import { ProductEditor } from "./catalog/ProductEditor";
 
@@ -15,13 +16,8 @@ export function CatalogPage() {
   const { canManage } = useSignedIn();
   const [filters, setFilters] = useState<Filters>({ q: "", status: "", category: "", minPrice: "", maxPrice: "" });
   const [debounced, setDebounced] = useState(filters);
-  const [items, setItems] = useState<Product[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<Product | null>(null);
   const [importing, setImporting] = useState(false);
-  const abort = useRef<AbortController | null>(null);
   const categories = useAsync<Category[]>(async () => (await listCategories()).items, []);
 
   useEffect(() => {
@@ -29,26 +25,10 @@ export function CatalogPage() {
     return () => clearTimeout(timer);
   }, [filters]);
 
-  const load = async (append: boolean, from: string | null) => {
-    abort.current?.abort();
-    const controller = new AbortController();
-    abort.current = controller;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listProducts({ ...debounced, cursor: from }, controller.signal);
-      setItems((prev) => (append ? [...prev, ...page.items.filter((p) => !prev.some((q) => q.id === p.id))] : page.items));
-      setCursor(page.nextCursor);
-    } catch (err) {
-      if (!controller.signal.aborted) setError(err);
-    } finally {
-      if (!controller.signal.aborted) setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load(false, null);
-  }, [debounced]);
+  const { items, setItems, loading, error, cursor, reload, loadMore } = useCursorPages<Product>(
+    (cursor, signal) => listProducts({ ...debounced, cursor }, signal),
+    [debounced],
+  );
 
   const categoryName = (id: string | null) => {
     const c = categories.data?.find((x) => x.id === id);
@@ -89,7 +69,7 @@ export function CatalogPage() {
         <input type="number" min={0} className="num" placeholder={t("catalog.minPrice")} value={filters.minPrice} onChange={(e) => set({ minPrice: e.target.value })} aria-label={t("catalog.minPrice")} />
         <input type="number" min={0} className="num" placeholder={t("catalog.maxPrice")} value={filters.maxPrice} onChange={(e) => set({ maxPrice: e.target.value })} aria-label={t("catalog.maxPrice")} />
       </div>
-      {error ? <ErrorState error={error} onRetry={() => void load(false, null)} /> : null}
+      {error ? <ErrorState error={error} onRetry={reload} /> : null}
       <div className="table-wrap">
         <table className="table" data-testid="product-table">
           <thead>
@@ -140,7 +120,7 @@ export function CatalogPage() {
         <span className="muted small">{t("catalog.count", { n: items.length })}</span>
         {loading ? <Loading /> : null}
         {cursor && !loading ? (
-          <Button onClick={() => void load(true, cursor)} data-testid="load-more">
+          <Button onClick={loadMore} data-testid="load-more">
             {t("common.loadMore")}
           </Button>
         ) : null}
@@ -161,7 +141,7 @@ export function CatalogPage() {
         <ImportDialog
           onClose={() => setImporting(false)}
           onImported={() => {
-            void load(false, null);
+            reload();
             categories.reload();
           }}
         />

@@ -1,5 +1,5 @@
-import type { ChannelType, ChannelView, CommerceConnectionView, CommercePlatform } from "@kaleem/shared/contracts";
-import { useState, type FormEvent } from "react";
+import type { ChannelType, ChannelView, CommerceConnectionView, CommercePlatform, DeadLetterView } from "@kaleem/shared/contracts";
+import { useRef, useState, type FormEvent } from "react";
 import {
   createChannel,
   createCommerce,
@@ -7,6 +7,8 @@ import {
   deleteCommerce,
   listChannels,
   listCommerce,
+  listFailedDeliveries,
+  retryDeadLetter,
   updateChannel,
   updateCommerce,
   type ConfigPatch,
@@ -15,6 +17,7 @@ import { useI18n } from "../i18n/i18n";
 import { Button, Card, CopyField, ErrorState, Field, Loading, Notice, PageHeader, StatusPill, errorMessage } from "../ui/components";
 import { Icon } from "../ui/icons";
 import { configToSend, type ConfigField } from "./channel-config";
+import { RouteLink } from "../ui/RouteLink";
 import { useAsync } from "../ui/useAsync";
 
 const CHANNEL_FIELDS: Record<ChannelType, ConfigField[]> = {
@@ -95,6 +98,7 @@ function ConfigForm({
   stored,
   onSubmit,
   onCancel,
+  busyLabel,
 }: {
   fields: ConfigField[];
   withName?: boolean;
@@ -102,16 +106,22 @@ function ConfigForm({
   stored?: { name?: string; config: Record<string, string> };
   onSubmit: (name: string, config: ConfigPatch) => Promise<void>;
   onCancel?: () => void;
+  /** Shown on the submit button while the request runs (connecting asks the provider first). */
+  busyLabel?: string;
 }) {
   const { t } = useI18n();
   const editing = stored !== undefined;
   const [name, setName] = useState(stored?.name ?? "");
   const [values, setValues] = useState<Record<string, string>>(() => initialValues(fields, stored?.config));
   const [busy, setBusy] = useState(false);
+  const inFlight = useRef(false);
   const [error, setError] = useState<string | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // A second press (or Enter) while the first is with the server does nothing.
+    if (inFlight.current) return;
+    inFlight.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -119,6 +129,7 @@ function ConfigForm({
     } catch (err) {
       setError(errorMessage(err, t("common.error")));
     } finally {
+      inFlight.current = false;
       setBusy(false);
     }
   };
@@ -163,35 +174,114 @@ function ConfigForm({
       {error ? <div className="error-box error-compact field-wide" role="alert">{error}</div> : null}
       <div className="form-actions field-wide">
         {onCancel ? <Button onClick={onCancel}>{t("common.cancel")}</Button> : null}
-        <Button type="submit" variant="primary" disabled={busy} data-testid={editing ? "config-save" : "config-connect"}>
-          {editing ? t("common.save") : t("channels.connect")}
+        <Button type="submit" variant="primary" disabled={busy} aria-busy={busy} data-testid={editing ? "config-save" : "config-connect"}>
+          {busy && busyLabel ? busyLabel : editing ? t("common.save") : t("channels.connect")}
         </Button>
       </div>
     </form>
   );
 }
 
-function StatusLine({ status, lastEventAt, lastError }: { status?: string; lastEventAt?: string | null; lastError?: string | null }) {
+function StatusLine({ status, lastEventAt, lastError, pausedUntil }: { status?: string; lastEventAt?: string | null; lastError?: string | null; pausedUntil?: string | null }) {
   const { t, formatDateTime } = useI18n();
   const s = (status ?? "active") as "active" | "error" | "disabled";
+  // The breaker holds deliveries back after repeated provider errors; past its time it is closed.
+  const paused = pausedUntil && Date.parse(pausedUntil) > Date.now() ? pausedUntil : null;
   return (
-    <div className="status-line">
-      <StatusPill tone={s === "active" ? "green" : s === "error" ? "red" : "grey"}>{t(`channels.status.${s}`)}</StatusPill>
-      <span className="muted small">
+    <div className="status-line" data-testid="status-line">
+      <StatusPill tone={s === "active" ? "green" : s === "error" ? "red" : "grey"}>
+        <span data-testid="channel-status" data-status={s}>{t(`channels.status.${s}`)}</span>
+      </StatusPill>
+      <span className="muted small" data-testid="last-event">
         {t("channels.lastEvent")}: {lastEventAt ? formatDateTime(lastEventAt) : t("channels.never")}
       </span>
+      {paused ? (
+        <span className="pill pill-amber" data-testid="breaker" role="status">
+          {t("channels.pausedUntil", { time: formatDateTime(paused) })}
+        </span>
+      ) : null}
       {lastError ? (
-        <span className="inline-error small" dir="auto">
-          {t("channels.lastError")}: {lastError}
+        <span className="inline-error small status-error" data-testid="last-error">
+          {t("channels.lastError")}: <bdi>{lastError}</bdi>
         </span>
       ) : null}
     </div>
   );
 }
 
+/** What the provider said about the account when it was connected (bot username, verified name, page). */
+function accountLabel(c: ChannelView): string | null {
+  const f = c.config;
+  switch (c.type) {
+    case "telegram":
+      return f.botUsername ? `@${f.botUsername}` : (f.botName ?? null);
+    case "whatsapp":
+      return [f.verifiedName, f.displayPhoneNumber].filter(Boolean).join(" · ") || null;
+    case "messenger":
+      return f.pageName ?? null;
+    case "instagram":
+      return f.username ? `@${f.username}` : null;
+  }
+}
+
+/** A channel's dead deliveries: what failed, why, a retry, and the conversation it belongs to. */
+function FailedDeliveries({ letters, onRetried }: { letters: DeadLetterView[]; onRetried: (letter: DeadLetterView) => void }) {
+  const { t, formatDateTime } = useI18n();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (letters.length === 0) return null;
+  const retry = async (letter: DeadLetterView) => {
+    setBusy(letter.id);
+    setError(null);
+    try {
+      await retryDeadLetter(letter);
+      onRetried(letter);
+    } catch (err) {
+      setError(errorMessage(err, t("common.error")));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section className="failed-deliveries" data-testid="failed-deliveries">
+      <h3>{t("channels.failedDeliveries", { n: letters.length })}</h3>
+      {error ? <div className="error-box error-compact" role="alert">{error}</div> : null}
+      <ul className="failed-list">
+        {letters.map((letter) => (
+          <li key={letter.id} className="failed-item" data-testid="failed-delivery" data-letter-id={letter.id}>
+            <div className="failed-main">
+              <div className="failed-error" dir="auto">
+                <bdi>{letter.error}</bdi>
+              </div>
+              <div className="muted small">
+                {formatDateTime(letter.failedAt)} · {t("channels.attempts", { n: letter.attempts })}
+                {letter.conversationId ? (
+                  <>
+                    {" · "}
+                    <RouteLink route={{ page: "inbox", conversationId: letter.conversationId }} data-testid="failed-open-conversation">
+                      {t("channels.openConversation")}
+                    </RouteLink>
+                  </>
+                ) : null}
+              </div>
+            </div>
+            <Button size="sm" disabled={busy !== null} onClick={() => void retry(letter)} data-testid="failed-retry">
+              {busy === letter.id ? t("common.loading") : t("channels.retryDelivery")}
+            </Button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function ChannelsPage() {
   const { t } = useI18n();
   const channels = useAsync(async () => (await listChannels()).items, []);
+  const failed = useAsync(async () => (await listFailedDeliveries()).items, []);
+  /** The connect form's Idempotency-Key, kept while the same values are submitted again. */
+  const connectKey = useRef<{ body: string; key: string } | null>(null);
+  const [justConnected, setJustConnected] = useState<string | null>(null);
   const commerce = useAsync(async () => (await listCommerce()).items, []);
   const [type, setType] = useState<ChannelType>("telegram");
   const [platform, setPlatform] = useState<CommercePlatform>("shopify");
@@ -244,6 +334,7 @@ export function ChannelsPage() {
       {rowError ? <div className="error-box error-compact" role="alert">{rowError}</div> : null}
       {justCreated ? (
         <Notice tone="success">
+          {justConnected ? <strong data-testid="connected-as">{t("channels.verifiedAs", { account: justConnected })}</strong> : null}
           <div>{t("channels.pasteHint")}</div>
           <CopyField label={t("channels.webhookUrl")} value={justCreated.webhookUrl} />
           {justCreated.verifyToken ? <CopyField label={t("channels.verifyToken")} value={justCreated.verifyToken} /> : null}
@@ -256,7 +347,7 @@ export function ChannelsPage() {
           {channels.data && channels.data.length === 0 ? <p className="muted">{t("channels.none")}</p> : null}
           <ul className="conn-list">
             {channels.data?.map((c: ChannelView) => (
-              <li key={c.id} className="conn-item" data-testid="channel-item">
+              <li key={c.id} className="conn-item" data-testid="channel-item" data-channel-id={c.id} data-channel-type={c.type}>
                 <div className="conn-item-head">
                   <strong>
                     {CHANNEL_NAMES[c.type]} · <bdi>{c.name}</bdi>
@@ -273,7 +364,12 @@ export function ChannelsPage() {
                     </Button>
                   </div>
                 </div>
-                <StatusLine status={c.status} lastEventAt={c.lastEventAt} lastError={c.lastError} />
+                {accountLabel(c) ? (
+                  <div className="small conn-account" data-testid="channel-account">
+                    {t("channels.connectedAs")} <bdi dir="auto">{accountLabel(c)}</bdi>
+                  </div>
+                ) : null}
+                <StatusLine status={c.status} lastEventAt={c.lastEventAt} lastError={c.lastError} pausedUntil={c.breakerOpenUntil} />
                 {editing === c.id ? (
                   <ConfigForm
                     fields={CHANNEL_FIELDS[c.type]}
@@ -292,6 +388,13 @@ export function ChannelsPage() {
                     {c.verifyToken ? <CopyField label={t("channels.verifyToken")} value={c.verifyToken} /> : null}
                   </>
                 )}
+                <FailedDeliveries
+                  letters={(failed.data ?? []).filter((l) => l.channelId === c.id)}
+                  onRetried={(letter) => {
+                    failed.setData((list) => (list ?? []).filter((l) => l.id !== letter.id));
+                    failed.reload();
+                  }}
+                />
               </li>
             ))}
           </ul>
@@ -307,10 +410,16 @@ export function ChannelsPage() {
             fields={CHANNEL_FIELDS[type]}
             withName
             onSubmit={async (name, config) => {
-              const created = await createChannel({ type, name: name || CHANNEL_NAMES[type], config: filled(config) });
-              channels.setData((list) => [...(list ?? []), created]);
+              const input = { type, name: name || CHANNEL_NAMES[type], config: filled(config) };
+              const body = JSON.stringify(input);
+              if (connectKey.current?.body !== body) connectKey.current = { body, key: randomToken() };
+              const created = await createChannel(input, connectKey.current.key);
+              connectKey.current = null;
+              channels.setData((list) => [...(list ?? []).filter((c) => c.id !== created.id), created]);
+              setJustConnected(accountLabel(created));
               setJustCreated({ webhookUrl: created.webhookUrl, verifyToken: created.verifyToken ?? config.verifyToken ?? undefined });
             }}
+            busyLabel={t("channels.checking")}
           />
         </Card>
         <Card title={t("channels.commerce")}>

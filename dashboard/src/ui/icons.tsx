@@ -65,6 +65,48 @@ const paths: Record<string, ReactNode> = {
       <path d="M12 8V4M9 13v1M15 13v1M9.5 17h5" />
     </>
   ),
+  receipt: (
+    <>
+      <path d="M6 3h12v18l-3-2-3 2-3-2-3 2z" />
+      <path d="M9 8h6M9 12h6M9 16h3" />
+    </>
+  ),
+  // Channel glyphs: simple line drawings that say which app, not the brands' logos.
+  webchat: <path d="M4 5h16v11H9l-5 4z" />,
+  telegram: <path d="M21 4 3 11l6 2 2 6 3-4 5 4z M9 13l8-6" />,
+  whatsapp: (
+    <>
+      <path d="M4 20l1.3-4A8 8 0 1 1 8 18.7z" />
+      <path d="M9 9.5c0 3 2.5 5.5 5.5 5.5l1-1.5-2-1-1 .8a4 4 0 0 1-1.8-1.8l.8-1-1-2z" />
+    </>
+  ),
+  messenger: (
+    <>
+      <path d="M12 3c5 0 9 3.6 9 8.2s-4 8.2-9 8.2c-.9 0-1.8-.1-2.6-.3L5 21v-3.6A7.9 7.9 0 0 1 3 11.2C3 6.6 7 3 12 3z" />
+      <path d="M7.5 13.5l3-3.2 2.2 2 3.8-2.8-3 3.3-2.2-2z" />
+    </>
+  ),
+  instagram: (
+    <>
+      <rect x="4" y="4" width="16" height="16" rx="5" />
+      <circle cx="12" cy="12" r="3.6" />
+      <path d="M16.8 7.2h.01" />
+    </>
+  ),
+  check: <path d="M5 12.5l4.5 4.5L19 7.5" />,
+  checks: <path d="M2.5 12.5 7 17l9.5-9.5M11 16l1 1 9.5-9.5" />,
+  clock: (
+    <>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M12 7.5V12l3 2" />
+    </>
+  ),
+  alert: (
+    <>
+      <path d="M12 3.5 2.5 20h19z" />
+      <path d="M12 10v4.5M12 17.2h.01" />
+    </>
+  ),
   shield: (
     <>
       <path d="M12 3 4.5 6v5.5c0 4.5 3.2 8 7.5 9.5 4.3-1.5 7.5-5 7.5-9.5V6z" />

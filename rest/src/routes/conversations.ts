@@ -2,6 +2,7 @@ import {
   attachmentLinkSchema,
   conversationChannelSchema,
   conversationPageSchema,
+  conversationSummaries,
   conversationSchema,
   conversationStatusSchema,
   messagePageSchema,
@@ -58,7 +59,8 @@ export const conversationRoutes: AnyRoute[] = [
     async handler({ caller, query }) {
       const { limit, cursor, assignee, ...filter } = query;
       const assigneeId = assignee === "me" ? caller.user.id : assignee;
-      return { body: await caller.store.conversations.list({ ...filter, assigneeId }, { limit, cursor }) };
+      const page = await caller.store.conversations.list({ ...filter, assigneeId }, { limit, cursor });
+      return { body: { items: await conversationSummaries(caller.store, page.items), nextCursor: page.nextCursor } };
     },
   }),
   defineRoute({

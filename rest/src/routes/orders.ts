@@ -1,45 +1,33 @@
-// Orders. Creation honours Idempotency-Key the way Stripe and the IETF draft define it: same key
-// and same body replay the first response; a different body is 422; a key still in flight is 409.
+// Orders: the dashboard's list (filters, search, cursor pages), an order's detail with where it came
+// from, its status moves (confirm → ship → deliver, or cancel; audited and put in the outbox for
+// outgoing webhooks), and creation at catalog prices under an Idempotency-Key.
 import {
-  AppError,
-  canonicalJson,
   ConflictError,
+  conversationChannelSchema,
   InsufficientStockError,
   NotFoundError,
+  ORDER_STATUS_NEXT,
+  orderDetailSchema,
   orderPageSchema,
   orderSchema,
   orderStatusSchema,
   plainName,
-  sha256Hex,
   UnprocessableError,
-  ValidationError,
   type IdempotentResponse,
   type NewOrder,
   type Order,
+  type OrderDetail,
   type OrderItem,
+  type OrderListItem,
   type Product,
   type TenantStore,
 } from "@kaleem/shared";
 import { z } from "zod";
-import { readJsonBody } from "../http/body.js";
+import { IDEMPOTENCY_HEADER_DOC, withIdempotencyKey } from "../http/idempotency.js";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import type { Caller } from "../http/state.js";
 import { idParams, pageQuery } from "./schemas.js";
-
-/** Keys are kept a little over the 24 hours clients are promised. */
-export const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-class IdempotencyMismatchError extends AppError {
-  constructor() {
-    super("idempotency_key_reused", 422, "This Idempotency-Key was already used with a different request body");
-  }
-}
-class IdempotencyInFlightError extends AppError {
-  constructor() {
-    super("idempotency_in_flight", 409, "A request with this Idempotency-Key is still being processed; retry later");
-  }
-}
+import { auditAction } from "./support.js";
 
 export const orderCreateSchema = z.object({
   items: z
@@ -140,36 +128,124 @@ async function buildOrder(caller: Caller, body: OrderCreate): Promise<{ input: N
   return { input, lines, products };
 }
 
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Must be a date as YYYY-MM-DD")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "Not a calendar date");
+
+const listQuery = pageQuery
+  .extend({
+    status: orderStatusSchema.optional(),
+    customerId: z.string().min(1).max(64).optional(),
+    conversationId: z.string().min(1).max(64).optional(),
+    channel: conversationChannelSchema.optional(),
+    /** UTC days, `to` inclusive (as analytics reads them). */
+    from: day.optional(),
+    to: day.optional(),
+    q: z.string().trim().max(200).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from must not be after to", path: ["from"] });
+
+const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString();
+
+async function readEach<T>(ids: Iterable<string>, get: (id: string) => Promise<T | null>): Promise<Map<string, T | null>> {
+  return new Map(await Promise.all([...new Set(ids)].map(async (id) => [id, await get(id)] as const)));
+}
+
+/** Orders with their channel and who placed them; each conversation and customer is read once per page. */
+async function listItems(store: TenantStore, orders: Order[]): Promise<OrderListItem[]> {
+  const conversations = await readEach(orders.flatMap((o) => (o.conversationId ? [o.conversationId] : [])), (id) => store.conversations.get(id));
+  const customers = await readEach(orders.flatMap((o) => (o.customerId && !o.contact.name ? [o.customerId] : [])), (id) => store.customers.get(id));
+  return orders.map((order) => ({
+    ...order,
+    channel: (order.conversationId && conversations.get(order.conversationId)?.channel) || null,
+    customerName: order.contact.name || (order.customerId && customers.get(order.customerId)?.name) || null,
+  }));
+}
+
+async function orderDetail(store: TenantStore, order: Order): Promise<OrderDetail> {
+  const [customer, conversation] = await Promise.all([
+    order.customerId ? store.customers.get(order.customerId) : null,
+    order.conversationId ? store.conversations.get(order.conversationId) : null,
+  ]);
+  return {
+    ...order,
+    channel: conversation?.channel ?? null,
+    customerName: order.contact.name || customer?.name || null,
+    customer: customer ? { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, channel: customer.channel } : null,
+    conversation: conversation ? { id: conversation.id, channel: conversation.channel, status: conversation.status, lastMessageAt: conversation.lastMessageAt } : null,
+  };
+}
+
+const statusBody = z.strictObject({ status: orderStatusSchema.exclude(["pending"]) });
+
 export const orderRoutes: AnyRoute[] = [
   defineRoute({
     method: "get",
     path: "/orders",
-    summary: "List orders, newest first",
+    summary:
+      "List orders, newest first: by status, customer, conversation, channel and creation day (UTC, to inclusive); q searches the order number, phone (as E.164), email and name",
     tag: "orders",
     auth: true,
-    query: pageQuery.extend({
-      status: orderStatusSchema.optional(),
-      customerId: z.string().min(1).max(64).optional(),
-      conversationId: z.string().min(1).max(64).optional(),
-    }),
+    query: listQuery,
     responses: { 200: { description: "A page of orders", schema: orderPageSchema } },
     async handler({ caller, query }) {
-      const { limit, cursor, ...filter } = query;
-      return { body: await caller.store.orders.list(filter, { limit, cursor }) };
+      const { limit, cursor, from, to, ...filter } = query;
+      const page = await caller.store.orders.list(
+        { ...filter, ...(from && { createdFrom: `${from}T00:00:00.000Z` }), ...(to && { createdBefore: nextDay(to) }) },
+        { limit, cursor },
+      );
+      return { body: { items: await listItems(caller.store, page.items), nextCursor: page.nextCursor } };
     },
   }),
   defineRoute({
     method: "get",
     path: "/orders/:id",
-    summary: "Get an order",
+    summary: "Get an order with its items, fees, customer and the conversation it came from",
     tag: "orders",
     auth: true,
     params: idParams,
-    responses: { 200: { description: "The order", schema: orderSchema }, 404: { description: "Not found" } },
+    responses: { 200: { description: "The order", schema: orderDetailSchema }, 404: { description: "Not found" } },
     async handler({ caller, params }) {
       const order = await caller.store.orders.get(params.id);
       if (!order) throw new NotFoundError("Order");
-      return { body: order };
+      return { body: await orderDetail(caller.store, order) };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/orders/:id/status",
+    summary: "Move an order on: pending → confirmed → shipped → delivered, or cancelled before delivery (audited; emitted as order.status_changed)",
+    tag: "orders",
+    auth: true,
+    params: idParams,
+    body: statusBody,
+    responses: {
+      200: { description: "The order after the change", schema: orderDetailSchema },
+      404: { description: "Not found" },
+      409: { description: "Not a move allowed from the order's status, or someone changed it first" },
+    },
+    async handler({ caller, params, body, ip }) {
+      const order = await caller.store.orders.get(params.id);
+      if (!order) throw new NotFoundError("Order");
+      const allowed = ORDER_STATUS_NEXT[order.status];
+      if (!allowed.includes(body.status)) {
+        const can = allowed.length > 0 ? `it can go to ${allowed.join(" or ")}` : "it cannot change any more";
+        throw new ConflictError(`Order ${order.number} is ${order.status}; ${can}`, { status: order.status, allowed });
+      }
+      // Compare-and-set: two people clicking at once change it once, and the event is written with the change.
+      const updated = await caller.store.orders.updateStatus(order.id, body.status, {
+        onlyFrom: [order.status],
+        outbox: (after, before) => [
+          {
+            topic: "order.status_changed",
+            payload: { orderId: after.id, number: after.number, from: before.status, to: after.status, actorId: caller.user.id, changedAt: after.updatedAt },
+          },
+        ],
+      });
+      if (!updated) throw new NotFoundError("Order");
+      await auditAction(caller, ip, "order.status_changed", order.id, { number: order.number, from: order.status, to: updated.status });
+      return { body: await orderDetail(caller.store, updated) };
     },
   }),
   defineRoute({
@@ -179,44 +255,19 @@ export const orderRoutes: AnyRoute[] = [
     tag: "orders",
     auth: true,
     body: orderCreateSchema,
-    headers: [
-      {
-        name: "Idempotency-Key",
-        required: false,
-        description: "Same key + same body replays the first response (Idempotent-Replayed: true); different body → 422; in flight → 409. Kept ≥ 24 h.",
-      },
-    ],
+    headers: [IDEMPOTENCY_HEADER_DOC],
     responses: {
       201: { description: "Order created", schema: orderSchema },
       409: { description: "Not enough stock, or the Idempotency-Key is in flight" },
       422: { description: "Unknown products, or the Idempotency-Key was used with another body" },
     },
     async handler({ ctx, caller, body, services }) {
-      const key = ctx.get("idempotency-key");
-      if (key === "") {
+      return withIdempotencyKey<Order>(ctx, caller.store, { label: "POST /orders", bodyBytes: services.deps.config.limits.bodyBytes }, async (key) => {
         const { input } = await buildOrder(caller, body);
-        return { status: 201, body: await createWithStock(caller.store, input) };
-      }
-      if (!IDEMPOTENCY_KEY.test(key)) throw new ValidationError("Idempotency-Key must be 1-255 visible ASCII characters");
-      // The fingerprint covers the body as sent (already read and cached by the router).
-      const requestHash = sha256Hex(`POST /orders\n${canonicalJson(await readJsonBody(ctx, services.deps.config.limits.bodyBytes))}`);
-      const begun = await caller.store.idempotency.begin(key, requestHash, IDEMPOTENCY_TTL_SECONDS);
-      if (begun.state === "replay") {
-        // The stored reply is the one this route stored below (201 and the order), kept untyped by the store.
-        const stored = begun.response as { status: 201; body: Order };
-        return { status: stored.status, body: stored.body, headers: { "Idempotent-Replayed": "true" } };
-      }
-      if (begun.state === "mismatch") throw new IdempotencyMismatchError();
-      if (begun.state === "in_flight") throw new IdempotencyInFlightError();
-      try {
-        const { input } = await buildOrder(caller, body);
-        const order = await createWithStock(caller.store, input, { key, response: (o) => ({ status: 201, body: o }) });
-        return { status: 201, body: order };
-      } catch (err) {
-        // Nothing was created, so the key is freed: a retry (say, once stock is back) may run again.
-        await caller.store.idempotency.release(key);
-        throw err;
-      }
+        // With a key, the order and the reply stored for replays are written in one transaction.
+        const order = await createWithStock(caller.store, input, key ? { key, response: (o) => ({ status: 201, body: o }) } : undefined);
+        return { status: 201, body: order, completed: key !== null };
+      });
     },
   }),
 ];

@@ -187,6 +187,18 @@ export const productSchema = z.object({
 export type Product = z.infer<typeof productSchema>;
 
 export const orderStatusSchema = z.enum(["pending", "confirmed", "shipped", "delivered", "cancelled"]);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+/**
+ * Where an order may go from each status: confirm → ship → deliver, or cancel before it is
+ * delivered (a cash-on-delivery parcel refused at the door is cancelled once shipped).
+ */
+export const ORDER_STATUS_NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending: ["confirmed", "cancelled"],
+  confirmed: ["shipped", "cancelled"],
+  shipped: ["delivered", "cancelled"],
+  delivered: [],
+  cancelled: [],
+};
 export const orderItemSchema = z.object({
   productId: z.string(),
   name: z.string(),
@@ -332,12 +344,23 @@ export type ProductCardPart = z.infer<typeof productCardPartSchema>;
 /** Delivery state of a message Kaleem sent to a channel, as the inbox shows it. */
 export const deliveryStateSchema = z.enum(["queued", "sent", "delivered", "read", "failed"]);
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
+/**
+ * Why a delivery failed, for what the inbox does about it: window_closed (outside the customer-service
+ * window: WhatsApp 24 h, Messenger/Instagram 24 h for the bot and 7 days for a person; the customer
+ * must write first), auth (the channel's credentials), blocked (the customer cannot be messaged),
+ * rejected (the provider refused this message), unavailable (the provider kept failing),
+ * unconfirmed (the sender stopped mid-call: it may or may not have arrived).
+ */
+export const deliveryFailureSchema = z.enum(["window_closed", "auth", "blocked", "rejected", "unavailable", "unconfirmed"]);
+export type DeliveryFailure = z.infer<typeof deliveryFailureSchema>;
 export const channelDeliverySchema = z.object({
   channel: channelTypeSchema,
   state: deliveryStateSchema,
   providerMessageId: z.string().nullable(),
   /** The provider's reason when failed, or why it is held ("window closed — send a template"). */
   error: z.string().nullable(),
+  /** When failed: the kind of failure (absent on records written before it was kept). */
+  failure: deliveryFailureSchema.nullable().optional(),
   updatedAt: z.string(),
 });
 export type ChannelDelivery = z.infer<typeof channelDeliverySchema>;

@@ -8,6 +8,7 @@
 // (jobs already queued under the old name would never run, its dead letters would vanish from
 // the list). BullMQ refuses ":" in queue names and job ids.
 import { z } from "zod";
+import { orderStatusSchema } from "./domain.js";
 
 export const BOT_REPLY_JOB = "bot-reply";
 export const botReplyJobSchema = z.object({
@@ -52,9 +53,26 @@ export const jobSchemas = {
 // What leaves the process after a write, recorded in the same transaction as the write. The relay
 // turns each topic into its job. Payload schemas are checked when the row is written and read.
 
+/** An order moved along confirm → ship → deliver, or was cancelled, by someone in the dashboard. */
+export const orderStatusChangedSchema = z.object({
+  orderId: z.string().min(1),
+  number: z.string().min(1),
+  from: orderStatusSchema,
+  to: orderStatusSchema,
+  /** The user who changed it; null for a change no person made. */
+  actorId: z.string().nullable(),
+  changedAt: z.string(),
+});
+export type OrderStatusChanged = z.infer<typeof orderStatusChangedSchema>;
+
 export const outboxTopicSchemas = {
   /** A message to send to its conversation's channel. */
   "channel.deliver": channelDeliverJobSchema.omit({ merchantId: true, outboxId: true }),
+  /**
+   * For the merchant's outgoing webhooks (a later issue delivers them): until then the relay only
+   * marks these rows published.
+   */
+  "order.status_changed": orderStatusChangedSchema,
 } as const satisfies Record<string, z.ZodType>;
 export type OutboxTopic = keyof typeof outboxTopicSchemas;
 export type OutboxPayload<T extends OutboxTopic> = z.infer<(typeof outboxTopicSchemas)[T]>;

@@ -1,4 +1,5 @@
 export * from "./service.js";
+export * from "./summary.js";
 export * from "./system-text.js";
 export * from "./events.js";
 export * from "./socket-listener.js";

@@ -5,6 +5,7 @@
 import type { InboundSender } from "../contracts/channels.js";
 import type { Channel, ChannelDelivery, Conversation, ConversationStatus, Locale, Message } from "../contracts/domain.js";
 import type { NewOutboxEvent } from "../contracts/jobs.js";
+import { conversationSummaries } from "./summary.js";
 import {
   type ConversationOpenResult,
   type ConversationSummary,
@@ -155,8 +156,8 @@ export class ConversationService {
   }
 
   async summary(tenant: TenantStore, conversation: Conversation): Promise<ConversationSummary> {
-    const customer = conversation.customerId ? await tenant.customers.get(conversation.customerId) : null;
-    return { ...conversation, customerName: customer?.name ?? null };
+    const [summary] = await conversationSummaries(tenant, [conversation]);
+    return summary!;
   }
 
   // ---- messages -----------------------------------------------------------------------------
@@ -274,8 +275,10 @@ export class ConversationService {
   async deliveryChanged(tenant: TenantStore, messageId: string, delivery: Omit<ChannelDelivery, "updatedAt">): Promise<Message | null> {
     const current = await tenant.messages.get(messageId);
     if (!current?.channelDelivery) return null;
-    // Callbacks arrive out of order: a "delivered" after a "read" changes nothing.
-    if (DELIVERY_RANK[delivery.state] < DELIVERY_RANK[current.channelDelivery.state] && delivery.state !== "failed") return current;
+    // Callbacks arrive out of order: a "delivered" after a "read" changes nothing. A failed
+    // delivery is the exception: a retried dead letter is a new try, and its outcome replaces it.
+    const was = current.channelDelivery.state;
+    if (was !== "failed" && DELIVERY_RANK[delivery.state] < DELIVERY_RANK[was] && delivery.state !== "failed") return current;
     const message = await tenant.messages.update(messageId, { channelDelivery: { ...delivery, updatedAt: new Date().toISOString() } });
     if (message) await this.publish({ type: "message.updated", merchantId: tenant.merchantId, conversationId: message.conversationId, message });
     return message;

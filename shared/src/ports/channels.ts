@@ -58,3 +58,34 @@ export interface ChannelSender {
    */
   send(input: OutgoingChannelMessage): Promise<{ providerMessageIds: string[] }>;
 }
+
+/** What the provider confirmed about the account a channel's credentials open. */
+export interface ConnectedAccount {
+  /** The provider's id of it: the Telegram bot id, the WhatsApp phone number id, the Page or Instagram account id. */
+  accountId: string;
+  /** Public facts to keep in the channel's public config (bot username, verified business name, page name). */
+  details: Record<string, string>;
+}
+
+export type ChannelConnectOutcome =
+  | { ok: true; account: ConnectedAccount }
+  /**
+   * refused: the provider answered and said no (a wrong token, an id the token does not open, a
+   * webhook URL it will not take). unreachable: no usable answer (network, timeout, its own 5xx, throttled).
+   */
+  | { ok: false; failure: "refused" | "unreachable"; reason: string };
+
+export interface ChannelConnector {
+  /**
+   * Proves a channel's credentials with the provider before anything is stored, and points the
+   * provider's webhooks at Kaleem where the provider is told by API (Telegram setWebhook with the
+   * secret token; Messenger subscribes the app to the Page). Never throws for a provider's answer.
+   */
+  connect(input: {
+    type: Channel["type"];
+    publicConfig: Readonly<Record<string, string>>;
+    secrets: ChannelSecrets;
+    /** Where the provider must post this channel's events. */
+    webhookUrl: string;
+  }): Promise<ChannelConnectOutcome>;
+}

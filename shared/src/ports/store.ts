@@ -150,6 +150,23 @@ export interface OrderFilter {
   status?: Order["status"];
   customerId?: string;
   conversationId?: string;
+  /** Orders placed in a conversation on this channel (orders without a conversation have none). */
+  channel?: ConversationChannel;
+  /** Created at or after (ISO). */
+  createdFrom?: string;
+  /** Created before (ISO), exclusive. */
+  createdBefore?: string;
+  /**
+   * Search: the order number (a leading "#" ignored), the phone given at checkout or the
+   * customer's, normalized to E.164 as stored, or part of the contact's email or name; case-insensitive.
+   */
+  q?: string;
+}
+export interface OrderStatusOptions {
+  /** Change only from one of these (compare-and-set); otherwise ConflictError and nothing written. */
+  onlyFrom?: readonly Order["status"][];
+  /** Outbox rows written in the same transaction as the change (given the order before and after). */
+  outbox?: (order: Order, previous: Order) => NewOutboxEvent[];
 }
 /** Stored response of an idempotent request. */
 export interface IdempotentResponse {
@@ -252,6 +269,8 @@ export interface NewKnowledgeItem {
 export type KnowledgeItemPatch = Partial<NewKnowledgeItem>;
 
 export interface NewChannel {
+  /** Chosen by the caller when the provider must be told the webhook URL (which holds the id) before the row exists. */
+  id?: string;
   type: ChannelType;
   name: string;
   publicConfig: Record<string, string>;
@@ -400,7 +419,8 @@ export interface OrderRepo {
   get(id: string): Promise<Order | null>;
   getByNumber(number: string): Promise<Order | null>;
   list(filter?: OrderFilter, page?: PageRequest): Promise<Page<Order>>;
-  updateStatus(id: string, status: Order["status"]): Promise<Order | null>;
+  /** Null when there is no such order; ConflictError when `onlyFrom` does not hold. */
+  updateStatus(id: string, status: Order["status"], options?: OrderStatusOptions): Promise<Order | null>;
   /** Orders created in [from, to) — for analytics. */
   listCreatedBetween(from: string, to: string): Promise<Order[]>;
 }

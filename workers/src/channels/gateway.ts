@@ -1,8 +1,10 @@
-// The provider layer behind the two channel ports: REST reads webhooks through it
-// (ChannelWebhooks), the delivery job sends through it (ChannelSender). It picks the provider by
-// the channel's type and its credentials from the channel's public config and sealed secrets.
+// The provider layer behind the channel ports: REST reads webhooks through it (ChannelWebhooks) and
+// proves credentials on connect (ChannelConnector), the delivery job sends through it
+// (ChannelSender). It picks the provider by the channel's type and its credentials from the
+// channel's public config and sealed secrets.
 import type {
   Channel,
+  ChannelConnector,
   ChannelSecrets,
   ChannelSender,
   ChannelWebhooks,
@@ -16,6 +18,7 @@ import { parseJsonBody } from "./common/inbound.js";
 import type { OutboundMessage } from "./common/outbound.js";
 import type { ProviderRequest } from "./common/request.js";
 import { verifyMeta, verifyMetaSubscription, verifyTelegram } from "./common/signatures.js";
+import { connectChannel } from "./connect.js";
 import { customerServiceWindow } from "./common/window.js";
 import { sendProviderRequest, sendProviderRequests } from "./deliver.js";
 import { buildMetaSend } from "./meta-messaging/send.js";
@@ -35,7 +38,7 @@ export interface ChannelGatewayOptions {
   now?: () => Date;
 }
 
-export interface ChannelGateway extends ChannelWebhooks, ChannelSender {
+export interface ChannelGateway extends ChannelWebhooks, ChannelSender, ChannelConnector {
   /** Stops a tapped Telegram button from spinning (best effort; nothing else needs it). */
   acknowledgeChoice(input: { channel: Channel; secrets: ChannelSecrets; callbackQueryId: string }): Promise<void>;
 }
@@ -144,6 +147,10 @@ export function createChannelGateway(options: ChannelGatewayOptions): ChannelGat
           // Meta hands out signed CDN URLs; no token is sent to them.
           return downloadMetaAttachment(channel.type, mediaRef, options);
       }
+    },
+
+    connect(input) {
+      return connectChannel(input, http);
     },
 
     async acknowledgeChoice({ channel, secrets, callbackQueryId }) {

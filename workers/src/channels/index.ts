@@ -27,6 +27,7 @@ export {
   ProviderRetryable,
   ProviderUnrecoverable,
   deliveryErrorText,
+  deliveryFailureOf,
   isProviderFailure,
   isWindowClosed,
   mayHaveBeenDelivered,
@@ -49,3 +50,4 @@ export { buildTelegramGetMe, buildTelegramSetWebhook, connectTelegram, parseTele
 export { buildWhatsAppPhoneNumberCheck, checkWhatsAppCredentials, parseWhatsAppPhoneNumber, type WhatsAppPhoneNumber } from "./whatsapp/connect.js";
 export { buildMessengerSubscribeApp, buildMetaAccountCheck, checkMetaCredentials, MESSENGER_SUBSCRIBED_FIELDS, parseMetaAccount, type MetaAccount } from "./meta-messaging/connect.js";
 export { createChannelGateway, type ChannelGateway, type ChannelGatewayOptions } from "./gateway.js";
+export { connectChannel } from "./connect.js";

@@ -15,11 +15,13 @@ import {
   type ChannelSender,
   type Config,
   type ConversationService,
+  type DeliveryFailure,
   type Job,
   type Logger,
   type Store,
   type TenantStore,
 } from "@kaleem/shared";
+import { deliveryFailureOf } from "../channels/common/errors.js";
 
 export interface ChannelDeliverDeps {
   config: Config;
@@ -46,16 +48,16 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
     if (!message || !conversation || message.conversationId !== conversation.id) throw new UnrecoverableError("message or conversation not found");
     const channel = conversation.channelId ? await tenant.channels.get(conversation.channelId) : null;
     const customer = conversation.customerId ? await tenant.customers.get(conversation.customerId) : null;
-    const fail = async (reason: string) => {
+    const fail = async (reason: string, failure: DeliveryFailure) => {
       await tenant.deliveryAttempts.finish(outboxId, { state: "failed", error: reason });
-      if (channel) await deps.conversations.deliveryChanged(tenant, message.id, { channel: channel.type, state: "failed", providerMessageId: null, error: reason });
+      if (channel) await deps.conversations.deliveryChanged(tenant, message.id, { channel: channel.type, state: "failed", providerMessageId: null, error: reason, failure });
     };
     if (!channel || !customer?.externalId) {
-      await fail("the conversation's channel or customer is gone");
+      await fail("the conversation's channel or customer is gone", "rejected");
       throw new UnrecoverableError("no channel or recipient to deliver to");
     }
     if (channel.status === "disabled") {
-      await fail("channel disabled");
+      await fail("channel disabled", "unavailable");
       throw new UnrecoverableError("channel disabled");
     }
     const openUntil = channel.breakerOpenUntil ? Date.parse(channel.breakerOpenUntil) - Date.now() : 0;
@@ -71,7 +73,7 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
     }
     if (attempt.inFlight !== null) {
       const reason = "unconfirmed: the sender stopped during the call to the provider, so this message may or may not have reached the customer; check the chat and send it again if needed";
-      await fail(reason);
+      await fail(reason, "unconfirmed");
       throw new UnrecoverableError(reason);
     }
 
@@ -103,7 +105,7 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
       if (err instanceof RetryAfterError) throw err;
       const final = err instanceof UnrecoverableError || job.attempt >= DELIVERY_ATTEMPTS;
       await tenant.channels.recordDelivery(channel.id, { ok: false, error: reason, serverError: !(err instanceof UnrecoverableError) }, breaker);
-      if (final) await fail(reason);
+      if (final) await fail(reason, deliveryFailureOf(err));
       deps.logger?.warn({ err, merchantId, messageId, channelId: channel.id, attempt: job.attempt, final }, "channel delivery failed");
       throw err;
     }

@@ -14,6 +14,7 @@ import {
   type ChannelInboundJob,
   type Config,
   type ConversationService,
+  type DeliveryFailure,
   type InboundEvent,
   type AttachmentPart,
   type InboundPart,
@@ -26,6 +27,8 @@ import {
 import type { ChannelGateway } from "../channels/gateway.js";
 import { inboundText } from "../channels/inbound-text.js";
 import { choicePayloads, isPayloadToken, resolveProviderPayload } from "../channels/common/payload-token.js";
+import { deliveryFailureOf } from "../channels/common/errors.js";
+import { classifyGraphFailure } from "../channels/common/graph-errors.js";
 
 export interface ChannelInboundDeps {
   config: Config;
@@ -85,6 +88,7 @@ async function apply(deps: ChannelInboundDeps, tenant: TenantStore, channel: Cha
         state: event.status,
         providerMessageId: event.providerMessageId,
         error: event.error ? `${event.error.code} ${event.error.title}`.trim() : null,
+        ...(event.status === "failed" && { failure: statusFailure(channel.type, event.error) }),
       });
       return;
     }
@@ -157,4 +161,10 @@ async function keepMedia(deps: ChannelInboundDeps, tenant: TenantStore, channel:
     }
   }
   return kept;
+}
+
+/** A failed-status callback's error code read as the same kind a refused send would have been (131047: window closed). */
+function statusFailure(type: Channel["type"], error: { code: string; title: string } | null): DeliveryFailure {
+  if (!error || type === "telegram") return "rejected";
+  return deliveryFailureOf(classifyGraphFailure(type, "status", 400, { error: { code: Number(error.code), message: error.title } }));
 }

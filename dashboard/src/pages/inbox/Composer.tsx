@@ -1,12 +1,14 @@
 // Reply and private-note box. Sends are idempotent: a failed send keeps its clientMessageId, so a
 // retry can never create a second message. `/shortcut` offers saved replies.
-import type { CannedReplyView, Message } from "@kaleem/shared/contracts";
+import type { CannedReplyView, ConversationChannel, Message } from "@kaleem/shared/contracts";
 import { MAX_MESSAGE_TEXT } from "@kaleem/shared/contracts";
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useI18n } from "../../i18n/i18n";
 import { inboxFire } from "@kaleem/shared/contracts";
 import { request, type InboxSocket } from "../../realtime/inbox-socket";
 import { Button, errorMessage } from "../../ui/components";
+import { Icon } from "../../ui/icons";
+import type { WindowState } from "./delivery";
 
 const TYPING_IDLE_MS = 3000;
 
@@ -27,6 +29,8 @@ export function Composer({
   disabledHint,
   canned,
   onSent,
+  serviceWindow = null,
+  channel = "webchat",
 }: {
   socket: InboxSocket;
   conversationId: string;
@@ -34,6 +38,9 @@ export function Composer({
   disabledHint: string | null;
   canned: CannedReplyView[];
   onSent: (message: Message) => void;
+  /** The channel's customer-service window, when a send showed it has closed. */
+  serviceWindow?: WindowState;
+  channel?: ConversationChannel;
 }) {
   const { t } = useI18n();
   const [mode, setMode] = useState<"reply" | "note">("reply");
@@ -46,6 +53,7 @@ export function Composer({
   const typingSent = useRef(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
 
+  const windowClosed = serviceWindow === "closed";
   const query = cannedQuery(text);
   const matches = useMemo(
     () => (query === null ? [] : canned.filter((c) => c.shortcut.toLowerCase().startsWith(query.toLowerCase())).slice(0, 6)),
@@ -80,7 +88,7 @@ export function Composer({
   const send = async () => {
     const body = text.trim();
     if (!body || sending) return;
-    if (mode === "reply" && !canReply) return;
+    if (mode === "reply" && (!canReply || windowClosed)) return;
     if (pendingId.current?.text !== body) pendingId.current = { text: body, id: newClientId() };
     const clientMessageId = pendingId.current.id;
     setSending(true);
@@ -126,7 +134,7 @@ export function Composer({
     }
   };
 
-  const blocked = mode === "reply" && !canReply;
+  const blocked = mode === "reply" && (!canReply || windowClosed);
   return (
     <div className={`composer composer-${mode}`}>
       <div className="composer-tabs" role="tablist">
@@ -137,7 +145,8 @@ export function Composer({
           {t("inbox.note")}
         </button>
       </div>
-      {blocked && disabledHint ? <div className="composer-hint">{disabledHint}</div> : null}
+      {mode === "reply" && canReply && serviceWindow ? <WindowNotice state={serviceWindow} channel={channel} /> : null}
+      {mode === "reply" && !canReply && disabledHint ? <div className="composer-hint">{disabledHint}</div> : null}
       <div className="composer-box">
         {query !== null && mode === "reply" ? (
           <ul className="canned-menu" role="listbox">
@@ -167,7 +176,7 @@ export function Composer({
           disabled={blocked}
           dir="auto"
           rows={3}
-          placeholder={mode === "reply" ? t("inbox.replyPlaceholder") : t("inbox.notePlaceholder")}
+          placeholder={mode === "reply" ? (windowClosed ? t("inbox.windowPlaceholder") : t("inbox.replyPlaceholder")) : t("inbox.notePlaceholder")}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
         />
@@ -177,6 +186,21 @@ export function Composer({
             {mode === "reply" ? t("inbox.send") : t("inbox.addNote")}
           </Button>
         </div>
+      </div>
+    </div>
+  );
+}
+
+/** Outside the customer-service window nothing typed here would reach the customer: say so, and what to do. */
+function WindowNotice({ state, channel }: { state: NonNullable<WindowState>; channel: ConversationChannel }) {
+  const { t } = useI18n();
+  const meta = channel === "messenger" || channel === "instagram";
+  return (
+    <div className={`composer-window${state === "bot_only" ? " composer-window-info" : ""}`} role="status" data-testid="window-notice" data-state={state}>
+      <Icon name={state === "bot_only" ? "clock" : "alert"} size={18} />
+      <div>
+        <strong>{state === "bot_only" ? t("inbox.windowBotOnly") : meta ? t("inbox.windowClosedMeta") : t("inbox.windowClosed")}</strong>
+        <p>{state === "bot_only" ? t("inbox.windowBotOnlyHelp") : meta ? t("inbox.windowClosedMetaHelp") : t("inbox.windowClosedHelp")}</p>
       </div>
     </div>
   );

@@ -6,10 +6,12 @@ import type { ListConversation } from "../../realtime/conversation-list";
 import { request } from "../../realtime/inbox-socket";
 import { useInbox } from "../../realtime/InboxProvider";
 import { Button, ErrorState, Loading, StatusPill, errorMessage } from "../../ui/components";
+import { ChannelBadge } from "../../ui/ChannelBadge";
 import { Icon } from "../../ui/icons";
 import { Composer } from "./Composer";
 import { Labels } from "./Labels";
 import { actionText } from "@kaleem/shared/contracts";
+import { windowState } from "./delivery";
 import { MessageItem } from "./MessageItem";
 import { SidePanel } from "./SidePanel";
 import { useThread } from "./useThread";
@@ -51,10 +53,21 @@ export function ConversationView({
   const typingNames = [...new Set([...(here?.typing ?? []).filter((id) => id !== user.id).map(nameOf), ...agentsTyping])];
 
   // Keep the newest message in view while the agent is at the bottom; leave them be when reading back.
+  const serviceWindow = useMemo(() => windowState(messages), [messages]);
   useLayoutEffect(() => {
     const el = listRef.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   }, [messages]);
+  // The composer grows (a window notice, the note tab) and takes room from the timeline: stay at the bottom then too.
+  useEffect(() => {
+    const el = listRef.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (stick.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   const last = messages.at(-1);
   useEffect(() => {
@@ -104,6 +117,7 @@ export function ConversationView({
               <Icon name="back" className="flip-rtl" />
             </button>
             <h2 dir="auto">{title}</h2>
+            <ChannelBadge channel={conversation.channel} />
             <StatusPill tone={statusTone(status)}>
               <span data-testid="conversation-status">{t(`inbox.status.${status}`)}</span>
             </StatusPill>
@@ -180,6 +194,8 @@ export function ConversationView({
             // Replying to a bot-handled conversation takes it over (the hub does that on send).
             canReply={status !== "closed"}
             disabledHint={t("inbox.closedHint")}
+            serviceWindow={serviceWindow}
+            channel={conversation.channel}
             canned={canned}
             onSent={addLocal}
           />

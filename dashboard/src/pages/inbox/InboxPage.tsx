@@ -7,6 +7,7 @@ import { useI18n } from "../../i18n/i18n";
 import { INBOX_TABS, matchesSearch, matchesTab, sortByActivity, type InboxTab, type ListConversation } from "../../realtime/conversation-list";
 import { useInbox } from "../../realtime/InboxProvider";
 import { Button, ErrorState, StatusPill } from "../../ui/components";
+import { ChannelBadge } from "../../ui/ChannelBadge";
 import { useAsync } from "../../ui/useAsync";
 import { ConversationView, statusTone } from "./ConversationView";
 import { useConversationSearch } from "./useConversationSearch";
@@ -104,7 +105,7 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
                 </div>
                 <div className="conv-row">
                   <StatusPill tone={statusTone(c.status)}>{t(`inbox.status.${c.status}`)}</StatusPill>
-                  <span className="conv-channel">{t(`channel.${c.channel}`)}</span>
+                  <ChannelBadge channel={c.channel} />
                   {c.unreadCount > 0 ? (
                     <span className="badge" title={t("inbox.unread", { n: c.unreadCount })}>
                       {c.unreadCount}

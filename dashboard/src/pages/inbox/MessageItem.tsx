@@ -1,7 +1,7 @@
 // One timeline entry. Text is always a React text node: whatever the shopper typed stays text.
-import type { MessagePart } from "@kaleem/shared/contracts";
+import type { ChannelDelivery, MessagePart } from "@kaleem/shared/contracts";
 import { useI18n } from "../../i18n/i18n";
-import { Icon } from "../../ui/icons";
+import { Icon, type IconName } from "../../ui/icons";
 import type { ThreadMessage } from "@kaleem/shared/contracts";
 
 /** Only http(s) URLs become links or images; anything else (javascript:, data:) is dropped. */
@@ -62,6 +62,27 @@ function Part({ part }: { part: MessagePart }) {
   }
 }
 
+const DELIVERY_ICON: Record<ChannelDelivery["state"], IconName> = { queued: "clock", sent: "check", delivered: "checks", read: "checks", failed: "alert" };
+
+/** Where a message sent to a channel stands: a small line under the bubble; a failure says the provider's reason. */
+function DeliveryLine({ delivery }: { delivery: ChannelDelivery }) {
+  const { t } = useI18n();
+  const failed = delivery.state === "failed";
+  return (
+    <div className="msg-delivery" data-testid="delivery" data-state={delivery.state} data-failure={delivery.failure ?? undefined} role={failed ? "status" : undefined}>
+      <span className="msg-delivery-state">
+        <Icon name={DELIVERY_ICON[delivery.state]} size={13} />
+        <span>{t(`delivery.${delivery.state}`)}</span>
+      </span>
+      {failed && delivery.error ? (
+        <span className="msg-delivery-reason" dir="auto" data-testid="delivery-reason" title={delivery.error}>
+          {delivery.error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 /** `shownText` replaces the text when it reads better ("Added X to the cart" for a tapped action). */
 export function MessageItem({ message, shownText }: { message: ThreadMessage; shownText?: string | null }) {
   const { t, formatTime } = useI18n();
@@ -103,6 +124,7 @@ export function MessageItem({ message, shownText }: { message: ThreadMessage; sh
           </div>
         ) : null}
       </div>
+      {message.channelDelivery && (message.role === "bot" || message.role === "agent") ? <DeliveryLine delivery={message.channelDelivery} /> : null}
     </li>
   );
 }

@@ -1,12 +1,14 @@
 // Who the shopper is, their orders and the products the conversation mentioned.
-import type { Customer, Order, ProductCardPart } from "@kaleem/shared/contracts";
+import type { Customer, OrderListItem, ProductCardPart } from "@kaleem/shared/contracts";
 import { useMemo } from "react";
 import { ApiError } from "../../api/client";
 import { getCustomer, listOrders } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
 import type { ListConversation } from "../../realtime/conversation-list";
 import type { ThreadMessage } from "@kaleem/shared/contracts";
+import { ChannelBadge } from "../../ui/ChannelBadge";
 import { ErrorState } from "../../ui/components";
+import { RouteLink } from "../../ui/RouteLink";
 import { useAsync } from "../../ui/useAsync";
 import { safeUrl } from "./MessageItem";
 
@@ -28,9 +30,9 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
     () => (conversation.customerId ? getCustomer(conversation.customerId) : Promise.resolve(null)),
     [conversation.customerId],
   );
-  const orders = useAsync<Order[]>(
+  const orders = useAsync<OrderListItem[]>(
     async () =>
-      (await listOrders(conversation.customerId ? { customerId: conversation.customerId } : { conversationId: conversation.id })).items,
+      (await listOrders(conversation.customerId ? { customerId: conversation.customerId, limit: 5 } : { conversationId: conversation.id, limit: 5 })).items,
     [conversation.customerId, conversation.id],
   );
   const products = useMemo(() => productsMentioned(messages), [messages]);
@@ -48,7 +50,9 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
         <div className="side-name" dir="auto" data-testid="side-name">{name}</div>
         <dl className="side-facts">
           <dt>{t("inbox.channel")}</dt>
-          <dd data-testid="side-channel">{t(`channel.${channel}`)}</dd>
+          <dd data-testid="side-channel">
+            <ChannelBadge channel={channel} />
+          </dd>
           <dt>{t("inbox.email")}</dt>
           <dd data-testid="side-email">
             {email ? (
@@ -85,16 +89,23 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
         <h3>{t("inbox.orders")}</h3>
         {orders.error ? <ErrorState compact error={orders.error} /> : null}
         {orders.data && orders.data.length === 0 ? <p className="muted">{t("inbox.noOrders")}</p> : null}
-        <ul className="side-list">
+        <ul className="side-list" data-testid="side-orders">
           {orders.data?.map((o) => (
             <li key={o.id}>
-              <strong>#{o.number}</strong> · {o.status}
-              <div className="muted">
-                {formatMoney(o.total, o.currency)} · {formatDateTime(o.createdAt)}
-              </div>
+              <RouteLink className="side-order" route={{ page: "orders", orderId: o.id, customerId: conversation.customerId }} data-testid="side-order">
+                <strong dir="ltr">#{o.number}</strong> · {t(`order.status.${o.status}`)}
+                <div className="muted">
+                  {formatMoney(o.total, o.currency)} · {formatDateTime(o.createdAt)}
+                </div>
+              </RouteLink>
             </li>
           ))}
         </ul>
+        {conversation.customerId && orders.data && orders.data.length > 0 ? (
+          <RouteLink className="side-orders-link" route={{ page: "orders", customerId: conversation.customerId }} data-testid="side-all-orders">
+            {t("inbox.allOrders")}
+          </RouteLink>
+        ) : null}
       </section>
       <section>
         <h3>{t("inbox.products")}</h3>

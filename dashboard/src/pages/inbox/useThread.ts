@@ -99,11 +99,14 @@ export function useThread(conversationId: string, myId: string): ThreadState {
     };
     socket.on("message:new", onMessage);
     socket.on("message:done", onMessage);
+    // A channel delivery moved on (sent, delivered, read, failed): the same message, newer state.
+    socket.on("message:updated", onMessage);
     socket.on("message:delta", onDelta);
     socket.on("typing", onTyping);
     return () => {
       socket.off("message:new", onMessage);
       socket.off("message:done", onMessage);
+      socket.off("message:updated", onMessage);
       socket.off("message:delta", onDelta);
       socket.off("typing", onTyping);
     };

@@ -95,7 +95,7 @@ export class SqliteChannelRepo implements ChannelRepo {
        VALUES (@id, @m, @type, @name, @publicConfig, @secretsCiphertext, 'active', NULL, NULL, @now, @now)
        RETURNING *`,
       {
-        id: newId(),
+        id: input.id ?? newId(),
         m: this.m,
         type: input.type,
         name: input.name,

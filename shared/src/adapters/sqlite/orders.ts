@@ -2,7 +2,8 @@
 import type { Order, Page } from "../../contracts/domain.js";
 import { ConflictError, InsufficientStockError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { IDEMPOTENCY_LEASE_MS, orderAmounts, storedPhone } from "../../store/defaults.js";
+import { escapeLike, foldSearchText, IDEMPOTENCY_LEASE_MS, orderAmounts, storedPhone } from "../../store/defaults.js";
+import { toE164 } from "../../phone.js";
 import type {
   IdempotencyBegin,
   IdempotencyRepo,
@@ -11,10 +12,12 @@ import type {
   NewOrder,
   OrderFilter,
   OrderRepo,
+  OrderStatusOptions,
   PageRequest,
 } from "../../ports/store.js";
 import { nowIso } from "./clock.js";
 import { fromJson, toJson, type SqliteDb } from "./db.js";
+import { insertOutbox } from "./events.js";
 import { clampLimit, readCursor, toPage } from "./paging.js";
 import { toOrder, type IdempotencyRow, type OrderRow } from "./rows.js";
 
@@ -33,6 +36,13 @@ function checkItems(input: NewOrder): void {
 function storedContact(contact: NonNullable<NewOrder["contact"]>): NonNullable<NewOrder["contact"]> {
   const phone = storedPhone(contact.phone);
   return { ...contact, ...(phone ? { phone } : {}) };
+}
+
+/** What an order search matches: the number as typed, a phone as stored (E.164), a folded substring. */
+function orderSearch(q: string | undefined): { number: string; like: string; phone: string | null } | null {
+  const text = q?.trim();
+  if (!text) return null;
+  return { number: text.replace(/^#\s*/, ""), like: `%${escapeLike(foldSearchText(text))}%`, phone: toE164(text) };
 }
 
 export class SqliteOrderRepo implements OrderRepo {
@@ -135,6 +145,18 @@ export class SqliteOrderRepo implements OrderRepo {
     if (filter.status !== undefined) where.push("status = @status");
     if (filter.customerId !== undefined) where.push("customer_id = @customerId");
     if (filter.conversationId !== undefined) where.push("conversation_id = @conversationId");
+    if (filter.channel !== undefined) where.push("conversation_id IN (SELECT id FROM conversations WHERE merchant_id = @m AND channel = @channel)");
+    if (filter.createdFrom !== undefined) where.push("created_at >= @createdFrom");
+    if (filter.createdBefore !== undefined) where.push("created_at < @createdBefore");
+    const search = orderSearch(filter.q);
+    if (search) {
+      where.push(`(number = @number
+        OR kaleem_fold(json_extract(contact, '$.email')) LIKE @qLike ESCAPE '\\'
+        OR kaleem_fold(json_extract(contact, '$.name')) LIKE @qLike ESCAPE '\\'
+        ${search.phone ? "OR json_extract(contact, '$.phone') = @phone" : ""}
+        OR customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (
+          kaleem_fold(email) LIKE @qLike ESCAPE '\\' ${search.phone ? "OR phone = @phone" : ""})))`);
+    }
     if (cursor) where.push("(created_at, id) < (@afterKey, @afterId)");
     const rows = this.db.all<OrderRow>(
       `SELECT * FROM orders WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT @n`,
@@ -143,6 +165,12 @@ export class SqliteOrderRepo implements OrderRepo {
         status: filter.status,
         customerId: filter.customerId,
         conversationId: filter.conversationId,
+        channel: filter.channel,
+        createdFrom: filter.createdFrom,
+        createdBefore: filter.createdBefore,
+        number: search?.number,
+        qLike: search?.like,
+        phone: search?.phone ?? undefined,
         afterKey: cursor?.k,
         afterId: cursor?.id,
         n: limit + 1,
@@ -151,12 +179,23 @@ export class SqliteOrderRepo implements OrderRepo {
     return toPage(rows, limit, toOrder, (r) => r.created_at);
   }
 
-  async updateStatus(id: string, status: Order["status"]): Promise<Order | null> {
-    const row = this.db.get<OrderRow>(
-      "UPDATE orders SET status = @status, updated_at = @now WHERE id = @id AND merchant_id = @m RETURNING *",
-      { id, m: this.m, status, now: nowIso() },
-    );
-    return row ? toOrder(row) : null;
+  async updateStatus(id: string, status: Order["status"], options: OrderStatusOptions = {}): Promise<Order | null> {
+    return this.db.tx(() => {
+      const current = this.db.get<OrderRow>("SELECT * FROM orders WHERE id = @id AND merchant_id = @m", { id, m: this.m });
+      if (!current) return null;
+      const previous = toOrder(current);
+      if (options.onlyFrom && !options.onlyFrom.includes(previous.status)) {
+        throw new ConflictError(`Order ${previous.number} is ${previous.status} now`, { status: previous.status });
+      }
+      const row = this.db.get<OrderRow>(
+        "UPDATE orders SET status = @status, updated_at = @now WHERE id = @id AND merchant_id = @m RETURNING *",
+        { id, m: this.m, status, now: nowIso() },
+      );
+      if (!row) throw new Error("update returned no row");
+      const order = toOrder(row);
+      insertOutbox(this.db, this.m, options.outbox?.(order, previous) ?? []);
+      return order;
+    });
   }
 
   async listCreatedBetween(from: string, to: string): Promise<Order[]> {

@@ -9,6 +9,9 @@ export const deadLetterViewSchema = z.object({
   job: z.string(),
   /** The job's payload (ids of the message, conversation, webhook event...; no secrets). */
   data: z.record(z.string(), z.unknown()),
+  /** Channel deliveries: the conversation of the message that failed, and its channel (null for other jobs, or when gone). */
+  conversationId: z.string().nullable(),
+  channelId: z.string().nullable(),
   error: z.string(),
   attempts: z.number().int(),
   failedAt: z.string(),
@@ -16,3 +19,4 @@ export const deadLetterViewSchema = z.object({
 export type DeadLetterView = z.infer<typeof deadLetterViewSchema>;
 export const deadLetterListSchema = itemsSchema(deadLetterViewSchema);
 export const deadLetterRetrySchema = z.object({ retried: z.literal(true) });
+export type DeadLetterRetry = z.infer<typeof deadLetterRetrySchema>;

@@ -2,19 +2,17 @@
 import {
   auditLogSchema,
   categorySchema,
-  conversationSchema,
   knowledgeItemSchema,
   messageSchema,
-  orderSchema,
   productSchema,
 } from "../domain.js";
+import { conversationSummarySchema } from "../socket.js";
 import { pageSchema } from "./envelopes.js";
 
 export const productPageSchema = pageSchema(productSchema);
 export const categoryPageSchema = pageSchema(categorySchema);
-export const orderPageSchema = pageSchema(orderSchema);
-/** `GET /conversations`: the stored records (the inbox socket's summaries add the shopper's name). */
-export const conversationPageSchema = pageSchema(conversationSchema);
+/** `GET /conversations`: the inbox's summaries (the stored record and the shopper's name), as the socket sends them. */
+export const conversationPageSchema = pageSchema(conversationSummarySchema);
 export const messagePageSchema = pageSchema(messageSchema);
 export const knowledgePageSchema = pageSchema(knowledgeItemSchema);
 export const auditPageSchema = pageSchema(auditLogSchema);

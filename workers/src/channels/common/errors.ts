@@ -4,7 +4,7 @@
 //   ProviderUnrecoverable  never retried: window closed, bad credentials, blocked by the user,
 //                          a request the provider refuses. An UnrecoverableError for the queue.
 //   ProviderRetryable      5xx, timeouts, network: retried with backoff. A RetryableError.
-import { RetryAfterError, RetryableError, UnrecoverableError, type ChannelType } from "@kaleem/shared";
+import { RetryAfterError, RetryableError, UnrecoverableError, type ChannelType, type DeliveryFailure } from "@kaleem/shared";
 
 export interface ProviderFailureInfo {
   provider: ChannelType;
@@ -68,6 +68,12 @@ export const isProviderFailure = (err: unknown): err is ProviderFailure =>
   err instanceof ProviderRateLimited || err instanceof ProviderUnrecoverable || err instanceof ProviderRetryable;
 
 export const isWindowClosed = (err: unknown): boolean => err instanceof ProviderUnrecoverable && err.kind === "window_closed";
+
+/** The kind of a delivery failure the inbox acts on (a closed window turns the composer into a notice). */
+export function deliveryFailureOf(err: unknown): DeliveryFailure {
+  if (!(err instanceof ProviderUnrecoverable)) return "unavailable";
+  return err.kind === "window_closed" || err.kind === "auth" || err.kind === "blocked" ? err.kind : "rejected";
+}
 
 /** What the inbox shows as a failed delivery's reason. */
 export function deliveryErrorText(err: unknown): string {

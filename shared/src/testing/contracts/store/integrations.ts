@@ -48,6 +48,14 @@ export function integrationsStoreTests(h: StoreHarness): void {
       expect(await h.store.lookup.channel(ch.id)).toBeNull();
     });
 
+    it("keeps an id chosen by the caller (the webhook URL is given to the provider first)", async () => {
+      const { t } = await tenant();
+      const id = `chosen-${Date.now()}`;
+      const ch = await t.channels.create({ id, type: "telegram", name: "TG", publicConfig: {}, secretsCiphertext: "s" });
+      expect(ch.id).toBe(id);
+      expect((await t.channels.get(id))?.name).toBe("TG");
+    });
+
     it("counts delivery outcomes: repeated provider server errors open the breaker, a success closes it", async () => {
       const a = await tenant();
       const b = await tenant();

@@ -121,6 +121,67 @@ export function ordersStoreTests(h: StoreHarness): void {
       expect(await t.orders.updateStatus("missing", "shipped")).toBeNull();
     });
 
+    it("filters by the channel of the order's conversation and by a creation window", async () => {
+      const { t } = await tenant();
+      const wa = await t.conversations.create({ channel: "whatsapp" });
+      const web = await conversationOf(t);
+      const onWhatsApp = await t.orders.create({ items: [item("p", 5, 1)], conversationId: wa.id });
+      await delay(5);
+      const onWeb = await t.orders.create({ items: [item("p", 5, 1)], conversationId: web.id });
+      const noConversation = await t.orders.create({ items: [item("p", 5, 1)] });
+      expect((await t.orders.list({ channel: "whatsapp" })).items.map((o) => o.id)).toEqual([onWhatsApp.id]);
+      expect((await t.orders.list({ channel: "webchat" })).items.map((o) => o.id)).toEqual([onWeb.id]);
+      expect((await t.orders.list({ channel: "telegram" })).items).toEqual([]);
+      expect((await t.orders.list({ createdFrom: onWeb.createdAt })).items.map((o) => o.id)).toEqual([noConversation.id, onWeb.id]);
+      expect((await t.orders.list({ createdBefore: onWeb.createdAt })).items.map((o) => o.id)).toEqual([onWhatsApp.id]);
+      expect((await t.orders.list({ createdFrom: onWhatsApp.createdAt, createdBefore: onWeb.createdAt, channel: "whatsapp" })).items.map((o) => o.id)).toEqual([onWhatsApp.id]);
+    });
+
+    it("searches by order number, phone (however it is typed), email and name", async () => {
+      const { t } = await tenant();
+      const customer = await t.customers.create({ channel: "webchat", name: "Huda", email: "Huda.Saleh@Example.com", phone: "+966 50 111 2233" });
+      const sara = await t.orders.create({ items: [item("p", 5, 1)], contact: { name: "Sara Al-Harbi", phone: "0551234567", email: "sara@example.com" } });
+      const huda = await t.orders.create({ items: [item("p", 5, 1)], customerId: customer.id });
+      const other = await t.orders.create({ items: [item("p", 5, 1)], contact: { name: "Omar", phone: "+971501234567" } });
+      const ids = async (q: string) => (await t.orders.list({ q })).items.map((o) => o.id);
+      expect(await ids(sara.number)).toEqual([sara.id]);
+      expect(await ids(`#${huda.number}`)).toEqual([huda.id]);
+      expect(await ids("+966551234567")).toEqual([sara.id]);
+      expect(await ids("055 123 4567")).toEqual([sara.id]);
+      expect(await ids("٠٥٥١٢٣٤٥٦٧")).toEqual([sara.id]);
+      // The customer's own phone and email find their orders too.
+      expect(await ids("0501112233")).toEqual([huda.id]);
+      expect(await ids("huda.saleh@")).toEqual([huda.id]);
+      expect(await ids("SARA@EXAMPLE")).toEqual([sara.id]);
+      expect(await ids("al-harbi")).toEqual([sara.id]);
+      expect(await ids("nobody-here")).toEqual([]);
+      expect(await ids("100%")).toEqual([]);
+      expect((await t.orders.list({ q: "omar", status: "confirmed" })).items).toEqual([]);
+      expect(await ids("omar")).toEqual([other.id]);
+    });
+
+    it("changes status only from the expected one, writing its outbox rows in the same transaction", async () => {
+      const { t } = await tenant();
+      const order = await t.orders.create({ items: [item("p", 5, 1)] });
+      const outbox = (o: { id: string; number: string; status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled" }, previous: { status: typeof o.status }) => [
+        { topic: "order.status_changed" as const, payload: { orderId: o.id, number: o.number, from: previous.status, to: o.status, actorId: null, changedAt: new Date().toISOString() } },
+      ];
+      const confirmed = await t.orders.updateStatus(order.id, "confirmed", { onlyFrom: ["pending"], outbox });
+      expect(confirmed?.status).toBe("confirmed");
+      const rows = (await t.outbox.listPending(100)).filter((r) => r.topic === "order.status_changed");
+      expect(rows.map((r) => r.payload)).toEqual([expect.objectContaining({ orderId: order.id, from: "pending", to: "confirmed" })]);
+      // Someone else moved it first: nothing changes, no event.
+      await expect(t.orders.updateStatus(order.id, "cancelled", { onlyFrom: ["pending"], outbox })).rejects.toBeInstanceOf(ConflictError);
+      expect((await t.orders.get(order.id))?.status).toBe("confirmed");
+      // A row that fails its topic's schema rolls the change back.
+      await expect(
+        t.orders.updateStatus(order.id, "shipped", { outbox: () => [{ topic: "order.status_changed", payload: { orderId: "" } as never }] }),
+      ).rejects.toThrow();
+      expect((await t.orders.get(order.id))?.status).toBe("confirmed");
+      expect((await t.outbox.listPending(100)).filter((r) => r.topic === "order.status_changed")).toHaveLength(1);
+      expect(await t.orders.updateStatus("missing", "shipped", { onlyFrom: ["confirmed"] })).toBeNull();
+    });
+
     it("listCreatedBetween is a half-open window", async () => {
       const { t } = await tenant();
       const before = new Date(Date.now() - 1000).toISOString();
