@@ -73,7 +73,7 @@ const patchBody = z.strictObject({
 });
 
 export function commerceWebhookUrl(config: Config, connection: Pick<CommerceConnection, "id" | "platform">): string {
-  return `${publicBaseUrl(config)}/webhooks/commerce/${connection.platform}/${connection.id}`;
+  return `${publicBaseUrl(config)}/webhooks/${connection.platform}/${connection.id}`;
 }
 
 export function commerceConnectionView(config: Config, connection: CommerceConnection): CommerceConnectionView {
@@ -85,6 +85,7 @@ export function commerceConnectionView(config: Config, connection: CommerceConne
     status: connection.status,
     lastEventAt: connection.lastEventAt,
     lastError: connection.lastError,
+    sync: connection.sync,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
   };

@@ -12,3 +12,4 @@ export * from "./inbox.js";
 export * from "./integrations.js";
 export * from "./analytics.js";
 export * from "./dead-letters.js";
+export * from "./outgoing-webhooks.js";
