@@ -30,6 +30,7 @@ export * from "./ports/queue.js";
 export * from "./ports/token-budget.js";
 export * from "./ports/object-store.js";
 export * from "./ports/channels.js";
+export * from "./ports/commerce.js";
 export * from "./realtime/index.js";
 export * from "./conversation/index.js";
 export * from "./store/defaults.js";

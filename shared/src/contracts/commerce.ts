@@ -15,7 +15,7 @@ export const syncedProductSchema = z.object({
   /** The lowest variant price. */
   price: z.number().nonnegative(),
   currency: z.string().min(3).max(3).optional(),
-  /** Units on hand summed over variants; null when the platform does not track stock. */
+  /** Units on hand summed over variants; null when the platform does not track stock (sold without limit). */
   stock: z.number().int().nullable(),
   /** Option names → their values ("Size" → "Small, Medium"), plus brand and SKU when known. */
   attributes: z.record(z.string(), z.string()),
