@@ -2,6 +2,7 @@ import type {
   AttemptThrottle,
   CatalogEvents,
   ChannelWebhooks,
+  CommerceWebhooks,
   Config,
   JobQueue,
   Logger,
@@ -45,6 +46,8 @@ export interface RestDeps {
   queue: JobQueue;
   /** Verifies and parses messaging-provider webhooks. */
   channelWebhooks: ChannelWebhooks;
+  /** Verifies and parses store-platform webhooks (Shopify, Salla, Zid). */
+  commerceWebhooks: CommerceWebhooks;
   realtime: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
 }

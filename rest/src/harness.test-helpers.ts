@@ -72,7 +72,7 @@ let counter = 0;
  * What the REST app reaches outside itself, as doubles that do nothing: the tests of those paths
  * (realtime revocation, catalog index, search) pass their own recording or real implementations.
  */
-function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks"> {
+function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks" | "commerceWebhooks"> {
   return {
     realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
     catalogEvents: { productsChanged() {} },
@@ -81,6 +81,7 @@ function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSe
     queue: new MemoryJobQueue(),
     // Refuses every webhook: the provider layer lives in the workers and is wired by the launcher.
     channelWebhooks: { read: () => ({ ok: false, status: 401, reason: "no provider layer in REST tests" }), subscribe: () => null },
+    commerceWebhooks: { read: () => ({ ok: false, status: 401, reason: "no provider layer in REST tests" }) },
   };
 }
 

@@ -37,3 +37,4 @@ export * from "./store/defaults.js";
 export * from "./analytics/index.js";
 export * from "./text/normalize.js";
 export * from "./phone.js";
+export * from "./outgoing-signature.js";

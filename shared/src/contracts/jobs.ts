@@ -59,8 +59,12 @@ export const commerceSyncJobSchema = z.object({
   mode: z.enum(["import", "reconcile"]),
 });
 export type CommerceSyncJob = z.infer<typeof commerceSyncJobSchema>;
-/** One run per connection at a time: a second request while one is queued or running is the same job. */
-export const commerceSyncJobId = (connectionId: string, mode: CommerceSyncJob["mode"]): string => `sync-${mode}-${connectionId}`;
+/**
+ * `run` names one request (a fresh id for the merchant's button, the time slot for the periodic
+ * reconciliation, so every workers process scheduling the same slot queues one job). Runs of one
+ * connection never overlap: the job holds the connection's lock.
+ */
+export const commerceSyncJobId = (connectionId: string, mode: CommerceSyncJob["mode"], run: string): string => `sync-${mode}-${connectionId}-${run}`;
 
 /** Finds the merchant's endpoints subscribed to an outgoing event and records one delivery each. */
 export const WEBHOOK_DISPATCH_JOB = "webhook-dispatch";

@@ -3,14 +3,16 @@
 // processes relay side by side and a relay that dies mid-batch leaves its rows to the others when
 // the lease runs out. Queueing is idempotent (job id = outbox id): a row relayed twice runs once.
 //
-// The same loop sweeps webhook events that were stored but never processed (their process died
+// The same loop sweeps webhook events (channel and commerce) that were stored but never processed (their process died
 // between the 2xx and the job), so a stored event is always processed eventually.
 import {
   CHANNEL_DELIVER_JOB,
-  CHANNEL_INBOUND_JOB,
   channelDeliverJobId,
-  channelInboundJobId,
+  inboundJobFor,
+  INBOUND_JOB_OPTIONS,
   newId,
+  WEBHOOK_DISPATCH_JOB,
+  webhookDispatchJobId,
   outboxTopicSchemas,
   type JobQueue,
   type Logger,
@@ -59,16 +61,19 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       );
       return;
     }
+    if (row.topic === "webhook.event") {
+      const payload = outboxTopicSchemas["webhook.event"].parse(row.payload);
+      await options.queue.add(WEBHOOK_DISPATCH_JOB, { ...payload, merchantId: row.merchantId, outboxId: row.id }, { jobId: webhookDispatchJobId(row.id), attempts: 5, backoff: { type: "exponential", delayMs: 2_000 } });
+      return;
+    }
     throw new Error(`no relay for outbox topic ${row.topic}`);
   };
 
   const sweep = async (): Promise<void> => {
     for (const stale of await options.system.webhookEvents.listStale({ olderThanMs: staleAfterMs, limit: batch })) {
-      await options.queue.add(
-        CHANNEL_INBOUND_JOB,
-        { merchantId: stale.merchantId, webhookEventId: stale.id },
-        { jobId: channelInboundJobId(stale.id), attempts: 5, backoff: { type: "exponential", delayMs: 1_000 } },
-      );
+      // Channel and commerce events alike: the source says which job processes it.
+      const job = inboundJobFor(stale.source, stale.merchantId, stale.id);
+      await options.queue.add(job.name, job.data, { jobId: job.jobId, ...INBOUND_JOB_OPTIONS });
     }
   };
 
