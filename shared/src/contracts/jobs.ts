@@ -65,6 +65,8 @@ export type CommerceSyncJob = z.infer<typeof commerceSyncJobSchema>;
  * connection never overlap: the job holds the connection's lock.
  */
 export const commerceSyncJobId = (connectionId: string, mode: CommerceSyncJob["mode"], run: string): string => `sync-${mode}-${connectionId}-${run}`;
+export const COMMERCE_SYNC_ATTEMPTS = 5;
+export const COMMERCE_SYNC_JOB_OPTIONS = { attempts: COMMERCE_SYNC_ATTEMPTS, backoff: { type: "exponential" as const, delayMs: 2_000 } };
 
 /** Finds the merchant's endpoints subscribed to an outgoing event and records one delivery each. */
 export const WEBHOOK_DISPATCH_JOB = "webhook-dispatch";

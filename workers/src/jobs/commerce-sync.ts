@@ -6,7 +6,9 @@
 import {
   asMerchantId,
   commerceSyncJobId,
+  COMMERCE_SYNC_ATTEMPTS,
   COMMERCE_SYNC_JOB,
+  COMMERCE_SYNC_JOB_OPTIONS,
   integrationSecrets,
   UnrecoverableError,
   type CatalogEvents,
@@ -24,8 +26,6 @@ import {
 import type { CommerceGateway } from "../commerce/gateway.js";
 import { applyCommerceChanges } from "../commerce/apply.js";
 
-export const SYNC_ATTEMPTS = 5;
-export const SYNC_JOB_OPTIONS = { attempts: SYNC_ATTEMPTS, backoff: { type: "exponential" as const, delayMs: 2_000 } };
 
 export interface CommerceSyncDeps {
   config: Config;
@@ -100,7 +100,7 @@ export function createCommerceSyncHandler(deps: CommerceSyncDeps): (job: Job<Com
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         // A try that will be retried keeps the run open (the next try resumes at the checkpoint).
-        const final = err instanceof UnrecoverableError || job.attempt >= SYNC_ATTEMPTS;
+        const final = err instanceof UnrecoverableError || job.attempt >= COMMERCE_SYNC_ATTEMPTS;
         await tenant.commerceConnections
           .update(connection.id, { sync: { ...sync, state: final ? "failed" : "running", error: message, ...(final ? { finishedAt: nowIso() } : {}) }, ...(final ? { lastError: message } : {}) })
           .catch(() => undefined);
@@ -112,7 +112,7 @@ export function createCommerceSyncHandler(deps: CommerceSyncDeps): (job: Job<Com
 
 /** Queues a run of one connection (the merchant's import/reconcile button). */
 export async function requestCommerceSync(queue: JobQueue, input: { merchantId: string; connectionId: string; mode: CommerceSyncJob["mode"]; run: string }): Promise<void> {
-  await queue.add(COMMERCE_SYNC_JOB, { merchantId: input.merchantId, connectionId: input.connectionId, mode: input.mode }, { jobId: commerceSyncJobId(input.connectionId, input.mode, input.run), ...SYNC_JOB_OPTIONS });
+  await queue.add(COMMERCE_SYNC_JOB, { merchantId: input.merchantId, connectionId: input.connectionId, mode: input.mode }, { jobId: commerceSyncJobId(input.connectionId, input.mode, input.run), ...COMMERCE_SYNC_JOB_OPTIONS });
 }
 
 export interface CommerceReconciler {
