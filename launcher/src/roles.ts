@@ -46,6 +46,7 @@ import {
   createWebhookDeliverHandler,
   createWebhookDispatchHandler,
   startCommerceReconciler,
+  WEBHOOK_ATTEMPTS,
   defaultIntentClassifier,
   startOutboxRelay,
   stopOrphanedStreams,
@@ -145,7 +146,14 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
     createCommerceSyncHandler({ config: ports.config, store: ports.store, gateway: ports.commerce, catalogEvents: ports.catalogEvents, lock: extra.lock, logger: ports.logger }),
     { concurrency: 2 },
   );
-  const outgoing = { config: ports.config, store: ports.store, queue: ports.queue, fetch: guardedFetch(ports.config.outbound), logger: ports.logger };
+  const outgoing = {
+    config: ports.config,
+    store: ports.store,
+    queue: ports.queue,
+    fetch: guardedFetch(ports.config.outbound),
+    logger: ports.logger,
+    deliverOptions: { attempts: WEBHOOK_ATTEMPTS, backoff: { type: "exponential" as const, delayMs: ports.config.outgoingWebhooks.retryBaseMs } },
+  };
   ports.queue.process(WEBHOOK_DISPATCH_JOB, createWebhookDispatchHandler(outgoing), { concurrency: CHANNEL_CONCURRENCY });
   ports.queue.process(WEBHOOK_DELIVER_JOB, createWebhookDeliverHandler(outgoing), { concurrency: CHANNEL_CONCURRENCY });
   const reconciler = startCommerceReconciler({ store: ports.store, queue: ports.queue, intervalMs: ports.config.commerce.reconcileIntervalMs, logger: ports.logger });
