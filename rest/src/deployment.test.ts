@@ -41,6 +41,7 @@ describe("production mode", () => {
       productSearch: { search: async () => ({ items: [] }) },
       queue: new MemoryJobQueue(),
       channelWebhooks: { read: () => ({ ok: false, status: 401, reason: "not wired" }), subscribe: () => null },
+      commerceWebhooks: { read: () => ({ ok: false, status: 401, reason: "not wired" }) },
     });
     const server = createServer(rest.callback());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

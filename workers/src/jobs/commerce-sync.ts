@@ -77,7 +77,9 @@ export function createCommerceSyncHandler(deps: CommerceSyncDeps): (job: Job<Com
       if (!connection || connection.status === "disabled") return;
       const sealed = await tenant.commerceConnections.getSecrets(connection.id);
       const secrets = sealed ? integrationSecrets(deps.config).open(sealed) : {};
-      let { state: sync, resumed } = runState(connection.sync, mode);
+      const start = runState(connection.sync, mode);
+      const resumed = start.resumed;
+      let sync = start.state;
       if (!secrets.accessToken) {
         await save(tenant, connection, { ...sync, state: "failed", error: "no API access token: add one to the connection to import", finishedAt: nowIso() });
         throw new UnrecoverableError(`connection ${connection.id} has no API access token`);
