@@ -12,6 +12,7 @@ export type Route =
   | { page: "catalog" }
   | { page: "knowledge" }
   | { page: "channels" }
+  | { page: "webhooks" }
   | { page: "widget" }
   | { page: "team" }
   | { page: "analytics" }
@@ -33,6 +34,7 @@ export function parseRoute(pathname: string): Route {
     case "catalog":
     case "knowledge":
     case "channels":
+    case "webhooks":
     case "widget":
     case "team":
     case "analytics":
