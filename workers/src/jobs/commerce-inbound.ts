@@ -4,7 +4,6 @@
 import {
   asMerchantId,
   commerceWebhookEventSchema,
-  UnrecoverableError,
   type CatalogEvents,
   type CommerceInboundJob,
   type Job,
@@ -12,6 +11,7 @@ import {
   type Store,
 } from "@kaleem/shared";
 import { applyCommerceChanges } from "../commerce/apply.js";
+import { unprocessedEvent } from "./stored-event.js";
 
 export interface CommerceInboundDeps {
   store: Store;
@@ -23,21 +23,16 @@ export function createCommerceInboundHandler(deps: CommerceInboundDeps): (job: J
   return async (job) => {
     const { merchantId, webhookEventId } = job.data;
     const tenant = deps.store.forMerchant(asMerchantId(merchantId));
-    const record = await tenant.webhookEvents.get(webhookEventId);
-    if (!record) throw new UnrecoverableError(`webhook event ${webhookEventId} not found`);
-    if (record.status !== "received") return;
-    const parsed = commerceWebhookEventSchema.safeParse(record.payload);
-    if (!parsed.success) {
-      await tenant.webhookEvents.markFailed(record.id, "stored event does not match the commerce schema");
-      throw new UnrecoverableError(`webhook event ${record.id} is not a normalized commerce event`);
-    }
+    const stored = await unprocessedEvent(tenant, webhookEventId, commerceWebhookEventSchema, "commerce");
+    if (!stored) return;
+    const { record, payload: event } = stored;
     const connection = await tenant.commerceConnections.get(record.source.replace(/^commerce:/, ""));
     if (!connection) {
       await tenant.webhookEvents.markFailed(record.id, "connection removed");
       return;
     }
-    const applied = await applyCommerceChanges(tenant, connection.platform, parsed.data.changes, deps.catalogEvents);
+    const applied = await applyCommerceChanges(tenant, connection.platform, event.changes, deps.catalogEvents);
     await tenant.webhookEvents.markProcessed(record.id);
-    deps.logger?.debug({ connectionId: connection.id, topic: parsed.data.topic, ...applied }, "commerce webhook applied");
+    deps.logger?.debug({ connectionId: connection.id, topic: event.topic, ...applied }, "commerce webhook applied");
   };
 }

@@ -2,6 +2,7 @@
 // variants, a platform status mapped onto Kaleem's five, and the last check against the contract
 // (anything it would refuse is reported, not stored half-right).
 import { commerceChangeSchema, type CommerceChange, type SyncedOrder, type SyncedProduct } from "@kaleem/shared";
+import { idOf } from "./json.js";
 
 export interface VariantInput {
   externalId: string;
@@ -41,6 +42,13 @@ export function tagList(value: unknown): string[] {
 }
 
 export class UnreadablePayload extends Error {}
+
+/** The platform's id of `what`, exact; a payload without one cannot make a change. */
+export function requireId(value: unknown, what: string): string {
+  const id = idOf(value);
+  if (id === null) throw new UnreadablePayload(`${what} has no readable id`);
+  return id;
+}
 
 /** The change checked against the contract; a payload that cannot make one is an error the route answers 400 to. */
 export function checked(change: CommerceChange): CommerceChange {

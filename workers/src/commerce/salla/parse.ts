@@ -3,13 +3,7 @@
 // connection's. Names are one string in the store's language; the script decides its side.
 import type { CommerceChange, Order, SyncedOrder, SyncedProduct } from "@kaleem/shared";
 import { arrayAt, bilingual, httpUrlOrNull, idOf, integer, isObject, money, objectAt, plainText, text, isoTime, type Json } from "../common/json.js";
-import { addressLine, fromVariants, fullName, orderUpsert, productUpsert, tagList, UnreadablePayload, type VariantInput } from "../common/normalize.js";
-
-function requireId(value: unknown, what: string): string {
-  const id = idOf(value);
-  if (id === null) throw new UnreadablePayload(`${what} has no readable id`);
-  return id;
-}
+import { addressLine, fromVariants, fullName, orderUpsert, productUpsert, requireId, tagList, UnreadablePayload, type VariantInput } from "../common/normalize.js";
 
 export function sallaProduct(p: Json): SyncedProduct {
   const externalId = requireId(p.id, "the product");

@@ -3,13 +3,7 @@
 // (`?event=` on the target URL) or by the body's shape.
 import type { CommerceChange, Order, SyncedOrder, SyncedProduct } from "@kaleem/shared";
 import { arrayAt, httpUrlOrNull, idOf, integer, isObject, localizedOf, money, objectAt, plainText, text, isoTime, type Json } from "../common/json.js";
-import { addressLine, fromVariants, orderUpsert, productUpsert, tagList, UnreadablePayload, type VariantInput } from "../common/normalize.js";
-
-function requireId(value: unknown, what: string): string {
-  const id = idOf(value);
-  if (id === null) throw new UnreadablePayload(`${what} has no readable id`);
-  return id;
-}
+import { addressLine, fromVariants, orderUpsert, productUpsert, requireId, tagList, UnreadablePayload, type VariantInput } from "../common/normalize.js";
 
 /** The attribute values of a Zid product or variant as [name, value] pairs. */
 function attributePairs(p: Json): Array<[string, string]> {
