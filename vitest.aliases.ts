@@ -10,6 +10,8 @@ export const workspaceAliases = [
   { find: /^@kaleem\/shared\/client$/, replacement: here("./shared/src/contracts/client.ts") },
   { find: /^@kaleem\/shared\/adapters$/, replacement: here("./shared/src/adapters/index.ts") },
   { find: /^@kaleem\/shared$/, replacement: here("./shared/src/index.ts") },
+  { find: /^@kaleem\/workers\/commerce\/testing$/, replacement: here("./workers/src/commerce/testing/index.ts") },
+  { find: /^@kaleem\/workers\/commerce$/, replacement: here("./workers/src/commerce/index.ts") },
   { find: /^@kaleem\/workers\/channels\/testing$/, replacement: here("./workers/src/channels/testing/index.ts") },
   { find: /^@kaleem\/workers\/channels$/, replacement: here("./workers/src/channels/index.ts") },
   { find: /^@kaleem\/workers$/, replacement: here("./workers/src/index.ts") },

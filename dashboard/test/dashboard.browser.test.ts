@@ -1,8 +1,11 @@
 // The dashboard in headless Chromium against a real embedded Kaleem (REST + hub + workers in one
 // process, serving dashboard/dist at /dashboard/). The shopper and a second agent are real
 // socket.io clients; the bot is a scripted engine so streams are long enough to take over.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { asMerchantId, type BotSettings, type Message } from "@kaleem/shared";
+import { asMerchantId, verifyOutgoingWebhook, type BotSettings, type Message } from "@kaleem/shared";
+import { startFakeCommercePlatform } from "@kaleem/workers/commerce/testing";
 import type { Page } from "playwright-core";
 import type { Socket } from "socket.io-client";
 import { startFakeTelegram, startFakeWhatsApp, type FakeTelegram, type FakeWhatsApp } from "@kaleem/workers/channels/testing";
@@ -785,6 +788,63 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await drawer.waitFor({ state: "detached" });
     await page.screenshot({ path: path.join(artifactsDir, "orders-ar.png") });
     await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
+  });
+
+  it("imports the Shopify catalog from the Commerce card with its progress, then sends a test webhook that the log shows delivered", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    const shopify = await startFakeCommercePlatform({
+      platform: "shopify",
+      accessToken: "shpat_dash_token",
+      products: Array.from({ length: 5 }, (_, i) => ({ id: String(7001112223334445000n + BigInt(i)), title: `Saffron Box ${i + 1}`, status: "active", variants: [{ id: String(8001112223334445000n + BigInt(i)), title: "250g", price: "60.00", inventory_quantity: 3 }] })),
+    });
+    const received: Array<{ headers: Record<string, unknown>; body: string }> = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    try {
+      const connection = await tenant.commerceConnections.getByPlatform("shopify");
+      await api(url, "PATCH", `/commerce-connections/${connection!.id}`, { config: { accessToken: "shpat_dash_token", apiBaseUrl: shopify.apiBaseUrl } }, ownerToken);
+      await page.goto(`${url}/dashboard/channels`);
+      const commerceItem = page.locator('[data-testid="commerce-item"]').first();
+      await commerceItem.locator('[data-testid="commerce-sync"]').filter({ hasText: "Not imported yet" }).waitFor();
+      await commerceItem.locator('[data-testid="sync-import"]').click();
+      await commerceItem.locator('[data-testid="sync-state"]').filter({ hasText: "Done" }).filter({ hasText: "5 products" }).waitFor({ timeout: 20_000 });
+      expect((await tenant.products.all()).filter((p) => p.source === "shopify")).toHaveLength(5);
+      await page.screenshot({ path: path.join(artifactsDir, "commerce-sync-en.png") });
+
+      await page.goto(`${url}/dashboard/webhooks`);
+      const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/kaleem`;
+      await page.locator('[data-testid="webhook-url"]').fill(hookUrl);
+      await page.locator('[data-testid="webhook-add"]').click();
+      const item = page.locator('[data-testid="webhook-item"]').filter({ hasText: hookUrl });
+      await item.waitFor();
+      const secret = await page.locator(".notice .copy-field input").first().inputValue();
+      expect(secret).toMatch(/^whsec_/);
+      await item.locator('[data-testid="webhook-test"]').click();
+      await page.locator('[data-testid="delivery-row"][data-status="delivered"]').first().waitFor({ timeout: 20_000 });
+      expect(received).toHaveLength(1);
+      const sent = received[0]!;
+      expect(verifyOutgoingWebhook({ secret, signature: String(sent.headers["x-kaleem-signature"]), timestamp: String(sent.headers["x-kaleem-timestamp"]), rawBody: sent.body })).toBe(true);
+      expect(JSON.parse(sent.body)).toMatchObject({ test: true, merchantId: demo.merchantId });
+      await page.screenshot({ path: path.join(artifactsDir, "webhooks-en.png"), fullPage: true });
+      await page.evaluate(() => localStorage.setItem("kaleem.lang", "ar"));
+      await page.reload();
+      await page.locator('[data-testid="delivery-row"]').first().waitFor();
+      await page.screenshot({ path: path.join(artifactsDir, "webhooks-ar.png"), fullPage: true });
+      await page.goto(`${url}/dashboard/channels`);
+      await page.locator('[data-testid="sync-state"]').first().waitFor();
+      await page.screenshot({ path: path.join(artifactsDir, "commerce-sync-ar.png") });
+      await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+      await shopify.close();
+    }
   });
 
   it("issues the identity secret for Kaleem.identify once, on the widget page", async () => {

@@ -59,7 +59,8 @@ export function buildDashboard(): void {
 
 export async function startInstance(env: Record<string, string> = {}): Promise<{ k: KaleemInstance; demo: Demo; emails: OutgoingEmail[]; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-dash-"));
-  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true", ...env });
+  // Private addresses allowed: the commerce platform and the webhook receiver of the tests are local servers.
+  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true", OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true", ...env });
   // The embedded default mailer writes each email to the log (no email service): read them there,
   // as someone running Kaleem locally would.
   const emails: OutgoingEmail[] = [];

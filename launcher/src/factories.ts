@@ -62,6 +62,7 @@ import {
 } from "@kaleem/shared/adapters";
 import { embedderFromConfig } from "@kaleem/workers";
 import { createChannelGateway, type ChannelGateway } from "@kaleem/workers/channels";
+import { createCommerceGateway, type CommerceGateway } from "@kaleem/workers/commerce";
 import type { Lifecycle } from "./lifecycle.js";
 
 /** What every factory may look at: the config, this process's Redis connection (cluster), and where to register cleanup. */
@@ -223,4 +224,9 @@ export function createSocketAdapterClients(ctx: FactoryContext): { pub: Redis; s
  */
 export function createChannelProviders(ctx: FactoryContext): ChannelGateway {
   return createChannelGateway({ fetch: guardedFetch(ctx.config.outbound) });
+}
+
+/** Store platforms (Shopify, Salla, Zid): webhook reading for REST, API pages for the sync jobs. */
+export function createCommerceProviders(ctx: FactoryContext): CommerceGateway {
+  return createCommerceGateway({ fetch: guardedFetch(ctx.config.outbound) });
 }

@@ -5,6 +5,11 @@ import {
   BOT_REPLY_JOB,
   CHANNEL_DELIVER_JOB,
   CHANNEL_INBOUND_JOB,
+  COMMERCE_INBOUND_JOB,
+  COMMERCE_SYNC_JOB,
+  guardedFetch,
+  WEBHOOK_DELIVER_JOB,
+  WEBHOOK_DISPATCH_JOB,
   type SystemStore,
   type AttemptThrottle,
   type Mailer,
@@ -36,11 +41,18 @@ import {
   createBotReplyHandler,
   createChannelDeliverHandler,
   createChannelInboundHandler,
+  createCommerceInboundHandler,
+  createCommerceSyncHandler,
+  createWebhookDeliverHandler,
+  createWebhookDispatchHandler,
+  startCommerceReconciler,
+  WEBHOOK_ATTEMPTS,
   defaultIntentClassifier,
   startOutboxRelay,
   startStreamSweeper,
 } from "@kaleem/workers";
 import { mayHaveBeenDelivered, type ChannelGateway } from "@kaleem/workers/channels";
+import type { CommerceGateway } from "@kaleem/workers/commerce";
 import type { Lifecycle } from "./lifecycle.js";
 
 /** Ports every role may use, built once per process by the factories. */
@@ -58,6 +70,8 @@ export interface ProcessPorts {
   objects: ObjectStore;
   /** The messaging providers: webhook reading (REST) and sends (workers). */
   channels: ChannelGateway;
+  /** The store platforms: webhook reading (REST), import and reconciliation pages (workers). */
+  commerce: CommerceGateway;
   emitter: RealtimeEmitter;
   conversations: ConversationService;
   metrics: Metrics;
@@ -122,6 +136,28 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
     createChannelDeliverHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, sender: ports.channels, mayHaveBeenDelivered, logger: ports.logger }),
     { concurrency: CHANNEL_CONCURRENCY },
   );
+  ports.queue.process(
+    COMMERCE_INBOUND_JOB,
+    createCommerceInboundHandler({ store: ports.store, catalogEvents: ports.catalogEvents, logger: ports.logger }),
+    { concurrency: CHANNEL_CONCURRENCY },
+  );
+  ports.queue.process(
+    COMMERCE_SYNC_JOB,
+    createCommerceSyncHandler({ config: ports.config, store: ports.store, gateway: ports.commerce, catalogEvents: ports.catalogEvents, lock: extra.lock, logger: ports.logger }),
+    { concurrency: 2 },
+  );
+  const outgoing = {
+    config: ports.config,
+    store: ports.store,
+    queue: ports.queue,
+    fetch: guardedFetch(ports.config.outbound),
+    logger: ports.logger,
+    deliverOptions: { attempts: WEBHOOK_ATTEMPTS, backoff: { type: "exponential" as const, delayMs: ports.config.outgoingWebhooks.retryBaseMs } },
+  };
+  ports.queue.process(WEBHOOK_DISPATCH_JOB, createWebhookDispatchHandler(outgoing), { concurrency: CHANNEL_CONCURRENCY });
+  ports.queue.process(WEBHOOK_DELIVER_JOB, createWebhookDeliverHandler(outgoing), { concurrency: CHANNEL_CONCURRENCY });
+  const reconciler = startCommerceReconciler({ store: ports.store, queue: ports.queue, intervalMs: ports.config.commerce.reconcileIntervalMs, logger: ports.logger });
+  ports.lifecycle.onClose("commerce reconciler", async () => reconciler.stop());
   // Registered after the queue, so it stops first: nothing new is relayed into a closing queue.
   const relay = startOutboxRelay({ system: extra.system, queue: ports.queue, logger: ports.logger });
   ports.lifecycle.onClose("outbox relay", () => relay.stop());
@@ -165,6 +201,7 @@ export function wireRest(
     channelWebhooks: ports.channels,
     objects: ports.objects,
     channelConnector: ports.channels,
+    commerceWebhooks: ports.commerce,
     realtime: restRealtime(ports),
     ...(extra.redisPing ? { redisPing: extra.redisPing } : {}),
   });

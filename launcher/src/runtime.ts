@@ -10,6 +10,7 @@ import {
   TokenService,
   createLogger,
   socketListener,
+  outgoingWebhooksListener,
   type BotEngine,
   type Config,
   type JobQueue,
@@ -26,6 +27,7 @@ import {
   checkRoleDependencies,
   createAttemptThrottle,
   createChannelProviders,
+  createCommerceProviders,
   createMailer,
   connectRedis,
   createCatalogEvents,
@@ -107,15 +109,17 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const catalogEvents = await createCatalogEvents(ctx, search);
     const { objects, mediaHandler } = await createObjectStore(ctx);
     const channels = createChannelProviders(ctx);
+    const commerce = createCommerceProviders(ctx);
 
     // ---- realtime: the hub's own emitter, or the Redis one in processes without sockets ----
     const server = createHttpServer(lifecycle);
     const sockets = runsHub ? createSocketServer({ httpServer: server, config, store, metrics, redis: createSocketAdapterClients(ctx) }) : null;
     const emitter = sockets ? sockets.emitter : createRemoteEmitter(ctx);
-    const events = new ConversationEventBus([socketListener(emitter)], logger);
+    // Sockets first; outgoing webhooks after them (a slow store never delays what people see).
+    const events = new ConversationEventBus([socketListener(emitter), outgoingWebhooksListener(store)], logger);
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger });
 
-    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, objects, channels, emitter, conversations, metrics, logger, lifecycle };
+    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, objects, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
 
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret)) : null;

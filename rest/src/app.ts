@@ -14,6 +14,7 @@ import { cors, securityHeaders } from "./http/security.js";
 import type { RestState } from "./http/state.js";
 import { apiRoutes } from "./routes/index.js";
 import { channelWebhookRouter } from "./webhooks/channels.js";
+import { commerceWebhookRouter } from "./webhooks/commerce.js";
 
 export interface RestApp {
   app: Koa<RestState>;
@@ -68,6 +69,7 @@ export function createRestApp(deps: RestDeps): RestApp {
   const api = buildApiRouter(apiRoutes, services);
   const ops = opsRouter(deps);
   const webhooks = channelWebhookRouter(services);
+  const commerceWebhooks = commerceWebhookRouter(services);
 
   app.use(observe(deps.logger, deps.metrics));
   app.use(securityHeaders({ production: deps.config.production }));
@@ -76,6 +78,7 @@ export function createRestApp(deps: RestDeps): RestApp {
   app.use(unmatchedRequests(services));
   app.use(ops.routes() as unknown as Koa.Middleware<RestState>);
   app.use(webhooks.routes() as unknown as Koa.Middleware<RestState>);
+  app.use(commerceWebhooks.routes() as unknown as Koa.Middleware<RestState>);
   app.use(api.routes() as unknown as Koa.Middleware<RestState>);
   app.use(methodNotAllowed(api));
 

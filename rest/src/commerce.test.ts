@@ -43,11 +43,12 @@ describe("commerce connections API", () => {
       expect(res.body).toEqual({
         id: expect.any(String),
         platform,
-        webhookUrl: `${PUBLIC_URL}/webhooks/commerce/${platform}/${res.body.id}`,
+        webhookUrl: `${PUBLIC_URL}/webhooks/${platform}/${res.body.id}`,
         config: expect.any(Object),
         status: "active",
         lastEventAt: null,
         lastError: null,
+        sync: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });

@@ -43,6 +43,7 @@ describe("production mode", () => {
       channelWebhooks: { read: () => ({ ok: false, status: 401, reason: "not wired" }), subscribe: () => null },
       objects: await openLocalDiskObjectStore({ root: localMediaRoot(dir), signingSecret: "s".repeat(40), publicBaseUrl: "http://127.0.0.1" }),
       channelConnector: { connect: async () => ({ ok: false, failure: "unreachable", reason: "not wired" }) },
+      commerceWebhooks: { read: () => ({ ok: false, status: 401, reason: "not wired" }) },
     });
     const server = createServer(rest.callback());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

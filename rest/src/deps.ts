@@ -3,6 +3,7 @@ import type {
   CatalogEvents,
   ChannelConnector,
   ChannelWebhooks,
+  CommerceWebhooks,
   Config,
   JobQueue,
   Logger,
@@ -51,6 +52,8 @@ export interface RestDeps {
   objects: ObjectStore;
   /** Proves a channel's credentials with its provider on connect and on credential edits. */
   channelConnector: ChannelConnector;
+  /** Verifies and parses store-platform webhooks (Shopify, Salla, Zid). */
+  commerceWebhooks: CommerceWebhooks;
   realtime: RestRealtimeHooks;
   redisPing?: () => Promise<void>;
 }

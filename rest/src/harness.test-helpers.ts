@@ -82,7 +82,7 @@ let counter = 0;
  * What the REST app reaches outside itself, as doubles that do nothing: the tests of those paths
  * (realtime revocation, catalog index, search) pass their own recording or real implementations.
  */
-function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks" | "channelConnector"> {
+function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks" | "channelConnector" | "commerceWebhooks"> {
   return {
     realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
     catalogEvents: { productsChanged() {} },
@@ -94,6 +94,7 @@ function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSe
     // Accepts every credential, telling nothing about the account: tests of the connect rules pass
     // a recording or refusing one; the real provider layer is tested end to end by the launcher.
     channelConnector: { connect: async () => ({ ok: true, account: { accountId: "test-double", details: {} } }) },
+    commerceWebhooks: { read: () => ({ ok: false, status: 401, reason: "no provider layer in REST tests" }) },
   };
 }
 

@@ -210,8 +210,19 @@ describe("every route's reply matches its documented view", () => {
     const connections = await call("get", "/commerce-connections", { token: owner });
     expect(connections.text).not.toContain("shpss_views_secret");
     await call("get", "/commerce-connections/:id", { token: owner, params: { id: shopify.body.id } });
+    await call("patch", "/commerce-connections/:id", { token: owner, params: { id: shopify.body.id }, body: { config: { accessToken: "shpat_views_token" } } });
+    const sync = await call("post", "/commerce-connections/:id/sync", { token: owner, params: { id: shopify.body.id }, body: { mode: "import" } });
+    expect(sync.text).not.toContain("shpat_views_token");
     await call("patch", "/commerce-connections/:id", { token: owner, params: { id: shopify.body.id }, body: { status: "disabled" } });
     await call("delete", "/commerce-connections/:id", { token: owner, params: { id: shopify.body.id } });
+
+    const hook = await call("post", "/webhook-endpoints", { token: owner, body: { url: "https://hooks.example.com/views", events: ["order.created"] } });
+    await call("get", "/webhook-endpoints", { token: owner });
+    await call("patch", "/webhook-endpoints/:id", { token: owner, params: { id: hook.body.id }, body: { description: "views" } });
+    await call("post", "/webhook-endpoints/:id/rotate-secret", { token: owner, params: { id: hook.body.id } });
+    await call("post", "/webhook-endpoints/:id/test", { token: owner, params: { id: hook.body.id }, body: {} });
+    await call("get", "/webhook-deliveries", { token: owner });
+    await call("delete", "/webhook-endpoints/:id", { token: owner, params: { id: hook.body.id } });
   });
 
   it("dead letters: listed for the store, retried once", async () => {

@@ -49,6 +49,8 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: intFrom(600, 1),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: intFrom(6000, 1),
+  COMMERCE_RECONCILE_MINUTES: intFrom(15, 0),
+  WEBHOOK_RETRY_BASE_MS: intFrom(5000, 10),
   LOGIN_LOCK_AFTER_FAILURES: intFrom(10, 4, 1000),
   LOGIN_LOCK_SECONDS: intFrom(900, 1, 86400),
   SOCKET_EVENTS_PER_10S: intFrom(60, 1),
@@ -108,6 +110,10 @@ export interface Config {
   readonly cors: { readonly origins: readonly string[] };
   /** Calls to merchant-given URLs (apiBaseUrl): public hosts only unless the operator allows private ones. */
   readonly outbound: { readonly allowPrivateNetworks: boolean };
+  /** Store-platform sync: how often every imported connection is reconciled (0: never). */
+  readonly commerce: { readonly reconcileIntervalMs: number };
+  /** Outgoing webhooks: the first retry's delay (each later one doubles it). */
+  readonly outgoingWebhooks: { readonly retryBaseMs: number };
   readonly limits: {
     readonly bodyBytes: number;
     readonly requestsPerMinute: number;
@@ -246,6 +252,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secrets,
     cors: { origins: e.CORS_ORIGINS },
     outbound: { allowPrivateNetworks: e.OUTBOUND_ALLOW_PRIVATE_NETWORKS },
+    commerce: { reconcileIntervalMs: e.COMMERCE_RECONCILE_MINUTES * 60_000 },
+    outgoingWebhooks: { retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     limits: {
       bodyBytes: e.BODY_LIMIT_BYTES,
       requestsPerMinute: e.RATE_LIMIT_PER_MINUTE,

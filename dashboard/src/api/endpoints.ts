@@ -38,6 +38,10 @@ import type {
   TeamInviteResponse,
   TeamMember,
   User,
+  OutgoingEventType,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+  WebhookEndpointWithSecret,
   WidgetKeyResponse,
   WidgetSettingsView,
 } from "@kaleem/shared/contracts";
@@ -201,6 +205,22 @@ export const createCommerce = (input: { platform: CommercePlatform; config: Reco
 export const updateCommerce = (id: string, patch: { config?: ConfigPatch; status?: "active" | "disabled" }) =>
   api.patch<CommerceConnectionView>(`/commerce-connections/${encodeURIComponent(id)}`, patch);
 export const deleteCommerce = (id: string) => api.delete(`/commerce-connections/${encodeURIComponent(id)}`);
+/** Queues an import (or a reconciliation); an unfinished run resumes from its checkpoint. Progress is the connection's `sync`. */
+export const syncCommerce = (id: string, mode: "import" | "reconcile") =>
+  api.post<CommerceConnectionView>(`/commerce-connections/${encodeURIComponent(id)}/sync`, { mode });
+
+// ---- outgoing webhooks ----------------------------------------------------------------------
+
+export const listWebhookEndpoints = () => api.get<Items<WebhookEndpointView>>("/webhook-endpoints");
+/** The answer is the only one that carries the signing secret. */
+export const createWebhookEndpoint = (input: { url: string; events: OutgoingEventType[]; description?: string }) =>
+  api.post<WebhookEndpointWithSecret>("/webhook-endpoints", input);
+export const updateWebhookEndpoint = (id: string, patch: { url?: string; events?: OutgoingEventType[]; description?: string; status?: "active" | "disabled" }) =>
+  api.patch<WebhookEndpointView>(`/webhook-endpoints/${encodeURIComponent(id)}`, patch);
+export const rotateWebhookSecret = (id: string) => api.post<WebhookEndpointWithSecret>(`/webhook-endpoints/${encodeURIComponent(id)}/rotate-secret`);
+export const sendTestWebhook = (id: string) => api.post<{ eventId: string }>(`/webhook-endpoints/${encodeURIComponent(id)}/test`, {});
+export const deleteWebhookEndpoint = (id: string) => api.delete(`/webhook-endpoints/${encodeURIComponent(id)}`);
+export const listWebhookDeliveries = (cursor?: string | null) => api.get<Page<WebhookDeliveryView>>("/webhook-deliveries", { cursor, limit: 50 });
 
 /** Failed deliveries (channel-deliver dead letters), each naming its conversation and channel. */
 export const listFailedDeliveries = () => api.get<Items<DeadLetterView>>("/dead-letters", { job: "channel-deliver" });

@@ -7,6 +7,7 @@ import { BotSettingsPage } from "../pages/BotSettingsPage";
 import { CannedRepliesPage } from "../pages/CannedRepliesPage";
 import { CatalogPage } from "../pages/CatalogPage";
 import { ChannelsPage } from "../pages/ChannelsPage";
+import { WebhooksPage } from "../pages/WebhooksPage";
 import { InboxPage } from "../pages/inbox/InboxPage";
 import { KnowledgePage } from "../pages/KnowledgePage";
 import { ConfirmSignupPage } from "../pages/ConfirmSignupPage";
@@ -74,6 +75,7 @@ const NAV: { section: StringKey; items: NavItem[] }[] = [
       { page: "knowledge", label: "nav.knowledge", icon: "book", manage: true },
       { page: "bot", label: "nav.bot", icon: "bot", manage: true },
       { page: "channels", label: "nav.channels", icon: "plug", manage: true },
+      { page: "webhooks", label: "nav.webhooks", icon: "send", manage: true },
       { page: "widget", label: "nav.widget", icon: "chat", manage: true },
       { page: "team", label: "nav.team", icon: "users", manage: true },
       { page: "audit", label: "nav.audit", icon: "shield", manage: true },
@@ -107,6 +109,9 @@ function Layout({ route }: { route: Route }) {
         break;
       case "channels":
         page = <ChannelsPage />;
+        break;
+      case "webhooks":
+        page = <WebhooksPage />;
         break;
       case "widget":
         page = <WidgetPage />;

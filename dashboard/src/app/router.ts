@@ -14,6 +14,7 @@ export type Route =
   | { page: "catalog" }
   | { page: "knowledge" }
   | { page: "channels" }
+  | { page: "webhooks" }
   | { page: "widget" }
   | { page: "team" }
   | { page: "analytics" }
@@ -37,6 +38,7 @@ export function parseRoute(pathname: string, search = ""): Route {
     case "catalog":
     case "knowledge":
     case "channels":
+    case "webhooks":
     case "widget":
     case "team":
     case "analytics":

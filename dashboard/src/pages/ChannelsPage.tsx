@@ -1,5 +1,5 @@
 import type { ChannelType, ChannelView, CommerceConnectionView, CommercePlatform, DeadLetterView } from "@kaleem/shared/contracts";
-import { useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import {
   createChannel,
   createCommerce,
@@ -9,11 +9,13 @@ import {
   listCommerce,
   listFailedDeliveries,
   retryDeadLetter,
+  syncCommerce,
   updateChannel,
   updateCommerce,
   type ConfigPatch,
 } from "../api/endpoints";
 import { useI18n } from "../i18n/i18n";
+import type { StringKey } from "../i18n/strings";
 import { Button, Card, CopyField, ErrorState, Field, Loading, Notice, PageHeader, StatusPill, errorMessage } from "../ui/components";
 import { Icon } from "../ui/icons";
 import { configToSend, type ConfigField } from "./channel-config";
@@ -53,17 +55,22 @@ const COMMERCE_FIELDS: Record<CommercePlatform, ConfigField[]> = {
   shopify: [
     { key: "shopDomain", label: "cfg.shopDomain" },
     { key: "webhookSecret", label: "cfg.webhookSigningSecret", secret: true },
+    { key: "accessToken", label: "cfg.platformAccessToken", secret: true, optional: true },
     { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
   ],
   salla: [
     { key: "merchantId", label: "cfg.sallaMerchantId" },
+    { key: "securityStrategy", label: "cfg.securityStrategy", choices: ["signature", "token"] },
     { key: "webhookSecret", label: "cfg.webhookSecret", secret: true, generated: true },
+    { key: "accessToken", label: "cfg.platformAccessToken", secret: true, optional: true },
     { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
   ],
   zid: [
     { key: "storeId", label: "cfg.storeId" },
     { key: "username", label: "cfg.webhookUsername" },
     { key: "password", label: "cfg.webhookPassword", secret: true, generated: true },
+    { key: "accessToken", label: "cfg.platformAccessToken", secret: true, optional: true },
+    { key: "managerToken", label: "cfg.zidManagerToken", secret: true, optional: true },
     { key: "apiBaseUrl", label: "cfg.apiBaseUrl", optional: true },
   ],
 };
@@ -81,8 +88,8 @@ function randomToken(): string {
 function initialValues(fields: ConfigField[], stored: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(
     fields.map((f) => {
-      if (stored) return [f.key, f.secret ? "" : (stored[f.key] ?? "")];
-      return [f.key, f.generated ? randomToken() : ""];
+      if (stored) return [f.key, f.secret ? "" : (stored[f.key] ?? f.choices?.[0] ?? "")];
+      return [f.key, f.generated ? randomToken() : (f.choices?.[0] ?? "")];
     }),
   );
 }
@@ -152,6 +159,15 @@ function ConfigForm({
           label={`${t(f.label)}${f.optional ? ` (${t("common.optional")})` : ""}`}
           hint={editing && f.secret ? t("channels.secretKeep") : undefined}
         >
+          {f.choices ? (
+            <select name={f.key} value={values[f.key] ?? f.choices[0]} onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}>
+              {f.choices.map((c) => (
+                <option key={c} value={c}>
+                  {t(`cfg.choice.${c}` as StringKey)}
+                </option>
+              ))}
+            </select>
+          ) : (
           <div className="input-with-button">
             <input
               dir="ltr"
@@ -169,6 +185,7 @@ function ConfigForm({
               </Button>
             ) : null}
           </div>
+          )}
         </Field>
       ))}
       {error ? <div className="error-box error-compact field-wide" role="alert">{error}</div> : null}
@@ -275,6 +292,72 @@ function FailedDeliveries({ letters, onRetried }: { letters: DeadLetterView[]; o
   );
 }
 
+/** Where the connection's import or reconciliation stands, and the buttons that start one. */
+function SyncPanel({ connection, onQueued }: { connection: CommerceConnectionView; onQueued: () => void }) {
+  const { t, formatDateTime } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const sync = connection.sync;
+  // The "queued" note goes once the run it announced has ended.
+  useEffect(() => {
+    if (sync?.finishedAt) setMessage(null);
+  }, [sync?.finishedAt]);
+  const start = async (mode: "import" | "reconcile") => {
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    try {
+      await syncCommerce(connection.id, mode);
+      setMessage(t("sync.queued"));
+      onQueued();
+    } catch (err) {
+      setError(errorMessage(err, t("common.error")));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const tone = sync?.state === "done" ? "green" : sync?.state === "failed" ? "red" : "blue";
+  return (
+    <div className="sync-panel" data-testid="commerce-sync">
+      <div className="sync-head">
+        <strong className="small">{t("sync.title")}</strong>
+        <div className="row-actions">
+          <Button size="sm" disabled={busy || connection.status === "disabled"} onClick={() => void start("import")} data-testid="sync-import">
+            {t("sync.import")}
+          </Button>
+          <Button size="sm" disabled={busy || connection.status === "disabled" || sync === null} onClick={() => void start("reconcile")} data-testid="sync-reconcile">
+            {t("sync.reconcile")}
+          </Button>
+        </div>
+      </div>
+      {sync === null ? (
+        <p className="muted small">{t("sync.never")}</p>
+      ) : (
+        <div className="status-line" data-testid="sync-state">
+          <StatusPill tone={tone}>
+            {t(`sync.mode.${sync.mode}`)} · {t(`sync.state.${sync.state}`)}
+          </StatusPill>
+          <span className="small">{t("sync.counts", { products: String(sync.products), orders: String(sync.orders), pages: String(sync.pages) })}</span>
+          {sync.state === "running" ? <span className="muted small">{t("sync.walking", { phase: t(`sync.phase.${sync.phase}`) })}</span> : null}
+          <span className="muted small">
+            {t("sync.started", { time: formatDateTime(sync.startedAt) })}
+            {sync.finishedAt ? ` · ${t("sync.finished", { time: formatDateTime(sync.finishedAt) })}` : ""}
+          </span>
+          {sync.error ? (
+            <span className="inline-error small" dir="auto">
+              {sync.error}
+              {sync.state === "running" ? ` — ${t("sync.resumes")}` : ""}
+            </span>
+          ) : null}
+        </div>
+      )}
+      {message ? <p className="muted small">{message}</p> : null}
+      {error ? <div className="error-box error-compact" role="alert">{error}</div> : null}
+    </div>
+  );
+}
+
 export function ChannelsPage() {
   const { t } = useI18n();
   const channels = useAsync(async () => (await listChannels()).items, []);
@@ -289,6 +372,18 @@ export function ChannelsPage() {
   const [rowError, setRowError] = useState<string | null>(null);
   /** The connection whose edit form is open (one at a time). */
   const [editing, setEditing] = useState<string | null>(null);
+  // While a sync runs, its progress is read again every few seconds.
+  const running = commerce.data?.some((c) => c.sync?.state === "running") ?? false;
+  const { setData: setCommerce } = commerce;
+  /** Reads the connections again without the loading state (progress updates in place). */
+  const refreshCommerce = useCallback(() => {
+    listCommerce().then((r) => setCommerce(r.items), () => undefined);
+  }, [setCommerce]);
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setInterval(refreshCommerce, 3000);
+    return () => window.clearInterval(timer);
+  }, [running, refreshCommerce]);
 
   const toggleCommerce = async (c: CommerceConnectionView) => {
     setRowError(null);
@@ -458,6 +553,7 @@ export function ChannelsPage() {
                 ) : (
                   <CopyField label={t("channels.webhookUrl")} value={c.webhookUrl} />
                 )}
+                <SyncPanel connection={c} onQueued={() => window.setTimeout(refreshCommerce, 500)} />
               </li>
             ))}
           </ul>

@@ -10,6 +10,8 @@ export interface ConfigField {
   optional?: boolean;
   /** Filled with a random value the merchant then pastes into the provider. */
   generated?: boolean;
+  /** A pick from these values (a select; the first is the default) instead of free text. */
+  choices?: readonly string[];
 }
 
 /**

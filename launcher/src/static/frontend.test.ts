@@ -90,7 +90,7 @@ describe("demo storefront rendering", () => {
       categories: [{ id: "c1", merchantId: "m", slug: "s", name: { en: evil, ar: evil }, createdAt: now }],
       products: [
         {
-          id: "p1", merchantId: "m", externalId: null, name: { en: evil, ar: evil }, description: { en: "", ar: "" }, categoryId: "c1",
+          id: "p1", merchantId: "m", source: null, externalId: null, name: { en: evil, ar: evil }, description: { en: "", ar: "" }, categoryId: "c1",
           price: 10, currency: "SAR", attributes: {}, stock: 1, tags: [], imageUrl: `x" onerror="alert(1)`, url: null, status: "active", createdAt: now, updatedAt: now,
         },
       ],

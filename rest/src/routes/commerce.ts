@@ -7,7 +7,11 @@ import {
   commerceConnectionListSchema,
   commerceConnectionViewSchema,
   commercePlatformSchema,
+  COMMERCE_SYNC_JOB,
+  COMMERCE_SYNC_JOB_OPTIONS,
+  commerceSyncJobId,
   ConflictError,
+  newId,
   NotFoundError,
   publicBaseUrl,
   type CommerceConnection,
@@ -39,14 +43,23 @@ const shopDomain = z
   .max(255)
   .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, "shopDomain must be a host name such as my-store.myshopify.com");
 
+/** The platform API token that import and reconciliation use (webhooks work without it). */
+const accessToken = secretString("accessToken").optional();
+
 export const COMMERCE_CONFIG: Record<CommercePlatform, ConfigSpec> = {
   shopify: {
     public: { shopDomain, apiBaseUrl: apiBaseUrl.optional() },
-    secret: { webhookSecret: secretString("webhookSecret") },
+    // accessToken: the Admin API access token (X-Shopify-Access-Token).
+    secret: { webhookSecret: secretString("webhookSecret"), accessToken },
   },
   salla: {
-    public: { merchantId: providerId("merchantId"), apiBaseUrl: apiBaseUrl.optional() },
-    secret: { webhookSecret: secretString("webhookSecret") },
+    public: {
+      merchantId: providerId("merchantId"),
+      // How Salla authenticates deliveries: an HMAC of the body (default) or the secret itself in Authorization.
+      securityStrategy: z.enum(["signature", "token"]).optional(),
+      apiBaseUrl: apiBaseUrl.optional(),
+    },
+    secret: { webhookSecret: secretString("webhookSecret"), accessToken },
   },
   zid: {
     public: {
@@ -55,7 +68,8 @@ export const COMMERCE_CONFIG: Record<CommercePlatform, ConfigSpec> = {
       username: z.string().trim().min(1, "username is required").max(200),
       apiBaseUrl: apiBaseUrl.optional(),
     },
-    secret: { password: z.string().min(1, "password is required").max(1024) },
+    // accessToken: the app's Authorization token; managerToken: the store's X-Manager-Token.
+    secret: { password: z.string().min(1, "password is required").max(1024), accessToken, managerToken: secretString("managerToken").optional() },
   },
 };
 
@@ -73,7 +87,7 @@ const patchBody = z.strictObject({
 });
 
 export function commerceWebhookUrl(config: Config, connection: Pick<CommerceConnection, "id" | "platform">): string {
-  return `${publicBaseUrl(config)}/webhooks/commerce/${connection.platform}/${connection.id}`;
+  return `${publicBaseUrl(config)}/webhooks/${connection.platform}/${connection.id}`;
 }
 
 export function commerceConnectionView(config: Config, connection: CommerceConnection): CommerceConnectionView {
@@ -85,6 +99,7 @@ export function commerceConnectionView(config: Config, connection: CommerceConne
     status: connection.status,
     lastEventAt: connection.lastEventAt,
     lastError: connection.lastError,
+    sync: connection.sync,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
   };
@@ -179,6 +194,37 @@ export const commerceRoutes: AnyRoute[] = [
         ...(changedFields.length > 0 && { configFields: changedFields }),
       });
       return { body: commerceConnectionView(services.deps.config, updated) };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/commerce-connections/:id/sync",
+    summary: "Import the store's catalog and orders through the platform API, or reconcile the changes since the last run (progress in the connection's `sync`)",
+    tag: "commerce",
+    auth: true,
+    roles: EDITORS,
+    params: idParams,
+    body: z.strictObject({ mode: z.enum(["import", "reconcile"]).default("import") }),
+    responses: {
+      202: { description: "Queued; an unfinished run resumes from its checkpoint", schema: commerceConnectionViewSchema },
+      404: { description: "Not found" },
+      409: { description: "The connection is disabled or has no API access token" },
+    },
+    async handler({ caller, params, body, services, ip }) {
+      const connection = await caller.store.commerceConnections.get(params.id);
+      if (!connection) throw new NotFoundError("Commerce connection");
+      if (connection.status === "disabled") throw new ConflictError("The connection is disabled; enable it first");
+      const sealed = await caller.store.commerceConnections.getSecrets(connection.id);
+      if (!(sealed && integrationSecrets(services.deps.config).open(sealed).accessToken)) {
+        throw new ConflictError("Add the platform's API access token (config.accessToken) before importing");
+      }
+      await services.deps.queue.add(
+        COMMERCE_SYNC_JOB,
+        { merchantId: caller.claims.merchantId, connectionId: connection.id, mode: body.mode },
+        { jobId: commerceSyncJobId(connection.id, body.mode, newId()), ...COMMERCE_SYNC_JOB_OPTIONS },
+      );
+      await auditAction(caller, ip, "commerce.sync", connection.id, { platform: connection.platform, mode: body.mode });
+      return { status: 202, body: commerceConnectionView(services.deps.config, connection) };
     },
   }),
   defineRoute({

@@ -13,6 +13,7 @@ import { customerRoutes } from "./customers.js";
 import { deadLetterRoutes } from "./dead-letters.js";
 import { knowledgeRoutes } from "./knowledge.js";
 import { orderRoutes } from "./orders.js";
+import { outgoingWebhookRoutes } from "./outgoing-webhooks.js";
 import { searchRoutes } from "./search.js";
 import { settingsRoutes } from "./settings.js";
 import { teamRoutes } from "./team.js";
@@ -33,6 +34,7 @@ const domainRoutes: AnyRoute[] = [
   ...channelRoutes,
   ...deadLetterRoutes,
   ...commerceRoutes,
+  ...outgoingWebhookRoutes,
   ...cannedReplyRoutes,
   ...conversationLabelRoutes,
   ...analyticsRoutes,

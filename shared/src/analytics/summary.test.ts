@@ -52,6 +52,8 @@ function order(total: number, extra: Partial<Order> = {}): Order {
   return {
     id: `o${total}`,
     merchantId: "m",
+    source: null,
+    externalId: null,
     number: "1",
     customerId: null,
     conversationId: "c",

@@ -129,6 +129,27 @@ export type Channel = z.infer<typeof channelSchema>;
 
 export const commercePlatformSchema = z.enum(["shopify", "salla", "zid"]);
 export type CommercePlatform = z.infer<typeof commercePlatformSchema>;
+/** Where an import or reconciliation of a connection stands (stored on the connection: its checkpoint). */
+export const commerceSyncStateSchema = z.object({
+  mode: z.enum(["import", "reconcile"]),
+  state: z.enum(["running", "done", "failed"]),
+  /** What is being walked now. */
+  phase: z.enum(["products", "orders"]),
+  /** The next page to fetch (the platform's cursor or page number); null: start of the phase. */
+  cursor: z.string().nullable(),
+  /** Reconciliation: changes since this instant (the previous run's start). */
+  since: z.string().nullable(),
+  products: z.number().int().nonnegative(),
+  orders: z.number().int().nonnegative(),
+  pages: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** When the last run that finished began: the next reconciliation asks for changes since then. */
+  lastCompletedStartedAt: z.string().nullable(),
+});
+export type CommerceSyncState = z.infer<typeof commerceSyncStateSchema>;
+
 /** A store platform feeding orders/products by webhook; at most one per platform per merchant. */
 export const commerceConnectionSchema = z.object({
   id: idSchema,
@@ -139,6 +160,8 @@ export const commerceConnectionSchema = z.object({
   status: z.enum(["active", "error", "disabled"]),
   lastEventAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** The last or current import/reconciliation, with its checkpoint; null before the first. */
+  sync: commerceSyncStateSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -169,6 +192,9 @@ export const productStatusSchema = z.enum(["active", "draft", "archived"]);
 export const productSchema = z.object({
   id: idSchema,
   merchantId: idSchema,
+  /** The store platform the product is synced from; null for Kaleem's own catalog (dashboard, CSV imports). */
+  source: commercePlatformSchema.nullable(),
+  /** Unique per (source, externalId): a SKU in Kaleem's catalog, the platform's product id when synced. */
   externalId: z.string().nullable(),
   name: localizedTextSchema,
   description: localizedTextSchema,
@@ -209,7 +235,11 @@ export type OrderItem = z.infer<typeof orderItemSchema>;
 export const orderSchema = z.object({
   id: idSchema,
   merchantId: idSchema,
-  /** Human-facing order number, unique per merchant. */
+  /** The store platform the order is synced from; null for orders placed through Kaleem. */
+  source: commercePlatformSchema.nullable(),
+  /** The platform's order id (unique per source); null for Kaleem's own orders. */
+  externalId: z.string().nullable(),
+  /** Human-facing order number, unique per merchant and source (a synced order keeps the platform's number). */
   number: z.string(),
   customerId: z.string().nullable(),
   conversationId: z.string().nullable(),

@@ -5,5 +5,7 @@ export * from "./ack-request.js";
 export * from "./thread.js";
 export * from "./api/index.js";
 export * from "./channels.js";
+export * from "./commerce.js";
+export * from "./outgoing-webhooks.js";
 export * from "./text.js";
 export * from "./actions.js";

@@ -9,6 +9,7 @@
 // the list). BullMQ refuses ":" in queue names and job ids.
 import { z } from "zod";
 import { orderStatusSchema } from "./domain.js";
+import { outgoingEventTypeSchema } from "./outgoing-webhooks.js";
 
 export const BOT_REPLY_JOB = "bot-reply";
 export const botReplyJobSchema = z.object({
@@ -42,11 +43,62 @@ export const channelDeliverJobSchema = z.object({
 export type ChannelDeliverJob = z.infer<typeof channelDeliverJobSchema>;
 export const channelDeliverJobId = (outboxId: string): string => `deliver-${outboxId}`;
 
+/** A verified, stored store-platform webhook (normalized product/order changes) to apply. */
+export const COMMERCE_INBOUND_JOB = "commerce-inbound";
+export const commerceInboundJobSchema = channelInboundJobSchema;
+export type CommerceInboundJob = z.infer<typeof commerceInboundJobSchema>;
+export const commerceInboundJobId = (webhookEventId: string): string => `commerce-${webhookEventId}`;
+
+/**
+ * Import (the whole catalog and orders) or reconcile (changes since the last run) one commerce
+ * connection through the platform's API, page by page from the checkpoint on the connection.
+ */
+export const COMMERCE_SYNC_JOB = "commerce-sync";
+export const commerceSyncJobSchema = z.object({
+  merchantId: z.string().min(1),
+  connectionId: z.string().min(1),
+  mode: z.enum(["import", "reconcile"]),
+});
+export type CommerceSyncJob = z.infer<typeof commerceSyncJobSchema>;
+/**
+ * `run` names one request (a fresh id for the merchant's button, the time slot for the periodic
+ * reconciliation, so every workers process scheduling the same slot queues one job). Runs of one
+ * connection never overlap: the job holds the connection's lock.
+ */
+export const commerceSyncJobId = (connectionId: string, mode: CommerceSyncJob["mode"], run: string): string => `sync-${mode}-${connectionId}-${run}`;
+export const COMMERCE_SYNC_ATTEMPTS = 5;
+export const COMMERCE_SYNC_JOB_OPTIONS = { attempts: COMMERCE_SYNC_ATTEMPTS, backoff: { type: "exponential" as const, delayMs: 2_000 } };
+
+/** Finds the merchant's endpoints subscribed to an outgoing event and records one delivery each. */
+export const WEBHOOK_DISPATCH_JOB = "webhook-dispatch";
+export const outgoingEventSchema = z.object({
+  eventId: z.string().min(1),
+  type: outgoingEventTypeSchema,
+  createdAt: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  /** A "send test event": only this endpoint, whatever it subscribes to. */
+  endpointId: z.string().min(1).optional(),
+  test: z.boolean().optional(),
+});
+export const webhookDispatchJobSchema = outgoingEventSchema.extend({ merchantId: z.string().min(1), outboxId: z.string().min(1) });
+export type WebhookDispatchJob = z.infer<typeof webhookDispatchJobSchema>;
+export const webhookDispatchJobId = (outboxId: string): string => `dispatch-${outboxId}`;
+
+/** One signed POST of a recorded delivery to its endpoint, retried with backoff. */
+export const WEBHOOK_DELIVER_JOB = "webhook-deliver";
+export const webhookDeliverJobSchema = z.object({ merchantId: z.string().min(1), deliveryId: z.string().min(1) });
+export type WebhookDeliverJob = z.infer<typeof webhookDeliverJobSchema>;
+export const webhookDeliverJobId = (deliveryId: string): string => `wh-${deliveryId}`;
+
 /** Every job the application queues. Payloads are JSON data: no transforms, no Dates. */
 export const jobSchemas = {
   [BOT_REPLY_JOB]: botReplyJobSchema,
   [CHANNEL_INBOUND_JOB]: channelInboundJobSchema,
   [CHANNEL_DELIVER_JOB]: channelDeliverJobSchema,
+  [COMMERCE_INBOUND_JOB]: commerceInboundJobSchema,
+  [COMMERCE_SYNC_JOB]: commerceSyncJobSchema,
+  [WEBHOOK_DISPATCH_JOB]: webhookDispatchJobSchema,
+  [WEBHOOK_DELIVER_JOB]: webhookDeliverJobSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 // ---- outbox topics ---------------------------------------------------------------------------
@@ -68,11 +120,10 @@ export type OrderStatusChanged = z.infer<typeof orderStatusChangedSchema>;
 export const outboxTopicSchemas = {
   /** A message to send to its conversation's channel. */
   "channel.deliver": channelDeliverJobSchema.omit({ merchantId: true, outboxId: true }),
-  /**
-   * For the merchant's outgoing webhooks (a later issue delivers them): until then the relay only
-   * marks these rows published.
-   */
+  /** Sent to the merchant's outgoing webhooks that subscribe to `order.status_changed`. */
   "order.status_changed": orderStatusChangedSchema,
+  /** Something happened that merchants' outgoing webhooks may subscribe to. */
+  "webhook.event": outgoingEventSchema,
 } as const satisfies Record<string, z.ZodType>;
 export type OutboxTopic = keyof typeof outboxTopicSchemas;
 export type OutboxPayload<T extends OutboxTopic> = z.infer<(typeof outboxTopicSchemas)[T]>;
@@ -90,3 +141,22 @@ export const botReplyJobId = (triggerMessageId: string): string => `bot-reply-${
  * the process restarted, two workers raced) finds the answer instead of writing a second one.
  */
 export const botAnswerClientId = (triggerMessageId: string): string => `bot:${triggerMessageId}`;
+
+// ---- stored inbound webhook events -------------------------------------------------------------
+// A stored webhook event's source says which job processes it: the webhook routes queue it after
+// the 2xx and the stale-event sweeper queues it again if its process died in between.
+
+/** The stored event's source for a messaging channel: one dedupe space per channel (the same update_id in two bots is two events). */
+export const channelEventSource = (channelId: string): string => `channel:${channelId}`;
+/** The stored event's source for a store platform connection. */
+export const commerceEventSource = (connectionId: string): string => `commerce:${connectionId}`;
+
+export type InboundJobName = typeof CHANNEL_INBOUND_JOB | typeof COMMERCE_INBOUND_JOB;
+export const INBOUND_JOB_OPTIONS = { attempts: 5, backoff: { type: "exponential" as const, delayMs: 1_000 } };
+
+/** The job that processes a stored webhook event, by its source. */
+export function inboundJobFor(source: string, merchantId: string, webhookEventId: string): { name: InboundJobName; data: ChannelInboundJob; jobId: string } {
+  const data = { merchantId, webhookEventId };
+  if (source.startsWith("commerce:")) return { name: COMMERCE_INBOUND_JOB, data, jobId: commerceInboundJobId(webhookEventId) };
+  return { name: CHANNEL_INBOUND_JOB, data, jobId: channelInboundJobId(webhookEventId) };
+}

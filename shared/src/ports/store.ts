@@ -15,6 +15,7 @@ import type {
   ChannelType,
   CommerceConnection,
   CommercePlatform,
+  CommerceSyncState,
   Conversation,
   ConversationChannel,
   ConversationStatus,
@@ -38,6 +39,7 @@ import type {
 } from "../contracts/domain.js";
 import type { ChannelDelivery } from "../contracts/domain.js";
 import type { NewOutboxEvent } from "../contracts/jobs.js";
+import type { OutgoingEventType, WebhookDelivery, WebhookEndpoint } from "../contracts/outgoing-webhooks.js";
 
 declare const merchantIdBrand: unique symbol;
 /** A merchant id that has been resolved from an authenticated source. */
@@ -104,6 +106,8 @@ export interface NewCategory {
 }
 
 export interface NewProduct {
+  /** The store platform it is synced from; null/omitted: Kaleem's own catalog. (source, externalId) is unique. */
+  source?: CommercePlatform | null;
   externalId?: string | null;
   name: LocalizedText;
   description?: LocalizedText;
@@ -145,6 +149,28 @@ export interface NewOrder {
    * item lacks stock nothing is written and InsufficientStockError (a ConflictError) is thrown.
    */
   reserveStock?: boolean;
+}
+/** An order as a store platform has it, kept in step by webhooks and reconciliation. */
+export interface SyncedOrderInput {
+  source: CommercePlatform;
+  externalId: string;
+  number: string;
+  items: OrderItem[];
+  /** The platform's own figures (discounts and taxes included), not recomputed. */
+  subtotal: number;
+  deliveryFee: number;
+  total: number;
+  currency: string;
+  status: Order["status"];
+  paymentMethod: string | null;
+  contact: Order["contact"];
+  shippingAddress: string | null;
+  /** The platform's creation time, kept as the order's createdAt when given. */
+  createdAt?: string | null;
+}
+export interface CreateOrderOptions {
+  /** Outbox events about the new order (they may name it), written in the same transaction. */
+  outbox?: (order: Order) => NewOutboxEvent[];
 }
 export interface OrderFilter {
   status?: Order["status"];
@@ -298,6 +324,30 @@ export interface CommerceConnectionPatch {
   status?: CommerceConnection["status"];
   lastEventAt?: string | null;
   lastError?: string | null;
+  /** The import/reconciliation state and checkpoint. */
+  sync?: CommerceSyncState | null;
+}
+
+export interface NewWebhookEndpoint {
+  url: string;
+  description?: string;
+  events: OutgoingEventType[];
+  /** Already encrypted by the caller: the signing secret. */
+  secretCiphertext: string;
+}
+export interface WebhookEndpointPatch {
+  url?: string;
+  description?: string;
+  events?: OutgoingEventType[];
+  status?: WebhookEndpoint["status"];
+  secretCiphertext?: string;
+}
+export interface NewWebhookDelivery {
+  endpointId: string;
+  eventId: string;
+  eventType: OutgoingEventType;
+  body: string;
+  test: boolean;
 }
 
 export interface NewCannedReply {
@@ -394,12 +444,14 @@ export interface CategoryRepo {
 export interface ProductRepo {
   create(input: NewProduct): Promise<Product>;
   get(id: string): Promise<Product | null>;
-  getByExternalId(externalId: string): Promise<Product | null>;
+  /** The product with this externalId in `source` (default null: Kaleem's own catalog). */
+  getByExternalId(externalId: string, source?: CommercePlatform | null): Promise<Product | null>;
   /** Newest first, stable under concurrent inserts. */
   list(filter?: ProductFilter, page?: PageRequest): Promise<Page<Product>>;
   /** Every product (for indexing); ordered by id. */
   all(): Promise<Product[]>;
   update(id: string, patch: ProductPatch): Promise<Product | null>;
+  /** Creates or updates the product with this externalId in `input.source` (default Kaleem's own catalog). */
   upsertByExternalId(externalId: string, input: NewProduct): Promise<{ product: Product; created: boolean }>;
   /** Decrements stock if enough is left; returns false otherwise. Atomic. */
   reserveStock(id: string, quantity: number): Promise<boolean>;
@@ -415,9 +467,16 @@ export interface OrderRepo {
   create(
     input: NewOrder,
     idempotency?: { key: string; response: (order: Order) => IdempotentResponse },
+    options?: CreateOrderOptions,
   ): Promise<Order>;
   get(id: string): Promise<Order | null>;
+  /** Kaleem's own order with this number, else the newest synced order with it. */
   getByNumber(number: string): Promise<Order | null>;
+  /** Every order with this number (Kaleem's and each platform's own numbering may overlap), Kaleem's first. */
+  listByNumber(number: string): Promise<Order[]>;
+  getByExternalId(source: CommercePlatform, externalId: string): Promise<Order | null>;
+  /** Creates or replaces the synced order (source, externalId); its Kaleem id stays the same. */
+  upsertSynced(input: SyncedOrderInput): Promise<{ order: Order; created: boolean }>;
   list(filter?: OrderFilter, page?: PageRequest): Promise<Page<Order>>;
   /** Null when there is no such order; ConflictError when `onlyFrom` does not hold. */
   updateStatus(id: string, status: Order["status"], options?: OrderStatusOptions): Promise<Order | null>;
@@ -553,6 +612,29 @@ export interface CommerceConnectionRepo {
   remove(id: string): Promise<boolean>;
 }
 
+export interface WebhookEndpointRepo {
+  create(input: NewWebhookEndpoint): Promise<WebhookEndpoint>;
+  get(id: string): Promise<WebhookEndpoint | null>;
+  getSecret(id: string): Promise<string | null>;
+  /** Ordered by creation. */
+  list(): Promise<WebhookEndpoint[]>;
+  /** Active endpoints subscribed to `type`. */
+  listSubscribed(type: OutgoingEventType): Promise<WebhookEndpoint[]>;
+  update(id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpoint | null>;
+  /** Removes the endpoint and its delivery log. */
+  remove(id: string): Promise<boolean>;
+}
+
+export interface WebhookDeliveryRepo {
+  /** One delivery per (eventId, endpointId): a dispatch that runs twice finds the first. */
+  recordOnce(input: NewWebhookDelivery): Promise<{ delivery: WebhookDelivery; created: boolean }>;
+  get(id: string): Promise<WebhookDelivery | null>;
+  /** Newest first; optionally one endpoint's. */
+  list(filter?: { endpointId?: string }, page?: PageRequest): Promise<Page<WebhookDelivery>>;
+  /** Counts one attempt and its outcome. */
+  recordAttempt(id: string, outcome: { status: WebhookDelivery["status"]; httpStatus: number | null; error: string | null }): Promise<WebhookDelivery | null>;
+}
+
 export interface CannedReplyRepo {
   /** Throws ConflictError when the shortcut is taken in this store. */
   create(input: NewCannedReply): Promise<CannedReply>;
@@ -614,6 +696,8 @@ export interface TenantStore {
   readonly channels: ChannelRepo;
   readonly commerceConnections: CommerceConnectionRepo;
   readonly cannedReplies: CannedReplyRepo;
+  readonly webhookEndpoints: WebhookEndpointRepo;
+  readonly webhookDeliveries: WebhookDeliveryRepo;
   readonly webhookEvents: WebhookEventRepo;
   readonly outbox: OutboxRepo;
   readonly deliveryAttempts: DeliveryAttemptRepo;
@@ -654,7 +738,7 @@ export interface SystemStore {
   };
   readonly webhookEvents: {
     /** Received events not processed for `olderThanMs` (their process died before the job ran). */
-    listStale(input: { olderThanMs: number; limit: number }): Promise<Array<{ merchantId: MerchantId; id: string }>>;
+    listStale(input: { olderThanMs: number; limit: number }): Promise<Array<{ merchantId: MerchantId; id: string; source: string }>>;
   };
 }
 

@@ -26,6 +26,7 @@ import {
 } from "@kaleem/shared";
 import type { ChannelGateway } from "../channels/gateway.js";
 import { inboundText } from "../channels/inbound-text.js";
+import { unprocessedEvent } from "./stored-event.js";
 import { choicePayloads, isPayloadToken, resolveProviderPayload } from "../channels/common/payload-token.js";
 import { deliveryFailureOf } from "../channels/common/errors.js";
 import { classifyGraphFailure } from "../channels/common/graph-errors.js";
@@ -50,20 +51,15 @@ export function createChannelInboundHandler(deps: ChannelInboundDeps): (job: Job
   return async (job) => {
     const { merchantId, webhookEventId } = job.data;
     const tenant = deps.store.forMerchant(asMerchantId(merchantId));
-    const record = await tenant.webhookEvents.get(webhookEventId);
-    if (!record) throw new UnrecoverableError(`webhook event ${webhookEventId} not found`);
-    if (record.status !== "received") return;
-    const parsed = inboundEventSchema.safeParse(record.payload);
-    if (!parsed.success) {
-      await tenant.webhookEvents.markFailed(record.id, "stored event does not match the inbound schema");
-      throw new UnrecoverableError(`webhook event ${record.id} is not a normalized inbound event`);
-    }
+    const stored = await unprocessedEvent(tenant, webhookEventId, inboundEventSchema, "inbound");
+    if (!stored) return;
+    const { record, payload: event } = stored;
     const channel = await tenant.channels.get(record.source.replace(/^channel:/, ""));
     if (!channel) {
       await tenant.webhookEvents.markFailed(record.id, "channel removed");
       return;
     }
-    await apply(deps, tenant, channel, parsed.data);
+    await apply(deps, tenant, channel, event);
     await tenant.webhookEvents.markProcessed(record.id);
   };
 }

@@ -3,14 +3,16 @@
 // processes relay side by side and a relay that dies mid-batch leaves its rows to the others when
 // the lease runs out. Queueing is idempotent (job id = outbox id): a row relayed twice runs once.
 //
-// The same loop sweeps webhook events that were stored but never processed (their process died
+// The same loop sweeps webhook events (channel and commerce) that were stored but never processed (their process died
 // between the 2xx and the job), so a stored event is always processed eventually.
 import {
   CHANNEL_DELIVER_JOB,
-  CHANNEL_INBOUND_JOB,
   channelDeliverJobId,
-  channelInboundJobId,
+  inboundJobFor,
+  INBOUND_JOB_OPTIONS,
   newId,
+  WEBHOOK_DISPATCH_JOB,
+  webhookDispatchJobId,
   outboxTopicSchemas,
   type JobQueue,
   type Logger,
@@ -60,9 +62,18 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       return;
     }
     if (row.topic === "order.status_changed") {
-      // The hook for the merchant's outgoing webhooks (a later issue delivers them from here); until
-      // then the row is checked and marked published, so nothing piles up behind it.
-      outboxTopicSchemas["order.status_changed"].parse(row.payload);
+      // A dashboard status move is an outgoing-webhook event too; endpoints that subscribe get it.
+      const change = outboxTopicSchemas["order.status_changed"].parse(row.payload);
+      await options.queue.add(
+        WEBHOOK_DISPATCH_JOB,
+        { eventId: row.id, type: "order.status_changed", createdAt: change.changedAt, data: change, merchantId: row.merchantId, outboxId: row.id },
+        { jobId: webhookDispatchJobId(row.id), attempts: 5, backoff: { type: "exponential", delayMs: 2_000 } },
+      );
+      return;
+    }
+    if (row.topic === "webhook.event") {
+      const payload = outboxTopicSchemas["webhook.event"].parse(row.payload);
+      await options.queue.add(WEBHOOK_DISPATCH_JOB, { ...payload, merchantId: row.merchantId, outboxId: row.id }, { jobId: webhookDispatchJobId(row.id), attempts: 5, backoff: { type: "exponential", delayMs: 2_000 } });
       return;
     }
     throw new Error(`no relay for outbox topic ${row.topic}`);
@@ -70,11 +81,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const sweep = async (): Promise<void> => {
     for (const stale of await options.system.webhookEvents.listStale({ olderThanMs: staleAfterMs, limit: batch })) {
-      await options.queue.add(
-        CHANNEL_INBOUND_JOB,
-        { merchantId: stale.merchantId, webhookEventId: stale.id },
-        { jobId: channelInboundJobId(stale.id), attempts: 5, backoff: { type: "exponential", delayMs: 1_000 } },
-      );
+      // Channel and commerce events alike: the source says which job processes it.
+      const job = inboundJobFor(stale.source, stale.merchantId, stale.id);
+      await options.queue.add(job.name, job.data, { jobId: job.jobId, ...INBOUND_JOB_OPTIONS });
     }
   };
 

@@ -1,5 +1,5 @@
 // Categories and products of one tenant.
-import type { Category, LocalizedText, Page, Product } from "../../contracts/domain.js";
+import type { Category, CommercePlatform, LocalizedText, Page, Product } from "../../contracts/domain.js";
 import { ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { productSearchText, roundMoney } from "../../store/defaults.js";
@@ -97,7 +97,7 @@ export class SqliteCategoryRepo implements CategoryRepo {
 }
 
 /** Column values of a product, shared by insert and update. */
-function productColumns(p: Omit<Product, "id" | "merchantId" | "createdAt">) {
+function productColumns(p: Omit<Product, "id" | "merchantId" | "createdAt" | "source">) {
   return {
     externalId: p.externalId,
     name: toJson(p.name),
@@ -131,11 +131,11 @@ export class SqliteProductRepo implements ProductRepo {
     return this.db.get<ProductRow>("SELECT * FROM products WHERE id = @id AND merchant_id = @m", { id, m: this.m });
   }
 
-  private rowByExternalId(externalId: string): ProductRow | undefined {
-    return this.db.get<ProductRow>("SELECT * FROM products WHERE merchant_id = @m AND external_id = @externalId", {
-      externalId,
-      m: this.m,
-    });
+  private rowByExternalId(externalId: string, source: CommercePlatform | null): ProductRow | undefined {
+    return this.db.get<ProductRow>(
+      "SELECT * FROM products WHERE merchant_id = @m AND coalesce(source, '') = @source AND external_id = @externalId",
+      { externalId, source: source ?? "", m: this.m },
+    );
   }
 
   /** A product may only point at a category of the same merchant. */
@@ -170,12 +170,12 @@ export class SqliteProductRepo implements ProductRepo {
     this.checkCategory(product.categoryId);
     const row = conflictOnUnique("A product with this externalId already exists", () =>
       this.db.get<ProductRow>(
-        `INSERT INTO products (id, merchant_id, external_id, name, description, category_id, price, currency,
+        `INSERT INTO products (id, merchant_id, source, external_id, name, description, category_id, price, currency,
            attributes, stock, tags, image_url, url, status, search_text, created_at, updated_at)
-         VALUES (@id, @m, @externalId, @name, @description, @categoryId, @price, @currency,
+         VALUES (@id, @m, @source, @externalId, @name, @description, @categoryId, @price, @currency,
            @attributes, @stock, @tags, @imageUrl, @url, @status, @searchText, @createdAt, @updatedAt)
          RETURNING *`,
-        { ...productColumns(product), id: newId(), m: this.m, createdAt: now },
+        { ...productColumns(product), source: input.source ?? null, id: newId(), m: this.m, createdAt: now },
       ),
     );
     if (!row) throw new Error("insert returned no row");
@@ -224,8 +224,8 @@ export class SqliteProductRepo implements ProductRepo {
     return row ? toProduct(row) : null;
   }
 
-  async getByExternalId(externalId: string): Promise<Product | null> {
-    const row = this.rowByExternalId(externalId);
+  async getByExternalId(externalId: string, source: CommercePlatform | null = null): Promise<Product | null> {
+    const row = this.rowByExternalId(externalId, source);
     return row ? toProduct(row) : null;
   }
 
@@ -272,8 +272,10 @@ export class SqliteProductRepo implements ProductRepo {
 
   async upsertByExternalId(externalId: string, input: NewProduct): Promise<{ product: Product; created: boolean }> {
     return this.db.tx(() => {
-      const existing = this.rowByExternalId(externalId);
-      if (existing) return { product: toProduct(this.patch(existing, { ...input, externalId })), created: false };
+      const existing = this.rowByExternalId(externalId, input.source ?? null);
+      // The source is part of the key: a patch never moves a product to another one.
+      const { source: _source, ...fields } = input;
+      if (existing) return { product: toProduct(this.patch(existing, { ...fields, externalId })), created: false };
       return { product: toProduct(this.insert({ ...input, externalId })), created: true };
     });
   }

@@ -242,11 +242,11 @@ export function sqliteSystemStore(db: SqliteDb): SystemStore {
     webhookEvents: {
       async listStale({ olderThanMs, limit }) {
         return db
-          .all<{ merchant_id: string; id: string }>(
-            "SELECT merchant_id, id FROM webhook_events WHERE status = 'received' AND received_at <= @before ORDER BY received_at LIMIT @n",
+          .all<{ merchant_id: string; id: string; source: string }>(
+            "SELECT merchant_id, id, source FROM webhook_events WHERE status = 'received' AND received_at <= @before ORDER BY received_at LIMIT @n",
             { before: new Date(Date.now() - olderThanMs).toISOString(), n: clampLimit(limit, 100, 1000) },
           )
-          .map((r) => ({ merchantId: asMerchantId(r.merchant_id), id: r.id }));
+          .map((r) => ({ merchantId: asMerchantId(r.merchant_id), id: r.id, source: r.source }));
       },
     },
   };

@@ -1,5 +1,5 @@
 // Commerce platform connections and canned replies of one tenant.
-import type { CannedReply, CommerceConnection, CommercePlatform } from "../../contracts/domain.js";
+import type { CannedReply, CommerceConnection, CommercePlatform, CommerceSyncState } from "../../contracts/domain.js";
 import { newId } from "../../ids.js";
 import type {
   CannedReplyPatch,
@@ -22,6 +22,7 @@ interface CommerceConnectionRow {
   status: CommerceConnection["status"];
   last_event_at: string | null;
   last_error: string | null;
+  sync: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -33,6 +34,7 @@ const toCommerceConnection = (r: CommerceConnectionRow): CommerceConnection => (
   status: r.status,
   lastEventAt: r.last_event_at,
   lastError: r.last_error,
+  sync: r.sync === null ? null : fromJson<CommerceSyncState>(r.sync),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -118,7 +120,7 @@ export class SqliteCommerceConnectionRepo implements CommerceConnectionRepo {
       if (!row) return null;
       const updated = this.db.get<CommerceConnectionRow>(
         `UPDATE commerce_connections SET public_config = @publicConfig, secrets_ciphertext = @secretsCiphertext,
-           status = @status, last_event_at = @lastEventAt, last_error = @lastError, updated_at = @now
+           status = @status, last_event_at = @lastEventAt, last_error = @lastError, sync = @sync, updated_at = @now
          WHERE id = @id AND merchant_id = @m RETURNING *`,
         {
           id,
@@ -128,6 +130,7 @@ export class SqliteCommerceConnectionRepo implements CommerceConnectionRepo {
           status: patch.status ?? row.status,
           lastEventAt: patch.lastEventAt !== undefined ? patch.lastEventAt : row.last_event_at,
           lastError: patch.lastError !== undefined ? patch.lastError : row.last_error,
+          sync: patch.sync !== undefined ? (patch.sync === null ? null : toJson(patch.sync)) : row.sync,
           now: nowIso(),
         },
       );

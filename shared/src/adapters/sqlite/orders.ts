@@ -1,10 +1,11 @@
 // Orders (numbered per merchant) and the idempotency keys that guard their creation.
-import type { Order, Page } from "../../contracts/domain.js";
+import type { CommercePlatform, Order, Page } from "../../contracts/domain.js";
 import { ConflictError, InsufficientStockError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { escapeLike, foldSearchText, IDEMPOTENCY_LEASE_MS, orderAmounts, storedPhone } from "../../store/defaults.js";
+import { escapeLike, foldSearchText, IDEMPOTENCY_LEASE_MS, orderAmounts, roundMoney, storedPhone } from "../../store/defaults.js";
 import { toE164 } from "../../phone.js";
 import type {
+  CreateOrderOptions,
   IdempotencyBegin,
   IdempotencyRepo,
   IdempotentResponse,
@@ -14,8 +15,10 @@ import type {
   OrderRepo,
   OrderStatusOptions,
   PageRequest,
+  SyncedOrderInput,
 } from "../../ports/store.js";
 import { nowIso } from "./clock.js";
+import { insertOutbox } from "./events.js";
 import { fromJson, toJson, type SqliteDb } from "./db.js";
 import { insertOutbox } from "./events.js";
 import { clampLimit, readCursor, toPage } from "./paging.js";
@@ -23,7 +26,7 @@ import { toOrder, type IdempotencyRow, type OrderRow } from "./rows.js";
 
 const KEY_NOT_HELD = "Idempotency key is not held by this request";
 
-function checkItems(input: NewOrder): void {
+function checkItems(input: Pick<NewOrder, "items">): void {
   if (input.items.length === 0) throw new ValidationError("An order needs at least one item");
   for (const item of input.items) {
     if (!Number.isInteger(item.quantity) || item.quantity <= 0)
@@ -54,6 +57,7 @@ export class SqliteOrderRepo implements OrderRepo {
   async create(
     input: NewOrder,
     idempotency?: { key: string; response: (order: Order) => IdempotentResponse },
+    options?: CreateOrderOptions,
   ): Promise<Order> {
     checkItems(input);
     return this.db.tx(() => {
@@ -103,6 +107,7 @@ export class SqliteOrderRepo implements OrderRepo {
           { m: this.m, key: idempotency.key, response: toJson(idempotency.response(order)) },
         );
       }
+      if (options?.outbox) insertOutbox(this.db, this.m, options.outbox(order));
       return order;
     });
   }
@@ -131,11 +136,67 @@ export class SqliteOrderRepo implements OrderRepo {
   }
 
   async getByNumber(number: string): Promise<Order | null> {
-    const row = this.db.get<OrderRow>("SELECT * FROM orders WHERE merchant_id = @m AND number = @number", {
-      number,
+    return (await this.listByNumber(number))[0] ?? null;
+  }
+
+  async listByNumber(number: string): Promise<Order[]> {
+    return this.db
+      .all<OrderRow>(
+        `SELECT * FROM orders WHERE merchant_id = @m AND number = @number
+         ORDER BY source IS NOT NULL, created_at DESC, id DESC`,
+        { number, m: this.m },
+      )
+      .map(toOrder);
+  }
+
+  async getByExternalId(source: CommercePlatform, externalId: string): Promise<Order | null> {
+    const row = this.db.get<OrderRow>("SELECT * FROM orders WHERE merchant_id = @m AND source = @source AND external_id = @externalId", {
       m: this.m,
+      source,
+      externalId,
     });
     return row ? toOrder(row) : null;
+  }
+
+  async upsertSynced(input: SyncedOrderInput): Promise<{ order: Order; created: boolean }> {
+    if (input.items.length > 0) checkItems(input);
+    return this.db.tx(() => {
+      const now = nowIso();
+      const values = {
+        m: this.m,
+        source: input.source,
+        externalId: input.externalId,
+        number: input.number,
+        items: toJson(input.items),
+        subtotal: roundMoney(input.subtotal),
+        deliveryFee: roundMoney(input.deliveryFee),
+        total: roundMoney(input.total),
+        currency: input.currency,
+        status: input.status,
+        paymentMethod: input.paymentMethod,
+        contact: toJson(storedContact(input.contact)),
+        shippingAddress: input.shippingAddress,
+        now,
+      };
+      const updated = this.db.get<OrderRow>(
+        `UPDATE orders SET number = @number, items = @items, subtotal = @subtotal, delivery_fee = @deliveryFee, cod_fee = 0,
+           total = @total, currency = @currency, status = @status, payment_method = @paymentMethod, contact = @contact,
+           shipping_address = @shippingAddress, updated_at = @now
+         WHERE merchant_id = @m AND source = @source AND external_id = @externalId RETURNING *`,
+        values,
+      );
+      if (updated) return { order: toOrder(updated), created: false };
+      const created = this.db.get<OrderRow>(
+        `INSERT INTO orders (id, merchant_id, source, external_id, number, customer_id, conversation_id, items, subtotal, delivery_fee,
+           cod_fee, total, currency, status, payment_method, contact, shipping_address, created_at, updated_at)
+         VALUES (@id, @m, @source, @externalId, @number, NULL, NULL, @items, @subtotal, @deliveryFee, 0, @total, @currency, @status,
+           @paymentMethod, @contact, @shippingAddress, @createdAt, @now)
+         RETURNING *`,
+        { ...values, id: newId(), createdAt: input.createdAt ?? now },
+      );
+      if (!created) throw new Error("insert returned no row");
+      return { order: toOrder(created), created: true };
+    });
   }
 
   async list(filter: OrderFilter = {}, page?: PageRequest): Promise<Page<Order>> {

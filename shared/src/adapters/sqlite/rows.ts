@@ -7,6 +7,7 @@ import type {
   Channel,
   ChannelDelivery,
   ChannelType,
+  CommercePlatform,
   Conversation,
   ConversationChannel,
   ConversationStatus,
@@ -114,6 +115,7 @@ export const toCategory = (r: CategoryRow): Category => ({
 export interface ProductRow {
   id: string;
   merchant_id: string;
+  source: CommercePlatform | null;
   external_id: string | null;
   name: string;
   description: string;
@@ -133,6 +135,7 @@ export interface ProductRow {
 export const toProduct = (r: ProductRow): Product => ({
   id: r.id,
   merchantId: r.merchant_id,
+  source: r.source ?? null,
   externalId: r.external_id,
   name: fromJson<LocalizedText>(r.name),
   description: fromJson<LocalizedText>(r.description),
@@ -152,6 +155,8 @@ export const toProduct = (r: ProductRow): Product => ({
 export interface OrderRow {
   id: string;
   merchant_id: string;
+  source: CommercePlatform | null;
+  external_id: string | null;
   number: string;
   customer_id: string | null;
   conversation_id: string | null;
@@ -171,6 +176,8 @@ export interface OrderRow {
 export const toOrder = (r: OrderRow): Order => ({
   id: r.id,
   merchantId: r.merchant_id,
+  source: r.source ?? null,
+  externalId: r.external_id ?? null,
   number: r.number,
   customerId: r.customer_id,
   conversationId: r.conversation_id,

@@ -22,6 +22,7 @@ import { SqliteAuditRepo, SqliteDeliveryAttemptRepo, SqliteOutboxRepo, SqliteWeb
 import { SqliteCannedReplyRepo, SqliteCommerceConnectionRepo } from "./integrations.js";
 import { SqliteChannelRepo, SqliteKnowledgeRepo } from "./knowledge.js";
 import { SqliteIdempotencyRepo, SqliteOrderRepo } from "./orders.js";
+import { SqliteWebhookDeliveryRepo, SqliteWebhookEndpointRepo } from "./outgoing-webhooks.js";
 
 export interface SqliteStoreOptions {
   /** Database file path, or ":memory:" (tests). */
@@ -93,6 +94,12 @@ class SqliteTenantStore implements TenantStore {
   }
   get cannedReplies() {
     return this.repo("cannedReplies", SqliteCannedReplyRepo);
+  }
+  get webhookEndpoints() {
+    return this.repo("webhookEndpoints", SqliteWebhookEndpointRepo);
+  }
+  get webhookDeliveries() {
+    return this.repo("webhookDeliveries", SqliteWebhookDeliveryRepo);
   }
   get webhookEvents() {
     return this.repo("webhookEvents", SqliteWebhookEventRepo);

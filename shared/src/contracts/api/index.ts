@@ -13,3 +13,4 @@ export * from "./integrations.js";
 export * from "./analytics.js";
 export * from "./dead-letters.js";
 export * from "./orders.js";
+export * from "./outgoing-webhooks.js";

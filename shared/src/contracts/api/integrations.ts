@@ -1,7 +1,7 @@
 // Messaging channels and store platform connections as API clients see them: the public config,
 // the webhook URL to paste into the provider, the status. Sealed secrets are never part of a view.
 import { z } from "zod";
-import { channelTypeSchema, commercePlatformSchema } from "../domain.js";
+import { channelTypeSchema, commercePlatformSchema, commerceSyncStateSchema } from "../domain.js";
 import { itemsSchema } from "./envelopes.js";
 
 const integrationStatusSchema = z.enum(["active", "error", "disabled"]);
@@ -34,6 +34,8 @@ export const commerceConnectionViewSchema = z.object({
   status: integrationStatusSchema,
   lastEventAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** The last or current import/reconciliation: phase, counts, checkpoint, error. */
+  sync: commerceSyncStateSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,7 +1,7 @@
 // The conversation's cart and checkout. Lines keep only product id and quantity; names and prices
 // are read from the catalog whenever the cart is shown, so a figure is never stale or invented.
 import type { MessagePart, Order, OrderItem, Product } from "@kaleem/shared";
-import { canonicalJson, InsufficientStockError, orderAmounts, sha256Hex, toE164 } from "@kaleem/shared";
+import { canonicalJson, InsufficientStockError, orderAmounts, outgoingEvent, sha256Hex, toE164 } from "@kaleem/shared";
 import { answer, type Answer } from "./answer.js";
 import { formatMoney, localized, pick } from "./lang.js";
 import { codFee, paymentPolicyOf, shippingPolicyOf, zoneForPlace, zoneMentioned, type Zone } from "./policies.js";
@@ -398,12 +398,22 @@ async function rememberCustomer(turn: Turn, name: string | undefined, phone: str
   if (!conversation) return null;
   const patch = { ...(name ? { name } : {}), ...(phone ? { phone } : {}) };
   if (conversation.customerId) {
+    const before = await turn.store.customers.get(conversation.customerId);
     await turn.store.customers.update(conversation.customerId, patch);
+    // A lead is a customer we could not reach before and can now.
+    if (before && !before.phone && phone) await leadCaptured(turn, conversation.customerId, name, phone);
     return conversation.customerId;
   }
   const customer = await turn.store.customers.create({ channel: conversation.channel, externalId: conversation.visitorId, ...patch });
   await turn.store.conversations.update(conversation.id, { customerId: customer.id });
+  await leadCaptured(turn, customer.id, name, phone);
   return customer.id;
+}
+
+/** The shopper left a name and phone: a lead for the merchant's automations (when one listens). */
+async function leadCaptured(turn: Turn, customerId: string, name: string | undefined, phone: string | undefined): Promise<void> {
+  if ((await turn.store.webhookEndpoints.listSubscribed("lead.captured")).length === 0) return;
+  await turn.store.outbox.add(outgoingEvent("lead.captured", `lead-${customerId}`, { customerId, conversationId: turn.conversationId, name: name ?? null, phone: phone ?? null, source: "bot_checkout" }));
 }
 
 /** Key of one checkout: the same conversation, cart and contact always give the same key. */
@@ -460,6 +470,8 @@ async function placeOrder(turn: Turn): Promise<Answer> {
           reserveStock: true,
         },
         { key, response: (created) => ({ status: 201, body: created }) },
+        // The order and its outgoing webhook are one write: an order placed here is always announced.
+        { outbox: (created) => [outgoingEvent("order.created", `order-${created.id}`, { order: created, conversationId: turn.conversationId, via: "bot" }, created.createdAt)] },
       );
     } catch (error) {
       await turn.store.idempotency.release(key).catch(() => undefined);

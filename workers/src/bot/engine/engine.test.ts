@@ -273,6 +273,23 @@ describe("checkout", () => {
     expect(await shop.t.customers.get(conversation!.customerId!)).toMatchObject({ name: "Sara Ahmed", phone: "+966551112233" });
   });
 
+  it("announces the placed order to outgoing webhooks in the order's own write, and the captured lead when an endpoint listens", async () => {
+    await shop.t.webhookEndpoints.create({ url: "https://hooks.example.com/leads", events: ["lead.captured"], secretCiphertext: "sealed" });
+    const chat = await Chat.open(engine, shop.t);
+    await fillCheckout(chat);
+    const placed = await chat.say("confirm_order");
+    const order = placed.parts.find((p) => p.type === "order");
+    if (order?.type !== "order") throw new Error("no order placed");
+    const events = (await shop.t.outbox.listPending(1000)).filter((r) => r.topic === "webhook.event").map((r) => r.payload as { eventId: string; type: string; data: Record<string, unknown> });
+    const created = events.filter((e) => e.eventId === `order-${order.orderId}`);
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ type: "order.created", data: { conversationId: chat.conversationId, via: "bot", order: { id: order.orderId, total: order.total } } });
+    const conversation = await shop.t.conversations.get(chat.conversationId);
+    expect(events.filter((e) => e.type === "lead.captured" && e.data.customerId === conversation!.customerId)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ name: "Sara Ahmed", phone: "+966551112233", conversationId: chat.conversationId }) }),
+    ]);
+  });
+
   it("charges the city's delivery fee below its free threshold, and asks the city when the address has none", async () => {
     const chat = await Chat.open(engine, shop.t);
     await chat.say(`add:${shop.products.shemagh!.id}`);

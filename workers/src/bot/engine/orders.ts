@@ -84,8 +84,9 @@ export async function orderStatusAnswer(turn: Turn): Promise<Answer> {
 async function askVerification(turn: Turn, number: string): Promise<Answer> {
   turn.state.awaitingOrderNumber = false;
   if (turn.state.verifiedOrders.includes(number)) {
-    const order = await turn.store.orders.getByNumber(number);
-    if (order) return describeOrder(turn, order);
+    // Kaleem's own numbers and a store platform's may overlap: only an unambiguous number is shown without asking again.
+    const orders = await turn.store.orders.listByNumber(number);
+    if (orders.length === 1) return describeOrder(turn, orders[0]!);
   }
   turn.state.verifying = number;
   return answer(
@@ -125,12 +126,15 @@ export async function continueOrderLookup(turn: Turn): Promise<Answer | null> {
         [humanReply(turn.lang)],
       );
     }
-    const order = await turn.store.orders.getByNumber(number);
-    const matches =
-      order !== null &&
-      ((email !== null && order.contact.email !== undefined && sameEmail(email, order.contact.email)) ||
-        (phone !== null && order.contact.phone !== undefined && samePhone(phone, order.contact.phone)));
-    if (order && matches) {
+    // Orders placed here and orders synced from the store platform (by the platform's number) alike;
+    // the contact details decide which one is the shopper's.
+    const order =
+      (await turn.store.orders.listByNumber(number)).find(
+        (o) =>
+          (email !== null && o.contact.email !== undefined && sameEmail(email, o.contact.email)) ||
+          (phone !== null && o.contact.phone !== undefined && samePhone(phone, o.contact.phone)),
+      ) ?? null;
+    if (order) {
       turn.state.verifying = null;
       turn.state.failedVerifications = 0;
       if (!turn.state.verifiedOrders.includes(number)) turn.state.verifiedOrders.push(number);

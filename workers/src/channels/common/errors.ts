@@ -4,10 +4,11 @@
 //   ProviderUnrecoverable  never retried: window closed, bad credentials, blocked by the user,
 //                          a request the provider refuses. An UnrecoverableError for the queue.
 //   ProviderRetryable      5xx, timeouts, network: retried with backoff. A RetryableError.
-import { RetryAfterError, RetryableError, UnrecoverableError, type ChannelType, type DeliveryFailure } from "@kaleem/shared";
+import { RetryAfterError, RetryableError, UnrecoverableError, type ChannelType, type CommercePlatform, type DeliveryFailure } from "@kaleem/shared";
 
 export interface ProviderFailureInfo {
-  provider: ChannelType;
+  /** A messaging channel, or a store platform (whose API calls share this plumbing). */
+  provider: ChannelType | CommercePlatform;
   operation: string;
   /** HTTP status of the answer; null when there was none (network, timeout). */
   httpStatus: number | null;

@@ -25,7 +25,7 @@ export const TELEGRAM_SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 const reject = (reason: WebhookRejection): WebhookVerdict => ({ ok: false, reason });
 
 /** Equal-length comparison in constant time; unequal lengths still do the work of one comparison. */
-function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
   if (a.length !== b.length) {
     timingSafeEqual(a, a);
     return false;

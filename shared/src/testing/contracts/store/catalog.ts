@@ -155,6 +155,26 @@ export function catalogStoreTests(h: StoreHarness): void {
       await expect(t.products.create(sample({ externalId: "ext-1" }))).rejects.toBeInstanceOf(ConflictError);
     });
 
+    it("keys products by (source, externalId): one id on Shopify, Salla, Zid and in the CSV catalog are four products", async () => {
+      const { t } = await tenant();
+      const id = "788032119674292922";
+      const csv = await t.products.upsertByExternalId(id, sample({ price: 1 }));
+      const shopify = await t.products.upsertByExternalId(id, sample({ source: "shopify", price: 2 }));
+      const salla = await t.products.upsertByExternalId(id, sample({ source: "salla", price: 3 }));
+      const zid = await t.products.upsertByExternalId(id, sample({ source: "zid", price: 4 }));
+      expect(new Set([csv, shopify, salla, zid].map((r) => r.product.id)).size).toBe(4);
+      expect([csv, shopify, salla, zid].every((r) => r.created)).toBe(true);
+      expect(csv.product.source).toBeNull();
+      expect(shopify.product).toMatchObject({ source: "shopify", externalId: id, price: 2 });
+      expect((await t.products.getByExternalId(id))?.id).toBe(csv.product.id);
+      expect((await t.products.getByExternalId(id, "zid"))?.price).toBe(4);
+      // An update keeps the product in its source, whatever the input says.
+      const again = await t.products.upsertByExternalId(id, sample({ source: "shopify", price: 5 }));
+      expect(again).toMatchObject({ created: false, product: { id: shopify.product.id, source: "shopify", price: 5 } });
+      expect(await t.products.count()).toBe(4);
+      await expect(t.products.create(sample({ source: "salla", externalId: id }))).rejects.toBeInstanceOf(ConflictError);
+    });
+
     it("all() returns every product ordered by id", async () => {
       const { t } = await tenant();
       for (let i = 0; i < 7; i++) await t.products.create(sample({ price: i }));

@@ -121,7 +121,7 @@ export function eventsStoreTests(h: StoreHarness): void {
       await t.webhookEvents.markProcessed(done.event.id);
       await delay(30);
       const listed = await h.system.webhookEvents.listStale({ olderThanMs: 10, limit: 1000 });
-      expect(listed).toContainEqual({ merchantId: merchant.id, id: stale.event.id });
+      expect(listed).toContainEqual({ merchantId: merchant.id, id: stale.event.id, source: "telegram:x" });
       expect(listed.map((e) => e.id)).not.toContain(done.event.id);
       expect((await h.system.webhookEvents.listStale({ olderThanMs: 60_000, limit: 1000 })).map((e) => e.id)).not.toContain(stale.event.id);
     });

@@ -142,6 +142,64 @@ export function integrationsStoreTests(h: StoreHarness): void {
       expect(again.id).not.toBe(shopify.id);
     });
 
+    it("commerce connections keep their sync checkpoint; other patches leave it alone", async () => {
+      const { t } = await tenant();
+      const zid = await t.commerceConnections.create({ platform: "zid", publicConfig: {}, secretsCiphertext: "s" });
+      expect(zid.sync).toBeNull();
+      const sync = {
+        mode: "import" as const,
+        state: "running" as const,
+        phase: "products" as const,
+        cursor: "3",
+        since: null,
+        products: 40,
+        orders: 0,
+        pages: 2,
+        startedAt: "2026-01-01T00:00:00.000Z",
+        finishedAt: null,
+        error: null,
+        lastCompletedStartedAt: null,
+      };
+      expect((await t.commerceConnections.update(zid.id, { sync }))?.sync).toEqual(sync);
+      expect((await t.commerceConnections.update(zid.id, { lastEventAt: "2026-01-02T00:00:00.000Z" }))?.sync).toEqual(sync);
+      expect((await t.commerceConnections.update(zid.id, { sync: null }))?.sync).toBeNull();
+    });
+
+    it("outgoing webhook endpoints: subscriptions, secret, one delivery per event and endpoint, attempts, log", async () => {
+      const a = await tenant();
+      const b = await tenant();
+      const hook = await a.t.webhookEndpoints.create({ url: "https://hooks.example.com/a", events: ["message.created", "order.created", "order.created"], secretCiphertext: "sealed" });
+      expect(hook).toMatchObject({ url: "https://hooks.example.com/a", description: "", events: ["message.created", "order.created"], status: "active" });
+      expect(JSON.stringify(hook)).not.toContain("sealed");
+      expect(await a.t.webhookEndpoints.getSecret(hook.id)).toBe("sealed");
+      const other = await a.t.webhookEndpoints.create({ url: "https://hooks.example.com/b", events: ["lead.captured"], secretCiphertext: "s2" });
+      expect((await a.t.webhookEndpoints.listSubscribed("order.created")).map((e) => e.id)).toEqual([hook.id]);
+      expect(await b.t.webhookEndpoints.listSubscribed("order.created")).toEqual([]);
+      expect(await b.t.webhookEndpoints.get(hook.id)).toBeNull();
+      await a.t.webhookEndpoints.update(hook.id, { status: "disabled" });
+      expect(await a.t.webhookEndpoints.listSubscribed("order.created")).toEqual([]);
+      expect((await a.t.webhookEndpoints.update(hook.id, { status: "active", events: ["lead.captured"] }))?.events).toEqual(["lead.captured"]);
+      expect((await a.t.webhookEndpoints.listSubscribed("lead.captured")).map((e) => e.id)).toEqual([hook.id, other.id]);
+
+      const input = { endpointId: hook.id, eventId: "ev-1", eventType: "lead.captured" as const, body: '{"id":"ev-1"}', test: false };
+      const first = await a.t.webhookDeliveries.recordOnce(input);
+      const again = await a.t.webhookDeliveries.recordOnce(input);
+      expect(first.created).toBe(true);
+      expect(again).toEqual({ delivery: first.delivery, created: false });
+      await expect(b.t.webhookDeliveries.recordOnce(input)).rejects.toThrow();
+      const failed = await a.t.webhookDeliveries.recordAttempt(first.delivery.id, { status: "pending", httpStatus: 503, error: "HTTP 503" });
+      expect(failed).toMatchObject({ attempts: 1, status: "pending", lastStatus: 503, lastError: "HTTP 503", deliveredAt: null });
+      const ok = await a.t.webhookDeliveries.recordAttempt(first.delivery.id, { status: "delivered", httpStatus: 200, error: null });
+      expect(ok).toMatchObject({ attempts: 2, status: "delivered", lastStatus: 200 });
+      expect(ok?.deliveredAt).not.toBeNull();
+      await a.t.webhookDeliveries.recordOnce({ ...input, endpointId: other.id });
+      expect((await a.t.webhookDeliveries.list()).items).toHaveLength(2);
+      expect((await a.t.webhookDeliveries.list({ endpointId: hook.id })).items.map((d) => d.id)).toEqual([first.delivery.id]);
+      expect((await b.t.webhookDeliveries.list()).items).toEqual([]);
+      expect(await a.t.webhookEndpoints.remove(hook.id)).toBe(true);
+      expect((await a.t.webhookDeliveries.list()).items.map((d) => d.endpointId)).toEqual([other.id]);
+    });
+
     it("canned replies: unique shortcut per store, ordered by shortcut, update and remove", async () => {
       const { t, merchant } = await tenant();
       const thanks = await t.cannedReplies.create({ shortcut: "thanks", text: "Thank you!" });

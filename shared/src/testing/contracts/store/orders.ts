@@ -294,5 +294,50 @@ export function ordersStoreTests(h: StoreHarness): void {
       await delay(120);
       expect(await t.idempotency.begin("short", "h2", 60)).toEqual({ state: "started" });
     });
+
+    it("upserts synced orders by (source, externalId), keeps the platform's figures and number, and finds every order by number", async () => {
+      const { t } = await tenant();
+      const own = await t.orders.create({ items: [item("p1", 10, 1)] });
+      const base = {
+        source: "shopify" as const,
+        externalId: "820982911946154508",
+        number: own.number,
+        items: [item("shopify:1", 89.99, 1, "Aviator sunglasses")],
+        subtotal: 404.95,
+        deliveryFee: 10,
+        total: 404.95,
+        currency: "USD",
+        status: "pending" as const,
+        paymentMethod: "visa",
+        contact: { email: "jon@example.com", phone: "0551234567" },
+        shippingAddress: "123 Shipping Street",
+        createdAt: "2021-12-31T19:00:00.000Z",
+      };
+      const first = await t.orders.upsertSynced(base);
+      expect(first.created).toBe(true);
+      expect(first.order).toMatchObject({ source: "shopify", externalId: base.externalId, number: own.number, total: 404.95, subtotal: 404.95, deliveryFee: 10, codFee: 0, createdAt: base.createdAt });
+      expect(first.order.contact.phone).toBe("+966551234567");
+      const salla = await t.orders.upsertSynced({ ...base, source: "salla" });
+      expect(salla.order.id).not.toBe(first.order.id);
+      const updated = await t.orders.upsertSynced({ ...base, status: "cancelled", total: 0 });
+      expect(updated).toMatchObject({ created: false, order: { id: first.order.id, status: "cancelled", total: 0 } });
+      expect((await t.orders.getByExternalId("shopify", base.externalId))?.status).toBe("cancelled");
+      expect(await t.orders.getByExternalId("zid", base.externalId)).toBeNull();
+      // Kaleem's own order first, then the synced ones with the same number.
+      const byNumber = await t.orders.listByNumber(own.number);
+      expect(byNumber.map((o) => o.id)[0]).toBe(own.id);
+      expect(new Set(byNumber.map((o) => o.id))).toEqual(new Set([own.id, first.order.id, salla.order.id]));
+      expect((await t.orders.getByNumber(own.number))?.id).toBe(own.id);
+      expect(own).toMatchObject({ source: null, externalId: null });
+    });
+
+    it("writes outbox rows with a created order in its transaction", async () => {
+      const { t } = await tenant();
+      const order = await t.orders.create({ items: [item("p1", 10, 1)] }, undefined, {
+        outbox: (o) => [{ topic: "webhook.event", payload: { eventId: `order-${o.id}`, type: "order.created", createdAt: o.createdAt, data: { orderId: o.id } } }],
+      });
+      const pending = await t.outbox.listPending(10);
+      expect(pending.map((r) => r.payload)).toEqual([expect.objectContaining({ eventId: `order-${order.id}`, data: { orderId: order.id } })]);
+    });
   });
 }
