@@ -61,15 +61,19 @@ export async function startInstance(env: Record<string, string> = {}): Promise<{
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-dash-"));
   // Private addresses allowed: the commerce platform and the webhook receiver of the tests are local servers.
   const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true", OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true", ...env });
-  // The embedded default mailer writes each email to the log (no email service): read them there,
-  // as someone running Kaleem locally would.
+  // The embedded default mailer saves each email under <data dir>/mail and logs which file (no email
+  // service): read them there, as someone running Kaleem locally would.
   const emails: OutgoingEmail[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString("utf8").split("\n")) {
-        if (!line.includes('"email"')) continue;
-        const entry = JSON.parse(line) as { email?: OutgoingEmail };
-        if (entry.email?.kind) emails.push(entry.email);
+        if (!line.includes('"file"')) continue;
+        const entry = JSON.parse(line) as { kind?: OutgoingEmail["kind"]; file?: string };
+        if (!entry.kind || !entry.file) continue;
+        const [head = "", ...body] = readFileSync(entry.file, "utf8").split("\n\n");
+        const to = /^To: (.*)$/m.exec(head)?.[1] ?? "";
+        const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? "";
+        emails.push({ kind: entry.kind, to, subject, text: body.join("\n\n").replace(/\n$/, "") });
       }
       done();
     },

@@ -280,7 +280,7 @@ describe("WhatsApp Cloud API (Meta webhooks)", () => {
   });
 
   it("a photo is downloaded through the media API into the store, and agents read it through a short-lived link", async () => {
-    const from = "966500000105";
+    const from = "966500000106";
     const bytes = Buffer.from("fake-jpeg-bytes-of-a-dress");
     wa.addMedia("media-771", bytes, "image/jpeg");
     wamid += 1;

@@ -23,6 +23,9 @@ const bodies: Record<string, unknown> = {
   "PATCH /commerce-connections/:id": { status: "disabled" },
   "PATCH /canned-replies/:id": { text: "pwned" },
   "PATCH /conversations/:id": { labels: ["pwned"] },
+  "POST /orders/:id/status": { status: "cancelled" },
+  "POST /commerce-connections/:id/sync": { mode: "import" },
+  "PATCH /webhook-endpoints/:id": { status: "disabled" },
 };
 const queries: Record<string, string> = {
   "GET /conversations/:id/attachments/link": "key=channels/a/photo.jpg",
@@ -44,6 +47,7 @@ beforeAll(async () => {
   const channel = await call("POST", "/api/v1/channels", { type: "telegram", name: "Alpha bot", config: { botToken: "123456789:AAEalphaTokenForTenancyMatrixTest", secretToken: "alpha-secret-token" } });
   const commerce = await call("POST", "/api/v1/commerce-connections", { platform: "shopify", config: { shopDomain: "alpha.myshopify.com", webhookSecret: "shpss_alpha_secret" } });
   const canned = await call("POST", "/api/v1/canned-replies", { shortcut: "/hi", text: "Hello" });
+  const endpoint = await call("POST", "/api/v1/webhook-endpoints", { url: "http://127.0.0.1:9/alpha-hooks", events: ["order.created"] });
   const tenant = t.store.forMerchant(asMerchantId(a.merchantId));
   const customer = await tenant.customers.create({ channel: "webchat", name: "Alpha Shopper" });
   const conversation = await tenant.conversations.create({ channel: "webchat", visitorId: "v-alpha", customerId: customer.id });
@@ -89,6 +93,12 @@ beforeAll(async () => {
     "DELETE /commerce-connections/:id": one(commerce.id),
     "PATCH /canned-replies/:id": one(canned.id),
     "DELETE /canned-replies/:id": one(canned.id),
+    "POST /orders/:id/status": one(order.id),
+    "POST /commerce-connections/:id/sync": one(commerce.id),
+    "PATCH /webhook-endpoints/:id": one(endpoint.id),
+    "POST /webhook-endpoints/:id/rotate-secret": one(endpoint.id),
+    "POST /webhook-endpoints/:id/test": one(endpoint.id),
+    "DELETE /webhook-endpoints/:id": one(endpoint.id),
   });
 });
 afterAll(async () => t?.close());
@@ -131,6 +141,7 @@ async function snapshot() {
     channels: await tenant.channels.list(),
     commerce: await tenant.commerceConnections.list(),
     canned: await tenant.cannedReplies.list(),
+    webhookEndpoints: await tenant.webhookEndpoints.list(),
     conversations: (await tenant.conversations.list()).items.map((c) => ({ id: c.id, labels: c.labels })),
     deadLetters: (await t.queue.deadLetters("channel-deliver", { merchantId: a.merchantId })).map((l) => l.id),
   };

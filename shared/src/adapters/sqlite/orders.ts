@@ -20,7 +20,6 @@ import type {
 import { nowIso } from "./clock.js";
 import { insertOutbox } from "./events.js";
 import { fromJson, toJson, type SqliteDb } from "./db.js";
-import { insertOutbox } from "./events.js";
 import { clampLimit, readCursor, toPage } from "./paging.js";
 import { toOrder, type IdempotencyRow, type OrderRow } from "./rows.js";
 
