@@ -16,7 +16,7 @@ import type { AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from ".
 import { plainName } from "./text.js";
 
 export { PROTOCOL_VERSION, WIDGET_NAMESPACE, INBOX_NAMESPACE, MAX_MESSAGE_TEXT, MAX_SOCKET_PAYLOAD_BYTES } from "./constants.js";
-export type { Ack, AckError, AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from "./acks.js";
+export type { Ack, AckError, AckFn, ConnectErrorCode, ConnectErrorData, ErrorCode, SessionRevokedReason } from "./acks.js";
 
 const conversationIdSchema = z.string().min(1).max(64);
 const clientMessageIdSchema = z.string().min(1).max(100);

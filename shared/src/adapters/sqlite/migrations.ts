@@ -356,6 +356,25 @@ ALTER TABLE channels ADD COLUMN breaker_open_until TEXT;
 CREATE INDEX webhook_events_stale ON webhook_events(received_at) WHERE status = 'received';
 `,
   },
+  {
+    version: 40,
+    name: "widget visitors: identified customer, token generation, blocks",
+    sql: `
+CREATE TABLE visitors (
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  visitor_id TEXT NOT NULL,
+  customer_id TEXT,
+  token_generation INTEGER NOT NULL DEFAULT 0,
+  blocked_at TEXT,
+  blocked_by TEXT,
+  block_reason TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (merchant_id, visitor_id)
+);
+CREATE INDEX visitors_blocked ON visitors(merchant_id, blocked_at, visitor_id) WHERE blocked_at IS NOT NULL;
+`,
+  },
 ];
 
 /** Applies pending migrations; safe to run from several processes opening the same file. */

@@ -22,6 +22,7 @@ import { SqliteAuditRepo, SqliteDeliveryAttemptRepo, SqliteOutboxRepo, SqliteWeb
 import { SqliteCannedReplyRepo, SqliteCommerceConnectionRepo } from "./integrations.js";
 import { SqliteChannelRepo, SqliteKnowledgeRepo } from "./knowledge.js";
 import { SqliteIdempotencyRepo, SqliteOrderRepo } from "./orders.js";
+import { SqliteVisitorRepo } from "./visitors.js";
 
 export interface SqliteStoreOptions {
   /** Database file path, or ":memory:" (tests). */
@@ -73,6 +74,9 @@ class SqliteTenantStore implements TenantStore {
   }
   get conversations() {
     return this.repo("conversations", SqliteConversationRepo);
+  }
+  get visitors() {
+    return this.repo("visitors", SqliteVisitorRepo);
   }
   get messages() {
     return this.repo("messages", SqliteMessageRepo);

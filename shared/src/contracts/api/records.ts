@@ -7,6 +7,7 @@ import {
   messageSchema,
   orderSchema,
   productSchema,
+  visitorSchema,
 } from "../domain.js";
 import { pageSchema } from "./envelopes.js";
 
@@ -18,3 +19,5 @@ export const conversationPageSchema = pageSchema(conversationSchema);
 export const messagePageSchema = pageSchema(messageSchema);
 export const knowledgePageSchema = pageSchema(knowledgeItemSchema);
 export const auditPageSchema = pageSchema(auditLogSchema);
+/** `GET /visitors/blocked`: visitors the store blocked from the widget, most recent first. */
+export const visitorPageSchema = pageSchema(visitorSchema);
