@@ -113,12 +113,12 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const sockets = runsHub ? createSocketServer({ httpServer: server, config, store, metrics, redis: createSocketAdapterClients(ctx) }) : null;
     const emitter = sockets ? sockets.emitter : createRemoteEmitter(ctx);
     const events = new ConversationEventBus([socketListener(emitter)], logger);
-    const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger });
+    const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger, maxPendingBotAnswers: config.bot.maxPendingPerStore });
 
     const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, objects, channels, emitter, conversations, metrics, logger, lifecycle };
 
     // ---- roles ----
-    const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret)) : null;
+    const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret, { ttlSeconds: config.visitorTokens.ttlSeconds })) : null;
     if (runsWorkers) {
       await wireWorkers(ports, { lock: createKeyedLock(ctx), tokenBudget: createTokenBudget(ctx), system, ...(options.bot ? { bot: options.bot } : {}) });
     }

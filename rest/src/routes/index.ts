@@ -16,6 +16,7 @@ import { orderRoutes } from "./orders.js";
 import { searchRoutes } from "./search.js";
 import { settingsRoutes } from "./settings.js";
 import { teamRoutes } from "./team.js";
+import { visitorRoutes } from "./visitors.js";
 
 export const API_VERSION = "1.0.0";
 
@@ -35,6 +36,7 @@ const domainRoutes: AnyRoute[] = [
   ...commerceRoutes,
   ...cannedReplyRoutes,
   ...conversationLabelRoutes,
+  ...visitorRoutes,
   ...analyticsRoutes,
 ];
 
