@@ -7,11 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asMerchantId, BOT_REPLY_JOB, type Ack, type BotEngine, type BotEvent, type ConversationOpenResult, type Message } from "@kaleem/shared";
 import {
   closeAllClients,
-  connectError,
   connected,
   createMerchant,
   nextEvent,
   ok,
+  refusalOf,
+  refusedWith,
   startTestKaleem,
   until,
   widgetClient,
@@ -37,8 +38,6 @@ class GatedBot implements BotEngine {
   }
 }
 
-type Refusal = { code: string; retryAfterSeconds?: number };
-const codeOf = (err: Error): Refusal => ((err as Error & { data?: Refusal }).data ?? { code: "none" });
 const ADDRESSES = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"];
 const MESSAGES_PER_IP = 30;
 const MESSAGES_PER_STORE = 100;
@@ -156,11 +155,11 @@ describe("anonymous connects and conversations", () => {
     try {
       const shop = await createMerchant(limited.k);
       for (let i = 0; i < 5; i++) await connected(widgetClient(limited.k.url, shop.widgetKey, { from: "127.0.0.20" }));
-      const refusal = codeOf(await connectError(widgetClient(limited.k.url, shop.widgetKey, { from: "127.0.0.20" })));
+      const refusal = await refusedWith(widgetClient(limited.k.url, shop.widgetKey, { from: "127.0.0.20" }));
       expect(refusal.code).toBe("rate_limited");
       expect(refusal.retryAfterSeconds).toBeGreaterThan(0);
       // Unknown keys count against the address too: a key-guessing flood is no cheaper.
-      expect(codeOf(await connectError(widgetClient(limited.k.url, "wk_guess", { from: "127.0.0.20" }))).code).toBe("rate_limited");
+      expect((await refusedWith(widgetClient(limited.k.url, "wk_guess", { from: "127.0.0.20" }))).code).toBe("rate_limited");
       await connected(widgetClient(limited.k.url, shop.widgetKey, { from: "127.0.0.21" }));
     } finally {
       closeAllClients();
@@ -177,7 +176,7 @@ describe("anonymous connects and conversations", () => {
         Array.from({ length: 12 }, (_, i) => connected(widgetClient(limited.k.url, busy.widgetKey, { from: ADDRESSES[i % ADDRESSES.length]! }))),
       );
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(8);
-      for (const r of results) if (r.status === "rejected") expect(codeOf(r.reason as Error).code).toBe("rate_limited");
+      for (const r of results) if (r.status === "rejected") expect(refusalOf(r.reason as Error).code).toBe("rate_limited");
       await connected(widgetClient(limited.k.url, calm.widgetKey, { from: ADDRESSES[0]! }));
     } finally {
       closeAllClients();

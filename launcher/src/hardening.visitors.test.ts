@@ -7,12 +7,12 @@ import { VisitorTokens } from "@kaleem/hub";
 import {
   addAgent,
   closeAllClients,
-  connectError,
   connected,
   createMerchant,
   login,
   ok,
   openConversation,
+  refusedWith,
   ScriptedBot,
   SHOP_ORIGIN,
   startTestKaleem,
@@ -47,7 +47,7 @@ async function visitorWithConversation(m: TestMerchant, origin: string | null = 
   return { socket, open, conversationId: sent.message.conversationId };
 }
 
-const refusalOf = async (socket: ReturnType<typeof widgetClient>) => ((await connectError(socket)) as Error & { data?: { code?: string } }).data?.code;
+const refusalCode = async (socket: ReturnType<typeof widgetClient>) => (await refusedWith(socket)).code;
 
 describe("visitor token lifetime", () => {
   it("a token past its lifetime (or issued in 2001) no longer names the visitor; with an Origin the shopper starts as a new visitor", async () => {
@@ -158,7 +158,7 @@ describe("blocking a visitor", () => {
     expect(await blocked.json()).toMatchObject({ visitorId, blockReason: "abusive messages" });
     await gone;
     expect(bystander.socket.connected).toBe(true);
-    expect(await refusalOf(widgetClient(t.k.url, shop.widgetKey, { visitorToken: open.visitorToken }))).toBe("visitor_blocked");
+    expect(await refusalCode(widgetClient(t.k.url, shop.widgetKey, { visitorToken: open.visitorToken }))).toBe("visitor_blocked");
     const view = await api(agentToken, "GET", `/visitors/${visitorId}`);
     expect(await view.json()).toMatchObject({ visitorId, blockedBy: agent.id });
     const listed = (await (await api(agentToken, "GET", "/visitors/blocked")).json()) as { items: Array<{ visitorId: string }> };
@@ -190,7 +190,7 @@ describe("blocking a visitor", () => {
 describe("connections without an Origin", () => {
   it("are served only for stores that allow apps, whatever token they bring", async () => {
     const { open } = await openWithConversation(shop);
-    expect(await refusalOf(widgetClient(t.k.url, shop.widgetKey, { origin: null, visitorToken: open.visitorToken }))).toBe("origin_not_allowed");
+    expect(await refusalCode(widgetClient(t.k.url, shop.widgetKey, { origin: null, visitorToken: open.visitorToken }))).toBe("origin_not_allowed");
     const app = widgetClient(t.k.url, apps.widgetKey, { origin: null });
     await connected(app);
   });

@@ -15,6 +15,7 @@ import {
   nextEvent,
   ok,
   openConversation,
+  refusedWith,
   startTestKaleem,
   until,
   visitorIdOf,
@@ -201,7 +202,7 @@ describe("origin and handshake", () => {
   });
 
   it("without an Origin only stores that allow apps are served, whatever token comes with it", async () => {
-    const codeOf = async (socket: ReturnType<typeof widgetClient>) => ((await connectError(socket)) as Error & { data?: { code?: string } }).data?.code;
+    const codeOf = async (socket: ReturnType<typeof widgetClient>) => (await refusedWith(socket)).code;
     // Merchant A does not allow apps: no Origin is refused, with a valid visitor token too.
     const first = await openShopper(a, "https://a-shop.example");
     expect(await codeOf(widgetClient(t.k.url, a.widgetKey, { origin: null }))).toBe("origin_not_allowed");

@@ -243,6 +243,15 @@ export function connectError(socket: Socket): Promise<Error> {
   });
 }
 
+/** What a refused handshake says (`err.data` of connect_error): its code and, for rate limits, when to retry. */
+export interface Refusal {
+  code?: string;
+  retryAfterSeconds?: number;
+}
+export const refusalOf = (err: Error): Refusal => (err as Error & { data?: Refusal }).data ?? {};
+/** The refusal of a connection that must be refused. */
+export const refusedWith = async (socket: Socket): Promise<Refusal> => refusalOf(await connectError(socket));
+
 export async function call<T = unknown>(socket: Socket, event: string, payload?: unknown): Promise<Ack<T>> {
   return (await socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;
 }

@@ -10,7 +10,6 @@ import {
   inboxClient,
   login,
   nextEvent,
-  ok,
   openConversation,
   ScriptedBot,
   startTestKaleem,
