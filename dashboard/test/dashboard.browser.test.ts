@@ -181,10 +181,12 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     shopper = shopperSocket(url, demo.widgetKey);
     for (const event of ["message:new", "message:done"]) shopper.on(event, (p: { message: Message }) => shopperEvents.push({ event, message: p.message }));
     await connected(shopper);
-    const opened = await ok<{ conversationId: string }>(shopper, "conversation:open", { locale: "en", pageUrl: "https://shop.example/collections/abayas?ref=home" });
-    conversationId = opened.conversationId;
+    // Opening the widget puts nothing in the inbox; the first message starts the conversation.
+    const opened = await ok<{ conversationId: string | null }>(shopper, "conversation:open", { locale: "en", pageUrl: "https://shop.example/collections/abayas?ref=home" });
+    expect(opened.conversationId).toBeNull();
     const answered = nextEvent<{ message: Message }>(shopper, "message:done", (p) => p.message.role === "bot");
-    await ok(shopper, "message:send", { conversationId, clientMessageId: "hello-1", text: "Do you have black abayas?" });
+    const first = await ok<{ message: Message }>(shopper, "message:send", { conversationId: opened.conversationId, clientMessageId: "hello-1", text: "Do you have black abayas?" });
+    conversationId = first.message.conversationId;
 
     await item(conversationId).waitFor();
     // Its preview follows the conversation live.
@@ -207,8 +209,9 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
   it("badges the inbox and the tab title when a conversation starts waiting for a human", async () => {
     const other = shopperSocket(url, demo.widgetKey);
     await connected(other);
-    const opened = await ok<{ conversationId: string }>(other, "conversation:open", { locale: "ar" });
-    await ok(other, "message:send", { conversationId: opened.conversationId, clientMessageId: "ar-1", text: "عندكم عبايات سوداء؟" });
+    await ok(other, "conversation:open", { locale: "ar" });
+    const sent = await ok<{ message: Message }>(other, "message:send", { clientMessageId: "ar-1", text: "عندكم عبايات سوداء؟" });
+    const opened = { conversationId: sent.message.conversationId };
     await item(opened.conversationId).waitFor();
     expect(await page.locator('[data-testid="waiting-badge"]').count()).toBe(0);
     await ok(other, "conversation:human", { conversationId: opened.conversationId });
@@ -951,6 +954,51 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     expect(await panel.locator('[data-testid="side-channel"]').textContent()).toBe("WhatsApp");
     await page.screenshot({ path: path.join(artifactsDir, "inbox-search-en.png") });
     await search.fill("");
+  });
+
+  it("blocks a webchat visitor from the side panel: their chat is closed and they cannot connect again", async () => {
+    const visitor = shopperSocket(url, demo.widgetKey);
+    await connected(visitor);
+    const { visitorToken } = await ok<{ visitorToken: string }>(visitor, "conversation:open", { locale: "en" });
+    const sent = await ok<{ message: Message }>(visitor, "message:send", { clientMessageId: "block-1", text: "spam spam spam" });
+    await page.goto(`${url}/dashboard/inbox/${sent.message.conversationId}`);
+    const panel = page.locator('[data-testid="side-panel"]');
+    await panel.locator('[data-testid="block-visitor"]').waitFor();
+    // The suite dismisses dialogs; this confirmation is meant to be accepted.
+    await page.evaluate(() => {
+      window.confirm = () => true;
+    });
+    const gone = new Promise((r) => visitor.once("disconnect", r));
+    await panel.locator('[data-testid="block-visitor"]').click();
+    await panel.locator('[data-testid="visitor-blocked"]').waitFor();
+    await gone;
+    await page.screenshot({ path: path.join(artifactsDir, "inbox-visitor-blocked-en.png") });
+    const again = shopperSocket(url, demo.widgetKey, visitorToken);
+    const refusal = await new Promise<{ code?: string } | undefined>((resolve) => again.once("connect_error", (err: Error & { data?: { code?: string } }) => resolve(err.data)));
+    expect(refusal?.code).toBe("visitor_blocked");
+    // The owner lifts it; the visitor connects again.
+    await panel.locator('[data-testid="unblock-visitor"]').click();
+    await panel.locator('[data-testid="block-visitor"]').waitFor();
+    const back = shopperSocket(url, demo.widgetKey, visitorToken);
+    await connected(back);
+  });
+
+  it("tests the bot from the knowledge page: the first question starts a webchat conversation, later ones go to it", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    const since = new Date().toISOString();
+    const createdSince = async () => (await tenant.conversations.listCreatedBetween(since, "9999-12-31T00:00:00.000Z")).length;
+    await page.goto(`${url}/dashboard/knowledge`);
+    const input = page.locator('[data-testid="testbot-input"]');
+    await input.waitFor();
+    const thread = page.locator('[data-testid="testbot-thread"]');
+    for (const [n, question] of ["do you have black abayas?", "and in blue?"].entries()) {
+      await input.fill(question);
+      await input.press("Enter");
+      await thread.locator('[data-testid="msg-bot"][data-status="complete"]').nth(n).waitFor();
+    }
+    // Opening the page created nothing; the two questions share one conversation.
+    expect(await createdSince()).toBe(1);
+    await page.screenshot({ path: path.join(artifactsDir, "knowledge-test-bot-en.png") });
   });
 
   it("signs out: the session is gone and its access token is refused", async () => {

@@ -127,8 +127,8 @@ export function closeSockets(): void {
 }
 
 /** A shopper's widget connection, sending the instance's own origin (in the demo allow-list). */
-export function shopperSocket(url: string, widgetKey: string): Socket {
-  const s = io(`${url}/widget`, { forceNew: true, reconnection: false, transports: ["websocket"], auth: { widgetKey }, extraHeaders: { Origin: url } });
+export function shopperSocket(url: string, widgetKey: string, visitorToken?: string): Socket {
+  const s = io(`${url}/widget`, { forceNew: true, reconnection: false, transports: ["websocket"], auth: { widgetKey, ...(visitorToken ? { visitorToken } : {}) }, extraHeaders: { Origin: url } });
   sockets.push(s);
   return s;
 }

@@ -19,7 +19,7 @@ export function toAckError(err: unknown): AckError {
     const tooBig = err.issues.some((i) => i.code === "too_big");
     return { code: tooBig ? "payload_too_large" : "validation_failed", message: z.prettifyError(err) };
   }
-  if (err instanceof RateLimitedError) return { code: "rate_limited", message: err.message };
+  if (err instanceof RateLimitedError) return { code: "rate_limited", message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof AppError) {
     const known = errorCodeSchema.safeParse(err.code);
     return { code: known.success ? known.data : ("validation_failed" satisfies ErrorCode), message: err.message };

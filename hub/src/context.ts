@@ -17,6 +17,7 @@ import type {
 } from "@kaleem/shared";
 import type { Namespace, Socket } from "socket.io";
 import type { VisitorTokens } from "./visitor-token.js";
+import type { WidgetLimits } from "./widget-limits.js";
 
 export type WidgetNamespace = Namespace<WidgetClientToServerEvents, WidgetServerToClientEvents, InterServerEvents, WidgetSocketData>;
 export type WidgetSocket = Socket<WidgetClientToServerEvents, WidgetServerToClientEvents, InterServerEvents, WidgetSocketData>;
@@ -32,6 +33,8 @@ export interface HubContext {
   presence: PresenceStore;
   tokens: Pick<TokenService, "verifyAccess">;
   visitorTokens: VisitorTokens;
+  /** Per-address and per-store budgets of anonymous widget traffic. */
+  widgetLimits: WidgetLimits;
   metrics: RealtimeMetrics;
   logger: Logger;
 }

@@ -15,9 +15,10 @@ export function guardEvents(socket: Socket, namespace: "widget" | "inbox", known
     ctx.metrics.rejected.inc({ namespace, reason: verdict === "flood" ? "flood" : "rate_limited" });
     const last = packet[packet.length - 1];
     if (typeof last === "function") {
+      const retryAfterSeconds = limit.retryAfterSeconds();
       const reply: Ack<never> = {
         ok: false,
-        error: { code: "rate_limited", message: `Too many events; retry in ${limit.retryAfterSeconds()}s` },
+        error: { code: "rate_limited", message: `Too many events; retry in ${retryAfterSeconds}s`, retryAfterSeconds },
       };
       (last as (r: Ack<never>) => void)(reply);
     }

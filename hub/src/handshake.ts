@@ -1,13 +1,13 @@
 // Refused handshakes: socket.io passes an Error's `data` to the client's connect_error, so every
 // refusal carries a protocol code (`err.data.code`) besides its human message.
-import { PROTOCOL_VERSION, RateLimitedError, UnauthorizedError, type ConnectErrorCode } from "@kaleem/shared";
+import { PROTOCOL_VERSION, RateLimitedError, UnauthorizedError, type ConnectErrorCode, type ConnectErrorData } from "@kaleem/shared";
 
 export class HandshakeRefused extends Error {
-  readonly data: { code: ConnectErrorCode };
-  constructor(code: ConnectErrorCode, message: string) {
+  readonly data: ConnectErrorData;
+  constructor(code: ConnectErrorCode, message: string, retryAfterSeconds?: number) {
     super(message);
     this.name = "HandshakeRefused";
-    this.data = { code };
+    this.data = retryAfterSeconds === undefined ? { code } : { code, retryAfterSeconds };
   }
 }
 
@@ -22,7 +22,7 @@ export function checkProtocol(version: number | undefined): void {
 /** What a namespace middleware hands to socket.io's next(err). */
 export function toConnectError(err: unknown): HandshakeRefused {
   if (err instanceof HandshakeRefused) return err;
-  if (err instanceof RateLimitedError) return new HandshakeRefused("rate_limited", err.message);
+  if (err instanceof RateLimitedError) return new HandshakeRefused("rate_limited", err.message, err.retryAfterSeconds);
   if (err instanceof UnauthorizedError) return new HandshakeRefused("unauthorized", err.message);
   return new HandshakeRefused("unauthorized", "unauthorized");
 }

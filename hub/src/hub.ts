@@ -17,6 +17,7 @@ import {
   type Logger,
   type Metrics,
   type PresenceStore,
+  type RateLimiter,
   type RealtimeEmitter,
   type Store,
   type TokenService,
@@ -24,9 +25,10 @@ import {
 import type { HubContext, InboxNamespace, WidgetNamespace } from "./context.js";
 import { SocketIoEmitter } from "./emitter.js";
 import { setupInboxNamespace } from "./inbox.js";
-import { createAllowRequest, createCorsDelegate } from "./origin.js";
+import { createOriginGuard } from "./origin.js";
 import type { VisitorTokens } from "./visitor-token.js";
 import { setupWidgetNamespace } from "./widget.js";
+import { WidgetLimits } from "./widget-limits.js";
 
 export interface SocketServerDeps {
   httpServer: HttpServer;
@@ -43,17 +45,22 @@ export interface SocketServer {
   emitter: RealtimeEmitter;
 }
 
+/** An Engine.IO session that joined no namespace by then is closed (one refused for its origin, a probe). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export function createSocketServer(deps: SocketServerDeps): SocketServer {
-  const allowRequest = createAllowRequest(deps.config, deps.store);
+  const origins = createOriginGuard(deps.config, deps.store);
   const io = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
-    // allowRequest enforces the Origin allow-lists; CORS headers only let allowed pages read replies.
-    allowRequest,
-    cors: createCorsDelegate(allowRequest),
+    // CORS headers only let allowed pages read replies; the namespaces refuse other origins with a reason.
+    cors: origins.cors,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
+  io.engine.use(origins.sameOrigin);
+  io.engine.on("connection", (session: Parameters<typeof origins.bind>[0]) => origins.bind(session));
   if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: socketIoRedisKey(deps.redis.prefix) }));
   return { io, emitter: new SocketIoEmitter(io, realtimeMetrics(deps.metrics)) };
 }
@@ -66,6 +73,8 @@ export interface HubDeps {
   presence: PresenceStore;
   tokens: Pick<TokenService, "verifyAccess">;
   visitorTokens: VisitorTokens;
+  /** Counters shared by every hub node (Redis in a cluster): anonymous widget traffic per address and store. */
+  rateLimiter: RateLimiter;
   metrics: Metrics;
   logger: Logger;
   /** How often agent presence entries are refreshed (ms). */
@@ -89,6 +98,7 @@ export function createHub(deps: HubDeps): Hub {
     presence: deps.presence,
     tokens: deps.tokens,
     visitorTokens: deps.visitorTokens,
+    widgetLimits: new WidgetLimits(deps.rateLimiter, deps.config.limits.widget),
     metrics: realtimeMetrics(deps.metrics),
     logger: deps.logger.child({ component: "hub" }),
   };

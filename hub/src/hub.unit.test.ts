@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConflictError, NotFoundError } from "@kaleem/shared";
+import { ConflictError, hmacSha256, NotFoundError } from "@kaleem/shared";
 import { z } from "zod";
 import { splitArgs, toAckError } from "./ack.js";
 import { normalizeOrigin, originAllowed } from "./origin.js";
@@ -7,20 +7,55 @@ import { SocketRateLimit } from "./rate-limit.js";
 import { VisitorTokens } from "./visitor-token.js";
 
 describe("visitor tokens", () => {
-  const tokens = new VisitorTokens("s".repeat(40));
-  it("round-trips merchant and visitor ids", () => {
-    const { token, claims } = tokens.issue("m1");
-    expect(tokens.verify(token)).toEqual(claims);
+  const TTL = 30 * 86400;
+  let now = Date.UTC(2030, 0, 1);
+  const tokens = new VisitorTokens("s".repeat(40), { ttlSeconds: TTL, now: () => now });
+  const store = { merchantId: "m1", widgetKey: "wk_1" };
+
+  it("round-trips merchant, visitor and generation, with a lifetime", () => {
+    const { token, claims } = tokens.issue("m1", "wk_1", { generation: 2 });
+    expect(tokens.verify(token, store)).toEqual({ ok: true, claims });
     expect(claims.visitorId).toMatch(/^v_/);
+    expect(claims).toMatchObject({ generation: 2, expiresAt: claims.issuedAt + TTL });
   });
-  it("rejects tampering, other secrets and garbage", () => {
-    const { token } = tokens.issue("m1", "v_1");
+
+  it("rejects tampering, other secrets, other stores, a rotated widget key and garbage", () => {
+    const { token } = tokens.issue("m1", "wk_1", { visitorId: "v_1" });
     const [body, sig] = token.split(".");
-    const forged = Buffer.from(JSON.stringify({ v: 1, m: "m2", vid: "v_1", iat: 1 })).toString("base64url");
-    expect(tokens.verify(`${forged}.${sig}`)).toBeNull();
-    expect(tokens.verify(`${body}.${sig}x`)).toBeNull();
-    expect(new VisitorTokens("t".repeat(40)).verify(token)).toBeNull();
-    for (const junk of ["", ".", "abc", "a.b.c", `${body}.`]) expect(tokens.verify(junk)).toBeNull();
+    const claims = JSON.parse(Buffer.from(body!, "base64url").toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, vid: "v_2" })).toString("base64url");
+    expect(tokens.verify(`${forged}.${sig}`, store)).toEqual({ ok: false, problem: "invalid" });
+    expect(tokens.verify(`${body}.${sig}x`, store)).toEqual({ ok: false, problem: "invalid" });
+    expect(new VisitorTokens("t".repeat(40), { ttlSeconds: TTL, now: () => now }).verify(token, store)).toEqual({ ok: false, problem: "invalid" });
+    expect(tokens.verify(token, { merchantId: "m2", widgetKey: "wk_1" })).toEqual({ ok: false, problem: "other_store" });
+    expect(tokens.verify(token, { merchantId: "m1", widgetKey: "wk_rotated" })).toEqual({ ok: false, problem: "rotated_key" });
+    for (const junk of ["", ".", "abc", "a.b.c", `${body}.`]) expect(tokens.verify(junk, store).ok).toBe(false);
+  });
+
+  it("expires after its lifetime; tokens of the old format or from 2001 are refused", () => {
+    const { token } = tokens.issue("m1", "wk_1");
+    now += (TTL - 1) * 1000;
+    expect(tokens.verify(token, store).ok).toBe(true);
+    now += 2000;
+    expect(tokens.verify(token, store)).toEqual({ ok: false, problem: "expired" });
+    // The first format (no lifetime, no key) signed with the same secret, issued in 2001.
+    const sign = (b: string) => hmacSha256(`kaleem-visitor:${"s".repeat(40)}`, b, "base64").replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const v1 = Buffer.from(JSON.stringify({ v: 1, m: "m1", vid: "v_old", iat: 978307200 })).toString("base64url");
+    expect(tokens.verify(`${v1}.${sign(v1)}`, store)).toEqual({ ok: false, problem: "invalid" });
+    const wk = hmacSha256(`kaleem-visitor-key:${"s".repeat(40)}`, "wk_1", "base64").slice(0, 16);
+    const ancient = Buffer.from(JSON.stringify({ v: 2, m: "m1", vid: "v_old", iat: 978307200, exp: 978307200 + TTL, gen: 0, wk })).toString("base64url");
+    expect(tokens.verify(`${ancient}.${sign(ancient)}`, store)).toEqual({ ok: false, problem: "expired" });
+    // A lifetime longer than the one configured now counts as expired too.
+    const long = Buffer.from(JSON.stringify({ v: 2, m: "m1", vid: "v_long", iat: now / 1000, exp: now / 1000 + TTL * 10, gen: 0, wk })).toString("base64url");
+    expect(tokens.verify(`${long}.${sign(long)}`, store)).toEqual({ ok: false, problem: "expired" });
+  });
+
+  it("asks for renewal once half the lifetime has passed (sliding)", () => {
+    const { claims } = tokens.issue("m1", "wk_1");
+    now += (TTL / 2 - 60) * 1000;
+    expect(tokens.needsRenewal(claims)).toBe(false);
+    now += 120 * 1000;
+    expect(tokens.needsRenewal(claims)).toBe(true);
   });
 });
 

@@ -76,7 +76,8 @@ const tokenExpiry = new WeakMap<InboxSocket, number>();
 
 async function authenticate(socket: InboxSocket, ctx: HubContext): Promise<void> {
   const verdict = originVerdict(socket.request);
-  if (verdict && !verdict.inboxOk) throw new HandshakeRefused("origin_not_allowed", "Origin not allowed");
+  // Every handshake was judged by the engine middleware; a missing verdict fails closed.
+  if (!verdict?.inboxOk) throw new HandshakeRefused("origin_not_allowed", "Origin not allowed");
   const auth = inboxAuthSchema.safeParse(socket.handshake.auth);
   if (!auth.success) throw new UnauthorizedError("token is required");
   checkProtocol(auth.data.protocol);

@@ -1,7 +1,12 @@
-// Cross-site WebSocket hijacking defence. Browsers always send Origin on websocket upgrades and
-// cross-origin XHR, so the check runs in engine.io's allowRequest: the first request of every
-// connection, long-polling included, is refused before any namespace sees it.
-import type { IncomingMessage } from "node:http";
+// Cross-site WebSocket hijacking defence, in two places. Engine.IO's CORS delegate judges the page's
+// Origin on every HTTP request (the handshake's verdict is kept on the request): only an allowed
+// origin gets Access-Control-Allow-Origin, so a foreign page cannot read a long-polling answer, its
+// session id included. The namespace middlewares then refuse a connection from a disallowed origin
+// with a reason (`origin_not_allowed` in connect_error), which programs and websocket clients see.
+// An Engine.IO middleware binds every session to the origin of its handshake: a session id used
+// from another origin (a stolen sid, a page replaying another's) is refused on every request, and
+// a session that never joins a namespace is closed after the server's connect timeout.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { publicBaseUrl, type Config, type Store } from "@kaleem/shared";
 
 export function normalizeOrigin(value: string): string | null {
@@ -18,13 +23,15 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
   return o !== null && allowed.some((a) => normalizeOrigin(a) === o);
 }
 
-/** What allowRequest learned, kept on the request for the namespace middlewares. */
+/** What the handshake's Origin check found, kept on the request for the namespace middlewares. */
 export interface OriginVerdict {
   origin: string | null;
   /** Merchant whose widget key came in the query and whose allow-list accepted the origin. */
   widgetMerchantId: string | null;
   /** The origin may open /inbox (dashboard origins, same host) or there is no Origin at all. */
   inboxOk: boolean;
+  /** What the page asked for is allowed from it: the query key's widget, or (without a key) the inbox. */
+  allowed: boolean;
 }
 const VERDICT = Symbol.for("kaleem.originVerdict");
 type WithVerdict = IncomingMessage & { [VERDICT]?: OriginVerdict };
@@ -58,38 +65,68 @@ export function effectiveOrigin(req: IncomingMessage): string | null {
   return `${proto}://${host}`;
 }
 
-export function createAllowRequest(config: Config, store: Store) {
-  return (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void => {
-    void (async () => {
-      const origin = effectiveOrigin(req);
-      const widgetKey = new URL(req.url ?? "/", "http://localhost").searchParams.get("widgetKey");
-      const inboxOk = origin === null || originAllowed(origin, inboxOrigins(config)) || sameHost(origin, req);
-      let widgetMerchantId: string | null = null;
-      if (widgetKey) {
-        const merchantId = await store.lookup.merchantByWidgetKey(widgetKey);
-        if (!merchantId) return callback("unknown widget key", false);
-        if (origin !== null) {
-          const merchant = await store.forMerchant(merchantId).merchant.get();
-          if (!originAllowed(origin, merchant.widget.allowedOrigins)) return callback("origin not allowed", false);
-        }
-        widgetMerchantId = merchantId;
-      } else if (!inboxOk) {
-        return callback("origin not allowed", false);
-      }
-      (req as WithVerdict)[VERDICT] = { origin, widgetMerchantId, inboxOk };
-      callback(null, true);
-    })().catch(() => callback("origin check failed", false));
-  };
+/** An origin as sessions are bound to it: normalized, or "" for none (apps, programs). */
+const bindingOf = (origin: string | null): string => (origin === null ? "" : (normalizeOrigin(origin) ?? `invalid:${origin}`));
+const sidOf = (req: IncomingMessage): string | null => new URL(req.url ?? "/", "http://localhost").searchParams.get("sid");
+
+export interface OriginGuard {
+  /** engine.io's `cors` option: echoes the Origin only to pages the connection is allowed from. */
+  cors(req: object, callback: (err: Error | null, options?: { origin: boolean; credentials: boolean }) => void): void;
+  /** engine.io middleware (`io.engine.use`): judges handshakes; a session's later requests must keep its origin. */
+  sameOrigin(req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void;
+  /** Binds a new Engine.IO session to its handshake's origin until it closes. */
+  bind(session: { id: string; request: IncomingMessage; once(event: "close", listener: () => void): unknown }): void;
 }
 
-/**
- * CORS for engine.io's HTTP requests. engine.io runs its CORS middleware before allowRequest, so
- * the same check decides here: the page's origin is echoed in Access-Control-Allow-Origin only when
- * allowRequest would accept the request, and a refused handshake (403) tells a foreign page nothing.
- */
-export function createCorsDelegate(allowRequest: ReturnType<typeof createAllowRequest>) {
-  // Typed by the cors package as a minimal request; engine.io hands it the IncomingMessage itself.
-  return (req: object, callback: (err: Error | null, options?: { origin: boolean; credentials: boolean }) => void): void => {
-    allowRequest(req as IncomingMessage, (_err, success) => callback(null, { origin: success, credentials: false }));
+export function createOriginGuard(config: Config, store: Store): OriginGuard {
+  const sessions = new Map<string, { origin: string; allowed: boolean }>();
+
+  const judge = async (req: IncomingMessage): Promise<OriginVerdict> => {
+    const cached = originVerdict(req);
+    if (cached) return cached;
+    const origin = effectiveOrigin(req);
+    const widgetKey = new URL(req.url ?? "/", "http://localhost").searchParams.get("widgetKey");
+    const inboxOk = origin === null || originAllowed(origin, inboxOrigins(config)) || sameHost(origin, req);
+    let widgetMerchantId: string | null = null;
+    if (widgetKey) {
+      const merchantId = await store.lookup.merchantByWidgetKey(widgetKey);
+      if (merchantId && (origin === null || originAllowed(origin, (await store.forMerchant(merchantId).merchant.get()).widget.allowedOrigins))) {
+        widgetMerchantId = merchantId;
+      }
+    }
+    const verdict: OriginVerdict = { origin, widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk };
+    (req as WithVerdict)[VERDICT] = verdict;
+    return verdict;
+  };
+
+  return {
+    cors(rawReq, callback) {
+      // Typed by the cors package as a minimal request; engine.io hands it the IncomingMessage itself.
+      const req = rawReq as IncomingMessage;
+      const sid = sidOf(req);
+      const session = sid ? sessions.get(sid) : undefined;
+      if (session) return callback(null, { origin: session.allowed && bindingOf(effectiveOrigin(req)) === session.origin, credentials: false });
+      judge(req).then(
+        (verdict) => callback(null, { origin: verdict.allowed, credentials: false }),
+        () => callback(null, { origin: false, credentials: false }),
+      );
+    },
+    sameOrigin(req, _res, next) {
+      const sid = sidOf(req);
+      if (!sid) {
+        // A handshake: judged here too, so the namespaces always find the verdict (CORS may be skipped).
+        judge(req).then(() => next(), next);
+        return;
+      }
+      const session = sessions.get(sid);
+      // Unknown ids are engine.io's to refuse.
+      if (!session || bindingOf(effectiveOrigin(req)) === session.origin) return next();
+      next(new Error("this session belongs to another origin"));
+    },
+    bind(session) {
+      const verdict = originVerdict(session.request);
+      sessions.set(session.id, { origin: bindingOf(verdict?.origin ?? effectiveOrigin(session.request)), allowed: verdict?.allowed ?? false });
+      session.once("close", () => sessions.delete(session.id));
+    },
   };
 }

@@ -1,37 +1,103 @@
 // Visitor tokens: the widget's identity for one shopper on one store. Signed by the server
 // (HMAC-SHA256 with config.secrets.visitorTokenSecret) so a client cannot pick another visitor's
-// id, and bound to the merchant so a token from one store is worthless on another.
+// id; bound to the merchant and to the widget key it was issued under, so a token is worthless on
+// another store and after the key is rotated; valid for a lifetime that open/resume renew as it
+// ages (sliding); and stamped with the visitor's token generation, which identify moves on, so
+// tokens issued before an identification stop working (the store keeps the generation).
 import { hmacSha256, newId, safeEqual } from "@kaleem/shared";
 import { z } from "zod";
 
-const claimsSchema = z.object({ v: z.literal(1), m: z.string().min(1), vid: z.string().min(1), iat: z.number().int() });
+const claimsSchema = z.object({
+  v: z.literal(2),
+  m: z.string().min(1),
+  vid: z.string().min(1),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  gen: z.number().int().nonnegative(),
+  wk: z.string().min(1),
+});
+
 export interface VisitorClaims {
   merchantId: string;
   visitorId: string;
+  /** Epoch seconds. */
   issuedAt: number;
+  expiresAt: number;
+  generation: number;
+}
+
+/** Why a presented token does not count (the shopper is then treated as a new visitor, or refused without an Origin). */
+export type VisitorTokenProblem = "invalid" | "expired" | "other_store" | "rotated_key";
+export type VisitorTokenVerdict = { ok: true; claims: VisitorClaims } | { ok: false; problem: VisitorTokenProblem };
+
+export interface VisitorTokenOptions {
+  ttlSeconds: number;
+  /** Epoch milliseconds (tests move the clock). */
+  now?: () => number;
 }
 
 export class VisitorTokens {
-  constructor(private readonly secret: string) {}
-
-  issue(merchantId: string, visitorId: string = `v_${newId()}`): { token: string; claims: VisitorClaims } {
-    const iat = Math.floor(Date.now() / 1000);
-    const body = Buffer.from(JSON.stringify({ v: 1, m: merchantId, vid: visitorId, iat })).toString("base64url");
-    return { token: `${body}.${this.sign(body)}`, claims: { merchantId, visitorId, issuedAt: iat } };
+  private readonly now: () => number;
+  constructor(
+    private readonly secret: string,
+    private readonly options: VisitorTokenOptions,
+  ) {
+    this.now = options.now ?? Date.now;
   }
 
-  /** The claims of a token this server signed, or null. */
-  verify(token: string): VisitorClaims | null {
+  get ttlSeconds(): number {
+    return this.options.ttlSeconds;
+  }
+
+  issue(
+    merchantId: string,
+    widgetKey: string,
+    visitor: { visitorId?: string; generation?: number } = {},
+  ): { token: string; claims: VisitorClaims } {
+    const iat = Math.floor(this.now() / 1000);
+    const claims: VisitorClaims = {
+      merchantId,
+      visitorId: visitor.visitorId ?? `v_${newId()}`,
+      issuedAt: iat,
+      expiresAt: iat + this.options.ttlSeconds,
+      generation: visitor.generation ?? 0,
+    };
+    const body = Buffer.from(
+      JSON.stringify({ v: 2, m: merchantId, vid: claims.visitorId, iat, exp: claims.expiresAt, gen: claims.generation, wk: this.keyTag(widgetKey) }),
+    ).toString("base64url");
+    return { token: `${body}.${this.sign(body)}`, claims };
+  }
+
+  /** Checks a token against the store and widget key it is presented to. */
+  verify(token: string, expected: { merchantId: string; widgetKey: string }): VisitorTokenVerdict {
     const dot = token.indexOf(".");
-    if (dot <= 0 || token.length > 2000) return null;
+    if (dot <= 0 || token.length > 2000) return { ok: false, problem: "invalid" };
     const body = token.slice(0, dot);
-    if (!safeEqual(this.sign(body), token.slice(dot + 1))) return null;
+    if (!safeEqual(this.sign(body), token.slice(dot + 1))) return { ok: false, problem: "invalid" };
+    let parsed: z.infer<typeof claimsSchema>;
     try {
-      const claims = claimsSchema.safeParse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
-      return claims.success ? { merchantId: claims.data.m, visitorId: claims.data.vid, issuedAt: claims.data.iat } : null;
+      const result = claimsSchema.safeParse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
+      if (!result.success) return { ok: false, problem: "invalid" };
+      parsed = result.data;
     } catch {
-      return null;
+      return { ok: false, problem: "invalid" };
     }
+    if (parsed.m !== expected.merchantId) return { ok: false, problem: "other_store" };
+    if (!safeEqual(parsed.wk, this.keyTag(expected.widgetKey))) return { ok: false, problem: "rotated_key" };
+    // A token from the future (clock skew aside) was not issued by this server's clock: refuse it too.
+    const now = Math.floor(this.now() / 1000);
+    if (parsed.exp <= now || parsed.iat > now + 300 || parsed.exp - parsed.iat > this.options.ttlSeconds) return { ok: false, problem: "expired" };
+    return { ok: true, claims: { merchantId: parsed.m, visitorId: parsed.vid, issuedAt: parsed.iat, expiresAt: parsed.exp, generation: parsed.gen } };
+  }
+
+  /** Sliding renewal: a token past half of its lifetime is replaced by a fresh one. */
+  needsRenewal(claims: VisitorClaims): boolean {
+    return claims.expiresAt - Math.floor(this.now() / 1000) < this.options.ttlSeconds / 2;
+  }
+
+  /** Names the widget key without revealing it (the token is readable by its holder). */
+  private keyTag(widgetKey: string): string {
+    return hmacSha256(`kaleem-visitor-key:${this.secret}`, widgetKey, "base64").slice(0, 16);
   }
 
   private sign(body: string): string {

@@ -1,6 +1,8 @@
 // /widget: shoppers (web widget, mobile SDK). A socket acts for one visitor of one merchant and
-// can only reach that visitor's conversations.
+// can only reach that visitor's conversations. Opening the widget creates no conversation: the
+// visitor's first message (or asking for a person) does.
 import {
+  clientAddress,
   hmacSha256,
   rooms,
   safeEqual,
@@ -8,6 +10,8 @@ import {
   ValidationError,
   widgetAuthSchema,
   widgetClientEvents,
+  type Conversation,
+  type VisitorContext,
   type WidgetClientToServerEvents,
 } from "@kaleem/shared";
 import { eventBinder, eventNames } from "./ack.js";
@@ -15,10 +19,24 @@ import { checkProtocol, HandshakeRefused, toConnectError } from "./handshake.js"
 import type { HubContext, WidgetNamespace, WidgetSocket } from "./context.js";
 import { guardEvents } from "./guard.js";
 import { originAllowed, originVerdict } from "./origin.js";
+import type { VisitorClaims } from "./visitor-token.js";
 
 const EVENTS = eventNames(widgetClientEvents);
-const VISITOR_TOKEN = Symbol("visitorToken");
-type WithToken = WidgetSocket & { [VISITOR_TOKEN]?: string };
+
+/** What the hub keeps of a widget socket besides socket.data: its token, address and page. */
+interface WidgetSession {
+  widgetKey: string;
+  token: string;
+  claims: VisitorClaims;
+  ip: string;
+  context: VisitorContext;
+}
+const sessions = new WeakMap<WidgetSocket, WidgetSession>();
+const sessionOf = (socket: WidgetSocket): WidgetSession => {
+  const session = sessions.get(socket);
+  if (!session) throw new UnauthorizedError("Not authenticated");
+  return session;
+};
 
 export function setupWidgetNamespace(ns: WidgetNamespace, ctx: HubContext): void {
   ns.use((socket, next) => {
@@ -32,10 +50,16 @@ export function setupWidgetNamespace(ns: WidgetNamespace, ctx: HubContext): void
   });
   ns.on("connection", (socket) => {
     ctx.metrics.connected.inc({ namespace: "widget" });
-    void socket.join(rooms.widgetKey(socket.data.merchantId, (socket.handshake.auth as { widgetKey: string }).widgetKey));
+    const { merchantId, visitorId } = socket.data;
+    const session = sessionOf(socket);
+    void socket.join([
+      rooms.widgetKey(merchantId, session.widgetKey),
+      rooms.visitor(merchantId, visitorId),
+      rooms.visitorGeneration(merchantId, visitorId, session.claims.generation),
+    ]);
     socket.on("disconnect", () => ctx.metrics.connected.dec({ namespace: "widget" }));
     guardEvents(socket, "widget", EVENTS, ctx);
-    registerWidgetEvents(socket, ctx);
+    registerWidgetEvents(ns, socket, ctx);
   });
 }
 
@@ -43,52 +67,99 @@ async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void
   const auth = widgetAuthSchema.safeParse(socket.handshake.auth);
   if (!auth.success) throw new UnauthorizedError("widgetKey is required");
   checkProtocol(auth.data.protocol);
+  const ip = clientAddress(socket.request, ctx.config.http.trustProxyHops);
+  // The address is counted before anything is looked up, so unknown keys cost a flood its budget too.
+  await ctx.widgetLimits.hitAddress("connects", ip);
   const merchantId = await ctx.store.lookup.merchantByWidgetKey(auth.data.widgetKey);
   if (!merchantId) throw new UnauthorizedError("Unknown widget key");
+  // Every handshake was judged by the engine middleware; a missing verdict fails closed.
   const verdict = originVerdict(socket.request);
-  const origin = verdict?.origin ?? null;
-  const merchant = await ctx.store.forMerchant(merchantId).merchant.get();
-  // The query key passed allowRequest; the auth key must be the same store's, and its allow-list
-  // must accept the origin too (a page cannot borrow another store's allow-list).
+  if (!verdict) throw new HandshakeRefused("origin_not_allowed", "Origin not checked");
+  const origin = verdict.origin;
+  const tenant = ctx.store.forMerchant(merchantId);
+  const merchant = await tenant.merchant.get();
+  // The query key's allow-list was read at the handshake; the auth key must be the same store's,
+  // and its allow-list must accept the origin too (a page cannot borrow another store's allow-list).
   if (origin !== null && !originAllowed(origin, merchant.widget.allowedOrigins)) throw new HandshakeRefused("origin_not_allowed", "Origin not allowed");
-  if (verdict?.widgetMerchantId && verdict.widgetMerchantId !== merchantId) throw new UnauthorizedError("Widget key mismatch");
-
-  const claims = auth.data.visitorToken ? ctx.visitorTokens.verify(auth.data.visitorToken) : null;
-  const valid = claims !== null && claims.merchantId === merchantId;
-  if (origin === null && !valid && !merchant.widget.allowApps) {
-    throw new UnauthorizedError("A visitor token is required for connections without an Origin");
+  if (verdict.widgetMerchantId && verdict.widgetMerchantId !== merchantId) throw new UnauthorizedError("Widget key mismatch");
+  // No Origin is an app (or any program): only stores that allow apps take those, token or not.
+  if (origin === null && !merchant.widget.allowApps) {
+    throw new HandshakeRefused("origin_not_allowed", "This store does not accept connections without an Origin (apps are not enabled in its widget settings)");
   }
-  let visitorId: string;
+  await ctx.widgetLimits.hitStore("connects", merchantId);
+
+  let claims: VisitorClaims | null = null;
+  if (auth.data.visitorToken) {
+    const checked = ctx.visitorTokens.verify(auth.data.visitorToken, { merchantId, widgetKey: auth.data.widgetKey });
+    if (checked.ok) claims = checked.claims;
+  }
+  if (claims) {
+    const visitor = await tenant.visitors.get(claims.visitorId);
+    if (visitor?.blockedAt) throw new HandshakeRefused("visitor_blocked", "This visitor has been blocked by the store");
+    // Identify started a newer generation: this token was issued before it and no longer counts.
+    if (visitor && claims.generation < visitor.tokenGeneration) claims = null;
+  }
   let token: string;
-  if (valid && claims) {
-    visitorId = claims.visitorId;
+  if (claims && !ctx.visitorTokens.needsRenewal(claims)) {
     token = auth.data.visitorToken!;
   } else {
-    const issued = ctx.visitorTokens.issue(merchantId);
-    visitorId = issued.claims.visitorId;
+    // A fresh visitor, or the same one with a renewed lifetime.
+    const issued = ctx.visitorTokens.issue(merchantId, auth.data.widgetKey, claims ? { visitorId: claims.visitorId, generation: claims.generation } : {});
     token = issued.token;
+    claims = issued.claims;
   }
-  socket.data = { merchantId, visitorId, conversationId: null };
-  (socket as WithToken)[VISITOR_TOKEN] = token;
+  socket.data = { merchantId, visitorId: claims.visitorId, conversationId: null };
+  sessions.set(socket, { widgetKey: auth.data.widgetKey, token, claims, ip, context: {} });
 }
 
-function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
+function registerWidgetEvents(ns: WidgetNamespace, socket: WidgetSocket, ctx: HubContext): void {
   const { conversations } = ctx;
   const bind = eventBinder<WidgetClientToServerEvents, typeof widgetClientEvents>(widgetClientEvents, ctx.logger);
   const m = () => socket.data.merchantId;
-  const own = (conversationId: string) => conversations.getForVisitor(m(), socket.data.visitorId, conversationId);
+  const visitorId = () => socket.data.visitorId;
+  const own = (conversationId: string) => conversations.getForVisitor(m(), visitorId(), conversationId);
   const joinConversation = async (conversationId: string) => {
     await socket.join(rooms.conversationShopper(m(), conversationId));
     socket.data.conversationId = conversationId;
   };
 
+  /** The token to hand back: the one the socket holds, renewed once it passed half its lifetime. */
+  const currentToken = (): string => {
+    const session = sessionOf(socket);
+    if (ctx.visitorTokens.needsRenewal(session.claims)) {
+      const issued = ctx.visitorTokens.issue(m(), session.widgetKey, { visitorId: visitorId(), generation: session.claims.generation });
+      session.token = issued.token;
+      session.claims = issued.claims;
+    }
+    return session.token;
+  };
+
+  /** The conversation a message or a request for a person goes to: the one named, the open one, or a new one. */
+  const conversationFor = async (named: string | null | undefined): Promise<string> => {
+    if (named) {
+      await own(named);
+      if (socket.data.conversationId !== named) await joinConversation(named);
+      return named;
+    }
+    if (socket.data.conversationId) return socket.data.conversationId;
+    const session = sessionOf(socket);
+    const { conversation, created } = await conversations.startForVisitor(m(), visitorId(), session.context, () =>
+      ctx.widgetLimits.hit("conversations", session.ip, m()),
+    );
+    await joinConversation(conversation.id);
+    // The visitor's other sockets (tabs, other nodes) follow the conversation they now have.
+    if (created) ns.in(rooms.visitor(m(), visitorId())).socketsJoin(rooms.conversationShopper(m(), conversation.id));
+    return conversation.id;
+  };
+
   bind(socket, "conversation:open", async (p) => {
-    const opened = await conversations.openForVisitor(m(), socket.data.visitorId, { locale: p.locale, pageUrl: p.pageUrl }, (c) => joinConversation(c.id));
-    const tenant = conversations.tenant(m());
-    const merchant = await tenant.merchant.get();
+    const session = sessionOf(socket);
+    session.context = { locale: p.locale, pageUrl: p.pageUrl };
+    const opened = await conversations.openForVisitor(m(), visitorId(), session.context, (c: Conversation) => joinConversation(c.id));
+    const merchant = await conversations.tenant(m()).merchant.get();
     return {
       conversationId: opened.conversationId,
-      visitorToken: (socket as WithToken)[VISITOR_TOKEN] ?? "",
+      visitorToken: currentToken(),
       messages: opened.messages,
       lastSeq: opened.lastSeq,
       status: opened.status,
@@ -109,13 +180,14 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
     // Join before reading: whatever is emitted from now on reaches us; what came before is read.
     await joinConversation(p.conversationId);
     ctx.metrics.resumes.inc({ namespace: "widget" });
-    return conversations.resume(m(), p.conversationId, p.afterSeq, "shopper");
+    return { ...(await conversations.resume(m(), p.conversationId, p.afterSeq, "shopper")), visitorToken: currentToken() };
   });
 
   bind(socket, "message:send", async (p) => {
-    await own(p.conversationId);
-    if (socket.data.conversationId !== p.conversationId) await joinConversation(p.conversationId);
-    const { message } = await conversations.shopperSend(m(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text });
+    const session = sessionOf(socket);
+    await ctx.widgetLimits.hit("messages", session.ip, m());
+    const conversationId = await conversationFor(p.conversationId);
+    const { message } = await conversations.shopperSend(m(), conversationId, { clientMessageId: p.clientMessageId, text: p.text }, { bounded: true });
     return { message };
   });
 
@@ -138,14 +210,12 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
   });
 
   bind(socket, "conversation:human", async (p) => {
-    await own(p.conversationId);
-    const c = await conversations.requestHuman(m(), p.conversationId, "shopper", "shopper asked for a person");
-    return { status: c.status };
+    const conversationId = await conversationFor(p.conversationId);
+    const c = await conversations.requestHuman(m(), conversationId, "shopper", "shopper asked for a person");
+    return { status: c.status, conversationId };
   });
 
   bind(socket, "identify", async (p) => {
-    const conversationId = socket.data.conversationId;
-    if (!conversationId) throw new ValidationError("Open a conversation before identifying");
     const key = p.email ?? p.phone;
     if (!key) throw new ValidationError("email or phone is required");
     const tenant = conversations.tenant(m());
@@ -158,8 +228,28 @@ function registerWidgetEvents(socket: WidgetSocket, ctx: HubContext): void {
     const contact = p.email ? { email: p.email } : { phone: key };
     const customer =
       (await tenant.customers.findByContact(contact)) ??
-      (await tenant.customers.create({ channel: "webchat", externalId: socket.data.visitorId, name: p.name ?? null, email: contact.email ?? null, phone: contact.phone ?? null }));
-    await tenant.conversations.update(conversationId, { customerId: customer.id });
-    return { customerId: customer.id };
+      (await tenant.customers.create({ channel: "webchat", externalId: visitorId(), name: p.name ?? null, email: contact.email ?? null, phone: contact.phone ?? null }));
+    // Before the first message there is no conversation yet: the visitor record carries the link to it.
+    const conversationId = socket.data.conversationId ?? (await tenant.conversations.findOpenByVisitor(visitorId()))?.id ?? null;
+    if (conversationId) await tenant.conversations.update(conversationId, { customerId: customer.id });
+    const visitor = await tenant.visitors.identify(visitorId(), customer.id);
+    return { customerId: customer.id, visitorToken: await rotate(visitor.tokenGeneration) };
   });
+
+  /**
+   * Rotation on identify: this socket moves to the new token generation and every socket still on
+   * an older one (a token copied before the shopper identified) is disconnected on every node; the
+   * shopper's own other tabs reconnect with the new token from their shared storage.
+   */
+  const rotate = async (generation: number): Promise<string> => {
+    const session = sessionOf(socket);
+    const previous = session.claims.generation;
+    const issued = ctx.visitorTokens.issue(m(), session.widgetKey, { visitorId: visitorId(), generation });
+    session.token = issued.token;
+    session.claims = issued.claims;
+    await socket.leave(rooms.visitorGeneration(m(), visitorId(), previous));
+    await socket.join(rooms.visitorGeneration(m(), visitorId(), generation));
+    for (let g = previous; g < generation; g++) ctx.emitter.disconnectRoom("widget", rooms.visitorGeneration(m(), visitorId(), g));
+    return issued.token;
+  };
 }

@@ -8,9 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asMerchantId, hashPassword, randomSecret, seedDemoStore, type ConversationOpenResult, type DemoInfo, type Message, type MessageDelta, type ResumeResult, type Store } from "@kaleem/shared";
+import { asMerchantId, hashPassword, randomSecret, seedDemoStore, type DemoInfo, type Message, type MessageDelta, type ResumeResult, type Store } from "@kaleem/shared";
 import { freePort, startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
-import { Recorder, SHOP_ORIGIN, StreamAssembler, connectError, connected, inboxClient, login, ok, until, widgetClient } from "./realtime.test-helpers.js";
+import { Recorder, SHOP_ORIGIN, StreamAssembler, connectError, connected, inboxClient, login, ok, openConversation, until, visitorIdOf, widgetClient } from "./realtime.test-helpers.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -112,7 +112,7 @@ describe("two hubs and a workers process over Redis", () => {
     const shopperA = widgetClient(hubA.url, demo.widgetKey, { origin: SHOP_ORIGIN });
     await connected(shopperA);
     const sRec = new Recorder(shopperA);
-    const open = await ok<ConversationOpenResult>(shopperA, "conversation:open", { locale: "en" });
+    const open = await openConversation(store, shopperA, demo.merchantId, { locale: "en" });
     const agentB = inboxClient(hubB.url, token);
     await connected(agentB);
     const aRec = new Recorder(agentB);
@@ -191,6 +191,19 @@ describe("two hubs and a workers process over Redis", () => {
     await until(() => bRec.dones.length > before, "answer after the catalog change", 60_000);
     const cards = bRec.dones.at(-1)!.parts.filter((p) => p.type === "product_card");
     expect(cards.map((c) => (c.type === "product_card" ? c.name : ""))).toContain("Saffron Velvet Abaya");
+
+    // Blocking the visitor on the REST process disconnects their socket on hub B (through the Redis
+    // emitter), and the block in the store keeps their token out of every hub.
+    const blockedGone = new Promise((r) => shopperB.once("disconnect", r));
+    const blocked = await fetch(`${rest.url}/api/v1/visitors/${encodeURIComponent(visitorIdOf(open.visitorToken))}/block`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ reason: "abuse" }),
+    });
+    expect(blocked.status).toBe(200);
+    await blockedGone;
+    const refusal = (await connectError(widgetClient(hubB.url, demo.widgetKey, { origin: SHOP_ORIGIN, visitorToken: open.visitorToken }))) as Error & { data?: { code?: string } };
+    expect(refusal.data?.code).toBe("visitor_blocked");
 
     // Logging out on the REST process disconnects the agent's socket on hub B, and the
     // blacklist in Redis keeps the token out of every hub.

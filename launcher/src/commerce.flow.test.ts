@@ -5,9 +5,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asMerchantId, verifyOutgoingWebhook, type ConversationOpenResult, type Message } from "@kaleem/shared";
+import { asMerchantId, verifyOutgoingWebhook, type Message } from "@kaleem/shared";
 import { platformJson, shopifyWebhookHeaders, startFakeCommercePlatform, type FakeCommercePlatform, type PlatformObject } from "@kaleem/workers/commerce/testing";
-import { Recorder, closeAllClients, connected, createMerchant, login, ok, SHOP_ORIGIN, startTestKaleem, until, widgetClient, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
+import { Recorder, closeAllClients, connected, createMerchant, login, ok, openConversation, SHOP_ORIGIN, startTestKaleem, until, widgetClient, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
 
 const SHOP = "oud-house.myshopify.com";
 const SECRET = "shpss_flow-test-secret";
@@ -83,7 +83,7 @@ async function shopperSession(): Promise<{ shopper: ReturnType<typeof widgetClie
   const shopper = widgetClient(t.k.url, shop.widgetKey, { origin: SHOP_ORIGIN });
   await connected(shopper);
   const rec = new Recorder(shopper);
-  const open = await ok<ConversationOpenResult>(shopper, "conversation:open", { locale: "en" });
+  const open = await openConversation(t.k.store, shopper, shop.merchantId, { locale: "en" });
   return { shopper, rec, conversationId: open.conversationId };
 }
 const cardIds = (m: Message) => m.parts.flatMap((p) => (p.type === "product_card" ? [p.productId] : []));

@@ -3,8 +3,8 @@
 // ack shape, the socket and the server stay up, and nothing is stored from a refused event.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorCodeSchema, inboxClientEvents, widgetClientEvents, type ConversationOpenResult } from "@kaleem/shared";
-import { closeAllClients, connected, createMerchant, inboxClient, login, ok, ScriptedBot, startTestKaleem, widgetClient, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
+import { errorCodeSchema, inboxClientEvents, widgetClientEvents } from "@kaleem/shared";
+import { closeAllClients, connected, createMerchant, inboxClient, login, ok, openConversation, ScriptedBot, startTestKaleem, widgetClient, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
 
 const RUNS_PER_EVENT = 30;
 let t: TestKaleem;
@@ -49,7 +49,7 @@ describe("socket events under random input", () => {
   it("/widget: every event answers the ack shape and the connection survives", { timeout: 180_000 }, async () => {
     const shopper = widgetClient(t.k.url, shop.widgetKey, { origin: "https://fuzz.example" });
     await connected(shopper);
-    const open = await ok<ConversationOpenResult>(shopper, "conversation:open", {});
+    const open = await openConversation(t.k.store, shopper, shop.merchantId);
     const before = (await t.k.conversations.tenant(shop.merchantId).messages.listAfter(open.conversationId, 0)).length;
     let accepted = 0;
     for (const event of Object.keys(widgetClientEvents)) {
@@ -75,7 +75,7 @@ describe("socket events under random input", () => {
     await connected(agent);
     const shopper = widgetClient(t.k.url, shop.widgetKey, { origin: "https://fuzz.example" });
     await connected(shopper);
-    const open = await ok<ConversationOpenResult>(shopper, "conversation:open", {});
+    const open = await openConversation(t.k.store, shopper, shop.merchantId);
     for (const event of Object.keys(inboxClientEvents)) {
       await fc.assert(
         fc.asyncProperty(payloads(open.conversationId), async (payload) => {

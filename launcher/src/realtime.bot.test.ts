@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asMerchantId, type ConversationOpenResult, type DemoInfo, type Message } from "@kaleem/shared";
-import { Recorder, closeAllClients, connected, inboxClient, login, ok, startTestKaleem, until, widgetClient, type TestKaleem } from "./realtime.test-helpers.js";
+import { asMerchantId, type DemoInfo, type Message } from "@kaleem/shared";
+import { Recorder, closeAllClients, connected, inboxClient, login, ok, openConversation, startTestKaleem, until, widgetClient, type TestKaleem } from "./realtime.test-helpers.js";
 
 let t: TestKaleem;
 let demo: DemoInfo;
@@ -28,7 +28,7 @@ describe("the real bot over the hub", () => {
       const shopper = widgetClient(t.k.url, demo.widgetKey, { origin: t.k.url });
       await connected(shopper);
       const s = new Recorder(shopper);
-      const open = await ok<ConversationOpenResult>(shopper, "conversation:open", { locale });
+      const open = await openConversation(t.k.store, shopper, demo.merchantId, { locale });
       const agent = inboxClient(t.k.url, token);
       await connected(agent);
       const a = new Recorder(agent);

@@ -15,6 +15,7 @@ import {
   login,
   nextEvent,
   ok,
+  openConversation,
   startTestKaleem,
   until,
   widgetClient,
@@ -40,7 +41,7 @@ async function shopper(m: TestMerchant = shop) {
   const socket = widgetClient(t.k.url, m.widgetKey);
   await connected(socket);
   const rec = new Recorder(socket);
-  const open = await ok<ConversationOpenResult>(socket, "conversation:open", { locale: "en" });
+  const open = await openConversation(t.k.store, socket, m.merchantId, { locale: "en" });
   return { socket, rec, open };
 }
 

@@ -14,8 +14,11 @@ import {
   login,
   nextEvent,
   ok,
+  openConversation,
+  refusedWith,
   startTestKaleem,
   until,
+  visitorIdOf,
   widgetClient,
   type TestKaleem,
   type TestMerchant,
@@ -37,7 +40,7 @@ afterAll(async () => t?.close());
 async function openShopper(m: TestMerchant, origin: string) {
   const socket = widgetClient(t.k.url, m.widgetKey, { origin });
   await connected(socket);
-  const open = await ok<ConversationOpenResult>(socket, "conversation:open", {});
+  const open = await openConversation(t.k.store, socket, m.merchantId);
   return { socket, open };
 }
 
@@ -110,8 +113,10 @@ describe("origin and handshake", () => {
   for (const transport of ["websocket", "polling"]) {
     it(`refuses an Origin outside the merchant's allow-list (${transport})`, async () => {
       const evil = widgetClient(t.k.url, a.widgetKey, { origin: "https://evil.example", transports: [transport] });
-      const err = await connectError(evil);
-      expect(err.message).toMatch(/origin not allowed|xhr poll error|websocket error/i);
+      const err = (await connectError(evil)) as Error & { data?: { code?: string } };
+      // The refusal says why, on both transports (a program reads it; a foreign page's polling gets no CORS header).
+      expect(err.message).toBe("Origin not allowed");
+      expect(err.data?.code).toBe("origin_not_allowed");
       // The merchant's own origin works on the same transport.
       const good = widgetClient(t.k.url, a.widgetKey, { origin: "https://a-shop.example", transports: [transport] });
       await connected(good);
@@ -188,39 +193,48 @@ describe("origin and handshake", () => {
 
   it("an /inbox connection from a foreign origin is refused; same-host and no-origin are accepted", async () => {
     const token = await login(t.k.url, a.email, a.password);
-    await connectError(inboxClient(t.k.url, token, { origin: "https://evil.example" }));
-    await connectError(inboxClient(t.k.url, token, { origin: "https://evil.example", transports: ["polling"] }));
+    for (const transports of [["websocket"], ["polling"]]) {
+      const err = (await connectError(inboxClient(t.k.url, token, { origin: "https://evil.example", transports }))) as Error & { data?: { code?: string } };
+      expect(err.data?.code, transports[0]).toBe("origin_not_allowed");
+    }
     await connected(inboxClient(t.k.url, token, { origin: t.k.url }));
     await connected(inboxClient(t.k.url, token));
   });
 
-  it("without an Origin a visitor token is required unless the merchant allows apps", async () => {
-    const refused = await connectError(widgetClient(t.k.url, a.widgetKey, { origin: null }));
-    expect(refused.message).toMatch(/visitor token/i);
+  it("without an Origin only stores that allow apps are served, whatever token comes with it", async () => {
+    const codeOf = async (socket: ReturnType<typeof widgetClient>) => (await refusedWith(socket)).code;
+    // Merchant A does not allow apps: no Origin is refused, with a valid visitor token too.
     const first = await openShopper(a, "https://a-shop.example");
-    const app = widgetClient(t.k.url, a.widgetKey, { origin: null, visitorToken: first.open.visitorToken });
-    await connected(app);
-    const again = await ok<ConversationOpenResult>(app, "conversation:open", {});
-    expect(again.conversationId).toBe(first.open.conversationId);
-    // Merchant B allows apps: no Origin and no token gets a fresh visitor.
+    expect(await codeOf(widgetClient(t.k.url, a.widgetKey, { origin: null }))).toBe("origin_not_allowed");
+    expect(await codeOf(widgetClient(t.k.url, a.widgetKey, { origin: null, visitorToken: first.open.visitorToken }))).toBe("origin_not_allowed");
+    // Merchant B allows apps: no Origin and no token gets a fresh visitor; its token continues it.
     const appB = widgetClient(t.k.url, b.widgetKey, { origin: null });
     await connected(appB);
-    const openB = await ok<ConversationOpenResult>(appB, "conversation:open", {});
+    const openB = await openConversation(t.k.store, appB, b.merchantId);
     expect(openB.visitorToken).toBeTruthy();
+    const again = widgetClient(t.k.url, b.widgetKey, { origin: null, visitorToken: openB.visitorToken });
+    await connected(again);
+    expect((await ok<ConversationOpenResult>(again, "conversation:open", {})).conversationId).toBe(openB.conversationId);
   });
 
   it("visitor tokens are bound to their store and cannot be forged", async () => {
     const fromA = await openShopper(a, "https://a-shop.example");
-    // A's token on B's widget is not B's visitor: a new visitor and conversation.
+    // A's token on B's widget is not B's visitor: a new visitor with no conversation.
     const onB = widgetClient(t.k.url, b.widgetKey, { origin: "https://b-shop.example", visitorToken: fromA.open.visitorToken });
     await connected(onB);
     const openB = await ok<ConversationOpenResult>(onB, "conversation:open", {});
     expect(openB.visitorToken).not.toBe(fromA.open.visitorToken);
-    // A tampered token (other visitor id, old signature) is not accepted without an Origin.
+    expect(openB.conversationId).toBeNull();
+    // A tampered token (other visitor id, old signature) is not that visitor, even where apps are allowed.
+    const victim = await openShopper(b, "https://b-shop.example");
     const [body, sig] = fromA.open.visitorToken.split(".");
     const claims = JSON.parse(Buffer.from(body!, "base64url").toString()) as Record<string, unknown>;
-    const forged = Buffer.from(JSON.stringify({ ...claims, vid: "v_someone_else" })).toString("base64url") + "." + sig;
-    await connectError(widgetClient(t.k.url, a.widgetKey, { origin: null, visitorToken: forged }));
+    const forged = Buffer.from(JSON.stringify({ ...claims, m: b.merchantId, vid: visitorIdOf(victim.open.visitorToken) })).toString("base64url") + "." + sig;
+    const app = widgetClient(t.k.url, b.widgetKey, { origin: null, visitorToken: forged });
+    await connected(app);
+    const opened = await ok<ConversationOpenResult>(app, "conversation:open", {});
+    expect(opened.conversationId).toBeNull();
+    expect(visitorIdOf(opened.visitorToken)).not.toBe(visitorIdOf(victim.open.visitorToken));
   });
 
   it("unknown widget keys and bad agent tokens are refused", async () => {
@@ -270,9 +284,12 @@ describe("payloads", () => {
     const s = await openShopper(a, "https://a-shop.example");
     const cid = s.open.conversationId;
     const acks = await Promise.all(Array.from({ length: FLOOD_LIMIT + 5 }, () => call(s.socket, "typing", { conversationId: cid, isTyping: true })));
-    // conversation:open used one event of the window.
-    expect(acks.filter((x) => x.ok)).toHaveLength(FLOOD_LIMIT - 1);
-    expect(acks.filter((x) => !x.ok && x.error.code === "rate_limited").length).toBe(6);
+    // Opening used two events of the window (the helper opens again once the conversation is in place).
+    expect(acks.filter((x) => x.ok)).toHaveLength(FLOOD_LIMIT - 2);
+    const limited = acks.filter((x) => !x.ok && x.error.code === "rate_limited");
+    expect(limited.length).toBe(7);
+    // Each refusal says when to come back.
+    for (const x of limited) expect(x.ok ? 0 : x.error.retryAfterSeconds).toBeGreaterThan(0);
     const gone = new Promise<string>((r) => s.socket.once("disconnect", (reason) => r(reason)));
     for (let i = 0; i < FLOOD_LIMIT * 2; i++) s.socket.emit("typing", { conversationId: cid, isTyping: true });
     expect(await gone).toBe("io server disconnect");

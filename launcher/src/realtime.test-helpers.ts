@@ -1,10 +1,11 @@
 // Helpers for the realtime tests: an embedded Kaleem on port 0, real socket.io clients, and a
 // scripted bot engine whose answers the tests know in advance.
 import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { io, type Socket } from "socket.io-client";
+import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import {
   INBOX_NAMESPACE,
   WIDGET_NAMESPACE,
@@ -15,9 +16,12 @@ import {
   type Ack,
   type BotEngine,
   type BotEvent,
+  type ConversationOpenResult,
   type Env,
+  type Locale,
   type Message,
   type MessageDelta,
+  type Store,
 } from "@kaleem/shared";
 import { startKaleem, type KaleemInstance } from "./runtime.js";
 
@@ -56,6 +60,12 @@ export class ScriptedBot implements BotEngine {
     };
   }
 }
+
+export const GENEROUS_WIDGET_LIMITS = {
+  WIDGET_CONNECTS_PER_MINUTE_PER_IP: "100000",
+  WIDGET_CONVERSATIONS_PER_MINUTE_PER_IP: "100000",
+  WIDGET_MESSAGES_PER_MINUTE_PER_IP: "100000",
+} as const satisfies Partial<Record<keyof Env, string>>;
 
 export interface TestKaleem {
   k: KaleemInstance;
@@ -99,6 +109,9 @@ export async function startTestKaleem(
       LOG_LEVEL: "silent",
       KALEEM_SEED_DEMO: options.seedDemo ? "true" : "false",
       BOT_STREAM_DELAY_MS: "5",
+      // Every test client comes from 127.0.0.1: the per-address widget budgets would be spent by a
+      // file's tests together. The tests of those limits set them (hardening.flood.test.ts).
+      ...GENEROUS_WIDGET_LIMITS,
       ...options.env,
     },
   );
@@ -179,16 +192,34 @@ export function closeAllClients(): void {
   for (const s of opened.splice(0)) s.disconnect();
 }
 
+/**
+ * Client options that make socket.io-client in Node connect from `address`: the websocket transport
+ * hands `localAddress` to ws, long-polling goes through the agent. Neither is in the browser-side
+ * option types (they are Node-only), hence the cast.
+ */
+function fromAddress(address: string): Partial<ManagerOptions & SocketOptions> {
+  return { localAddress: address, agent: new http.Agent({ localAddress: address }) } as unknown as Partial<ManagerOptions & SocketOptions>;
+}
+
 export function widgetClient(
   url: string,
   widgetKey: string,
-  options: { origin?: string | null; visitorToken?: string; transports?: string[]; query?: boolean; auth?: Record<string, unknown> } = {},
+  options: {
+    origin?: string | null;
+    visitorToken?: string;
+    transports?: string[];
+    query?: boolean;
+    auth?: Record<string, unknown>;
+    /** A loopback source address (127.0.0.x) to connect from, as another client on the network would. */
+    from?: string;
+  } = {},
 ): Socket {
   const origin = options.origin === undefined ? SHOP_ORIGIN : options.origin;
   const socket = io(url + WIDGET_NAMESPACE, {
     forceNew: true,
     reconnection: false,
     transports: options.transports ?? ["websocket"],
+    ...(options.from ? fromAddress(options.from) : {}),
     ...(options.query === false ? {} : { query: { widgetKey } }),
     auth: { widgetKey, ...(options.visitorToken ? { visitorToken: options.visitorToken } : {}), ...options.auth },
     ...(origin ? { extraHeaders: { Origin: origin } } : {}),
@@ -209,6 +240,37 @@ export function inboxClient(url: string, token: string, options: { origin?: stri
   return socket;
 }
 
+/** The visitor id a visitor token carries (tokens are signed, not encrypted). */
+export function visitorIdOf(visitorToken: string): string {
+  const body = visitorToken.split(".")[0] ?? "";
+  return (JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { vid: string }).vid;
+}
+
+export type OpenedConversation = ConversationOpenResult & { conversationId: string };
+
+/**
+ * Opens the widget on `socket` with the visitor's conversation in place. Opening alone creates none
+ * (the first message does); tests that act on a conversation before the shopper writes start it as
+ * that first message would, then open again so the socket joins it like any returning shopper's.
+ */
+export async function openConversation(
+  store: Store,
+  socket: Socket,
+  merchantId: string,
+  payload: { locale?: Locale; pageUrl?: string } = {},
+): Promise<OpenedConversation> {
+  const first = await ok<ConversationOpenResult>(socket, "conversation:open", payload);
+  if (first.conversationId !== null) return first as OpenedConversation;
+  await store.forMerchant(asMerchantId(merchantId)).conversations.findOrCreateOpenByVisitor(visitorIdOf(first.visitorToken), {
+    channel: "webchat",
+    locale: payload.locale ?? null,
+    status: "bot",
+  });
+  const again = await ok<ConversationOpenResult>(socket, "conversation:open", payload);
+  if (again.conversationId === null) throw new Error("the conversation did not open");
+  return again as OpenedConversation;
+}
+
 export function connected(socket: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
     if (socket.connected) return resolve();
@@ -223,6 +285,15 @@ export function connectError(socket: Socket): Promise<Error> {
     socket.once("connect_error", (err) => resolve(err));
   });
 }
+
+/** What a refused handshake says (`err.data` of connect_error): its code and, for rate limits, when to retry. */
+export interface Refusal {
+  code?: string;
+  retryAfterSeconds?: number;
+}
+export const refusalOf = (err: Error): Refusal => (err as Error & { data?: Refusal }).data ?? {};
+/** The refusal of a connection that must be refused. */
+export const refusedWith = async (socket: Socket): Promise<Refusal> => refusalOf(await connectError(socket));
 
 export async function call<T = unknown>(socket: Socket, event: string, payload?: unknown): Promise<Ack<T>> {
   return (await socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;

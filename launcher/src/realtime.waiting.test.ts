@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asMerchantId, type ConversationOpenResult, type DemoInfo, type Message } from "@kaleem/shared";
-import { Recorder, closeAllClients, connected, inboxClient, login, ok, startTestKaleem, until, widgetClient, type TestKaleem } from "./realtime.test-helpers.js";
+import { asMerchantId, type DemoInfo, type Message } from "@kaleem/shared";
+import { Recorder, closeAllClients, connected, inboxClient, login, ok, openConversation, startTestKaleem, until, widgetClient, type TestKaleem } from "./realtime.test-helpers.js";
 
 let t: TestKaleem;
 let demo: DemoInfo;
@@ -22,7 +22,7 @@ async function shopper() {
   const socket = widgetClient(t.k.url, demo.widgetKey, { origin: t.k.url });
   await connected(socket);
   const rec = new Recorder(socket);
-  const open = await ok<ConversationOpenResult>(socket, "conversation:open", { locale: "en" });
+  const open = await openConversation(t.k.store, socket, demo.merchantId, { locale: "en" });
   let n = 0;
   const say = async (text: string) => (await ok<{ message: Message }>(socket, "message:send", { conversationId: open.conversationId, clientMessageId: `w-${++n}`, text })).message;
   const botAfter = (seq: number) => rec.dones.filter((m) => m.role === "bot" && m.seq > seq);

@@ -2,6 +2,7 @@
 // Nothing here chooses an engine; that is the factories' job.
 import type http from "node:http";
 import {
+  BOT_CONCURRENCY,
   BOT_REPLY_JOB,
   CHANNEL_DELIVER_JOB,
   CHANNEL_INBOUND_JOB,
@@ -88,14 +89,13 @@ export function wireHub(ports: ProcessPorts, server: SocketServer, visitorTokens
     presence: ports.presence,
     tokens: ports.tokens,
     visitorTokens,
+    rateLimiter: ports.rateLimiter,
     metrics: ports.metrics,
     logger: ports.logger,
   });
   ports.lifecycle.onClose("hub", () => hub.close());
   return hub;
 }
-
-const BOT_CONCURRENCY = 8;
 
 const CHANNEL_CONCURRENCY = 8;
 
@@ -124,7 +124,9 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
       logger: ports.logger,
       lock: extra.lock,
     }),
-    { concurrency: BOT_CONCURRENCY },
+    // Each store may use only part of the slots (across every workers process), so one store's
+    // burst of questions cannot keep another store's shoppers waiting.
+    { concurrency: BOT_CONCURRENCY, perGroupConcurrency: ports.config.bot.maxConcurrentPerStore },
   );
   ports.queue.process(
     CHANNEL_INBOUND_JOB,
@@ -175,6 +177,7 @@ function restRealtime(ports: ProcessPorts): RestRealtimeHooks {
     sessionRevoked: (tokenId) => emitter.disconnectRoom("inbox", rooms.token(tokenId)),
     userRemoved: (merchantId, userId) => emitter.disconnectRoom("inbox", rooms.agent(merchantId, userId)),
     widgetKeyRotated: (merchantId, oldKey) => emitter.disconnectRoom("widget", rooms.widgetKey(merchantId, oldKey)),
+    visitorBlocked: (merchantId, visitorId) => emitter.disconnectRoom("widget", rooms.visitor(merchantId, visitorId)),
     conversationChanged: (merchantId, conversationId) => {
       conversations.refreshSummary(merchantId, conversationId, "labels").catch((err: unknown) => logger.warn({ err, conversationId }, "inbox summary not refreshed"));
     },

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { asMerchantId, loadConfig, type ConversationOpenResult } from "@kaleem/shared";
+import { asMerchantId, loadConfig } from "@kaleem/shared";
 import {
   closeAllClients,
   connected,
@@ -10,7 +10,7 @@ import {
   inboxClient,
   login,
   nextEvent,
-  ok,
+  openConversation,
   ScriptedBot,
   startTestKaleem,
   widgetClient,
@@ -76,7 +76,7 @@ describe("REST changes reach the live inbox", () => {
       const token = await login(t.k.url, m.email, m.password);
       const shopper = widgetClient(t.k.url, m.widgetKey);
       await connected(shopper);
-      const open = await ok<ConversationOpenResult>(shopper, "conversation:open", {});
+      const open = await openConversation(t.k.store, shopper, m.merchantId);
       const agent = inboxClient(t.k.url, token);
       await connected(agent);
       const updated = nextEvent<{ conversation: { id: string; labels: string[] } }>(

@@ -117,12 +117,12 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const emitter = sockets ? sockets.emitter : createRemoteEmitter(ctx);
     // Sockets first; outgoing webhooks after them (a slow store never delays what people see).
     const events = new ConversationEventBus([socketListener(emitter), outgoingWebhooksListener(store)], logger);
-    const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger });
+    const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger, maxPendingBotAnswers: config.bot.maxPendingPerStore });
 
     const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, objects, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
 
     // ---- roles ----
-    const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret)) : null;
+    const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret, { ttlSeconds: config.visitorTokens.ttlSeconds })) : null;
     if (runsWorkers) {
       await wireWorkers(ports, { lock: createKeyedLock(ctx), tokenBudget: createTokenBudget(ctx), system, ...(options.bot ? { bot: options.bot } : {}) });
     }

@@ -26,13 +26,15 @@ describe("the store refuses writes (busy)", () => {
     const token = await login(t.k.url, shop.email, shop.password);
     const shopper = widgetClient(t.k.url, shop.widgetKey);
     await connected(shopper);
+    // A new visitor: the conversation starts with the first message (nothing is created on open).
     const open = await ok<ConversationOpenResult>(shopper, "conversation:open", {});
+    expect(open.conversationId).toBeNull();
     const tenant = t.k.store.forMerchant(asMerchantId(shop.merchantId));
     const blocker = new Database(path.join(t.dataDir, "kaleem.db"));
     try {
       blocker.exec("BEGIN IMMEDIATE");
 
-      const refused = (await call(shopper, "message:send", { conversationId: open.conversationId, clientMessageId: "busy-1", text: "is the abaya in stock?" })) as Ack<unknown>;
+      const refused = (await call(shopper, "message:send", { conversationId: null, clientMessageId: "busy-1", text: "is the abaya in stock?" })) as Ack<unknown>;
       expect(refused).toMatchObject({ ok: false, error: { code: "unavailable" } });
 
       const create = await fetch(`${t.k.url}/api/v1/products`, {
@@ -53,16 +55,18 @@ describe("the store refuses writes (busy)", () => {
       blocker.close();
     }
 
-    // Nothing refused was written.
-    expect((await tenant.messages.listAfter(open.conversationId, 0)).filter((m) => m.role === "shopper")).toEqual([]);
+    // Nothing refused was written: no conversation, no message.
+    expect((await tenant.conversations.list()).items).toEqual([]);
     expect((await tenant.products.list()).items.map((p) => p.name.en)).not.toContain("Linen abaya");
 
     // The client sends again with the same id (the widget retries `unavailable`): stored once, answered once.
-    const again = await ok<{ message: { id: string } }>(shopper, "message:send", { conversationId: open.conversationId, clientMessageId: "busy-1", text: "is the abaya in stock?" });
-    const twice = await ok<{ message: { id: string } }>(shopper, "message:send", { conversationId: open.conversationId, clientMessageId: "busy-1", text: "is the abaya in stock?" });
+    const again = await ok<{ message: { id: string; conversationId: string } }>(shopper, "message:send", { conversationId: null, clientMessageId: "busy-1", text: "is the abaya in stock?" });
+    const conversationId = again.message.conversationId;
+    const twice = await ok<{ message: { id: string } }>(shopper, "message:send", { conversationId, clientMessageId: "busy-1", text: "is the abaya in stock?" });
     expect(twice.message.id).toBe(again.message.id);
-    await until(async () => (await tenant.messages.listAfter(open.conversationId, 0)).some((m) => m.role === "bot" && m.status === "complete"), "the answer");
-    const roles = (await tenant.messages.listAfter(open.conversationId, 0)).map((m) => m.role);
+    expect((await tenant.conversations.list()).items.map((c) => c.id)).toEqual([conversationId]);
+    await until(async () => (await tenant.messages.listAfter(conversationId, 0)).some((m) => m.role === "bot" && m.status === "complete"), "the answer");
+    const roles = (await tenant.messages.listAfter(conversationId, 0)).map((m) => m.role);
     expect(roles.filter((r) => r === "shopper")).toHaveLength(1);
     expect(roles.filter((r) => r === "bot")).toHaveLength(1);
   });

@@ -4,9 +4,9 @@
 // not_found without any effect. A new event that takes a conversationId fails here until it has a
 // sample payload below.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inboxClientEvents, widgetClientEvents, type ConversationOpenResult } from "@kaleem/shared";
+import { inboxClientEvents, widgetClientEvents } from "@kaleem/shared";
 import { z } from "zod";
-import { call, closeAllClients, connected, createMerchant, inboxClient, login, ok, ScriptedBot, startTestKaleem, widgetClient, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
+import { call, closeAllClients, connected, createMerchant, inboxClient, login, ok, openConversation, ScriptedBot, startTestKaleem, widgetClient, type OpenedConversation, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
 
 type Table = Record<string, { schema: z.ZodType }>;
 const takesConversation = (table: Table) =>
@@ -41,7 +41,7 @@ const inboxSamples: Record<string, (target: string, otherAgentId: string) => unk
 let t: TestKaleem;
 let a: TestMerchant;
 let b: TestMerchant;
-let victim: ConversationOpenResult;
+let victim: OpenedConversation;
 
 beforeAll(async () => {
   t = await startTestKaleem({ bot: new ScriptedBot() });
@@ -49,7 +49,7 @@ beforeAll(async () => {
   b = await createMerchant(t.k, { allowedOrigins: ["https://b.example"] });
   const shopper = widgetClient(t.k.url, a.widgetKey, { origin: "https://a.example" });
   await connected(shopper);
-  victim = await ok<ConversationOpenResult>(shopper, "conversation:open", {});
+  victim = await openConversation(t.k.store, shopper, a.merchantId);
   await ok(shopper, "message:send", { conversationId: victim.conversationId, clientMessageId: "victim-1", text: "my own question" });
 });
 afterAll(async () => {

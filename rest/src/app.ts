@@ -1,7 +1,7 @@
 // The REST application factory. The launcher owns the HTTP server, the config and the store; this
 // module only wires them into Koa.
 import { Router } from "@koa/router";
-import type { TokenService } from "@kaleem/shared";
+import { clientAddress, type TokenService } from "@kaleem/shared";
 import { LoginThrottle } from "./auth/login-throttle.js";
 import Koa from "koa";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -59,12 +59,16 @@ export function createRestApp(deps: RestDeps): RestApp {
   const { tokens, mailer } = deps;
   const loginThrottle = new LoginThrottle(deps.config, deps.attemptThrottle, mailer);
   const services: RestServices = { deps, tokens, loginThrottle, mailer };
-  // X-Forwarded-For is believed only for the proxies the operator declared (TRUST_PROXY_HOPS), and
-  // only its last that many entries: what a client writes in front of them is ignored.
+  // X-Forwarded-* are believed only for the proxies the operator declared (TRUST_PROXY_HOPS); the
+  // client address is read by the one helper the realtime hub uses too.
   const hops = deps.config.http.trustProxyHops;
   const app = new Koa<RestState>({ proxy: hops > 0, maxIpsCount: hops });
   // Koa would print errors to stderr; ours are answered and logged by errorHandler.
   app.silent = true;
+  app.use(async (ctx, next) => {
+    ctx.request.ip = clientAddress(ctx.req, hops);
+    await next();
+  });
 
   const api = buildApiRouter(apiRoutes, services);
   const ops = opsRouter(deps);

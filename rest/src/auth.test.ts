@@ -5,7 +5,7 @@ import { startTestRest, type TestRest } from "./harness.test-helpers.js";
 let t: TestRest;
 const revoked: string[] = [];
 beforeAll(async () => {
-  t = await startTestRest({}, { realtime: { sessionRevoked: (id) => revoked.push(id), userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} } });
+  t = await startTestRest({}, { realtime: { sessionRevoked: (id) => revoked.push(id), userRemoved() {}, widgetKeyRotated() {}, visitorBlocked() {}, conversationChanged() {} } });
 });
 afterAll(async () => t?.close());
 

@@ -9,7 +9,7 @@ let conversationId: string;
 const changed: Array<[string, string]> = [];
 
 beforeAll(async () => {
-  t = await startTestRest({}, { realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged: (m, c) => changed.push([m, c]) } });
+  t = await startTestRest({}, { realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, visitorBlocked() {}, conversationChanged: (m, c) => changed.push([m, c]) } });
   owner = await t.signup("Labels");
   const email = `agent-${Date.now()}@example.com`;
   await t.request("POST", "/api/v1/team", { token: owner.token, body: { email, name: "Agent", role: "agent", password: "agent-password-1" } });

@@ -36,7 +36,7 @@ describe("production mode", () => {
       rateLimiter: new MemoryRateLimiter(),
       attemptThrottle: new MemoryAttemptThrottle(),
       mailer: new DirectoryMailer(path.join(dir, "mail"), createLogger({ level: "silent" })),
-      realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
+      realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, visitorBlocked() {}, conversationChanged() {} },
       catalogEvents: { productsChanged() {} },
       productSearch: { search: async () => ({ items: [] }) },
       queue: new MemoryJobQueue(),

@@ -25,6 +25,8 @@ export interface RestRealtimeHooks {
   userRemoved(merchantId: string, userId: string): void;
   /** The widget key was rotated: shoppers still connected with the old key are disconnected. */
   widgetKeyRotated(merchantId: string, oldKey: string): void;
+  /** A widget visitor was blocked: their sockets are disconnected on every node. */
+  visitorBlocked(merchantId: string, visitorId: string): void;
   /** A conversation changed outside the hub (labels): refresh its inbox summary. */
   conversationChanged(merchantId: string, conversationId: string): void;
 }

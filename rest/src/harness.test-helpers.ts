@@ -84,7 +84,7 @@ let counter = 0;
  */
 function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks" | "channelConnector" | "commerceWebhooks"> {
   return {
-    realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, conversationChanged() {} },
+    realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, visitorBlocked() {}, conversationChanged() {} },
     catalogEvents: { productsChanged() {} },
     productSearch: { search: async () => ({ items: [] }) },
     // A real in-process queue: nothing consumes it here (the webhook flow is tested end to end by the launcher).

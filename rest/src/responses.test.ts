@@ -159,6 +159,19 @@ describe("every route's reply matches its documented view", () => {
     await call("delete", "/canned-replies/:id", { token: owner, params: { id: reply.body.id } });
   });
 
+  it("visitors: viewed, blocked, listed, unblocked", async () => {
+    await tenant.conversations.create({ channel: "webchat", visitorId: "v_views" });
+    const params = { visitorId: "v_views" };
+    const seen = await call("get", "/visitors/:visitorId", { token: owner, params });
+    expect(seen.body).toMatchObject({ visitorId: "v_views", blockedAt: null, tokenGeneration: 0 });
+    const blocked = await call("put", "/visitors/:visitorId/block", { token: owner, params, body: { reason: "spam" } });
+    expect(blocked.body).toMatchObject({ blockReason: "spam" });
+    const listed = await call("get", "/visitors/blocked", { token: owner });
+    expect(listed.body.items.map((v: { visitorId: string }) => v.visitorId)).toEqual(["v_views"]);
+    const lifted = await call("delete", "/visitors/:visitorId/block", { token: owner, params });
+    expect(lifted.body.blockedAt).toBeNull();
+  });
+
   it("orders, a replayed idempotent create included", async () => {
     const product = await call("post", "/products", { token: owner, body: { name: { en: "Abaya" }, price: 250, stock: 10 } });
     const body = { items: [{ productId: product.body.id, quantity: 1 }], contact: { name: "Huda" } };

@@ -12,6 +12,8 @@ export interface BenchResult {
   /** candidate time / baseline time per operation (1.0 = as fast as the baseline). */
   costRatio: number;
   note?: string;
+  /** Shown as milliseconds per operation (a latency) instead of operations per second. */
+  latency?: boolean;
 }
 
 export async function timeOps(ops: number, fn: () => Promise<void> | void): Promise<number> {
@@ -55,11 +57,17 @@ export function result(
   };
 }
 
+/** A latency measured in the same run with and without a load: shown in ms, the ratio is loaded/unloaded. */
+export function latencyResult(name: string, labels: { candidate: string; baseline: string }, ms: { candidateMs: number; baselineMs: number }, note?: string): BenchResult {
+  return { ...result(name, "ms", labels, ms, note), latency: true };
+}
+
 export function toMarkdown(results: BenchResult[]): string {
   const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
+  const figure = (r: BenchResult, opsPerSec: number) => (r.latency ? `${fmt(1000 / opsPerSec)} ms` : `${fmt(opsPerSec)} ${r.unit}/s`);
   const rows = results.map(
     (r) =>
-      `| ${r.name} | ${r.candidate}: ${fmt(r.candidateOpsPerSec)} ${r.unit}/s | ${r.baseline}: ${fmt(r.baselineOpsPerSec)} ${r.unit}/s | ${r.costRatio.toFixed(2)}× |${r.note ? ` ${r.note}` : ""}`,
+      `| ${r.name} | ${r.candidate}: ${figure(r, r.candidateOpsPerSec)} | ${r.baseline}: ${figure(r, r.baselineOpsPerSec)} | ${r.costRatio.toFixed(2)}× |${r.note ? ` ${r.note}` : ""}`,
   );
   return ["| Benchmark | Kaleem | Raw baseline (same run) | Cost ratio |", "|---|---|---|---|", ...rows].join("\n");
 }

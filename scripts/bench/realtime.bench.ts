@@ -43,7 +43,12 @@ async function kaleemRounds(): Promise<{ run: () => Promise<number>; close: () =
   const { accessToken } = (await login.json()) as { accessToken: string };
   const shopper = io(k.url + WIDGET_NAMESPACE, { transports: ["websocket"], forceNew: true, query: { widgetKey: demo.widgetKey }, auth: { widgetKey: demo.widgetKey }, extraHeaders: { Origin: k.url } });
   await connected(shopper);
-  const open = await ack<ConversationOpenResult>(shopper, "conversation:open", { locale: "en" });
+  await ack<ConversationOpenResult>(shopper, "conversation:open", { locale: "en" });
+  // Opening creates no conversation: a first question starts it, then the agents watch it.
+  const firstAnswer = new Promise<void>((resolve) => shopper.once("message:done", () => resolve()));
+  const first = await ack<{ message: { conversationId: string } }>(shopper, "message:send", { clientMessageId: "b-start", text: "hello" });
+  await firstAnswer;
+  const open = { conversationId: first.message.conversationId };
   const agents = Array.from({ length: AGENTS }, () => io(k.url + INBOX_NAMESPACE, { transports: ["websocket"], forceNew: true, auth: { token: accessToken } }));
   await Promise.all(agents.map(connected));
   await Promise.all(agents.map((a) => ack(a, "conversation:watch", { conversationId: open.conversationId })));

@@ -8,6 +8,7 @@ import { benchBot } from "./bot.bench.js";
 import { toMarkdown, type BenchResult } from "./harness.js";
 import { benchStoreAppend } from "./store.bench.js";
 import { benchRealtime } from "./realtime.bench.js";
+import { benchFlood } from "./flood.bench.js";
 
 const results: BenchResult[] = [];
 const only = process.argv.slice(2).find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -16,6 +17,7 @@ const want = (name: string) => !only || only.split(",").includes(name);
 if (want("store")) results.push(await benchStoreAppend());
 if (want("bot")) results.push(...(await benchBot()));
 if (want("realtime")) results.push(...(await benchRealtime()));
+if (want("flood")) results.push(...(await benchFlood()));
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 const machine = `Machine: ${cpu} × ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}, load average ${os.loadavg()[0]?.toFixed(1)} at the start.`;

@@ -24,6 +24,9 @@ const listFrom = z.preprocess(
   z.array(z.string()),
 );
 
+/** Bot answers one workers process produces at once (each store may use BOT_MAX_CONCURRENT_PER_STORE of them). */
+export const BOT_CONCURRENCY = 8;
+
 /** Every variable Kaleem reads, with its default and meaning (README's table is generated from this). */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -54,6 +57,13 @@ export const envSchema = z.object({
   LOGIN_LOCK_AFTER_FAILURES: intFrom(10, 4, 1000),
   LOGIN_LOCK_SECONDS: intFrom(900, 1, 86400),
   SOCKET_EVENTS_PER_10S: intFrom(60, 1),
+  WIDGET_CONNECTS_PER_MINUTE_PER_IP: intFrom(120, 1),
+  WIDGET_CONNECTS_PER_MINUTE_PER_STORE: intFrom(3000, 1),
+  WIDGET_CONVERSATIONS_PER_MINUTE_PER_IP: intFrom(30, 1),
+  WIDGET_CONVERSATIONS_PER_MINUTE_PER_STORE: intFrom(600, 1),
+  WIDGET_MESSAGES_PER_MINUTE_PER_IP: intFrom(120, 1),
+  WIDGET_MESSAGES_PER_MINUTE_PER_STORE: intFrom(3000, 1),
+  VISITOR_TOKEN_TTL_SECONDS: intFrom(30 * 86400, 300, 365 * 86400),
   REDIS_URL: optionalUrl,
   REDIS_PREFIX: z.string().default("kaleem"),
   QUEUE_STALL_MS: intFrom(30_000, 1_000, 600_000),
@@ -76,6 +86,8 @@ export const envSchema = z.object({
   EMBEDDINGS_API_KEY: optionalString,
   EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
   BOT_STREAM_DELAY_MS: intFrom(15, 0, 2000),
+  BOT_MAX_CONCURRENT_PER_STORE: intFrom(4, 1, BOT_CONCURRENCY),
+  BOT_MAX_PENDING_PER_STORE: intFrom(200, 1, 100_000),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -121,6 +133,12 @@ export interface Config {
     /** Provider webhook requests per source address per minute (providers send bursts from few addresses). */
     readonly webhookRequestsPerMinute: number;
     readonly socketEventsPer10s: number;
+    /** Anonymous widget traffic, per client address and per store, per minute (counted on every node). */
+    readonly widget: {
+      readonly connects: { readonly perIp: number; readonly perStore: number };
+      readonly conversations: { readonly perIp: number; readonly perStore: number };
+      readonly messages: { readonly perIp: number; readonly perStore: number };
+    };
     /** Per account, from any number of addresses: failures before the temporary lock, and its length. */
     readonly login: { readonly lockAfterFailures: number; readonly lockSeconds: number };
   };
@@ -144,7 +162,15 @@ export interface Config {
   } | null;
   readonly llm: { readonly baseUrl: string; readonly apiKey: string | null; readonly model: string; readonly timeoutMs: number } | null;
   readonly embeddings: { readonly baseUrl: string; readonly apiKey: string | null; readonly model: string } | null;
-  readonly bot: { readonly streamDelayMs: number };
+  readonly bot: {
+    readonly streamDelayMs: number;
+    /** Answers one store may have running at once across every workers process (fairness between stores). */
+    readonly maxConcurrentPerStore: number;
+    /** Unanswered shopper messages one store may have queued; past it new widget messages get `rate_limited`. */
+    readonly maxPendingPerStore: number;
+  };
+  /** Visitor tokens: lifetime; renewed on open/resume once half of it has passed. */
+  readonly visitorTokens: { readonly ttlSeconds: number };
 }
 
 function formatIssues(error: z.ZodError): string {
@@ -260,6 +286,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       authRequestsPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
       webhookRequestsPerMinute: e.WEBHOOK_RATE_LIMIT_PER_MINUTE,
       socketEventsPer10s: e.SOCKET_EVENTS_PER_10S,
+      widget: {
+        connects: { perIp: e.WIDGET_CONNECTS_PER_MINUTE_PER_IP, perStore: e.WIDGET_CONNECTS_PER_MINUTE_PER_STORE },
+        conversations: { perIp: e.WIDGET_CONVERSATIONS_PER_MINUTE_PER_IP, perStore: e.WIDGET_CONVERSATIONS_PER_MINUTE_PER_STORE },
+        messages: { perIp: e.WIDGET_MESSAGES_PER_MINUTE_PER_IP, perStore: e.WIDGET_MESSAGES_PER_MINUTE_PER_STORE },
+      },
       login: { lockAfterFailures: e.LOGIN_LOCK_AFTER_FAILURES, lockSeconds: e.LOGIN_LOCK_SECONDS },
     },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
@@ -283,7 +314,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     embeddings: e.EMBEDDINGS_BASE_URL
       ? { baseUrl: e.EMBEDDINGS_BASE_URL.replace(/\/$/, ""), apiKey: e.EMBEDDINGS_API_KEY ?? null, model: e.EMBEDDINGS_MODEL }
       : null,
-    bot: { streamDelayMs: e.BOT_STREAM_DELAY_MS },
+    bot: { streamDelayMs: e.BOT_STREAM_DELAY_MS, maxConcurrentPerStore: e.BOT_MAX_CONCURRENT_PER_STORE, maxPendingPerStore: e.BOT_MAX_PENDING_PER_STORE },
+    visitorTokens: { ttlSeconds: e.VISITOR_TOKEN_TTL_SECONDS },
   };
   return deepFreeze(config);
 }

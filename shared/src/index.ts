@@ -5,6 +5,7 @@ export * from "./contracts/jobs.js";
 export * from "./config.js";
 export * from "./data-dir.js";
 export * from "./net/outbound.js";
+export * from "./net/client-address.js";
 export * from "./net/guarded-fetch.js";
 export * from "./errors.js";
 export * from "./ids.js";

@@ -42,6 +42,7 @@ import type {
   WebhookDeliveryView,
   WebhookEndpointView,
   WebhookEndpointWithSecret,
+  Visitor,
   WidgetKeyResponse,
   WidgetSettingsView,
 } from "@kaleem/shared/contracts";
@@ -156,6 +157,10 @@ export const listMessages = (conversationId: string, cursor?: string | null) =>
 export const setLabels = (conversationId: string, labels: string[]) =>
   api.patch<Conversation>(`/conversations/${encodeURIComponent(conversationId)}`, { labels });
 export const getCustomer = (id: string) => api.get<Customer>(`/customers/${encodeURIComponent(id)}`);
+export const getVisitor = (visitorId: string) => api.get<Visitor>(`/visitors/${encodeURIComponent(visitorId)}`);
+export const blockVisitor = (visitorId: string, reason?: string) =>
+  api.put<Visitor>(`/visitors/${encodeURIComponent(visitorId)}/block`, reason ? { reason } : {});
+export const unblockVisitor = (visitorId: string) => api.delete<Visitor>(`/visitors/${encodeURIComponent(visitorId)}/block`);
 export interface OrderQuery {
   status?: OrderStatus | "";
   channel?: ConversationChannel | "";

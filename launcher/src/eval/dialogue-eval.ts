@@ -143,7 +143,8 @@ class Visitor {
   readonly done: Message[] = [];
   readonly news: Message[] = [];
   status = "bot";
-  conversationId = "";
+  /** Null until the first turn: opening the widget creates no conversation. */
+  conversationId: string | null = null;
   private constructor(readonly socket: Socket) {
     socket.on("message:done", (p: { message: Message }) => this.done.push(p.message));
     socket.on("message:new", (p: { message: Message }) => this.news.push(p.message));
@@ -166,7 +167,7 @@ class Visitor {
       socket.once("connect_error", (err) => reject(err));
     });
     const v = new Visitor(socket);
-    const open = await v.call<{ conversationId: string; status: string }>("conversation:open", locale ? { locale } : {});
+    const open = await v.call<{ conversationId: string | null; status: string }>("conversation:open", locale ? { locale } : {});
     v.conversationId = open.conversationId;
     v.status = open.status;
     return v;
@@ -219,6 +220,7 @@ async function runTurn(v: Visitor, turn: DialogueTurn, index: number, last: Answ
   const newsBefore = v.news.length;
   const statusBefore = v.status;
   const sent = await v.call<{ message: Message }>("message:send", { conversationId: v.conversationId, clientMessageId: `turn-${index}-${Date.now()}`, text });
+  v.conversationId = sent.message.conversationId;
   const isAnswer = (m: Message) => m.role === "bot" && m.seq > sent.message.seq;
   // A conversation waiting for a person may get no bot answer at all: wait less for it.
   const waiting = statusBefore !== "bot";
@@ -246,7 +248,18 @@ export async function runDialogueEval(input: DialogueEvalInput): Promise<Dialogu
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-dialogues-"));
   let k: KaleemInstance | null = null;
   try {
-    const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "false", BOT_STREAM_DELAY_MS: "0" });
+    // Every dialogue is a new visitor from 127.0.0.1: the per-address widget budgets are not what is measured.
+    const config = loadConfig({}, {
+      KALEEM_DATA_DIR: dataDir,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      KALEEM_SEED_DEMO: "false",
+      BOT_STREAM_DELAY_MS: "0",
+      WIDGET_CONNECTS_PER_MINUTE_PER_IP: "100000",
+      WIDGET_CONVERSATIONS_PER_MINUTE_PER_IP: "100000",
+      WIDGET_MESSAGES_PER_MINUTE_PER_IP: "100000",
+    });
     k = await startKaleem(config, { printCredentials: false });
     const password = "dialogue evaluation password";
     const email = `dialogues-${Date.now()}@example.invalid`;

@@ -17,6 +17,7 @@ import { outgoingWebhookRoutes } from "./outgoing-webhooks.js";
 import { searchRoutes } from "./search.js";
 import { settingsRoutes } from "./settings.js";
 import { teamRoutes } from "./team.js";
+import { visitorRoutes } from "./visitors.js";
 
 export const API_VERSION = "1.0.0";
 
@@ -37,6 +38,7 @@ const domainRoutes: AnyRoute[] = [
   ...outgoingWebhookRoutes,
   ...cannedReplyRoutes,
   ...conversationLabelRoutes,
+  ...visitorRoutes,
   ...analyticsRoutes,
 ];
 

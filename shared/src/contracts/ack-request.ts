@@ -28,6 +28,8 @@ export class AckRequestError extends Error {
   constructor(
     readonly code: AckRequestErrorCode,
     message: string,
+    /** With `rate_limited`: how long the server asked to wait (seconds). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "AckRequestError";
@@ -64,7 +66,7 @@ export function ackRequest<M, E extends AckedEventOf<M>>(
       if (err) reject(new AckRequestError("timeout", `${event}: the server did not answer in time`));
       else if (!isAck(response)) reject(new AckRequestError("internal", `${event}: malformed acknowledgement`));
       else if (response.ok) resolve(response.data as AckDataOf<M, E>);
-      else reject(new AckRequestError(response.error.code, response.error.message));
+      else reject(new AckRequestError(response.error.code, response.error.message, response.error.retryAfterSeconds));
     });
   });
 }

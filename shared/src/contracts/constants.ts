@@ -28,7 +28,7 @@ export const RETRYABLE_ERROR_CODES: readonly string[] = ["rate_limited", "unavai
 export const SESSION_REVOKED_REASONS = ["revoked", "expired"] as const;
 
 /** Why a handshake was refused: `connect_error` carries `{ code }` as `err.data`. */
-export const CONNECT_ERROR_CODES = ["unauthorized", "origin_not_allowed", "protocol_unsupported", "rate_limited"] as const;
+export const CONNECT_ERROR_CODES = ["unauthorized", "origin_not_allowed", "protocol_unsupported", "rate_limited", "visitor_blocked"] as const;
 
 // Zod-free too: what a tapped action reads as (the widget's bubbles, the inbox timeline).
 export { actionText, isActionPayload, parseActionPayload, type ActionPayload } from "./actions.js";

@@ -277,6 +277,24 @@ export const customerSchema = z.object({
 });
 export type Customer = z.infer<typeof customerSchema>;
 
+/**
+ * What the store keeps of a widget visitor (the id in their visitor token): the customer they
+ * identified as, the token generation in force (identify starts a new one, so earlier tokens stop
+ * working) and whether the store blocked them.
+ */
+export const visitorSchema = z.object({
+  visitorId: z.string(),
+  merchantId: idSchema,
+  customerId: z.string().nullable(),
+  tokenGeneration: z.number().int().nonnegative(),
+  blockedAt: z.string().nullable(),
+  blockedBy: z.string().nullable(),
+  blockReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Visitor = z.infer<typeof visitorSchema>;
+
 export const conversationStatusSchema = z.enum(["bot", "waiting_human", "human", "closed"]);
 export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
 export const conversationSchema = z.object({

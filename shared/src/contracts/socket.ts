@@ -16,7 +16,7 @@ import type { AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from ".
 import { plainName } from "./text.js";
 
 export { PROTOCOL_VERSION, WIDGET_NAMESPACE, INBOX_NAMESPACE, MAX_MESSAGE_TEXT, MAX_SOCKET_PAYLOAD_BYTES } from "./constants.js";
-export type { Ack, AckError, AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from "./acks.js";
+export type { Ack, AckError, AckFn, ConnectErrorCode, ConnectErrorData, ErrorCode, SessionRevokedReason } from "./acks.js";
 
 const conversationIdSchema = z.string().min(1).max(64);
 const clientMessageIdSchema = z.string().min(1).max(100);
@@ -47,6 +47,13 @@ export const messageSendSchema = z.object({
   clientMessageId: clientMessageIdSchema,
   text: messageTextSchema,
 });
+/**
+ * A shopper's message. Without a conversation id (or with null, what `conversation:open` gives a
+ * new visitor) it goes to the visitor's open conversation, which the first message creates.
+ */
+export const widgetMessageSendSchema = messageSendSchema.extend({
+  conversationId: conversationIdSchema.nullish(),
+});
 export const conversationResumeSchema = z.object({
   conversationId: conversationIdSchema,
   afterSeq: z.number().int().nonnegative(),
@@ -73,7 +80,8 @@ export const noteAddSchema = z.object({
   clientMessageId: clientMessageIdSchema.optional(),
   text: messageTextSchema,
 });
-export const humanRequestSchema = z.object({ conversationId: conversationIdSchema });
+/** Asking for a person before writing anything starts the conversation (no id, or null). */
+export const humanRequestSchema = z.object({ conversationId: conversationIdSchema.nullish() });
 /** presence:get takes no fields (older clients send nothing at all). */
 export const presenceGetSchema = z.object({}).strict().optional().transform(() => ({}));
 
@@ -154,7 +162,9 @@ export interface PublicWidgetSettings {
   defaultLocale: "en" | "ar";
 }
 export interface ConversationOpenResult {
-  conversationId: string;
+  /** The visitor's open conversation; null until their first message creates one. */
+  conversationId: string | null;
+  /** Store it and present it on the next connection: the server renews it here as it ages. */
   visitorToken: string;
   messages: Message[];
   lastSeq: number;
@@ -170,6 +180,8 @@ export interface ResumeResult {
   streaming: StreamingPartial[];
   lastSeq: number;
   status: ConversationStatus;
+  /** Widget only: the visitor token to keep (renewed as it ages, like in `conversation:open`). */
+  visitorToken?: string;
 }
 export interface WatchResult {
   conversation: ConversationSummary;
@@ -182,11 +194,12 @@ export interface WatchResult {
 export interface WidgetClientToServerEvents {
   "conversation:open": (payload: z.input<typeof conversationOpenSchema>, ack: AckFn<ConversationOpenResult>) => void;
   "conversation:resume": (payload: z.input<typeof conversationResumeSchema>, ack: AckFn<ResumeResult>) => void;
-  "message:send": (payload: z.input<typeof messageSendSchema>, ack: AckFn<{ message: Message }>) => void;
+  "message:send": (payload: z.input<typeof widgetMessageSendSchema>, ack: AckFn<{ message: Message }>) => void;
   "typing": (payload: z.input<typeof typingSchema>, ack?: AckFn<null>) => void;
   "message:read": (payload: z.input<typeof messageReadSchema>, ack?: AckFn<null>) => void;
-  "conversation:human": (payload: z.input<typeof humanRequestSchema>, ack: AckFn<{ status: ConversationStatus }>) => void;
-  "identify": (payload: z.input<typeof identifySchema>, ack: AckFn<{ customerId: string }>) => void;
+  "conversation:human": (payload: z.input<typeof humanRequestSchema>, ack: AckFn<{ status: ConversationStatus; conversationId: string }>) => void;
+  /** Identifying starts a new token generation: keep the token it returns, earlier ones stop working. */
+  "identify": (payload: z.input<typeof identifySchema>, ack: AckFn<{ customerId: string; visitorToken: string }>) => void;
 }
 
 export interface WidgetServerToClientEvents {
@@ -250,7 +263,7 @@ export type ClientEventTable<M> = { [E in keyof M]: ClientEventSpec<PayloadOfEve
 export const widgetClientEvents = {
   "conversation:open": { schema: conversationOpenSchema, ack: true },
   "conversation:resume": { schema: conversationResumeSchema, ack: true },
-  "message:send": { schema: messageSendSchema, ack: true },
+  "message:send": { schema: widgetMessageSendSchema, ack: true },
   "typing": { schema: typingSchema, ack: false },
   "message:read": { schema: messageReadSchema, ack: false },
   "conversation:human": { schema: humanRequestSchema, ack: true },
@@ -296,6 +309,10 @@ export const rooms = {
   conversationWatchers: (merchantId: string, conversationId: string) => `m:${merchantId}:c:${conversationId}:watch`,
   /** Every socket of one agent (for revocation). */
   agent: (merchantId: string, userId: string) => `m:${merchantId}:u:${userId}`,
+  /** Every widget socket of one visitor (blocking the visitor disconnects them on every node). */
+  visitor: (merchantId: string, visitorId: string) => `m:${merchantId}:v:${visitorId}`,
+  /** A visitor's sockets authenticated with one token generation (identify disconnects the older ones). */
+  visitorGeneration: (merchantId: string, visitorId: string, generation: number) => `m:${merchantId}:v:${visitorId}:g:${generation}`,
   /** Widget sockets that connected with one (public) widget key: rotating the key disconnects them. */
   widgetKey: (merchantId: string, widgetKey: string) => `m:${merchantId}:wk:${widgetKey}`,
   /** Sockets authenticated with one access token id. */

@@ -13,7 +13,7 @@ import {
   type StreamingPartial,
   type WatchResult,
 } from "../contracts/socket.js";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { JobOptions, JobQueue } from "../ports/queue.js";
@@ -41,7 +41,20 @@ export interface ConversationServiceDeps {
   botJob?: Pick<JobOptions, "attempts" | "backoff">;
   /** Who is online: a handoff with nobody there tells the shopper so instead of "one moment". */
   presence: PresenceStore;
+  /** Unanswered shopper messages one merchant may have queued for the bot before bounded sends are refused. */
+  maxPendingBotAnswers?: number;
 }
+
+/** How long a shopper refused for a full bot backlog is asked to wait. */
+const BACKLOG_RETRY_SECONDS = 5;
+
+/** What a widget says about the shopper when it opens: their language and the page they are on. */
+export interface VisitorContext {
+  locale?: Locale | undefined;
+  pageUrl?: string | undefined;
+}
+/** openForVisitor's answer: the open ack without the token, and the conversation if there is one. */
+export type VisitorOpened = Omit<ConversationOpenResult, "visitorToken"> & { conversation: Conversation | null };
 
 /** Only web pages are kept as a shopper's page (an agent may click it). */
 function httpUrlOrNull(value: string | undefined): string | null {
@@ -86,30 +99,64 @@ export class ConversationService {
 
   // ---- reading ------------------------------------------------------------------------------
 
+  /**
+   * What the widget shows when it opens: the visitor's open conversation, or nothing yet. Opening
+   * never creates one (an unused widget leaves nothing in the inbox); startForVisitor does, on the
+   * first message.
+   */
   async openForVisitor(
     merchantId: string,
     visitorId: string,
-    options: { locale?: Locale | undefined; pageUrl?: string | undefined },
+    options: VisitorContext,
     /** Runs before history is read (the hub joins the room here so nothing falls in between). */
     beforeRead?: (conversation: Conversation) => Promise<void>,
-  ): Promise<Omit<ConversationOpenResult, "visitorToken"> & { conversation: Conversation }> {
+  ): Promise<VisitorOpened> {
     const tenant = this.tenant(merchantId);
-    const found = await tenant.conversations.findOrCreateOpenByVisitor(visitorId, {
-      channel: "webchat",
-      locale: options.locale ?? null,
-      status: "bot",
-    });
-    let conversation = found.conversation;
-    const patch: ConversationPatch = {};
-    if (!found.created && options.locale && conversation.locale !== options.locale) patch.locale = options.locale;
-    const pageUrl = httpUrlOrNull(options.pageUrl);
-    if (pageUrl !== null && conversation.pageUrl !== pageUrl) patch.pageUrl = pageUrl;
-    if (Object.keys(patch).length > 0) conversation = (await tenant.conversations.update(conversation.id, patch)) ?? conversation;
+    const found = await tenant.conversations.findOpenByVisitor(visitorId);
+    if (!found) return { conversation: null, conversationId: null, messages: [], streaming: [], lastSeq: 0, status: "bot", agentName: null };
+    const conversation = await this.applyVisitorContext(tenant, found, options);
     if (beforeRead) await beforeRead(conversation);
     const { messages, streaming } = await this.latest(tenant, conversation, "shopper");
     const lastSeq = belowStreaming(conversation.lastSeq, messages, streaming);
     const agentName = await this.handlingAgentName(tenant, conversation);
     return { conversation, conversationId: conversation.id, messages, streaming, lastSeq, status: conversation.status, agentName };
+  }
+
+  /**
+   * The visitor's open conversation, created now when there is none (their first message, or
+   * asking for a person) — atomically, so two tabs sending at once share one. `admit` runs only
+   * before a creation (the hub counts new conversations against its limits there). A customer the
+   * visitor identified as before writing is linked from the start.
+   */
+  async startForVisitor(
+    merchantId: string,
+    visitorId: string,
+    options: VisitorContext,
+    admit?: () => Promise<void>,
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    const tenant = this.tenant(merchantId);
+    const existing = await tenant.conversations.findOpenByVisitor(visitorId);
+    if (existing) return { conversation: existing, created: false };
+    if (admit) await admit();
+    const visitor = await tenant.visitors.get(visitorId);
+    const found = await tenant.conversations.findOrCreateOpenByVisitor(visitorId, {
+      channel: "webchat",
+      locale: options.locale ?? null,
+      status: "bot",
+      customerId: visitor?.customerId ?? null,
+    });
+    if (!found.created) return found;
+    return { conversation: await this.applyVisitorContext(tenant, found.conversation, options), created: true };
+  }
+
+  /** Keeps the shopper's language and page on the conversation (http(s) pages only). */
+  private async applyVisitorContext(tenant: TenantStore, conversation: Conversation, options: VisitorContext): Promise<Conversation> {
+    const patch: ConversationPatch = {};
+    if (options.locale && conversation.locale !== options.locale) patch.locale = options.locale;
+    const pageUrl = httpUrlOrNull(options.pageUrl);
+    if (pageUrl !== null && conversation.pageUrl !== pageUrl) patch.pageUrl = pageUrl;
+    if (Object.keys(patch).length === 0) return conversation;
+    return (await tenant.conversations.update(conversation.id, patch)) ?? conversation;
   }
 
   /** The name a shopper sees for the agent handling the conversation, if one is. */
@@ -162,11 +209,17 @@ export class ConversationService {
 
   // ---- messages -----------------------------------------------------------------------------
 
-  /** A shopper message; the same clientMessageId returns the first message and answers once. */
+  /**
+   * A shopper message; the same clientMessageId returns the first message and answers once.
+   * `bounded` (anonymous widget traffic): refused with RateLimitedError, before anything is stored,
+   * while the merchant already has `maxPendingBotAnswers` messages waiting for the bot — one store's
+   * burst then waits at its own door. Channel messages are never refused: the provider has our 2xx.
+   */
   async shopperSend(
     merchantId: string,
     conversationId: string,
     input: { clientMessageId: string; text: string; parts?: Message["parts"] },
+    options: { bounded?: boolean } = {},
   ): Promise<{ message: Message; duplicate: boolean }> {
     const tenant = this.tenant(merchantId);
     let conversation = await this.get(merchantId, conversationId);
@@ -176,6 +229,12 @@ export class ConversationService {
       // The first attempt may have died before queueing the answer; the job id dedupes.
       if (conversation.status === "bot" || (await this.botAnswersWhileWaiting(tenant, conversation))) await this.triggerBot(merchantId, conversationId, existing.id);
       return { message: existing, duplicate: true };
+    }
+    if (options.bounded && this.deps.maxPendingBotAnswers !== undefined && conversation.status !== "human") {
+      const pending = await this.deps.queue.groupDepth(BOT_REPLY_JOB, merchantId);
+      if (pending >= this.deps.maxPendingBotAnswers) {
+        throw new RateLimitedError(BACKLOG_RETRY_SECONDS, `The store is answering many shoppers right now; retry in ${BACKLOG_RETRY_SECONDS}s`);
+      }
     }
     if (conversation.status === "closed") {
       conversation = await this.changeState(tenant, conversation, ["closed"], { status: "bot", assigneeId: null }, { kind: "reopened" }, "conversation.reopen", null);
@@ -442,6 +501,8 @@ export class ConversationService {
     const job: BotReplyJob = { merchantId, conversationId, triggerMessageId };
     await this.deps.queue.add(BOT_REPLY_JOB, job, {
       jobId: botReplyJobId(triggerMessageId),
+      // One store's answers share a fairness group: a burst waits its turn behind other stores'.
+      group: merchantId,
       attempts: this.deps.botJob?.attempts ?? 2,
       backoff: this.deps.botJob?.backoff ?? { type: "fixed", delayMs: 500 },
     });

@@ -4,6 +4,10 @@
 // error classes steer retries:
 //   UnrecoverableError  no retry: the job goes to the dead letters at once;
 //   RetryAfterError(ms) run again after `ms` without counting a failed attempt (provider 429s).
+// Fairness between tenants: a job may name a group (its merchant); a consumer started with
+// `perGroupConcurrency` runs at most that many jobs of one group at once, across every consumer of
+// the queue, and a job whose group is full waits (no attempt counted) while other groups' jobs go
+// ahead of it. `groupDepth` counts a group's unfinished jobs, so producers can bound a group's backlog.
 // The queue is generic over a table of job schemas (the application's is `jobSchemas` in
 // contracts/jobs.ts): `add` refuses a payload its schema rejects, and the consumer side parses it
 // again before the handler runs (an invalid payload fails unrecoverably).
@@ -27,6 +31,19 @@ export interface JobOptions {
   backoff?: BackoffOptions;
   /** Wait before the first try. */
   delayMs?: number;
+  /** Fairness group, e.g. the merchant: see `perGroupConcurrency` and `groupDepth`. */
+  group?: string;
+}
+
+export interface ProcessOptions {
+  /** Jobs this consumer runs at once (default 1). */
+  concurrency?: number;
+  /**
+   * At most this many jobs of one group run at once across every consumer of the queue; the rest
+   * of that group waits without using attempts, and other groups' jobs are not held up behind it.
+   * Jobs without a group are not limited.
+   */
+  perGroupConcurrency?: number;
 }
 
 /** Job name -> payload schema. */
@@ -72,7 +89,7 @@ export interface JobQueue<M extends JobSchemas = AppJobSchemas> {
   /** Validates `data` with the job's schema (ValidationError when it does not fit) and queues it. */
   add<N extends JobName<M>>(name: N, data: JobInput<M, N>, options?: JobOptions): Promise<{ id: string }>;
   /** Starts consuming `name` in this process. */
-  process<N extends JobName<M>>(name: N, handler: JobHandler<JobData<M, N>>, options?: { concurrency?: number }): void;
+  process<N extends JobName<M>>(name: N, handler: JobHandler<JobData<M, N>>, options?: ProcessOptions): void;
   /** Jobs of `name` that failed for good, newest first. */
   deadLetters(name: JobName<M>, scope?: DeadLetterScope): Promise<DeadLetter[]>;
   /** Queues a dead letter again with a fresh set of attempts; false when there is no such dead letter (in scope). */
@@ -81,6 +98,8 @@ export interface JobQueue<M extends JobSchemas = AppJobSchemas> {
   removeDeadLetter(name: JobName<M>, id: string, scope?: DeadLetterScope): Promise<boolean>;
   /** Jobs waiting or delayed (for queue-depth metrics). */
   depth(name: JobName<M>): Promise<number>;
+  /** Jobs of `group` added and not finished yet: waiting, delayed or running (dead letters do not count). */
+  groupDepth(name: JobName<M>, group: string): Promise<number>;
   /** Stops taking new jobs, waits for running ones, closes connections. */
   close(): Promise<void>;
 }

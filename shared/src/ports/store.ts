@@ -35,6 +35,7 @@ import type {
   Product,
   Role,
   User,
+  Visitor,
   WidgetSettings,
 } from "../contracts/domain.js";
 import type { ChannelDelivery } from "../contracts/domain.js";
@@ -511,6 +512,23 @@ export interface CustomerRepo {
   list(page?: PageRequest): Promise<Page<Customer>>;
 }
 
+/** Widget visitors the store knows more of than their token says (identified, blocked). */
+export interface VisitorRepo {
+  /** The record, or null for a visitor the store has never had to remember (generation 0, not blocked). */
+  get(visitorId: string): Promise<Visitor | null>;
+  /**
+   * Links the visitor to a customer and starts a new token generation, atomically: tokens of the
+   * generations before stop being accepted (rotation on identify).
+   */
+  identify(visitorId: string, customerId: string): Promise<Visitor>;
+  /** Blocks the visitor from the widget (idempotent; a second block keeps the first time and author). */
+  block(visitorId: string, by: { userId: string; reason: string | null }): Promise<Visitor>;
+  /** Lifts a block; null when the visitor was not blocked. */
+  unblock(visitorId: string): Promise<Visitor | null>;
+  /** Blocked visitors, most recently blocked first; stable cursor. */
+  listBlocked(page?: PageRequest): Promise<Page<Visitor>>;
+}
+
 export interface ConversationRepo {
   create(input: NewConversation): Promise<Conversation>;
   get(id: string): Promise<Conversation | null>;
@@ -691,6 +709,7 @@ export interface TenantStore {
   readonly idempotency: IdempotencyRepo;
   readonly customers: CustomerRepo;
   readonly conversations: ConversationRepo;
+  readonly visitors: VisitorRepo;
   readonly messages: MessageRepo;
   readonly knowledge: KnowledgeRepo;
   readonly channels: ChannelRepo;

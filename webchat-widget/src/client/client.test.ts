@@ -72,23 +72,29 @@ async function agentCall<T>(s: Socket, event: string, payload: unknown): Promise
 }
 
 describe("shopper client with a real hub", () => {
-  it("opens a conversation, keeps the visitor token, and streams the answer by deltas to the stored text", async () => {
+  it("opens the widget, keeps the visitor token, starts the conversation with the first message and streams the answer by deltas to the stored text", async () => {
     const storage = memoryStorage();
     const c = client(storage);
-    const state = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
-    expect(state.conversationId).toBeTruthy();
+    const ready = new Promise<{ conversationId: string | null }>((resolve) => c.on("ready", resolve));
+    const state = await waitFor(() => c.getState().ready && c.getState(), "widget open");
+    // Opening creates nothing in the inbox: the conversation starts with the first message.
+    expect(state.conversationId).toBeNull();
+    expect((await ready).conversationId).toBeNull();
     expect(state.status).toBe("bot");
     expect(state.connection).toBe("connected");
     expect([...storage.map.keys()].some((k) => k.endsWith(":vt"))).toBe(true);
+    const before = (await tenant().conversations.list({}, { limit: 100 })).items.length;
 
     const grown: string[] = [];
     c.on("delta", (d) => grown.push(d.text));
     c.send("do you have black abayas?");
     const answer = await waitFor(() => finalBot(c), "final answer");
+    expect(c.getState().conversationId).toBe(answer.conversationId);
+    expect((await tenant().conversations.list({}, { limit: 100 })).items.length).toBe(before + 1);
 
     expect(new Set(grown.map((t) => t.length)).size).toBeGreaterThanOrEqual(2);
     for (const t of grown) expect(answer.text.startsWith(t)).toBe(true);
-    const rows = await stored(state.conversationId!);
+    const rows = await stored(answer.conversationId);
     const storedAnswer = rows.find((m) => m.id === answer.id);
     expect(storedAnswer?.text).toBe(answer.text);
     expect(answer.seq).toBe(storedAnswer?.seq);
@@ -119,12 +125,12 @@ describe("shopper client with a real hub", () => {
       c.socket.onAnyOutgoing((event: string, payload: { clientMessageId?: string }) => {
         if (event === "message:send" && payload.clientMessageId) sends.push(payload.clientMessageId);
       });
-      const { conversationId } = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
+      await waitFor(() => c.getState().ready && c.getState(), "widget open");
       const cmid = c.send("hello there");
       await waitFor(() => c.getState().messages.find((m) => m.clientMessageId === cmid && m.delivery === "sent"), "acknowledged");
       await waitFor(() => finalBot(c), "answer");
       await waitFor(() => calls >= 2, "retry reached the server");
-      const rows = await stored(conversationId!);
+      const rows = await stored(c.getState().conversationId!);
       expect(sends.length).toBeGreaterThan(1);
       expect(new Set(sends)).toEqual(new Set([cmid]));
       expect(rows.filter((m) => m.clientMessageId === cmid)).toHaveLength(1);
@@ -137,7 +143,7 @@ describe("shopper client with a real hub", () => {
 
   it("resumes after the transport drops mid-stream: the answer ends complete, with no repeats", async () => {
     const c = client(memoryStorage());
-    const { conversationId } = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
+    await waitFor(() => c.getState().ready && c.getState(), "widget open");
     const seen: string[] = [];
     c.on("delta", (d) => seen.push(d.text));
     let reconnects = 0;
@@ -156,7 +162,7 @@ describe("shopper client with a real hub", () => {
     expect(reconnects).toBeGreaterThan(0);
     // Resumed from below the streaming answer: the shopper's question (seq 1) was the last final message.
     expect(resumes[0]).toBe(1);
-    const storedAnswer = (await stored(conversationId!)).find((m) => m.id === answer.id);
+    const storedAnswer = (await stored(c.getState().conversationId!)).find((m) => m.id === answer.id);
     expect(answer.text).toBe(storedAnswer?.text);
     expect(answer.status).toBe(storedAnswer?.status);
     for (const t of seen) expect(answer.text.startsWith(t)).toBe(true);
@@ -166,9 +172,10 @@ describe("shopper client with a real hub", () => {
   it("continues the same conversation after a reload, without duplicates", async () => {
     const storage = memoryStorage();
     const first = client(storage);
-    const { conversationId } = await waitFor(() => first.getState().ready && first.getState(), "conversation open");
+    await waitFor(() => first.getState().ready && first.getState(), "widget open");
     first.send("do you sell dates?");
     await waitFor(() => finalBot(first), "answer");
+    const { conversationId } = first.getState();
     const before = first.getState().messages.map((m) => m.id);
     first.close();
 
@@ -188,9 +195,10 @@ describe("shopper client with a real hub", () => {
 
   it("follows handoff: waiting, agent takes over, typing with the agent's name, agent replies, read receipts", async () => {
     const c = client(memoryStorage());
-    const { conversationId } = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
+    await waitFor(() => c.getState().ready && c.getState(), "widget open");
     const cmid = c.send("hi, I have a question about my order");
     await waitFor(() => finalBot(c), "bot answer");
+    const { conversationId } = c.getState();
     expect(await c.requestHuman()).toBe("waiting_human");
     await waitFor(() => c.getState().status === "waiting_human", "waiting status");
 
@@ -215,22 +223,65 @@ describe("shopper client with a real hub", () => {
     await waitFor(() => c.getState().messages.find((m) => m.id === mine?.id)?.delivery === "read", "read receipt");
   });
 
-  it("identifies the shopper with a server-computed signature and refuses a forged one", async () => {
+  it("identifies the shopper with a server-computed signature, keeps the rotated token, and refuses a forged one", async () => {
     const merchant = await tenant().merchant.get();
     const email = "sara@example.com";
-    const c = client(memoryStorage());
-    // Called right away, before the conversation is open: the client waits for it.
-    const identified = c.identify({ name: "Sara", email }, hmacSha256(merchant.widget.identitySecret, email));
-    const { customerId } = await identified;
-    const { conversationId } = c.getState();
+    const storage = memoryStorage();
+    const tokens: string[] = [];
+    const set = storage.set;
+    storage.set = async (k, v) => {
+      if (k.endsWith(":vt") && v) tokens.push(v);
+      return set(k, v);
+    };
+    const c = client(storage);
+    // Called right away, before the widget is open: the client waits for it.
+    const { customerId } = await c.identify({ name: "Sara", email }, hmacSha256(merchant.widget.identitySecret, email));
+    // The token from opening, then the one identify rotated to (a new generation), kept last.
+    expect(tokens).toHaveLength(2);
+    expect(tokens[1]).not.toBe(tokens[0]);
+    expect(storage.map.get([...storage.map.keys()].find((k) => k.endsWith(":vt"))!)).toBe(tokens[1]);
     await expect(c.identify({ name: "Sara", email }, "00".repeat(32))).rejects.toMatchObject({ code: "unauthorized" });
     expect(customerId).toBeTruthy();
-    expect((await tenant().conversations.get(conversationId!))?.customerId).toBe(customerId);
+    // The conversation the first message creates belongs to the identified customer.
+    c.send("hello");
+    await waitFor(() => c.getState().conversationId, "conversation started");
+    expect((await tenant().conversations.get(c.getState().conversationId!))?.customerId).toBe(customerId);
+  });
+
+  it("a blocked visitor's client is disconnected, says so once and stops reconnecting", async () => {
+    const c = client(memoryStorage());
+    await waitFor(() => c.getState().ready, "widget open");
+    c.send("hello");
+    const conversationId = await waitFor(() => c.getState().conversationId, "conversation started");
+    const visitorId = (await tenant().conversations.get(conversationId))!.visitorId!;
+    const errors: string[] = [];
+    c.on("error", (e) => errors.push(e.code));
+    let connects = 0;
+    c.socket.io.on("reconnect_attempt", () => connects++);
+    const login = await fetch(`${kal.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: kal.email, password: kal.password }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const res = await fetch(`${kal.url}/api/v1/visitors/${visitorId}/block`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(res.status).toBe(200);
+    await waitFor(() => errors.includes("forbidden"), "blocked error");
+    expect(c.getState().connection).toBe("closed");
+    const attemptsThen = connects;
+    // Nothing more is tried: the next reconnection would have come within a few seconds.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(connects).toBe(attemptsThen);
+    expect(c.socket.connected).toBe(false);
   });
 
   it("survives the server going away mid-stream and coming back (same port, same data)", async () => {
     const c = client(memoryStorage());
-    const { conversationId } = await waitFor(() => c.getState().ready && c.getState(), "conversation open");
+    await waitFor(() => c.getState().ready && c.getState(), "widget open");
     const seen: string[] = [];
     c.on("delta", (d) => seen.push(d.text));
     c.send("do you have perfumes for women?");
@@ -238,7 +289,7 @@ describe("shopper client with a real hub", () => {
     await kal.restart();
     const answer = await waitFor(() => finalBot(c), "final answer", 40_000);
     await waitFor(() => c.getState().connection === "connected", "reconnected");
-    const storedAnswer = (await stored(conversationId!)).find((m) => m.id === answer.id);
+    const storedAnswer = (await stored(c.getState().conversationId!)).find((m) => m.id === answer.id);
     expect(answer.text).toBe(storedAnswer?.text);
     for (const t of seen) expect(answer.text.startsWith(t)).toBe(true);
     expect(new Set(c.getState().messages.map((m) => m.id)).size).toBe(c.getState().messages.length);

@@ -1,5 +1,6 @@
 // The Kaleem shopper client: protocol v1 over Socket.IO for the web widget and mobile apps.
-// Keeps the visitor token, opens or continues the conversation, sends with client message ids until
+// Keeps the visitor token (renewed by the server as it ages), opens or continues the conversation —
+// a new visitor has none until their first message creates it — sends with client message ids until
 // acknowledged, applies streaming deltas by offset and resumes from the store after every reconnect.
 import { io, type Socket, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import {
@@ -63,8 +64,9 @@ export type ConnectionStatus = "idle" | "connecting" | "connected" | "reconnecti
 
 export interface KaleemState {
   connection: ConnectionStatus;
-  /** True once the conversation is open and the history is loaded. */
+  /** True once the widget is open and the history (if any) is loaded. */
   ready: boolean;
+  /** Null until the visitor's first message (or request for a person) creates the conversation. */
   conversationId: string | null;
   status: ConversationStatus | null;
   agentName: string | null;
@@ -89,8 +91,11 @@ export interface KaleemClientEvents {
   status: [{ status: ConversationStatus | null; agentName: string | null }];
   connection: [ConnectionStatus];
   unread: [number];
-  /** The conversation is open (first time, or again after a new conversation was started). */
-  ready: [{ conversationId: string }];
+  /**
+   * The widget is open and up to date (first time, or again after a new conversation was started).
+   * `conversationId` is null for a visitor who has not written yet.
+   */
+  ready: [{ conversationId: string | null }];
   error: [AckError];
 }
 
@@ -125,6 +130,8 @@ export interface KaleemClient {
 }
 
 const RETRYABLE: ReadonlySet<string> = new Set([...RETRYABLE_ERROR_CODES, "timeout", "not_ready"]);
+/** Connection refusals that retrying cannot fix: the client stops and says so. */
+const FINAL_REFUSALS: ReadonlySet<string> = new Set(["visitor_blocked"]);
 const TYPING_EXPIRES_MS = 8000;
 
 
@@ -157,6 +164,8 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   let typingSentAt = 0;
   let lastTypingSent = false;
   let refusals = 0;
+  /** The store blocked this visitor: no more reconnecting. */
+  let blocked = false;
   let syncAttempt = 0;
   let gapRetries = 0;
   /** Requests that need the conversation open (identify, human) wait here until it is. */
@@ -181,10 +190,37 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     ...options.socketOptions,
     // The hub checks the page's Origin against this store's allow-list before any namespace runs.
     query: { ...(options.socketOptions?.query as Record<string, string> | undefined), widgetKey: options.widgetKey },
-    // A function, so every reconnection presents the latest visitor token.
-    auth: (cb: (data: object) => void) =>
-      cb({ widgetKey: options.widgetKey, protocol: PROTOCOL_VERSION, ...(visitorToken ? { visitorToken } : {}) }),
+    // A function, so every reconnection presents the latest visitor token: this tab's, or a newer
+    // one another tab stored (identify rotates it and disconnects sockets still on the old one).
+    auth: (cb: (data: object) => void) => {
+      void latestToken().then((token) => cb({ widgetKey: options.widgetKey, protocol: PROTOCOL_VERSION, ...(token ? { visitorToken: token } : {}) }));
+    },
   });
+
+  const latestToken = async (): Promise<string | null> => {
+    if (!storage) return visitorToken;
+    try {
+      const stored = (await storage.get(keys.visitorToken)) ?? null;
+      if (stored) visitorToken = stored;
+    } catch {
+      // Unreadable storage: this tab's token stands.
+    }
+    return visitorToken;
+  };
+
+  /** Keeps a token the server handed out (open, resume and identify renew or rotate it). */
+  const keepToken = (token: string | undefined) => {
+    if (!token || token === visitorToken) return;
+    visitorToken = token;
+    save(keys.visitorToken, token);
+  };
+
+  /** The conversation the first message (or a request for a person) created. */
+  const adopt = (id: string) => {
+    if (conversationId !== null) return;
+    conversationId = id;
+    changed();
+  };
 
   const loadStorage = (): Promise<void> => {
     storageLoaded ??= (async () => {
@@ -296,12 +332,9 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
       },
       syncAttempt,
     );
-    if (data.visitorToken && data.visitorToken !== visitorToken) {
-      visitorToken = data.visitorToken;
-      save(keys.visitorToken, visitorToken);
-    }
+    keepToken(data.visitorToken);
     if (conversationId !== null && conversationId !== data.conversationId) {
-      // The server started a new conversation (the old one was closed): start a fresh log.
+      // The old conversation is closed (a new one starts with the next message): start a fresh log.
       log.reset(data.conversationId);
       readSeq = 0;
       save(keys.readSeq, "0");
@@ -317,6 +350,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
 
   const resume = async (id: string) => {
     const data: ResumeResult = await request("conversation:resume", { conversationId: id, afterSeq: log.resumeAfterSeq() }, syncAttempt);
+    keepToken(data.visitorToken);
     mergeMessages(data.messages, data.streaming ?? [], "live");
     setStatus(data.status, latestAgentName());
   };
@@ -357,7 +391,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
             }
             if (!ready) {
               ready = true;
-              events.emit("ready", { conversationId: conversationId ?? "" });
+              events.emit("ready", { conversationId });
             }
           }
           live = true;
@@ -403,7 +437,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   // ---- sending ----------------------------------------------------------------------------
 
   const flushOutbox = () => {
-    if (!live || !socket.connected || conversationId === null) return;
+    if (!live || !socket.connected) return;
     for (const m of log.pendingSends()) {
       if (m.delivery === "failed" || !m.clientMessageId) continue;
       const cmid = m.clientMessageId;
@@ -413,13 +447,15 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   };
 
   const sendOne = (clientMessageId: string, text: string) => {
-    if (conversationId === null) return;
     inFlight.add(clientMessageId);
     const n = (attempts.get(clientMessageId) ?? 0) + 1;
     attempts.set(clientMessageId, n);
+    // A visitor without a conversation sends without an id: the server creates theirs (once, also
+    // for several messages in flight) and the acknowledgement names it.
     request("message:send", { conversationId, clientMessageId, text }, n)
       .then(({ message }) => {
         attempts.delete(clientMessageId);
+        adopt(message.conversationId);
         if (log.upsert(message)) notifyMessage(message.id, "live");
         changed();
       })
@@ -431,8 +467,10 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
           return;
         }
         // Same client message id on every retry: the server answers with the message it already stored.
-        // A timeout already waited (longer each attempt); a refusal backs off.
-        const delay = code === "timeout" ? 0 : Math.min(15_000, 500 * 2 ** Math.min(n, 5));
+        // A timeout already waited (longer each attempt); a refusal backs off, at least as long as
+        // a rate limit asked.
+        const asked = err instanceof KaleemClientError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
+        const delay = code === "timeout" ? 0 : Math.max(asked, Math.min(15_000, 500 * 2 ** Math.min(n, 5)));
         retryTimers.set(
           clientMessageId,
           later(() => {
@@ -512,31 +550,43 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
       // reconnection to us. Come back with backoff, to whichever node is there.
       refusals += 1;
       later(() => {
-        if (!closed && !socket.connected) socket.connect();
+        if (!closed && !blocked && !socket.connected) socket.connect();
       }, Math.min(30_000, 250 * 2 ** Math.min(refusals, 7)));
     }
   });
   socket.io.on("reconnect_attempt", () => {
     if (connection !== "offline") setConnection("reconnecting");
   });
-  socket.on("connect_error", (err: Error & { data?: { code?: string } }) => {
+  socket.on("connect_error", (err: Error & { data?: { code?: string; retryAfterSeconds?: number } }) => {
     const code = err.data?.code ?? "";
+    if (FINAL_REFUSALS.has(code)) {
+      // Blocked by the store: asking again changes nothing. The token is kept, so a reload does not
+      // turn the shopper into a new visitor either.
+      blocked = true;
+      socket.io.reconnection(false);
+      setConnection("closed");
+      events.emit("error", { code: "forbidden", message: err.message });
+      return;
+    }
     if (connection !== "offline") setConnection("reconnecting");
-    if ((code === "unauthorized" || /visitor token/i.test(err.message)) && visitorToken) {
+    if (code === "unauthorized" && visitorToken) {
       // A stale visitor token must not lock the shopper out: retry as a new visitor.
       forgetVisitor();
     }
     if (!socket.active) {
       // The server refused the connection (middleware error): Socket.IO will not retry by itself.
       refusals += 1;
+      const asked = (err.data?.retryAfterSeconds ?? 0) * 1000;
       later(() => {
-        if (!closed && !socket.connected) socket.connect();
-      }, Math.min(60_000, 1000 * 2 ** Math.min(refusals, 6)));
+        if (!closed && !blocked && !socket.connected) socket.connect();
+      }, Math.max(asked, Math.min(60_000, 1000 * 2 ** Math.min(refusals, 6))));
     }
   });
 
   socket.on("message:new", ({ message }) => {
     if (!isForUs(message.conversationId)) return;
+    // Another tab's first message created the conversation: follow it here too.
+    adopt(message.conversationId);
     if (log.upsert(message)) {
       notifyMessage(message.id, "live");
       if (message.role === "agent" || message.role === "bot") setTypingState(null);
@@ -585,7 +635,7 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
   // ---- public API -------------------------------------------------------------------------
 
   const connect = () => {
-    if (closed) return;
+    if (closed || blocked) return;
     if (connection === "idle") setConnection("connecting");
     void loadStorage().then(() => {
       if (!closed && !socket.connected) socket.connect();
@@ -608,15 +658,19 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     markRead,
     async requestHuman() {
       await whenLive();
-      if (!conversationId) throw new KaleemClientError("not_ready", "conversation is not open yet");
+      // Before any message this starts the conversation: the acknowledgement names it.
       const data = await request("conversation:human", { conversationId });
+      adopt(data.conversationId);
       setStatus(data.status, undefined);
       return data.status;
     },
     async identify(user, signature) {
-      // The server links the identity to the open conversation, so wait until there is one.
+      // Wait for the visitor's session; the server links the identity to the visitor (and to the
+      // conversation once there is one) and hands out a new token: the old one stops working.
       await whenLive();
-      return request("identify", { ...user, signature });
+      const { customerId, visitorToken: rotated } = await request("identify", { ...user, signature });
+      keepToken(rotated);
+      return { customerId };
     },
     resync() {
       if (socket.connected) void sync();

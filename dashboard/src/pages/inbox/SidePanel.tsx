@@ -11,6 +11,7 @@ import { ErrorState } from "../../ui/components";
 import { RouteLink } from "../../ui/RouteLink";
 import { useAsync } from "../../ui/useAsync";
 import { safeUrl } from "./MessageItem";
+import { VisitorBlock } from "./VisitorBlock";
 
 /** Host and path, which is what an agent needs to recognise the page. */
 function pageLabel(url: string): string {
@@ -83,6 +84,7 @@ export function SidePanel({ conversation, messages }: { conversation: ListConver
           ) : null}
         </dl>
         {customer.loading && conversation.customerId ? <p className="muted small">{t("common.loading")}</p> : null}
+        {conversation.channel === "webchat" && conversation.visitorId ? <VisitorBlock visitorId={conversation.visitorId} /> : null}
         {customer.error && !(customer.error instanceof ApiError && customer.error.missingEndpoint) ? <ErrorState compact error={customer.error} /> : null}
       </section>
       <section>

@@ -1,6 +1,7 @@
 // "Test the bot": asks through a real /widget connection with the store's public widget key, so the
 // merchant sees exactly what a shopper sees, streamed token by token. (There is no REST endpoint
-// for a dry-run answer; the test shows up in the inbox as a webchat conversation.)
+// for a dry-run answer; the first question starts a webchat conversation in the inbox, as a
+// shopper's first message does.)
 import {
   ConversationThread,
   PROTOCOL_VERSION,
@@ -27,6 +28,7 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const socketRef = useRef<WidgetSocket | null>(null);
+  /** Null until the first question creates the conversation (opening creates none). */
   const conversation = useRef<string | null>(null);
   const thread = useRef<ConversationThread | null>(null);
 
@@ -37,8 +39,8 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
     [],
   );
 
-  const connect = async (): Promise<{ socket: WidgetSocket; conversationId: string }> => {
-    if (socketRef.current && conversation.current) return { socket: socketRef.current, conversationId: conversation.current };
+  const connect = async (): Promise<WidgetSocket> => {
+    if (socketRef.current && thread.current) return socketRef.current;
     const socket: WidgetSocket = io(WIDGET_NAMESPACE, { auth: { widgetKey, protocol: PROTOCOL_VERSION } });
     socketRef.current = socket;
     await new Promise<void>((resolve, reject) => {
@@ -47,7 +49,8 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
     });
     const opened = await widgetRequest(socket, "conversation:open", { locale: lang, pageUrl: window.location.href }, { timeoutMs: ASK_TIMEOUT_MS });
     conversation.current = opened.conversationId;
-    // Only this session's questions are shown, not the test conversation's earlier history.
+    // Only this session's questions are shown, not the test conversation's earlier history. Without
+    // a conversation yet, the fold takes the one the first answer names.
     const fold = new ConversationThread({ audience: "shopper", conversationId: opened.conversationId });
     thread.current = fold;
     setMessages([]);
@@ -57,7 +60,7 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
     socket.on("message:new", ({ message }: { message: Message }) => show(fold.upsert(message)));
     socket.on("message:delta", (delta: MessageDelta) => show(fold.applyDelta(delta) === "applied"));
     socket.on("message:done", ({ message }: { message: Message }) => show(fold.upsert(message)));
-    return { socket, conversationId: opened.conversationId };
+    return socket;
   };
 
   const submit = async (e: FormEvent) => {
@@ -67,14 +70,21 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
     setBusy(true);
     setError(null);
     try {
-      const { socket, conversationId } = await connect();
-      const { message } = await widgetRequest(socket, "message:send", { conversationId, clientMessageId: crypto.randomUUID(), text }, { timeoutMs: ASK_TIMEOUT_MS });
+      const socket = await connect();
+      const { message } = await widgetRequest(
+        socket,
+        "message:send",
+        { conversationId: conversation.current, clientMessageId: crypto.randomUUID(), text },
+        { timeoutMs: ASK_TIMEOUT_MS },
+      );
+      conversation.current = message.conversationId;
       const fold = thread.current;
       if (fold?.upsert(message)) setMessages(fold.list());
       setQuestion("");
     } catch (err) {
       socketRef.current?.disconnect();
       socketRef.current = null;
+      thread.current = null;
       conversation.current = null;
       setError(errorMessage(err, t("common.error")));
     } finally {

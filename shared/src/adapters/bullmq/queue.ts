@@ -3,6 +3,13 @@
 // A RetryAfterError moves the running job back to the delayed set with Job.moveToDelayed (which
 // leaves attemptsMade alone) and tells the worker so with BullMQ's DelayedError, the documented
 // way to delay a job from inside its processor.
+// Fairness groups (BullMQ's own groups are a Pro feature): a job's group travels in its BullMQ job
+// name; a consumer with `perGroupConcurrency` takes a lease in a Redis sorted set per group before
+// running a job (renewed while it runs, so a crashed worker's slot frees itself) and, when the
+// group is full, moves the job back to the delayed set like a RetryAfterError — the worker slot
+// goes to the next job, whatever its group. The delay grows with the group's backlog, so a long
+// backlog is re-checked less often. Each group's unfinished jobs are members of another sorted set
+// (groupDepth).
 import { DelayedError, Job as BullJob, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { AppJobSchemas } from "../../contracts/jobs.js";
@@ -12,6 +19,7 @@ import {
   DEFAULT_JOB_ATTEMPTS,
   assertKnownJob,
   inScope,
+  isUnrecoverable,
   parseJobData,
   payloadMerchantId,
   retryAfterDelay,
@@ -26,8 +34,46 @@ import {
   type JobOptions,
   type JobQueue,
   type JobSchemas,
+  type ProcessOptions,
   type SchemasOption,
 } from "../../ports/queue.js";
+
+/** A group's running slot is leased this long and renewed a third of it; a dead worker frees it after. */
+const GROUP_LEASE_MS = 30_000;
+/** Wait before a job of a full group looks again: grows with the group's backlog, within these bounds. */
+const GROUP_RETRY_MIN_MS = 100;
+const GROUP_RETRY_MAX_MS = 5_000;
+/** Unfinished-job entries older than this are dropped from groupDepth (lost bookkeeping heals). */
+const GROUP_PENDING_TTL_MS = 6 * 3600_000;
+/** Job names of the table never contain it (they are words and dots). */
+const GROUP_SEPARATOR = "#group:";
+
+// KEYS[1] running leases of the group, KEYS[2] its unfinished jobs; ARGV job id, limit, lease ms.
+// Returns {1} when the job holds a slot, {0, unfinished} when the group is full.
+const ACQUIRE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
+  return {1, 0}
+end
+return {0, redis.call('ZCARD', KEYS[2])}
+`;
+const RENEW_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+return 1
+`;
+
+const bullJobName = (name: string, group: string | undefined) => (group ? `${name}${GROUP_SEPARATOR}${group}` : name);
+const groupOf = (bullName: string): string | null => {
+  const at = bullName.indexOf(GROUP_SEPARATOR);
+  return at < 0 ? null : bullName.slice(at + GROUP_SEPARATOR.length);
+};
 
 export type BullJobQueueOptions<M extends JobSchemas = AppJobSchemas> = {
   redisUrl: string;
@@ -45,6 +91,8 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly connections: Redis[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private commands: Redis | null = null;
   private closed = false;
 
   constructor(private readonly options: BullJobQueueOptions<M>) {
@@ -65,6 +113,19 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     return c;
   }
 
+  /**
+   * One connection for the fairness bookkeeping (BullMQ's own connections block). It fails fast
+   * like a producer: a send that checks its store's backlog while Redis is down is refused at once.
+   */
+  private redis(): Redis {
+    this.commands ??= this.connection("producer");
+    return this.commands;
+  }
+
+  private groupKey(kind: "running" | "unfinished", name: string, group: string): string {
+    return `${this.options.prefix}:fair:${name}:${kind}:${group}`;
+  }
+
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
@@ -78,7 +139,7 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     if (this.closed) throw new Error("queue is closed");
     const payload = validateJobInput(this.schemas, name, data);
     const backoff = options.backoff ?? DEFAULT_BACKOFF;
-    const job = await this.queue(name).add(name, payload, {
+    const job = await this.queue(name).add(bullJobName(name, options.group), payload, {
       ...(options.jobId ? { jobId: options.jobId } : {}),
       attempts: Math.max(1, options.attempts ?? DEFAULT_JOB_ATTEMPTS),
       backoff: { type: backoff.type, delay: backoff.delayMs },
@@ -86,23 +147,80 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
       removeOnComplete: { age: 3600, count: 10_000 },
       removeOnFail: false,
     });
-    return { id: job.id ?? options.jobId ?? "" };
+    const id = job.id ?? options.jobId ?? "";
+    if (options.group) await this.trackUnfinished(name, options.group, id);
+    return { id };
   }
 
-  process<N extends JobName<M>>(name: N, handler: JobHandler<JobData<M, N>>, options: { concurrency?: number } = {}): void {
+  /** Counts a group's job as unfinished unless it already finished (a jobId added again after it ran). */
+  private async trackUnfinished(name: string, group: string, id: string): Promise<void> {
+    const key = this.groupKey("unfinished", name, group);
+    await this.redis().zadd(key, "NX", Date.now(), id);
+    const state = await this.queue(name).getJobState(id);
+    if (state === "completed" || state === "failed") await this.redis().zrem(key, id);
+  }
+
+  async groupDepth(name: JobName<M>, group: string): Promise<number> {
+    const key = this.groupKey("unfinished", name, group);
+    await this.redis().zremrangebyscore(key, "-inf", Date.now() - GROUP_PENDING_TTL_MS);
+    return this.redis().zcard(key);
+  }
+
+  /** A slot for `job` in its group, or the delay after which to look again. */
+  private async acquireSlot(name: string, group: string, id: string, limit: number): Promise<{ ok: true } | { ok: false; retryMs: number }> {
+    const [ok, unfinished] = (await this.redis().eval(ACQUIRE_SCRIPT, 2, this.groupKey("running", name, group), this.groupKey("unfinished", name, group), id, String(limit), String(GROUP_LEASE_MS))) as [number, number];
+    if (ok === 1) return { ok: true };
+    return { ok: false, retryMs: Math.min(GROUP_RETRY_MAX_MS, Math.max(GROUP_RETRY_MIN_MS, Math.ceil(unfinished / limit) * GROUP_RETRY_MIN_MS)) };
+  }
+
+  /** Runs `work` holding the group slot, renewing its lease, and frees the slot afterwards. */
+  private async holdingSlot(name: string, group: string, id: string, work: () => Promise<void>): Promise<void> {
+    const key = this.groupKey("running", name, group);
+    const renew = setInterval(() => {
+      this.redis().eval(RENEW_SCRIPT, 1, key, id, String(GROUP_LEASE_MS)).catch(() => undefined);
+    }, GROUP_LEASE_MS / 3);
+    this.timers.add(renew);
+    try {
+      await work();
+    } finally {
+      clearInterval(renew);
+      this.timers.delete(renew);
+      await this.redis().zrem(key, id).catch(() => undefined);
+    }
+  }
+
+  process<N extends JobName<M>>(name: N, handler: JobHandler<JobData<M, N>>, options: ProcessOptions = {}): void {
     assertKnownJob(this.schemas, name);
+    const perGroup = options.perGroupConcurrency === undefined ? null : Math.max(1, options.perGroupConcurrency);
     const worker = new Worker(
       name,
       async (job: BullJob, token?: string) => {
-        const data = parseJobData(this.schemas, name, job.data) as JobData<M, N>;
-        try {
-          await handler({ id: job.id ?? "", name, data, attempt: job.attemptsMade + 1 });
-        } catch (err) {
-          const delayMs = retryAfterDelay(err);
-          if (delayMs === null) throw err;
+        const id = job.id ?? "";
+        const group = groupOf(job.name);
+        const delay = async (delayMs: number, why: string | undefined): Promise<never> => {
           await job.moveToDelayed(Date.now() + Math.max(1, delayMs), token);
-          throw new DelayedError(err instanceof Error ? err.message : undefined);
-        }
+          throw new DelayedError(why);
+        };
+        const run = async () => {
+          let data: JobData<M, N>;
+          try {
+            data = parseJobData(this.schemas, name, job.data) as JobData<M, N>;
+            await handler({ id, name, data, attempt: job.attemptsMade + 1 });
+          } catch (err) {
+            const delayMs = retryAfterDelay(err);
+            if (delayMs !== null) return delay(delayMs, err instanceof Error ? err.message : undefined);
+            // Failing for good: no longer unfinished (a retried dead letter counts again).
+            if (group && (isUnrecoverable(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))) {
+              await this.redis().zrem(this.groupKey("unfinished", name, group), id);
+            }
+            throw err;
+          }
+          if (group) await this.redis().zrem(this.groupKey("unfinished", name, group), id);
+        };
+        if (!group || perGroup === null) return run();
+        const slot = await this.acquireSlot(name, group, id, perGroup);
+        if (!slot.ok) return delay(slot.retryMs, `group ${group} is at its limit`);
+        return this.holdingSlot(name, group, id, run);
       },
       {
         connection: this.connection("worker"),
@@ -136,6 +254,8 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     const job = await this.deadJob(name, id, scope);
     if (!job) return false;
     await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    const group = groupOf(job.name);
+    if (group) await this.redis().zadd(this.groupKey("unfinished", name, group), "NX", Date.now(), id);
     return true;
   }
 
@@ -159,6 +279,8 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers.clear();
     try {
       await Promise.allSettled(this.workers.map((w) => w.close()));
       await Promise.allSettled([...this.queues.values()].map((q) => q.close()));

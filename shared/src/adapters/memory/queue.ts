@@ -24,6 +24,7 @@ import {
   type JobOptions,
   type JobQueue,
   type JobSchemas,
+  type ProcessOptions,
   type SchemasOption,
 } from "../../ports/queue.js";
 
@@ -31,9 +32,56 @@ interface QueuedJob {
   id: string;
   name: string;
   data: unknown;
+  /** Fairness group; "" for jobs without one (never limited). */
+  group: string;
   attemptsMade: number;
   attempts: number;
   backoff: NonNullable<JobOptions["backoff"]>;
+}
+
+/**
+ * One job name's waiting jobs, per group, taken round-robin: the next job comes from the next group
+ * that has one waiting and room to run it, so a group with a long backlog waits its turn.
+ */
+class WaitingJobs {
+  private readonly byGroup = new Map<string, QueuedJob[]>();
+  /** Groups with waiting jobs, in the order they get their next turn. */
+  private turns: string[] = [];
+  size = 0;
+
+  push(job: QueuedJob): void {
+    const list = this.byGroup.get(job.group);
+    if (list) list.push(job);
+    else {
+      this.byGroup.set(job.group, [job]);
+      this.turns.push(job.group);
+    }
+    this.size += 1;
+  }
+
+  /** The first job of the first group in turn that `mayRun`; that group goes to the back of the line. */
+  take(mayRun: (group: string) => boolean): QueuedJob | null {
+    for (let i = 0; i < this.turns.length; i++) {
+      const group = this.turns[i]!;
+      if (!mayRun(group)) continue;
+      const list = this.byGroup.get(group)!;
+      const job = list.shift()!;
+      this.turns.splice(i, 1);
+      if (list.length > 0) this.turns.push(group);
+      else this.byGroup.delete(group);
+      this.size -= 1;
+      return job;
+    }
+    return null;
+  }
+}
+
+interface Consumer {
+  handler: JobHandler<unknown>;
+  concurrency: number;
+  perGroup: number | null;
+  running: number;
+  runningByGroup: Map<string, number>;
 }
 
 interface DeadJob {
@@ -49,8 +97,10 @@ const knownKey = (name: string, id: string) => `${name}\u0000${id}`;
 
 export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQueue<M> {
   readonly schemas: M;
-  private readonly waiting = new Map<string, QueuedJob[]>();
-  private readonly handlers = new Map<string, { handler: JobHandler<unknown>; concurrency: number; running: number }>();
+  private readonly waiting = new Map<string, WaitingJobs>();
+  private readonly handlers = new Map<string, Consumer>();
+  /** Unfinished jobs per name and group (groupDepth). */
+  private readonly unfinished = new Map<string, number>();
   private readonly known = new Map<string, number>();
   private readonly dead = new Map<string, DeadJob[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -75,19 +125,39 @@ export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements Job
       id,
       name,
       data: structuredClone(payload),
+      group: options.group ?? "",
       attemptsMade: 0,
       attempts: Math.max(1, options.attempts ?? DEFAULT_JOB_ATTEMPTS),
       backoff: options.backoff ?? DEFAULT_BACKOFF,
     };
+    this.countUnfinished(job, 1);
     this.enqueue(job, options.delayMs ?? 0);
     return { id };
   }
 
-  process<N extends JobName<M>>(name: N, handler: JobHandler<JobData<M, N>>, options: { concurrency?: number } = {}): void {
+  process<N extends JobName<M>>(name: N, handler: JobHandler<JobData<M, N>>, options: ProcessOptions = {}): void {
     assertKnownJob(this.schemas, name);
     if (this.handlers.has(name)) throw new Error(`a processor for ${name} is already registered`);
-    this.handlers.set(name, { handler: handler as JobHandler<unknown>, concurrency: Math.max(1, options.concurrency ?? 1), running: 0 });
+    this.handlers.set(name, {
+      handler: handler as JobHandler<unknown>,
+      concurrency: Math.max(1, options.concurrency ?? 1),
+      perGroup: options.perGroupConcurrency === undefined ? null : Math.max(1, options.perGroupConcurrency),
+      running: 0,
+      runningByGroup: new Map(),
+    });
     this.pump(name);
+  }
+
+  async groupDepth(name: JobName<M>, group: string): Promise<number> {
+    return this.unfinished.get(knownKey(name, group)) ?? 0;
+  }
+
+  private countUnfinished(job: QueuedJob, delta: number): void {
+    if (job.group === "") return;
+    const key = knownKey(job.name, job.group);
+    const next = (this.unfinished.get(key) ?? 0) + delta;
+    if (next > 0) this.unfinished.set(key, next);
+    else this.unfinished.delete(key);
   }
 
   async deadLetters(name: JobName<M>, scope?: DeadLetterScope): Promise<DeadLetter[]> {
@@ -112,6 +182,7 @@ export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements Job
     const dead = this.takeDead(name, id, scope);
     if (!dead) return false;
     dead.job.attemptsMade = 0;
+    this.countUnfinished(dead.job, 1);
     this.enqueue(dead.job, 0);
     return true;
   }
@@ -124,7 +195,7 @@ export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements Job
   }
 
   async depth(name: JobName<M>): Promise<number> {
-    return (this.waiting.get(name)?.length ?? 0) + (this.delayed.get(name) ?? 0);
+    return (this.waiting.get(name)?.size ?? 0) + (this.delayed.get(name) ?? 0);
   }
 
   async close(): Promise<void> {
@@ -150,9 +221,9 @@ export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements Job
   private enqueue(job: QueuedJob, delayMs: number): void {
     if (this.closed) return;
     if (delayMs <= 0) {
-      const list = this.waiting.get(job.name) ?? [];
+      let list = this.waiting.get(job.name);
+      if (!list) this.waiting.set(job.name, (list = new WaitingJobs()));
       list.push(job);
-      this.waiting.set(job.name, list);
       this.pump(job.name);
       return;
     }
@@ -168,11 +239,18 @@ export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements Job
   private pump(name: string): void {
     const h = this.handlers.get(name);
     const list = this.waiting.get(name);
-    while (h && list && list.length > 0 && h.running < h.concurrency && !this.closed) {
-      const job = list.shift()!;
+    if (!h || !list) return;
+    const mayRun = (group: string) => group === "" || h.perGroup === null || (h.runningByGroup.get(group) ?? 0) < h.perGroup;
+    while (list.size > 0 && h.running < h.concurrency && !this.closed) {
+      const job = list.take(mayRun);
+      if (!job) return;
       h.running += 1;
+      h.runningByGroup.set(job.group, (h.runningByGroup.get(job.group) ?? 0) + 1);
       const run = this.run(job, h.handler).finally(() => {
         h.running -= 1;
+        const left = (h.runningByGroup.get(job.group) ?? 1) - 1;
+        if (left > 0) h.runningByGroup.set(job.group, left);
+        else h.runningByGroup.delete(job.group);
         this.inFlight.delete(run);
         this.pump(name);
       });
@@ -187,6 +265,7 @@ export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements Job
       const data = parseJobData(this.schemas, job.name, job.data);
       await handler({ id: job.id, name: job.name, data, attempt: job.attemptsMade + 1 });
       this.known.set(knownKey(job.name, job.id), Date.now());
+      this.countUnfinished(job, -1);
     } catch (err) {
       const retryAfter = retryAfterDelay(err);
       if (retryAfter !== null && !this.closed) {
@@ -199,6 +278,7 @@ export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements Job
         const list = this.dead.get(job.name) ?? [];
         list.push({ job, error: err instanceof Error ? err.message : String(err), failedAt: new Date().toISOString() });
         this.dead.set(job.name, list);
+        this.countUnfinished(job, -1);
       } else {
         this.enqueue(job, backoffDelay(job.backoff, job.attemptsMade));
       }

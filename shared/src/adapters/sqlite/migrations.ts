@@ -405,6 +405,26 @@ CREATE INDEX webhook_deliveries_recent ON webhook_deliveries(merchant_id, create
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created_at, id);
 `,
   },
+  {
+    // Numbered apart from the migrations other work adds in parallel; versions need not be contiguous.
+    version: 40,
+    name: "widget visitors: identified customer, token generation, blocks",
+    sql: `
+CREATE TABLE visitors (
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  visitor_id TEXT NOT NULL,
+  customer_id TEXT,
+  token_generation INTEGER NOT NULL DEFAULT 0,
+  blocked_at TEXT,
+  blocked_by TEXT,
+  block_reason TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (merchant_id, visitor_id)
+);
+CREATE INDEX visitors_blocked ON visitors(merchant_id, blocked_at, visitor_id) WHERE blocked_at IS NOT NULL;
+`,
+  },
 ];
 
 /** Applies pending migrations; safe to run from several processes opening the same file. */

@@ -23,6 +23,7 @@ import { SqliteCannedReplyRepo, SqliteCommerceConnectionRepo } from "./integrati
 import { SqliteChannelRepo, SqliteKnowledgeRepo } from "./knowledge.js";
 import { SqliteIdempotencyRepo, SqliteOrderRepo } from "./orders.js";
 import { SqliteWebhookDeliveryRepo, SqliteWebhookEndpointRepo } from "./outgoing-webhooks.js";
+import { SqliteVisitorRepo } from "./visitors.js";
 
 export interface SqliteStoreOptions {
   /** Database file path, or ":memory:" (tests). */
@@ -79,6 +80,9 @@ class SqliteTenantStore implements TenantStore {
   }
   get conversations() {
     return this.repo("conversations", SqliteConversationRepo);
+  }
+  get visitors() {
+    return this.repo("visitors", SqliteVisitorRepo);
   }
   get messages() {
     return this.repo("messages", SqliteMessageRepo);

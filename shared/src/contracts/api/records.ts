@@ -5,6 +5,7 @@ import {
   knowledgeItemSchema,
   messageSchema,
   productSchema,
+  visitorSchema,
 } from "../domain.js";
 import { conversationSummarySchema } from "../socket.js";
 import { pageSchema } from "./envelopes.js";
@@ -16,3 +17,5 @@ export const conversationPageSchema = pageSchema(conversationSummarySchema);
 export const messagePageSchema = pageSchema(messageSchema);
 export const knowledgePageSchema = pageSchema(knowledgeItemSchema);
 export const auditPageSchema = pageSchema(auditLogSchema);
+/** `GET /visitors/blocked`: visitors the store blocked from the widget, most recent first. */
+export const visitorPageSchema = pageSchema(visitorSchema);

@@ -21,6 +21,8 @@ export const contractJobSchemas = {
   strict: z.object({ merchantId: z.string().min(1), count: z.number().int().positive() }),
   throttled: anything,
   letters: z.object({ merchantId: z.string(), n: z.number() }),
+  fair: z.object({ merchantId: z.string(), n: z.number() }),
+  counted: z.object({ merchantId: z.string(), n: z.number() }),
 } satisfies JobSchemas;
 export type ContractJobSchemas = typeof contractJobSchemas;
 
@@ -260,6 +262,87 @@ export function queueContract(f: QueueFactory): void {
       release();
       await until(() => finished === 3, "all finished");
       expect(peak).toBe(2);
+    });
+
+    it("a group at its limit holds no other group up: a flooding merchant's jobs wait while another merchant's job runs", async () => {
+      await open();
+      // Merchant A's jobs hang until merchant B's job has run. With plain FIFO, A would fill every
+      // slot and B would never start (the test would time out); with a group limit of 1 it starts.
+      let releaseA!: () => void;
+      const gate = new Promise<void>((r) => (releaseA = r));
+      const running = new Map<string, number>();
+      const peak = new Map<string, number>();
+      const finished: string[] = [];
+      queue.process(
+        "fair",
+        async (job) => {
+          const m = job.data.merchantId;
+          running.set(m, (running.get(m) ?? 0) + 1);
+          peak.set(m, Math.max(peak.get(m) ?? 0, running.get(m)!));
+          if (m === "flooding") await gate;
+          else releaseA();
+          running.set(m, running.get(m)! - 1);
+          finished.push(`${m}:${job.data.n}`);
+        },
+        { concurrency: 3, perGroupConcurrency: 1 },
+      );
+      try {
+        for (let n = 0; n < 6; n++) await queue.add("fair", { merchantId: "flooding", n }, { group: "flooding", attempts: 1 });
+        await queue.add("fair", { merchantId: "quiet", n: 0 }, { group: "quiet", attempts: 1 });
+        await until(() => finished.includes("quiet:0"), "the other merchant's job");
+      } finally {
+        // Also when the other merchant's job never ran: the flooding jobs must not outlive the test.
+        releaseA();
+      }
+      await until(() => finished.length === 7, "every job");
+      expect(peak.get("flooding")).toBe(1);
+      // Waiting for the group's turn used no attempts: every job ran once and none is dead.
+      expect(await queue.deadLetters("fair")).toEqual([]);
+    });
+
+    it("groupDepth counts a group's unfinished jobs (waiting, delayed, running), not finished or dead ones", async () => {
+      await open();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const failing = new Set(["c-dead"]);
+      let done = 0;
+      queue.process(
+        "counted",
+        async (job) => {
+          if (failing.has(job.id)) throw new UnrecoverableError("no");
+          await gate;
+          done += 1;
+        },
+        { concurrency: 3, perGroupConcurrency: 1 },
+      );
+      try {
+        expect(await queue.groupDepth("counted", "ma")).toBe(0);
+        await queue.add("counted", { merchantId: "ma", n: 1 }, { jobId: "c-1", group: "ma" });
+        await queue.add("counted", { merchantId: "ma", n: 2 }, { jobId: "c-2", group: "ma" });
+        await queue.add("counted", { merchantId: "ma", n: 3 }, { jobId: "c-3", group: "ma", delayMs: 200 });
+        // The same job id again is the same job.
+        await queue.add("counted", { merchantId: "ma", n: 1 }, { jobId: "c-1", group: "ma" });
+        await queue.add("counted", { merchantId: "mb", n: 1 }, { jobId: "c-b", group: "mb" });
+        expect(await queue.groupDepth("counted", "ma")).toBe(3);
+        expect(await queue.groupDepth("counted", "mb")).toBe(1);
+        await queue.add("counted", { merchantId: "mc", n: 1 }, { jobId: "c-dead", group: "mc" });
+        await until(async () => (await queue.deadLetters("counted")).length === 1, "dead letter");
+        expect(await queue.groupDepth("counted", "mc")).toBe(0);
+        release();
+        await until(() => done === 4, "all done");
+        await until(async () => (await queue.groupDepth("counted", "ma")) === 0, "ma drained");
+        expect(await queue.groupDepth("counted", "mb")).toBe(0);
+        // A finished job's id added again is deduped and not counted.
+        await queue.add("counted", { merchantId: "ma", n: 1 }, { jobId: "c-1", group: "ma" });
+        expect(await queue.groupDepth("counted", "ma")).toBe(0);
+        // A dead letter queued again runs, and leaves nothing counted once done.
+        failing.delete("c-dead");
+        expect(await queue.retryDeadLetter("counted", "c-dead")).toBe(true);
+        await until(() => done === 5, "the retried job");
+        await until(async () => (await queue.groupDepth("counted", "mc")) === 0, "mc drained");
+      } finally {
+        release();
+      }
     });
   });
 }

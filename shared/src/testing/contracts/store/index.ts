@@ -18,6 +18,7 @@ import { integrationsStoreTests } from "./integrations.js";
 import { knowledgeStoreTests } from "./knowledge.js";
 import { ordersStoreTests } from "./orders.js";
 import { usersStoreTests } from "./users.js";
+import { visitorsStoreTests } from "./visitors.js";
 
 export const storeSuites = {
   accounts: accountsStoreTests,
@@ -26,6 +27,7 @@ export const storeSuites = {
   knowledge: knowledgeStoreTests,
   customers: customersStoreTests,
   conversations: conversationsStoreTests,
+  visitors: visitorsStoreTests,
   orders: ordersStoreTests,
   integrations: integrationsStoreTests,
   events: eventsStoreTests,
