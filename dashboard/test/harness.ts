@@ -60,7 +60,10 @@ export function buildDashboard(): void {
 export async function startInstance(env: Record<string, string> = {}): Promise<{ k: KaleemInstance; demo: Demo; emails: OutgoingEmail[]; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-dash-"));
   // Private addresses allowed: the commerce platform and the webhook receiver of the tests are local servers.
-  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true", OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true", ...env });
+  // One signed-in owner walks every page in both languages in a few minutes (about 600 API calls a
+  // minute, every page load reading /me and its lists again): ten times the default per-user limit,
+  // so the suite tests the pages, not the limiter (REST's own tests cover that).
+  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", KALEEM_SEED_DEMO: "true", OUTBOUND_ALLOW_PRIVATE_NETWORKS: "true", RATE_LIMIT_PER_MINUTE: "6000", ...env });
   // The embedded default mailer saves each email under <data dir>/mail and logs which file (no email
   // service): read them there, as someone running Kaleem locally would.
   const emails: OutgoingEmail[] = [];

@@ -47,6 +47,29 @@ const GROUP_RETRY_MAX_MS = 5_000;
 const GROUP_PENDING_TTL_MS = 6 * 3600_000;
 /** Job names of the table never contain it (they are words and dots). */
 const GROUP_SEPARATOR = "#group:";
+/** How long a command waits for the bookkeeping connection's first connect before failing. */
+const FIRST_CONNECT_WAIT_MS = 5_000;
+
+/** Resolves once `c` is ready; rejects if it errors, ends or takes longer than `ms`. */
+function whenReady(c: Redis, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      c.off("ready", onReady);
+      c.off("error", onError);
+      c.off("end", onEnd);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReady = () => done();
+    const onError = (err: Error) => done(err);
+    const onEnd = () => done(new Error("Redis connection closed"));
+    const timer = setTimeout(() => done(new Error("Redis did not become ready in time")), ms);
+    c.once("ready", onReady);
+    c.once("error", onError);
+    c.once("end", onEnd);
+  });
+}
 
 // KEYS[1] running leases of the group, KEYS[2] its unfinished jobs; ARGV job id, limit, lease ms.
 // Returns {1} when the job holds a slot, {0, unfinished} when the group is full.
@@ -117,9 +140,13 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
    * One connection for the fairness bookkeeping (BullMQ's own connections block). It fails fast
    * like a producer: a send that checks its store's backlog while Redis is down is refused at once.
    */
-  private redis(): Redis {
+  private async redis(): Promise<Redis> {
     this.commands ??= this.connection("producer");
-    return this.commands;
+    const c = this.commands;
+    // Without an offline queue, a command sent while the first connect is still under way fails;
+    // wait for that connect (bounded), but not for a reconnect after Redis went away.
+    if (c.status === "wait" || c.status === "connecting" || c.status === "connect") await whenReady(c, FIRST_CONNECT_WAIT_MS);
+    return c;
   }
 
   private groupKey(kind: "running" | "unfinished", name: string, group: string): string {
@@ -155,20 +182,20 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
   /** Counts a group's job as unfinished unless it already finished (a jobId added again after it ran). */
   private async trackUnfinished(name: string, group: string, id: string): Promise<void> {
     const key = this.groupKey("unfinished", name, group);
-    await this.redis().zadd(key, "NX", Date.now(), id);
+    await (await this.redis()).zadd(key, "NX", Date.now(), id);
     const state = await this.queue(name).getJobState(id);
-    if (state === "completed" || state === "failed") await this.redis().zrem(key, id);
+    if (state === "completed" || state === "failed") await (await this.redis()).zrem(key, id);
   }
 
   async groupDepth(name: JobName<M>, group: string): Promise<number> {
     const key = this.groupKey("unfinished", name, group);
-    await this.redis().zremrangebyscore(key, "-inf", Date.now() - GROUP_PENDING_TTL_MS);
-    return this.redis().zcard(key);
+    await (await this.redis()).zremrangebyscore(key, "-inf", Date.now() - GROUP_PENDING_TTL_MS);
+    return (await this.redis()).zcard(key);
   }
 
   /** A slot for `job` in its group, or the delay after which to look again. */
   private async acquireSlot(name: string, group: string, id: string, limit: number): Promise<{ ok: true } | { ok: false; retryMs: number }> {
-    const [ok, unfinished] = (await this.redis().eval(ACQUIRE_SCRIPT, 2, this.groupKey("running", name, group), this.groupKey("unfinished", name, group), id, String(limit), String(GROUP_LEASE_MS))) as [number, number];
+    const [ok, unfinished] = (await (await this.redis()).eval(ACQUIRE_SCRIPT, 2, this.groupKey("running", name, group), this.groupKey("unfinished", name, group), id, String(limit), String(GROUP_LEASE_MS))) as [number, number];
     if (ok === 1) return { ok: true };
     return { ok: false, retryMs: Math.min(GROUP_RETRY_MAX_MS, Math.max(GROUP_RETRY_MIN_MS, Math.ceil(unfinished / limit) * GROUP_RETRY_MIN_MS)) };
   }
@@ -177,7 +204,9 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
   private async holdingSlot(name: string, group: string, id: string, work: () => Promise<void>): Promise<void> {
     const key = this.groupKey("running", name, group);
     const renew = setInterval(() => {
-      this.redis().eval(RENEW_SCRIPT, 1, key, id, String(GROUP_LEASE_MS)).catch(() => undefined);
+      this.redis()
+        .then((r) => r.eval(RENEW_SCRIPT, 1, key, id, String(GROUP_LEASE_MS)))
+        .catch(() => undefined);
     }, GROUP_LEASE_MS / 3);
     this.timers.add(renew);
     try {
@@ -185,7 +214,9 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     } finally {
       clearInterval(renew);
       this.timers.delete(renew);
-      await this.redis().zrem(key, id).catch(() => undefined);
+      await this.redis()
+        .then((r) => r.zrem(key, id))
+        .catch(() => undefined);
     }
   }
 
@@ -211,11 +242,11 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
             if (delayMs !== null) return delay(delayMs, err instanceof Error ? err.message : undefined);
             // Failing for good: no longer unfinished (a retried dead letter counts again).
             if (group && (isUnrecoverable(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))) {
-              await this.redis().zrem(this.groupKey("unfinished", name, group), id);
+              await (await this.redis()).zrem(this.groupKey("unfinished", name, group), id);
             }
             throw err;
           }
-          if (group) await this.redis().zrem(this.groupKey("unfinished", name, group), id);
+          if (group) await (await this.redis()).zrem(this.groupKey("unfinished", name, group), id);
         };
         if (!group || perGroup === null) return run();
         const slot = await this.acquireSlot(name, group, id, perGroup);
@@ -255,7 +286,7 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     if (!job) return false;
     await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
     const group = groupOf(job.name);
-    if (group) await this.redis().zadd(this.groupKey("unfinished", name, group), "NX", Date.now(), id);
+    if (group) await (await this.redis()).zadd(this.groupKey("unfinished", name, group), "NX", Date.now(), id);
     return true;
   }
 
