@@ -44,6 +44,7 @@ import {
   RedisAttemptThrottle,
   RedisCatalogEvents,
   RedisKeyedLock,
+  withRedisUnavailable,
   RedisRateLimiter,
   RedisRealtimeEmitter,
   RedisStreamRegistry,
@@ -122,16 +123,16 @@ export async function createStore(ctx: FactoryContext): Promise<{ store: Store; 
 }
 
 export function createTokenBlacklist(ctx: FactoryContext): TokenBlacklist {
-  return ctx.redis ? new RedisTokenBlacklist(ctx.redis, prefix(ctx)) : new MemoryTokenBlacklist();
+  return ctx.redis ? withRedisUnavailable(new RedisTokenBlacklist(ctx.redis, prefix(ctx))) : new MemoryTokenBlacklist();
 }
 
 export function createRateLimiter(ctx: FactoryContext): RateLimiter {
-  return ctx.redis ? new RedisRateLimiter(ctx.redis, prefix(ctx)) : new MemoryRateLimiter();
+  return ctx.redis ? withRedisUnavailable(new RedisRateLimiter(ctx.redis, prefix(ctx))) : new MemoryRateLimiter();
 }
 
 /** Sign-in attempts per account: every REST node of a cluster counts them together. */
 export function createAttemptThrottle(ctx: FactoryContext): AttemptThrottle {
-  return ctx.redis ? new RedisAttemptThrottle(ctx.redis, prefix(ctx)) : new MemoryAttemptThrottle();
+  return ctx.redis ? withRedisUnavailable(new RedisAttemptThrottle(ctx.redis, prefix(ctx))) : new MemoryAttemptThrottle();
 }
 
 /** Account emails. No mail transport is configurable yet: they are saved under `<data dir>/mail` (README says so). */
@@ -141,32 +142,34 @@ export function createMailer(ctx: FactoryContext): Mailer {
 
 export function createQueue(ctx: FactoryContext): JobQueue {
   const queue = ctx.config.redis
-    ? new BullJobQueue({ redisUrl: ctx.config.redis.url, prefix: `${ctx.config.redis.prefix}:bull`, stallMs: ctx.config.queue.stallMs })
+    ? withRedisUnavailable(new BullJobQueue({ redisUrl: ctx.config.redis.url, prefix: `${ctx.config.redis.prefix}:bull`, stallMs: ctx.config.queue.stallMs }))
     : new MemoryJobQueue();
   ctx.lifecycle.onClose("queue", () => queue.close());
   return queue;
 }
 
 export function createStreamRegistry(ctx: FactoryContext): StreamRegistry {
-  const streams = ctx.redis ? new RedisStreamRegistry(ctx.redis, prefix(ctx), { leaseMs: ctx.config.streams.leaseMs }) : new MemoryStreamRegistry();
+  const streams = ctx.redis ? withRedisUnavailable(new RedisStreamRegistry(ctx.redis, prefix(ctx), { leaseMs: ctx.config.streams.leaseMs })) : new MemoryStreamRegistry();
   ctx.lifecycle.onClose("stream registry", () => streams.close());
   return streams;
 }
 
 export function createPresence(ctx: FactoryContext): PresenceStore {
-  const presence = ctx.redis ? createRedisPresence(ctx.redis, prefix(ctx)) : createMemoryPresence();
+  const presence = ctx.redis ? withRedisUnavailable(createRedisPresence(ctx.redis, prefix(ctx))) : createMemoryPresence();
   ctx.lifecycle.onClose("presence", () => presence.close());
   return presence;
 }
 
 /** One bot answer at a time per conversation: across every workers process in a cluster. */
 export function createKeyedLock(ctx: FactoryContext): KeyedLock {
-  return ctx.redis ? new RedisKeyedLock(ctx.redis, prefix(ctx)) : new MemoryKeyedLock();
+  // A lock of a killed process lapses as its jobs are found stalled, not later: the conversation's
+  // next answer waits no longer than the retried one.
+  return ctx.redis ? withRedisUnavailable(new RedisKeyedLock(ctx.redis, prefix(ctx), { leaseMs: ctx.config.queue.stallMs })) : new MemoryKeyedLock();
 }
 
 /** The LLM budget is counted once for every workers process of a cluster. */
 export function createTokenBudget(ctx: FactoryContext): TokenBudget {
-  return ctx.redis ? createRedisTokenBudget(ctx.redis, prefix(ctx)) : createMemoryTokenBudget();
+  return ctx.redis ? withRedisUnavailable(createRedisTokenBudget(ctx.redis, prefix(ctx))) : createMemoryTokenBudget();
 }
 
 /** The built-in offline embedding, or an OpenAI-compatible endpoint when EMBEDDINGS_BASE_URL is set. */

@@ -73,7 +73,8 @@ export class RateLimitedError extends AppError {
 
 /**
  * A dependency cannot serve the request right now (503 on REST with `Retry-After`, the
- * `unavailable` ack code on sockets, retried with backoff in jobs). Nothing was written.
+ * `unavailable` ack code on sockets, retried with backoff in jobs). Retrying the same request is
+ * safe: nothing was written, or what was is deduplicated by its id (a message's clientMessageId).
  */
 export class ServiceUnavailableError extends AppError {
   readonly retryAfterSeconds: number;

@@ -12,6 +12,7 @@ export * from "./redis/realtime.js";
 export * from "./redis/catalog-events.js";
 export * from "./redis/emitter.js";
 export * from "./redis/token-budget.js";
+export * from "./redis/unavailable.js";
 export * from "./bullmq/queue.js";
 export * from "./sqlite/index.js";
 export * from "./local-disk/object-store.js";

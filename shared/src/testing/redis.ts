@@ -24,13 +24,18 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** `port`: start on that port (a restart of a stopped server, to test reconnection). */
-export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+/**
+ * `port`: start on that port (a restart of a stopped server, to test reconnection).
+ * `persistDir`: keep an append-only file there (fsync on every write), as production Redis does, so
+ * a restart on the same dir comes back with its queues; the caller owns (and removes) the dir.
+ */
+export async function startRedisServer(options: { port?: number; persistDir?: string } = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
-  const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-redis-"));
+  const dir = options.persistDir ?? mkdtempSync(path.join(os.tmpdir(), "kaleem-redis-"));
+  const persistence = options.persistDir ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const child: ChildProcess = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--dir", dir],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -53,7 +58,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
         child.kill("SIGTERM");
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.persistDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

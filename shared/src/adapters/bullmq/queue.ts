@@ -38,8 +38,12 @@ import {
   type SchemasOption,
 } from "../../ports/queue.js";
 
-/** A group's running slot is leased this long and renewed a third of it; a dead worker frees it after. */
-const GROUP_LEASE_MS = 30_000;
+/**
+ * A group's running slot is leased for the queue's stall interval (30 s by default) and renewed every
+ * third of it: a killed worker's slot frees itself as its job is found stalled, so the store's next
+ * job is not held up longer than the killed one.
+ */
+const DEFAULT_GROUP_LEASE_MS = 30_000;
 /** Wait before a job of a full group looks again: grows with the group's backlog, within these bounds. */
 const GROUP_RETRY_MIN_MS = 100;
 const GROUP_RETRY_MAX_MS = 5_000;
@@ -117,9 +121,11 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
   private readonly timers = new Set<NodeJS.Timeout>();
   private commands: Redis | null = null;
   private closed = false;
+  private readonly groupLeaseMs: number;
 
   constructor(private readonly options: BullJobQueueOptions<M>) {
     this.schemas = schemasOrDefault<M>(options);
+    this.groupLeaseMs = options.stallMs ?? DEFAULT_GROUP_LEASE_MS;
   }
 
   /**
@@ -195,7 +201,7 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
 
   /** A slot for `job` in its group, or the delay after which to look again. */
   private async acquireSlot(name: string, group: string, id: string, limit: number): Promise<{ ok: true } | { ok: false; retryMs: number }> {
-    const [ok, unfinished] = (await (await this.redis()).eval(ACQUIRE_SCRIPT, 2, this.groupKey("running", name, group), this.groupKey("unfinished", name, group), id, String(limit), String(GROUP_LEASE_MS))) as [number, number];
+    const [ok, unfinished] = (await (await this.redis()).eval(ACQUIRE_SCRIPT, 2, this.groupKey("running", name, group), this.groupKey("unfinished", name, group), id, String(limit), String(this.groupLeaseMs))) as [number, number];
     if (ok === 1) return { ok: true };
     return { ok: false, retryMs: Math.min(GROUP_RETRY_MAX_MS, Math.max(GROUP_RETRY_MIN_MS, Math.ceil(unfinished / limit) * GROUP_RETRY_MIN_MS)) };
   }
@@ -205,9 +211,9 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     const key = this.groupKey("running", name, group);
     const renew = setInterval(() => {
       this.redis()
-        .then((r) => r.eval(RENEW_SCRIPT, 1, key, id, String(GROUP_LEASE_MS)))
+        .then((r) => r.eval(RENEW_SCRIPT, 1, key, id, String(this.groupLeaseMs)))
         .catch(() => undefined);
-    }, GROUP_LEASE_MS / 3);
+    }, this.groupLeaseMs / 3);
     this.timers.add(renew);
     try {
       await work();
