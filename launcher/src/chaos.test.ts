@@ -23,6 +23,11 @@ let store: SqliteStore;
 let demo: DemoInfo;
 let env: Record<string, string>;
 const procs: RoleProcess[] = [];
+/**
+ * `npm run test:chaos` repeats each fault (KALEEM_CHAOS_ROUNDS, e.g. 4): more kills in a row, more
+ * answers in flight at SIGTERM. `npm test` runs one round.
+ */
+const ROUNDS = Math.max(1, Math.min(10, Number(process.env.KALEEM_CHAOS_ROUNDS ?? "1") || 1));
 
 async function start(name: string, role: "hub" | "workers" | "rest", extra: Record<string, string> = {}): Promise<RoleProcess> {
   const proc = await spawnRole(name, env, { KALEEM_ROLE: role, ...extra });
@@ -73,40 +78,46 @@ afterAll(async () => {
 describe("chaos: processes killed, Redis restarted, every process drained", () => {
   it("the workers process is SIGKILLed mid-answer: after stall detection the shopper has exactly one answer, ended with the text it had, and the next question is answered", async () => {
     const hub = await start("hub", "hub");
-    const workers = await start("workers", "workers");
+    let workers = await start("workers", "workers");
     const shopper = widgetClient(hub.url, demo.widgetKey, { origin: SHOP_ORIGIN });
     await connected(shopper);
     const rec = new Recorder(shopper);
     await ok(shopper, "conversation:open", { locale: "en" });
-    const sent = await ok<{ message: Message }>(shopper, "message:send", { clientMessageId: "chaos-kill-1", text: "do you have black abayas?" });
-    const conversationId = sent.message.conversationId;
-    await until(() => rec.deltas.length >= 2, "the answer streaming");
-    const messageId = rec.deltas[0]!.messageId;
+    let conversationId: string | null = null;
+    let firstSeq = 0;
+    const answered = new Set<string>();
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const sent: { message: Message } = await ok<{ message: Message }>(shopper, "message:send", { conversationId, clientMessageId: `chaos-kill-${round}`, text: "do you have black abayas?" });
+      const current: string = sent.message.conversationId;
+      conversationId = current;
+      if (round === 1) firstSeq = sent.message.seq;
+      await until(() => rec.deltas.some((d) => !answered.has(d.messageId)), `round ${round}: the answer streaming`);
+      const messageId = rec.deltas.find((d) => !answered.has(d.messageId))!.messageId;
+      answered.add(messageId);
+      await until(() => rec.deltasOf(messageId).length >= 2, `round ${round}: two pieces of the answer`);
 
-    await killRole(workers);
-    const deltasAtKill = rec.deltasOf(messageId).length;
-    await start("workers-2", "workers");
+      await killRole(workers);
+      workers = await start(`workers-${round + 1}`, "workers");
 
-    await until(() => rec.dones.some((m) => m.id === messageId), "the interrupted answer ended", 30_000);
-    const stored = await after(conversationId, sent.message.seq);
-    const answers = stored.filter((m) => m.role === "bot");
-    // One answer, not a second run of the engine after the first one's stream.
-    expect(answers.map((m) => m.id)).toEqual([messageId]);
-    expect(answers[0]!.status).toBe("stopped");
-    const asm = new StreamAssembler(messageId);
-    for (const d of rec.deltasOf(messageId)) asm.delta(d);
-    expect(asm.gaps).toBe(0);
-    // What the shopper saw is what is stored, and the final event says the same.
-    expect(answers[0]!.text.startsWith(asm.text)).toBe(true);
-    expect(rec.dones.filter((m) => m.id === messageId)).toHaveLength(1);
-    expect(rec.dones.find((m) => m.id === messageId)!.text).toBe(answers[0]!.text);
-    expect(deltasAtKill).toBeGreaterThanOrEqual(2);
+      await until(() => rec.dones.some((m) => m.id === messageId), `round ${round}: the interrupted answer ended`, 30_000);
+      const answers = (await after(current, sent.message.seq)).filter((m) => m.role === "bot");
+      // One answer, not a second run of the engine after the first one's stream.
+      expect(answers.map((m) => m.id)).toEqual([messageId]);
+      expect(answers[0]!.status).toBe("stopped");
+      const asm = new StreamAssembler(messageId);
+      for (const d of rec.deltasOf(messageId)) asm.delta(d);
+      expect(asm.gaps).toBe(0);
+      // What the shopper saw is what is stored, and the one final event says the same.
+      expect(answers[0]!.text.startsWith(asm.text)).toBe(true);
+      expect(rec.dones.filter((m) => m.id === messageId)).toHaveLength(1);
+      expect(rec.dones.find((m) => m.id === messageId)!.text).toBe(answers[0]!.text);
+    }
 
-    // The new workers process answers the next question in full.
-    const next = await ok<{ message: Message }>(shopper, "message:send", { conversationId, clientMessageId: "chaos-kill-2", text: "and in blue?" });
-    await until(async () => (await after(conversationId, next.message.seq)).some((m) => m.role === "bot" && m.status === "complete"), "the next answer", 30_000);
-    const bots = (await after(conversationId, sent.message.seq)).filter((m) => m.role === "bot");
-    expect(bots).toHaveLength(2);
+    // The last workers process answers the next question in full.
+    const next = await ok<{ message: Message }>(shopper, "message:send", { conversationId, clientMessageId: "chaos-kill-next", text: "and in blue?" });
+    await until(async () => (await after(conversationId!, next.message.seq)).some((m) => m.role === "bot" && m.status === "complete"), "the next answer", 30_000);
+    const bots = (await after(conversationId!, firstSeq)).filter((m) => m.role === "bot");
+    expect(bots).toHaveLength(ROUNDS + 1);
     shopper.disconnect();
   });
 
@@ -194,7 +205,7 @@ describe("chaos: processes killed, Redis restarted, every process drained", () =
     const hub = await start("hub-t", "hub");
     if (!procs.some((p) => p.name.startsWith("workers") && p.child.exitCode === null && p.child.signalCode === null)) await start("workers-t", "workers");
     const shoppers = await Promise.all(
-      Array.from({ length: 5 }, async (_, i) => {
+      Array.from({ length: 5 * ROUNDS }, async (_, i) => {
         const socket = widgetClient(hub.url, demo.widgetKey, { origin: SHOP_ORIGIN });
         await connected(socket);
         const rec = new Recorder(socket);
