@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "@kaleem/shared/adapters";
 import { asMerchantId, hashPassword, randomSecret, type Message } from "@kaleem/shared";
-import { startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
+import { startRedisServer, uniquePrefix, type RedisServer, testStoreCrypto } from "@kaleem/shared/testing";
 import { startFakeWhatsApp, type FakeWhatsApp } from "@kaleem/workers/channels/testing";
 import { killRole, spawnRole, stopRole, type RoleProcess } from "./processes.test-helpers.js";
 import { connected, inboxClient, login, ok, until } from "./realtime.test-helpers.js";
@@ -24,6 +24,8 @@ let store: SqliteStore;
 let merchantId: string;
 let wa: FakeWhatsApp;
 let env: Record<string, string>;
+/** The processes' key: the test opens the same database and reads the same sealed details. */
+const encryptionKey = randomSecret(40);
 let rest: RoleProcess;
 let workers: RoleProcess;
 let hub: RoleProcess;
@@ -58,14 +60,14 @@ beforeAll(async () => {
   redis = await startRedisServer();
   wa = await startFakeWhatsApp({ phoneNumberId: WA.phoneNumberId, accessToken: WA.accessToken });
   dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-channels-cluster-"));
-  store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
+  store = await openSqliteStore({ crypto: testStoreCrypto(encryptionKey), file: path.join(dataDir, "kaleem.db") });
   const created = await store.createMerchant({ name: "Cluster Shop" }, { email: OWNER.email, name: "Owner", role: "owner", passwordHash: await hashPassword(OWNER.password) });
   merchantId = created.merchant.id;
   env = {
     JWT_ACCESS_SECRET: randomSecret(40),
     JWT_REFRESH_SECRET: randomSecret(40),
     VISITOR_TOKEN_SECRET: randomSecret(40),
-    ENCRYPTION_KEY: randomSecret(40),
+    ENCRYPTION_KEY: encryptionKey,
     REDIS_URL: redis.url,
     REDIS_PREFIX: uniquePrefix("channels-cluster"),
     KALEEM_DATA_DIR: dataDir,

@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "@kaleem/shared/adapters";
 import { asMerchantId, hashPassword, randomSecret, seedDemoStore, type Ack, type DemoInfo, type Message, type MessageDelta } from "@kaleem/shared";
-import { startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
+import { startRedisServer, uniquePrefix, type RedisServer, testStoreCrypto } from "@kaleem/shared/testing";
 import { killRole, spawnRole, stopRole, type RoleProcess } from "./processes.test-helpers.js";
 import { Recorder, SHOP_ORIGIN, StreamAssembler, call, connected, login, ok, until, widgetClient } from "./realtime.test-helpers.js";
 
@@ -22,6 +22,8 @@ let dataDir: string;
 let store: SqliteStore;
 let demo: DemoInfo;
 let env: Record<string, string>;
+/** The processes' key: the test opens the same database and reads the same sealed details. */
+const encryptionKey = randomSecret(40);
 const procs: RoleProcess[] = [];
 /**
  * `npm run test:chaos` repeats each fault (KALEEM_CHAOS_ROUNDS, e.g. 4): more kills in a row, more
@@ -42,13 +44,13 @@ beforeAll(async () => {
   redisDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-chaos-redis-"));
   redis = await startRedisServer({ persistDir: redisDir });
   dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-chaos-"));
-  store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
+  store = await openSqliteStore({ crypto: testStoreCrypto(encryptionKey), file: path.join(dataDir, "kaleem.db") });
   demo = await seedDemoStore(store, { origins: [SHOP_ORIGIN], hashPassword: (p) => hashPassword(p) });
   env = {
     JWT_ACCESS_SECRET: randomSecret(40),
     JWT_REFRESH_SECRET: randomSecret(40),
     VISITOR_TOKEN_SECRET: randomSecret(40),
-    ENCRYPTION_KEY: randomSecret(40),
+    ENCRYPTION_KEY: encryptionKey,
     REDIS_URL: redis.url,
     REDIS_PREFIX: uniquePrefix("chaos"),
     KALEEM_DATA_DIR: dataDir,

@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asMerchantId, hashPassword, randomSecret, seedDemoStore, type DemoInfo, type Message, type MessageDelta, type ResumeResult, type Store } from "@kaleem/shared";
-import { freePort, startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
+import { freePort, startRedisServer, uniquePrefix, type RedisServer, testStoreCrypto } from "@kaleem/shared/testing";
 import { Recorder, SHOP_ORIGIN, StreamAssembler, connectError, connected, inboxClient, login, ok, openConversation, until, visitorIdOf, widgetClient } from "./realtime.test-helpers.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -75,7 +75,7 @@ beforeAll(async () => {
   redis = await startRedisServer();
   dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-cluster-"));
   // The test process migrates and seeds the shared database before any role starts.
-  store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
+  store = await openSqliteStore({ crypto: testStoreCrypto(secrets.ENCRYPTION_KEY), file: path.join(dataDir, "kaleem.db") });
   demo = await seedDemoStore(store, { origins: [SHOP_ORIGIN], hashPassword: (p) => hashPassword(p) });
   env = {
     ...secrets,

@@ -29,8 +29,7 @@ import {
   type StreamRegistry,
   type TokenBlacklist,
   type TokenBudget,
-  type VectorIndex,
-} from "@kaleem/shared";
+  type VectorIndex, storeCrypto } from "@kaleem/shared";
 import {
   BullJobQueue,
   DirectoryMailer,
@@ -117,7 +116,7 @@ const prefix = (ctx: FactoryContext): string => ctx.config.redis?.prefix ?? "kal
 export async function createStore(ctx: FactoryContext): Promise<{ store: Store; system: SystemStore }> {
   // Owner-only: the database holds password hashes, PII and sealed secrets.
   ensurePrivateDir(ctx.config.dataDir);
-  const store = await openSqliteStore({ file: path.join(ctx.config.dataDir, "kaleem.db"), busyTimeoutMs: ctx.config.sqlite.busyTimeoutMs });
+  const store = await openSqliteStore({ crypto: storeCrypto(ctx.config), file: path.join(ctx.config.dataDir, "kaleem.db"), busyTimeoutMs: ctx.config.sqlite.busyTimeoutMs });
   ctx.lifecycle.onClose("store", () => store.close());
   return { store, system: store.system };
 }

@@ -1,4 +1,5 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { DirectoryMailer, localMediaRoot, MemoryAttemptThrottle, MemoryJobQueue, openLocalDiskObjectStore, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
 import { createLogger, loadConfig, Metrics, TokenService } from "@kaleem/shared";
 import Koa from "koa";
@@ -16,7 +17,7 @@ import { startTestRest } from "./harness.test-helpers.js";
 describe("production mode", () => {
   it("adds HSTS", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "kaleem-rest-prod-"));
-    const store = await openSqliteStore({ file: path.join(dir, "db.sqlite") });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "db.sqlite") });
     const config = loadConfig({
       NODE_ENV: "production",
       KALEEM_DATA_DIR: dir,

@@ -9,7 +9,7 @@ import {
   openLocalDiskObjectStore,
   openSqliteStore,
 } from "@kaleem/shared/adapters";
-import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type JobQueue, type ObjectStore, type OutgoingEmail, type Store } from "@kaleem/shared";
+import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type JobQueue, type ObjectStore, type OutgoingEmail, type Store, storeCrypto } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -111,7 +111,7 @@ export async function startTestRest(
     RATE_LIMIT_PER_MINUTE: "100000",
     ...env,
   });
-  const store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
+  const store = await openSqliteStore({ crypto: storeCrypto(config), file: path.join(dataDir, "kaleem.db") });
   const metrics = new Metrics();
   const blacklist = new MemoryTokenBlacklist();
   const outbox: OutgoingEmail[] = [];

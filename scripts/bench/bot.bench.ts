@@ -2,6 +2,7 @@
 // + constraints) vs plain token overlap over the same catalog, and intent classification vs a
 // keyword lookup. The baselines are what the smart versions must beat on quality; here we
 // measure what the quality costs in time.
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -47,7 +48,7 @@ const keywordIntent = (text: string) => keywords.find(([re]) => re.test(text.toL
 export async function benchBot(rounds = 5): Promise<BenchResult[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bench-bot-"));
   try {
-    const store = await openSqliteStore({ file: path.join(dir, "bot.db") });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "bot.db") });
     const demo = await seedDemoStore(store, { origins: [], hashPassword });
     const tenant = store.forMerchant(asMerchantId(demo.merchantId));
     const products = await tenant.products.all();

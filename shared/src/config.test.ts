@@ -56,6 +56,14 @@ describe("loadConfig", () => {
     }
   });
 
+  it("reads rotated-out encryption keys, refusing short ones and dropping the current key", () => {
+    const current = "k".repeat(40);
+    const old = "o".repeat(40);
+    expect(loadConfig({ KALEEM_DATA_DIR: tmp(), ENCRYPTION_KEY: current, ENCRYPTION_KEYS_PREVIOUS: ` ${old} , ${current}` }).previousEncryptionKeys).toEqual([old]);
+    expect(loadConfig({ KALEEM_DATA_DIR: tmp() }).previousEncryptionKeys).toEqual([]);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), ENCRYPTION_KEYS_PREVIOUS: "short" })).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
+  });
+
   it("reads optional backends", () => {
     const c = loadConfig({ KALEEM_DATA_DIR: tmp(), REDIS_URL: "redis://127.0.0.1:6390", LLM_BASE_URL: "http://127.0.0.1:9/v1/" });
     expect(c.redis?.url).toBe("redis://127.0.0.1:6390");

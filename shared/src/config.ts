@@ -46,6 +46,8 @@ export const envSchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: intFrom(30 * 86400, 300, 365 * 86400),
   VISITOR_TOKEN_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  /** Keys ENCRYPTION_KEY replaced, comma-separated: still read, never written (key rotation). */
+  ENCRYPTION_KEYS_PREVIOUS: listFrom.pipe(z.array(z.string().min(32, "each key must be at least 32 characters"))),
   CORS_ORIGINS: listFrom,
   OUTBOUND_ALLOW_PRIVATE_NETWORKS: boolFrom(false),
   BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024, 64 * 1024 * 1024),
@@ -119,6 +121,8 @@ export interface Config {
     readonly refreshTtlSeconds: number;
   };
   readonly secrets: Readonly<Secrets>;
+  /** Encryption keys rotated out: sealed data under them is still opened, and resealed with the current key. */
+  readonly previousEncryptionKeys: readonly string[];
   readonly cors: { readonly origins: readonly string[] };
   /** Calls to merchant-given URLs (apiBaseUrl): public hosts only unless the operator allows private ones. */
   readonly outbound: { readonly allowPrivateNetworks: boolean };
@@ -276,6 +280,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     },
     secrets,
+    previousEncryptionKeys: e.ENCRYPTION_KEYS_PREVIOUS.filter((k) => k !== secrets.encryptionKey),
     cors: { origins: e.CORS_ORIGINS },
     outbound: { allowPrivateNetworks: e.OUTBOUND_ALLOW_PRIVATE_NETWORKS },
     commerce: { reconcileIntervalMs: e.COMMERCE_RECONCILE_MINUTES * 60_000 },

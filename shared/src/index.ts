@@ -39,3 +39,5 @@ export * from "./analytics/index.js";
 export * from "./text/normalize.js";
 export * from "./phone.js";
 export * from "./outgoing-signature.js";
+export * from "./pii.js";
+export * from "./store-crypto.js";

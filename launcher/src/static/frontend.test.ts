@@ -1,3 +1,4 @@
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -15,7 +16,7 @@ let store: Store;
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-frontend-"));
-  store = await openSqliteStore({ file: path.join(dir, "kaleem.db") });
+  store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "kaleem.db") });
   const demo = await seedDemoStore(store, { origins: [], hashPassword });
   writeFileSync(path.join(dir, "demo.json"), JSON.stringify(demo));
   const widgetDist = path.join(dir, "widget");

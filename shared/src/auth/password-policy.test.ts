@@ -1,3 +1,4 @@
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "./passwords.js";
 import { COMMON_PASSWORDS } from "./common-passwords.js";
@@ -29,7 +30,7 @@ describe("password policy", () => {
   });
 
   it("accepts the password the demo seed generates", async () => {
-    const store = await openSqliteStore({ file: ":memory:" });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file: ":memory:" });
     try {
       const demo = await seedDemoStore(store, { origins: [], hashPassword: (p) => hashPassword(p, { log2N: 10, r: 8, p: 1 }) });
       expect(demo.password.length).toBeGreaterThanOrEqual(MIN_PASSWORD_LENGTH);

@@ -1,3 +1,4 @@
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -41,7 +42,7 @@ describe("the conversation service says what happened as events", () => {
   let queue: MemoryJobQueue;
   beforeEach(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-events-"));
-    store = await openSqliteStore({ file: path.join(dir, "db.sqlite") });
+    store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "db.sqlite") });
     queue = new MemoryJobQueue();
   });
   afterEach(async () => {

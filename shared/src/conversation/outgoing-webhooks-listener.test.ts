@@ -1,5 +1,6 @@
 // The outgoing-webhooks listener writes an outbox row per conversation event only when an active
 // endpoint subscribes to its type; private notes never leave.
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,7 +14,7 @@ import type { ConversationSummary } from "../contracts/socket.js";
 let store: Store;
 let t: TenantStore;
 beforeAll(async () => {
-  store = await openSqliteStore({ file: path.join(mkdtempSync(path.join(tmpdir(), "kaleem-owl-")), "k.db") });
+  store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(mkdtempSync(path.join(tmpdir(), "kaleem-owl-")), "k.db") });
   const { merchant } = await store.createMerchant({ name: "Listener" }, { email: `l-${Date.now()}@example.com`, name: "O", role: "owner", passwordHash: "x" });
   t = store.forMerchant(asMerchantId(merchant.id));
 });

@@ -3,7 +3,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { asMerchantId, guardedFetch, integrationSecrets, loadConfig, RetryableError, UnrecoverableError, type CommerceSyncState, type Store, type TenantStore } from "@kaleem/shared";
+import { asMerchantId, guardedFetch, integrationSecrets, loadConfig, RetryableError, UnrecoverableError, type CommerceSyncState, type Store, type TenantStore, storeCrypto } from "@kaleem/shared";
 import { MemoryKeyedLock, openSqliteStore } from "@kaleem/shared/adapters";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCommerceSyncHandler } from "../jobs/commerce-sync.js";
@@ -18,7 +18,7 @@ const catalogEvents = { productsChanged: (_m: string, ids: string[]) => void ind
 const fakes: FakeCommercePlatform[] = [];
 
 beforeAll(async () => {
-  store = await openSqliteStore({ file: path.join(config.dataDir, "kaleem.db") });
+  store = await openSqliteStore({ crypto: storeCrypto(config), file: path.join(config.dataDir, "kaleem.db") });
 });
 afterEach(async () => {
   for (const f of fakes.splice(0)) await f.close();

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BOT_REPLY_JOB, ConversationEventBus, ConversationService, socketListener, FALLBACK_ANSWER, UnrecoverableError, ValidationError, asMerchantId, rooms, type BotEngine, type BotEvent, type BotReplyJob, type BotTurnInput, type InboxEventName, type InboxPayload, type Message, type RealtimeEmitter, type Store, type SystemStore, type TenantStore, StoreUnavailableError, type WidgetEventName, type WidgetPayload } from "@kaleem/shared";
 import Database from "better-sqlite3";
 import { Redis } from "ioredis";
-import { startRedisServer, uniquePrefix, waitFor } from "@kaleem/shared/testing";
+import { startRedisServer, uniquePrefix, waitFor, testStoreCrypto } from "@kaleem/shared/testing";
 import { createBotReplyHandler, runBotReply } from "./bot-reply.js";
 import { endOrphanedStream, sweepOrphanedStreams } from "./stream-sweeper.js";
 
@@ -50,7 +50,7 @@ beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-jobs-"));
   dbFile = path.join(dir, "db.sqlite");
   // A short lock wait: the write-failure test holds the lock from a second connection.
-  store = await openSqliteStore({ file: dbFile, busyTimeoutMs: 100 });
+  store = await openSqliteStore({ crypto: testStoreCrypto(), file: dbFile, busyTimeoutMs: 100 });
   const { merchant, owner } = await store.createMerchant({ name: "Shop" }, { email: `o${Math.random()}@x.io`, name: "Sara", role: "owner", passwordHash: "x" });
   merchantId = merchant.id;
   ownerId = owner.id;

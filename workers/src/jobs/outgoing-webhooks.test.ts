@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { asMerchantId, guardedFetch, integrationSecrets, loadConfig, UnrecoverableError, type JobQueue, type Store, type TenantStore } from "@kaleem/shared";
+import { asMerchantId, guardedFetch, integrationSecrets, loadConfig, UnrecoverableError, type JobQueue, type Store, type TenantStore, storeCrypto } from "@kaleem/shared";
 import { MemoryJobQueue, openSqliteStore } from "@kaleem/shared/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebhookDeliverHandler, createWebhookDispatchHandler } from "./outgoing-webhooks.js";
@@ -19,7 +19,7 @@ let port = 0;
 const hits: string[] = [];
 
 beforeAll(async () => {
-  store = await openSqliteStore({ file: path.join(config.dataDir, "kaleem.db") });
+  store = await openSqliteStore({ crypto: storeCrypto(config), file: path.join(config.dataDir, "kaleem.db") });
   const { merchant } = await store.createMerchant({ name: "Hooks" }, { email: `hooks-${Date.now()}@example.com`, name: "O", role: "owner", passwordHash: "x" });
   tenant = store.forMerchant(asMerchantId(merchant.id));
   server = createServer((req, res) => {

@@ -1,5 +1,6 @@
 // Child process for the multi-process test: appends messages through its own connection to a
 // shared database file, so seq allocation is exercised across real concurrent writers.
+import { testStoreCrypto } from "../../testing/store-crypto.js";
 import { asMerchantId } from "../../ports/store.js";
 import { openSqliteStore } from "./store.js";
 
@@ -8,7 +9,7 @@ if (!file || !merchantId || !conversationId || !productId || !countText || !labe
   console.error("usage: append-worker <file> <merchantId> <conversationId> <productId> <count> <label>");
   process.exit(2);
 }
-const store = await openSqliteStore({ file, busyTimeoutMs: 30_000 });
+const store = await openSqliteStore({ crypto: testStoreCrypto(), file, busyTimeoutMs: 30_000 });
 try {
   const t = store.forMerchant(asMerchantId(merchantId));
   const seqs: number[] = [];

@@ -1,6 +1,7 @@
 // Customers, conversations and their messages for one tenant. Message appends are the hot path
 // of the realtime hub: one IMMEDIATE transaction bumps the conversation's seq and inserts.
 import type { Conversation, ConversationChannel, ConversationStatus, Customer, Message, MessageStatus, Page } from "../../contracts/domain.js";
+import { hashMatch, sealedContact } from "./pii-columns.js";
 import { NotFoundError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import {
@@ -10,7 +11,6 @@ import {
   previewOf,
   roleCountsAsUnread,
   roleUpdatesPreview,
-  storedPhone,
 } from "../../store/defaults.js";
 import type {
   AppendResult,
@@ -54,21 +54,20 @@ export class SqliteCustomerRepo implements CustomerRepo {
   async create(input: NewCustomer): Promise<Customer> {
     const now = nowIso();
     const row = this.db.get<CustomerRow>(
-      `INSERT INTO customers (id, merchant_id, name, email, phone, channel, external_id, created_at, updated_at)
-       VALUES (@id, @m, @name, @email, @phone, @channel, @externalId, @now, @now) RETURNING *`,
+      `INSERT INTO customers (id, merchant_id, name, email, email_hash, phone, phone_hash, channel, external_id, created_at, updated_at)
+       VALUES (@id, @m, @name, @email, @emailHash, @phone, @phoneHash, @channel, @externalId, @now, @now) RETURNING *`,
       {
         id: newId(),
         m: this.m,
         name: input.name ?? null,
-        email: input.email ?? null,
-        phone: storedPhone(input.phone) ?? null,
+        ...sealedContact(this.db.pii, input),
         channel: input.channel,
         externalId: input.externalId ?? null,
         now,
       },
     );
     if (!row) throw new Error("insert returned no row");
-    return toCustomer(row);
+    return toCustomer(row, this.db.pii);
   }
 
   async findOrCreateByExternalId(
@@ -86,21 +85,23 @@ export class SqliteCustomerRepo implements CustomerRepo {
         // What the channel tells us fills what we do not know yet; it never overwrites an agent's edit.
         const filled = this.db.get<CustomerRow>(
           `UPDATE customers SET name = COALESCE(name, @name), phone = COALESCE(phone, @phone), email = COALESCE(email, @email),
+             phone_hash = CASE WHEN phone IS NULL THEN @phoneHash ELSE phone_hash END,
+             email_hash = CASE WHEN email IS NULL THEN @emailHash ELSE email_hash END,
              updated_at = CASE WHEN (name IS NULL AND @name IS NOT NULL) OR (phone IS NULL AND @phone IS NOT NULL)
                OR (email IS NULL AND @email IS NOT NULL) THEN @now ELSE updated_at END
            WHERE id = @id AND merchant_id = @m RETURNING *`,
-          { id: existing.id, m: this.m, name: init.name ?? null, phone: init.phone ?? null, email: init.email ?? null, now: nowIso() },
+          { id: existing.id, m: this.m, name: init.name ?? null, ...sealedContact(this.db.pii, init), now: nowIso() },
         );
-        return { customer: toCustomer(filled ?? existing), created: false };
+        return { customer: toCustomer(filled ?? existing, this.db.pii), created: false };
       }
       const now = nowIso();
       const row = this.db.get<CustomerRow>(
-        `INSERT INTO customers (id, merchant_id, name, email, phone, channel, external_id, created_at, updated_at)
-         VALUES (@id, @m, @name, @email, @phone, @channel, @externalId, @now, @now) RETURNING *`,
-        { id: newId(), m: this.m, name: init.name ?? null, email: init.email ?? null, phone: init.phone ?? null, channel, externalId, now },
+        `INSERT INTO customers (id, merchant_id, name, email, email_hash, phone, phone_hash, channel, external_id, created_at, updated_at)
+         VALUES (@id, @m, @name, @email, @emailHash, @phone, @phoneHash, @channel, @externalId, @now, @now) RETURNING *`,
+        { id: newId(), m: this.m, name: init.name ?? null, ...sealedContact(this.db.pii, init), channel, externalId, now },
       );
       if (!row) throw new Error("insert returned no row");
-      return { customer: toCustomer(row), created: true };
+      return { customer: toCustomer(row, this.db.pii), created: true };
     });
   }
 
@@ -109,7 +110,7 @@ export class SqliteCustomerRepo implements CustomerRepo {
       id,
       m: this.m,
     });
-    return row ? toCustomer(row) : null;
+    return row ? toCustomer(row, this.db.pii) : null;
   }
 
   async findByExternalId(channel: ConversationChannel, externalId: string): Promise<Customer | null> {
@@ -118,24 +119,21 @@ export class SqliteCustomerRepo implements CustomerRepo {
        ORDER BY id DESC LIMIT 1`,
       { m: this.m, channel, externalId },
     );
-    return row ? toCustomer(row) : null;
+    return row ? toCustomer(row, this.db.pii) : null;
   }
 
   async findByContact(contact: { email?: string; phone?: string }): Promise<Customer | null> {
     // Email identifies a person more reliably than a phone number typed in several formats.
-    if (contact.email) {
-      const row = this.db.get<CustomerRow>(
-        "SELECT * FROM customers WHERE merchant_id = @m AND lower(email) = lower(@email) ORDER BY id DESC LIMIT 1",
-        { m: this.m, email: contact.email.trim() },
-      );
-      if (row) return toCustomer(row);
+    // By keyed hash: the details themselves are sealed.
+    if (contact.email?.trim()) {
+      const match = hashMatch(this.db.pii, "email_hash", "email", contact.email, "h");
+      const row = this.db.get<CustomerRow>(`SELECT * FROM customers WHERE merchant_id = @m AND ${match.sql} ORDER BY id DESC LIMIT 1`, { m: this.m, ...match.params });
+      if (row) return toCustomer(row, this.db.pii);
     }
-    if (contact.phone) {
-      const row = this.db.get<CustomerRow>(
-        "SELECT * FROM customers WHERE merchant_id = @m AND phone = @phone ORDER BY id DESC LIMIT 1",
-        { m: this.m, phone: storedPhone(contact.phone) ?? contact.phone.trim() },
-      );
-      if (row) return toCustomer(row);
+    if (contact.phone?.trim()) {
+      const match = hashMatch(this.db.pii, "phone_hash", "phone", contact.phone, "h");
+      const row = this.db.get<CustomerRow>(`SELECT * FROM customers WHERE merchant_id = @m AND ${match.sql} ORDER BY id DESC LIMIT 1`, { m: this.m, ...match.params });
+      if (row) return toCustomer(row, this.db.pii);
     }
     return null;
   }
@@ -149,20 +147,21 @@ export class SqliteCustomerRepo implements CustomerRepo {
       if (!row) return null;
       const pick = <K extends keyof CustomerPatch>(key: K, current: string | null) =>
         patch[key] !== undefined ? (patch[key] ?? null) : current;
+      const current = toCustomer(row, this.db.pii);
       const updated = this.db.get<CustomerRow>(
-        `UPDATE customers SET name = @name, email = @email, phone = @phone, external_id = @externalId, updated_at = @now
+        `UPDATE customers SET name = @name, email = @email, email_hash = @emailHash, phone = @phone, phone_hash = @phoneHash,
+           external_id = @externalId, updated_at = @now
          WHERE id = @id AND merchant_id = @m RETURNING *`,
         {
           id,
           m: this.m,
           name: pick("name", row.name),
-          email: pick("email", row.email),
-          phone: patch.phone !== undefined ? (storedPhone(patch.phone) ?? null) : row.phone,
+          ...sealedContact(this.db.pii, { email: pick("email", current.email), phone: pick("phone", current.phone) }),
           externalId: pick("externalId", row.external_id),
           now: nowIso(),
         },
       );
-      return updated ? toCustomer(updated) : null;
+      return updated ? toCustomer(updated, this.db.pii) : null;
     });
   }
 
@@ -173,7 +172,7 @@ export class SqliteCustomerRepo implements CustomerRepo {
       `SELECT * FROM customers WHERE merchant_id = @m ${cursor ? "AND id < @before" : ""} ORDER BY id DESC LIMIT @n`,
       { m: this.m, before: cursor?.id, n: limit + 1 },
     );
-    return toPage(rows, limit, toCustomer, () => null);
+    return toPage(rows, limit, (r) => toCustomer(r, this.db.pii), () => null);
   }
 }
 
@@ -304,13 +303,15 @@ export class SqliteConversationRepo implements ConversationRepo {
     if (filter.visitorId !== undefined) where.push("visitor_id = @visitorId");
     if (filter.customerId !== undefined) where.push("customer_id = @customerId");
     const q = filter.q?.trim() ? foldSearchText(filter.q.trim()) : undefined;
+    // Contact details are sealed: an email or a phone finds its customer whole, not by a part.
+    const emailMatch = q === undefined ? null : hashMatch(this.db.pii, "email_hash", "email", filter.q!, "qe");
+    const phoneMatch = q === undefined ? null : hashMatch(this.db.pii, "phone_hash", "phone", filter.q!, "qp");
     if (q !== undefined) {
       // The customer subquery runs once per query (it does not depend on the conversation row).
       where.push(`(kaleem_fold(last_message_preview) LIKE @qLike ESCAPE '\\'
         OR id LIKE @idPrefix ESCAPE '\\'
         OR customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (
-          kaleem_fold(name) LIKE @qLike ESCAPE '\\' OR kaleem_fold(email) LIKE @qLike ESCAPE '\\'
-          OR kaleem_fold(phone) LIKE @qLike ESCAPE '\\' OR phone LIKE @phoneLike)))`);
+          kaleem_fold(name) LIKE @qLike ESCAPE '\\' OR ${emailMatch!.sql} OR ${phoneMatch!.sql})))`);
     }
     if (cursor) where.push("(activity_at, id) < (@afterKey, @afterId)");
     const rows = this.db.all<ConversationRow>(
@@ -323,8 +324,8 @@ export class SqliteConversationRepo implements ConversationRepo {
         visitorId: filter.visitorId,
         customerId: filter.customerId,
         qLike: q === undefined ? undefined : `%${escapeLike(q)}%`,
-        // Phones are stored in E.164: "055 123" finds "+966551234…" by its digits.
-        phoneLike: q !== undefined && /^[\d\s+()-]+$/.test(q) && q.replace(/\D/g, "").length >= 3 ? `%${q.replace(/\D/g, "").replace(/^0+/, "")}%` : null,
+        ...emailMatch?.params,
+        ...phoneMatch?.params,
         idPrefix: q === undefined ? undefined : `${escapeLike(q)}%`,
         afterKey: cursor?.k,
         afterId: cursor?.id,

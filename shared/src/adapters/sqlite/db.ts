@@ -4,6 +4,7 @@
 import Database from "better-sqlite3";
 import { ensurePrivateFile } from "../../data-dir.js";
 import { ConflictError, StoreUnavailableError, type StoreFault } from "../../errors.js";
+import type { PiiVault } from "../../pii.js";
 import { foldSearchText } from "../../store/defaults.js";
 import { migrate } from "./migrations.js";
 
@@ -15,7 +16,11 @@ export class SqliteDb {
   // Built once: wrapping a fresh function in db.transaction() on every call costs more than the insert.
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
-  constructor(file: string, options: { busyTimeoutMs?: number; maxPageCount?: number } = {}) {
+  /** Seals customer contact details in and out of their columns (see shared/src/pii.ts). */
+  readonly pii: PiiVault;
+
+  constructor(file: string, options: { pii: PiiVault; busyTimeoutMs?: number; maxPageCount?: number }) {
+    this.pii = options.pii;
     // SQLite gives -wal and -shm the database file's mode, so an owner-only file keeps all three private.
     const onDisk = file !== ":memory:" && file !== "";
     if (onDisk) ensurePrivateFile(file);

@@ -1,9 +1,10 @@
 // Orders (numbered per merchant) and the idempotency keys that guard their creation.
+import type { PiiVault } from "../../pii.js";
+import { hashMatch, sealedContact } from "./pii-columns.js";
 import type { CommercePlatform, Order, Page } from "../../contracts/domain.js";
 import { ConflictError, InsufficientStockError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { escapeLike, foldSearchText, IDEMPOTENCY_LEASE_MS, orderAmounts, roundMoney, storedPhone } from "../../store/defaults.js";
-import { toE164 } from "../../phone.js";
+import { escapeLike, foldSearchText, IDEMPOTENCY_LEASE_MS, orderAmounts, roundMoney } from "../../store/defaults.js";
 import type {
   CreateOrderOptions,
   IdempotencyBegin,
@@ -34,17 +35,32 @@ function checkItems(input: Pick<NewOrder, "items">): void {
   }
 }
 
-/** The order's contact with its phone in E.164. */
-function storedContact(contact: NonNullable<NewOrder["contact"]>): NonNullable<NewOrder["contact"]> {
-  const phone = storedPhone(contact.phone);
-  return { ...contact, ...(phone ? { phone } : {}) };
+/**
+ * The order's contact as stored: its phone in E.164, email and phone sealed, with their keyed
+ * hashes for the columns that find the order by them.
+ */
+function storedContact(pii: PiiVault, contact: NonNullable<NewOrder["contact"]>): { contact: string; contactEmailHash: string | null; contactPhoneHash: string | null } {
+  const { email, phone, ...rest } = contact;
+  const sealed = sealedContact(pii, { email: email ?? null, phone: phone ?? null });
+  return {
+    contact: toJson({ ...rest, ...(sealed.email ? { email: sealed.email } : {}), ...(sealed.phone ? { phone: sealed.phone } : {}) }),
+    contactEmailHash: sealed.emailHash,
+    contactPhoneHash: sealed.phoneHash,
+  };
 }
 
-/** What an order search matches: the number as typed, a phone as stored (E.164), a folded substring. */
-function orderSearch(q: string | undefined): { number: string; like: string; phone: string | null } | null {
+/** What an order search matches: the number as typed, a name by a folded part, an email or phone whole. */
+function orderSearch(pii: PiiVault, q: string | undefined) {
   const text = q?.trim();
   if (!text) return null;
-  return { number: text.replace(/^#\s*/, ""), like: `%${escapeLike(foldSearchText(text))}%`, phone: toE164(text) };
+  return {
+    number: text.replace(/^#\s*/, ""),
+    like: `%${escapeLike(foldSearchText(text))}%`,
+    email: hashMatch(pii, "contact_email_hash", "email", text, "oe"),
+    phone: hashMatch(pii, "contact_phone_hash", "phone", text, "op"),
+    customerEmail: hashMatch(pii, "email_hash", "email", text, "ce"),
+    customerPhone: hashMatch(pii, "phone_hash", "phone", text, "cp"),
+  };
 }
 
 export class SqliteOrderRepo implements OrderRepo {
@@ -77,9 +93,9 @@ export class SqliteOrderRepo implements OrderRepo {
       const now = nowIso();
       const row = this.db.get<OrderRow>(
         `INSERT INTO orders (id, merchant_id, number, customer_id, conversation_id, items, subtotal, delivery_fee, cod_fee, total, currency, status,
-           payment_method, contact, shipping_address, created_at, updated_at)
+           payment_method, contact, contact_email_hash, contact_phone_hash, shipping_address, created_at, updated_at)
          VALUES (@id, @m, @number, @customerId, @conversationId, @items, @subtotal, @deliveryFee, @codFee, @total, @currency, @status,
-           @paymentMethod, @contact, @shippingAddress, @now, @now)
+           @paymentMethod, @contact, @contactEmailHash, @contactPhoneHash, @shippingAddress, @now, @now)
          RETURNING *`,
         {
           id: newId(),
@@ -92,13 +108,13 @@ export class SqliteOrderRepo implements OrderRepo {
           currency: input.currency ?? counter.currency,
           status: input.status ?? "pending",
           paymentMethod: input.paymentMethod ?? null,
-          contact: toJson(storedContact(input.contact ?? {})),
+          ...storedContact(this.db.pii, input.contact ?? {}),
           shippingAddress: input.shippingAddress ?? null,
           now,
         },
       );
       if (!row) throw new Error("insert returned no row");
-      const order = toOrder(row);
+      const order = toOrder(row, this.db.pii);
       if (idempotency) {
         this.db.run(
           `UPDATE idempotency_keys SET state = 'completed', response = @response
@@ -131,7 +147,7 @@ export class SqliteOrderRepo implements OrderRepo {
 
   async get(id: string): Promise<Order | null> {
     const row = this.db.get<OrderRow>("SELECT * FROM orders WHERE id = @id AND merchant_id = @m", { id, m: this.m });
-    return row ? toOrder(row) : null;
+    return row ? toOrder(row, this.db.pii) : null;
   }
 
   async getByNumber(number: string): Promise<Order | null> {
@@ -145,7 +161,7 @@ export class SqliteOrderRepo implements OrderRepo {
          ORDER BY source IS NOT NULL, created_at DESC, id DESC`,
         { number, m: this.m },
       )
-      .map(toOrder);
+      .map((r) => toOrder(r, this.db.pii));
   }
 
   async getByExternalId(source: CommercePlatform, externalId: string): Promise<Order | null> {
@@ -154,7 +170,7 @@ export class SqliteOrderRepo implements OrderRepo {
       source,
       externalId,
     });
-    return row ? toOrder(row) : null;
+    return row ? toOrder(row, this.db.pii) : null;
   }
 
   async upsertSynced(input: SyncedOrderInput): Promise<{ order: Order; created: boolean }> {
@@ -173,28 +189,28 @@ export class SqliteOrderRepo implements OrderRepo {
         currency: input.currency,
         status: input.status,
         paymentMethod: input.paymentMethod,
-        contact: toJson(storedContact(input.contact)),
+        ...storedContact(this.db.pii, input.contact),
         shippingAddress: input.shippingAddress,
         now,
       };
       const updated = this.db.get<OrderRow>(
         `UPDATE orders SET number = @number, items = @items, subtotal = @subtotal, delivery_fee = @deliveryFee, cod_fee = 0,
            total = @total, currency = @currency, status = @status, payment_method = @paymentMethod, contact = @contact,
-           shipping_address = @shippingAddress, updated_at = @now
+           contact_email_hash = @contactEmailHash, contact_phone_hash = @contactPhoneHash, shipping_address = @shippingAddress, updated_at = @now
          WHERE merchant_id = @m AND source = @source AND external_id = @externalId RETURNING *`,
         values,
       );
-      if (updated) return { order: toOrder(updated), created: false };
+      if (updated) return { order: toOrder(updated, this.db.pii), created: false };
       const created = this.db.get<OrderRow>(
         `INSERT INTO orders (id, merchant_id, source, external_id, number, customer_id, conversation_id, items, subtotal, delivery_fee,
-           cod_fee, total, currency, status, payment_method, contact, shipping_address, created_at, updated_at)
+           cod_fee, total, currency, status, payment_method, contact, contact_email_hash, contact_phone_hash, shipping_address, created_at, updated_at)
          VALUES (@id, @m, @source, @externalId, @number, NULL, NULL, @items, @subtotal, @deliveryFee, 0, @total, @currency, @status,
-           @paymentMethod, @contact, @shippingAddress, @createdAt, @now)
+           @paymentMethod, @contact, @contactEmailHash, @contactPhoneHash, @shippingAddress, @createdAt, @now)
          RETURNING *`,
         { ...values, id: newId(), createdAt: input.createdAt ?? now },
       );
       if (!created) throw new Error("insert returned no row");
-      return { order: toOrder(created), created: true };
+      return { order: toOrder(created, this.db.pii), created: true };
     });
   }
 
@@ -208,14 +224,14 @@ export class SqliteOrderRepo implements OrderRepo {
     if (filter.channel !== undefined) where.push("conversation_id IN (SELECT id FROM conversations WHERE merchant_id = @m AND channel = @channel)");
     if (filter.createdFrom !== undefined) where.push("created_at >= @createdFrom");
     if (filter.createdBefore !== undefined) where.push("created_at < @createdBefore");
-    const search = orderSearch(filter.q);
+    const search = orderSearch(this.db.pii, filter.q);
     if (search) {
+      // Emails and phones are sealed: they find an order whole (by keyed hash), names by a part.
       where.push(`(number = @number
-        OR kaleem_fold(json_extract(contact, '$.email')) LIKE @qLike ESCAPE '\\'
+        OR ${search.email.sql}
         OR kaleem_fold(json_extract(contact, '$.name')) LIKE @qLike ESCAPE '\\'
-        ${search.phone ? "OR json_extract(contact, '$.phone') = @phone" : ""}
-        OR customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (
-          kaleem_fold(email) LIKE @qLike ESCAPE '\\' ${search.phone ? "OR phone = @phone" : ""})))`);
+        OR ${search.phone.sql}
+        OR customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (${search.customerEmail.sql} OR ${search.customerPhone.sql})))`);
     }
     if (cursor) where.push("(created_at, id) < (@afterKey, @afterId)");
     const rows = this.db.all<OrderRow>(
@@ -230,20 +246,23 @@ export class SqliteOrderRepo implements OrderRepo {
         createdBefore: filter.createdBefore,
         number: search?.number,
         qLike: search?.like,
-        phone: search?.phone ?? undefined,
+        ...search?.email.params,
+        ...search?.phone.params,
+        ...search?.customerEmail.params,
+        ...search?.customerPhone.params,
         afterKey: cursor?.k,
         afterId: cursor?.id,
         n: limit + 1,
       },
     );
-    return toPage(rows, limit, toOrder, (r) => r.created_at);
+    return toPage(rows, limit, (r) => toOrder(r, this.db.pii), (r) => r.created_at);
   }
 
   async updateStatus(id: string, status: Order["status"], options: OrderStatusOptions = {}): Promise<Order | null> {
     return this.db.tx(() => {
       const current = this.db.get<OrderRow>("SELECT * FROM orders WHERE id = @id AND merchant_id = @m", { id, m: this.m });
       if (!current) return null;
-      const previous = toOrder(current);
+      const previous = toOrder(current, this.db.pii);
       if (options.onlyFrom && !options.onlyFrom.includes(previous.status)) {
         throw new ConflictError(`Order ${previous.number} is ${previous.status} now`, { status: previous.status });
       }
@@ -252,7 +271,7 @@ export class SqliteOrderRepo implements OrderRepo {
         { id, m: this.m, status, now: nowIso() },
       );
       if (!row) throw new Error("update returned no row");
-      const order = toOrder(row);
+      const order = toOrder(row, this.db.pii);
       insertOutbox(this.db, this.m, options.outbox?.(order, previous) ?? []);
       return order;
     });
@@ -265,7 +284,7 @@ export class SqliteOrderRepo implements OrderRepo {
          ORDER BY created_at, id`,
         { m: this.m, from, to },
       )
-      .map(toOrder);
+      .map((r) => toOrder(r, this.db.pii));
   }
 }
 

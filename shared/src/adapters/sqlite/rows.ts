@@ -1,5 +1,6 @@
 // Row shapes as SQLite returns them and their mapping to domain records. JSON columns hold
 // nested fields; they are written only by this adapter, so they are trusted on the way out.
+import type { PiiVault } from "../../pii.js";
 import type {
   AuditLog,
   BotSettings,
@@ -173,7 +174,12 @@ export interface OrderRow {
   created_at: string;
   updated_at: string;
 }
-export const toOrder = (r: OrderRow): Order => ({
+/** An order's contact as the API gives it: its email and phone opened. */
+function openContact(stored: Order["contact"], pii: PiiVault): Order["contact"] {
+  const { email, phone, ...rest } = stored;
+  return { ...rest, ...(email !== undefined ? { email: pii.open(email) } : {}), ...(phone !== undefined ? { phone: pii.open(phone) } : {}) };
+}
+export const toOrder = (r: OrderRow, pii: PiiVault): Order => ({
   id: r.id,
   merchantId: r.merchant_id,
   source: r.source ?? null,
@@ -189,7 +195,7 @@ export const toOrder = (r: OrderRow): Order => ({
   currency: r.currency,
   status: r.status,
   paymentMethod: r.payment_method,
-  contact: fromJson<Order["contact"]>(r.contact),
+  contact: openContact(fromJson<Order["contact"]>(r.contact), pii),
   shippingAddress: r.shipping_address,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -217,12 +223,12 @@ export interface CustomerRow {
   created_at: string;
   updated_at: string;
 }
-export const toCustomer = (r: CustomerRow): Customer => ({
+export const toCustomer = (r: CustomerRow, pii: PiiVault): Customer => ({
   id: r.id,
   merchantId: r.merchant_id,
   name: r.name,
-  email: r.email,
-  phone: r.phone,
+  email: pii.openOrNull(r.email),
+  phone: pii.openOrNull(r.phone),
   channel: r.channel,
   externalId: r.external_id,
   createdAt: r.created_at,

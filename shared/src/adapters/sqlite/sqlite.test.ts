@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { storeContract } from "@kaleem/shared/testing";
+import { storeContract, testStoreCrypto } from "@kaleem/shared/testing";
 import { StoreUnavailableError } from "../../errors.js";
 import { asMerchantId } from "../../ports/store.js";
 import { migrate, migrations } from "./migrations.js";
@@ -16,8 +16,8 @@ let fileCounter = 0;
 const tempFile = () => path.join(dir, `store-${++fileCounter}.db`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-storeContract("sqlite (temp file)", () => openSqliteStore({ file: tempFile() }));
-storeContract("sqlite (:memory:)", () => openSqliteStore({ file: ":memory:" }));
+storeContract("sqlite (temp file)", () => openSqliteStore({ crypto: testStoreCrypto(), file: tempFile() }));
+storeContract("sqlite (:memory:)", () => openSqliteStore({ crypto: testStoreCrypto(), file: ":memory:" }));
 
 const owner = (email: string) => ({ email, name: "Owner", role: "owner" as const, passwordHash: "h" });
 
@@ -34,7 +34,7 @@ describe("sqlite store specifics", () => {
     old.exec(`INSERT INTO refresh_tokens (id, merchant_id, user_id, family_id, expires_at, created_at) VALUES ('r1', 'm1', 'u1', 'f1', '${now}', '${now}')`);
     old.close();
 
-    const store = await openSqliteStore({ file });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file });
     try {
       const tenant = store.forMerchant(asMerchantId("m1"));
       expect(await tenant.refreshTokens.get("r1")).toMatchObject({ userId: "u1", familyId: "f1" });
@@ -58,7 +58,7 @@ describe("sqlite store specifics", () => {
 
   it("uses WAL, foreign keys and a busy timeout", async () => {
     const file = tempFile();
-    const store = await openSqliteStore({ file });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file });
     await store.close();
     const db = new Database(file, { readonly: true });
     try {
@@ -70,15 +70,15 @@ describe("sqlite store specifics", () => {
 
   it("records each migration once; reopening applies nothing and keeps the data", async () => {
     const file = tempFile();
-    const first = await openSqliteStore({ file });
+    const first = await openSqliteStore({ crypto: testStoreCrypto(), file });
     const { merchant } = await first.createMerchant({ name: "Persisted" }, owner("persist@example.com"));
     const t = first.forMerchant(asMerchantId(merchant.id));
     const conv = await t.conversations.create({ channel: "webchat", visitorId: "v" });
     await t.messages.append(conv.id, { role: "shopper", text: "before reopen" });
     await first.close();
 
-    const second = await openSqliteStore({ file });
-    await openSqliteStore({ file }).then((s) => s.close());
+    const second = await openSqliteStore({ crypto: testStoreCrypto(), file });
+    await openSqliteStore({ crypto: testStoreCrypto(), file }).then((s) => s.close());
     try {
       const again = second.forMerchant(asMerchantId(merchant.id));
       expect((await again.merchant.get()).name).toBe("Persisted");
@@ -99,7 +99,7 @@ describe("sqlite store specifics", () => {
 
   it("a full disk (max_page_count reached) refuses writes with StoreUnavailableError and leaves no partial rows; reads go on", async () => {
     const file = tempFile();
-    const setup = await openSqliteStore({ file });
+    const setup = await openSqliteStore({ crypto: testStoreCrypto(), file });
     const { merchant } = await setup.createMerchant({ name: "Full" }, owner("full@example.com"));
     const m = asMerchantId(merchant.id);
     const product = await setup.forMerchant(m).products.create({ name: { en: "Kaftan", ar: "قفطان" }, price: 120, stock: 5 });
@@ -107,7 +107,7 @@ describe("sqlite store specifics", () => {
     await setup.close();
 
     // The cap is the file's size now (SQLite never sets it lower): any growth fails as on a full disk.
-    const store = await openSqliteStore({ file, maxPageCount: 1 });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file, maxPageCount: 1 });
     try {
       const t = store.forMerchant(m);
       const big = "x".repeat(3_000);
@@ -141,7 +141,7 @@ describe("sqlite store specifics", () => {
   });
 
   it("ping fails once the store is closed", async () => {
-    const store = await openSqliteStore({ file: ":memory:" });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file: ":memory:" });
     await store.ping();
     await store.close();
     await expect(store.ping()).rejects.toThrow();
@@ -149,7 +149,7 @@ describe("sqlite store specifics", () => {
 
   it("every tenant query plan filters by merchant_id through an index", async () => {
     const file = tempFile();
-    const store = await openSqliteStore({ file });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file });
     await store.close();
     const db = new Database(file, { readonly: true });
     try {
@@ -195,7 +195,7 @@ describe("sqlite store across processes", () => {
 
   it("writers in separate processes share one gap-free seq and never oversell stock", async () => {
     const file = tempFile();
-    const store = await openSqliteStore({ file });
+    const store = await openSqliteStore({ crypto: testStoreCrypto(), file });
     let merchantId: string;
     let conversationId: string;
     let productId: string;
@@ -219,13 +219,110 @@ describe("sqlite store across processes", () => {
     const all = results.flat().sort((a, b) => a - b);
     expect(all).toEqual(Array.from({ length: perWorker * labels.length }, (_, i) => i + 1));
 
-    const reopened = await openSqliteStore({ file });
+    const reopened = await openSqliteStore({ crypto: testStoreCrypto(), file });
     try {
       const t = reopened.forMerchant(asMerchantId(merchantId));
       expect((await t.conversations.get(conversationId))?.lastSeq).toBe(perWorker * labels.length);
       expect((await t.products.get(productId))?.stock).toBe(0);
     } finally {
       await reopened.close();
+    }
+  });
+});
+
+describe("customer contact details at rest", () => {
+  const KEY_A = "rotation-key-a-0123456789abcdefghijklmnopqrstuvwxyz";
+  const KEY_B = "rotation-key-b-0123456789abcdefghijklmnopqrstuvwxyz";
+  /** Every text value in every table of the file, as a thief with the file would read it. */
+  const rawText = (file: string): string => {
+    const raw = new Database(file, { readonly: true });
+    try {
+      const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+      return tables.map(({ name }) => JSON.stringify(raw.prepare(`SELECT * FROM "${name}"`).all())).join("\n");
+    } finally {
+      raw.close();
+    }
+  };
+  const seedOne = async (file: string, key: string) => {
+    const store = await openSqliteStore({ crypto: testStoreCrypto(key), file });
+    const { merchant } = await store.createMerchant({ name: "Sealed Shop" }, owner(`sealed-${Date.now()}@example.com`));
+    const t = store.forMerchant(asMerchantId(merchant.id));
+    const customer = await t.customers.create({ channel: "webchat", name: "Reem", email: "Reem.Private@Example.com", phone: "0551239876" });
+    const order = await t.orders.create({ items: [{ productId: "p", name: "Lamp", price: 10, quantity: 1 }], contact: { name: "Reem", phone: "+966 55 123 9876", email: "reem.private@example.com" } });
+    const { integrationSecrets } = await import("../../integration-secrets.js");
+    const sealedSecret = integrationSecrets({ secrets: { encryptionKey: key }, previousEncryptionKeys: [] }).seal({ botToken: "123:secret-bot-token" });
+    const channel = await t.channels.create({ type: "telegram", name: "TG", publicConfig: {}, secretsCiphertext: sealedSecret });
+    await store.close();
+    return { merchantId: merchant.id, customerId: customer.id, orderId: order.id, channelId: channel.id };
+  };
+
+  it("keeps emails and phones out of the file in the clear, and still finds customers and orders by them", async () => {
+    const file = tempFile();
+    const ids = await seedOne(file, KEY_A);
+    const text = rawText(file);
+    for (const plain of ["Reem.Private", "reem.private", "551239876", "0551239876"]) expect(text, plain).not.toContain(plain);
+    const store = await openSqliteStore({ crypto: testStoreCrypto(KEY_A), file });
+    try {
+      const t = store.forMerchant(asMerchantId(ids.merchantId));
+      expect((await t.customers.get(ids.customerId))).toMatchObject({ email: "Reem.Private@Example.com", phone: "+966551239876" });
+      expect((await t.customers.findByContact({ email: " reem.private@EXAMPLE.com " }))?.id).toBe(ids.customerId);
+      expect((await t.customers.findByContact({ phone: "+966 55 123 9876" }))?.id).toBe(ids.customerId);
+      expect((await t.orders.get(ids.orderId))?.contact).toEqual({ name: "Reem", phone: "+966551239876", email: "reem.private@example.com" });
+      expect((await t.orders.list({ q: "0551239876" })).items.map((o) => o.id)).toEqual([ids.orderId]);
+      // The same detail seals differently each time (random nonce), so equal ciphertexts reveal nothing.
+      const again = await t.customers.create({ channel: "webchat", email: "Reem.Private@Example.com" });
+      const raw = new Database(file, { readonly: true });
+      const rows = raw.prepare("SELECT email, email_hash FROM customers WHERE id IN (?, ?)").all(ids.customerId, again.id) as Array<{ email: string; email_hash: string }>;
+      raw.close();
+      expect(rows[0]!.email).not.toBe(rows[1]!.email);
+      expect(rows[0]!.email_hash).toBe(rows[1]!.email_hash);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("rotates the key: opened with a new key and the old one as previous, every row is resealed; then the old key can go", async () => {
+    const file = tempFile();
+    const ids = await seedOne(file, KEY_A);
+    const sealedUnder = (key: string) => testStoreCrypto(key).pii.currentPrefix;
+    expect(rawText(file)).toContain(sealedUnder(KEY_A));
+
+    const rotated = await openSqliteStore({ crypto: testStoreCrypto(KEY_B, [KEY_A]), file });
+    await rotated.close();
+    const text = rawText(file);
+    expect(text).not.toContain(sealedUnder(KEY_A));
+    expect(text).toContain(sealedUnder(KEY_B));
+
+    // The old key is gone from the configuration: everything still reads, look-ups still find.
+    const store = await openSqliteStore({ crypto: testStoreCrypto(KEY_B), file });
+    try {
+      const t = store.forMerchant(asMerchantId(ids.merchantId));
+      expect((await t.customers.get(ids.customerId))?.email).toBe("Reem.Private@Example.com");
+      expect((await t.customers.findByContact({ phone: "0551239876" }))?.id).toBe(ids.customerId);
+      expect((await t.orders.list({ q: "reem.private@example.com" })).items.map((o) => o.id)).toEqual([ids.orderId]);
+      const { integrationSecrets } = await import("../../integration-secrets.js");
+      const sealed = await t.channels.getSecrets(ids.channelId);
+      expect(integrationSecrets({ secrets: { encryptionKey: KEY_B }, previousEncryptionKeys: [] }).open(sealed!)).toEqual({ botToken: "123:secret-bot-token" });
+    } finally {
+      await store.close();
+    }
+    // A key that never sealed them cannot open them: a clear error, not garbage.
+    await expect(openSqliteStore({ crypto: testStoreCrypto("some-unrelated-key-0123456789abcdefghijkl"), file })).rejects.toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
+  });
+
+  it("seals the details of rows written before sealing existed when the store opens", async () => {
+    const file = tempFile();
+    const ids = await seedOne(file, KEY_A);
+    const raw = new Database(file);
+    raw.prepare("UPDATE customers SET email = 'legacy@example.com', email_hash = NULL, phone = '+966500000001', phone_hash = NULL WHERE id = ?").run(ids.customerId);
+    raw.close();
+    expect(rawText(file)).toContain("legacy@example.com");
+    const store = await openSqliteStore({ crypto: testStoreCrypto(KEY_A), file });
+    try {
+      expect(rawText(file)).not.toContain("legacy@example.com");
+      expect((await store.forMerchant(asMerchantId(ids.merchantId)).customers.findByContact({ email: "LEGACY@example.com" }))?.id).toBe(ids.customerId);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -1,4 +1,6 @@
 // The embedded store: one better-sqlite3 connection (WAL) serving every tenant.
+import type { StoreCrypto } from "../../pii.js";
+import { resealAtRest } from "./reseal.js";
 import type { ChannelType, CommercePlatform, Merchant, User } from "../../contracts/domain.js";
 import { ConflictError } from "../../errors.js";
 import { newId } from "../../ids.js";
@@ -28,6 +30,12 @@ import { SqliteVisitorRepo } from "./visitors.js";
 export interface SqliteStoreOptions {
   /** Database file path, or ":memory:" (tests). */
   file: string;
+  /**
+   * Seals customer emails and phones at rest and hashes them for look-ups. Required: a store that
+   * silently kept them in the clear would be a fallback nobody chose. Secrets sealed under a
+   * rotated-out key are resealed with the current one when the store opens (`resealSecret`).
+   */
+  crypto: StoreCrypto;
   /** How long a writer waits for another connection's lock before failing (default 5000). */
   busyTimeoutMs?: number;
   /**
@@ -172,9 +180,11 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     this.db = new SqliteDb(options.file, {
+      pii: options.crypto.pii,
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
       ...(options.maxPageCount === undefined ? {} : { maxPageCount: options.maxPageCount }),
     });
+    resealAtRest(this.db, options.crypto);
     this.lookup = new SqliteLookup(this.db);
     this.system = sqliteSystemStore(this.db);
   }

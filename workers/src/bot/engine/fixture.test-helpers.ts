@@ -1,5 +1,6 @@
 // A realistic test store (Saudi fashion & fragrance shop) on the real SQLite adapter, with
 // policies, FAQs and orders, plus helpers to talk to the engine like the hub would.
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { embeddedSearch } from "../search/embedded-search.js";
 import { openSqliteStore, MemoryRateLimiter } from "@kaleem/shared/adapters";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -125,7 +126,7 @@ export const ORDERS = [
 
 export async function openTestShop(bot: Partial<BotSettings> = {}): Promise<TestShop> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bot-"));
-  const store = await openSqliteStore({ file: path.join(dir, "shop.db") });
+  const store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "shop.db") });
   const { merchant } = await store.createMerchant(
     { name: "Dar Al Anaqa", currency: "SAR", bot },
     { email: `owner-${Math.random().toString(36).slice(2)}@example.com`, name: "Owner", role: "owner", passwordHash: "x" },
@@ -246,7 +247,7 @@ export function exchangeOf(events: BotEvent[]): Exchange {
 
 /** The store `npm start` seeds, in memory, with the built-in engine (no LLM). */
 export async function openDemoBot(): Promise<{ store: Store; t: TenantStore; engine: BotEngine }> {
-  const store = await openSqliteStore({ file: ":memory:" });
+  const store = await openSqliteStore({ crypto: testStoreCrypto(), file: ":memory:" });
   const info = await seedDemoStore(store, { origins: [], hashPassword: async () => "x" });
   const t = store.forMerchant(asMerchantId(info.merchantId));
   return { store, t, engine: createBotEngine({ attempts: new MemoryRateLimiter(), classifier: createIntentClassifier(), search: embeddedSearch() }) };

@@ -2,6 +2,7 @@
 // Imports the catalog into a fresh merchant of a temporary SQLite store, runs every query
 // through the product search and prints per-kind metrics, timings and, as the last line,
 // `ndcg@5=<x> recall@10=<x> empty_ok=<x> n=<queries>` (see search-metrics.ts for definitions).
+import { randomSecret, storeCrypto } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,7 +27,7 @@ export async function runSearchEval(opts: SearchEvalOptions): Promise<{ lastLine
   const catalog = readJsonFile(opts.catalog, catalogFileSchema);
   const { queries } = readJsonFile(opts.queries, queriesFileSchema);
   const dir = mkdtempSync(path.join(tmpdir(), "kaleem-search-eval-"));
-  const store = await openSqliteStore({ file: path.join(dir, "eval.sqlite") }).catch((error: unknown) => {
+  const store = await openSqliteStore({ crypto: storeCrypto({ secrets: { encryptionKey: randomSecret(48) }, previousEncryptionKeys: [] }), file: path.join(dir, "eval.sqlite") }).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });

@@ -1,4 +1,5 @@
 // A small bilingual catalog written for the search tests, imported into a real SQLite store.
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { type Store, type TenantStore } from "@kaleem/shared";
 import { importCatalog, type CatalogFile } from "../eval/search-data.js";
@@ -176,7 +177,7 @@ export interface TestShop {
 }
 
 export async function openTestShop(catalog: CatalogFile = TEST_CATALOG, store?: Store): Promise<TestShop> {
-  const s = store ?? (await openSqliteStore({ file: ":memory:" }));
+  const s = store ?? (await openSqliteStore({ crypto: testStoreCrypto(), file: ":memory:" }));
   const { merchant } = await s.createMerchant(
     { name: "Test shop" },
     { email: `owner-${Math.random().toString(36).slice(2)}@example.com`, name: "Owner", role: "owner", passwordHash: "x" },
