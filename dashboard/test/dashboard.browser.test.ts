@@ -712,7 +712,7 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await page.locator('[data-testid="order-channel-filter"]').selectOption("");
     await page.locator('[data-testid="order-search"]').fill("055 123 4987");
     await until(async () => JSON.stringify(await shownIds()) === JSON.stringify([placed.id]));
-    await page.locator('[data-testid="order-search"]').fill("layla.k@");
+    await page.locator('[data-testid="order-search"]').fill("Layla.K@example.com");
     await until(async () => JSON.stringify(await shownIds()) === JSON.stringify([onWeb.id]));
     await page.locator('[data-testid="order-search"]').fill(`#${placed.number}`);
     await until(async () => JSON.stringify(await shownIds()) === JSON.stringify([placed.id]));

@@ -62,8 +62,10 @@ describe("conversation search (q)", () => {
       return res.body.items.map((c: { id: string }) => c.id);
     };
     expect(await search("q=NORA")).toEqual([byName.id]);
-    expect(await search("q=nora%40example")).toEqual([byName.id]);
-    expect(await search("q=501112233")).toEqual([byName.id]);
+    // Emails and phones are sealed at rest: found whole (any case, any phone format), not by a part.
+    expect(await search("q=Nora%40Example.com")).toEqual([byName.id]);
+    expect(await search("q=0501112233")).toEqual([byName.id]);
+    expect(await search("q=nora%40example")).toEqual([]);
     // Arabic: hamza-on-alef and Arabic-Indic digits fold.
     expect(await search(`q=${encodeURIComponent("الاخضر")}`)).toEqual([byText.id]);
     expect(await search("q=38")).toEqual([byText.id]);

@@ -438,7 +438,7 @@ export const en = {
 
   "orders.title": "Orders",
   "orders.help": "Orders placed in conversations and through the API. Open one to see its items and move it on.",
-  "orders.search": "Order number, phone or email",
+  "orders.search": "Order number, name, or a whole phone or email",
   "orders.allStatuses": "All statuses",
   "orders.allChannels": "All channels",
   "orders.clearFilters": "Clear filters",
@@ -980,7 +980,7 @@ export const ar: Record<StringKey, string> = {
 
   "orders.title": "الطلبات",
   "orders.help": "الطلبات التي تمت في المحادثات وعبر الواجهة البرمجية. افتح طلبًا لترى منتجاته وتنقله إلى حالته التالية.",
-  "orders.search": "رقم الطلب أو الجوال أو البريد",
+  "orders.search": "رقم الطلب أو الاسم أو الجوال أو البريد كاملًا",
   "orders.allStatuses": "كل الحالات",
   "orders.allChannels": "كل القنوات",
   "orders.clearFilters": "مسح عوامل التصفية",
