@@ -39,3 +39,4 @@ export * from "./analytics/index.js";
 export * from "./text/normalize.js";
 export * from "./phone.js";
 export * from "./outgoing-signature.js";
+export * from "./search/catalog-events.js";
