@@ -44,7 +44,7 @@ interface Point {
   vector: number[];
   payload: Record<string, unknown>;
 }
-interface Collection {
+export interface FakeQdrantCollection {
   size: number;
   distance: string;
   indexes: Map<string, unknown>;
@@ -56,7 +56,7 @@ export interface FakeQdrant {
   requests: RecordedRequest[];
   /** Requests whose shape did not match the documented API (a test expects none). */
   violations: string[];
-  collections: Map<string, Collection>;
+  collections: Map<string, FakeQdrantCollection>;
   /** The next `n` requests are answered with this status (a Qdrant that is overloaded or restarting). */
   failNext(status: number, n?: number): void;
   stop(): Promise<void>;
@@ -71,10 +71,18 @@ function normalized(v: number[]): number[] {
   return n === 0 ? v : v.map((x) => x / n);
 }
 
-export async function startFakeQdrant(options: { apiKey?: string } = {}): Promise<FakeQdrant> {
+export interface FakeQdrantOptions {
+  apiKey?: string;
+  /** Listen on this port (a restart of a stopped fake at the address its clients know). */
+  port?: number;
+  /** Start with these collections (what a restarted Qdrant finds on its disk). */
+  collections?: Map<string, FakeQdrantCollection>;
+}
+
+export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<FakeQdrant> {
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
-  const collections = new Map<string, Collection>();
+  const collections = options.collections ?? new Map<string, FakeQdrantCollection>();
   let failures: { status: number; left: number } | null = null;
 
   const handle = (req: RecordedRequest): { status: number; result?: unknown; error?: string } => {
@@ -176,7 +184,7 @@ export async function startFakeQdrant(options: { apiKey?: string } = {}): Promis
       res.end(JSON.stringify(out.error !== undefined ? { status: { error: out.error }, time: 0 } : { result: out.result, status: "ok", time: 0 }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   let stopped = false;
   return {
