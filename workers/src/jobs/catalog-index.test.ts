@@ -2,7 +2,7 @@
 // store and the in-process queue (the BullMQ queue passes the same queue contract).
 import { Writable } from "node:stream";
 import { CATALOG_INDEX_JOB, createLogger, Metrics, OutboxCatalogEvents, REINDEX_SLOT_MS, searchMetrics, ServiceUnavailableError } from "@kaleem/shared";
-import { MemoryJobQueue, MemoryVectorIndex, QdrantVectorIndex } from "@kaleem/shared/adapters";
+import { MemoryJobQueue, MemoryVectorIndex, openSqliteStore, QdrantVectorIndex } from "@kaleem/shared/adapters";
 import { startFakeQdrant, waitFor } from "@kaleem/shared/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HashedEmbedder } from "../bot/search/hashed-embedder.js";
@@ -14,6 +14,7 @@ import { startOutboxRelay, type OutboxRelay } from "./outbox-relay.js";
 const ACTIVE = 18;
 
 let shop: TestShop;
+let system: Awaited<ReturnType<typeof openSqliteStore>>["system"];
 let queue: MemoryJobQueue;
 let relay: OutboxRelay;
 let vectors: MemoryVectorIndex;
@@ -28,7 +29,9 @@ async function counter(name: string, labels: Record<string, string> = {}): Promi
 }
 
 beforeEach(async () => {
-  shop = await openTestShop();
+  const sqlite = await openSqliteStore({ file: ":memory:" });
+  system = sqlite.system;
+  shop = await openTestShop(undefined, sqlite);
   queue = new MemoryJobQueue();
   vectors = new MemoryVectorIndex();
   metrics = new Metrics({ defaultMetrics: false });
@@ -47,7 +50,7 @@ beforeEach(async () => {
   const indexer = new CatalogVectorIndexer({ store: shop.store, embedder: new HashedEmbedder(), vectors });
   queue.process(CATALOG_INDEX_JOB, createCatalogIndexHandler({ indexer, metrics: searchMetrics(metrics) }));
   // A long interval: the test runs the passes itself.
-  relay = startOutboxRelay({ system: shop.store.system, queue, intervalMs: 3_600_000 });
+  relay = startOutboxRelay({ system: system, queue, intervalMs: 3_600_000 });
 });
 afterEach(async () => {
   await relay.stop();
@@ -78,7 +81,7 @@ describe("catalog-index job", () => {
     const ids = Array.from({ length: 1_100 }, (_, i) => `p-${i}`);
     requests.productsChanged(shop.tenant.merchantId, ids, ["gone-1"]);
     await requests.flush();
-    const rows = await shop.store.system.outbox.claim({ limit: 10, leaseMs: 60_000, owner: "test" });
+    const rows = await system.outbox.claim({ limit: 10, leaseMs: 60_000, owner: "test" });
     expect(rows.map((r) => r.topic)).toEqual(["catalog.changed", "catalog.changed", "catalog.changed", "catalog.changed"]);
     expect(rows.map((r) => (r.payload as { productIds: string[] }).productIds.length)).toEqual([500, 500, 100, 0]);
     expect((rows[3]!.payload as { removed: string[] }).removed).toEqual(["gone-1"]);
@@ -96,7 +99,7 @@ describe("catalog-index job", () => {
   it("queues one re-index per merchant and time slot however many processes ask", async () => {
     // No consumer on this queue: what is queued stays there to be counted.
     const idle = new MemoryJobQueue();
-    const idleRelay = startOutboxRelay({ system: shop.store.system, queue: idle, intervalMs: 3_600_000 });
+    const idleRelay = startOutboxRelay({ system: system, queue: idle, intervalMs: 3_600_000 });
     try {
       requests.requestReindex(shop.tenant.merchantId);
       requests.requestReindex(shop.tenant.merchantId);
