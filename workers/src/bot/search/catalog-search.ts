@@ -74,6 +74,13 @@ export interface CatalogSearchDeps {
   /** Say when the vector index fails and searches go on by words alone. */
   logger?: Logger;
   metrics?: SearchMetrics;
+  /**
+   * After a vector call failed, searches skip vectors for this long before one tries again, so
+   * a Qdrant that does not answer (rather than refusing at once) costs one timeout, not one per search.
+   */
+  vectorRetryMs?: number;
+  /** The clock for `vectorRetryMs` (tests). */
+  now?: () => number;
   options?: Partial<SearchOptions>;
 }
 
@@ -249,6 +256,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   private readonly deps: CatalogSearchDeps;
   /** The last vector call failed: logged once, said again when it answers. */
   private vectorsDown = false;
+  /** While vectors are down, the time before which searches do not try them. */
+  private vectorRetryAt = 0;
 
   constructor(deps: CatalogSearchDeps) {
     this.deps = deps;
@@ -359,6 +368,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       // Vectors only add to the words' ranking: when the embedder or the index fails, the search
       // goes on with the lexical scores (said in logs and metrics) rather than failing the answer.
       try {
+        if (this.vectorsDown && this.clock() < this.vectorRetryAt) throw new VectorsResting();
         const [qv] = await this.embedder.embed([built.embedText]);
         if (qv) {
           for (const v of await this.vectors.query(store.merchantId, qv, this.options.vectorCandidates)) vectorScores.set(v.id, v.score);
@@ -564,6 +574,10 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     return categoryTextOf(store, categoryId, m.categoryText);
   }
 
+  private clock(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
   private vectorsAnswered(): void {
     if (!this.vectorsDown) return;
     this.vectorsDown = false;
@@ -574,6 +588,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   private vectorsFailed(err: unknown, operation: string, merchantId: string): void {
     this.deps.metrics?.vectorFallbacks.inc({ operation });
     this.deps.metrics?.vectorAvailable.set(0);
+    if (err instanceof VectorsResting) return;
+    this.vectorRetryAt = this.clock() + (this.deps.vectorRetryMs ?? 5_000);
     if (this.vectorsDown) {
       this.deps.logger?.debug({ err, merchantId, operation }, "vector index still unavailable; lexical-only search");
       return;
@@ -601,6 +617,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   private async checkSharedIndex(merchantId: string, active: number): Promise<void> {
     let stored: number;
     try {
+      if (this.vectorsDown && this.clock() < this.vectorRetryAt) throw new VectorsResting();
       stored = await this.vectors.count(merchantId);
       this.vectorsAnswered();
     } catch (err) {
@@ -649,6 +666,9 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     );
   }
 }
+
+/** Thrown (and caught) inside a search that skips vectors while they rest after a failure. */
+class VectorsResting extends Error {}
 
 function hasAnyConstraint(c: QueryConstraints): boolean {
   return c.minPrice !== null || c.maxPrice !== null || c.colours.length > 0 || c.materials.length > 0 || c.sizes.length > 0 || c.audience !== null;

@@ -107,7 +107,8 @@ describe("search while Qdrant is down (fake Qdrant REST server stopped: transpor
 
     const metrics = new Metrics({ defaultMetrics: false });
     const { logger, lines } = capturedLogger();
-    const search = new CatalogSearch({ embedder, vectors, vectorWriter: "index-job", logger, metrics: searchMetrics(metrics) });
+    let clock = 0;
+    const search = new CatalogSearch({ embedder, vectors, vectorWriter: "index-job", logger, metrics: searchMetrics(metrics), vectorRetryMs: 5_000, now: () => clock });
     const lexicalOnly = embeddedSearch({ options: { vectorWeight: 0 } });
     const withVectors = await search.search(shop.tenant, "oud perfume for men", 5);
     expect(withVectors.items.length).toBeGreaterThan(0);
@@ -126,13 +127,42 @@ describe("search while Qdrant is down (fake Qdrant REST server stopped: transpor
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings.map((l) => l.msg)).toEqual(["vector index unavailable; product search falls back to lexical-only"]);
 
-    // Qdrant restarts at the same address with its data: vectors are used again.
+    // Qdrant restarts at the same address with its data: once the retry pause is over, vectors are used again.
     fake = await startFakeQdrant({ port, collections: stored });
+    clock += 5_001;
     const back = await search.search(shop.tenant, "oud perfume for men", 5);
     expect(back.items.map((h) => [h.product.id, h.score])).toEqual(withVectors.items.map((h) => [h.product.id, h.score]));
     expect(await metricValue(metrics, "kaleem_search_vector_available")).toBe(1);
     expect(lines.filter((l) => l.level === 30).map((l) => l.msg)).toContain("vector index answers again; searches use vectors again");
     expect(fake.violations).toEqual([]);
+  });
+
+  it("after a failure, skips vectors for the retry pause instead of waiting on Qdrant in every search", async () => {
+    const embedder = new HashedEmbedder();
+    const collection = qdrantCollectionName("kaleem_products", embedder.id);
+    const vectors = new QdrantVectorIndex({ url: fake.url, collection, dimensions: embedder.dimensions });
+    await new CatalogVectorIndexer({ store: shop.store, embedder, vectors }).reindexAll(shop.tenant.merchantId);
+    let clock = 1_000;
+    const metrics = new Metrics({ defaultMetrics: false });
+    const search = new CatalogSearch({ embedder, vectors, vectorWriter: "index-job", metrics: searchMetrics(metrics), vectorRetryMs: 5_000, now: () => clock });
+    await search.warm(shop.tenant);
+    const queries = () => fake.requests.filter((r) => r.path.endsWith("/points/query")).length;
+
+    fake.failNext(503, 1);
+    expect(ids(shop, await search.search(shop.tenant, "braided agal", 3))[0]).toBe("agal");
+    expect(queries()).toBe(1);
+    // Within the pause: answered by words alone, without asking Qdrant.
+    clock += 4_999;
+    expect(ids(shop, await search.search(shop.tenant, "braided agal", 3))[0]).toBe("agal");
+    await search.search(shop.tenant, "green kaftan", 3);
+    expect(queries()).toBe(1);
+    expect(await metricValue(metrics, "kaleem_search_vector_fallbacks_total", { operation: "query" })).toBe(3);
+    expect(await metricValue(metrics, "kaleem_search_vector_available")).toBe(0);
+    // After it: one search tries again, and vectors are back.
+    clock += 2;
+    await search.search(shop.tenant, "braided agal", 3);
+    expect(queries()).toBe(2);
+    expect(await metricValue(metrics, "kaleem_search_vector_available")).toBe(1);
   });
 
   it("builds a new process's index while Qdrant is down: lexical search works, the drift check waits for Qdrant", async () => {
