@@ -150,8 +150,10 @@ describe("Qdrant adapter over HTTP (fake Qdrant REST server: transport only)", (
   it("turns Qdrant's 503 into ServiceUnavailableError and a 4xx it caused into a plain error", async () => {
     const idx = index();
     await idx.start();
-    fake.failNext(503);
-    await expect(idx.query("m1", v(1, 0, 0), 3)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    for (const status of [503, 500, 429, 408]) {
+      fake.failNext(status);
+      await expect(idx.query("m1", v(1, 0, 0), 3), String(status)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    }
     // A request Qdrant refuses as malformed is the adapter's bug: not something to retry.
     fake.collections.get("kaleem_products_test")!.size = 4;
     const err = await idx.upsert("m1", [{ id: "a", vector: v(1, 0, 0) }]).catch((e: unknown) => e);

@@ -36,13 +36,14 @@ function statusOf(err: unknown): number | null {
 }
 
 /**
- * Transport failures (refused, reset, timed out) and Qdrant's 5xx/429 become ServiceUnavailableError,
+ * Transport failures (refused, reset, timed out) and Qdrant's 5xx/408/429 become ServiceUnavailableError,
  * so jobs retry them with backoff and the search knows to go on without vectors. Any other 4xx is a
  * request this adapter got wrong and stays a plain error.
  */
 function translate(err: unknown, what: string): Error {
   const status = statusOf(err);
-  if (status !== null && status < 500 && status !== 429) {
+  // 408 is Qdrant's own operation timeout; 429 its rate limit (strict mode): both pass.
+  if (status !== null && status < 500 && status !== 408 && status !== 429) {
     const detail = typeof err === "object" && err !== null && "data" in err ? JSON.stringify(err.data) : "";
     return new Error(`Qdrant refused the ${what} request (${status}): ${detail}`, { cause: err });
   }
