@@ -1,31 +1,38 @@
 // One embedded process wired to Qdrant (QDRANT_URL): the collection is set up at start-up, a
 // product written over REST reaches Qdrant through the outbox and the catalog-index job, the first
 // search of a store whose vectors are missing has its catalog re-indexed, and with Qdrant down the
-// agents' product search still answers, lexical-only, as /metrics says. Qdrant cannot run here:
+// agents' product search and the bot (even when Qdrant was down at start-up) still answer,
+// lexical-only, as /metrics and the log say. Qdrant cannot run here:
 // the server is the fake Qdrant REST server from @kaleem/shared/testing, which checks the requests'
 // shape against Qdrant's documented API and stands in for the transport only.
-import { asMerchantId } from "@kaleem/shared";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { asMerchantId, type DemoInfo, type Message } from "@kaleem/shared";
 import { startFakeQdrant, waitFor, type FakeQdrant } from "@kaleem/shared/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createMerchant, login, startTestKaleem, type TestKaleem } from "./realtime.test-helpers.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { Recorder, closeAllClients, connected, createMerchant, login, ok, openConversation, startTestKaleem, until, widgetClient, type TestKaleem } from "./realtime.test-helpers.js";
 
 let fake: FakeQdrant;
-let t: TestKaleem;
+let t: TestKaleem | undefined;
 
-beforeEach(async () => {
-  fake = await startFakeQdrant();
-  t = await startTestKaleem({ env: { QDRANT_URL: fake.url, QDRANT_COLLECTION_PREFIX: "kaleem_test" } });
-});
+async function start(options: { seedDemo?: boolean } = {}): Promise<TestKaleem> {
+  t = await startTestKaleem({ env: { QDRANT_URL: fake.url, QDRANT_COLLECTION_PREFIX: "kaleem_test" }, ...options });
+  return t;
+}
 afterEach(async () => {
-  await t.close();
+  closeAllClients();
+  await t?.close();
+  t = undefined;
   await fake.stop();
 });
 
 const points = () => [...fake.collections.values()][0]?.points ?? new Map();
-const metric = async (line: RegExp) => line.exec((await t.k.metrics.render()).body)?.[1];
+const metric = async (line: RegExp) => line.exec((await t!.k.metrics.render()).body)?.[1];
 
 describe("Qdrant wired by QDRANT_URL", () => {
   it("indexes through the catalog-index job, re-indexes a store whose vectors are missing, and searches lexical-only while Qdrant is down", async () => {
+    fake = await startFakeQdrant();
+    const t = await start();
     // Start-up: one collection for the built-in embedding, with the tenant index.
     expect([...fake.collections.keys()]).toEqual([expect.stringMatching(/^kaleem_test_kaleem-hashed-v1-512_[0-9a-f]{8}$/)]);
     expect([...fake.collections.values()][0]!.indexes.get("merchantId")).toEqual({ type: "keyword", is_tenant: true });
@@ -61,5 +68,28 @@ describe("Qdrant wired by QDRANT_URL", () => {
     expect(Number(await metric(/^kaleem_search_vector_fallbacks_total\{[^}]*operation="query"[^}]*\} (\d+)$/m))).toBeGreaterThanOrEqual(1);
     expect(t.logs()).toContain("product search falls back to lexical-only");
     expect(fake.violations).toEqual([]);
+  });
+
+  it("starts with Qdrant down and the bot still answers from the catalog, lexical-only", async () => {
+    fake = await startFakeQdrant();
+    await fake.stop();
+    const t = await start({ seedDemo: true });
+    expect(t.logs()).toContain("Qdrant unreachable at start-up");
+    const demo = JSON.parse(readFileSync(path.join(t.dataDir, "demo.json"), "utf8")) as DemoInfo;
+    const shopper = widgetClient(t.k.url, demo.widgetKey, { origin: t.k.url });
+    await connected(shopper);
+    const s = new Recorder(shopper);
+    const open = await openConversation(t.k.store, shopper, demo.merchantId, { locale: "en" });
+    await ok<{ message: Message }>(shopper, "message:send", { conversationId: open.conversationId, clientMessageId: "q-abaya", text: "which abayas do you have?" });
+    await until(() => s.dones.some((m) => m.role === "bot"), "the bot's answer");
+    const answer = s.dones.find((m) => m.role === "bot")!;
+    expect(answer.status).toBe("complete");
+    const tenant = t.k.store.forMerchant(asMerchantId(demo.merchantId));
+    const cards = answer.parts.flatMap((p) => (p.type === "product_card" ? [p.productId] : []));
+    const names = await Promise.all(cards.map(async (id) => (await tenant.products.get(id))?.name.en ?? ""));
+    expect(names.some((n) => /abaya/i.test(n))).toBe(true);
+    expect(Number(await metric(/^kaleem_search_vector_fallbacks_total\{[^}]*operation="query"[^}]*\} (\d+)$/m))).toBeGreaterThanOrEqual(1);
+    expect(await metric(/^kaleem_search_vector_available\{[^}]*\} (\d+)$/m)).toBe("0");
+    expect(t.logs()).toContain("product search falls back to lexical-only");
   });
 });
