@@ -656,7 +656,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       const categoryText = await this.categoryTextFor(store, m, p.categoryId);
       m.lexical.upsert(p.id, fieldTerms(p, categoryText));
       m.entries.set(p.id, { product: p, facts: productFacts(p, categoryText) });
-      texts.push(embeddingText(p, categoryText));
+      if (this.writesVectors) texts.push(embeddingText(p, categoryText));
     }
     if (products.length === 0 || this.options.vectorWeight <= 0 || !this.writesVectors) return;
     const vectors = await this.embedder.embed(texts);
