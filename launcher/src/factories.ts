@@ -187,6 +187,9 @@ export function createEmbedder(ctx: FactoryContext): Embedder {
 export async function createVectorIndex(ctx: FactoryContext, embedder: Embedder): Promise<{ vectors: VectorIndex; shared: boolean }> {
   const q = ctx.config.qdrant;
   if (!q) return { vectors: new MemoryVectorIndex(), shared: false };
+  if (q.apiKey && new URL(q.url).protocol === "http:") {
+    ctx.logger.warn("QDRANT_API_KEY is sent over plain http; use an https QDRANT_URL unless Qdrant is on a private network");
+  }
   const vectors = new QdrantVectorIndex({
     url: q.url,
     apiKey: q.apiKey,

@@ -10,13 +10,27 @@ import path from "node:path";
 import { asMerchantId, type DemoInfo, type Message } from "@kaleem/shared";
 import { startFakeQdrant, waitFor, type FakeQdrant } from "@kaleem/shared/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { Recorder, closeAllClients, connected, createMerchant, login, ok, openConversation, startTestKaleem, until, widgetClient, type TestKaleem } from "./realtime.test-helpers.js";
+import {
+  Recorder,
+  closeAllClients,
+  connected,
+  createMerchant,
+  login,
+  mustNotBeLogged,
+  ok,
+  openConversation,
+  startTestKaleem,
+  until,
+  widgetClient,
+  type TestKaleem,
+} from "./realtime.test-helpers.js";
 
 let fake: FakeQdrant;
 let t: TestKaleem | undefined;
 
-async function start(options: { seedDemo?: boolean } = {}): Promise<TestKaleem> {
-  t = await startTestKaleem({ env: { QDRANT_URL: fake.url, QDRANT_COLLECTION_PREFIX: "kaleem_test" }, ...options });
+async function start(options: { seedDemo?: boolean; apiKey?: string } = {}): Promise<TestKaleem> {
+  const env = { QDRANT_URL: fake.url, QDRANT_COLLECTION_PREFIX: "kaleem_test", ...(options.apiKey ? { QDRANT_API_KEY: options.apiKey } : {}) };
+  t = await startTestKaleem({ env, ...(options.seedDemo !== undefined ? { seedDemo: options.seedDemo } : {}) });
   return t;
 }
 afterEach(async () => {
@@ -31,8 +45,12 @@ const metric = async (line: RegExp) => line.exec((await t!.k.metrics.render()).b
 
 describe("Qdrant wired by QDRANT_URL", () => {
   it("indexes through the catalog-index job, re-indexes a store whose vectors are missing, and searches lexical-only while Qdrant is down", async () => {
-    fake = await startFakeQdrant();
-    const t = await start();
+    // The fake answers 401 without this key: every request of every component carries it.
+    const apiKey = "qdrant-test-key-0123456789";
+    mustNotBeLogged(apiKey);
+    fake = await startFakeQdrant({ apiKey });
+    const t = await start({ apiKey });
+    expect(t.logs()).toContain("QDRANT_API_KEY is sent over plain http");
     // Start-up: one collection for the built-in embedding, with the tenant index.
     expect([...fake.collections.keys()]).toEqual([expect.stringMatching(/^kaleem_test_kaleem-hashed-v1-512_[0-9a-f]{8}$/)]);
     expect([...fake.collections.values()][0]!.indexes.get("merchantId")).toEqual({ type: "keyword", is_tenant: true });

@@ -10,9 +10,11 @@ import { asMerchantId, type Store } from "../ports/store.js";
 /** Re-index requests of one merchant within this window become one job (see `catalogIndexJobId`). */
 export const REINDEX_SLOT_MS = 15 * 60_000;
 
+export type CatalogChangeRow = Extract<NewOutboxEvent, { topic: "catalog.changed" }>;
+
 /** The outbox rows for one change, at most CATALOG_INDEX_BATCH products each. */
-export function catalogChangeRows(productIds: readonly string[], removed: readonly string[]): NewOutboxEvent[] {
-  const rows: NewOutboxEvent[] = [];
+export function catalogChangeRows(productIds: readonly string[], removed: readonly string[]): CatalogChangeRow[] {
+  const rows: CatalogChangeRow[] = [];
   const changed = [...new Set(productIds)];
   const gone = [...new Set(removed)].filter((id) => !changed.includes(id));
   for (let i = 0; i < changed.length; i += CATALOG_INDEX_BATCH) {

@@ -19,6 +19,11 @@ describe.skipIf(!QDRANT_URL)("Qdrant (real server at QDRANT_URL)", () => {
   const collection = `kaleem_contract_${newId().toLowerCase().replace(/[^a-z0-9]/g, "")}`;
   vectorIndexContract({
     name: "qdrant",
+    // The run's collection goes with it (DELETE /collections/{name}).
+    teardown: async () => {
+      const key = process.env.QDRANT_API_KEY;
+      await fetch(`${QDRANT_URL!.replace(/\/+$/, "")}/collections/${collection}`, { method: "DELETE", headers: key ? { "api-key": key } : {} });
+    },
     create: async () => {
       const idx = new QdrantVectorIndex({ url: QDRANT_URL!, apiKey: process.env.QDRANT_API_KEY ?? null, collection, dimensions: 3 });
       await idx.start();

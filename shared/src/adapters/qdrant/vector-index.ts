@@ -63,9 +63,11 @@ export class QdrantVectorIndex implements VectorIndex {
     this.collection = options.collection;
     this.wantedSize = options.dimensions ?? 0;
     // No compatibility probe: it would log a warning of its own on every start while Qdrant is down.
+    // The key goes as the `api-key` header itself: the client's `apiKey` option would print to the
+    // console on plain http (the launcher logs that once, in the process's own log, instead).
     this.client = new QdrantClient({
       url: options.url,
-      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      ...(options.apiKey ? { headers: { "api-key": options.apiKey } } : {}),
       timeout: options.timeoutMs ?? 2_000,
       checkCompatibility: false,
     });
