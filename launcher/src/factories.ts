@@ -6,6 +6,10 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import {
   ConfigError,
+  fanOutCatalogEvents,
+  OutboxCatalogEvents,
+  searchMetrics,
+  ServiceUnavailableError,
   ensurePrivateDir,
   guardedFetch,
   hmacSha256,
@@ -33,6 +37,8 @@ import {
 import {
   BullJobQueue,
   DirectoryMailer,
+  QdrantVectorIndex,
+  qdrantCollectionName,
   MemoryAttemptThrottle,
   MemoryJobQueue,
   MemoryKeyedLock,
@@ -81,10 +87,7 @@ export function checkRoleDependencies(config: Config, logger: Logger): void {
     throw new ConfigError(`Invalid configuration:\n  REDIS_URL: required when KALEEM_ROLE=${config.role} (roles reach each other through Redis)`);
   }
   // Said loudly so nobody believes their data is in MongoDB when it is not.
-  for (const [name, set] of [
-    ["MONGODB_URL", config.mongo],
-    ["QDRANT_URL", config.qdrant],
-  ] as const) {
+  for (const [name, set] of [["MONGODB_URL", config.mongo]] as const) {
     if (set) logger.warn(`${name} is set but its adapter is not implemented yet; using the embedded one`);
   }
 }
@@ -176,20 +179,61 @@ export function createEmbedder(ctx: FactoryContext): Embedder {
   return embedderFromConfig(ctx.config);
 }
 
-export function createVectorIndex(_ctx: FactoryContext): VectorIndex {
-  return new MemoryVectorIndex();
+/**
+ * Where product vectors live. Embedded: in this process, written by its own search. With
+ * QDRANT_URL: one Qdrant collection per embedding model shared by every process, written only by
+ * the catalog-index job (`shared: true`). The collection is set up now; a Qdrant that is down at
+ * start-up does not stop the process (searches are lexical-only until it answers, and the index
+ * sets the collection up on its first successful call).
+ */
+export async function createVectorIndex(ctx: FactoryContext, embedder: Embedder): Promise<{ vectors: VectorIndex; shared: boolean }> {
+  const q = ctx.config.qdrant;
+  if (!q) return { vectors: new MemoryVectorIndex(), shared: false };
+  if (q.apiKey && new URL(q.url).protocol === "http:") {
+    ctx.logger.warn("QDRANT_API_KEY is sent over plain http; use an https QDRANT_URL unless Qdrant is on a private network");
+  }
+  const vectors = new QdrantVectorIndex({
+    url: q.url,
+    apiKey: q.apiKey,
+    collection: qdrantCollectionName(q.collectionPrefix, embedder.id),
+    dimensions: embedder.dimensions,
+    timeoutMs: q.timeoutMs,
+  });
+  try {
+    await vectors.start();
+    ctx.logger.info({ collection: vectors.collectionName }, "Qdrant vector index ready");
+  } catch (err) {
+    if (!(err instanceof ServiceUnavailableError)) throw err;
+    ctx.logger.warn({ err, collection: vectors.collectionName }, "Qdrant unreachable at start-up; product search is lexical-only until it answers");
+  }
+  return { vectors, shared: true };
 }
 
 /**
  * Catalog changes reach every process's search index: told directly in one process, over Redis
  * pub/sub (to every process, this one included) in a cluster.
  */
-export async function createCatalogEvents(ctx: FactoryContext, index: CatalogEvents): Promise<CatalogEvents> {
-  if (!ctx.redis) return index;
+export async function createCatalogEvents(ctx: FactoryContext, index: CatalogEvents, vectorJobs: OutboxCatalogEvents | null): Promise<CatalogEvents> {
+  const lexical = ctx.redis ? await redisCatalogEvents(ctx, index) : index;
+  // A shared vector index is written by the catalog-index job: the change goes to the outbox too.
+  return vectorJobs ? fanOutCatalogEvents(lexical, vectorJobs) : lexical;
+}
+
+async function redisCatalogEvents(ctx: FactoryContext, index: CatalogEvents): Promise<CatalogEvents> {
+  const redis = requireRedis(ctx, "catalog events");
   const subscriber = duplicate(ctx, "catalog subscriber");
   const unsubscribe = await subscribeCatalogChanges(subscriber, prefix(ctx), index, ctx.logger);
   ctx.lifecycle.onClose("catalog subscription", unsubscribe);
-  return new RedisCatalogEvents(ctx.redis, prefix(ctx), index, ctx.logger);
+  return new RedisCatalogEvents(redis, prefix(ctx), index, ctx.logger);
+}
+
+/** With a shared vector index: catalog changes (and re-index requests) written to the outbox for the catalog-index job. */
+export function createVectorJobRequests(ctx: FactoryContext, store: Store, shared: boolean): OutboxCatalogEvents | null {
+  if (!shared) return null;
+  const requests = new OutboxCatalogEvents(store, ctx.logger.child({ component: "catalog-index" }), searchMetrics(ctx.metrics));
+  // Before the store closes: rows already asked for are written.
+  ctx.lifecycle.onClose("catalog index requests", () => requests.flush());
+  return requests;
 }
 
 /**

@@ -4,6 +4,7 @@ import type http from "node:http";
 import {
   BOT_CONCURRENCY,
   BOT_REPLY_JOB,
+  CATALOG_INDEX_JOB,
   CHANNEL_DELIVER_JOB,
   CHANNEL_INBOUND_JOB,
   COMMERCE_INBOUND_JOB,
@@ -33,12 +34,15 @@ import {
   type TokenBudget,
   type TokenService,
   realtimeMetrics,
+  searchMetrics,
 } from "@kaleem/shared";
 import { createHub, type Hub, type SocketServer, type VisitorTokens } from "@kaleem/hub";
 import { createRestApp, type RestRealtimeHooks } from "@kaleem/rest";
 import {
   CatalogSearch,
+  type CatalogVectorIndexer,
   createBotEngine,
+  createCatalogIndexHandler,
   createBotReplyHandler,
   createChannelDeliverHandler,
   createChannelInboundHandler,
@@ -68,6 +72,8 @@ export interface ProcessPorts {
   tokens: TokenService;
   search: CatalogSearch;
   catalogEvents: CatalogEvents;
+  /** Writes the shared vector index (Qdrant) in catalog-index jobs; null when vectors stay in each process. */
+  vectorIndexer: CatalogVectorIndexer | null;
   objects: ObjectStore;
   /** The messaging providers: webhook reading (REST) and sends (workers). */
   channels: ChannelGateway;
@@ -148,6 +154,14 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
     createCommerceSyncHandler({ config: ports.config, store: ports.store, gateway: ports.commerce, catalogEvents: ports.catalogEvents, lock: extra.lock, logger: ports.logger }),
     { concurrency: 2 },
   );
+  if (ports.vectorIndexer) {
+    // Embedding calls dominate: two at a time keeps an embeddings endpoint's rate limit in reach.
+    ports.queue.process(
+      CATALOG_INDEX_JOB,
+      createCatalogIndexHandler({ indexer: ports.vectorIndexer, metrics: searchMetrics(ports.metrics), logger: ports.logger.child({ component: "catalog-index" }) }),
+      { concurrency: 2 },
+    );
+  }
   const outgoing = {
     config: ports.config,
     store: ports.store,

@@ -9,6 +9,7 @@ import {
   Metrics,
   TokenService,
   createLogger,
+  searchMetrics,
   socketListener,
   outgoingWebhooksListener,
   type BotEngine,
@@ -21,7 +22,7 @@ import {
   type StreamRegistry,
 } from "@kaleem/shared";
 import { VisitorTokens, createSocketServer, type Hub } from "@kaleem/hub";
-import { CatalogSearch } from "@kaleem/workers";
+import { CatalogSearch, CatalogVectorIndexer } from "@kaleem/workers";
 import { refreshDemoOrigins, seedDemoIfEmpty } from "./demo.js";
 import {
   checkRoleDependencies,
@@ -44,6 +45,7 @@ import {
   createTokenBlacklist,
   createTokenBudget,
   createVectorIndex,
+  createVectorJobRequests,
   type FactoryContext,
 } from "./factories.js";
 import { createHttpServer, listen, opsHandler, routeRequests } from "./http-server.js";
@@ -104,9 +106,21 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const blacklist = createTokenBlacklist(ctx);
     const rateLimiter = createRateLimiter(ctx);
     const tokens = new TokenService(config, blacklist);
-    // Every process keeps its own search index; catalog writes reach them all.
-    const search = new CatalogSearch({ embedder: createEmbedder(ctx), vectors: createVectorIndex(ctx) });
-    const catalogEvents = await createCatalogEvents(ctx, search);
+    // Every process keeps its own lexical index; catalog writes reach them all. Vectors live in
+    // this process too (embedded), or in Qdrant, written once by the catalog-index job.
+    const embedder = createEmbedder(ctx);
+    const { vectors, shared } = await createVectorIndex(ctx, embedder);
+    const vectorJobs = createVectorJobRequests(ctx, store, shared);
+    const search = new CatalogSearch({
+      embedder,
+      vectors,
+      vectorWriter: shared ? "index-job" : "search",
+      ...(vectorJobs ? { requestReindex: (merchantId: string) => vectorJobs.requestReindex(merchantId) } : {}),
+      logger: logger.child({ component: "search" }),
+      metrics: searchMetrics(metrics),
+    });
+    const catalogEvents = await createCatalogEvents(ctx, search, vectorJobs);
+    const vectorIndexer = shared ? new CatalogVectorIndexer({ store, embedder, vectors }) : null;
     const { objects, mediaHandler } = await createObjectStore(ctx);
     const channels = createChannelProviders(ctx);
     const commerce = createCommerceProviders(ctx);
@@ -119,7 +133,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const events = new ConversationEventBus([socketListener(emitter), outgoingWebhooksListener(store)], logger);
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger, maxPendingBotAnswers: config.bot.maxPendingPerStore });
 
-    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, objects, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
+    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
 
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret, { ttlSeconds: config.visitorTokens.ttlSeconds })) : null;

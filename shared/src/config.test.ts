@@ -81,4 +81,16 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), ...s3, S3_PUBLIC_ENDPOINT: "not a url" })).toThrow(/S3_PUBLIC_ENDPOINT/);
     expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), S3_ENDPOINT: "http://minio:9000" })).toThrow(/S3_ACCESS_KEY/);
   });
+
+  it("reads Qdrant: URL, key, collection prefix and request timeout, refusing what the client cannot use", () => {
+    expect(loadConfig({ KALEEM_DATA_DIR: tmp() }).qdrant).toBeNull();
+    const q = loadConfig({ KALEEM_DATA_DIR: tmp(), QDRANT_URL: "http://qdrant:6333", QDRANT_API_KEY: "k" });
+    expect(q.qdrant).toEqual({ url: "http://qdrant:6333", apiKey: "k", collectionPrefix: "kaleem_products", timeoutMs: 2000 });
+    const tuned = loadConfig({ KALEEM_DATA_DIR: tmp(), QDRANT_URL: "https://q.example", QDRANT_COLLECTION_PREFIX: "shop-a", QDRANT_TIMEOUT_MS: "500" });
+    expect(tuned.qdrant).toMatchObject({ apiKey: null, collectionPrefix: "shop-a", timeoutMs: 500 });
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), QDRANT_URL: "grpc://qdrant:6334" })).toThrow(/QDRANT_URL/);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), QDRANT_URL: "http://q:6333", QDRANT_COLLECTION_PREFIX: "a/b" })).toThrow(/QDRANT_COLLECTION_PREFIX/);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), QDRANT_URL: "http://q:6333", QDRANT_TIMEOUT_MS: "5" })).toThrow(/QDRANT_TIMEOUT_MS/);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), QDRANT_API_KEY: "k" })).toThrow(/QDRANT_API_KEY/);
+  });
 });

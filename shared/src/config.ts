@@ -74,6 +74,9 @@ export const envSchema = z.object({
   MONGODB_URL: optionalUrl,
   QDRANT_URL: optionalUrl,
   QDRANT_API_KEY: optionalString,
+  /** Collections are named `<prefix>_<embedding model>_<hash>`: letters, digits, `_`, `-` only. */
+  QDRANT_COLLECTION_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and - only (1-64)").default("kaleem_products"),
+  QDRANT_TIMEOUT_MS: intFrom(2_000, 100, 60_000),
   S3_ENDPOINT: optionalUrl,
   S3_PUBLIC_ENDPOINT: optionalUrl,
   S3_ACCESS_KEY: optionalString,
@@ -153,7 +156,7 @@ export interface Config {
   readonly streams: { readonly leaseMs: number };
   readonly sqlite: { readonly busyTimeoutMs: number };
   readonly mongo: { readonly url: string } | null;
-  readonly qdrant: { readonly url: string; readonly apiKey: string | null } | null;
+  readonly qdrant: { readonly url: string; readonly apiKey: string | null; readonly collectionPrefix: string; readonly timeoutMs: number } | null;
   readonly s3: {
     /** Where the server processes reach MinIO/S3. */
     readonly endpoint: string;
@@ -264,6 +267,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.S3_ENDPOINT && (!e.S3_ACCESS_KEY || !e.S3_SECRET_KEY)) {
     throw new ConfigError("Invalid configuration:\n  S3_ACCESS_KEY/S3_SECRET_KEY: required when S3_ENDPOINT is set");
   }
+  if (e.QDRANT_URL && !/^https?:$/.test(new URL(e.QDRANT_URL).protocol)) {
+    throw new ConfigError("Invalid configuration:\n  QDRANT_URL: must be an http:// or https:// URL (Qdrant's REST port, e.g. http://qdrant:6333)");
+  }
+  if (e.QDRANT_API_KEY && !e.QDRANT_URL) {
+    throw new ConfigError("Invalid configuration:\n  QDRANT_API_KEY: set without QDRANT_URL");
+  }
 
   const config: Config = {
     env: e.NODE_ENV,
@@ -303,7 +312,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     streams: { leaseMs: e.STREAM_LEASE_MS },
     sqlite: { busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
     mongo: e.MONGODB_URL ? { url: e.MONGODB_URL } : null,
-    qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null } : null,
+    qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null, collectionPrefix: e.QDRANT_COLLECTION_PREFIX, timeoutMs: e.QDRANT_TIMEOUT_MS } : null,
     s3:
       e.S3_ENDPOINT && e.S3_ACCESS_KEY && e.S3_SECRET_KEY
         ? {

@@ -29,3 +29,17 @@ export class Metrics {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }
+
+/**
+ * Product search and the shared vector index. `vector_available` drops to 0 (and fallbacks count
+ * up) while the vector index cannot answer: the bot then ranks by words alone.
+ */
+export function searchMetrics(metrics: Metrics) {
+  return {
+    vectorAvailable: metrics.gauge("kaleem_search_vector_available", "1 while the vector index answers, 0 after a vector query failed (searches are lexical-only)"),
+    vectorFallbacks: metrics.counter("kaleem_search_vector_fallbacks_total", "Searches (or index builds) that went on without the vector index because it failed", ["operation"]),
+    indexRequestsFailed: metrics.counter("kaleem_catalog_index_requests_failed_total", "Catalog changes whose outbox row for the catalog-index job could not be written"),
+    indexed: metrics.counter("kaleem_catalog_index_products_total", "Product vectors written or removed by catalog-index jobs", ["op"]),
+  };
+}
+export type SearchMetrics = ReturnType<typeof searchMetrics>;

@@ -1,6 +1,7 @@
 export * from "./jobs/index.js";
 export * from "./bot/index.js";
 export { CatalogSearch } from "./bot/search/catalog-search.js";
+export { CatalogVectorIndexer, embeddingText } from "./bot/search/vector-indexer.js";
 export { embedderFromConfig } from "./bot/search/openai-embedder.js";
 export { defaultIntentClassifier } from "./bot/intents/classifier.js";
 export { embeddedSearch } from "./bot/search/embedded-search.js";

@@ -20,3 +20,5 @@ export * from "./local-disk/media-handler.js";
 export * from "./minio/object-store.js";
 export * from "./minio/presign.js";
 export * from "./local-disk/mailer.js";
+export { collectionName as qdrantCollectionName } from "./qdrant/points.js";
+export * from "./qdrant/vector-index.js";

@@ -90,6 +90,31 @@ export const webhookDeliverJobSchema = z.object({ merchantId: z.string().min(1),
 export type WebhookDeliverJob = z.infer<typeof webhookDeliverJobSchema>;
 export const webhookDeliverJobId = (deliveryId: string): string => `wh-${deliveryId}`;
 
+/**
+ * Bring the shared vector index (Qdrant) in step with the catalog for some products of one
+ * merchant: embed and upsert the active ones, remove the rest and `removed`; `all` re-indexes the
+ * whole catalog (a new embedding model, an empty collection, an index that drifted). Only queued
+ * when a shared index is configured: the embedded runtime keeps its vectors in process.
+ */
+export const CATALOG_INDEX_JOB = "catalog-index";
+/** Products per outbox row and job: one embeddings call's worth, well under BullMQ's payload comfort. */
+export const CATALOG_INDEX_BATCH = 500;
+const catalogIndexFields = {
+  productIds: z.array(z.string().min(1).max(64)).max(CATALOG_INDEX_BATCH),
+  removed: z.array(z.string().min(1).max(64)).max(CATALOG_INDEX_BATCH),
+  all: z.boolean(),
+  /**
+   * For `all`: the time slot of the request. Every process that notices the same drift asks for
+   * the same slot, and the job id makes that one job.
+   */
+  slot: z.number().int().nonnegative().optional(),
+};
+export const catalogIndexJobSchema = z.object({ merchantId: z.string().min(1), outboxId: z.string().min(1), ...catalogIndexFields });
+export type CatalogIndexJob = z.infer<typeof catalogIndexJobSchema>;
+export const catalogIndexJobId = (job: { merchantId: string; outboxId: string; all: boolean; slot?: number | undefined }): string =>
+  job.all && job.slot !== undefined ? `reindex-${job.merchantId}-${job.slot}` : `index-${job.outboxId}`;
+export const CATALOG_INDEX_JOB_OPTIONS = { attempts: 8, backoff: { type: "exponential" as const, delayMs: 2_000 } };
+
 /** Every job the application queues. Payloads are JSON data: no transforms, no Dates. */
 export const jobSchemas = {
   [BOT_REPLY_JOB]: botReplyJobSchema,
@@ -99,6 +124,7 @@ export const jobSchemas = {
   [COMMERCE_SYNC_JOB]: commerceSyncJobSchema,
   [WEBHOOK_DISPATCH_JOB]: webhookDispatchJobSchema,
   [WEBHOOK_DELIVER_JOB]: webhookDeliverJobSchema,
+  [CATALOG_INDEX_JOB]: catalogIndexJobSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 // ---- outbox topics ---------------------------------------------------------------------------
@@ -124,6 +150,8 @@ export const outboxTopicSchemas = {
   "order.status_changed": orderStatusChangedSchema,
   /** Something happened that merchants' outgoing webhooks may subscribe to. */
   "webhook.event": outgoingEventSchema,
+  /** Products changed (or a full re-index is wanted): the catalog-index job updates the shared vector index. */
+  "catalog.changed": z.object(catalogIndexFields),
 } as const satisfies Record<string, z.ZodType>;
 export type OutboxTopic = keyof typeof outboxTopicSchemas;
 export type OutboxPayload<T extends OutboxTopic> = z.infer<(typeof outboxTopicSchemas)[T]>;

@@ -1,6 +1,7 @@
 // Test helpers and the contract suites every adapter of a port runs: the adapters' test files here
-// and in other packages import them, and so will the adapters still to come (MongoDB, Qdrant,
-// MinIO), each running the suite of its port against its own server.
+// and in other packages import them, each running the suite of its port against its own server
+// (Qdrant's when QDRANT_URL is set; MongoDB's is still to come). The fake Qdrant REST server is
+// for the Qdrant adapter's transport tests only.
 export * from "./redis.js";
 export * from "./s3rver.js";
 export * from "./wait.js";
@@ -17,3 +18,4 @@ export * from "./socket-io.js";
 export * from "./contracts/emitter.js";
 export * from "./contracts/object-store.js";
 export * from "./store-crypto.js";
+export * from "./fake-qdrant.js";

@@ -6,3 +6,4 @@ export * from "./outbox-relay.js";
 export * from "./commerce-inbound.js";
 export * from "./commerce-sync.js";
 export * from "./outgoing-webhooks.js";
+export * from "./catalog-index.js";

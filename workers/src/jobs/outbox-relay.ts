@@ -6,6 +6,9 @@
 // The same loop sweeps webhook events (channel and commerce) that were stored but never processed (their process died
 // between the 2xx and the job), so a stored event is always processed eventually.
 import {
+  CATALOG_INDEX_JOB,
+  CATALOG_INDEX_JOB_OPTIONS,
+  catalogIndexJobId,
   CHANNEL_DELIVER_JOB,
   channelDeliverJobId,
   inboundJobFor,
@@ -74,6 +77,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (row.topic === "webhook.event") {
       const payload = outboxTopicSchemas["webhook.event"].parse(row.payload);
       await options.queue.add(WEBHOOK_DISPATCH_JOB, { ...payload, merchantId: row.merchantId, outboxId: row.id }, { jobId: webhookDispatchJobId(row.id), attempts: 5, backoff: { type: "exponential", delayMs: 2_000 } });
+      return;
+    }
+    if (row.topic === "catalog.changed") {
+      const payload = outboxTopicSchemas["catalog.changed"].parse(row.payload);
+      const job = { ...payload, merchantId: row.merchantId, outboxId: row.id };
+      await options.queue.add(CATALOG_INDEX_JOB, job, { jobId: catalogIndexJobId(job), ...CATALOG_INDEX_JOB_OPTIONS });
       return;
     }
     throw new Error(`no relay for outbox topic ${row.topic}`);

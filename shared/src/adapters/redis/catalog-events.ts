@@ -1,6 +1,7 @@
 // Catalog changes reach every process's search index. Embedded: the one index is told directly.
 // Cluster: REST writes the catalog while workers (the bot) and other REST nodes keep their own
-// in-process indexes, so changes travel over Redis pub/sub to all of them.
+// in-process indexes (the lexical one always; the vectors too unless Qdrant holds them, see
+// shared/src/search/catalog-events.ts), so changes travel over Redis pub/sub to all of them.
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Logger } from "../../logger.js";

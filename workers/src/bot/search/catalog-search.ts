@@ -5,9 +5,11 @@
 import type {
   CatalogEvents,
   Embedder,
+  Logger,
   Product,
   ProductSearch,
   ProductSearchHit,
+  SearchMetrics,
   TenantStore,
   VectorIndex,
 } from "@kaleem/shared";
@@ -17,6 +19,7 @@ import { arabiziWordToArabic, looksLikeArabizi } from "../nlp/arabizi.js";
 import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
 import { LexicalIndex, type FieldTerms, type QueryUnit } from "./lexical-index.js";
+import { categoryTextOf, embeddingText } from "./vector-indexer.js";
 
 export interface SearchOptions {
   /** Share of the fused score that comes from vector similarity (0..1). */
@@ -60,6 +63,24 @@ export interface CatalogSearchDeps {
   embedder: Embedder;
   /** Where the vectors live: in process (embedded) or Qdrant (cluster). */
   vectors: VectorIndex;
+  /**
+   * Who writes the vectors. "search" (embedded): this object, as it builds its lexical index.
+   * "index-job" (a shared index such as Qdrant): the catalog-index job, once for every process;
+   * this object only reads them, and asks `requestReindex` when the index lacks the catalog.
+   */
+  vectorWriter?: "search" | "index-job";
+  /** A full re-index of the merchant's vectors (the catalog-index job, through the outbox). */
+  requestReindex?: (merchantId: string) => void;
+  /** Say when the vector index fails and searches go on by words alone. */
+  logger?: Logger;
+  metrics?: SearchMetrics;
+  /**
+   * After a vector call failed, searches skip vectors for this long before one tries again, so
+   * a Qdrant that does not answer (rather than refusing at once) costs one timeout, not one per search.
+   */
+  vectorRetryMs?: number;
+  /** The clock for `vectorRetryMs` (tests). */
+  now?: () => number;
   options?: Partial<SearchOptions>;
 }
 
@@ -86,7 +107,6 @@ class MerchantCatalog {
   queue: Promise<void> = Promise.resolve();
 }
 
-const SEPARATOR = " ، ";
 /** Concepts that qualify a product rather than name one. */
 const MODIFIER_PREFIXES = [COLOUR_PREFIX, MATERIAL_PREFIX, AUDIENCE_PREFIX];
 /** Purpose and tone words ("gift", "cheap", "luxury"): they rank, but a store may lack them. */
@@ -123,21 +143,6 @@ function fieldTerms(product: Product, categoryText: string): FieldTerms {
     category: indexTerms(categoryText),
     description: many([product.description.en, product.description.ar]),
   };
-}
-
-/** Text an embedder sees for a product: name twice (it matters most), then the rest. */
-function embeddingText(product: Product, categoryText: string): string {
-  return [
-    product.name.en,
-    product.name.ar,
-    product.name.en,
-    product.name.ar,
-    product.tags.join(SEPARATOR),
-    categoryText,
-    Object.values(product.attributes).join(SEPARATOR),
-    product.description.en,
-    product.description.ar,
-  ].join(SEPARATOR);
 }
 
 interface BuiltQuery {
@@ -247,10 +252,19 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   private readonly vectors: VectorIndex;
   private readonly options: SearchOptions;
   private readonly merchants = new Map<string, MerchantCatalog>();
+  private readonly writesVectors: boolean;
+  private readonly deps: CatalogSearchDeps;
+  /** The last vector call failed: logged once, said again when it answers. */
+  private vectorsDown = false;
+  /** While vectors are down, the time before which searches do not try them. */
+  private vectorRetryAt = 0;
 
   constructor(deps: CatalogSearchDeps) {
+    this.deps = deps;
     this.embedder = deps.embedder;
     this.vectors = deps.vectors;
+    this.writesVectors = (deps.vectorWriter ?? "search") === "search";
+    deps.metrics?.vectorAvailable.set(1);
     const builtIn = this.embedder instanceof HashedEmbedder;
     this.options = {
       ...DEFAULT_SEARCH_OPTIONS,
@@ -292,7 +306,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   /** Drops a merchant's index (it is rebuilt from the store on the next search). */
   async forget(merchantId: string): Promise<void> {
     this.merchants.delete(merchantId);
-    await this.vectors.clear(merchantId);
+    // A shared index belongs to every process: only its job writes it.
+    if (this.writesVectors) await this.vectors.clear(merchantId);
   }
 
   /** Builds (or brings up to date) the merchant's index now instead of on the first search. */
@@ -350,9 +365,18 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     const threshold = this.threshold(built.weight);
     const vectorScores = new Map<string, number>();
     if (this.options.vectorWeight > 0 && built.embedText.trim() !== "") {
-      const [qv] = await this.embedder.embed([built.embedText]);
-      if (qv) {
-        for (const v of await this.vectors.query(store.merchantId, qv, this.options.vectorCandidates)) vectorScores.set(v.id, v.score);
+      // Vectors only add to the words' ranking: when the embedder or the index fails, the search
+      // goes on with the lexical scores (said in logs and metrics) rather than failing the answer.
+      try {
+        if (this.vectorsDown && this.clock() < this.vectorRetryAt) throw new VectorsResting();
+        const [qv] = await this.embedder.embed([built.embedText]);
+        if (qv) {
+          for (const v of await this.vectors.query(store.merchantId, qv, this.options.vectorCandidates)) vectorScores.set(v.id, v.score);
+        }
+        this.vectorsAnswered();
+      } catch (err) {
+        vectorScores.clear();
+        this.vectorsFailed(err, "query", store.merchantId);
       }
     }
 
@@ -546,24 +570,64 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     return catalog;
   }
 
-  private async categoryTextFor(store: TenantStore, m: MerchantCatalog, categoryId: string | null): Promise<string> {
-    if (categoryId === null) return "";
-    const cached = m.categoryText.get(categoryId);
-    if (cached !== undefined) return cached;
-    const c = await store.categories.get(categoryId);
-    const text = c ? [c.slug.replace(/[-_]+/g, " "), c.name.en, c.name.ar].filter(Boolean).join(SEPARATOR) : "";
-    m.categoryText.set(categoryId, text);
-    return text;
+  private categoryTextFor(store: TenantStore, m: MerchantCatalog, categoryId: string | null): Promise<string> {
+    return categoryTextOf(store, categoryId, m.categoryText);
+  }
+
+  private clock(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private vectorsAnswered(): void {
+    if (!this.vectorsDown) return;
+    this.vectorsDown = false;
+    this.deps.metrics?.vectorAvailable.set(1);
+    this.deps.logger?.info("vector index answers again; searches use vectors again");
+  }
+
+  private vectorsFailed(err: unknown, operation: string, merchantId: string): void {
+    this.deps.metrics?.vectorFallbacks.inc({ operation });
+    this.deps.metrics?.vectorAvailable.set(0);
+    if (err instanceof VectorsResting) return;
+    this.vectorRetryAt = this.clock() + (this.deps.vectorRetryMs ?? 5_000);
+    if (this.vectorsDown) {
+      this.deps.logger?.debug({ err, merchantId, operation }, "vector index still unavailable; lexical-only search");
+      return;
+    }
+    this.vectorsDown = true;
+    this.deps.logger?.warn({ err, merchantId, operation }, "vector index unavailable; product search falls back to lexical-only");
   }
 
   private async build(store: TenantStore, m: MerchantCatalog): Promise<void> {
     // Changes that arrive during the build are applied afterwards; the build reads fresh rows.
     m.changed.clear();
     m.removed.clear();
-    await this.vectors.clear(store.merchantId);
+    if (this.writesVectors) await this.vectors.clear(store.merchantId);
     const products = (await store.products.all()).filter((p) => p.status === "active");
     await this.index(store, m, products);
     m.built = true;
+    if (!this.writesVectors) await this.checkSharedIndex(store.merchantId, products.length);
+  }
+
+  /**
+   * The shared index should hold one vector per active product. When it holds another number (a
+   * new embedding model's empty collection, changes lost before they reached the outbox), the
+   * catalog-index job re-embeds the catalog; requests of every process in one time slot are one job.
+   */
+  private async checkSharedIndex(merchantId: string, active: number): Promise<void> {
+    let stored: number;
+    try {
+      if (this.vectorsDown && this.clock() < this.vectorRetryAt) throw new VectorsResting();
+      stored = await this.vectors.count(merchantId);
+      this.vectorsAnswered();
+    } catch (err) {
+      this.vectorsFailed(err, "count", merchantId);
+      return;
+    }
+    if (stored !== active) {
+      this.deps.logger?.info({ merchantId, stored, active }, "shared vector index out of step with the catalog; re-index requested");
+      this.deps.requestReindex?.(merchantId);
+    }
   }
 
   private async applyChanges(store: TenantStore, m: MerchantCatalog): Promise<void> {
@@ -582,7 +646,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       m.lexical.remove(id);
       m.entries.delete(id);
     }
-    if (gone.length > 0) await this.vectors.remove(store.merchantId, gone);
+    if (gone.length > 0 && this.writesVectors) await this.vectors.remove(store.merchantId, gone);
     await this.index(store, m, fresh);
   }
 
@@ -592,9 +656,9 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       const categoryText = await this.categoryTextFor(store, m, p.categoryId);
       m.lexical.upsert(p.id, fieldTerms(p, categoryText));
       m.entries.set(p.id, { product: p, facts: productFacts(p, categoryText) });
-      texts.push(embeddingText(p, categoryText));
+      if (this.writesVectors) texts.push(embeddingText(p, categoryText));
     }
-    if (products.length === 0 || this.options.vectorWeight <= 0) return;
+    if (products.length === 0 || this.options.vectorWeight <= 0 || !this.writesVectors) return;
     const vectors = await this.embedder.embed(texts);
     await this.vectors.upsert(
       store.merchantId,
@@ -602,6 +666,9 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     );
   }
 }
+
+/** Thrown (and caught) inside a search that skips vectors while they rest after a failure. */
+class VectorsResting extends Error {}
 
 function hasAnyConstraint(c: QueryConstraints): boolean {
   return c.minPrice !== null || c.maxPrice !== null || c.colours.length > 0 || c.materials.length > 0 || c.sizes.length > 0 || c.audience !== null;
