@@ -14,6 +14,7 @@ export * from "./redis/emitter.js";
 export * from "./redis/token-budget.js";
 export * from "./bullmq/queue.js";
 export * from "./sqlite/index.js";
+export * from "./mongo/index.js";
 export * from "./local-disk/object-store.js";
 export * from "./local-disk/media-handler.js";
 export * from "./minio/object-store.js";
