@@ -225,6 +225,11 @@ export class MongoDb {
     });
   }
 
+  /** Drops the whole database (the contract tests' fresh database per run). */
+  async dropDatabase(): Promise<void> {
+    await guarded(() => this.connection.dropDatabase());
+  }
+
   async close(): Promise<void> {
     await this.connection.close();
   }

@@ -183,6 +183,11 @@ export class MongoStore implements Store {
     await this.db.ping();
   }
 
+  /** Drops every collection of this store's database: for throwaway test databases only. */
+  async dropDatabase(): Promise<void> {
+    await this.db.dropDatabase();
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }
