@@ -156,10 +156,10 @@ export class MongoDb {
     const connection = instance.createConnection(options.url, {
       ...(options.dbName ? { dbName: options.dbName } : {}),
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMs,
-      // Writes are acknowledged by a majority: a failover never loses an acknowledged message.
-      writeConcern: { w: "majority" },
-      readConcern: { level: "majority" },
-      retryWrites: true,
+      // No read/write concern here: a replica set's default write concern is already `majority`
+      // (MongoDB 5.0+), and concerns set on the client would have to stay off every operation
+      // inside a transaction (which takes them from the transaction). Retryable writes are the
+      // driver's default.
     });
     try {
       await guarded(() => connection.asPromise());

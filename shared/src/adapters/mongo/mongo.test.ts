@@ -207,6 +207,32 @@ describe("mongo store: index definitions", () => {
     expect(() => model.find({ merchantid: "m-1" }).cast()).toThrow(/strictQuery|not in schema/i);
     expect(() => model.find({ merchantId: "m-1" }).cast()).not.toThrow();
   });
+
+  it("mongoose casts the adapter's filters against the schemas, and sanitizes a caller's operator into an equality", () => {
+    const instance = newMongoose();
+    const connection = instance.createConnection();
+    const model = (name: CollectionName) => connection.model(name, schemaOf(instance, name), name);
+    const cursor = { k: "2026-01-01T00:00:00.000Z", id: "abc" };
+    const search = conversationSearch("0551 أحمد")!;
+    const os = orderSearch("#1001")!;
+    const cases: Array<[CollectionName, Filter]> = [
+      ["products", productListFilter(M, { status: "active", categoryId: "c", minPrice: 1, maxPrice: 2, q: "x" }, cursor)],
+      ["conversations", conversationListFilter(M, { status: "human", channel: "webchat" }, cursor, { folded: search.folded, idPrefix: search.idPrefix, customerIds: ["c"] })],
+      ["customers", customerSearchFilter(M, search)],
+      ["orders", orderListFilter(M, { channel: "telegram", createdFrom: "a", createdBefore: "b" }, cursor, { ...os, customerIds: ["c"] })],
+      ["customers", orderCustomerSearchFilter(M, os)],
+      ["messages", createdBetween(M, "a", "b")],
+    ];
+    for (const [name, filter] of cases) {
+      const query = model(name).find(filter);
+      expect(() => query.cast(), name).not.toThrow();
+      expect(query.getFilter().merchantId).toBe(M);
+    }
+    // The instance's sanitizeFilter applies to its queries (a caller's object cannot become $ne).
+    const hostile = model("products").find({ merchantId: M, categoryId: { $ne: null } });
+    (hostile as unknown as { _castConditions(): void })._castConditions();
+    expect(JSON.stringify(hostile.getFilter())).toContain('"$eq"');
+  });
 });
 
 describe("mongo store: filter builders", () => {
