@@ -10,6 +10,7 @@ import { asMerchantId, type MerchantId, type TenantStore } from "../../ports/sto
 import type { MongoDb } from "./db.js";
 import type { Filter } from "./filters.js";
 import { merchantDoc } from "./mapping.js";
+import { newMongoose, schemaOf } from "./models.js";
 import { collections, type CollectionName } from "./schema-spec.js";
 import { MongoStore } from "./store.js";
 
@@ -314,4 +315,38 @@ describe("mongo store: tenant isolation by construction", () => {
       }
     });
   }
+
+  it("mongoose (strict and strictQuery \"throw\") accepts every filter, update and document the repositories produce", async () => {
+    const instance = newMongoose();
+    const connection = instance.createConnection();
+    const models = new Map<CollectionName, ReturnType<typeof connection.model>>();
+    const model = (name: CollectionName) => {
+      let m = models.get(name);
+      if (!m) models.set(name, (m = connection.model(name, schemaOf(instance, name), name)));
+      return m;
+    };
+    for (const present of [false, true]) {
+      const { db, log } = recordingDb(present);
+      await exerciseEveryRepository(new MongoStore(db).forMerchant(M));
+      for (const entry of log) {
+        const where = `${entry.collection}.${entry.op}`;
+        if (entry.filter) expect(() => model(entry.collection).find(entry.filter!).cast(), where).not.toThrow();
+        if (entry.update) {
+          const query = model(entry.collection).updateOne(entry.filter ?? {}, entry.update) as unknown as { _castUpdate(u: unknown): unknown; getUpdate(): unknown };
+          expect(() => query._castUpdate(query.getUpdate()), where).not.toThrow();
+        }
+        for (const doc of entry.docs ?? []) {
+          // new Model() itself throws on an undeclared field (strict "throw").
+          const Model = model(entry.collection);
+          await expect(new Model(doc).validate(), where).resolves.toBeUndefined();
+        }
+      }
+    }
+    // The checks above can fail: an undeclared path is refused in a filter, an update and a document.
+    const products = model("products");
+    expect(() => products.find({ merchantId: M, bogus: 1 }).cast()).toThrow();
+    const bad = products.updateOne({ merchantId: M }, { $set: { bogus: 1 } }) as unknown as { _castUpdate(u: unknown): unknown; getUpdate(): unknown };
+    expect(() => bad._castUpdate(bad.getUpdate())).toThrow();
+    expect(() => new products({ _id: "p", merchantId: M, bogus: 1 })).toThrow();
+  });
 });
