@@ -10,7 +10,7 @@ import { asMerchantId, type MerchantId, type TenantStore } from "../../ports/sto
 import type { MongoDb } from "./db.js";
 import type { Filter } from "./filters.js";
 import { merchantDoc } from "./mapping.js";
-import { newMongoose, schemaOf } from "./models.js";
+import { buildModels, newMongoose } from "./models.js";
 import { collections, type CollectionName } from "./schema-spec.js";
 import { MongoStore } from "./store.js";
 
@@ -318,13 +318,8 @@ describe("mongo store: tenant isolation by construction", () => {
 
   it("mongoose (strict and strictQuery \"throw\") accepts every filter, update and document the repositories produce", async () => {
     const instance = newMongoose();
-    const connection = instance.createConnection();
-    const models = new Map<CollectionName, ReturnType<typeof connection.model>>();
-    const model = (name: CollectionName) => {
-      let m = models.get(name);
-      if (!m) models.set(name, (m = connection.model(name, schemaOf(instance, name), name)));
-      return m;
-    };
+    const models = buildModels(instance, instance.createConnection());
+    const model = (name: CollectionName) => models[name];
     for (const present of [false, true]) {
       const { db, log } = recordingDb(present);
       await exerciseEveryRepository(new MongoStore(db).forMerchant(M));
