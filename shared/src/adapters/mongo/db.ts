@@ -119,7 +119,7 @@ export class Coll<D extends { _id: string }> {
     return this.run(() => this.model.countDocuments(filter).exec());
   }
 
-  syncIndexes(): Promise<unknown> {
+  ensureCollection(): Promise<unknown> {
     return this.run(async () => {
       await this.model.createCollection().catch((error: unknown) => {
         // 48 NamespaceExists: another process created it first.
@@ -186,8 +186,8 @@ export class MongoDb {
   }
 
   /** Creates every collection and its declared indexes (idempotent; run once on open). */
-  async syncIndexes(): Promise<void> {
-    for (const name of Object.keys(this.models) as CollectionName[]) await this.coll(name).syncIndexes();
+  async ensureCollections(): Promise<void> {
+    for (const name of Object.keys(this.models) as CollectionName[]) await this.coll(name).ensureCollection();
   }
 
   /**

@@ -6,7 +6,7 @@
 //   - sanitizeFilter: caller data can never become a query operator (see filters.ts `op`);
 //   - bufferCommands off: with the server unreachable an operation fails (→ StoreUnavailableError)
 //     instead of queuing in memory;
-//   - autoIndex off: indexes are created once, on open, and awaited (syncIndexes in store.ts).
+//   - autoIndex off: indexes are created once, on open, and awaited (MongoDb.ensureCollections, called by openMongoStore).
 import mongoose, { Schema, type Connection, type Model, type SchemaDefinition } from "mongoose";
 import { collections, type CollectionName, type FieldType } from "./schema-spec.js";
 

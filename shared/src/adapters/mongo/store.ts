@@ -204,7 +204,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
     if ((options.requireReplicaSet ?? true) && !(await db.isReplicaSet())) {
       throw new ConfigError("MONGODB_URL must point at a replica set (a replica set of one will do): the store needs multi-document transactions");
     }
-    await db.syncIndexes();
+    await db.ensureCollections();
     return new MongoStore(db);
   } catch (error) {
     await db.close().catch(() => undefined);
