@@ -296,7 +296,8 @@ export function customerDerived(c: { name: string | null; email: string | null; 
   const fold = (v: string | null) => (v === null ? null : foldSearchText(v));
   return {
     identityKey: c.channel !== "webchat" && c.externalId !== null ? c.externalId : null,
-    emailLower: c.email === null ? null : c.email.trim().toLowerCase(),
+    // As SQLite compares: lower(stored) = lower(trimmed query).
+    emailLower: c.email === null ? null : c.email.toLowerCase(),
     nameFolded: fold(c.name),
     emailFolded: fold(c.email),
     phoneFolded: fold(c.phone),
