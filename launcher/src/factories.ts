@@ -62,6 +62,7 @@ import {
   localMediaRoot,
   openLocalDiskObjectStore,
   openMinioObjectStore,
+  openMongoStore,
   openSqliteStore,
   type MediaHandler,
   subscribeCatalogChanges,
@@ -82,13 +83,9 @@ export interface FactoryContext {
 }
 
 /** Roles other than `all` reach each other through Redis: without it they cannot be built. */
-export function checkRoleDependencies(config: Config, logger: Logger): void {
+export function checkRoleDependencies(config: Config, _logger: Logger): void {
   if (config.role !== "all" && !config.redis) {
     throw new ConfigError(`Invalid configuration:\n  REDIS_URL: required when KALEEM_ROLE=${config.role} (roles reach each other through Redis)`);
-  }
-  // Said loudly so nobody believes their data is in MongoDB when it is not.
-  for (const [name, set] of [["MONGODB_URL", config.mongo]] as const) {
-    if (set) logger.warn(`${name} is set but its adapter is not implemented yet; using the embedded one`);
   }
 }
 
@@ -117,6 +114,16 @@ const prefix = (ctx: FactoryContext): string => ctx.config.redis?.prefix ?? "kal
 
 /** The store, and its cross-tenant scope for the outbox relay and the webhook sweeper only. */
 export async function createStore(ctx: FactoryContext): Promise<{ store: Store; system: SystemStore }> {
+  if (ctx.config.mongo) {
+    // A replica set is required (transactions); openMongoStore refuses anything else at start-up.
+    const store = await openMongoStore({
+      url: ctx.config.mongo.url,
+      ...(ctx.config.mongo.dbName ? { dbName: ctx.config.mongo.dbName } : {}),
+      serverSelectionTimeoutMs: ctx.config.mongo.serverSelectionTimeoutMs,
+    });
+    ctx.lifecycle.onClose("store", () => store.close());
+    return { store, system: store.system };
+  }
   // Owner-only: the database holds password hashes, PII and sealed secrets.
   ensurePrivateDir(ctx.config.dataDir);
   const store = await openSqliteStore({ crypto: storeCrypto(ctx.config), file: path.join(ctx.config.dataDir, "kaleem.db"), busyTimeoutMs: ctx.config.sqlite.busyTimeoutMs });

@@ -72,6 +72,21 @@ describe("loadConfig", () => {
     expect(c.s3).toBeNull();
   });
 
+  it("reads the MongoDB store: replica set URLs with several hosts, a database name and a server selection timeout", () => {
+    const url = "mongodb://kaleem:secret@mongo-a:27017,mongo-b:27017/kaleem?replicaSet=rs0&authSource=admin";
+    const c = loadConfig({ KALEEM_DATA_DIR: tmp(), MONGODB_URL: url, MONGODB_DB: "kaleem_prod", MONGODB_SERVER_SELECTION_TIMEOUT_MS: "2500" });
+    expect(c.mongo).toEqual({ url, dbName: "kaleem_prod", serverSelectionTimeoutMs: 2500 });
+    expect(loadConfig({ KALEEM_DATA_DIR: tmp(), MONGODB_URL: "mongodb+srv://cluster0.example.net/kaleem" }).mongo).toEqual({
+      url: "mongodb+srv://cluster0.example.net/kaleem",
+      dbName: null,
+      serverSelectionTimeoutMs: 5000,
+    });
+    expect(loadConfig({ KALEEM_DATA_DIR: tmp(), MONGODB_URL: "" }).mongo).toBeNull();
+    for (const bad of [{ MONGODB_URL: "http://mongo:27017" }, { MONGODB_URL: "mongodb://" }, { MONGODB_URL: "mongodb://m", MONGODB_SERVER_SELECTION_TIMEOUT_MS: "10" }]) {
+      expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), ...bad })).toThrow(ConfigError);
+    }
+  });
+
   it("reads the object store: presigned URLs name the public endpoint, the server one unless told otherwise", () => {
     const s3 = { S3_ENDPOINT: "http://minio:9000", S3_ACCESS_KEY: "kaleem", S3_SECRET_KEY: "s".repeat(40) };
     const inner = loadConfig({ KALEEM_DATA_DIR: tmp(), ...s3 });

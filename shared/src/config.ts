@@ -11,6 +11,17 @@ const roleSchema = z.enum(["all", "hub", "rest", "workers"]);
 export type ProcessRole = z.infer<typeof roleSchema>;
 
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+/**
+ * A MongoDB connection string. Not z.url(): a replica set URL lists several hosts
+ * (`mongodb://a:27017,b:27017/kaleem?replicaSet=rs0`), which a WHATWG URL parser refuses.
+ */
+const mongoUrl = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/[^/\s]+/, "must be a mongodb:// or mongodb+srv:// connection string")
+    .optional(),
+);
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
 const intFrom = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess((v) => (v === undefined || v === "" ? def : v), z.coerce.number().int().min(min).max(max));
@@ -71,7 +82,9 @@ export const envSchema = z.object({
   QUEUE_STALL_MS: intFrom(30_000, 1_000, 600_000),
   STREAM_LEASE_MS: intFrom(15_000, 1_000, 300_000),
   SQLITE_BUSY_TIMEOUT_MS: intFrom(5_000, 0, 60_000),
-  MONGODB_URL: optionalUrl,
+  MONGODB_URL: mongoUrl,
+  MONGODB_DB: optionalString,
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: intFrom(5_000, 100, 120_000),
   QDRANT_URL: optionalUrl,
   QDRANT_API_KEY: optionalString,
   /** Collections are named `<prefix>_<embedding model>_<hash>`: letters, digits, `_`, `-` only. */
@@ -155,7 +168,8 @@ export interface Config {
   /** Answers in flight: how long a producer's hold lasts without renewal (see the stream sweeper). */
   readonly streams: { readonly leaseMs: number };
   readonly sqlite: { readonly busyTimeoutMs: number };
-  readonly mongo: { readonly url: string } | null;
+  /** The MongoDB store (instead of SQLite) when MONGODB_URL is set; the server must be a replica set. */
+  readonly mongo: { readonly url: string; readonly dbName: string | null; readonly serverSelectionTimeoutMs: number } | null;
   readonly qdrant: { readonly url: string; readonly apiKey: string | null; readonly collectionPrefix: string; readonly timeoutMs: number } | null;
   readonly s3: {
     /** Where the server processes reach MinIO/S3. */
@@ -311,7 +325,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     queue: { stallMs: e.QUEUE_STALL_MS },
     streams: { leaseMs: e.STREAM_LEASE_MS },
     sqlite: { busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
-    mongo: e.MONGODB_URL ? { url: e.MONGODB_URL } : null,
+    mongo: e.MONGODB_URL ? { url: e.MONGODB_URL, dbName: e.MONGODB_DB ?? null, serverSelectionTimeoutMs: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS } : null,
     qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null, collectionPrefix: e.QDRANT_COLLECTION_PREFIX, timeoutMs: e.QDRANT_TIMEOUT_MS } : null,
     s3:
       e.S3_ENDPOINT && e.S3_ACCESS_KEY && e.S3_SECRET_KEY

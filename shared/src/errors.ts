@@ -84,9 +84,16 @@ export class ServiceUnavailableError extends AppError {
     if (options.cause !== undefined) this.cause = options.cause;
   }
 }
-/** Why the store refused a statement: another writer holds the lock, or the disk took no more. */
-export type StoreFault = "busy" | "full" | "io" | "read_only";
-/** The store engine refused the statement (SQLite BUSY/FULL/IOERR/READONLY): the write did not happen. */
+/**
+ * Why the store refused a statement: another writer holds the lock, the disk took no more, or
+ * (MongoDB) the server could not be reached in time.
+ */
+export type StoreFault = "busy" | "full" | "io" | "read_only" | "unreachable";
+/**
+ * The store engine refused the statement (SQLite BUSY/FULL/IOERR/READONLY; MongoDB connection
+ * loss, timeouts, no writable primary): the write did not happen, or (a lost connection) it is
+ * not known to have happened and the caller retries it as a whole.
+ */
 export class StoreUnavailableError extends ServiceUnavailableError {
   readonly fault: StoreFault;
   constructor(fault: StoreFault, cause?: unknown) {

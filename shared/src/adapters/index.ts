@@ -15,6 +15,7 @@ export * from "./redis/token-budget.js";
 export * from "./redis/unavailable.js";
 export * from "./bullmq/queue.js";
 export * from "./sqlite/index.js";
+export * from "./mongo/index.js";
 export * from "./local-disk/object-store.js";
 export * from "./local-disk/media-handler.js";
 export * from "./minio/object-store.js";

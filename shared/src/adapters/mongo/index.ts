@@ -1,0 +1,1 @@
+export { MongoStore, openMongoStore, type MongoStoreOptions } from "./store.js";
