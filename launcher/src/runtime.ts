@@ -135,7 +135,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
       {
         rest,
         media: runsRest ? mediaHandler : null,
-        frontend: role === "all" ? createFrontendHandler({ store, dataDir: config.dataDir, logger }) : null,
+        frontend: role === "all" || role === "rest" ? createFrontendHandler({ store, dataDir: config.dataDir, logger }) : null,
         ops: opsHandler({ store, metrics, redis }),
       },
       logger,

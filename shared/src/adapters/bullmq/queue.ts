@@ -122,6 +122,26 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     return this.commands;
   }
 
+  /**
+   * The bookkeeping connection once its first handshake is over. It is made on first use and has no
+   * offline queue, so without this wait the first command of a fresh process (a hub's first
+   * `message:send` checking its store's backlog) failed while it was still connecting. Later, a
+   * Redis that is down still fails fast: a reconnecting client is not waited for.
+   */
+  private async ready(): Promise<Redis> {
+    const c = this.redis();
+    if (c.status === "wait" || c.status === "connecting" || c.status === "connect") {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          c.off("ready", done).off("error", done).off("end", done);
+          resolve();
+        };
+        c.once("ready", done).once("error", done).once("end", done);
+      });
+    }
+    return c;
+  }
+
   private groupKey(kind: "running" | "unfinished", name: string, group: string): string {
     return `${this.options.prefix}:fair:${name}:${kind}:${group}`;
   }
@@ -155,20 +175,20 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
   /** Counts a group's job as unfinished unless it already finished (a jobId added again after it ran). */
   private async trackUnfinished(name: string, group: string, id: string): Promise<void> {
     const key = this.groupKey("unfinished", name, group);
-    await this.redis().zadd(key, "NX", Date.now(), id);
+    await (await this.ready()).zadd(key, "NX", Date.now(), id);
     const state = await this.queue(name).getJobState(id);
-    if (state === "completed" || state === "failed") await this.redis().zrem(key, id);
+    if (state === "completed" || state === "failed") await (await this.ready()).zrem(key, id);
   }
 
   async groupDepth(name: JobName<M>, group: string): Promise<number> {
     const key = this.groupKey("unfinished", name, group);
-    await this.redis().zremrangebyscore(key, "-inf", Date.now() - GROUP_PENDING_TTL_MS);
-    return this.redis().zcard(key);
+    await (await this.ready()).zremrangebyscore(key, "-inf", Date.now() - GROUP_PENDING_TTL_MS);
+    return (await this.ready()).zcard(key);
   }
 
   /** A slot for `job` in its group, or the delay after which to look again. */
   private async acquireSlot(name: string, group: string, id: string, limit: number): Promise<{ ok: true } | { ok: false; retryMs: number }> {
-    const [ok, unfinished] = (await this.redis().eval(ACQUIRE_SCRIPT, 2, this.groupKey("running", name, group), this.groupKey("unfinished", name, group), id, String(limit), String(GROUP_LEASE_MS))) as [number, number];
+    const [ok, unfinished] = (await (await this.ready()).eval(ACQUIRE_SCRIPT, 2, this.groupKey("running", name, group), this.groupKey("unfinished", name, group), id, String(limit), String(GROUP_LEASE_MS))) as [number, number];
     if (ok === 1) return { ok: true };
     return { ok: false, retryMs: Math.min(GROUP_RETRY_MAX_MS, Math.max(GROUP_RETRY_MIN_MS, Math.ceil(unfinished / limit) * GROUP_RETRY_MIN_MS)) };
   }
@@ -185,7 +205,7 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     } finally {
       clearInterval(renew);
       this.timers.delete(renew);
-      await this.redis().zrem(key, id).catch(() => undefined);
+      await (await this.ready()).zrem(key, id).catch(() => undefined);
     }
   }
 
@@ -211,11 +231,11 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
             if (delayMs !== null) return delay(delayMs, err instanceof Error ? err.message : undefined);
             // Failing for good: no longer unfinished (a retried dead letter counts again).
             if (group && (isUnrecoverable(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))) {
-              await this.redis().zrem(this.groupKey("unfinished", name, group), id);
+              await (await this.ready()).zrem(this.groupKey("unfinished", name, group), id);
             }
             throw err;
           }
-          if (group) await this.redis().zrem(this.groupKey("unfinished", name, group), id);
+          if (group) await (await this.ready()).zrem(this.groupKey("unfinished", name, group), id);
         };
         if (!group || perGroup === null) return run();
         const slot = await this.acquireSlot(name, group, id, perGroup);
@@ -255,7 +275,7 @@ export class BullJobQueue<M extends JobSchemas = AppJobSchemas> implements JobQu
     if (!job) return false;
     await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
     const group = groupOf(job.name);
-    if (group) await this.redis().zadd(this.groupKey("unfinished", name, group), "NX", Date.now(), id);
+    if (group) await (await this.ready()).zadd(this.groupKey("unfinished", name, group), "NX", Date.now(), id);
     return true;
   }
 
