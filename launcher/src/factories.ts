@@ -63,6 +63,7 @@ import {
 import { embedderFromConfig } from "@kaleem/workers";
 import { createChannelGateway, type ChannelGateway } from "@kaleem/workers/channels";
 import { createCommerceGateway, type CommerceGateway } from "@kaleem/workers/commerce";
+import { refuse, sqliteClusterProblem } from "./cluster-checks.js";
 import type { Lifecycle } from "./lifecycle.js";
 
 /** What every factory may look at: the config, this process's Redis connection (cluster), and where to register cleanup. */
@@ -75,11 +76,15 @@ export interface FactoryContext {
   lifecycle: Lifecycle;
 }
 
-/** Roles other than `all` reach each other through Redis: without it they cannot be built. */
+/**
+ * Roles other than `all` reach each other through Redis: without it they cannot be built. And they
+ * may share SQLite only when told they all run on one host (cluster-checks.ts).
+ */
 export function checkRoleDependencies(config: Config, logger: Logger): void {
   if (config.role !== "all" && !config.redis) {
     throw new ConfigError(`Invalid configuration:\n  REDIS_URL: required when KALEEM_ROLE=${config.role} (roles reach each other through Redis)`);
   }
+  refuse(sqliteClusterProblem(config));
   // Said loudly so nobody believes their data is in MongoDB when it is not.
   for (const [name, set] of [
     ["MONGODB_URL", config.mongo],
@@ -101,7 +106,9 @@ export function connectRedis(config: Config, lifecycle: Lifecycle): Redis | null
 /** A dedicated connection (subscribers and the Socket.IO adapter cannot share the main one). */
 function duplicate(ctx: FactoryContext, name: string): Redis {
   const redis = requireRedis(ctx, name).duplicate();
-  ctx.lifecycle.onClose(name, () => void redis.disconnect());
+  // QUIT, not a bare disconnect: commands still in flight (the Socket.IO adapter's subscriptions of a
+  // hub closed soon after start) get their replies instead of rejecting unhandled.
+  ctx.lifecycle.onClose(name, () => redis.quit().then(() => undefined, () => redis.disconnect()));
   return redis;
 }
 

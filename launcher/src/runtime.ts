@@ -49,6 +49,7 @@ import {
 import { createHttpServer, listen, opsHandler, routeRequests } from "./http-server.js";
 import { Lifecycle } from "./lifecycle.js";
 import { wireHub, wireRest, wireWorkers, type ProcessPorts } from "./roles.js";
+import { checkRedisEviction } from "./cluster-checks.js";
 import { createFrontendHandler } from "./static/frontend.js";
 
 export interface StartOptions {
@@ -96,6 +97,8 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     // ---- ports: one factory each, in the order they close in reverse ----
     const { store, system } = await createStore({ config, redis: null, logger, metrics, lifecycle });
     const redis = connectRedis(config, lifecycle);
+    // Before anything queues a job or records a stream: an evicting Redis would lose them.
+    if (redis) await checkRedisEviction(redis);
     const ctx: FactoryContext = { config, redis, logger, metrics, lifecycle };
     const presence = createPresence(ctx);
     const streams = createStreamRegistry(ctx);

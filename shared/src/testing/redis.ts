@@ -25,12 +25,13 @@ export interface RedisServer {
 }
 
 /** `port`: start on that port (a restart of a stopped server, to test reconnection). */
-export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+/** `args`: more redis-server options (e.g. `["--maxmemory-policy", "allkeys-lru"]` for a server Kaleem must refuse). */
+export async function startRedisServer(options: { port?: number; args?: string[] } = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-redis-"));
   const child: ChildProcess = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...(options.args ?? [])],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   await new Promise<void>((resolve, reject) => {
