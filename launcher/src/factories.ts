@@ -202,9 +202,16 @@ export async function createCatalogEvents(ctx: FactoryContext, index: CatalogEve
  * the returned handler. The signing secret is derived from the encryption key, so URLs survive a
  * restart and every process of one installation signs alike.
  */
-export async function createObjectStore(ctx: FactoryContext): Promise<{ objects: ObjectStore; mediaHandler: MediaHandler | null }> {
-  // MinIO/S3 when configured: a private bucket, read through presigned URLs only.
-  if (ctx.config.s3) return { objects: await openMinioObjectStore(ctx.config.s3), mediaHandler: null };
+export async function createObjectStore(
+  ctx: FactoryContext,
+  options: { testServerWithoutAccessControl?: boolean } = {},
+): Promise<{ objects: ObjectStore; mediaHandler: MediaHandler | null }> {
+  // MinIO/S3 when configured: a private bucket, read through presigned URLs only; a server that
+  // answers anonymous requests is refused at opening. Nothing is kept on local disk then.
+  if (ctx.config.s3) {
+    const objects = await openMinioObjectStore({ ...ctx.config.s3, ...(options.testServerWithoutAccessControl ? { testServerWithoutAccessControl: true } : {}) });
+    return { objects, mediaHandler: null };
+  }
   const objects = await openLocalDiskObjectStore({
     root: localMediaRoot(ctx.config.dataDir),
     signingSecret: hmacSha256(ctx.config.secrets.encryptionKey, "kaleem-media-urls"),

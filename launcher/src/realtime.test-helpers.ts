@@ -23,7 +23,7 @@ import {
   type MessageDelta,
   type Store,
 } from "@kaleem/shared";
-import { startKaleem, type KaleemInstance } from "./runtime.js";
+import { startKaleem, type KaleemInstance, type StartOptions } from "./runtime.js";
 
 export const SHOP_ORIGIN = "https://shop.example";
 
@@ -97,7 +97,7 @@ export function assertNothingSensitiveLogged(text: string): void {
 }
 
 export async function startTestKaleem(
-  options: { bot?: BotEngine; env?: Partial<Record<keyof Env, string>>; seedDemo?: boolean } = {},
+  options: { bot?: BotEngine; env?: Partial<Record<keyof Env, string>>; seedDemo?: boolean; start?: Pick<StartOptions, "s3TestServerWithoutAccessControl"> } = {},
 ): Promise<TestKaleem> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-rt-"));
   const config = loadConfig(
@@ -126,7 +126,7 @@ export async function startTestKaleem(
       },
     }),
   });
-  const k = await startKaleem(config, { ...(options.bot ? { bot: options.bot } : {}), printCredentials: false, logger });
+  const k = await startKaleem(config, { ...options.start, ...(options.bot ? { bot: options.bot } : {}), printCredentials: false, logger });
   return {
     k,
     dataDir,

@@ -60,6 +60,11 @@ export interface StartOptions {
   seedDemo?: boolean;
   /** Print demo credentials to stdout (default true). */
   printCredentials?: boolean;
+  /**
+   * Tests only, and only in code (no variable sets it): S3_ENDPOINT is s3rver, which has no access
+   * control, so the MinIO store's refusal of a server that serves anonymous requests is skipped.
+   */
+  s3TestServerWithoutAccessControl?: boolean;
 }
 
 export interface KaleemInstance {
@@ -110,7 +115,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     // Every process keeps its own search index; catalog writes reach them all.
     const search = new CatalogSearch({ embedder: createEmbedder(ctx), vectors: createVectorIndex(ctx) });
     const catalogEvents = await createCatalogEvents(ctx, search);
-    const { objects, mediaHandler } = await createObjectStore(ctx);
+    const { objects, mediaHandler } = await createObjectStore(ctx, { testServerWithoutAccessControl: options.s3TestServerWithoutAccessControl === true });
     const channels = createChannelProviders(ctx);
     const commerce = createCommerceProviders(ctx);
 
