@@ -102,6 +102,10 @@ describe("the shipped nginx in front of two hubs, rest and workers", () => {
     const plain = await fetch(`${edge.plainUrl}/dashboard/`, { redirect: "manual" });
     expect(plain.status).toBe(301);
     expect(plain.headers.get("location")).toBe("https://127.0.0.1/dashboard/");
+    // What the compose health check asks, on plain HTTP.
+    const alive = await fetch(`${edge.plainUrl}/nginx-healthz`, { redirect: "manual" });
+    expect(alive.status).toBe(200);
+    expect(await alive.text()).toBe("ok\n");
     const health = await edgeRequest(edge, "/healthz");
     expect(health.status).toBe(200);
     expect(health.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
