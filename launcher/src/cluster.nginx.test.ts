@@ -1,7 +1,8 @@
 // The cluster behind its edge: Debian's nginx running the shipped nginx/nginx.conf in front of two
 // hub processes, a rest and a workers process, over a spawned redis-server. Clients reach the
 // product only through nginx (TLS, websocket and long-polling); the shopper's hub is SIGKILLed
-// mid-answer and the shopper and the agent recover through nginx with every delta exactly once.
+// mid-answer: the shopper and the agent who were on it reconnect through nginx and end with the
+// stored text, no gap, nothing twice; the agent on the other hub never notices.
 // Without nginx this fails (startEdge throws); it never skips.
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -176,15 +177,34 @@ describe("the shipped nginx in front of two hubs, rest and workers", () => {
     const open = await openConversation(store, shopper!, demo.merchantId, { locale: "en" });
     await ok(agent, "conversation:watch", { conversationId: open.conversationId });
 
+    // A second agent on a websocket, on the shopper's hub (the one that will die).
+    let watcher: Socket | undefined;
+    let watcherKey = "";
+    for (let i = 0; i < 40 && !watcher; i++) {
+      watcherKey = `agent-tab-2-${i}`;
+      const w = inboxClient(edge.url, token, { io: { ...tls(), query: { [LOAD_BALANCING_QUERY]: watcherKey } } });
+      await connected(w);
+      const at = await hubOf("inbox", hubs.map((h) => (h === agentHub ? 1 : 0)));
+      if (at === shopperHub) watcher = w;
+      else {
+        w.disconnect();
+        await until(async () => (await connectedOn(at, "inbox")) === 1, "the probe socket gone");
+      }
+    }
+    expect(watcher, "some key lands on the shopper's hub").toBeDefined();
+    const wRec = new Recorder(watcher!);
+    await ok(watcher!, "conversation:watch", { conversationId: open.conversationId });
+
     const sent = await ok<{ message: Message }>(shopper!, "message:send", { conversationId: open.conversationId, clientMessageId: "edge-1", text: "do you have black abayas?" });
     await until(() => sRec.deltas.length >= 2, "deltas through nginx on the shopper's hub");
     const messageId = sRec.deltas[0]!.messageId;
     const shopperAsm = new StreamAssembler(messageId);
     for (const d of sRec.deltasOf(messageId)) shopperAsm.delta(d);
-    const lost = new Promise((r) => shopper!.once("disconnect", r));
+    const lost = Promise.all([new Promise((r) => shopper!.once("disconnect", r)), new Promise((r) => watcher!.once("disconnect", r))]);
 
     await killRole(shopperHub!);
     await lost;
+    expect(sRec.dones, "the answer was still streaming when its hub died").toHaveLength(0);
 
     // The shopper's client reconnects through nginx with the same key, now over long-polling: the
     // dead hub refuses connections, so nginx sends the handshake and every poll after it to the other.
@@ -198,6 +218,8 @@ describe("the shipped nginx in front of two hubs, rest and workers", () => {
     await connected(again);
     await until(async () => (await connectedOn(agentHub, "widget")) === 1, "the shopper counted on the surviving hub");
     const resumed = await ok<ResumeResult>(again, "conversation:resume", { conversationId: open.conversationId, afterSeq: sent.message.seq });
+    // Nothing the shopper had is sent again: only what came after their last seq.
+    expect(resumed.messages.every((m) => m.seq > sent.message.seq)).toBe(true);
     const partial = resumed.streaming.find((p) => p.messageId === messageId);
     expect(partial, "resumed mid-answer: it is still streaming").toBeDefined();
     expect(partial!.text.startsWith(shopperAsm.text)).toBe(true);
@@ -207,6 +229,24 @@ describe("the shipped nginx in front of two hubs, rest and workers", () => {
     again.on("message:delta", (d: MessageDelta) => shopperAsm.delta(d));
     again.on("message:done", (p: { message: Message }) => shopperAsm.finish(p.message));
 
+    // The second agent reconnects through nginx too, long-polling this time, and resumes as a watcher.
+    const watcherAgain = inboxClient(edge.url, token, { transports: ["polling"], io: { ...tls(), query: { [LOAD_BALANCING_QUERY]: watcherKey } } });
+    const w2Rec = new Recorder(watcherAgain);
+    await connected(watcherAgain);
+    await ok(watcherAgain, "conversation:watch", { conversationId: open.conversationId });
+    const watcherAsm = new StreamAssembler(messageId);
+    for (const d of wRec.deltasOf(messageId)) watcherAsm.delta(d);
+    const watcherResumed = await ok<ResumeResult>(watcherAgain, "conversation:resume", { conversationId: open.conversationId, afterSeq: sent.message.seq });
+    const watcherPartial = watcherResumed.streaming.find((p) => p.messageId === messageId);
+    const watcherStored = watcherResumed.messages.find((m) => m.id === messageId && m.status !== "streaming");
+    expect(watcherPartial ?? watcherStored, "the answer is in the watcher's resume").toBeDefined();
+    if (watcherPartial) watcherAsm.partial(watcherPartial.text);
+    if (watcherStored) watcherAsm.finish(watcherStored);
+    for (const d of w2Rec.deltasOf(messageId)) watcherAsm.delta(d);
+    for (const m of w2Rec.dones) watcherAsm.finish(m);
+    watcherAgain.on("message:delta", (d: MessageDelta) => watcherAsm.delta(d));
+    watcherAgain.on("message:done", (p: { message: Message }) => watcherAsm.finish(p.message));
+
     await until(() => shopperAsm.done !== null, "the shopper's final message after the failover", 60_000);
     await until(() => aRec.dones.some((m) => m.id === messageId), "the agent's final message", 60_000);
     const final = await store.forMerchant(asMerchantId(demo.merchantId)).messages.get(messageId);
@@ -215,6 +255,11 @@ describe("the shipped nginx in front of two hubs, rest and workers", () => {
     expect(shopperAsm.gaps).toBe(0);
     expect(shopperAsm.text).toBe(final!.text);
     expect(shopperAsm.done!.text).toBe(final!.text);
+    expect([...sRec.dones, ...bRec.dones].filter((m) => m.id === messageId), "one final message for the shopper").toHaveLength(1);
+    await until(() => watcherAsm.done !== null, "the second agent's final message", 60_000);
+    expect(watcherAsm.gaps).toBe(0);
+    expect(watcherAsm.text).toBe(final!.text);
+    expect([...wRec.dones, ...w2Rec.dones].filter((m) => m.id === messageId).length).toBeLessThanOrEqual(1);
 
     // The agent, long-polling on the surviving hub, saw the whole answer once, in order, from the
     // workers process through Redis.
@@ -236,6 +281,7 @@ describe("the shipped nginx in front of two hubs, rest and workers", () => {
     expect((await reply).text).toBe("Happy to help with sizes");
     again.disconnect();
     agent.disconnect();
+    watcherAgain.disconnect();
   }, 120_000);
 
   it("rate-limits sign-in attempts per address at the edge", async () => {
