@@ -26,12 +26,14 @@ describe("cluster roles on SQLite", () => {
   const base = { redis: { url: "redis://127.0.0.1:1", prefix: "k" }, mongo: null, singleHost: false } as const;
   it("are refused unless every role runs on one host", () => {
     for (const role of ["hub", "rest", "workers"] as const) {
-      expect(sqliteClusterProblem({ ...base, role })).toMatch(new RegExp(`MONGODB_URL: required when KALEEM_ROLE=${role}.*KALEEM_SINGLE_HOST=true`));
+      expect(sqliteClusterProblem({ ...base, role }, "sqlite")).toMatch(new RegExp(`MONGODB_URL: required when KALEEM_ROLE=${role}.*KALEEM_SINGLE_HOST=true`));
     }
-    expect(sqliteClusterProblem({ ...base, role: "hub", singleHost: true })).toBeNull();
-    expect(sqliteClusterProblem({ ...base, role: "hub", mongo: { url: "mongodb://m/k" } })).toBeNull();
+    expect(sqliteClusterProblem({ ...base, role: "hub", singleHost: true }, "sqlite")).toBeNull();
+    expect(sqliteClusterProblem({ ...base, role: "hub", mongo: { url: "mongodb://m/k" } }, "mongo")).toBeNull();
+    // MONGODB_URL set while the store opened is still SQLite is no way out.
+    expect(sqliteClusterProblem({ ...base, role: "hub", mongo: { url: "mongodb://m/k" } }, "sqlite")).toMatch(/MONGODB_URL is set, but this build opens no MongoDB store yet.*KALEEM_SINGLE_HOST=true/);
     // The embedded process keeps its own SQLite file, Redis or not.
-    expect(sqliteClusterProblem({ ...base, role: "all" })).toBeNull();
+    expect(sqliteClusterProblem({ ...base, role: "all" }, "sqlite")).toBeNull();
   });
 
   it("stop startKaleem with a construction error naming both variables", async () => {
@@ -40,6 +42,8 @@ describe("cluster roles on SQLite", () => {
     const config = configFor({ KALEEM_ROLE: "hub", REDIS_URL: redis.url, REDIS_PREFIX: uniquePrefix("checks") });
     await expect(startKaleem(config, { printCredentials: false, seedDemo: false })).rejects.toThrow(ConfigError);
     await expect(startKaleem(config, { printCredentials: false, seedDemo: false })).rejects.toThrow(/MONGODB_URL: required when KALEEM_ROLE=hub/);
+    const withMongoUrl = configFor({ KALEEM_ROLE: "workers", REDIS_URL: redis.url, REDIS_PREFIX: uniquePrefix("checks"), MONGODB_URL: "mongodb://127.0.0.1:1/kaleem" });
+    await expect(startKaleem(withMongoUrl, { printCredentials: false, seedDemo: false })).rejects.toThrow(/this build opens no MongoDB store yet/);
     // Told it is one host, the same role starts (on a Redis that does not evict).
     const k = await startKaleem(configFor({ KALEEM_ROLE: "hub", REDIS_URL: redis.url, REDIS_PREFIX: uniquePrefix("checks"), KALEEM_SINGLE_HOST: "true" }), { printCredentials: false, seedDemo: false });
     await k.close();

@@ -5,12 +5,20 @@
 import { z } from "zod";
 import { ConfigError, type Config } from "@kaleem/shared";
 
-/** The store a role would open: SQLite unless MongoDB is configured. */
-export function sqliteClusterProblem(config: Pick<Config, "role" | "redis" | "mongo" | "singleHost">): string | null {
-  if (config.role === "all" || !config.redis || config.mongo || config.singleHost) return null;
+/**
+ * Cluster roles on SQLite, refused unless they are told they all run on one host. `engine` is what
+ * createStore opens (factories.ts decides; MONGODB_URL alone does not make it MongoDB until a
+ * Mongo store is wired there).
+ */
+export function sqliteClusterProblem(config: Pick<Config, "role" | "redis" | "mongo" | "singleHost">, engine: "sqlite" | "mongo"): string | null {
+  if (config.role === "all" || !config.redis || engine === "mongo" || config.singleHost) return null;
+  const hint = "Set KALEEM_SINGLE_HOST=true if every role runs on this one host and shares its data directory";
+  if (config.mongo) {
+    return `MONGODB_URL is set, but this build opens no MongoDB store yet: KALEEM_ROLE=${config.role} would keep its data in a local SQLite file. ${hint}`;
+  }
   return (
     `MONGODB_URL: required when KALEEM_ROLE=${config.role} runs with REDIS_URL — roles on several hosts cannot share one SQLite file ` +
-    `(each host would get a database of its own). Set KALEEM_SINGLE_HOST=true if every role runs on this one host and shares its data directory`
+    `(each host would get a database of its own). ${hint}`
   );
 }
 

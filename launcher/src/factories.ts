@@ -84,7 +84,7 @@ export function checkRoleDependencies(config: Config, logger: Logger): void {
   if (config.role !== "all" && !config.redis) {
     throw new ConfigError(`Invalid configuration:\n  REDIS_URL: required when KALEEM_ROLE=${config.role} (roles reach each other through Redis)`);
   }
-  refuse(sqliteClusterProblem(config));
+  refuse(sqliteClusterProblem(config, storeEngine(config)));
   // Said loudly so nobody believes their data is in MongoDB when it is not.
   for (const [name, set] of [
     ["MONGODB_URL", config.mongo],
@@ -118,6 +118,11 @@ function requireRedis(ctx: FactoryContext, what: string): Redis {
 }
 
 const prefix = (ctx: FactoryContext): string => ctx.config.redis?.prefix ?? "kaleem";
+
+/** Which engine createStore opens. SQLite only for now: the MongoDB store answers "mongo" here once it is wired. */
+export function storeEngine(_config: Config): "sqlite" | "mongo" {
+  return "sqlite";
+}
 
 /** The store, and its cross-tenant scope for the outbox relay and the webhook sweeper only. */
 export async function createStore(ctx: FactoryContext): Promise<{ store: Store; system: SystemStore }> {
