@@ -10,7 +10,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
-import { envSchema } from "@kaleem/shared";
+import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from "@kaleem/hub";
+import { LOAD_BALANCING_QUERY, envSchema } from "@kaleem/shared";
 import { repoRoot } from "./processes.test-helpers.js";
 
 const composeFile = path.join(repoRoot, "docker-compose.yml");
@@ -103,6 +104,27 @@ describe("docker-compose.yml", () => {
     for (const secret of ["JWT_ACCESS_SECRET", "JWT_REFRESH_SECRET", "VISITOR_TOKEN_SECRET", "ENCRYPTION_KEY", "S3_ACCESS_KEY", "S3_SECRET_KEY"]) expect(keys).toContain(secret);
     const known = new Set([...Object.keys(envSchema.shape), "KALEEM_TAG", "KALEEM_IMAGE"]);
     for (const k of keys) expect(known.has(k), `${k} is a variable Kaleem (or compose) reads`).toBe(true);
+  });
+});
+
+describe("nginx/nginx.conf", () => {
+  const conf = readFileSync(path.join(repoRoot, "nginx", "nginx.conf"), "utf8");
+  const location = (prefix: string) => {
+    const start = conf.indexOf(`location ${prefix} {`);
+    expect(start, `a location ${prefix}`).toBeGreaterThan(0);
+    return conf.slice(start, conf.indexOf("\n    }", start));
+  };
+  it("keeps Socket.IO connections longer than the hub's heartbeat can be silent", () => {
+    const seconds = (directive: string) => Number(new RegExp(`${directive} (\\d+)s;`).exec(location("/socket.io/"))?.[1]);
+    // A quiet websocket hears nothing for up to interval + timeout; a long-poll is held up to the interval.
+    expect(seconds("proxy_read_timeout") * 1000).toBeGreaterThan(PING_INTERVAL_MS + PING_TIMEOUT_MS);
+    expect(seconds("proxy_send_timeout") * 1000).toBeGreaterThan(PING_INTERVAL_MS + PING_TIMEOUT_MS);
+    expect(location("/socket.io/")).toContain("proxy_set_header Upgrade $http_upgrade;");
+    expect(location("/socket.io/")).toContain("proxy_buffering off;");
+  });
+  it("hashes the clients' load-balancing key for the hubs", () => {
+    expect(conf).toContain(`map $arg_${LOAD_BALANCING_QUERY} $kaleem_route`);
+    expect(conf).toMatch(/upstream hubs \{[^}]*hash \$kaleem_route consistent;/);
   });
 });
 
