@@ -1,6 +1,6 @@
 // The shipped nginx (nginx/nginx.conf, byte for byte) run by Debian's /usr/sbin/nginx in front of
 // role processes on loopback: a temporary directory holds a copy of the file and a site/ of its own
-// (free ports, a fresh self-signed certificate, temp and log paths inside the directory). A missing
+// (free ports, a certificate from nginx/gen-self-signed.sh, temp and log paths inside the directory). A missing
 // or failing nginx throws: the cluster tests that use it fail rather than skip.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -42,11 +42,11 @@ export async function startEdge(upstreams: { hubs: string[]; rest: string[] }): 
   const [httpsPort, httpPort] = [await freePort(), await freePort()];
   copyFileSync(SHIPPED_NGINX_CONF, path.join(dir, "nginx.conf"));
   mkdirSync(path.join(dir, "site"));
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-    "-addext", "subjectAltName=IP:127.0.0.1",
-    "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
-  ], { stdio: "ignore" });
+  // The shipped script makes the certificate (it writes next to itself, into certs/).
+  copyFileSync(path.join(repoRoot, "nginx", "gen-self-signed.sh"), path.join(dir, "gen-self-signed.sh"));
+  execFileSync("sh", [path.join(dir, "gen-self-signed.sh"), "localhost"], { stdio: "ignore" });
+  const cert = path.join(dir, "certs", "fullchain.pem");
+  const key = path.join(dir, "certs", "privkey.pem");
   const hostPort = (url: string) => new URL(url).host;
   const site: Record<string, string> = {
     "http.conf": [
@@ -58,7 +58,7 @@ export async function startEdge(upstreams: { hubs: string[]; rest: string[] }): 
     "hubs.conf": upstreams.hubs.map((u) => `server ${hostPort(u)} max_fails=1 fail_timeout=60s;`).join("\n"),
     "rest.conf": upstreams.rest.map((u) => `server ${hostPort(u)};`).join("\n"),
     "listen-http.conf": `listen 127.0.0.1:${httpPort};`,
-    "tls.conf": [`listen 127.0.0.1:${httpsPort} ssl;`, `ssl_certificate ${path.join(dir, "cert.pem")};`, `ssl_certificate_key ${path.join(dir, "key.pem")};`].join("\n"),
+    "tls.conf": [`listen 127.0.0.1:${httpsPort} ssl;`, `ssl_certificate ${cert};`, `ssl_certificate_key ${key};`].join("\n"),
   };
   for (const [name, text] of Object.entries(site)) writeFileSync(path.join(dir, "site", name), text + "\n");
 
@@ -71,7 +71,7 @@ export async function startEdge(upstreams: { hubs: string[]; rest: string[] }): 
   const output: string[] = [];
   child.stdout?.on("data", (b: Buffer) => output.push(b.toString()));
   child.stderr?.on("data", (b: Buffer) => output.push(b.toString()));
-  const ca = readFileSync(path.join(dir, "cert.pem"), "utf8");
+  const ca = readFileSync(cert, "utf8");
   const edge: Edge = {
     url: `https://127.0.0.1:${httpsPort}`,
     plainUrl: `http://127.0.0.1:${httpPort}`,
