@@ -112,16 +112,25 @@ describe("nginx/nginx.conf", () => {
   const location = (prefix: string) => {
     const start = conf.indexOf(`location ${prefix} {`);
     expect(start, `a location ${prefix}`).toBeGreaterThan(0);
-    return conf.slice(start, conf.indexOf("\n    }", start));
+    const line = conf.slice(start, conf.indexOf("\n", start));
+    // A one-line block ends on its own line; the others at their closing brace.
+    return line.includes("}") ? line : conf.slice(start, conf.indexOf("\n    }", start));
   };
   it("keeps Socket.IO connections longer than the hub's heartbeat can be silent", () => {
     const seconds = (directive: string) => Number(new RegExp(`${directive} (\\d+)s;`).exec(location("/socket.io/"))?.[1]);
     // A quiet websocket hears nothing for up to interval + timeout; a long-poll is held up to the interval.
     expect(seconds("proxy_read_timeout") * 1000).toBeGreaterThan(PING_INTERVAL_MS + PING_TIMEOUT_MS);
     expect(seconds("proxy_send_timeout") * 1000).toBeGreaterThan(PING_INTERVAL_MS + PING_TIMEOUT_MS);
-    expect(location("/socket.io/")).toContain("proxy_set_header Upgrade $http_upgrade;");
     expect(location("/socket.io/")).toContain("proxy_buffering off;");
   });
+  it("sets the proxy headers once, where every location inherits them", () => {
+    // nginx inherits proxy_set_header only into a location that sets none of its own.
+    for (const m of conf.matchAll(/^\s*location [^{\n]+\{/gm)) expect(location(m[0].trim().slice("location ".length, -2)), m[0]).not.toContain("proxy_set_header");
+    for (const h of ["Host $http_host", "X-Forwarded-For $proxy_add_x_forwarded_for", "X-Forwarded-Proto $scheme", "Upgrade $http_upgrade", "Connection $connection_upgrade"]) {
+      expect(conf).toContain(`proxy_set_header ${h};`);
+    }
+  });
+
   it("hashes the clients' load-balancing key for the hubs", () => {
     expect(conf).toContain(`map $arg_${LOAD_BALANCING_QUERY} $kaleem_route`);
     expect(conf).toMatch(/upstream hubs \{[^}]*hash \$kaleem_route consistent;/);

@@ -124,10 +124,10 @@ export interface EdgeResponse {
 export function edgeRequest(
   edge: Pick<Edge, "url" | "ca">,
   pathname: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string } = {},
 ): Promise<EdgeResponse> {
   return new Promise((resolve, reject) => {
-    const req = https.request(edge.url + pathname, { method: init.method ?? "GET", headers: init.headers, ca: edge.ca, agent: false }, (res) => {
+    const req = https.request(edge.url + pathname, { method: init.method ?? "GET", headers: init.headers, ca: edge.ca, agent: false, ...(init.localAddress ? { localAddress: init.localAddress } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
