@@ -113,6 +113,9 @@ describe("the shipped nginx in front of two hubs, rest and workers", () => {
     expect(health.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
     expect(health.headers["x-content-type-options"]).toBe("nosniff");
     expect(health.headers["server"]).toBe("nginx");
+    // REST's /metrics is for the internal scraper: the edge does not serve it.
+    expect((await edgeRequest(edge, "/metrics")).status).toBe(404);
+    expect((await fetch(`${rest.url}/metrics`)).status).toBe(200);
   });
 
   it("compresses the dashboard's hashed assets and caches them for a year", async () => {
