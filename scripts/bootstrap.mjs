@@ -56,11 +56,12 @@ function has(cmd) {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
 
-/** Tests need real redis-server and chromium; install them from Debian when we are root. */
+/** Tests need real redis-server, chromium and nginx; install them from Debian when we are root. */
 function ensureSystemPackages() {
   const missing = [];
   if (!has("redis-server")) missing.push("redis-server");
   if (!existsSync("/usr/bin/chromium")) missing.push("chromium");
+  if (!existsSync("/usr/sbin/nginx")) missing.push("nginx");
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (!isRoot || !has("apt-get")) {

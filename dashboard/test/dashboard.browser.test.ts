@@ -4,7 +4,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { asMerchantId, verifyOutgoingWebhook, type BotSettings, type Message } from "@kaleem/shared";
+import { asMerchantId, LOAD_BALANCING_QUERY, verifyOutgoingWebhook, type BotSettings, type Message } from "@kaleem/shared";
 import { startFakeCommercePlatform } from "@kaleem/workers/commerce/testing";
 import type { Page } from "playwright-core";
 import type { Socket } from "socket.io-client";
@@ -294,6 +294,12 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     for (const sock of dropped) sock.conn.close();
     await page.locator('[data-testid="connection"].conn-off').waitFor();
     await page.locator('[data-testid="connection"].conn-on').waitFor();
+    // The tab kept its load-balancing key (nginx hashes it to pick the hub): one key, the same again.
+    const keysOf = (socks: typeof dropped) => new Set(socks.map((sock) => String(sock.handshake.query[LOAD_BALANCING_QUERY] ?? "")));
+    const before = keysOf(dropped);
+    expect(before.size).toBe(1);
+    expect([...before][0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keysOf([...inbox.sockets.values()].filter((sock) => sock.data.userId === ownerId))).toEqual(before);
     const resumedAt = await textOf();
     await page.waitForFunction(([id, n]) => (document.querySelector(`[data-message-id="${id}"] [data-testid="msg-text"]`)?.textContent ?? "").length > Number(n), [messageId, resumedAt] as const);
 

@@ -45,6 +45,13 @@ export interface SocketServer {
   emitter: RealtimeEmitter;
 }
 
+/**
+ * Engine.IO heartbeat: a long-poll is held up to the interval, and a silent peer is dropped after
+ * interval + timeout. A proxy's read timeout must be above both (nginx/nginx.conf; a test checks).
+ */
+export const PING_INTERVAL_MS = 20_000;
+export const PING_TIMEOUT_MS = 20_000;
+
 /** An Engine.IO session that joined no namespace by then is closed (one refused for its origin, a probe). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -56,8 +63,8 @@ export function createSocketServer(deps: SocketServerDeps): SocketServer {
     // CORS headers only let allowed pages read replies; the namespaces refuse other origins with a reason.
     cors: origins.cors,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    pingInterval: 20_000,
-    pingTimeout: 20_000,
+    pingInterval: PING_INTERVAL_MS,
+    pingTimeout: PING_TIMEOUT_MS,
   });
   io.engine.use(origins.sameOrigin);
   io.engine.on("connection", (session: Parameters<typeof origins.bind>[0]) => origins.bind(session));

@@ -1,4 +1,4 @@
-export { createHub, createSocketServer, type Hub, type HubDeps, type SocketServer, type SocketServerDeps } from "./hub.js";
+export { PING_INTERVAL_MS, PING_TIMEOUT_MS, createHub, createSocketServer, type Hub, type HubDeps, type SocketServer, type SocketServerDeps } from "./hub.js";
 export { SocketIoEmitter } from "./emitter.js";
 export { VisitorTokens, type VisitorClaims } from "./visitor-token.js";
 export { normalizeOrigin, originAllowed } from "./origin.js";

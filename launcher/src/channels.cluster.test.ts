@@ -71,6 +71,8 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
     REDIS_PREFIX: uniquePrefix("channels-cluster"),
     KALEEM_DATA_DIR: dataDir,
+    // One host: the roles share this SQLite file.
+    KALEEM_SINGLE_HOST: "true",
     KALEEM_SEED_DEMO: "false",
     HOST: "127.0.0.1",
     // "kaleem started" (info) tells spawnRole the process is up.

@@ -54,6 +54,8 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
     REDIS_PREFIX: uniquePrefix("chaos"),
     KALEEM_DATA_DIR: dataDir,
+    // One host: every role shares this SQLite file.
+    KALEEM_SINGLE_HOST: "true",
     KALEEM_SEED_DEMO: "false",
     HOST: "127.0.0.1",
     LOG_LEVEL: "info",

@@ -2,30 +2,20 @@
 // sharing one SQLite file. The answer is produced in the workers process and reaches the shopper
 // on hub A and the agent on hub B; hub A is SIGKILLed mid-stream and the shopper resumes on B.
 import { openSqliteStore } from "@kaleem/shared/adapters";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asMerchantId, hashPassword, randomSecret, seedDemoStore, type DemoInfo, type Message, type MessageDelta, type ResumeResult, type Store } from "@kaleem/shared";
-import { freePort, startRedisServer, uniquePrefix, type RedisServer, testStoreCrypto } from "@kaleem/shared/testing";
+import { startRedisServer, uniquePrefix, type RedisServer, testStoreCrypto } from "@kaleem/shared/testing";
+import { spawnRole as spawnProcess, stopRole, type RoleProcess } from "./processes.test-helpers.js";
 import { Recorder, SHOP_ORIGIN, StreamAssembler, connectError, connected, inboxClient, login, ok, openConversation, until, visitorIdOf, widgetClient } from "./realtime.test-helpers.js";
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
 
 let redis: RedisServer;
 let dataDir: string;
 let store: Store;
 let demo: DemoInfo;
-const procs: Proc[] = [];
+const procs: RoleProcess[] = [];
 const secrets = {
   JWT_ACCESS_SECRET: randomSecret(40),
   JWT_REFRESH_SECRET: randomSecret(40),
@@ -34,41 +24,10 @@ const secrets = {
 };
 let env: Record<string, string>;
 
-async function spawnRole(name: string, role: "hub" | "workers" | "rest", extra: Record<string, string> = {}): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "launcher/src/main.ts")], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", ...env, KALEEM_ROLE: role, PORT: String(port), ...extra },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const proc: Proc = { name, child, url: `http://127.0.0.1:${port}`, output: [] };
+async function spawnRole(name: string, role: "hub" | "workers" | "rest", extra: Record<string, string> = {}): Promise<RoleProcess> {
+  const proc = await spawnProcess(name, env, { KALEEM_ROLE: role, ...extra });
   procs.push(proc);
-  child.stdout?.on("data", (b: Buffer) => proc.output.push(b.toString()));
-  child.stderr?.on("data", (b: Buffer) => proc.output.push(b.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${proc.output.join("")}`)), 60_000);
-    const onData = () => {
-      if (proc.output.join("").includes("kaleem started")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code}:\n${proc.output.join("")}`));
-    });
-  });
   return proc;
-}
-
-async function stop(proc: Proc): Promise<void> {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  const exited = new Promise((r) => proc.child.once("exit", r));
-  proc.child.kill("SIGTERM");
-  const timer = setTimeout(() => proc.child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 beforeAll(async () => {
@@ -82,6 +41,8 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
     REDIS_PREFIX: uniquePrefix("cluster"),
     KALEEM_DATA_DIR: dataDir,
+    // One host: the roles share this SQLite file.
+    KALEEM_SINGLE_HOST: "true",
     KALEEM_SEED_DEMO: "false",
     HOST: "127.0.0.1",
     LOG_LEVEL: "info",
@@ -90,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    await Promise.allSettled(procs.map(stop));
+    await Promise.allSettled(procs.map(stopRole));
     await store?.close();
   } finally {
     await redis?.stop();

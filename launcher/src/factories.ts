@@ -70,6 +70,7 @@ import {
 import { embedderFromConfig } from "@kaleem/workers";
 import { createChannelGateway, type ChannelGateway } from "@kaleem/workers/channels";
 import { createCommerceGateway, type CommerceGateway } from "@kaleem/workers/commerce";
+import { refuse, sqliteClusterProblem } from "./cluster-checks.js";
 import type { Lifecycle } from "./lifecycle.js";
 
 /** What every factory may look at: the config, this process's Redis connection (cluster), and where to register cleanup. */
@@ -82,11 +83,15 @@ export interface FactoryContext {
   lifecycle: Lifecycle;
 }
 
-/** Roles other than `all` reach each other through Redis: without it they cannot be built. */
+/**
+ * Roles other than `all` reach each other through Redis: without it they cannot be built. And they
+ * may share SQLite only when told they all run on one host (cluster-checks.ts).
+ */
 export function checkRoleDependencies(config: Config, _logger: Logger): void {
   if (config.role !== "all" && !config.redis) {
     throw new ConfigError(`Invalid configuration:\n  REDIS_URL: required when KALEEM_ROLE=${config.role} (roles reach each other through Redis)`);
   }
+  refuse(sqliteClusterProblem(config, storeEngine(config)));
 }
 
 export function connectRedis(config: Config, lifecycle: Lifecycle): Redis | null {
@@ -101,7 +106,9 @@ export function connectRedis(config: Config, lifecycle: Lifecycle): Redis | null
 /** A dedicated connection (subscribers and the Socket.IO adapter cannot share the main one). */
 function duplicate(ctx: FactoryContext, name: string): Redis {
   const redis = requireRedis(ctx, name).duplicate();
-  ctx.lifecycle.onClose(name, () => void redis.disconnect());
+  // QUIT, not a bare disconnect: commands still in flight (the Socket.IO adapter's subscriptions of a
+  // hub closed soon after start) get their replies instead of rejecting unhandled.
+  ctx.lifecycle.onClose(name, () => redis.quit().then(() => undefined, () => redis.disconnect()));
   return redis;
 }
 
@@ -111,6 +118,11 @@ function requireRedis(ctx: FactoryContext, what: string): Redis {
 }
 
 const prefix = (ctx: FactoryContext): string => ctx.config.redis?.prefix ?? "kaleem";
+
+/** Which engine createStore opens: MongoDB when MONGODB_URL is set, else the SQLite file. */
+export function storeEngine(config: Config): "sqlite" | "mongo" {
+  return config.mongo ? "mongo" : "sqlite";
+}
 
 /** The store, and its cross-tenant scope for the outbox relay and the webhook sweeper only. */
 export async function createStore(ctx: FactoryContext): Promise<{ store: Store; system: SystemStore }> {
@@ -248,9 +260,16 @@ export function createVectorJobRequests(ctx: FactoryContext, store: Store, share
  * the returned handler. The signing secret is derived from the encryption key, so URLs survive a
  * restart and every process of one installation signs alike.
  */
-export async function createObjectStore(ctx: FactoryContext): Promise<{ objects: ObjectStore; mediaHandler: MediaHandler | null }> {
-  // MinIO/S3 when configured: a private bucket, read through presigned URLs only.
-  if (ctx.config.s3) return { objects: await openMinioObjectStore(ctx.config.s3), mediaHandler: null };
+export async function createObjectStore(
+  ctx: FactoryContext,
+  options: { testServerWithoutAccessControl?: boolean } = {},
+): Promise<{ objects: ObjectStore; mediaHandler: MediaHandler | null }> {
+  // MinIO/S3 when configured: a private bucket, read through presigned URLs only; a server that
+  // answers anonymous requests is refused at opening. Nothing is kept on local disk then.
+  if (ctx.config.s3) {
+    const objects = await openMinioObjectStore({ ...ctx.config.s3, ...(options.testServerWithoutAccessControl ? { testServerWithoutAccessControl: true } : {}) });
+    return { objects, mediaHandler: null };
+  }
   const objects = await openLocalDiskObjectStore({
     root: localMediaRoot(ctx.config.dataDir),
     signingSecret: hmacSha256(ctx.config.secrets.encryptionKey, "kaleem-media-urls"),

@@ -25,7 +25,10 @@ export async function spawnRole(name: string, env: Record<string, string>, extra
   child.stdout?.on("data", (b: Buffer) => proc.output.push(b.toString()));
   child.stderr?.on("data", (b: Buffer) => proc.output.push(b.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${proc.output.join("")}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // never leave a half-started role behind
+      reject(new Error(`${name} did not start:\n${proc.output.join("")}`));
+    }, 60_000);
     const onData = () => {
       if (proc.output.join("").includes("kaleem started")) {
         clearTimeout(timer);

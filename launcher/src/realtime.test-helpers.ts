@@ -23,7 +23,7 @@ import {
   type MessageDelta,
   type Store,
 } from "@kaleem/shared";
-import { startKaleem, type KaleemInstance } from "./runtime.js";
+import { startKaleem, type KaleemInstance, type StartOptions } from "./runtime.js";
 
 export const SHOP_ORIGIN = "https://shop.example";
 
@@ -97,7 +97,7 @@ export function assertNothingSensitiveLogged(text: string): void {
 }
 
 export async function startTestKaleem(
-  options: { bot?: BotEngine; env?: Partial<Record<keyof Env, string>>; seedDemo?: boolean } = {},
+  options: { bot?: BotEngine; env?: Partial<Record<keyof Env, string>>; seedDemo?: boolean; start?: Pick<StartOptions, "s3TestServerWithoutAccessControl"> } = {},
 ): Promise<TestKaleem> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-rt-"));
   const config = loadConfig(
@@ -126,7 +126,7 @@ export async function startTestKaleem(
       },
     }),
   });
-  const k = await startKaleem(config, { ...(options.bot ? { bot: options.bot } : {}), printCredentials: false, logger });
+  const k = await startKaleem(config, { ...options.start, ...(options.bot ? { bot: options.bot } : {}), printCredentials: false, logger });
   return {
     k,
     dataDir,
@@ -212,6 +212,8 @@ export function widgetClient(
     auth?: Record<string, unknown>;
     /** A loopback source address (127.0.0.x) to connect from, as another client on the network would. */
     from?: string;
+    /** More socket.io-client options (a query, TLS trust for a proxy in front). */
+    io?: Partial<ManagerOptions & SocketOptions>;
   } = {},
 ): Socket {
   const origin = options.origin === undefined ? SHOP_ORIGIN : options.origin;
@@ -220,7 +222,8 @@ export function widgetClient(
     reconnection: false,
     transports: options.transports ?? ["websocket"],
     ...(options.from ? fromAddress(options.from) : {}),
-    ...(options.query === false ? {} : { query: { widgetKey } }),
+    ...options.io,
+    ...(options.query === false ? {} : { query: { ...(options.io?.query as Record<string, string> | undefined), widgetKey } }),
     auth: { widgetKey, ...(options.visitorToken ? { visitorToken: options.visitorToken } : {}), ...options.auth },
     ...(origin ? { extraHeaders: { Origin: origin } } : {}),
   });
@@ -228,11 +231,16 @@ export function widgetClient(
   return socket;
 }
 
-export function inboxClient(url: string, token: string, options: { origin?: string | null; transports?: string[]; auth?: Record<string, unknown> } = {}): Socket {
+export function inboxClient(
+  url: string,
+  token: string,
+  options: { origin?: string | null; transports?: string[]; auth?: Record<string, unknown>; io?: Partial<ManagerOptions & SocketOptions> } = {},
+): Socket {
   const socket = io(url + INBOX_NAMESPACE, {
     forceNew: true,
     reconnection: false,
     transports: options.transports ?? ["websocket"],
+    ...options.io,
     auth: { token, ...options.auth },
     ...(options.origin ? { extraHeaders: { Origin: options.origin } } : {}),
   });

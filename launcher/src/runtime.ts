@@ -51,6 +51,7 @@ import {
 import { createHttpServer, listen, opsHandler, routeRequests } from "./http-server.js";
 import { Lifecycle } from "./lifecycle.js";
 import { wireHub, wireRest, wireWorkers, type ProcessPorts } from "./roles.js";
+import { checkRedisEviction } from "./cluster-checks.js";
 import { createFrontendHandler } from "./static/frontend.js";
 
 export interface StartOptions {
@@ -61,6 +62,11 @@ export interface StartOptions {
   seedDemo?: boolean;
   /** Print demo credentials to stdout (default true). */
   printCredentials?: boolean;
+  /**
+   * Tests only, and only in code (no variable sets it): S3_ENDPOINT is s3rver, which has no access
+   * control, so the MinIO store's refusal of a server that serves anonymous requests is skipped.
+   */
+  s3TestServerWithoutAccessControl?: boolean;
 }
 
 export interface KaleemInstance {
@@ -98,6 +104,8 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     // ---- ports: one factory each, in the order they close in reverse ----
     const { store, system } = await createStore({ config, redis: null, logger, metrics, lifecycle });
     const redis = connectRedis(config, lifecycle);
+    // Before anything queues a job or records a stream: an evicting Redis would lose them.
+    if (redis) await checkRedisEviction(redis);
     const ctx: FactoryContext = { config, redis, logger, metrics, lifecycle };
     const presence = createPresence(ctx);
     const streams = createStreamRegistry(ctx);
@@ -121,7 +129,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     });
     const catalogEvents = await createCatalogEvents(ctx, search, vectorJobs);
     const vectorIndexer = shared ? new CatalogVectorIndexer({ store, embedder, vectors }) : null;
-    const { objects, mediaHandler } = await createObjectStore(ctx);
+    const { objects, mediaHandler } = await createObjectStore(ctx, { testServerWithoutAccessControl: options.s3TestServerWithoutAccessControl === true });
     const channels = createChannelProviders(ctx);
     const commerce = createCommerceProviders(ctx);
 
@@ -149,7 +157,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
       {
         rest,
         media: runsRest ? mediaHandler : null,
-        frontend: role === "all" ? createFrontendHandler({ store, dataDir: config.dataDir, logger }) : null,
+        frontend: role === "all" || role === "rest" ? createFrontendHandler({ store, dataDir: config.dataDir, logger }) : null,
         ops: opsHandler({ store, metrics, redis }),
       },
       logger,

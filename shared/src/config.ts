@@ -48,6 +48,7 @@ export const envSchema = z.object({
   TRUST_PROXY_HOPS: intFrom(0, 0, 10),
   KALEEM_DATA_DIR: z.string().default("./data"),
   KALEEM_SEED_DEMO: boolFrom(true),
+  KALEEM_SINGLE_HOST: boolFrom(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   JWT_ACCESS_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   JWT_REFRESH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
@@ -128,6 +129,11 @@ export interface Config {
     readonly trustProxyHops: number;
   };
   readonly dataDir: string;
+  /**
+   * Every role runs on this one host (KALEEM_SINGLE_HOST): only then may hub/rest/workers processes
+   * share the SQLite file in dataDir. A cluster role without it needs MONGODB_URL.
+   */
+  readonly singleHost: boolean;
   readonly seedDemo: boolean;
   readonly logLevel: Env["LOG_LEVEL"];
   readonly auth: {
@@ -294,6 +300,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     role: e.KALEEM_ROLE,
     http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, "") : null, trustProxyHops: e.TRUST_PROXY_HOPS },
     dataDir,
+    singleHost: e.KALEEM_SINGLE_HOST,
     seedDemo: e.KALEEM_SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     auth: {

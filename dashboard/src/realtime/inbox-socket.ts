@@ -3,6 +3,7 @@
 import {
   AckRequestError,
   INBOX_NAMESPACE,
+  LOAD_BALANCING_QUERY,
   PROTOCOL_VERSION,
   inboxRequest,
   type AckDataOf,
@@ -36,6 +37,8 @@ export function connectInbox(session: Session, onRevoked: () => void): InboxSock
   const socket: InboxSocket = io(INBOX_NAMESPACE, {
     auth: (cb) => cb({ token: session.accessToken ?? "", protocol: PROTOCOL_VERSION }),
     reconnectionDelayMax: 5000,
+    // nginx's sticky key (nginx/nginx.conf): this tab's long-polling requests stay on one hub.
+    query: { [LOAD_BALANCING_QUERY]: crypto.randomUUID() },
   });
   let refreshedAfterRefusal = false;
   socket.on("connect", () => {

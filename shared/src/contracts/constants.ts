@@ -3,6 +3,12 @@
 export const PROTOCOL_VERSION = 1;
 export const WIDGET_NAMESPACE = "/widget";
 export const INBOX_NAMESPACE = "/inbox";
+/**
+ * Engine.IO query argument carrying a random key per client (tab, app), the same on every request
+ * and reconnection: nginx hashes it to pick a hub (sticky long-polling that spreads one NAT's
+ * shoppers over every hub, nginx/nginx.conf). Not a secret and not checked by the hub.
+ */
+export const LOAD_BALANCING_QUERY = "lb";
 /** Largest text a client may send in one message (characters). */
 export const MAX_MESSAGE_TEXT = 4000;
 /** Largest socket frame the hub accepts (bytes). */

@@ -15,7 +15,7 @@ import { CONNECT_ERROR_CODES, ERROR_CODES, MAX_MESSAGE_TEXT, SESSION_REVOKED_REA
 import type { AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from "./acks.js";
 import { plainName } from "./text.js";
 
-export { PROTOCOL_VERSION, WIDGET_NAMESPACE, INBOX_NAMESPACE, MAX_MESSAGE_TEXT, MAX_SOCKET_PAYLOAD_BYTES } from "./constants.js";
+export { PROTOCOL_VERSION, WIDGET_NAMESPACE, INBOX_NAMESPACE, LOAD_BALANCING_QUERY, MAX_MESSAGE_TEXT, MAX_SOCKET_PAYLOAD_BYTES } from "./constants.js";
 export type { Ack, AckError, AckFn, ConnectErrorCode, ConnectErrorData, ErrorCode, SessionRevokedReason } from "./acks.js";
 
 const conversationIdSchema = z.string().min(1).max(64);

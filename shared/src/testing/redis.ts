@@ -28,14 +28,15 @@ export interface RedisServer {
  * `port`: start on that port (a restart of a stopped server, to test reconnection).
  * `persistDir`: keep an append-only file there (fsync on every write), as production Redis does, so
  * a restart on the same dir comes back with its queues; the caller owns (and removes) the dir.
+ * `args`: more redis-server options (e.g. `["--maxmemory-policy", "allkeys-lru"]` for a server Kaleem must refuse).
  */
-export async function startRedisServer(options: { port?: number; persistDir?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { port?: number; persistDir?: string; args?: string[] } = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const dir = options.persistDir ?? mkdtempSync(path.join(os.tmpdir(), "kaleem-redis-"));
   const persistence = options.persistDir ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const child: ChildProcess = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--dir", dir],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--dir", dir, ...(options.args ?? [])],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 // The client library against a real embedded Kaleem (hub, workers, built-in bot, demo store).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
-import { INBOX_NAMESPACE, asMerchantId, hmacSha256, type Ack, type Message, type WatchResult } from "@kaleem/shared";
+import { INBOX_NAMESPACE, LOAD_BALANCING_QUERY, asMerchantId, hmacSha256, type Ack, type Message, type WatchResult } from "@kaleem/shared";
 import { createKaleemClient, type KaleemClient, type KaleemClientOptions, type KaleemStorage } from "./index.js";
 import { startDemoKaleem, waitFor, type DemoKaleem } from "../test/kaleem.js";
 
@@ -139,6 +139,21 @@ describe("shopper client with a real hub", () => {
     } finally {
       service.shopperSend = original;
     }
+  });
+
+  it("sends one load-balancing key per client on every connection, reconnections included", async () => {
+    const a = client(memoryStorage());
+    const b = client(memoryStorage());
+    await waitFor(() => a.getState().connection === "connected" && b.getState().connection === "connected", "both connected");
+    const keyOf = (c: KaleemClient) => (c.socket.io.engine.transport.query as Record<string, string>)[LOAD_BALANCING_QUERY];
+    const first = keyOf(a);
+    expect(first).toMatch(/^[0-9a-f-]{16,}$/);
+    expect(keyOf(b)).not.toBe(first);
+    const engine = a.socket.io.engine;
+    engine.close();
+    await waitFor(() => a.socket.io.engine !== engine && a.getState().connection === "connected", "reconnected");
+    // nginx hashes this key: the same one after the reconnection keeps a polling client on one hub.
+    expect(keyOf(a)).toBe(first);
   });
 
   it("resumes after the transport drops mid-stream: the answer ends complete, with no repeats", async () => {

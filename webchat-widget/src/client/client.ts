@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   RETRYABLE_ERROR_CODES,
   WIDGET_NAMESPACE,
+  LOAD_BALANCING_QUERY,
   widgetFire,
   widgetRequest,
   type AckDataOf,
@@ -189,7 +190,9 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     tryAllTransports: true,
     ...options.socketOptions,
     // The hub checks the page's Origin against this store's allow-list before any namespace runs.
-    query: { ...(options.socketOptions?.query as Record<string, string> | undefined), widgetKey: options.widgetKey },
+    // A random key per client for nginx's sticky routing (nginx/nginx.conf): every request of a
+    // long-polling session reaches the same hub, and shoppers behind one NAT spread over all hubs.
+    query: { [LOAD_BALANCING_QUERY]: randomId(), ...(options.socketOptions?.query as Record<string, string> | undefined), widgetKey: options.widgetKey },
     // A function, so every reconnection presents the latest visitor token: this tab's, or a newer
     // one another tab stored (identify rotates it and disconnects sockets still on the old one).
     auth: (cb: (data: object) => void) => {

@@ -4,6 +4,7 @@
 // shopper's first message does.)
 import {
   ConversationThread,
+  LOAD_BALANCING_QUERY,
   PROTOCOL_VERSION,
   WIDGET_NAMESPACE,
   widgetRequest,
@@ -41,7 +42,7 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
 
   const connect = async (): Promise<WidgetSocket> => {
     if (socketRef.current && thread.current) return socketRef.current;
-    const socket: WidgetSocket = io(WIDGET_NAMESPACE, { auth: { widgetKey, protocol: PROTOCOL_VERSION } });
+    const socket: WidgetSocket = io(WIDGET_NAMESPACE, { auth: { widgetKey, protocol: PROTOCOL_VERSION }, query: { [LOAD_BALANCING_QUERY]: crypto.randomUUID() } });
     socketRef.current = socket;
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", () => resolve());

@@ -300,6 +300,11 @@ export function queueContract(f: QueueFactory): void {
       expect(await queue.deadLetters("fair")).toEqual([]);
     });
 
+    it("answers groupDepth as the very first call of a fresh queue (a new hub's first send)", async () => {
+      await open();
+      expect(await queue.groupDepth("counted", "first")).toBe(0);
+    });
+
     it("groupDepth counts a group's unfinished jobs (waiting, delayed, running), not finished or dead ones", async () => {
       await open();
       let release!: () => void;
