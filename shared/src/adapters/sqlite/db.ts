@@ -14,6 +14,12 @@ export class SqliteDb {
   private readonly statements = new Map<string, Database.Statement>();
   // Built once: wrapping a fresh function in db.transaction() on every call costs more than the insert.
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /**
+   * Statements run on this connection, for tests and benchmarks that count what one operation
+   * costs (a number, never a timing). `trace`, when set, also gets each statement's SQL.
+   */
+  executed = 0;
+  trace: ((sql: string) => void) | null = null;
 
   constructor(file: string, options: { busyTimeoutMs?: number; maxPageCount?: number } = {}) {
     // SQLite gives -wal and -shm the database file's mode, so an owner-only file keeps all three private.
@@ -34,6 +40,8 @@ export class SqliteDb {
   }
 
   private stmt(sql: string): Database.Statement {
+    this.executed++;
+    this.trace?.(sql);
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.raw.prepare(sql);
