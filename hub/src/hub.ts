@@ -69,7 +69,8 @@ export function createSocketServer(deps: SocketServerDeps): SocketServer {
   io.engine.use(origins.sameOrigin);
   io.engine.on("connection", (session: Parameters<typeof origins.bind>[0]) => origins.bind(session));
   if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: socketIoRedisKey(deps.redis.prefix) }));
-  return { io, emitter: new SocketIoEmitter(io, realtimeMetrics(deps.metrics)) };
+  // Without Redis the local room table is complete, so empty rooms can be skipped before encoding.
+  return { io, emitter: new SocketIoEmitter(io, realtimeMetrics(deps.metrics), { localRooms: !deps.redis }) };
 }
 
 export interface HubDeps {

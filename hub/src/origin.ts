@@ -7,7 +7,7 @@
 // from another origin (a stolen sid, a page replaying another's) is refused on every request, and
 // a session that never joins a namespace is closed after the server's connect timeout.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { publicBaseUrl, type Config, type Store } from "@kaleem/shared";
+import { publicBaseUrl, type Config, type Merchant, type Store } from "@kaleem/shared";
 
 export function normalizeOrigin(value: string): string | null {
   try {
@@ -28,6 +28,11 @@ export interface OriginVerdict {
   origin: string | null;
   /** Merchant whose widget key came in the query and whose allow-list accepted the origin. */
   widgetMerchantId: string | null;
+  /**
+   * The query's widget key and the merchant as read for this handshake (with widgetMerchantId),
+   * so the namespace's authentication of the same key a moment later does not read them again.
+   */
+  widget?: { key: string; merchant: Merchant };
   /** The origin may open /inbox (dashboard origins, same host) or there is no Origin at all. */
   inboxOk: boolean;
   /** What the page asked for is allowed from it: the query key's widget, or (without a key) the inbox. */
@@ -88,13 +93,16 @@ export function createOriginGuard(config: Config, store: Store): OriginGuard {
     const widgetKey = new URL(req.url ?? "/", "http://localhost").searchParams.get("widgetKey");
     const inboxOk = origin === null || originAllowed(origin, inboxOrigins(config)) || sameHost(origin, req);
     let widgetMerchantId: string | null = null;
+    let widget: OriginVerdict["widget"];
     if (widgetKey) {
       const merchantId = await store.lookup.merchantByWidgetKey(widgetKey);
-      if (merchantId && (origin === null || originAllowed(origin, (await store.forMerchant(merchantId).merchant.get()).widget.allowedOrigins))) {
+      const merchant = merchantId ? await store.forMerchant(merchantId).merchant.get() : null;
+      if (merchantId && merchant && (origin === null || originAllowed(origin, merchant.widget.allowedOrigins))) {
         widgetMerchantId = merchantId;
+        widget = { key: widgetKey, merchant };
       }
     }
-    const verdict: OriginVerdict = { origin, widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk };
+    const verdict: OriginVerdict = { origin, widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk, ...(widget ? { widget } : {}) };
     (req as WithVerdict)[VERDICT] = verdict;
     return verdict;
   };

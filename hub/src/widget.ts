@@ -2,6 +2,7 @@
 // can only reach that visitor's conversations. Opening the widget creates no conversation: the
 // visitor's first message (or asking for a person) does.
 import {
+  asMerchantId,
   clientAddress,
   hmacSha256,
   rooms,
@@ -70,14 +71,18 @@ async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void
   const ip = clientAddress(socket.request, ctx.config.http.trustProxyHops);
   // The address is counted before anything is looked up, so unknown keys cost a flood its budget too.
   await ctx.widgetLimits.hitAddress("connects", ip);
-  const merchantId = await ctx.store.lookup.merchantByWidgetKey(auth.data.widgetKey);
+  const verdict = originVerdict(socket.request);
+  // The handshake read this very key and its merchant moments ago (same HTTP request): reuse them.
+  const judged = verdict?.widget && verdict.widgetMerchantId !== null && verdict.widget.key === auth.data.widgetKey ? verdict.widget : null;
+  const merchantId = judged ? asMerchantId(verdict!.widgetMerchantId!) : await ctx.store.lookup.merchantByWidgetKey(auth.data.widgetKey);
   if (!merchantId) throw new UnauthorizedError("Unknown widget key");
   // Every handshake was judged by the engine middleware; a missing verdict fails closed.
-  const verdict = originVerdict(socket.request);
   if (!verdict) throw new HandshakeRefused("origin_not_allowed", "Origin not checked");
   const origin = verdict.origin;
   const tenant = ctx.store.forMerchant(merchantId);
-  const merchant = await tenant.merchant.get();
+  const merchant = judged ? judged.merchant : await tenant.merchant.get();
+  // Used once: the request (and so the verdict) lives as long as the socket, the merchant need not.
+  delete verdict.widget;
   // The query key's allow-list was read at the handshake; the auth key must be the same store's,
   // and its allow-list must accept the origin too (a page cannot borrow another store's allow-list).
   if (origin !== null && !originAllowed(origin, merchant.widget.allowedOrigins)) throw new HandshakeRefused("origin_not_allowed", "Origin not allowed");

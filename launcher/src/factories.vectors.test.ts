@@ -23,6 +23,7 @@ afterAll(async () => {
 /** A process's lexical index, as far as catalog events go: what it was told. */
 class HeardChanges implements CatalogEvents {
   readonly heard: string[] = [];
+  knowledgeChanged(): void {}
   productsChanged(merchantId: string, productIds: string[], removed: string[]): void {
     this.heard.push(`${merchantId}:${productIds.join(",")}:${removed.join(",")}`);
   }

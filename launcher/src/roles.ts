@@ -111,6 +111,7 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
     createBotEngine({
       classifier: defaultIntentClassifier(),
       search: ports.search,
+      knowledge: ports.search.knowledge,
       config: ports.config,
       metrics: ports.metrics,
       logger: ports.logger,

@@ -54,6 +54,12 @@ import { wireHub, wireRest, wireWorkers, type ProcessPorts } from "./roles.js";
 import { checkRedisEviction } from "./cluster-checks.js";
 import { createFrontendHandler } from "./static/frontend.js";
 
+/**
+ * How long routine `conversation:updated` summaries are held per conversation: short enough that a
+ * list moves as the answer lands, long enough that one answer's three summaries become one.
+ */
+const SUMMARY_WINDOW_MS = 40;
+
 export interface StartOptions {
   /** Replaces the built-in bot engine (tests use a scripted one). */
   bot?: BotEngine;
@@ -138,7 +144,10 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const sockets = runsHub ? createSocketServer({ httpServer: server, config, store, metrics, redis: createSocketAdapterClients(ctx) }) : null;
     const emitter = sockets ? sockets.emitter : createRemoteEmitter(ctx);
     // Sockets first; outgoing webhooks after them (a slow store never delays what people see).
-    const events = new ConversationEventBus([socketListener(emitter), outgoingWebhooksListener(store)], logger);
+    // Routine inbox summaries are coalesced per conversation: one per answer instead of three.
+    const socketEvents = socketListener(emitter, { summaryWindowMs: SUMMARY_WINDOW_MS });
+    lifecycle.onClose("held inbox summaries", () => socketEvents.flush());
+    const events = new ConversationEventBus([socketEvents, outgoingWebhooksListener(store)], logger);
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger, maxPendingBotAnswers: config.bot.maxPendingPerStore });
 
     const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, channels, commerce, emitter, conversations, metrics, logger, lifecycle };

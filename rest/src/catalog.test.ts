@@ -4,8 +4,17 @@ import { startTestRest, type Session, type TestRest } from "./harness.test-helpe
 let t: TestRest;
 let s: Session;
 const changes: Array<{ merchantId: string; changed: string[]; removed: string[] }> = [];
+const knowledgeChanges: string[] = [];
 beforeAll(async () => {
-  t = await startTestRest({}, { catalogEvents: { productsChanged: (merchantId, changed, removed) => changes.push({ merchantId, changed, removed }) } });
+  t = await startTestRest(
+    {},
+    {
+      catalogEvents: {
+        productsChanged: (merchantId, changed, removed) => changes.push({ merchantId, changed, removed }),
+        knowledgeChanged: (merchantId) => knowledgeChanges.push(merchantId),
+      },
+    },
+  );
   s = await t.signup("Catalog");
 });
 afterAll(async () => t?.close());
@@ -184,5 +193,19 @@ describe("knowledge items", () => {
     expect(list.body.items.map((k: { title: string }) => k.title)).toEqual(expect.arrayContaining(["Shipping", "Payment", "Gift wrapping"]));
     expect((await api("DELETE", `/knowledge/${faq.body.id}`)).status).toBe(204);
     expect((await api("GET", `/knowledge/${faq.body.id}`)).status).toBe(404);
+  });
+});
+
+describe("knowledge writes", () => {
+  it("tell the bot's knowledge index on create, update and delete, and not on reads", async () => {
+    const before = knowledgeChanges.length;
+    const faq = { kind: "faq", faq: { question: { en: "Do you gift wrap?", ar: "هل تغلفون الهدايا؟" }, answer: { en: "Yes, free.", ar: "نعم مجانا" } } };
+    const created = await api("POST", "/knowledge", { title: "Gift wrap", data: faq });
+    expect(created.status).toBe(201);
+    const id = (created.body as { id: string }).id;
+    expect((await api("GET", `/knowledge/${id}`)).status).toBe(200);
+    expect((await api("PATCH", `/knowledge/${id}`, { title: "Gift wrapping" })).status).toBe(200);
+    expect((await api("DELETE", `/knowledge/${id}`)).status).toBe(204);
+    expect(knowledgeChanges.slice(before)).toEqual([s.merchantId, s.merchantId, s.merchantId]);
   });
 });

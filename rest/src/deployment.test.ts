@@ -38,7 +38,7 @@ describe("production mode", () => {
       attemptThrottle: new MemoryAttemptThrottle(),
       mailer: new DirectoryMailer(path.join(dir, "mail"), createLogger({ level: "silent" })),
       realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, visitorBlocked() {}, conversationChanged() {} },
-      catalogEvents: { productsChanged() {} },
+      catalogEvents: { productsChanged() {}, knowledgeChanged() {} },
       productSearch: { search: async () => ({ items: [] }) },
       queue: new MemoryJobQueue(),
       channelWebhooks: { read: () => ({ ok: false, status: 401, reason: "not wired" }), subscribe: () => null },

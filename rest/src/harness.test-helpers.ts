@@ -85,7 +85,7 @@ let counter = 0;
 function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks" | "channelConnector" | "commerceWebhooks"> {
   return {
     realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, visitorBlocked() {}, conversationChanged() {} },
-    catalogEvents: { productsChanged() {} },
+    catalogEvents: { productsChanged() {}, knowledgeChanged() {} },
     productSearch: { search: async () => ({ items: [] }) },
     // A real in-process queue: nothing consumes it here (the webhook flow is tested end to end by the launcher).
     queue: new MemoryJobQueue(),

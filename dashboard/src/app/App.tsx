@@ -1,26 +1,29 @@
-import { useEffect, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, type ReactNode } from "react";
 import { useI18n, I18nProvider } from "../i18n/i18n";
 import type { StringKey } from "../i18n/strings";
-import { AnalyticsPage } from "../pages/AnalyticsPage";
-import { AuditPage } from "../pages/AuditPage";
-import { BotSettingsPage } from "../pages/BotSettingsPage";
-import { CannedRepliesPage } from "../pages/CannedRepliesPage";
-import { CatalogPage } from "../pages/CatalogPage";
-import { ChannelsPage } from "../pages/ChannelsPage";
-import { WebhooksPage } from "../pages/WebhooksPage";
 import { InboxPage } from "../pages/inbox/InboxPage";
-import { KnowledgePage } from "../pages/KnowledgePage";
-import { ConfirmSignupPage } from "../pages/ConfirmSignupPage";
 import { LoginPage } from "../pages/LoginPage";
-import { OrdersPage } from "../pages/orders/OrdersPage";
-import { TeamPage } from "../pages/TeamPage";
-import { WidgetPage } from "../pages/WidgetPage";
 import { InboxProvider, useInbox } from "../realtime/InboxProvider";
 import { Loading } from "../ui/components";
 import { Icon, type IconName } from "../ui/icons";
 import { AuthProvider, useAuth, useSignedIn } from "./auth";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { hrefFor, navigate, useRoute, type Route } from "./router";
+
+// Sign-in and the inbox are in the first bundle (where every session starts); every other page is
+// its own chunk, fetched when it is first opened.
+const AnalyticsPage = lazy(() => import("../pages/AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })));
+const AuditPage = lazy(() => import("../pages/AuditPage").then((m) => ({ default: m.AuditPage })));
+const BotSettingsPage = lazy(() => import("../pages/BotSettingsPage").then((m) => ({ default: m.BotSettingsPage })));
+const CannedRepliesPage = lazy(() => import("../pages/CannedRepliesPage").then((m) => ({ default: m.CannedRepliesPage })));
+const CatalogPage = lazy(() => import("../pages/CatalogPage").then((m) => ({ default: m.CatalogPage })));
+const ChannelsPage = lazy(() => import("../pages/ChannelsPage").then((m) => ({ default: m.ChannelsPage })));
+const WebhooksPage = lazy(() => import("../pages/WebhooksPage").then((m) => ({ default: m.WebhooksPage })));
+const KnowledgePage = lazy(() => import("../pages/KnowledgePage").then((m) => ({ default: m.KnowledgePage })));
+const ConfirmSignupPage = lazy(() => import("../pages/ConfirmSignupPage").then((m) => ({ default: m.ConfirmSignupPage })));
+const OrdersPage = lazy(() => import("../pages/orders/OrdersPage").then((m) => ({ default: m.OrdersPage })));
+const TeamPage = lazy(() => import("../pages/TeamPage").then((m) => ({ default: m.TeamPage })));
+const WidgetPage = lazy(() => import("../pages/WidgetPage").then((m) => ({ default: m.WidgetPage })));
 
 export function App() {
   return (
@@ -41,7 +44,12 @@ function Gate() {
   }, [signedIn, route.page]);
   if (auth.status === "loading") return <Loading />;
   // The emailed signup link lands here, signed in or not.
-  if (route.page === "confirm") return <ConfirmSignupPage />;
+  if (route.page === "confirm")
+    return (
+      <Suspense fallback={<Loading />}>
+        <ConfirmSignupPage />
+      </Suspense>
+    );
   if (!signedIn) return <LoginPage mode={route.page === "signup" ? "signup" : "login"} />;
   return (
     <InboxProvider>
@@ -186,7 +194,9 @@ function Layout({ route }: { route: Route }) {
           </div>
         </div>
       </nav>
-      <main className={`content content-${current}`}>{page}</main>
+      <main className={`content content-${current}`}>
+        <Suspense fallback={<Loading />}>{page}</Suspense>
+      </main>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import jwt from "jsonwebtoken";
-import { describe, expect, it } from "vitest";
+import { KeyObject } from "node:crypto";
+import { describe, expect, it, vi } from "vitest";
 import type { Config } from "../config.js";
 import { MemoryTokenBlacklist } from "../adapters/memory/kv.js";
 import { TokenService } from "./tokens.js";
@@ -16,6 +17,29 @@ const config: Pick<Config, "auth" | "secrets"> = {
 const subject = { userId: "u1", merchantId: "m1", role: "admin" as const };
 
 describe("TokenService", () => {
+  it("signs and verifies with secret KeyObjects built once, never with the string secrets", async () => {
+    const sign = vi.spyOn(jwt, "sign");
+    const verify = vi.spyOn(jwt, "verify");
+    try {
+      const tokens = new TokenService(config, new MemoryTokenBlacklist());
+      const pair = tokens.issuePair(subject);
+      await tokens.verifyAccess(pair.accessToken);
+      await tokens.verifyAccess(pair.accessToken);
+      tokens.verifyRefresh(pair.refreshToken);
+      const keys = [...sign.mock.calls, ...verify.mock.calls].map((c) => c[1]);
+      expect(keys).toHaveLength(5);
+      for (const key of keys) expect(key).toBeInstanceOf(KeyObject);
+      expect(keys.every((k) => (k as KeyObject).type === "secret")).toBe(true);
+      // The same two objects every time: one per kind, made in the constructor.
+      expect(new Set(keys).size).toBe(2);
+      expect(verify.mock.calls[0]![1]).toBe(verify.mock.calls[1]![1]);
+      expect(verify.mock.calls[0]![1]).toBe(sign.mock.calls[0]![1]);
+    } finally {
+      sign.mockRestore();
+      verify.mockRestore();
+    }
+  });
+
   it("issues a pair whose tokens verify with their own kind only", async () => {
     const tokens = new TokenService(config, new MemoryTokenBlacklist());
     const pair = tokens.issuePair(subject);

@@ -323,8 +323,10 @@ export class ConversationService {
     tenant: TenantStore,
     message: Message,
     patch: { text: string; parts: Message["parts"]; status: "complete" | "stopped"; intent: string | null },
+    /** The conversation as the caller read it during this turn: only its channel is used, which never changes. */
+    known?: Conversation,
   ): Promise<Message> {
-    const conversation = await tenant.conversations.get(message.conversationId);
+    const conversation = known ?? (await tenant.conversations.get(message.conversationId));
     const sends = conversation && patch.status === "complete" && patch.text.trim() !== "" ? deliveryOf(conversation, message, false) : [];
     const final = await tenant.messages.update(message.id, { ...patch, ...(sends.length > 0 && conversation ? queuedFor(conversation) : {}) }, { outbox: sends });
     return final ?? message;
@@ -470,8 +472,9 @@ export class ConversationService {
    * Announces a stored message: `stream.started` for an answer that begins streaming, otherwise
    * `message.created`. The summary is the inbox row as it is now (the store refreshed its preview).
    */
-  async messageStored(tenant: TenantStore, message: Message): Promise<void> {
-    const conversation = await tenant.conversations.get(message.conversationId);
+  async messageStored(tenant: TenantStore, message: Message, known?: Conversation): Promise<void> {
+    // `known`: the row the caller read after storing `message` (so its preview and seq are current).
+    const conversation = known ?? (await tenant.conversations.get(message.conversationId));
     if (!conversation) return;
     const summary = await this.summary(tenant, conversation);
     const base = { merchantId: tenant.merchantId, conversationId: message.conversationId, message, summary, firstMessage: message.seq === 1 };

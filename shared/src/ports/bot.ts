@@ -1,7 +1,7 @@
 // The bot engine port. The engine is pure: it reads the tenant's data through the store it is
 // given and yields events; it never touches sockets or HTTP. Hub/workers turn the events into
 // stored messages and realtime deltas.
-import type { Locale, Message, MessagePart } from "../contracts/domain.js";
+import type { Conversation, Locale, Message, MessagePart } from "../contracts/domain.js";
 import type { TenantStore } from "./store.js";
 
 export interface BotTurnInput {
@@ -10,6 +10,11 @@ export interface BotTurnInput {
   /** Recent messages, ascending by seq; the last shopper message is the one to answer. */
   history: Message[];
   locale: Locale | null;
+  /**
+   * The conversation as the job read it at the start of this turn, so the engine does not read it
+   * again (the job re-reads its status itself before anything is shown).
+   */
+  conversation?: Conversation;
 }
 
 /**

@@ -18,4 +18,9 @@ export interface ProductSearch {
 export interface CatalogEvents {
   /** Products were created/updated (`productIds`) or deleted (`removed`) for this merchant. */
   productsChanged(merchantId: string, productIds: string[], removed: string[]): void;
+  /**
+   * A knowledge item (policy, FAQ, contact details) of this merchant was written or removed: the
+   * bot's knowledge index drops that merchant and reads the items again on its next turn.
+   */
+  knowledgeChanged(merchantId: string): void;
 }

@@ -32,10 +32,11 @@ describe("fanOutCatalogEvents", () => {
   it("tells every listener of every change, in order", () => {
     const heard: string[] = [];
     const events = fanOutCatalogEvents(
-      { productsChanged: (m, c, r) => heard.push(`lexical ${m} ${c.join(",")} ${r.join(",")}`) },
-      { productsChanged: (m, c, r) => heard.push(`outbox ${m} ${c.join(",")} ${r.join(",")}`) },
+      { productsChanged: (m, c, r) => heard.push(`lexical ${m} ${c.join(",")} ${r.join(",")}`), knowledgeChanged: (m) => heard.push(`lexical knowledge ${m}`) },
+      { productsChanged: (m, c, r) => heard.push(`outbox ${m} ${c.join(",")} ${r.join(",")}`), knowledgeChanged: (m) => heard.push(`outbox knowledge ${m}`) },
     );
     events.productsChanged("m1", ["a"], ["b"]);
-    expect(heard).toEqual(["lexical m1 a b", "outbox m1 a b"]);
+    events.knowledgeChanged("m2");
+    expect(heard).toEqual(["lexical m1 a b", "outbox m1 a b", "lexical knowledge m2", "outbox knowledge m2"]);
   });
 });

@@ -40,6 +40,9 @@ export class OutboxCatalogEvents implements CatalogEvents {
     this.write(merchantId, catalogChangeRows(productIds, removed), "catalog change not queued for the vector index");
   }
 
+  /** Knowledge holds no vectors: nothing for the index job. */
+  knowledgeChanged(_merchantId: string): void {}
+
   /** The shared index does not hold what the catalog has: rebuild this merchant's vectors. */
   requestReindex(merchantId: string): void {
     const slot = Math.floor(this.now() / REINDEX_SLOT_MS);
@@ -72,6 +75,9 @@ export function fanOutCatalogEvents(...targets: CatalogEvents[]): CatalogEvents 
   return {
     productsChanged(merchantId, productIds, removed) {
       for (const t of targets) t.productsChanged(merchantId, productIds, removed);
+    },
+    knowledgeChanged(merchantId) {
+      for (const t of targets) t.knowledgeChanged(merchantId);
     },
   };
 }

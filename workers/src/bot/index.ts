@@ -8,3 +8,4 @@ export { checkAgainstFacts, extractNumbers, type GuardVerdict } from "./llm/guar
 export { readJsonFile } from "./eval/search-data.js";
 export { createIntentClassifier, defaultIntentClassifier, isLowConfidence, LOW_CONFIDENCE_THRESHOLD, type IntentClassifier } from "./intents/classifier.js";
 export { CatalogSearch, type CatalogSearchDeps } from "./search/catalog-search.js";
+export { KnowledgeIndex, type MerchantKnowledge } from "./engine/knowledge-index.js";

@@ -14,7 +14,7 @@ const config = loadConfig({ KALEEM_DATA_DIR: mkdtempSync(path.join(tmpdir(), "ka
 let store: Store;
 const gateway = createCommerceGateway({ fetch: guardedFetch(config.outbound), pageSize: 3 });
 const indexed: string[][] = [];
-const catalogEvents = { productsChanged: (_m: string, ids: string[]) => void indexed.push(ids) };
+const catalogEvents = { productsChanged: (_m: string, ids: string[]) => void indexed.push(ids), knowledgeChanged() {} };
 const fakes: FakeCommercePlatform[] = [];
 
 beforeAll(async () => {

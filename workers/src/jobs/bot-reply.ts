@@ -98,6 +98,8 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
   /** Stored on the answer: the intent it served, or FALLBACK_ANSWER (analytics reads it). */
   let answerIntent: string | null = null;
 
+  /** The conversation as last read in this turn (the job's first read, then the one after the append). */
+  let current = conversation;
   /** Creates the stored message and the stream record when the answer's first piece arrives. */
   const begin = async (): Promise<boolean> => {
     if (message) return true;
@@ -119,14 +121,19 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
     handle.signal.addEventListener("abort", () => controller.abort(), { once: true });
     // A takeover that landed between our first check and the stream record: honour it now.
     const now = await tenant.conversations.get(conversationId);
-    if (!now || !BOT_ANSWERS.has(now.status)) controller.abort();
+    if (!now || !BOT_ANSWERS.has(now.status)) {
+      controller.abort();
+      return false;
+    }
     if (controller.signal.aborted) return false;
-    await deps.conversations.messageStored(tenant, message);
+    // Read after the append, so it is the row the summary needs: the turn reuses it from here.
+    current = now;
+    await deps.conversations.messageStored(tenant, message, now);
     return true;
   };
 
   try {
-    for await (const event of deps.bot.reply({ store: tenant, conversationId, history, locale: conversation.locale }, controller.signal)) {
+    for await (const event of deps.bot.reply({ store: tenant, conversationId, history, locale: conversation.locale, conversation }, controller.signal)) {
       if (controller.signal.aborted) break;
       if (event.type === "intent") {
         await tenant.messages.update(trigger.id, { intent: event.intent });
@@ -161,15 +168,20 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
   const stopped = controller.signal.aborted || failed !== null;
   let final: Message | null = null;
   if (message) {
-    const current: Message = message;
+    const answer: Message = message;
     try {
       // A complete answer in a channel conversation also goes out to the channel (written with it).
-      final = await deps.conversations.finishAnswer(tenant, current, {
-        text,
-        parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts,
-        status: stopped ? "stopped" : "complete",
-        intent: answerIntent,
-      });
+      final = await deps.conversations.finishAnswer(
+        tenant,
+        answer,
+        {
+          text,
+          parts: stopped ? parts.filter((p) => p.type !== "handoff") : parts,
+          status: stopped ? "stopped" : "complete",
+          intent: answerIntent,
+        },
+        current,
+      );
     } catch (err) {
       // The final write failed (store busy, disk full): give the stream up with its text, so the
       // sweeper ends it as stopped; a retry of this job finds the answer and does not run again.

@@ -10,6 +10,10 @@ class Recorder implements CatalogEvents {
   productsChanged(merchantId: string, productIds: string[], removed: string[]): void {
     this.calls.push([merchantId, productIds, removed]);
   }
+  knowledge: string[] = [];
+  knowledgeChanged(merchantId: string): void {
+    this.knowledge.push(merchantId);
+  }
 }
 
 const until = (check: () => boolean) => waitFor(check, "catalog event").then(() => undefined);
@@ -47,6 +51,20 @@ describe("catalog change fan-out over Redis", () => {
     expect(otherRest.calls).toEqual([["m1", ["p1", "p2"], ["p3"]]]);
     await unsubscribeA();
     await unsubscribeB();
+  });
+
+  it("carries knowledge changes to every subscribed process, apart from product changes", async () => {
+    const prefix = uniquePrefix("catalog");
+    const local = new Recorder();
+    const worker = new Recorder();
+    const unsubscribe = await subscribeCatalogChanges(client(), prefix, worker);
+    const events = new RedisCatalogEvents(client(), prefix, local);
+    events.knowledgeChanged("m7");
+    expect(local.knowledge).toEqual(["m7"]);
+    await until(() => worker.knowledge.length > 0);
+    expect(worker.knowledge).toEqual(["m7"]);
+    expect(worker.calls).toEqual([]);
+    await unsubscribe();
   });
 
   it("ignores malformed messages and other prefixes", async () => {

@@ -11,6 +11,8 @@ const changeSchema = z.object({
   merchantId: z.string().min(1).max(64),
   productIds: z.array(z.string().max(64)).max(10_000),
   removed: z.array(z.string().max(64)).max(10_000),
+  /** Knowledge items changed (the product lists are then empty). Absent in older messages. */
+  knowledge: z.boolean().optional(),
 });
 
 export const catalogChannel = (prefix: string) => `${prefix}:catalog-changes`;
@@ -29,6 +31,13 @@ export class RedisCatalogEvents implements CatalogEvents {
     this.redis
       .publish(catalogChannel(this.prefix), JSON.stringify({ merchantId, productIds, removed }))
       .catch((err: unknown) => this.logger?.warn({ err, merchantId }, "catalog change not published"));
+  }
+
+  knowledgeChanged(merchantId: string): void {
+    this.local.knowledgeChanged(merchantId);
+    this.redis
+      .publish(catalogChannel(this.prefix), JSON.stringify({ merchantId, productIds: [], removed: [], knowledge: true }))
+      .catch((err: unknown) => this.logger?.warn({ err, merchantId }, "knowledge change not published"));
   }
 }
 
@@ -49,7 +58,8 @@ export async function subscribeCatalogChanges(
       logger?.warn({ err }, "ignored a malformed catalog change message");
       return;
     }
-    target.productsChanged(parsed.merchantId, parsed.productIds, parsed.removed);
+    if (parsed.knowledge) target.knowledgeChanged(parsed.merchantId);
+    else target.productsChanged(parsed.merchantId, parsed.productIds, parsed.removed);
   };
   subscriber.on("message", onMessage);
   await subscriber.subscribe(channel);

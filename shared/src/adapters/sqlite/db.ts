@@ -15,6 +15,12 @@ export class SqliteDb {
   private readonly statements = new Map<string, Database.Statement>();
   // Built once: wrapping a fresh function in db.transaction() on every call costs more than the insert.
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /**
+   * Statements run on this connection, for tests and benchmarks that count what one operation
+   * costs (a number, never a timing). `trace`, when set, also gets each statement's SQL.
+   */
+  executed = 0;
+  trace: ((sql: string) => void) | null = null;
 
   /** Seals customer contact details in and out of their columns (see shared/src/pii.ts). */
   readonly pii: PiiVault;
@@ -39,6 +45,8 @@ export class SqliteDb {
   }
 
   private stmt(sql: string): Database.Statement {
+    this.executed++;
+    this.trace?.(sql);
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.raw.prepare(sql);

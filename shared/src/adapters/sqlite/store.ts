@@ -193,6 +193,16 @@ export class SqliteStore implements Store {
     return new SqliteTenantStore(this.db, merchantId);
   }
 
+  /** How many SQL statements this store has run (tests and benchmarks count an operation's cost). */
+  get statementsExecuted(): number {
+    return this.db.executed;
+  }
+
+  /** Calls `onStatement` with the SQL of every statement run until it is set to null. */
+  traceStatements(onStatement: ((sql: string) => void) | null): void {
+    this.db.trace = onStatement;
+  }
+
   async createMerchant(input: NewMerchant, owner: NewUser): Promise<{ merchant: Merchant; owner: User }> {
     const merchant = buildMerchant(newId(), input, nowIso());
     return this.db.tx(() => {

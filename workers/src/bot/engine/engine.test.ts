@@ -582,3 +582,42 @@ describe("metrics", () => {
     expect(fallbackOf((await chat.say("what is your return policy?")).events)).toBe(false);
   });
 });
+
+describe("knowledge held between turns", () => {
+  it("reads a store's knowledge once across turns, and again after a knowledge write is announced", async () => {
+    const search = embeddedSearch();
+    const held = createBotEngine({ attempts: new MemoryRateLimiter(), classifier, search, knowledge: search.knowledge, streamDelayMs: 0 });
+    const reads = vi.spyOn(shop.t.knowledge, "all");
+    try {
+      const chat = await Chat.open(held, shop.t);
+      await chat.say("what is your return policy?");
+      await chat.say("how much is shipping to riyadh?");
+      await chat.say("do you wrap presents for birthdays?");
+      expect(reads).toHaveBeenCalledTimes(1);
+
+      await shop.t.knowledge.create({
+        title: "Birthday wrapping",
+        data: { kind: "faq", faq: { question: { en: "Do you wrap presents for birthdays?", ar: "هل تغلفون هدايا أعياد الميلاد؟" }, answer: { en: "Yes, we wrap every birthday present with a card for free.", ar: "نعم، نغلف كل هدية عيد ميلاد مع بطاقة مجانا." } } },
+      });
+      // Not announced yet: the held copy stands (this is what the event is for).
+      expect((await chat.say("do you wrap presents for birthdays?")).text).not.toContain("birthday present with a card");
+      search.knowledgeChanged(shop.t.merchantId);
+      expect((await chat.say("do you wrap presents for birthdays?")).text).toContain("birthday present with a card");
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it("without a KnowledgeIndex reads the knowledge on every turn (nothing can go stale)", async () => {
+    const reads = vi.spyOn(shop.t.knowledge, "all");
+    try {
+      const chat = await Chat.open(engine, shop.t);
+      await chat.say("what is your return policy?");
+      await chat.say("what is your return policy?");
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+});

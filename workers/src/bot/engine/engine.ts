@@ -1,6 +1,6 @@
 // The bot engine: classifies the shopper's last message, lets the handler for it decide an answer
 // from the store's own data, then streams the answer as word-sized deltas followed by its parts.
-import { ConfigError, monthKey, parseActionPayload, type MessagePart, type BotEngine, type BotEvent, type BotTurnInput, type Config, type KnowledgeItem, type Merchant, type Metrics, type ProductSearch, type RateLimiter, type TokenBudget } from "@kaleem/shared";
+import { ConfigError, monthKey, parseActionPayload, type MessagePart, type BotEngine, type BotEvent, type BotTurnInput, type Config, type Merchant, type Metrics, type ProductSearch, type RateLimiter, type TokenBudget } from "@kaleem/shared";
 import { createChatClient, type ChatClient } from "../llm/client.js";
 import { guardedPhrasing, type PhraseOutcome } from "../llm/phrase.js";
 import { answer, type Answer } from "./answer.js";
@@ -11,7 +11,9 @@ import { firstOfKind, typeNumbers, type TypedNumber } from "./numbers.js";
 import { placeMentioned, type Place } from "./places.js";
 import { dontKnow, handoff, HUMAN_REPLY, MENU } from "./replies.js";
 import { addByPayload, addByText, continueCheckout, removeByText, startCheckout, viewCart } from "./cart.js";
-import { searchFaq } from "./faq.js";
+import { buildFaqIndex, searchFaq } from "./faq.js";
+import type { KnowledgeIndex, MerchantKnowledge } from "./knowledge-index.js";
+import { turnStore } from "./turn-store.js";
 import { formatMoney, localized, pick, pickLanguage } from "./lang.js";
 import { botMetrics, type BotMetrics } from "./metrics.js";
 import { continueOrderLookup, orderStatusAnswer } from "./orders.js";
@@ -36,6 +38,8 @@ export interface IntentClassifierLike {
 export interface BotEngineDeps {
   classifier: IntentClassifierLike;
   search: ProductSearch;
+  /** Each store's knowledge between turns; it must be told of knowledge writes (CatalogSearch's is). */
+  knowledge?: KnowledgeIndex;
   metrics?: Metrics;
   /** Pacing and the optional LLM come from here unless given explicitly below. */
   config?: Pick<Config, "bot" | "llm">;
@@ -136,7 +140,7 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
 
   async function faqAnswer(turn: Turn, strong = false): Promise<Answer | null> {
     // A "strong" hit may override the intent's own handler, so one shared word is not enough.
-    const hit = strong ? searchFaq(await turn.knowledge(), turn.text, 0.5, 2) : searchFaq(await turn.knowledge(), turn.text);
+    const hit = strong ? searchFaq(await turn.faq(), turn.text, 0.5, 2) : searchFaq(await turn.faq(), turn.text);
     if (!hit) return null;
     const text = localized(hit.faq.answer, turn.lang);
     return text ? answer(text, [], { facts: text }) : null;
@@ -517,14 +521,19 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       const started = performance.now();
       const last = [...input.history].reverse().find((m) => m.role === "shopper");
       if (!last || last.text.trim() === "" || signal.aborted) return;
-      const { store, conversationId } = input;
-      const [merchant, state, conversation] = await Promise.all([store.merchant.get(), loadBotState(store, conversationId), store.conversations.get(conversationId)]);
+      const { conversationId } = input;
+      // Products read once per turn (search's fresh read and the answer's cards are the same rows).
+      const store = turnStore(input.store);
+      const [merchant, state, conversation] = await Promise.all([store.merchant.get(), loadBotState(store, conversationId), input.conversation ?? store.conversations.get(conversationId)]);
       const text = last.text.trim();
       const inFlow = state.checkout !== null || state.verifying !== null || state.awaitingOrderNumber;
       const isPayload = parsePayload(text) !== null;
       const lang = pickLanguage(text, state.lang, input.locale, isPayload || (inFlow && !/[A-Za-z]{3,}\s+[A-Za-z]{3,}/.test(text)));
       state.lang = lang;
-      let knowledge: Promise<KnowledgeItem[]> | null = null;
+      // Held between turns when the engine was given a KnowledgeIndex (kept current by knowledge
+      // writes); without one, read once for this turn.
+      let knowledge: Promise<MerchantKnowledge> | null = null;
+      const known = () => (knowledge ??= deps.knowledge ? deps.knowledge.get(store) : store.knowledge.all().then((items) => ({ items, faq: buildFaqIndex(items) })));
       const turn: Turn = {
         store,
         conversationId,
@@ -533,7 +542,8 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
         lang,
         text,
         search: deps.search,
-        knowledge: () => (knowledge ??= store.knowledge.all()),
+        knowledge: async () => (await known()).items,
+        faq: async () => (await known()).faq,
         attempts,
         visitorId: conversation?.visitorId ?? null,
       };

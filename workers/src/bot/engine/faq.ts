@@ -48,8 +48,14 @@ const K1 = 1.2;
 const B = 0.75;
 const QUESTION_WEIGHT = 2;
 
-/** The best FAQ for `message`, or null when none clears the threshold. */
-export function searchFaq(items: KnowledgeItem[], message: string, minCoverage = 0.5, minMatched = 1): FaqHit | null {
+/** The FAQ items of one store, tokenized once (see KnowledgeIndex). */
+export interface FaqIndex {
+  readonly docs: readonly Doc[];
+  /** Average weighted document length (BM25's length normalization). */
+  readonly avg: number;
+}
+
+export function buildFaqIndex(items: readonly KnowledgeItem[]): FaqIndex {
   const docs: Doc[] = [];
   for (const item of items) {
     if (item.data.kind !== "faq") continue;
@@ -66,9 +72,14 @@ export function searchFaq(items: KnowledgeItem[], message: string, minCoverage =
     add(`${faq.answer.en} ${faq.answer.ar}`, 1);
     docs.push({ faq, tf, length });
   }
+  return { docs, avg: docs.length === 0 ? 0 : docs.reduce((s, d) => s + d.length, 0) / docs.length };
+}
+
+/** The best FAQ for `message`, or null when none clears the threshold. */
+export function searchFaq(source: FaqIndex | readonly KnowledgeItem[], message: string, minCoverage = 0.5, minMatched = 1): FaqHit | null {
+  const { docs, avg } = Array.isArray(source) ? buildFaqIndex(source as readonly KnowledgeItem[]) : (source as FaqIndex);
   const query = [...new Set(contentTokens(message))];
   if (docs.length === 0 || query.length === 0) return null;
-  const avg = docs.reduce((s, d) => s + d.length, 0) / docs.length;
   const df = new Map<string, number>();
   for (const term of query) df.set(term, docs.filter((d) => d.tf.has(term)).length);
   let best: FaqHit | null = null;

@@ -1,5 +1,6 @@
 // Everything a handler needs to answer one shopper message.
 import type { KnowledgeItem, Merchant, Product, ProductSearch, RateLimiter, TenantStore } from "@kaleem/shared";
+import type { FaqIndex } from "./faq.js";
 import type { BotState, Lang } from "./state.js";
 
 export interface Turn {
@@ -12,6 +13,8 @@ export interface Turn {
   text: string;
   search: ProductSearch;
   knowledge(): Promise<KnowledgeItem[]>;
+  /** The store's FAQ items, tokenized (held between turns when the engine has a KnowledgeIndex). */
+  faq(): Promise<FaqIndex>;
   /** Order look-up attempts across conversations (see orders.ts). */
   attempts: RateLimiter;
   /** The webchat visitor behind the conversation, when there is one. */

@@ -2,6 +2,7 @@
 // vector partition, built lazily from the store and kept in step through productsChanged().
 // A query is split into hard constraints (filters) and words to rank; lexical and vector
 // scores are fused and a coverage threshold keeps out-of-catalog queries from returning noise.
+import { KnowledgeIndex } from "../engine/knowledge-index.js";
 import type {
   CatalogEvents,
   Embedder,
@@ -258,6 +259,11 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   private vectorsDown = false;
   /** While vectors are down, the time before which searches do not try them. */
   private vectorRetryAt = 0;
+  /**
+   * The bot's per-store knowledge (policies, FAQ index). It lives here because catalog and
+   * knowledge writes arrive on the same CatalogEvents path in every process.
+   */
+  readonly knowledge = new KnowledgeIndex();
 
   constructor(deps: CatalogSearchDeps) {
     this.deps = deps;
@@ -301,6 +307,11 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       m.removed.add(id);
       m.changed.delete(id);
     }
+  }
+
+  /** CatalogEvents port: the bot reads this merchant's knowledge again on its next turn. */
+  knowledgeChanged(merchantId: string): void {
+    this.knowledge.invalidate(merchantId);
   }
 
   /** Drops a merchant's index (it is rebuilt from the store on the next search). */
