@@ -16,3 +16,4 @@ export * from "./contracts/vector-index.js";
 export * from "./socket-io.js";
 export * from "./contracts/emitter.js";
 export * from "./contracts/object-store.js";
+export * from "./attacks/jwt.js";
