@@ -101,6 +101,13 @@ function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSe
 export async function startTestRest(
   env: Partial<Record<keyof Env, string>> = {},
   extraDeps: Partial<RestDeps> = {},
+  options: {
+    /**
+     * What the app is given instead of the SQLite store (a wrapper around it): tests that need a
+     * window held open (a request paused mid-way) wrap it; `TestRest.store` stays the real one.
+     */
+    wrapStore?: (store: Store) => Store;
+  } = {},
 ): Promise<TestRest> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "kaleem-rest-"));
   const config = loadConfig({
@@ -121,7 +128,7 @@ export async function startTestRest(
   const queue = extraDeps.queue ?? doubles.queue;
   const rest = createRestApp({
     config,
-    store,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     logger: createLogger({ level: "silent" }),
     metrics,
     blacklist,
