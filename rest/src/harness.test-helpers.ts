@@ -107,6 +107,11 @@ export async function startTestRest(
      * window held open (a request paused mid-way) wrap it; `TestRest.store` stays the real one.
      */
     wrapStore?: (store: Store) => Store;
+    /**
+     * Opens the store instead of SQLite in the data dir: suites written for every engine (the
+     * injection attacks) take the engine's store this way.
+     */
+    openStore?: (dataDir: string) => Promise<Store>;
   } = {},
 ): Promise<TestRest> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "kaleem-rest-"));
@@ -118,7 +123,7 @@ export async function startTestRest(
     RATE_LIMIT_PER_MINUTE: "100000",
     ...env,
   });
-  const store = await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
+  const store = options.openStore ? await options.openStore(dataDir) : await openSqliteStore({ file: path.join(dataDir, "kaleem.db") });
   const metrics = new Metrics();
   const blacklist = new MemoryTokenBlacklist();
   const outbox: OutgoingEmail[] = [];
