@@ -61,3 +61,16 @@ describe("forged refresh tokens", () => {
     expect(genuine.status, genuine.text).toBe(200);
   });
 });
+
+describe("racing a stolen refresh token", () => {
+  it("ten simultaneous refreshes with one token: at most one pair is issued, and the family then dies", async () => {
+    const s = await t.signup("Race");
+    const answers = await Promise.all(Array.from({ length: 10 }, () => t.request("POST", "/api/v1/auth/refresh", { body: { refreshToken: s.refreshToken } })));
+    const issued = answers.filter((r) => r.status === 200);
+    expect(issued.length, answers.map((r) => r.status).join(",")).toBe(1);
+    for (const r of answers.filter((x) => x.status !== 200)) expect(r.status).toBe(401);
+    // The other nine were reuses: the one pair that was issued is revoked with its family.
+    const successor = await t.request("POST", "/api/v1/auth/refresh", { body: { refreshToken: issued[0]!.body.refreshToken } });
+    expect(successor.status).toBe(401);
+  });
+});
