@@ -92,6 +92,19 @@ export const literalSearchTerms: string[] = [
   "*",
 ];
 
+const cursorOf = (value: unknown): string => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+/** Hand-made page cursors carrying operators: each must be refused with 400. */
+export const injectionCursors: string[] = [
+  cursorOf({ k: { $ne: null }, id: "x" }),
+  cursorOf({ k: "a", id: { $gt: "" } }),
+  cursorOf({ k: "a", id: "x", $where: "1" }),
+  cursorOf({ $or: [{}] }),
+  cursorOf([1, 2]),
+  "not-base64-json",
+];
+/** Cursors that are positions made of query-language text: allowed, but they must page the caller's own records only. */
+export const literalCursors: string[] = [cursorOf({ k: "' OR 1=1 --", id: "' OR '1'='1" }), cursorOf({ k: "%", id: "%" }), cursorOf({ k: "", id: "" }), cursorOf({ k: "\u0000", id: "*" })];
+
 /** Where the literal terms are searched: each list route that takes `q`. */
 const searchRoutes = ["/products", "/orders", "/conversations"];
 
@@ -147,6 +160,23 @@ export function describeInjectionAttacks(engine: string, start: () => Promise<Te
         const res = await t.request("GET", `/api/v1${q}`, { token: s.token });
         expect(res.status, `${q}: ${res.text}`).toBe(400);
         expect(res.body.error.code, q).toBe("validation_failed");
+      }
+    });
+
+    it(`refuses hand-made cursors with operators (${injectionCursors.length}), and text cursors page only the caller's records (${literalCursors.length})`, async () => {
+      for (const route of searchRoutes) {
+        for (const cursor of injectionCursors) {
+          const res = await t.request("GET", `/api/v1${route}?cursor=${cursor}`, { token: s.token });
+          expect(res.status, `${route} ${Buffer.from(cursor, "base64url").toString()}: ${res.text}`).toBe(400);
+        }
+      }
+      const other = await t.signup("Injection other");
+      await t.request("POST", "/api/v1/products", { token: other.token, body: { name: { en: "Other store's lamp" }, price: 1, stock: 1 } });
+      for (const cursor of literalCursors) {
+        const res = await t.request("GET", `/api/v1/products?cursor=${cursor}&limit=100`, { token: s.token });
+        // A position may be refused (its key is the wrong type) or page on; it never reaches another store.
+        expect([200, 400], res.text).toContain(res.status);
+        if (res.status === 200) for (const p of res.body.items as Array<{ merchantId: string }>) expect(p.merchantId).toBe(s.merchantId);
       }
     });
 
