@@ -73,7 +73,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const order = (s: Session, body: unknown, key: string) => t.request("POST", "/api/v1/orders", { token: s.token, body, headers: { "Idempotency-Key": key } });
-const ordersOf = async (s: Session) => (await t.store.forMerchant(asMerchantId(s.merchantId)).orders.list({ limit: 200 })).items;
+const ordersOf = async (s: Session) => (await t.store.forMerchant(asMerchantId(s.merchantId)).orders.list({}, { limit: 200 })).items;
 const stockOf = async (s: Session, id: string) => (await t.store.forMerchant(asMerchantId(s.merchantId)).products.get(id))!.stock;
 
 /** One created 201; every other answer the in-flight 409 or the replay of exactly that 201. */
