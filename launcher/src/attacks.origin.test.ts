@@ -102,6 +102,15 @@ describe("handshakes from a disallowed origin", () => {
       }
     });
 
+    it(`a store that allows apps (no Origin) still refuses every impostor web origin, "null" included (${transport})`, async () => {
+      const withApps = await createMerchant(t.k, { allowedOrigins: [SHOP_ORIGIN], allowApps: true });
+      await connected(widgetClient(t.k.url, withApps.widgetKey, { origin: null, transports: [transport] }));
+      for (const origin of widgetImpostors) {
+        const refusal = await refusedWith(widgetClient(t.k.url, withApps.widgetKey, { origin, transports: [transport] }));
+        expect(refusal.code, origin).toBe("origin_not_allowed");
+      }
+    });
+
     it(`/inbox refuses a foreign origin even with a valid agent token (${transport})`, async () => {
       for (const origin of inboxImpostors()) {
         const refusal = await refusedWith(inboxClient(t.k.url, agentToken, { origin, transports: [transport] }));
