@@ -117,6 +117,39 @@ describe("logout across hub nodes", () => {
   });
 });
 
+describe("password change and team removal across hub nodes", () => {
+  async function agentOnBothHubs(name: string) {
+    const agentEmail = `${name}-${Date.now()}@cluster.example`;
+    const agentPassword = "an agent's long passphrase";
+    const user = await store.forMerchant(asMerchantId(merchantId)).users.create({ email: agentEmail, name, role: "agent", passwordHash: await hashPassword(agentPassword) });
+    const res = await fetch(`${rest.url}/api/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: agentEmail, password: agentPassword }) });
+    const { accessToken } = (await res.json()) as { accessToken: string };
+    const sockets = [inboxClient(hubA.url, accessToken), inboxClient(hubB.url, accessToken, { transports: ["polling"] })];
+    await Promise.all(sockets.map(connected));
+    return { id: user.id, accessToken, closed: sockets.map((s) => new Promise<string>((resolve) => s.once("disconnect", (reason) => resolve(reason)))) };
+  }
+  const asOwner = async (method: string, path: string, body?: unknown) => {
+    const { accessToken } = await signIn();
+    return fetch(`${rest.url}/api/v1${path}`, { method, headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  };
+
+  it("a password change set by the owner closes the agent's sockets on both hubs and both refuse the old token", async () => {
+    const agent = await agentOnBothHubs("rekeyed");
+    expect((await asOwner("PATCH", `/team/${agent.id}`, { password: "a brand new long passphrase" })).status).toBe(200);
+    expect(await Promise.all(agent.closed)).toEqual(["io server disconnect", "io server disconnect"]);
+    expect((await me(agent.accessToken)).status).toBe(401);
+    for (const hub of [hubA, hubB]) expect((await connectError(inboxClient(hub.url, agent.accessToken))).message, hub.name).toMatch(/revoked/);
+  });
+
+  it("removing the agent from the team closes their sockets on both hubs and both refuse the token", async () => {
+    const agent = await agentOnBothHubs("removed");
+    expect((await asOwner("DELETE", `/team/${agent.id}`)).status).toBe(204);
+    expect(await Promise.all(agent.closed)).toEqual(["io server disconnect", "io server disconnect"]);
+    expect((await me(agent.accessToken)).status).toBe(401);
+    for (const hub of [hubA, hubB]) await connectError(inboxClient(hub.url, agent.accessToken));
+  });
+});
+
 describe("refresh-token reuse in the cluster", () => {
   it("a refresh token presented twice revokes the family: the rotated successor is refused too, and it is audited", async () => {
     const session = await signIn();
