@@ -26,6 +26,7 @@ const bodies: Record<string, unknown> = {
   "POST /orders/:id/status": { status: "cancelled" },
   "POST /commerce-connections/:id/sync": { mode: "import" },
   "PATCH /webhook-endpoints/:id": { status: "disabled" },
+  "PUT /visitors/:visitorId/block": { reason: "pwned" },
 };
 const queries: Record<string, string> = {
   "GET /conversations/:id/attachments/link": "key=channels/a/photo.jpg",
@@ -99,6 +100,10 @@ beforeAll(async () => {
     "POST /webhook-endpoints/:id/rotate-secret": one(endpoint.id),
     "POST /webhook-endpoints/:id/test": one(endpoint.id),
     "DELETE /webhook-endpoints/:id": one(endpoint.id),
+    // A's shopper (the conversation above); blocking them from B's side must not be possible.
+    "GET /visitors/:visitorId": { visitorId: "v-alpha" },
+    "PUT /visitors/:visitorId/block": { visitorId: "v-alpha" },
+    "DELETE /visitors/:visitorId/block": { visitorId: "v-alpha" },
   });
 });
 afterAll(async () => t?.close());
@@ -143,6 +148,7 @@ async function snapshot() {
     canned: await tenant.cannedReplies.list(),
     webhookEndpoints: await tenant.webhookEndpoints.list(),
     conversations: (await tenant.conversations.list()).items.map((c) => ({ id: c.id, labels: c.labels })),
+    blockedVisitors: (await tenant.visitors.listBlocked()).items,
     deadLetters: (await t.queue.deadLetters("channel-deliver", { merchantId: a.merchantId })).map((l) => l.id),
   };
 }
