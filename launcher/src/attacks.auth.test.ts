@@ -2,7 +2,9 @@
 // presented at the /inbox handshake, on both transports. Each must be refused with connect_error
 // `unauthorized`, and the genuine token must still connect. The REST side is
 // rest/src/attacks.jwt.test.ts; logout across hub nodes is attacks.logout.cluster.test.ts.
+import { INBOX_NAMESPACE } from "@kaleem/shared";
 import { forgedAccessTokens } from "@kaleem/shared/testing";
+import { io } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeAllClients, connected, createMerchant, inboxClient, refusedWith, startTestKaleem, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
 
@@ -46,4 +48,21 @@ describe("forged access tokens at the /inbox handshake", () => {
       }
     });
   }
+
+  it("takes the genuine token only from the handshake's auth: not from the query string, a header or a cookie", async () => {
+    const attempts = [
+      { name: "query", options: { query: { token: pair.accessToken } } },
+      { name: "Authorization header", options: { extraHeaders: { Authorization: `Bearer ${pair.accessToken}` } } },
+      { name: "cookie", options: { extraHeaders: { Cookie: `token=${pair.accessToken}` } } },
+    ];
+    for (const { name, options } of attempts) {
+      const socket = io(t.k.url + INBOX_NAMESPACE, { forceNew: true, reconnection: false, transports: ["websocket"], ...options });
+      try {
+        const refusal = await refusedWith(socket);
+        expect(refusal.code, name).toBe("unauthorized");
+      } finally {
+        socket.disconnect();
+      }
+    }
+  });
 });

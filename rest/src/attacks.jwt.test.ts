@@ -74,3 +74,25 @@ describe("racing a stolen refresh token", () => {
     expect(successor.status).toBe(401);
   });
 });
+
+describe("where a genuine token is accepted", () => {
+  it("only as `Authorization: Bearer`: not in the query string (it would land in logs), a cookie, another scheme or twice", async () => {
+    const token = victim.token;
+    const attempts: Array<[string, string, Record<string, string>]> = [
+      ["query access_token", `/api/v1/me?access_token=${token}`, {}],
+      ["query token", `/api/v1/me?token=${token}`, {}],
+      ["cookie", "/api/v1/me", { cookie: `token=${token}; accessToken=${token}` }],
+      ["Basic scheme", "/api/v1/me", { authorization: `Basic ${token}` }],
+      ["Token scheme", "/api/v1/me", { authorization: `Token ${token}` }],
+      ["no scheme", "/api/v1/me", { authorization: token }],
+      ["two tokens", "/api/v1/me", { authorization: `Bearer ${token} ${token}` }],
+      ["X-Access-Token header", "/api/v1/me", { "x-access-token": token }],
+    ];
+    for (const [name, path, headers] of attempts) {
+      const res = await t.request("GET", path, { headers });
+      // A query the route does not take is a 400 before auth; everything else a 401.
+      expect([400, 401], `${name}: ${res.status} ${res.text}`).toContain(res.status);
+      expect(res.text, name).not.toContain(victim.email);
+    }
+  });
+});
