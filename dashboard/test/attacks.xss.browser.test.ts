@@ -59,7 +59,7 @@ let url = "";
 let demo: Demo;
 let owner = "";
 const dialogs: string[] = [];
-let refusedAtBoundary = 0;
+const refusedAtBoundary: string[] = [];
 
 /** What a surface shows: flags in every frame, elements a payload would make, and its text (shadow roots included). */
 async function inspect(p: Page): Promise<{ flags: unknown[]; made: number; jsLinks: number; text: string }> {
@@ -100,7 +100,7 @@ async function expectInert(p: Page, surface: string): Promise<void> {
 async function tryApi<T>(method: string, p: string, body: unknown): Promise<T | null> {
   const res = await fetch(`${url}/api/v1${p}`, { method, headers: { "content-type": "application/json", authorization: `Bearer ${owner}` }, body: JSON.stringify(body) });
   if (res.status === 400) {
-    refusedAtBoundary += 1;
+    refusedAtBoundary.push(`${method} ${p} ${JSON.stringify(body).slice(0, 120)}`);
     return null;
   }
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
@@ -131,6 +131,14 @@ beforeAll(async () => {
   // An agent whose display name is a payload, and canned replies that are.
   await api(url, "POST", "/team", { email: "xss-agent@example.com", name: CORPUS[2]!.slice(0, 100), role: "agent", password: "xss agent password 1" }, owner);
   for (const [i, payload] of CORPUS.slice(0, 10).entries()) await tryApi("POST", "/canned-replies", { shortcut: `xss${i}`, text: payload });
+  // The widget's greeting (shown to every shopper on the store's page), knowledge titles, and
+  // orders whose contact and address a shopper typed (the Orders page and its drawer).
+  await tryApi("PATCH", "/settings/widget", { greeting: { en: CORPUS[4]!.slice(0, 500), ar: CORPUS[5]!.slice(0, 500) } });
+  for (const payload of CORPUS.slice(0, 5)) await tryApi("POST", "/knowledge", { title: payload.slice(0, 200), data: { kind: "faq", faq: { question: { en: payload, ar: payload }, answer: { en: payload, ar: payload } } } });
+  const anyProduct = await api<{ id: string }>(url, "POST", "/products", { name: { en: "Order stock" }, price: 20, stock: 100 }, owner);
+  for (const [i, payload] of CORPUS.slice(0, 6).entries()) {
+    await tryApi("POST", "/orders", { items: [{ productId: anyProduct.id, quantity: 1 }], contact: { name: payload.slice(0, 200), email: `x${i}"><img src=x onerror=top.__xss='order-email'>@example.com`, phone: CORPUS[11]!.slice(0, 50) }, shippingAddress: CORPUS[(i + 6) % CORPUS.length] });
+  }
 
   // A dashboard conversation: a customer whose name and email are payloads, started on a javascript: page.
   const shopper = shopperSocket(url, demo.widgetKey);
@@ -255,14 +263,19 @@ describe("XSS corpus in Chromium", () => {
       expect(seen.jsLinks, `dashboard ${p}`).toBe(0);
       expect(dialogs, `dashboard ${p}`).toEqual([]);
     }
+    // An order's drawer, with the contact and address a shopper typed.
+    await page.goto(`${url}/dashboard/orders`);
+    await page.locator('[data-testid="order-row"]').first().click();
+    await page.locator('[data-testid="order-drawer"]').waitFor();
+    await expectInert(page, "dashboard order drawer");
     // The pages that list them did show the payloads as text.
-    for (const p of ["catalog", "replies", "team"]) {
+    for (const p of ["catalog", "replies", "team", "knowledge"]) {
       await page.goto(`${url}/dashboard/${p}`);
       await page.locator('[data-testid="nav-inbox"]').waitFor();
       await page.waitForLoadState("networkidle");
       await expectInert(page, `dashboard ${p}`);
     }
-    console.info(`xss: ${refusedAtBoundary} plantings refused at the API boundary (400)`);
+    console.info(`xss: ${refusedAtBoundary.length} plantings refused at the API boundary (400):\n${refusedAtBoundary.join("\n")}`);
   }, 120_000);
 
   it("the detectors do catch a payload that runs (a control on a page without a CSP), and the dashboard's CSP is a second wall", async () => {
