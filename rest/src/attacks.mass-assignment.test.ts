@@ -202,4 +202,26 @@ describe("mass assignment (from the route table)", () => {
     // An agent cannot promote themselves: the route is for managers.
     expect(member.status).toBe(403);
   });
+
+  it("nobody raises a role past what they may grant: admins and agents trying owner or admin are refused and nothing moves", async () => {
+    const admin = await ownerCall<{ user: { id: string; email: string } }>("POST", "/team", { email: `admin-${unique()}@alpha.example`, name: "Admin", role: "admin", password: "alpha-admin-password-1" });
+    const adminToken = (await t.request("POST", "/api/v1/auth/login", { body: { email: admin.user.email, password: "alpha-admin-password-1" } })).body.accessToken as string;
+    const attempts: Array<[string, string, string, string, unknown]> = [
+      ["admin adds an owner", adminToken, "POST", "/team", { email: `x-${unique()}@alpha.example`, name: "X", role: "owner", password: "long enough password 1" }],
+      ["admin adds an admin", adminToken, "POST", "/team", { email: `y-${unique()}@alpha.example`, name: "Y", role: "admin", password: "long enough password 1" }],
+      ["admin makes themselves owner", adminToken, "PATCH", `/team/${admin.user.id}`, { role: "owner" }],
+      ["admin makes the agent an admin", adminToken, "PATCH", `/team/${agent.id}`, { role: "admin" }],
+      ["admin demotes the owner", adminToken, "PATCH", `/team/${a.userId}`, { role: "agent" }],
+      ["admin removes the owner", adminToken, "DELETE", `/team/${a.userId}`, undefined],
+      ["agent makes themselves admin", agent.token, "PATCH", `/team/${agent.id}`, { role: "admin" }],
+      ["agent adds an admin", agent.token, "POST", "/team", { email: `z-${unique()}@alpha.example`, name: "Z", role: "admin", password: "long enough password 1" }],
+      ["owner makes an agent a second owner", a.token, "PATCH", `/team/${agent.id}`, { role: "owner" }],
+    ];
+    const before = (await t.store.forMerchant(asMerchantId(a.merchantId)).users.list()).items.map((u) => `${u.id}:${u.role}`).sort();
+    for (const [name, token, method, path, body] of attempts) {
+      const res = await t.request(method, `/api/v1${path}`, { token, ...(body !== undefined ? { body } : {}) });
+      expect([400, 403], `${name}: ${res.status} ${res.text}`).toContain(res.status);
+    }
+    expect((await t.store.forMerchant(asMerchantId(a.merchantId)).users.list()).items.map((u) => `${u.id}:${u.role}`).sort()).toEqual(before);
+  });
 });
