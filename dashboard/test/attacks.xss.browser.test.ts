@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { asMerchantId, type MessagePart } from "@kaleem/shared";
+import { buildOncePerRun } from "@kaleem/shared/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, buildDashboard, closeSockets, connected, dashboardDir, launchBrowser, ok, shopperSocket, agentSocket, startInstance, type Demo } from "./harness";
@@ -112,8 +113,12 @@ let dashConversation = "";
 
 beforeAll(async () => {
   buildDashboard();
-  const widget = spawnSync(process.execPath, [path.join(dashboardDir, "..", "webchat-widget", "build.mjs")], { cwd: path.join(dashboardDir, "..", "webchat-widget"), encoding: "utf8" });
-  if (widget.status !== 0) throw new Error(`widget build failed: ${widget.stderr}`);
+  // The storefront serves the widget: built the way the widget's own browser tests build it.
+  const widgetRoot = path.join(dashboardDir, "..", "webchat-widget");
+  buildOncePerRun(path.join(widgetRoot, "dist"), () => {
+    const widget = spawnSync(process.execPath, [path.join(widgetRoot, "build.mjs")], { cwd: widgetRoot, encoding: "utf8" });
+    if (widget.status !== 0) throw new Error(`widget build failed: ${widget.stderr}`);
+  });
   instance = await startInstance();
   url = instance.k.url;
   demo = instance.demo;

@@ -4,7 +4,7 @@
 // rest/src/attacks.jwt.test.ts; logout across hub nodes is attacks.logout.cluster.test.ts.
 import { INBOX_NAMESPACE } from "@kaleem/shared";
 import { forgedAccessTokens } from "@kaleem/shared/testing";
-import { io } from "socket.io-client";
+import { io, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeAllClients, connected, createMerchant, inboxClient, refusedWith, startTestKaleem, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
 
@@ -50,7 +50,7 @@ describe("forged access tokens at the /inbox handshake", () => {
   }
 
   it("takes the genuine token only from the handshake's auth: not from the query string, a header or a cookie", async () => {
-    const attempts = [
+    const attempts: Array<{ name: string; options: Partial<ManagerOptions & SocketOptions> }> = [
       { name: "query", options: { query: { token: pair.accessToken } } },
       { name: "Authorization header", options: { extraHeaders: { Authorization: `Bearer ${pair.accessToken}` } } },
       { name: "cookie", options: { extraHeaders: { Cookie: `token=${pair.accessToken}` } } },

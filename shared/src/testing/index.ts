@@ -17,3 +17,4 @@ export * from "./socket-io.js";
 export * from "./contracts/emitter.js";
 export * from "./contracts/object-store.js";
 export * from "./attacks/jwt.js";
+export * from "./build-once.js";
