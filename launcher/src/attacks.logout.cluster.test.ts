@@ -18,6 +18,7 @@ let store: Store;
 let rest: RoleProcess;
 let hubA: RoleProcess;
 let hubB: RoleProcess;
+let restB: RoleProcess;
 const procs: RoleProcess[] = [];
 const email = `agent-${Date.now()}@cluster.example`;
 const password = "a long and unguessable passphrase";
@@ -49,11 +50,12 @@ beforeAll(async () => {
     spawnRole("rest", env, { KALEEM_ROLE: "rest" }),
     spawnRole("hub-a", env, { KALEEM_ROLE: "hub" }),
     spawnRole("hub-b", env, { KALEEM_ROLE: "hub" }),
+    spawnRole("rest-b", env, { KALEEM_ROLE: "rest" }),
   ]);
   for (const s of started) if (s.status === "fulfilled") procs.push(s.value);
   const failed = started.find((s) => s.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
-  [rest, hubA, hubB] = procs as [RoleProcess, RoleProcess, RoleProcess];
+  [rest, hubA, hubB, restB] = procs as [RoleProcess, RoleProcess, RoleProcess, RoleProcess];
 }, 180_000);
 
 afterEach(() => closeAllClients());
@@ -163,5 +165,49 @@ describe("refresh-token reuse in the cluster", () => {
     expect((await refresh(rotated.body.refreshToken!)).status).toBe(401);
     const audit = await store.forMerchant(asMerchantId(merchantId)).audit.list({ limit: 50 });
     expect(audit.items.map((a) => a.action)).toContain("auth.refresh_reuse");
+  });
+});
+
+describe("a stolen refresh token raced over two REST processes", () => {
+  it("ten simultaneous refreshes split over both processes issue one pair, and the family then dies", async () => {
+    const session = await signIn();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async (_v, i) => {
+        const res = await fetch(`${i % 2 ? restB.url : rest.url}/api/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: session.refreshToken }) });
+        return { status: res.status, body: (await res.json()) as { refreshToken?: string } };
+      }),
+    );
+    const issued = answers.filter((r) => r.status === 200);
+    expect(issued.length, answers.map((r) => r.status).join(",")).toBe(1);
+    expect(answers.filter((r) => r.status !== 200).every((r) => r.status === 401)).toBe(true);
+    expect((await refresh(issued[0]!.body.refreshToken!)).status).toBe(401);
+  });
+});
+
+describe("Idempotency-Key across two REST processes (family 16)", () => {
+  it("a burst with one key and one body split over two processes on one database creates one order", async () => {
+    const { accessToken } = await signIn();
+    const post = (base: string, p: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${base}/api/v1${p}`, { method: "POST", headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const product = (await (await post(rest.url, "/products", { name: { en: "Cluster lamp" }, price: 30, stock: 50 })).json()) as { id: string };
+    const tenant = store.forMerchant(asMerchantId(merchantId));
+    const before = (await tenant.orders.list({}, { limit: 200 })).items.length;
+    const body = { items: [{ productId: product.id, quantity: 1 }] };
+    const key = `cluster-${Date.now()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, async (_v, i) => {
+        const res = await post(i % 2 ? restB.url : rest.url, "/orders", body, { "Idempotency-Key": key });
+        return { status: res.status, replayed: res.headers.get("idempotent-replayed"), body: (await res.json()) as { id?: string; error?: { code: string } } };
+      }),
+    );
+    const created = answers.filter((r) => r.status === 201 && r.replayed === null);
+    expect(created, JSON.stringify(answers.map((r) => [r.status, r.replayed, r.body.error?.code]))).toHaveLength(1);
+    for (const r of answers) {
+      if (r === created[0]) continue;
+      if (r.status === 409) expect(r.body.error?.code).toBe("idempotency_in_flight");
+      else expect([r.status, r.replayed, r.body.id]).toEqual([201, "true", created[0]!.body.id]);
+    }
+    expect((await tenant.orders.list({}, { limit: 200 })).items.length).toBe(before + 1);
+    expect((await tenant.products.get(product.id))!.stock).toBe(49);
   });
 });
