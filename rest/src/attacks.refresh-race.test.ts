@@ -75,4 +75,24 @@ describe("refresh reuse while the winner is still being issued its pair", () => 
       expect(won.status).toBe(401);
     }
   });
+
+  it("a logout (or a password change) while a refresh is being issued leaves no pair alive either", async () => {
+    for (const end of ["logout", "password change"] as const) {
+      const s = await t.signup(`Race ${end}`);
+      const refresh = (refreshToken: string) => t.request("POST", "/api/v1/auth/refresh", { body: { refreshToken } });
+      const reached = gate.arm();
+      const racing = refresh(s.refreshToken);
+      await reached;
+      // The user read of the ending request must not wait on the gate, which is spent already.
+      const ended =
+        end === "logout"
+          ? await t.request("POST", "/api/v1/auth/logout", { token: s.token, body: { refreshToken: s.refreshToken } })
+          : await t.request("PATCH", `/api/v1/team/${s.userId}`, { token: s.token, body: { password: "a completely new passphrase 7" } });
+      expect(ended.status, `${end}: ${ended.text}`).toBeLessThan(300);
+      gate.open();
+      const got = await racing;
+      if (got.status === 200) expect((await refresh(got.body.refreshToken as string)).status, `${end}: the successor outlived it`).toBe(401);
+      else expect(got.status).toBe(401);
+    }
+  });
 });
