@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startKaleem, type KaleemInstance } from "@kaleem/launcher";
 import { createLogger, loadConfig, type BotEngine, type BotEvent, type OutgoingEmail } from "@kaleem/shared";
+import { buildOncePerRun } from "@kaleem/shared/testing";
 import { Writable } from "node:stream";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { io, type Socket } from "socket.io-client";
@@ -51,10 +52,13 @@ export interface Demo {
   widgetKey: string;
 }
 
+/** Builds dashboard/dist once per test run, never while another test file builds it (see buildOncePerRun). */
 export function buildDashboard(): void {
-  const vite = path.resolve(dashboardDir, "..", "node_modules", "vite", "bin", "vite.js");
-  const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: dashboardDir, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`dashboard build failed:\n${result.stdout}\n${result.stderr}`);
+  buildOncePerRun(path.join(dashboardDir, "dist"), () => {
+    const vite = path.resolve(dashboardDir, "..", "node_modules", "vite", "bin", "vite.js");
+    const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: dashboardDir, encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`dashboard build failed:\n${result.stdout}\n${result.stderr}`);
+  });
 }
 
 export async function startInstance(env: Record<string, string> = {}): Promise<{ k: KaleemInstance; demo: Demo; emails: OutgoingEmail[]; close: () => Promise<void> }> {

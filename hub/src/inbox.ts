@@ -44,6 +44,10 @@ export function setupInboxNamespace(ns: InboxNamespace, ctx: HubContext): InboxR
     ctx.metrics.connected.inc({ namespace: "inbox" });
     const { merchantId, userId, tokenId } = socket.data;
     void socket.join([rooms.inbox(merchantId), rooms.agent(merchantId, userId), rooms.token(tokenId)]);
+    // A logout, password change or removal that landed between the handshake's checks and this
+    // join disconnected the session's rooms before this socket was in them: check again now that
+    // it is, so such a socket is closed instead of living on until its token expires.
+    void revalidate(socket, ctx).catch((err: unknown) => ctx.logger.warn({ err }, "inbox session re-check failed"));
     watching.set(socket.id, new Set());
     const expiry = setTimeout(() => {
       socket.emit("session:revoked", { reason: "expired" });
@@ -73,6 +77,24 @@ export function setupInboxNamespace(ns: InboxNamespace, ctx: HubContext): InboxR
 }
 
 const tokenExpiry = new WeakMap<InboxSocket, number>();
+
+/** Closes a just-connected socket whose session ended while it was being admitted. */
+async function revalidate(socket: InboxSocket, ctx: HubContext): Promise<void> {
+  const auth = inboxAuthSchema.safeParse(socket.handshake.auth);
+  let valid = auth.success;
+  if (auth.success) {
+    try {
+      const claims = await ctx.tokens.verifyAccess(auth.data.token);
+      valid = (await ctx.store.forMerchant(claims.merchantId).users.get(claims.userId)) !== null;
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError)) throw err;
+      valid = false;
+    }
+  }
+  if (valid || socket.disconnected) return;
+  socket.emit("session:revoked", { reason: "revoked" });
+  socket.disconnect(true);
+}
 
 async function authenticate(socket: InboxSocket, ctx: HubContext): Promise<void> {
   const verdict = originVerdict(socket.request);

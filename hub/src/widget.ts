@@ -58,10 +58,23 @@ export function setupWidgetNamespace(ns: WidgetNamespace, ctx: HubContext): void
       rooms.visitor(merchantId, visitorId),
       rooms.visitorGeneration(merchantId, visitorId, session.claims.generation),
     ]);
+    // A key rotation, a block or an identify that landed between the handshake's checks and this
+    // join disconnected rooms this socket was not in yet: check again now that it is.
+    void revalidate(socket, ctx).catch((err: unknown) => ctx.logger.warn({ err }, "widget session re-check failed"));
     socket.on("disconnect", () => ctx.metrics.connected.dec({ namespace: "widget" }));
     guardEvents(socket, "widget", EVENTS, ctx);
     registerWidgetEvents(ns, socket, ctx);
   });
+}
+
+/** Closes a just-connected shopper socket whose key, visitor or token generation ended while it was being admitted. */
+async function revalidate(socket: WidgetSocket, ctx: HubContext): Promise<void> {
+  const { merchantId, visitorId } = socket.data;
+  const session = sessionOf(socket);
+  const keyOwner = await ctx.store.lookup.merchantByWidgetKey(session.widgetKey);
+  const visitor = keyOwner === merchantId ? await ctx.store.forMerchant(keyOwner).visitors.get(visitorId) : null;
+  const ended = keyOwner !== merchantId || !!visitor?.blockedAt || (visitor !== null && session.claims.generation < visitor.tokenGeneration);
+  if (ended && !socket.disconnected) socket.disconnect(true);
 }
 
 async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void> {

@@ -101,6 +101,18 @@ function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSe
 export async function startTestRest(
   env: Partial<Record<keyof Env, string>> = {},
   extraDeps: Partial<RestDeps> = {},
+  options: {
+    /**
+     * What the app is given instead of the SQLite store (a wrapper around it): tests that need a
+     * window held open (a request paused mid-way) wrap it; `TestRest.store` stays the real one.
+     */
+    wrapStore?: (store: Store) => Store;
+    /**
+     * Opens the store instead of SQLite in the data dir: suites written for every engine (the
+     * injection attacks) take the engine's store this way.
+     */
+    openStore?: (dataDir: string) => Promise<Store>;
+  } = {},
 ): Promise<TestRest> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "kaleem-rest-"));
   const config = loadConfig({
@@ -111,7 +123,7 @@ export async function startTestRest(
     RATE_LIMIT_PER_MINUTE: "100000",
     ...env,
   });
-  const store = await openSqliteStore({ crypto: storeCrypto(config), file: path.join(dataDir, "kaleem.db") });
+  const store = options.openStore ? await options.openStore(dataDir) : await openSqliteStore({ crypto: storeCrypto(config), file: path.join(dataDir, "kaleem.db") });
   const metrics = new Metrics();
   const blacklist = new MemoryTokenBlacklist();
   const outbox: OutgoingEmail[] = [];
@@ -121,7 +133,7 @@ export async function startTestRest(
   const queue = extraDeps.queue ?? doubles.queue;
   const rest = createRestApp({
     config,
-    store,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     logger: createLogger({ level: "silent" }),
     metrics,
     blacklist,

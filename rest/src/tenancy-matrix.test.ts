@@ -102,6 +102,7 @@ beforeAll(async () => {
     "POST /webhook-endpoints/:id/rotate-secret": one(endpoint.id),
     "POST /webhook-endpoints/:id/test": one(endpoint.id),
     "DELETE /webhook-endpoints/:id": one(endpoint.id),
+    // A's shopper (the conversation above); blocking them from B's side must not be possible.
     "GET /visitors/:visitorId": { visitorId: "v-alpha" },
     "PUT /visitors/:visitorId/block": { visitorId: "v-alpha" },
     "DELETE /visitors/:visitorId/block": { visitorId: "v-alpha" },

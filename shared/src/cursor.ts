@@ -2,7 +2,9 @@ import { z } from "zod";
 import { ValidationError } from "./errors.js";
 
 // Opaque keyset cursor: base64url JSON of the sort key and id of the last item returned.
-const cursorSchema = z.object({ k: z.union([z.string(), z.number()]).nullable(), id: z.string() });
+// Strict: only this module writes cursors, so any other key means a hand-made one (a stray `$where`
+// was dropped before; now the cursor is refused, whichever engine reads it).
+const cursorSchema = z.strictObject({ k: z.union([z.string(), z.number()]).nullable(), id: z.string() });
 export type CursorKey = z.infer<typeof cursorSchema>;
 
 export function encodeCursor(key: CursorKey): string {

@@ -50,5 +50,13 @@ export async function rotateSession(tokens: TokenService, store: Store, refreshT
   const user = await tenant.users.get(record.userId);
   if (!user) return fail(false);
   const pair = await startSession(tokens, tenant, user, record.familyId);
+  // A second presentation of the same token (a reuse) may have revoked the family between our
+  // spending it and storing its successor, and that revocation did not cover the successor, which
+  // did not exist yet. The spent token was revoked with the family either way: if it was, the
+  // successor dies too and nobody gets a pair.
+  if ((await tenant.refreshTokens.get(record.id))?.revokedAt) {
+    await tenant.refreshTokens.revokeFamily(record.familyId);
+    return fail(true);
+  }
   return { ok: true, pair, user, tenant };
 }

@@ -19,3 +19,5 @@ export * from "./contracts/emitter.js";
 export * from "./contracts/object-store.js";
 export * from "./store-crypto.js";
 export * from "./fake-qdrant.js";
+export * from "./attacks/jwt.js";
+export * from "./build-once.js";

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { buildOncePerRun } from "@kaleem/shared/testing";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const widgetRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -13,7 +14,10 @@ export const ARTIFACTS = path.resolve(widgetRoot, "../test-artifacts/widget");
 
 /** Builds dist/widget.js and dist/chat.js, which the product serves. */
 export function buildWidget(): void {
-  execFileSync(process.execPath, [path.join(widgetRoot, "build.mjs")], { cwd: widgetRoot, stdio: "pipe" });
+  // Once per test run and never two at once: the dashboard's attack suite serves the widget too.
+  buildOncePerRun(path.join(widgetRoot, "dist"), () => {
+    execFileSync(process.execPath, [path.join(widgetRoot, "build.mjs")], { cwd: widgetRoot, stdio: "pipe" });
+  });
 }
 
 export interface Browser {
