@@ -743,7 +743,8 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     expect(await row(placed.id).locator('[data-testid="channel-badge"]').getAttribute("data-channel")).toBe("whatsapp");
     expect(await row(onWeb.id).locator('[data-testid="channel-badge"]').getAttribute("data-channel")).toBe("webchat");
     expect(await row(placed.id).textContent()).toContain("Noura Al-Harbi");
-    expect(await row(placed.id).textContent()).toContain("280");
+    // The shared price format, as the bot and the widget write it: "280 SAR".
+    expect(await row(placed.id).textContent()).toContain("280 SAR");
     // Newest first.
     expect((await shownIds()).slice(0, 2)).toEqual([onWeb.id, placed.id]);
 

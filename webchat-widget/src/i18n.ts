@@ -1,4 +1,6 @@
 // UI strings (English and Arabic) and number/time formatting for the widget.
+import { formatPrice as sharedFormatPrice, type DigitStyle } from "@kaleem/shared/contracts";
+
 export type UiLocale = "en" | "ar";
 
 const en = {
@@ -83,30 +85,22 @@ const ar: Strings = {
 
 export const strings = (locale: UiLocale): Strings => (locale === "ar" ? ar : en);
 
-/** BCP 47 tag for Intl: Arabic uses Arabic-Indic digits. */
-const intlTag = (locale: UiLocale) => (locale === "ar" ? "ar-SA-u-nu-arab" : "en-US");
+/** BCP 47 tag for Intl, with the merchant's digit style in Arabic (Western unless they chose Arabic-Indic). */
+const intlTag = (locale: UiLocale, digits: DigitStyle) => (locale === "ar" ? (digits === "arabic" ? "ar-SA-u-nu-arab" : "ar-SA-u-nu-latn") : "en-US");
 
-export function formatNumber(n: number, locale: UiLocale): string {
-  return new Intl.NumberFormat(intlTag(locale)).format(n);
+export function formatNumber(n: number, locale: UiLocale, digits: DigitStyle = "western"): string {
+  return new Intl.NumberFormat(intlTag(locale, digits)).format(n);
 }
 
-export function formatPrice(amount: number, currency: string, locale: UiLocale): string {
-  try {
-    return new Intl.NumberFormat(intlTag(locale), {
-      style: "currency",
-      currency: currency || "SAR",
-      minimumFractionDigits: Number.isInteger(amount) ? 0 : 2,
-      maximumFractionDigits: 2,
-    }).format(amount);
-  } catch {
-    return `${formatNumber(amount, locale)} ${currency}`;
-  }
+/** The shared price format ("420 SAR", "420 ر.س" / "٤٢٠ ر.س"): the same as the bot's text beside it. */
+export function formatPrice(amount: number, currency: string, locale: UiLocale, digits: DigitStyle = "western"): string {
+  return sharedFormatPrice(amount, currency, locale, digits);
 }
 
-export function formatTime(iso: string, locale: UiLocale): string {
+export function formatTime(iso: string, locale: UiLocale, digits: DigitStyle = "western"): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
-  return new Intl.DateTimeFormat(intlTag(locale), { hour: "numeric", minute: "2-digit" }).format(d);
+  return new Intl.DateTimeFormat(intlTag(locale, digits), { hour: "numeric", minute: "2-digit" }).format(d);
 }
 
 /** The locale to show: explicit choice, else the browser's if the store speaks it, else the store's default. */

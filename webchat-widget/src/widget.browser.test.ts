@@ -116,7 +116,9 @@ describe("webchat widget in Chromium", () => {
     const snap = await snapshot(page);
     expect(snap.cards.length).toBeGreaterThan(0);
     for (const c of snap.cards) {
-      expect(c.price).toMatch(/SAR\s?\d/);
+      // One price format: the card reads exactly as the bot's text lists it ("275 SAR").
+      expect(c.price).toMatch(/^\d+(\.\d{2})? SAR$/);
+      expect(answer.text).toContain(` ${c.price}`);
       // Relative image URLs from the server resolve against the Kaleem host.
       expect(c.img?.startsWith(`${kal.url}/demo/img/`)).toBe(true);
     }
@@ -198,7 +200,9 @@ describe("webchat widget in Chromium", () => {
     }
   });
 
-  it("Arabic: the panel is RTL, the answer is Arabic, numbers use Arabic-Indic digits", async () => {
+  it("Arabic: the panel is RTL, the answer is Arabic, and text, cards and times share the merchant's digit style", async () => {
+    // The merchant chose Arabic-Indic digits (Bot settings): the bot's text uses them, so the cards must too.
+    await tenant().merchant.update({ bot: { arabicDigits: "arabic" } });
     const { page } = await browser({ locale: "ar-SA" });
     await openDemo(page);
     await openPanel(page);
@@ -210,15 +214,33 @@ describe("webchat widget in Chromium", () => {
     expect(answer.text).toBe((await storedMessage(answer.id))?.text);
     const after = await snapshot(page);
     expect(after.cards.length).toBeGreaterThan(0);
-    for (const c of after.cards) expect(c.price).toMatch(/[٠-٩]/);
+    for (const c of after.cards) {
+      expect(c.price).toMatch(/^[٠-٩]+(\.[٠-٩]{2})? ر\.س$/);
+      expect(answer.text).toContain(c.price);
+    }
+    expect(answer.text).not.toMatch(/[0-9]/);
     const meta = await page.evaluate(() => document.querySelector("kaleem-widget")!.shadowRoot!.querySelector(".k-meta time")?.textContent ?? "");
     expect(meta).toMatch(/[٠-٩]/);
+    expect(meta).not.toMatch(/[0-9]/);
     const dirs = await page.evaluate(() =>
       [...document.querySelector("kaleem-widget")!.shadowRoot!.querySelectorAll(".k-bubble")].map((b) => b.getAttribute("dir")),
     );
     expect(dirs.every((d) => d === "auto")).toBe(true);
     await page.waitForTimeout(300);
     await screenshot(page, "open-ar");
+    // Western digits (the default) read Western everywhere, the currency still Arabic.
+    await tenant().merchant.update({ bot: { arabicDigits: "western" } });
+    const { page: western } = await browser({ locale: "ar-SA" });
+    await openDemo(western);
+    await openPanel(western);
+    await ask(western, "عندكم عبايات سوداء؟");
+    const answerW = await waitForAnswer(western, 0);
+    const cardsW = (await snapshot(western)).cards;
+    expect(cardsW.length).toBeGreaterThan(0);
+    for (const c of cardsW) {
+      expect(c.price).toMatch(/^\d+(\.\d{2})? ر\.س$/);
+      expect(answerW.text).toContain(c.price);
+    }
   });
 
   it("renders hostile text as literal text: no element, no script, no dialog; only http(s) links", async () => {

@@ -10,3 +10,4 @@ export * from "./outgoing-webhooks.js";
 export * from "./text.js";
 export * from "./actions.js";
 export * from "./images.js";
+export * from "./money.js";

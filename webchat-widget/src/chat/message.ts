@@ -1,12 +1,14 @@
 // Renders one message (text, product cards, cart, order, links) into its row. Text goes in as text
 // nodes only; URLs become anchors only for http(s); images only from URLs the server sent.
-import { actionText, type MessagePart, type ProductCardPart } from "@kaleem/shared/contracts";
+import { actionText, type DigitStyle, type MessagePart, type ProductCardPart } from "@kaleem/shared/contracts";
 import type { ClientMessage } from "../client/client.js";
 import { formatPrice, formatTime, type Strings, type UiLocale } from "../i18n.js";
 import { h, renderText, safeUrl } from "./dom.js";
 
 export interface RenderContext {
   locale: UiLocale;
+  /** The merchant's digit style for Arabic (the bot's answers use it too). */
+  digits: DigitStyle;
   t: Strings;
   baseUrl: string;
   /** Quick-reply payload → the label the shopper clicked, to show instead of the raw payload. */
@@ -38,7 +40,7 @@ export const labelFor = (text: string, labels: Map<string, string>): string => l
 export function renderMessage(row: RowView, m: ClientMessage, c: RenderContext): void {
   const shown = m.role === "shopper" ? labelFor(m.text, c.labels) : m.text;
   const partsKey = JSON.stringify(m.parts);
-  const key = [m.id, m.seq, m.status, m.delivery, c.locale, partsKey.length, shown].join("|");
+  const key = [m.id, m.seq, m.status, m.delivery, c.locale, c.digits, partsKey.length, shown].join("|");
   if (row.key === key) return;
   row.key = key;
   const el = row.el;
@@ -64,8 +66,8 @@ export function renderMessage(row: RowView, m: ClientMessage, c: RenderContext):
   if (row.caret) row.caret.hidden = m.status !== "streaming";
 
   const partsEl = el.querySelector<HTMLElement>(".k-parts");
-  if (partsEl && row.partsKey !== partsKey + c.locale) {
-    row.partsKey = partsKey + c.locale;
+  if (partsEl && row.partsKey !== partsKey + c.locale + c.digits) {
+    row.partsKey = partsKey + c.locale + c.digits;
     partsEl.textContent = "";
     for (const node of renderParts(m.parts, c)) partsEl.append(node);
   }
@@ -76,7 +78,7 @@ export function renderMessage(row: RowView, m: ClientMessage, c: RenderContext):
 function renderMeta(meta: HTMLElement, m: ClientMessage, c: RenderContext): void {
   meta.textContent = "";
   if (m.role === "system") return;
-  meta.append(h("time", { datetime: m.createdAt, text: formatTime(m.createdAt, c.locale) }));
+  meta.append(h("time", { datetime: m.createdAt, text: formatTime(m.createdAt, c.locale, c.digits) }));
   if (m.role !== "shopper" || !m.delivery) return;
   const { t } = c;
   if (m.delivery === "failed" && m.clientMessageId) {
@@ -100,9 +102,9 @@ function renderParts(parts: MessagePart[], c: RenderContext): Node[] {
   for (const p of parts) {
     if (p.type === "cart") {
       const rows = p.items.map((i) =>
-        h("tr", {}, h("td", { dir: "auto", text: `${i.quantity} × ${i.name}` }), h("td", { text: formatPrice(i.price * i.quantity, p.currency, c.locale) })),
+        h("tr", {}, h("td", { dir: "auto", text: `${i.quantity} × ${i.name}` }), h("td", { text: formatPrice(i.price * i.quantity, p.currency, c.locale, c.digits) })),
       );
-      rows.push(h("tr", {}, h("td", {}, h("strong", { text: c.t.total })), h("td", {}, h("strong", { text: formatPrice(p.total, p.currency, c.locale) }))));
+      rows.push(h("tr", {}, h("td", {}, h("strong", { text: c.t.total })), h("td", {}, h("strong", { text: formatPrice(p.total, p.currency, c.locale, c.digits) }))));
       out.push(h("div", { class: "k-box k-cart" }, h("div", { text: c.t.cart }), h("table", {}, h("tbody", {}, ...rows))));
     } else if (p.type === "order") {
       out.push(
@@ -110,7 +112,7 @@ function renderParts(parts: MessagePart[], c: RenderContext): Node[] {
           "div",
           { class: "k-box k-order" },
           h("strong", { text: c.t.order(p.number) }),
-          h("div", { text: `${c.t.orderStatus[p.status] ?? p.status} · ${formatPrice(p.total, p.currency, c.locale)}` }),
+          h("div", { text: `${c.t.orderStatus[p.status] ?? p.status} · ${formatPrice(p.total, p.currency, c.locale, c.digits)}` }),
         ),
       );
     } else if (p.type === "link") {
@@ -134,7 +136,7 @@ function productCard(p: ProductCardPart, c: RenderContext): HTMLElement {
       "div",
       { class: "k-card-b" },
       h("div", { class: "k-card-n", dir: "auto", text: p.name }),
-      h("div", { class: "k-price", text: formatPrice(p.price, p.currency, c.locale) }),
+      h("div", { class: "k-price", text: formatPrice(p.price, p.currency, c.locale, c.digits) }),
       p.inStock ? null : h("div", { class: "k-oos", text: c.t.outOfStock }),
       h(
         "div",

@@ -92,6 +92,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
   const labels = new Map<string, string>();
   const ctx = (): RenderContext => ({
     locale,
+    digits: settings?.arabicDigits ?? "western",
     t,
     baseUrl: config.baseUrl,
     labels,
