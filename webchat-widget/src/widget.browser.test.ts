@@ -159,6 +159,37 @@ describe("webchat widget in Chromium", () => {
     expect(resumes.length).toBeGreaterThan(resumesBefore);
   });
 
+  it("a bot answer stopped by a take-over ends with a visible marker, the person's line right under it", async () => {
+    const { page } = await browser();
+    await openDemo(page);
+    await openPanel(page);
+    await ask(page, "what is your return policy and how long does shipping to Riyadh take?");
+    await waitFor(async () => {
+      const r = await lastBotRow(page);
+      return r && r.status === "streaming" && r.text.length > 5;
+    }, "answer streaming");
+    const conversationId = await conversationOf(page);
+    const s = await agent();
+    await agentCall(s, "conversation:takeover", { conversationId });
+    await waitFor(async () => (await lastBotRow(page))?.status === "stopped", "answer stopped");
+    const stopped = (await lastBotRow(page))!;
+    // The text is what the server kept; the marker is beside it, not in it.
+    expect(stopped.text).toBe((await storedMessage(stopped.id))?.text);
+    const marker = await page.evaluate((id) => {
+      const row = document.querySelector("kaleem-widget")!.shadowRoot!.querySelector(`.k-row[data-message-id="${id}"]`)!;
+      const cut = row.querySelector<HTMLElement>(".k-cut")!;
+      const next = row.nextElementSibling as HTMLElement | null;
+      return { text: cut.textContent, visible: !cut.hidden && cut.getBoundingClientRect().width > 0, label: cut.getAttribute("aria-label"), next: next?.dataset.role ?? null };
+    }, stopped.id);
+    expect(marker).toEqual({ text: " …", visible: true, label: "Answer stopped", next: "system" });
+    // Complete answers carry no marker.
+    const hidden = await page.evaluate(() =>
+      [...document.querySelector("kaleem-widget")!.shadowRoot!.querySelectorAll<HTMLElement>('.k-row[data-status="complete"] .k-cut')].every((c) => c.hidden),
+    );
+    expect(hidden).toBe(true);
+    await screenshot(page, "stopped-answer");
+  });
+
   it("works on a store's own origin: images from the Kaleem host, data-locale and data-sound honoured", async () => {
     const store = await startStorePage({ kaleemUrl: kal.url, widgetKey: kal.widgetKey, attrs: { "data-locale": "ar", "data-sound": "off" } });
     const merchant = await tenant().merchant.get();
@@ -191,8 +222,8 @@ describe("webchat widget in Chromium", () => {
       await agentCall(s, "conversation:takeover", { conversationId });
       await page.locator("kaleem-widget .k-x").click();
       await agentCall(s, "message:send", { conversationId, clientMessageId: "agent-ar", text: "أهلاً، كيف أقدر أساعدك؟" });
-      // Arabic-Indic digit in the badge; no chime with data-sound="off".
-      await waitFor(async () => (await snapshot(page)).badge === "١", "unread badge");
+      // The badge counts in the store's digit style (the demo's is Western, like its bot's answers); no chime with data-sound="off".
+      await waitFor(async () => (await snapshot(page)).badge === "1", "unread badge");
       expect(await page.evaluate(() => (window as unknown as { __chimes: number }).__chimes)).toBe(0);
     } finally {
       await tenant().merchant.update({ widget: { allowedOrigins: merchant.widget.allowedOrigins } });

@@ -23,6 +23,8 @@ export interface RowView {
   key: string;
   text?: HTMLElement;
   caret?: HTMLElement;
+  /** The end marker of a stopped answer. */
+  cut?: HTMLElement;
   partsKey?: string;
 }
 
@@ -56,11 +58,19 @@ export function renderMessage(row: RowView, m: ClientMessage, c: RenderContext):
     if (m.role === "agent" && m.authorName) el.append(h("div", { class: "k-who", dir: "auto", text: m.authorName }));
     row.text = h("span", { class: "k-text" });
     row.caret = h("span", { class: "k-caret", "aria-hidden": "true" });
-    el.append(h("div", { class: "k-bubble", dir: "auto" }, row.text, row.caret));
+    row.cut = h("span", { class: "k-cut", text: " …" });
+    el.append(h("div", { class: "k-bubble", dir: "auto" }, row.text, row.cut, row.caret));
     el.append(h("div", { class: "k-parts" }), h("div", { class: "k-meta" }));
   }
   const bubble = row.text.parentElement as HTMLElement;
   renderText(row.text, shown);
+  // An answer stopped mid-way (a person took over) ends visibly instead of mid-word; the system line
+  // "… joined" comes right under it. Outside the text itself, which stays what the server stored.
+  if (row.cut) {
+    row.cut.hidden = !(m.status === "stopped" && shown.length > 0);
+    row.cut.title = c.t.stopped;
+    row.cut.setAttribute("aria-label", c.t.stopped);
+  }
   // An answer that has not started yet still shows a bubble with the caret (the bot is typing).
   bubble.hidden = shown.length === 0 && m.status !== "streaming";
   if (row.caret) row.caret.hidden = m.status !== "streaming";

@@ -25,7 +25,7 @@ export const CHAT_CSS = `
 .k-shopper .k-bubble a{color:inherit}
 .k-system .k-bubble{background:transparent;box-shadow:none;color:#4b5563;font-size:12.5px;text-align:center}
 .k-bubble a{color:#1d4ed8;text-decoration:underline}
-.k-caret{display:inline-block;width:2px;height:1em;margin-inline-start:2px;vertical-align:text-bottom;background:currentColor;animation:k-blink 1s steps(1) infinite}
+.k-cut{opacity:.6;font-weight:600}.k-caret{display:inline-block;width:2px;height:1em;margin-inline-start:2px;vertical-align:text-bottom;background:currentColor;animation:k-blink 1s steps(1) infinite}
 @keyframes k-blink{50%{opacity:0}}
 .k-meta{font-size:11px;color:#6b7280;margin:2px 6px 0;display:flex;gap:6px;align-items:center}
 .k-meta button{all:unset;cursor:pointer;color:#b91c1c;text-decoration:underline}
