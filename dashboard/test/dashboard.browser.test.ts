@@ -908,6 +908,45 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     expect(await field.inputValue()).toBe(stored);
   });
 
+  it("the widget page's preview header is the real widget's header: store name, the bot's line, ×, colours and sizes", async () => {
+    type Head = { title: string; sub: string; close: string; bg: string; fg: string; titleSize: string; titleWeight: string; subSize: string };
+    await page.goto(`${url}/dashboard/widget`);
+    const previewHead = page.locator('[data-testid="widget-preview-head"]');
+    await previewHead.waitFor();
+    const preview: Head = await previewHead.evaluate((el) => {
+      const css = (e: Element | null) => getComputedStyle(e!);
+      const strong = el.querySelector("strong");
+      const sub = el.querySelector(".wp-head-t span");
+      return {
+        title: strong?.textContent ?? "", sub: sub?.textContent ?? "", close: el.querySelector(".wp-x")?.textContent?.trim() ?? "",
+        bg: css(el).backgroundColor, fg: css(el).color, titleSize: css(strong).fontSize, titleWeight: css(strong).fontWeight, subSize: css(sub).fontSize,
+      };
+    });
+    await page.screenshot({ path: path.join(artifactsDir, "widget-preview-en.png") });
+
+    const shop = await browser!.context.newPage();
+    try {
+      await shop.goto(`${url}/`);
+      await shop.locator("kaleem-widget .k-launch").click();
+      await shop.locator("kaleem-widget .k-head").waitFor();
+      await shop.waitForFunction(() => (document.querySelector("kaleem-widget")!.shadowRoot!.querySelector(".k-head-t strong")?.textContent ?? "") !== "");
+      const real: Head = await shop.evaluate(() => {
+        const head = document.querySelector("kaleem-widget")!.shadowRoot!.querySelector(".k-head")!;
+        const css = (e: Element | null) => getComputedStyle(e!);
+        const strong = head.querySelector(".k-head-t strong");
+        const sub = head.querySelector(".k-head-t span");
+        return {
+          title: strong?.textContent ?? "", sub: sub?.textContent ?? "", close: head.querySelector(".k-x")?.textContent?.trim() ?? "",
+          bg: css(head).backgroundColor, fg: css(head).color, titleSize: css(strong).fontSize, titleWeight: css(strong).fontWeight, subSize: css(sub).fontSize,
+        };
+      });
+      expect(preview).toEqual(real);
+      expect(real.title).toBe("Kaleem Demo Store");
+    } finally {
+      await shop.close();
+    }
+  });
+
   it("takes screenshots of every main page in English and Arabic", async () => {
     const pages: { name: string; path: string; ready: string }[] = [
       { name: "inbox", path: "inbox", ready: '[data-testid="conversation-item"]' },

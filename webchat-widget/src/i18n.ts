@@ -1,5 +1,5 @@
 // UI strings (English and Arabic) and number/time formatting for the widget.
-import { formatPrice as sharedFormatPrice, type DigitStyle } from "@kaleem/shared/contracts";
+import { formatPrice as sharedFormatPrice, WIDGET_BOT_SUBTITLE, type DigitStyle } from "@kaleem/shared/contracts";
 
 export type UiLocale = "en" | "ar";
 
@@ -8,7 +8,7 @@ const en = {
   closeChat: "Close chat",
   unread: (n: string) => `${n} unread`,
   title: "Chat with us",
-  subtitleBot: "We reply instantly",
+  subtitleBot: WIDGET_BOT_SUBTITLE.en,
   subtitleWaiting: "Waiting for a person to join…",
   subtitleHuman: (name: string) => `You're chatting with ${name}`,
   subtitleClosed: "This conversation is closed",
@@ -50,7 +50,7 @@ const ar: Strings = {
   closeChat: "أغلق المحادثة",
   unread: (n) => `${n} غير مقروءة`,
   title: "تواصل معنا",
-  subtitleBot: "نرد عليك فوراً",
+  subtitleBot: WIDGET_BOT_SUBTITLE.ar,
   subtitleWaiting: "بانتظار انضمام أحد موظفينا…",
   subtitleHuman: (name) => `تتحدث الآن مع ${name}`,
   subtitleClosed: "تم إغلاق هذه المحادثة",

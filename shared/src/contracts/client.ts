@@ -5,3 +5,4 @@ export * from "./acks.js";
 export * from "./ack-request.js";
 export * from "./thread.js";
 export * from "./money.js";
+export * from "./widget-look.js";

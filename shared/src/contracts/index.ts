@@ -11,3 +11,4 @@ export * from "./text.js";
 export * from "./actions.js";
 export * from "./images.js";
 export * from "./money.js";
+export * from "./widget-look.js";
