@@ -1070,6 +1070,24 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await page.goto(`${url}/dashboard/knowledge`);
     const input = page.locator('[data-testid="testbot-input"]');
     await input.waitFor();
+    // The example question is shown whole: laid out in the field's own width and font, it fits its height.
+    const fits = await input.evaluate((el: HTMLTextAreaElement) => {
+      const css = getComputedStyle(el);
+      const probe = document.createElement("div");
+      for (const k of ["font", "letterSpacing", "lineHeight", "paddingLeft", "paddingRight", "paddingTop", "paddingBottom", "borderLeftWidth", "borderRightWidth", "boxSizing"] as const) probe.style[k] = css[k];
+      probe.style.width = `${el.offsetWidth}px`;
+      probe.style.whiteSpace = "pre-wrap";
+      probe.style.borderStyle = "solid";
+      probe.style.position = "absolute";
+      probe.style.visibility = "hidden";
+      probe.textContent = el.placeholder;
+      document.body.append(probe);
+      const needed = probe.scrollHeight;
+      probe.remove();
+      return { needed, has: el.clientHeight, placeholder: el.placeholder };
+    });
+    expect(fits.placeholder).toContain("Riyadh");
+    expect(fits.needed, JSON.stringify(fits)).toBeLessThanOrEqual(fits.has);
     const thread = page.locator('[data-testid="testbot-thread"]');
     for (const [n, question] of ["do you have black abayas?", "and in blue?"].entries()) {
       await input.fill(question);
