@@ -978,6 +978,19 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
       await page.evaluate((l) => localStorage.setItem("kaleem.lang", l), lang);
       await page.goto(`${url}/dashboard/inbox/${conversationId}`);
       await page.locator('[data-testid="msg-agent"]').first().waitFor();
+      // The assign menu shows the whole name of whoever has the conversation: it is at least as wide
+      // as the same menu left to size itself.
+      const assign = await page.locator(".conversation-actions select").evaluate((el: HTMLSelectElement) => {
+        const free = el.cloneNode(true) as HTMLSelectElement;
+        free.value = el.value;
+        free.style.cssText = "inline-size:auto;min-inline-size:0;max-inline-size:none;position:absolute;visibility:hidden";
+        el.parentElement!.append(free);
+        const natural = free.offsetWidth;
+        free.remove();
+        return { natural, actual: el.offsetWidth, shown: el.selectedOptions[0]?.textContent ?? "" };
+      });
+      expect(assign.shown).toBe(ownerName);
+      expect(assign.actual, JSON.stringify(assign)).toBeGreaterThanOrEqual(assign.natural);
       await page.screenshot({ path: path.join(artifactsDir, `conversation-800-${lang}.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 800 });

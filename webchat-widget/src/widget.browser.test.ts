@@ -190,6 +190,41 @@ describe("webchat widget in Chromium", () => {
     await screenshot(page, "stopped-answer");
   });
 
+  it("cart and order cards keep each price whole on one line, in a narrow panel and in Arabic", async () => {
+    for (const locale of ["en-US", "ar-SA"]) {
+      const { page } = await browser({ locale, viewport: { width: 360, height: 740 } });
+      await openDemo(page);
+      await openPanel(page);
+      await ask(page, locale === "en-US" ? "hello" : "مرحبا");
+      await waitForAnswer(page, 0);
+      const conversationId = await conversationOf(page);
+      await tenant().messages.append(conversationId, {
+        role: "bot",
+        text: locale === "en-US" ? "Your order is placed." : "تم تثبيت طلبك.",
+        parts: [
+          { type: "cart", items: [{ productId: "p1", name: "Embroidered Black Bisht Abaya with Gold Trim", quantity: 2, price: 1420.5 }], total: 2841, currency: "SAR" },
+          { type: "order", orderId: "o1", number: "100234", status: "pending", total: 2866, currency: "SAR" },
+        ],
+      });
+      await page.reload();
+      // The panel reopens by itself after a reload when it was open.
+      await waitFor(async () => (await snapshot(page).catch(() => null))?.open === true, "panel open after reload");
+      await page.locator("kaleem-widget .k-order").waitFor();
+      const lines = await page.evaluate(() => {
+        const root = document.querySelector("kaleem-widget")!.shadowRoot!;
+        const lineCount = (el: Element) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        };
+        return [...root.querySelectorAll(".k-cart td:last-child, .k-order .k-order-total, .k-order .k-order-n")].map((el) => ({ text: el.textContent, lines: lineCount(el) }));
+      });
+      expect(lines.length).toBe(4);
+      for (const l of lines) expect(l.lines, JSON.stringify(l)).toBe(1);
+      await screenshot(page, `order-card-${locale.slice(0, 2)}`);
+    }
+  });
+
   it("works on a store's own origin: images from the Kaleem host, data-locale and data-sound honoured", async () => {
     const store = await startStorePage({ kaleemUrl: kal.url, widgetKey: kal.widgetKey, attrs: { "data-locale": "ar", "data-sound": "off" } });
     const merchant = await tenant().merchant.get();

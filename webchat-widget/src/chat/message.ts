@@ -121,8 +121,14 @@ function renderParts(parts: MessagePart[], c: RenderContext): Node[] {
         h(
           "div",
           { class: "k-box k-order" },
-          h("strong", { text: c.t.order(p.number) }),
-          h("div", { text: `${c.t.orderStatus[p.status] ?? p.status} · ${formatPrice(p.total, p.currency, c.locale, c.digits)}` }),
+          h("strong", { class: "k-order-n", text: c.t.order(p.number) }),
+          // Status and total side by side; each wraps as a whole, never inside a price.
+          h(
+            "div",
+            { class: "k-order-l" },
+            h("span", { class: "k-order-s", text: c.t.orderStatus[p.status] ?? p.status }),
+            h("span", { class: "k-order-total", text: formatPrice(p.total, p.currency, c.locale, c.digits) }),
+          ),
         ),
       );
     } else if (p.type === "link") {

@@ -48,6 +48,11 @@ export const CHAT_CSS = `
 .k-box table{border-collapse:collapse;width:100%}
 .k-box td{padding:2px 0}
 .k-box td:last-child{text-align:end;padding-inline-start:10px;white-space:nowrap}
+.k-order{display:flex;flex-direction:column;gap:4px;min-width:60%}
+.k-order-n{white-space:nowrap}
+.k-order-l{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px}
+.k-order-s{padding:1px 8px;border-radius:999px;background:rgba(127,127,127,.14);font-size:12px}
+.k-order-total{white-space:nowrap;font-weight:600}
 .k-typing{padding:2px 16px 6px;font-size:12px;color:#4b5563;background:#f3f4f6;min-height:0}
 .k-typing[hidden]{display:none}
 .k-dots{display:inline-flex;gap:3px;margin-inline-end:6px}
