@@ -834,6 +834,46 @@ describe("dashboard (Chromium, embedded Kaleem)", () => {
     await page.evaluate(() => localStorage.setItem("kaleem.lang", "en"));
   });
 
+  it("an order in the conversation reads as a card: its number opens the order, the status translated, the total on one line", async () => {
+    const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
+    // A conversation of its own, so the shared ones later tests read stay as they were.
+    const own = await tenant.conversations.create({ channel: "webchat", visitorId: "v-order-card" });
+    const order = await tenant.orders.create({
+      items: [{ productId: "p-bisht", name: "Embroidered Black Bisht Abaya with Gold Trim", price: 1420, quantity: 1 }],
+      conversationId: own.id,
+      deliveryFee: 0,
+      codFee: 15,
+      paymentMethod: "cod",
+      contact: { name: "Layla", phone: "0551230000" },
+    });
+    await tenant.messages.append(own.id, {
+      role: "bot",
+      text: "Your order is placed.",
+      parts: [{ type: "order", orderId: order.id, number: order.number, status: order.status, total: order.total, currency: order.currency }],
+    });
+    await page.setViewportSize({ width: 800, height: 800 });
+    try {
+      await page.goto(`${url}/dashboard/inbox/${own.id}`);
+      const card = page.locator('[data-testid="order-card"]').last();
+      await card.waitFor();
+      expect(await card.locator(".order-card-s").textContent()).toBe("Pending");
+      const total = card.locator(".order-card-total");
+      expect(await total.textContent()).toBe("1435 SAR");
+      const lines = await total.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+      expect(lines).toBe(1);
+      await page.screenshot({ path: path.join(artifactsDir, "conversation-order-card-en.png") });
+      await card.locator(".order-card-n").click();
+      await page.locator(`[data-testid="order-drawer"]`).waitFor();
+      expect(page.url()).toContain(`/dashboard/orders/${order.id}`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it("imports the Shopify catalog from the Commerce card with its progress, then sends a test webhook that the log shows delivered", async () => {
     const tenant = instance!.k.store.forMerchant(asMerchantId(demo.merchantId));
     const shopify = await startFakeCommercePlatform({
