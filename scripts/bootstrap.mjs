@@ -11,6 +11,16 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const [command = "start", ...rest] = process.argv.slice(2);
 const log = (msg) => process.stderr.write(`[kaleem] ${msg}\n`);
+const started = Date.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
+
+/** One named step of the first start, so a fresh clone is never silent for minutes: what runs, then how long it took. */
+function step(name, what, fn) {
+  const t0 = Date.now();
+  log(`${name}: ${what} ...`);
+  fn();
+  log(`${name}: done in ${seconds(Date.now() - t0)} (${seconds(Date.now() - started)} since start)`);
+}
 
 function run(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
@@ -37,8 +47,7 @@ function ensureInstalled() {
   const marker = path.join(root, "node_modules", ".package-lock.json");
   const lock = path.join(root, "package-lock.json");
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log("installing dependencies (npm ci) ...");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  step("install", "installing dependencies (npm ci)", () => run("npm", ["ci", "--no-audit", "--no-fund"]));
 }
 
 const buildStamp = path.join(root, "node_modules", ".kaleem-build-stamp");
@@ -46,8 +55,10 @@ function ensureBuilt() {
   const sources = ["shared", "workers", "rest", "hub", "launcher", "webchat-widget", "dashboard"].map((d) => newestMtime(path.join(root, d)));
   const newestSource = Math.max(...sources, statSync(path.join(root, "package-lock.json")).mtimeMs);
   if (existsSync(buildStamp) && statSync(buildStamp).mtimeMs >= newestSource && existsSync(path.join(root, "launcher", "dist", "main.js"))) return;
-  log("building (tsc, widget, dashboard) ...");
-  run("npm", ["run", "build"]);
+  // The same three parts as `npm run build`, one at a time so each reports its own progress.
+  step("compile", "compiling TypeScript (tsc -b)", () => run("npm", ["run", "build:ts"]));
+  step("widget", "bundling the chat widget", () => run("npm", ["run", "build", "--workspace=@kaleem/webchat-widget", "--if-present"]));
+  step("dashboard", "building the dashboard (vite)", () => run("npm", ["run", "build", "--workspace=@kaleem/dashboard", "--if-present"]));
   mkdirSync(path.dirname(buildStamp), { recursive: true });
   writeFileSync(buildStamp, new Date().toISOString());
 }
@@ -86,6 +97,7 @@ switch (command) {
     ensureBuilt();
     const env = { ...process.env };
     if (roleArg) env.KALEEM_ROLE = roleArg.slice("--role=".length);
+    log(`starting the server (${seconds(Date.now() - started)} since start) ...`);
     handOver(process.execPath, ["--enable-source-maps", "launcher/dist/main.js"], env);
     break;
   }

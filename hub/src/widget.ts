@@ -188,6 +188,7 @@ function registerWidgetEvents(ns: WidgetNamespace, socket: WidgetSocket, ctx: Hu
         greeting: merchant.widget.greeting,
         languages: merchant.widget.languages,
         defaultLocale: merchant.defaultLocale,
+        arabicDigits: merchant.bot.arabicDigits,
       },
       agentName: opened.agentName ?? null,
     };

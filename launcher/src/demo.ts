@@ -4,11 +4,21 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { asMerchantId, hashPassword, publicBaseUrl, seedDemoStore, writePrivateFile, type Config, type Logger, type Store } from "@kaleem/shared";
 
-export async function seedDemoIfEmpty(store: Store, config: Config, port: number, printCredentials: boolean): Promise<void> {
+export async function seedDemoIfEmpty(
+  store: Store,
+  config: Config,
+  port: number,
+  printCredentials: boolean,
+  write: (text: string) => void = (text) => void process.stderr.write(text),
+): Promise<void> {
   if ((await store.lookup.merchantIds()).length > 0) return;
+  // The last step of a first start, reported like the install and build steps before it.
+  const t0 = Date.now();
+  if (printCredentials) write("[kaleem] seed: creating the demo store ...\n");
   const demo = await seedDemoStore(store, { origins: ownOrigins(config, port), hashPassword: (p) => hashPassword(p) });
   writePrivateFile(path.join(config.dataDir, "demo.json"), JSON.stringify(demo, null, 2));
   if (!printCredentials) return;
+  write(`[kaleem] seed: done in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
   const base = config.http.publicUrl ?? `http://localhost:${port}`;
   process.stdout.write(
     `\nKaleem demo store "${demo.storeName}" is ready\n  storefront: ${base}/\n  dashboard:  ${base}/dashboard/\n  login:      ${demo.email} / ${demo.password}\n  widget key: ${demo.widgetKey}\n  (saved in ${path.join(config.dataDir, "demo.json")})\n\n`,

@@ -15,6 +15,7 @@ import type { RestState } from "./http/state.js";
 import { apiRoutes } from "./routes/index.js";
 import { channelWebhookRouter } from "./webhooks/channels.js";
 import { commerceWebhookRouter } from "./webhooks/commerce.js";
+import { productImageRouter } from "./images.js";
 
 export interface RestApp {
   app: Koa<RestState>;
@@ -74,6 +75,7 @@ export function createRestApp(deps: RestDeps): RestApp {
   const ops = opsRouter(deps);
   const webhooks = channelWebhookRouter(services);
   const commerceWebhooks = commerceWebhookRouter(services);
+  const images = productImageRouter(services);
 
   app.use(observe(deps.logger, deps.metrics));
   app.use(securityHeaders({ production: deps.config.production }));
@@ -83,6 +85,7 @@ export function createRestApp(deps: RestDeps): RestApp {
   app.use(ops.routes() as unknown as Koa.Middleware<RestState>);
   app.use(webhooks.routes() as unknown as Koa.Middleware<RestState>);
   app.use(commerceWebhooks.routes() as unknown as Koa.Middleware<RestState>);
+  app.use(images.routes() as unknown as Koa.Middleware<RestState>);
   app.use(api.routes() as unknown as Koa.Middleware<RestState>);
   app.use(methodNotAllowed(api));
 

@@ -103,6 +103,8 @@ describe("every route's reply matches its documented view", () => {
     });
     const id = product.body.id as string;
     await call("get", "/products", { token: owner });
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    expect((await call("post", "/products/images", { token: owner, body: { contentType: "image/png", data: png } })).status).toBe(201);
     await call("get", "/products/:id", { token: owner, params: { id } });
     await call("patch", "/products/:id", { token: owner, params: { id }, body: { price: 110 } });
     const report = await call("post", "/products/import", {

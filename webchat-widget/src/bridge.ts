@@ -31,7 +31,7 @@ export interface LoaderBridge {
   /** Adds CSS to the shadow root (constructable stylesheets: not subject to the page's style-src CSP). */
   addStyles(css: string): void;
   setBadge(count: number): void;
-  applyTheme(color: string | null | undefined, locale: UiLocale): void;
+  applyTheme(color: string | null | undefined, locale: UiLocale, digits?: "western" | "arabic"): void;
   /** The panel opened or closed (the loader keeps the launcher and session state in step). */
   opened(isOpen: boolean): void;
   emit(event: PublicEvent, payload?: unknown): void;

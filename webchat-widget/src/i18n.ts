@@ -1,4 +1,6 @@
 // UI strings (English and Arabic) and number/time formatting for the widget.
+import { formatPrice as sharedFormatPrice, WIDGET_BOT_SUBTITLE, type DigitStyle } from "@kaleem/shared/contracts";
+
 export type UiLocale = "en" | "ar";
 
 const en = {
@@ -6,7 +8,7 @@ const en = {
   closeChat: "Close chat",
   unread: (n: string) => `${n} unread`,
   title: "Chat with us",
-  subtitleBot: "We reply instantly",
+  subtitleBot: WIDGET_BOT_SUBTITLE.en,
   subtitleWaiting: "Waiting for a person to join…",
   subtitleHuman: (name: string) => `You're chatting with ${name}`,
   subtitleClosed: "This conversation is closed",
@@ -20,6 +22,7 @@ const en = {
   connecting: "Connecting…",
   typingAgent: (name: string) => `${name} is typing…`,
   typingSomeone: "Typing…",
+  stopped: "Answer stopped",
   sending: "Sending",
   sent: "Sent",
   read: "Read",
@@ -47,7 +50,7 @@ const ar: Strings = {
   closeChat: "أغلق المحادثة",
   unread: (n) => `${n} غير مقروءة`,
   title: "تواصل معنا",
-  subtitleBot: "نرد عليك فوراً",
+  subtitleBot: WIDGET_BOT_SUBTITLE.ar,
   subtitleWaiting: "بانتظار انضمام أحد موظفينا…",
   subtitleHuman: (name) => `تتحدث الآن مع ${name}`,
   subtitleClosed: "تم إغلاق هذه المحادثة",
@@ -61,6 +64,7 @@ const ar: Strings = {
   connecting: "جارٍ الاتصال…",
   typingAgent: (name) => `${name} يكتب…`,
   typingSomeone: "يكتب…",
+  stopped: "توقف الرد",
   sending: "جارٍ الإرسال",
   sent: "أُرسلت",
   read: "قُرئت",
@@ -83,30 +87,22 @@ const ar: Strings = {
 
 export const strings = (locale: UiLocale): Strings => (locale === "ar" ? ar : en);
 
-/** BCP 47 tag for Intl: Arabic uses Arabic-Indic digits. */
-const intlTag = (locale: UiLocale) => (locale === "ar" ? "ar-SA-u-nu-arab" : "en-US");
+/** BCP 47 tag for Intl, with the merchant's digit style in Arabic (Western unless they chose Arabic-Indic). */
+const intlTag = (locale: UiLocale, digits: DigitStyle) => (locale === "ar" ? (digits === "arabic" ? "ar-SA-u-nu-arab" : "ar-SA-u-nu-latn") : "en-US");
 
-export function formatNumber(n: number, locale: UiLocale): string {
-  return new Intl.NumberFormat(intlTag(locale)).format(n);
+export function formatNumber(n: number, locale: UiLocale, digits: DigitStyle = "western"): string {
+  return new Intl.NumberFormat(intlTag(locale, digits)).format(n);
 }
 
-export function formatPrice(amount: number, currency: string, locale: UiLocale): string {
-  try {
-    return new Intl.NumberFormat(intlTag(locale), {
-      style: "currency",
-      currency: currency || "SAR",
-      minimumFractionDigits: Number.isInteger(amount) ? 0 : 2,
-      maximumFractionDigits: 2,
-    }).format(amount);
-  } catch {
-    return `${formatNumber(amount, locale)} ${currency}`;
-  }
+/** The shared price format ("420 SAR", "420 ر.س" / "٤٢٠ ر.س"): the same as the bot's text beside it. */
+export function formatPrice(amount: number, currency: string, locale: UiLocale, digits: DigitStyle = "western"): string {
+  return sharedFormatPrice(amount, currency, locale, digits);
 }
 
-export function formatTime(iso: string, locale: UiLocale): string {
+export function formatTime(iso: string, locale: UiLocale, digits: DigitStyle = "western"): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
-  return new Intl.DateTimeFormat(intlTag(locale), { hour: "numeric", minute: "2-digit" }).format(d);
+  return new Intl.DateTimeFormat(intlTag(locale, digits), { hour: "numeric", minute: "2-digit" }).format(d);
 }
 
 /** The locale to show: explicit choice, else the browser's if the store speaks it, else the store's default. */

@@ -2,6 +2,7 @@
 // chat bundle on first open (or at once when the visitor already has a conversation going).
 import { BRIDGE_GLOBAL, type ChatController, type LoaderBridge, type PublicEvent, type PublicListener, type WidgetConfig } from "./bridge.js";
 import { storageKeys } from "./client/keys.js";
+import type { DigitStyle } from "@kaleem/shared/contracts";
 import { formatNumber, pickLocale, strings, type UiLocale } from "./i18n.js";
 import { safeColor, textOn } from "./theme.js";
 
@@ -66,7 +67,7 @@ function boot(w: Win): void {
     }
   })();
 
-  let cached: { color?: string; languages?: string[]; defaultLocale?: string } = {};
+  let cached: { color?: string; languages?: string[]; defaultLocale?: string; arabicDigits?: string } = {};
   try {
     cached = JSON.parse(readStore(local, keys.settings) ?? "{}") as typeof cached;
   } catch {
@@ -113,6 +114,8 @@ function boot(w: Win): void {
   addStyles(LOADER_CSS);
 
   let isOpen = false;
+  // The store's digit style for Arabic, as the panel learns it from the server (Western until then).
+  let digits: DigitStyle = "western";
   let unread = Number(readStore(local, keys.unread) ?? 0) || 0;
   const listeners = new Map<PublicEvent, Set<PublicListener>>();
   let controller: ChatController | null = null;
@@ -121,10 +124,11 @@ function boot(w: Win): void {
 
   const label = () => {
     const t = strings(locale);
-    launcher.setAttribute("aria-label", isOpen ? t.closeChat : unread > 0 ? `${t.openChat} (${t.unread(formatNumber(unread, locale))})` : t.openChat);
+    launcher.setAttribute("aria-label", isOpen ? t.closeChat : unread > 0 ? `${t.openChat} (${t.unread(formatNumber(unread, locale, digits))})` : t.openChat);
   };
-  const applyTheme = (color: string | null | undefined, next: UiLocale) => {
+  const applyTheme = (color: string | null | undefined, next: UiLocale, nextDigits: DigitStyle = "western") => {
     const c = safeColor(color);
+    digits = nextDigits;
     container.style.setProperty("--k-accent", c);
     container.style.setProperty("--k-on-accent", textOn(c));
     locale = next;
@@ -135,7 +139,7 @@ function boot(w: Win): void {
   const setBadge = (count: number) => {
     unread = count;
     badge.hidden = count <= 0 || isOpen;
-    badge.textContent = count > 99 ? formatNumber(99, locale) + "+" : formatNumber(count, locale);
+    badge.textContent = count > 99 ? formatNumber(99, locale, digits) + "+" : formatNumber(count, locale, digits);
     try {
       local?.setItem(keys.unread, String(count));
     } catch {
@@ -213,7 +217,7 @@ function boot(w: Win): void {
   w.Kaleem = api;
   launcher.addEventListener("click", () => api.toggle());
 
-  applyTheme(cached.color, locale);
+  applyTheme(cached.color, locale, cached.arabicDigits === "arabic" ? "arabic" : "western");
   setBadge(unread);
   const mount = () => {
     doc.body.append(host);

@@ -31,11 +31,17 @@ describe("locale and formatting", () => {
     expect(pickLocale(undefined, ["fr-FR"])).toBe("en");
   });
 
-  it("formats SAR prices and times with Arabic-Indic digits in Arabic", () => {
-    expect(formatPrice(420, "SAR", "en")).toMatch(/SAR\s?420/);
-    expect(formatPrice(420, "SAR", "ar")).toContain("٤٢٠");
-    expect(formatPrice(19.5, "SAR", "ar")).toContain("١٩٫٥٠");
-    expect(formatTime("2025-01-01T12:34:00Z", "ar")).toMatch(/[٠-٩]/);
+  it("formats prices as the bot's answers do, in the merchant's Arabic digit style, never mixed", () => {
+    expect(formatPrice(420, "SAR", "en")).toBe("420 SAR");
+    expect(formatPrice(19.5, "SAR", "en")).toBe("19.50 SAR");
+    expect(formatPrice(420, "SAR", "en", "arabic")).toBe("420 SAR");
+    expect(formatPrice(420, "SAR", "ar")).toBe("420 ر.س");
+    expect(formatPrice(19.5, "SAR", "ar", "arabic")).toBe("١٩.٥٠ ر.س");
+    expect(formatPrice(1250, "USD", "ar", "arabic")).toBe("١٢٥٠ USD");
+    // Times beside them use the same digits.
+    expect(formatTime("2025-01-01T12:34:00Z", "ar", "arabic")).toMatch(/^[^0-9]*$/);
+    expect(formatTime("2025-01-01T12:34:00Z", "ar", "arabic")).toMatch(/[٠-٩]/);
+    expect(formatTime("2025-01-01T12:34:00Z", "ar")).toMatch(/^[^٠-٩]*$/);
     expect(formatTime("not a date", "en")).toBe("");
   });
 });

@@ -116,7 +116,9 @@ describe("webchat widget in Chromium", () => {
     const snap = await snapshot(page);
     expect(snap.cards.length).toBeGreaterThan(0);
     for (const c of snap.cards) {
-      expect(c.price).toMatch(/SAR\s?\d/);
+      // One price format: the card reads exactly as the bot's text lists it ("275 SAR").
+      expect(c.price).toMatch(/^\d+(\.\d{2})? SAR$/);
+      expect(answer.text).toContain(` ${c.price}`);
       // Relative image URLs from the server resolve against the Kaleem host.
       expect(c.img?.startsWith(`${kal.url}/demo/img/`)).toBe(true);
     }
@@ -157,6 +159,72 @@ describe("webchat widget in Chromium", () => {
     expect(resumes.length).toBeGreaterThan(resumesBefore);
   });
 
+  it("a bot answer stopped by a take-over ends with a visible marker, the person's line right under it", async () => {
+    const { page } = await browser();
+    await openDemo(page);
+    await openPanel(page);
+    await ask(page, "what is your return policy and how long does shipping to Riyadh take?");
+    await waitFor(async () => {
+      const r = await lastBotRow(page);
+      return r && r.status === "streaming" && r.text.length > 5;
+    }, "answer streaming");
+    const conversationId = await conversationOf(page);
+    const s = await agent();
+    await agentCall(s, "conversation:takeover", { conversationId });
+    await waitFor(async () => (await lastBotRow(page))?.status === "stopped", "answer stopped");
+    const stopped = (await lastBotRow(page))!;
+    // The text is what the server kept; the marker is beside it, not in it.
+    expect(stopped.text).toBe((await storedMessage(stopped.id))?.text);
+    const marker = await page.evaluate((id) => {
+      const row = document.querySelector("kaleem-widget")!.shadowRoot!.querySelector(`.k-row[data-message-id="${id}"]`)!;
+      const cut = row.querySelector<HTMLElement>(".k-cut")!;
+      const next = row.nextElementSibling as HTMLElement | null;
+      return { text: cut.textContent, visible: !cut.hidden && cut.getBoundingClientRect().width > 0, label: cut.getAttribute("aria-label"), next: next?.dataset.role ?? null };
+    }, stopped.id);
+    expect(marker).toEqual({ text: " …", visible: true, label: "Answer stopped", next: "system" });
+    // Complete answers carry no marker.
+    const hidden = await page.evaluate(() =>
+      [...document.querySelector("kaleem-widget")!.shadowRoot!.querySelectorAll<HTMLElement>('.k-row[data-status="complete"] .k-cut')].every((c) => c.hidden),
+    );
+    expect(hidden).toBe(true);
+    await screenshot(page, "stopped-answer");
+  });
+
+  it("cart and order cards keep each price whole on one line, in a narrow panel and in Arabic", async () => {
+    for (const locale of ["en-US", "ar-SA"]) {
+      const { page } = await browser({ locale, viewport: { width: 360, height: 740 } });
+      await openDemo(page);
+      await openPanel(page);
+      await ask(page, locale === "en-US" ? "hello" : "مرحبا");
+      await waitForAnswer(page, 0);
+      const conversationId = await conversationOf(page);
+      await tenant().messages.append(conversationId, {
+        role: "bot",
+        text: locale === "en-US" ? "Your order is placed." : "تم تثبيت طلبك.",
+        parts: [
+          { type: "cart", items: [{ productId: "p1", name: "Embroidered Black Bisht Abaya with Gold Trim", quantity: 2, price: 1420.5 }], total: 2841, currency: "SAR" },
+          { type: "order", orderId: "o1", number: "100234", status: "pending", total: 2866, currency: "SAR" },
+        ],
+      });
+      await page.reload();
+      // The panel reopens by itself after a reload when it was open.
+      await waitFor(async () => (await snapshot(page).catch(() => null))?.open === true, "panel open after reload");
+      await page.locator("kaleem-widget .k-order").waitFor();
+      const lines = await page.evaluate(() => {
+        const root = document.querySelector("kaleem-widget")!.shadowRoot!;
+        const lineCount = (el: Element) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        };
+        return [...root.querySelectorAll(".k-cart td:last-child, .k-order .k-order-total, .k-order .k-order-n")].map((el) => ({ text: el.textContent, lines: lineCount(el) }));
+      });
+      expect(lines.length).toBe(4);
+      for (const l of lines) expect(l.lines, JSON.stringify(l)).toBe(1);
+      await screenshot(page, `order-card-${locale.slice(0, 2)}`);
+    }
+  });
+
   it("works on a store's own origin: images from the Kaleem host, data-locale and data-sound honoured", async () => {
     const store = await startStorePage({ kaleemUrl: kal.url, widgetKey: kal.widgetKey, attrs: { "data-locale": "ar", "data-sound": "off" } });
     const merchant = await tenant().merchant.get();
@@ -189,8 +257,8 @@ describe("webchat widget in Chromium", () => {
       await agentCall(s, "conversation:takeover", { conversationId });
       await page.locator("kaleem-widget .k-x").click();
       await agentCall(s, "message:send", { conversationId, clientMessageId: "agent-ar", text: "أهلاً، كيف أقدر أساعدك؟" });
-      // Arabic-Indic digit in the badge; no chime with data-sound="off".
-      await waitFor(async () => (await snapshot(page)).badge === "١", "unread badge");
+      // The badge counts in the store's digit style (the demo's is Western, like its bot's answers); no chime with data-sound="off".
+      await waitFor(async () => (await snapshot(page)).badge === "1", "unread badge");
       expect(await page.evaluate(() => (window as unknown as { __chimes: number }).__chimes)).toBe(0);
     } finally {
       await tenant().merchant.update({ widget: { allowedOrigins: merchant.widget.allowedOrigins } });
@@ -198,7 +266,9 @@ describe("webchat widget in Chromium", () => {
     }
   });
 
-  it("Arabic: the panel is RTL, the answer is Arabic, numbers use Arabic-Indic digits", async () => {
+  it("Arabic: the panel is RTL, the answer is Arabic, and text, cards and times share the merchant's digit style", async () => {
+    // The merchant chose Arabic-Indic digits (Bot settings): the bot's text uses them, so the cards must too.
+    await tenant().merchant.update({ bot: { arabicDigits: "arabic" } });
     const { page } = await browser({ locale: "ar-SA" });
     await openDemo(page);
     await openPanel(page);
@@ -210,15 +280,33 @@ describe("webchat widget in Chromium", () => {
     expect(answer.text).toBe((await storedMessage(answer.id))?.text);
     const after = await snapshot(page);
     expect(after.cards.length).toBeGreaterThan(0);
-    for (const c of after.cards) expect(c.price).toMatch(/[٠-٩]/);
+    for (const c of after.cards) {
+      expect(c.price).toMatch(/^[٠-٩]+(\.[٠-٩]{2})? ر\.س$/);
+      expect(answer.text).toContain(c.price);
+    }
+    expect(answer.text).not.toMatch(/[0-9]/);
     const meta = await page.evaluate(() => document.querySelector("kaleem-widget")!.shadowRoot!.querySelector(".k-meta time")?.textContent ?? "");
     expect(meta).toMatch(/[٠-٩]/);
+    expect(meta).not.toMatch(/[0-9]/);
     const dirs = await page.evaluate(() =>
       [...document.querySelector("kaleem-widget")!.shadowRoot!.querySelectorAll(".k-bubble")].map((b) => b.getAttribute("dir")),
     );
     expect(dirs.every((d) => d === "auto")).toBe(true);
     await page.waitForTimeout(300);
     await screenshot(page, "open-ar");
+    // Western digits (the default) read Western everywhere, the currency still Arabic.
+    await tenant().merchant.update({ bot: { arabicDigits: "western" } });
+    const { page: western } = await browser({ locale: "ar-SA" });
+    await openDemo(western);
+    await openPanel(western);
+    await ask(western, "عندكم عبايات سوداء؟");
+    const answerW = await waitForAnswer(western, 0);
+    const cardsW = (await snapshot(western)).cards;
+    expect(cardsW.length).toBeGreaterThan(0);
+    for (const c of cardsW) {
+      expect(c.price).toMatch(/^\d+(\.\d{2})? ر\.س$/);
+      expect(answerW.text).toContain(c.price);
+    }
   });
 
   it("renders hostile text as literal text: no element, no script, no dialog; only http(s) links", async () => {

@@ -32,6 +32,7 @@ import type {
   OrderStatus,
   Page,
   Product,
+  ProductImageUpload,
   SignupAccepted,
   SignupResponse,
   StoreChoice,
@@ -125,6 +126,8 @@ export interface ProductInput {
 }
 export const updateProduct = (id: string, patch: Partial<ProductInput>) => api.patch<Product>(`/products/${encodeURIComponent(id)}`, patch);
 export const createProduct = (input: ProductInput) => api.post<Product>("/products", input);
+/** Stores an image (base64) in the store's object storage; answers the imageUrl to save on a product. */
+export const uploadProductImage = (contentType: string, data: string) => api.post<ProductImageUpload>("/products/images", { contentType, data });
 export const deleteProduct = (id: string) => api.delete(`/products/${encodeURIComponent(id)}`);
 
 export const importProducts = (products: unknown[]) => api.post<ImportReport>("/products/import", { products });

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { formatPrice } from "@kaleem/shared/contracts";
 import { ar, en, type StringKey } from "./strings";
 
 export type Lang = "en" | "ar";
@@ -52,13 +53,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       t: (key, vars) => interpolate(dict[key], vars),
       formatNumber: (n, options) => new Intl.NumberFormat(locale, options).format(n),
-      formatMoney: (n, currency) => {
-        try {
-          return new Intl.NumberFormat(locale, { style: "currency", currency }).format(n);
-        } catch {
-          return `${n} ${currency}`;
-        }
-      },
+      // The shared price format ("420 SAR" / "420 ر.س"), so the inbox reads prices exactly as the
+      // bot's answers and the widget's cards show them; Western digits, like every figure here.
+      formatMoney: (n, currency) => formatPrice(n, currency, lang),
       formatDateTime: (iso) => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)),
       formatTime: (iso) => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(new Date(iso)),
     };

@@ -1,4 +1,4 @@
-import type { Locale, WidgetSettingsView } from "@kaleem/shared/contracts";
+import { safeColor, textOn, WIDGET_BOT_SUBTITLE, type Locale, type WidgetSettingsView } from "@kaleem/shared/contracts";
 import { useEffect, useState } from "react";
 import { getWidgetSettings, issueIdentitySecret, rotateWidgetKey, updateWidgetSettings } from "../api/endpoints";
 import { useAuth } from "../app/auth";
@@ -11,29 +11,24 @@ export function embedSnippet(origin: string, key: string): string {
   return `<script src="${origin}/widget.js" data-widget-key="${key}" async></script>`;
 }
 
-const HEX = /^#[0-9a-fA-F]{6}$/;
-
-/** Text readable on the launcher colour (WCAG relative luminance). */
-function onColor(hex: string): string {
-  if (!HEX.test(hex)) return "#fff";
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.4 ? "#111827" : "#ffffff";
-}
-
-function Preview({ settings }: { settings: WidgetSettingsView }) {
+/** The widget as a shopper first sees it: the same header (store name, the bot's line, ×), colours and text colour rule. */
+function Preview({ settings, storeName }: { settings: WidgetSettingsView; storeName: string }) {
   const { t, lang } = useI18n();
   const previewLang: Locale = settings.languages.includes(lang) ? lang : settings.languages[0] ?? "en";
   const greeting = settings.greeting[previewLang] || settings.greeting.en || settings.greeting.ar;
-  const color = HEX.test(settings.color) ? settings.color : "#0f766e";
-  const fg = onColor(color);
+  const color = safeColor(settings.color);
+  const fg = textOn(color);
   return (
     <div className="widget-preview" data-testid="widget-preview" dir={previewLang === "ar" ? "rtl" : "ltr"}>
       <div className="wp-panel">
-        <div className="wp-head" style={{ background: color, color: fg }}>
-          {t("widget.previewTitle")}
+        <div className="wp-head" data-testid="widget-preview-head" style={{ background: color, color: fg }}>
+          <div className="wp-head-t">
+            <strong>{storeName || t("widget.previewTitle")}</strong>
+            <span>{WIDGET_BOT_SUBTITLE[previewLang]}</span>
+          </div>
+          <span className="wp-x" aria-hidden="true">
+            ×
+          </span>
         </div>
         <div className="wp-body">
           <div className="wp-bubble">{greeting}</div>
@@ -54,7 +49,7 @@ function Preview({ settings }: { settings: WidgetSettingsView }) {
 
 export function WidgetPage() {
   const { t } = useI18n();
-  const { reload: reloadMe } = useAuth();
+  const { reload: reloadMe, merchant } = useAuth();
   const settings = useAsync(getWidgetSettings, []);
   const [draft, setDraft] = useState<WidgetSettingsView | null>(null);
   const [origins, setOrigins] = useState("");
@@ -166,7 +161,7 @@ export function WidgetPage() {
             </label>
             <Field label={t("widget.color")}>
               <div className="color-row">
-                <input type="color" value={HEX.test(draft.color) ? draft.color : "#0f766e"} onChange={(e) => set({ color: e.target.value })} />
+                <input type="color" value={/^#[0-9a-fA-F]{6}$/.test(draft.color) ? draft.color : "#0f766e"} onChange={(e) => set({ color: e.target.value })} />
                 <input dir="ltr" value={draft.color} onChange={(e) => set({ color: e.target.value })} />
               </div>
             </Field>
@@ -199,7 +194,7 @@ export function WidgetPage() {
       </div>
       <div className="page-aside">
         <Card title={t("widget.preview")}>
-          <Preview settings={{ ...draft }} />
+          <Preview settings={{ ...draft }} storeName={merchant?.name ?? ""} />
         </Card>
       </div>
     </div>

@@ -8,9 +8,17 @@ export interface DemoPageInput {
   widgetKey: string;
   products: Product[];
   categories: Category[];
+  /** An order the look-up can find, with the phone that proves it (the bot asks for it). */
+  exampleOrder: { number: string; phone: string } | null;
 }
 
 const sar = (n: number) => `${n.toLocaleString("en-US", { maximumFractionDigits: 2 })} SAR`;
+
+function orderTip(order: DemoPageInput["exampleOrder"]): string {
+  if (!order) return "";
+  // The bot asks for the phone on the order before it says anything about it.
+  return `“where is my order ${escapeHtml(order.number)}?” (the phone on it: <span dir="ltr" class="phone">${escapeHtml(order.phone)}</span>), `;
+}
 
 export function renderDemoStorefront(input: DemoPageInput): string {
   const byCategory = new Map<string, Product[]>();
@@ -66,7 +74,7 @@ export function renderDemoStorefront(input: DemoPageInput): string {
   <p>A demo store for Kaleem. Open the chat bubble and ask the bot — in English or Arabic. Agents answer from the <a href="/dashboard/">dashboard</a>.</p>
 </header>
 <main>
-  <div class="tip">Try: “do you have black abayas under 300?”, “how much is shipping to Jeddah?”, “<span lang="ar">عندكم قهوة سعودية بالهيل؟</span>”, “where is my order 1001?”, “I want to talk to a person”.</div>
+  <div class="tip">Try: “do you have black abayas under 300?”, “how much is shipping to Jeddah?”, “<span lang="ar">عندكم قهوة سعودية بالهيل؟</span>”, ${orderTip(input.exampleOrder)}“I want to talk to a person”.</div>
   ${sections}
 </main>
 <script src="/widget.js" data-widget-key="${escapeHtml(input.widgetKey)}" async></script>

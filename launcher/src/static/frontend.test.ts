@@ -6,18 +6,19 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, hashPassword, seedDemoStore, type Store } from "@kaleem/shared";
+import { asMerchantId, createLogger, hashPassword, seedDemoStore, type Store } from "@kaleem/shared";
 import { createFrontendHandler } from "./frontend.js";
 import { resolveInside } from "./files.js";
 
 let server: http.Server;
 let base: string;
 let store: Store;
+let demo: Awaited<ReturnType<typeof seedDemoStore>>;
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-frontend-"));
   store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "kaleem.db") });
-  const demo = await seedDemoStore(store, { origins: [], hashPassword });
+  demo = await seedDemoStore(store, { origins: [], hashPassword });
   writeFileSync(path.join(dir, "demo.json"), JSON.stringify(demo));
   const widgetDist = path.join(dir, "widget");
   const dashboardDist = path.join(dir, "dash");
@@ -55,6 +56,11 @@ describe("frontend handler", () => {
     expect(html).toContain("عباية كريب ميدنايت");
     expect(html).toMatch(/<script src="\/widget.js" data-widget-key="wk_[^"]+" async><\/script>/);
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    // The order look-up example names an order the seed placed and the phone that proves it.
+    const tip = /where is my order (\d+)\?” \(the phone on it: <span dir="ltr" class="phone">([^<]+)<\/span>\)/.exec(html);
+    expect(tip).not.toBeNull();
+    const [order] = (await store.forMerchant(asMerchantId(demo.merchantId)).orders.listByNumber(tip![1]!));
+    expect(order?.contact.phone).toBe(tip![2]);
   });
   it("serves the widget bundles and demo pictures", async () => {
     expect(await (await fetch(`${base}/widget.js`)).text()).toBe("/*loader*/");
@@ -88,6 +94,7 @@ describe("demo storefront rendering", () => {
     const html = renderDemoStorefront({
       storeName: evil,
       widgetKey: `k"><script>alert(1)</script>`,
+      exampleOrder: { number: evil, phone: evil },
       categories: [{ id: "c1", merchantId: "m", slug: "s", name: { en: evil, ar: evil }, createdAt: now }],
       products: [
         {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { asMerchantId, type Logger, type Store } from "@kaleem/shared";
+import { asMerchantId, DEMO_TRACKABLE_ORDER_PHONE, type Logger, type Store } from "@kaleem/shared";
 import { demoProductSvg } from "./demo-images.js";
 import { renderDemoStorefront, renderLandingPage } from "./demo-page.js";
 import { resolveInside, sendFile } from "./files.js";
@@ -58,7 +58,12 @@ export function createFrontendHandler(options: FrontendOptions): FrontendHandler
     const tenant = options.store.forMerchant(asMerchantId(demo.merchantId));
     try {
       const merchant = await tenant.merchant.get();
-      const [products, categories] = await Promise.all([tenant.products.all(), tenant.categories.list({ limit: 100 })]);
+      const [products, categories, trackable] = await Promise.all([
+        tenant.products.all(),
+        tenant.categories.list({ limit: 100 }),
+        tenant.orders.list({ q: DEMO_TRACKABLE_ORDER_PHONE }, { limit: 1 }),
+      ]);
+      const example = trackable.items[0];
       sendHtml(
         res,
         renderDemoStorefront({
@@ -66,6 +71,7 @@ export function createFrontendHandler(options: FrontendOptions): FrontendHandler
           widgetKey: merchant.widget.key,
           products: products.filter((p) => p.status === "active"),
           categories: categories.items,
+          exampleOrder: example ? { number: example.number, phone: example.contact.phone ?? DEMO_TRACKABLE_ORDER_PHONE } : null,
         }),
       );
     } catch (err) {

@@ -5,7 +5,15 @@ import {
   categorySchema,
   ConflictError,
   importReportSchema,
+  MAX_PRODUCT_IMAGE_BYTES,
+  newId,
   NotFoundError,
+  PayloadTooLargeError,
+  PRODUCT_IMAGE_KEY_PREFIX,
+  PRODUCT_IMAGE_TYPES,
+  productImagePath,
+  productImageUploadSchema,
+  productImageUrlSchema,
   productPageSchema,
   plainName,
   productSchema,
@@ -52,7 +60,8 @@ const productFields = {
     .optional(),
   stock: z.number().int().min(0).max(1_000_000_000).optional(),
   tags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
-  imageUrl: httpUrl.nullish(),
+  // The one image rule (shared/src/contracts/images.ts): http(s), or a path on this installation.
+  imageUrl: productImageUrlSchema.nullish(),
   url: httpUrl.nullish(),
   status: productStatusSchema.optional(),
 };
@@ -110,7 +119,53 @@ function issueMessage(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
+const imageTypes = Object.keys(PRODUCT_IMAGE_TYPES) as [keyof typeof PRODUCT_IMAGE_TYPES, ...(keyof typeof PRODUCT_IMAGE_TYPES)[]];
+export const productImageBodySchema = z.object({
+  contentType: z.enum(imageTypes),
+  /** The file's bytes, base64 (JSON is the API's only body type). */
+  data: z
+    .string()
+    .max(Math.ceil(MAX_PRODUCT_IMAGE_BYTES / 3) * 4 + 4)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "data must be base64"),
+});
+
+/** The first bytes each accepted type starts with: a file whose bytes say otherwise is refused. */
+function looksLike(contentType: keyof typeof PRODUCT_IMAGE_TYPES, bytes: Buffer): boolean {
+  const starts = (...b: number[]) => b.every((v, i) => bytes[i] === v);
+  switch (contentType) {
+    case "image/png":
+      return starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+    case "image/jpeg":
+      return starts(0xff, 0xd8, 0xff);
+    case "image/gif":
+      return bytes.subarray(0, 6).toString("latin1") === "GIF87a" || bytes.subarray(0, 6).toString("latin1") === "GIF89a";
+    case "image/webp":
+      return bytes.subarray(0, 4).toString("latin1") === "RIFF" && bytes.subarray(8, 12).toString("latin1") === "WEBP";
+  }
+}
+
 export const catalogRoutes: AnyRoute[] = [
+  defineRoute({
+    method: "post",
+    path: "/products/images",
+    summary: "Upload a product image into the store's object storage; answers the imageUrl to save on a product",
+    tag: "catalog",
+    auth: true,
+    roles: EDITORS,
+    body: productImageBodySchema,
+    responses: { 201: { description: "Stored", schema: productImageUploadSchema }, 413: { description: "Larger than the image limit" } },
+    async handler({ caller, body, services }) {
+      const bytes = Buffer.from(body.data, "base64");
+      if (bytes.length === 0) throw new ValidationError("The image is empty");
+      if (bytes.length > MAX_PRODUCT_IMAGE_BYTES) throw new PayloadTooLargeError(MAX_PRODUCT_IMAGE_BYTES);
+      if (!looksLike(body.contentType, bytes)) throw new ValidationError(`The file is not a ${body.contentType} image`);
+      const file = `${newId()}.${PRODUCT_IMAGE_TYPES[body.contentType]}`;
+      const info = await services.deps.objects
+        .forMerchant(caller.claims.merchantId)
+        .put(PRODUCT_IMAGE_KEY_PREFIX + file, bytes, { contentType: body.contentType, maxBytes: MAX_PRODUCT_IMAGE_BYTES });
+      return { status: 201, body: { imageUrl: productImagePath(caller.claims.merchantId, file), size: info.size, contentType: info.contentType } };
+    },
+  }),
   defineRoute({
     method: "get",
     path: "/products",

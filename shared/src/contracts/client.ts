@@ -4,3 +4,5 @@ export * from "./constants.js";
 export * from "./acks.js";
 export * from "./ack-request.js";
 export * from "./thread.js";
+export * from "./money.js";
+export * from "./widget-look.js";

@@ -9,3 +9,6 @@ export * from "./commerce.js";
 export * from "./outgoing-webhooks.js";
 export * from "./text.js";
 export * from "./actions.js";
+export * from "./images.js";
+export * from "./money.js";
+export * from "./widget-look.js";

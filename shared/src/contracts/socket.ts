@@ -160,6 +160,8 @@ export interface PublicWidgetSettings {
   greeting: { en: string; ar: string };
   languages: Array<"en" | "ar">;
   defaultLocale: "en" | "ar";
+  /** Digits in Arabic prices and times, the same style as the bot's Arabic answers; optional so older hubs stay valid (Western). */
+  arabicDigits?: "western" | "arabic";
 }
 export interface ConversationOpenResult {
   /** The visitor's open conversation; null until their first message creates one. */

@@ -30,6 +30,8 @@ export interface OutgoingChannelMessage {
   recipientId: string;
   message: Message;
   locale: Locale;
+  /** The merchant's digit style for Arabic prices on cards (the bot's text already has it); Western when absent. */
+  arabicDigits?: "western" | "arabic";
   /** An agent wrote it (Messenger may use the HUMAN_AGENT tag outside 24 h); the bot otherwise. */
   byHuman: boolean;
   /** When the customer last wrote: the 24-hour customer-service window is counted from it. */

@@ -15,6 +15,9 @@ export interface DemoInfo {
 
 export const DEMO_STORE_NAME = "Kaleem Demo Store";
 export const DEMO_OWNER_EMAIL = "owner@demo.kaleem.dev";
+/** The phone on the demo's shipped order: the storefront shows it beside "where is my order …?" so
+ * the look-up (which asks for the phone on the order) can be completed without the README. */
+export const DEMO_TRACKABLE_ORDER_PHONE = "+966500000001";
 
 /** Placeholder picture URL (relative to the Kaleem host) for a demo product. */
 export const demoImagePath = (sku: string): string => `/demo/img/${sku.toLowerCase()}.svg`;
@@ -179,7 +182,7 @@ export async function seedDemoStore(
     currency: "SAR",
     status: "shipped",
     paymentMethod: "mada",
-    contact: { name: "Sara Alqahtani", phone: "+966500000001", email: "sara@example.com" },
+    contact: { name: "Sara Alqahtani", phone: DEMO_TRACKABLE_ORDER_PHONE, email: "sara@example.com" },
     shippingAddress: "Riyadh, Al Olaya",
   });
   await tenant.orders.create({

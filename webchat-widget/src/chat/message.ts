@@ -1,12 +1,14 @@
 // Renders one message (text, product cards, cart, order, links) into its row. Text goes in as text
 // nodes only; URLs become anchors only for http(s); images only from URLs the server sent.
-import { actionText, type MessagePart, type ProductCardPart } from "@kaleem/shared/contracts";
+import { actionText, type DigitStyle, type MessagePart, type ProductCardPart } from "@kaleem/shared/contracts";
 import type { ClientMessage } from "../client/client.js";
 import { formatPrice, formatTime, type Strings, type UiLocale } from "../i18n.js";
 import { h, renderText, safeUrl } from "./dom.js";
 
 export interface RenderContext {
   locale: UiLocale;
+  /** The merchant's digit style for Arabic (the bot's answers use it too). */
+  digits: DigitStyle;
   t: Strings;
   baseUrl: string;
   /** Quick-reply payload → the label the shopper clicked, to show instead of the raw payload. */
@@ -21,6 +23,8 @@ export interface RowView {
   key: string;
   text?: HTMLElement;
   caret?: HTMLElement;
+  /** The end marker of a stopped answer. */
+  cut?: HTMLElement;
   partsKey?: string;
 }
 
@@ -38,7 +42,7 @@ export const labelFor = (text: string, labels: Map<string, string>): string => l
 export function renderMessage(row: RowView, m: ClientMessage, c: RenderContext): void {
   const shown = m.role === "shopper" ? labelFor(m.text, c.labels) : m.text;
   const partsKey = JSON.stringify(m.parts);
-  const key = [m.id, m.seq, m.status, m.delivery, c.locale, partsKey.length, shown].join("|");
+  const key = [m.id, m.seq, m.status, m.delivery, c.locale, c.digits, partsKey.length, shown].join("|");
   if (row.key === key) return;
   row.key = key;
   const el = row.el;
@@ -54,18 +58,26 @@ export function renderMessage(row: RowView, m: ClientMessage, c: RenderContext):
     if (m.role === "agent" && m.authorName) el.append(h("div", { class: "k-who", dir: "auto", text: m.authorName }));
     row.text = h("span", { class: "k-text" });
     row.caret = h("span", { class: "k-caret", "aria-hidden": "true" });
-    el.append(h("div", { class: "k-bubble", dir: "auto" }, row.text, row.caret));
+    row.cut = h("span", { class: "k-cut", text: " …" });
+    el.append(h("div", { class: "k-bubble", dir: "auto" }, row.text, row.cut, row.caret));
     el.append(h("div", { class: "k-parts" }), h("div", { class: "k-meta" }));
   }
   const bubble = row.text.parentElement as HTMLElement;
   renderText(row.text, shown);
+  // An answer stopped mid-way (a person took over) ends visibly instead of mid-word; the system line
+  // "… joined" comes right under it. Outside the text itself, which stays what the server stored.
+  if (row.cut) {
+    row.cut.hidden = !(m.status === "stopped" && shown.length > 0);
+    row.cut.title = c.t.stopped;
+    row.cut.setAttribute("aria-label", c.t.stopped);
+  }
   // An answer that has not started yet still shows a bubble with the caret (the bot is typing).
   bubble.hidden = shown.length === 0 && m.status !== "streaming";
   if (row.caret) row.caret.hidden = m.status !== "streaming";
 
   const partsEl = el.querySelector<HTMLElement>(".k-parts");
-  if (partsEl && row.partsKey !== partsKey + c.locale) {
-    row.partsKey = partsKey + c.locale;
+  if (partsEl && row.partsKey !== partsKey + c.locale + c.digits) {
+    row.partsKey = partsKey + c.locale + c.digits;
     partsEl.textContent = "";
     for (const node of renderParts(m.parts, c)) partsEl.append(node);
   }
@@ -76,7 +88,7 @@ export function renderMessage(row: RowView, m: ClientMessage, c: RenderContext):
 function renderMeta(meta: HTMLElement, m: ClientMessage, c: RenderContext): void {
   meta.textContent = "";
   if (m.role === "system") return;
-  meta.append(h("time", { datetime: m.createdAt, text: formatTime(m.createdAt, c.locale) }));
+  meta.append(h("time", { datetime: m.createdAt, text: formatTime(m.createdAt, c.locale, c.digits) }));
   if (m.role !== "shopper" || !m.delivery) return;
   const { t } = c;
   if (m.delivery === "failed" && m.clientMessageId) {
@@ -100,17 +112,23 @@ function renderParts(parts: MessagePart[], c: RenderContext): Node[] {
   for (const p of parts) {
     if (p.type === "cart") {
       const rows = p.items.map((i) =>
-        h("tr", {}, h("td", { dir: "auto", text: `${i.quantity} × ${i.name}` }), h("td", { text: formatPrice(i.price * i.quantity, p.currency, c.locale) })),
+        h("tr", {}, h("td", { dir: "auto", text: `${i.quantity} × ${i.name}` }), h("td", { text: formatPrice(i.price * i.quantity, p.currency, c.locale, c.digits) })),
       );
-      rows.push(h("tr", {}, h("td", {}, h("strong", { text: c.t.total })), h("td", {}, h("strong", { text: formatPrice(p.total, p.currency, c.locale) }))));
+      rows.push(h("tr", {}, h("td", {}, h("strong", { text: c.t.total })), h("td", {}, h("strong", { text: formatPrice(p.total, p.currency, c.locale, c.digits) }))));
       out.push(h("div", { class: "k-box k-cart" }, h("div", { text: c.t.cart }), h("table", {}, h("tbody", {}, ...rows))));
     } else if (p.type === "order") {
       out.push(
         h(
           "div",
           { class: "k-box k-order" },
-          h("strong", { text: c.t.order(p.number) }),
-          h("div", { text: `${c.t.orderStatus[p.status] ?? p.status} · ${formatPrice(p.total, p.currency, c.locale)}` }),
+          h("strong", { class: "k-order-n", text: c.t.order(p.number) }),
+          // Status and total side by side; each wraps as a whole, never inside a price.
+          h(
+            "div",
+            { class: "k-order-l" },
+            h("span", { class: "k-order-s", text: c.t.orderStatus[p.status] ?? p.status }),
+            h("span", { class: "k-order-total", text: formatPrice(p.total, p.currency, c.locale, c.digits) }),
+          ),
         ),
       );
     } else if (p.type === "link") {
@@ -134,7 +152,7 @@ function productCard(p: ProductCardPart, c: RenderContext): HTMLElement {
       "div",
       { class: "k-card-b" },
       h("div", { class: "k-card-n", dir: "auto", text: p.name }),
-      h("div", { class: "k-price", text: formatPrice(p.price, p.currency, c.locale) }),
+      h("div", { class: "k-price", text: formatPrice(p.price, p.currency, c.locale, c.digits) }),
       p.inStock ? null : h("div", { class: "k-oos", text: c.t.outOfStock }),
       h(
         "div",

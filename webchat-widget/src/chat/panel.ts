@@ -92,6 +92,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
   const labels = new Map<string, string>();
   const ctx = (): RenderContext => ({
     locale,
+    digits: settings?.arabicDigits ?? "western",
     t,
     baseUrl: config.baseUrl,
     labels,
@@ -102,7 +103,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
   // ---- locale, theme and static text -------------------------------------------------------
   const applyLocale = () => {
     t = strings(locale);
-    bridge.applyTheme(settings?.color, locale);
+    bridge.applyTheme(settings?.color, locale, settings?.arabicDigits);
     panel.dir = locale === "ar" ? "rtl" : "ltr";
     panel.lang = locale;
     panel.setAttribute("aria-label", settings?.storeName || t.title);

@@ -25,7 +25,7 @@ export const CHAT_CSS = `
 .k-shopper .k-bubble a{color:inherit}
 .k-system .k-bubble{background:transparent;box-shadow:none;color:#4b5563;font-size:12.5px;text-align:center}
 .k-bubble a{color:#1d4ed8;text-decoration:underline}
-.k-caret{display:inline-block;width:2px;height:1em;margin-inline-start:2px;vertical-align:text-bottom;background:currentColor;animation:k-blink 1s steps(1) infinite}
+.k-cut{opacity:.6;font-weight:600}.k-caret{display:inline-block;width:2px;height:1em;margin-inline-start:2px;vertical-align:text-bottom;background:currentColor;animation:k-blink 1s steps(1) infinite}
 @keyframes k-blink{50%{opacity:0}}
 .k-meta{font-size:11px;color:#6b7280;margin:2px 6px 0;display:flex;gap:6px;align-items:center}
 .k-meta button{all:unset;cursor:pointer;color:#b91c1c;text-decoration:underline}
@@ -48,6 +48,11 @@ export const CHAT_CSS = `
 .k-box table{border-collapse:collapse;width:100%}
 .k-box td{padding:2px 0}
 .k-box td:last-child{text-align:end;padding-inline-start:10px;white-space:nowrap}
+.k-order{display:flex;flex-direction:column;gap:4px;min-width:60%}
+.k-order-n{white-space:nowrap}
+.k-order-l{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px}
+.k-order-s{padding:1px 8px;border-radius:999px;background:rgba(127,127,127,.14);font-size:12px}
+.k-order-total{white-space:nowrap;font-weight:600}
 .k-typing{padding:2px 16px 6px;font-size:12px;color:#4b5563;background:#f3f4f6;min-height:0}
 .k-typing[hidden]{display:none}
 .k-dots{display:inline-flex;gap:3px;margin-inline-end:6px}

@@ -86,6 +86,7 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
         recipientId: customer.externalId,
         message,
         locale: conversation.locale ?? "en",
+        arabicDigits: (await tenant.merchant.get()).bot.arabicDigits,
         byHuman,
         lastCustomerMessageAt: await lastCustomerMessageAt(tenant, conversation.id),
         alreadySent: attempt.providerMessageIds,

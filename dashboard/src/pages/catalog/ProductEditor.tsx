@@ -1,6 +1,6 @@
-import type { Category, Product } from "@kaleem/shared/contracts";
-import { useState, type FormEvent } from "react";
-import type { ProductInput } from "../../api/endpoints";
+import { isProductImageUrl, MAX_PRODUCT_IMAGE_BYTES, PRODUCT_IMAGE_TYPES, type Category, type Product } from "@kaleem/shared/contracts";
+import { useState, type ChangeEvent, type FormEvent } from "react";
+import { uploadProductImage, type ProductInput } from "../../api/endpoints";
 import { useI18n } from "../../i18n/i18n";
 import { Button, Field, errorMessage } from "../../ui/components";
 import { Dialog } from "../../ui/Dialog";
@@ -31,10 +31,36 @@ export function ProductEditor({
   });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [uploading, setUploading] = useState(false);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
+  const imageUrl = form.imageUrl.trim();
+  // The API's rule (shared/src/contracts/images.ts), checked here so Save says what is wrong.
+  const imageInvalid = imageUrl !== "" && !isProductImageUrl(imageUrl);
+
+  const upload = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = "";
+    if (!file) return;
+    setError(null);
+    if (!(file.type in PRODUCT_IMAGE_TYPES)) return setError(t("catalog.imageType"));
+    if (file.size > MAX_PRODUCT_IMAGE_BYTES) return setError(t("catalog.imageTooLarge", { kb: Math.floor(MAX_PRODUCT_IMAGE_BYTES / 1024) }));
+    setUploading(true);
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let binary = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      const stored = await uploadProductImage(file.type, btoa(binary));
+      set({ imageUrl: stored.imageUrl });
+    } catch (err) {
+      setError(errorMessage(err, t("common.error")));
+    } finally {
+      setUploading(false);
+    }
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (imageInvalid) return setError(t("catalog.imageUrlInvalid"));
     setBusy(true);
     setError(null);
     try {
@@ -45,7 +71,7 @@ export function ProductEditor({
         stock: Math.trunc(Number(form.stock)),
         status: form.status,
         tags: form.tags.split(",").map((s) => s.trim()).filter(Boolean),
-        imageUrl: form.imageUrl.trim() || null,
+        imageUrl: imageUrl || null,
         ...(form.category ? { category: form.category } : {}),
       });
     } catch (err) {
@@ -99,12 +125,33 @@ export function ProductEditor({
           <input value={form.tags} onChange={(e) => set({ tags: e.target.value })} />
         </Field>
         <Field label={t("catalog.imageUrl")}>
-          <input dir="ltr" type="url" value={form.imageUrl} onChange={(e) => set({ imageUrl: e.target.value })} />
+          {/* Not type="url": a path on this installation (/images/..., /demo/img/...) is a valid image too. */}
+          <input
+            dir="ltr"
+            inputMode="url"
+            data-testid="product-image-url"
+            aria-invalid={imageInvalid}
+            value={form.imageUrl}
+            onChange={(e) => set({ imageUrl: e.target.value })}
+          />
+          {imageInvalid ? <span className="field-error">{t("catalog.imageUrlInvalid")}</span> : null}
+        </Field>
+        <Field label={t("catalog.imageUpload")}>
+          <div className="image-upload">
+            {imageUrl && !imageInvalid ? <img data-testid="product-image-preview" src={imageUrl} alt="" /> : null}
+            <input
+              type="file"
+              data-testid="product-image-file"
+              accept={Object.keys(PRODUCT_IMAGE_TYPES).join(",")}
+              disabled={uploading}
+              onChange={(e) => void upload(e)}
+            />
+          </div>
         </Field>
         {error ? <div className="error-box error-compact field-wide" role="alert">{error}</div> : null}
         <div className="form-actions field-wide">
           <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button type="submit" variant="primary" disabled={busy}>
+          <Button type="submit" variant="primary" disabled={busy || uploading}>
             {t("common.save")}
           </Button>
         </div>

@@ -2,6 +2,7 @@
 import type { ChannelDelivery, MessagePart } from "@kaleem/shared/contracts";
 import { useI18n } from "../../i18n/i18n";
 import { Icon, type IconName } from "../../ui/icons";
+import { RouteLink } from "../../ui/RouteLink";
 import type { ThreadMessage } from "@kaleem/shared/contracts";
 
 /** Only http(s) URLs become links or images; anything else (javascript:, data:) is dropped. */
@@ -46,7 +47,16 @@ function Part({ part }: { part: MessagePart }) {
     case "handoff":
       return <div className="part-note">{t("inbox.handoffReason", { reason: part.reason })}</div>;
     case "order":
-      return <div className="part-note">{t("inbox.order", { number: part.number, status: part.status })} · {formatMoney(part.total, part.currency)}</div>;
+      // A card like the product ones: the number opens the order, the status in the reader's language, the total never split.
+      return (
+        <div className="order-card" data-testid="order-card">
+          <RouteLink className="order-card-n" route={{ page: "orders", orderId: part.orderId }} dir="ltr">
+            #{part.number}
+          </RouteLink>
+          <span className="order-card-s">{t(`order.status.${part.status}`)}</span>
+          <span className="order-card-total">{formatMoney(part.total, part.currency)}</span>
+        </div>
+      );
     case "cart":
       return <div className="part-note">{t("inbox.cart", { total: formatMoney(part.total, part.currency) })} ({part.items.map((i) => `${i.quantity}× ${i.name}`).join(", ")})</div>;
     case "link": {

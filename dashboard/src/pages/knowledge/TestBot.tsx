@@ -96,8 +96,22 @@ export function TestBot({ widgetKey }: { widgetKey: string }) {
   return (
     <Card title={t("knowledge.testBot")} className="test-bot">
       <p className="muted small">{t("knowledge.testHelp")}</p>
-      <form className="inline-form" onSubmit={(e) => void submit(e)}>
-        <input dir="auto" value={question} placeholder={t("knowledge.askPlaceholder")} onChange={(e) => setQuestion(e.target.value)} data-testid="testbot-input" />
+      <form className="test-bot-form" onSubmit={(e) => void submit(e)}>
+        {/* A textarea, so the example question wraps instead of being cut off in the narrow card; Enter asks, Shift+Enter breaks the line. */}
+        <textarea
+          dir="auto"
+          rows={2}
+          value={question}
+          placeholder={t("knowledge.askPlaceholder")}
+          onChange={(e) => setQuestion(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              e.currentTarget.form?.requestSubmit();
+            }
+          }}
+          data-testid="testbot-input"
+        />
         <Button type="submit" variant="primary" disabled={busy || !question.trim()}>
           {t("knowledge.ask")}
         </Button>

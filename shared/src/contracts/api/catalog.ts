@@ -26,3 +26,7 @@ export type SearchHitView = z.infer<typeof searchHitViewSchema>;
 /** Best matches first. */
 export const productSearchResultsSchema = itemsSchema(searchHitViewSchema);
 export type ProductSearchResults = z.infer<typeof productSearchResultsSchema>;
+
+/** `POST /products/images`: where the stored image is served, to put in a product's `imageUrl`. */
+export const productImageUploadSchema = z.object({ imageUrl: z.string(), size: z.number().int(), contentType: z.string() });
+export type ProductImageUpload = z.infer<typeof productImageUploadSchema>;

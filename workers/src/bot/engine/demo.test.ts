@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotEngine, Store, TenantStore } from "@kaleem/shared";
 import { Chat, openDemoBot } from "./fixture.test-helpers.js";
+import { productFacts } from "../search/constraints.js";
 
 let store: Store;
 let t: TenantStore;
@@ -31,6 +32,29 @@ describe("demo store answers", () => {
     const order = await conversation("Where is my order?", "1001", "+966500000001");
     expect(order[2]).toContain("Order #1001 is shipped");
     expect((await conversation("do you have a store in Riyadh?"))[0]).toContain("online only");
+  });
+
+  it("a gift with who it is for and a budget finds products within it, none made for someone else", async () => {
+    const cases: Array<{ ask: string; max: number; notFor: "men" | "women" }> = [
+      { ask: "ودي هدية لزوجتي ما تتعدى ٢٥٠", max: 250, notFor: "men" },
+      { ask: "أبي هدية لأخوي لا تتجاوز 300 ريال", max: 300, notFor: "women" },
+      { ask: "need a present for my sister, no more than 180", max: 180, notFor: "men" },
+      { ask: "gift for my husband under 350 please", max: 350, notFor: "women" },
+    ];
+    for (const c of cases) {
+      const chat = await Chat.open(engine, t);
+      const answer = await chat.say(c.ask);
+      const cards = answer.parts.filter((p) => p.type === "product_card");
+      expect(cards.length, c.ask).toBeGreaterThan(0);
+      for (const card of cards) {
+        expect(card.price, `${c.ask}: ${card.name}`).toBeLessThanOrEqual(c.max);
+        const product = (await t.products.get(card.productId))!;
+        const category = product.categoryId ? await t.categories.get(product.categoryId) : null;
+        const facts = productFacts(product, category ? `${category.name.en} ${category.name.ar}` : "");
+        const onlyForOther = facts.audiences !== null && facts.audiences.has(c.notFor) && facts.audiences.size === 1;
+        expect(onlyForOther, `${c.ask}: ${card.name}`).toBe(false);
+      }
+    }
   });
 
   it("a follow-up that only adds a constraint narrows the last search", async () => {

@@ -65,6 +65,10 @@ describe("follow-ups keep the topic", () => {
     expect(opened).toMatch(/^No, opened perfumes can't be returned/);
     const [ar] = await talk("اقدر ارجع العطر اذا فتحته؟");
     expect(ar).toMatch(/^لا/);
+    // "Sending back" is returning too, not a product search that finds nothing.
+    const [sentBack] = await talk("could I still send my purchase back after 4 weeks?");
+    expect(sentBack).toMatch(/^No/);
+    expect(sentBack).toContain("14 days");
   });
 
   it("payment: a method the store lacks gets a no, one it has a yes, and 'وX؟' keeps to payment", async () => {

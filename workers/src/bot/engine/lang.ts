@@ -2,6 +2,7 @@
 import { looksLikeArabizi } from "../nlp/arabizi.js";
 import { isArabic, toArabicDigits, toWesternDigits } from "../nlp/normalize.js";
 import type { Lang } from "./state.js";
+import { formatAmount, formatPrice } from "@kaleem/shared/contracts";
 
 /**
  * Arabic when the message is in Arabic script. A message with no letters (a phone number, a
@@ -23,14 +24,11 @@ export function pick(lang: Lang, en: string, ar: string): string {
   return lang === "ar" ? ar : en;
 }
 
-/** 189 → "189", 189.5 → "189.50". */
-export function formatAmount(amount: number): string {
-  return Number.isInteger(amount) ? String(amount) : amount.toFixed(2);
-}
+export { formatAmount };
 
+/** The shared price format (Western digits here: the answer's digit style is applied to the whole text by localizeDigits). */
 export function formatMoney(amount: number, currency: string, lang: Lang): string {
-  const symbol = lang === "ar" && currency === "SAR" ? "ر.س" : currency;
-  return `${formatAmount(amount)} ${symbol}`;
+  return formatPrice(amount, currency, lang);
 }
 
 export function localized(text: { en: string; ar: string }, lang: Lang): string {

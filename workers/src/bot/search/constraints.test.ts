@@ -95,6 +95,10 @@ describe("parseQuery", () => {
     expect(price("under 200sar")).toEqual([null, 200]);
     expect(price("عبايات سوداء بأقل من ٢٠٠ ريال؟")).toEqual([null, 200]);
     expect(price("عطر بـ٣٠٠ريال")).toEqual([null, 300]);
+    // "doesn't go past": the verb agrees with the thing priced (هدية is feminine).
+    expect(price("ودي بهدية لعمتي ما تتعدى ١٥٠")).toEqual([null, 150]);
+    expect(price("ساعة لا تتجاوز 400 ريال")).toEqual([null, 400]);
+    expect(price("شنطة ما تزيد عن ٢٥٠")).toEqual([null, 250]);
   });
 
   it("does not mistake sizes, capacities or ages for prices", () => {

@@ -2,8 +2,7 @@
 // the choices it offers (quick replies), the product cards and the links. Cart and order parts
 // are not rendered again: the bot's text already lists the lines and totals they summarize. A
 // handoff part is internal. Each provider then maps the plan to its native messages.
-import type { Locale, MessagePart, ProductCardPart } from "@kaleem/shared";
-import { formatMoney } from "../../bot/engine/lang.js";
+import { formatPrice, type DigitStyle, type Locale, type MessagePart, type ProductCardPart } from "@kaleem/shared";
 
 export type OutboundLink = Extract<MessagePart, { type: "link" }>;
 
@@ -12,6 +11,8 @@ export interface OutboundMessage {
   parts: readonly MessagePart[];
   /** The conversation's language, for the labels Kaleem adds (buttons, list titles). */
   locale: Locale;
+  /** The merchant's digit style for Arabic prices, as in the bot's text (Western when absent). */
+  digits?: DigitStyle;
 }
 
 export interface OutboundChoice {
@@ -25,6 +26,7 @@ export interface OutboundPlan {
   cards: ProductCardPart[];
   links: OutboundLink[];
   locale: Locale;
+  digits: DigitStyle;
 }
 
 const LABELS = {
@@ -50,7 +52,7 @@ export function planOutbound(message: OutboundMessage): OutboundPlan {
     } else if (part.type === "product_card") cards.push(part);
     else if (part.type === "link" && /^https?:\/\//i.test(part.url)) links.push(part);
   }
-  return { text: message.text.trim(), choices, cards, links, locale: message.locale };
+  return { text: message.text.trim(), choices, cards, links, locale: message.locale, digits: message.digits ?? "western" };
 }
 
 /** The text with each link the text does not already contain appended on its own line. */
@@ -60,12 +62,12 @@ export function textWithLinks(plan: OutboundPlan): string {
 }
 
 /** "45 SAR", or "45 SAR (Out of stock)". */
-export function cardPrice(card: ProductCardPart, locale: Locale): string {
-  const price = formatMoney(card.price, card.currency, locale);
+export function cardPrice(card: ProductCardPart, locale: Locale, digits: DigitStyle = "western"): string {
+  const price = formatPrice(card.price, card.currency, locale, digits);
   return card.inStock ? price : `${price} (${labelsFor(locale).outOfStock})`;
 }
 
 /** "Sukkari dates 1 kg — 45 SAR". */
-export const cardLine = (card: ProductCardPart, locale: Locale): string => `${card.name} — ${cardPrice(card, locale)}`;
+export const cardLine = (card: ProductCardPart, locale: Locale, digits: DigitStyle = "western"): string => `${card.name} — ${cardPrice(card, locale, digits)}`;
 
 export const isHttpUrl = (url: string | null): url is string => url !== null && /^https?:\/\/\S+$/i.test(url);

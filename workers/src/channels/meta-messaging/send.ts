@@ -48,7 +48,7 @@ export function buildMetaSend(config: MetaMessagingChannelConfig, recipientId: s
     if (isHttpUrl(card.url)) buttons.push({ type: "web_url", title: clip(labels.view, META_LIMITS.buttonTitle), url: card.url });
     return {
       title: clip(card.name, META_LIMITS.elementTitle),
-      subtitle: clip(cardPrice(card, plan.locale), META_LIMITS.elementSubtitle),
+      subtitle: clip(cardPrice(card, plan.locale, plan.digits), META_LIMITS.elementSubtitle),
       ...(isHttpUrl(card.imageUrl) ? { image_url: card.imageUrl } : {}),
       ...(isHttpUrl(card.url) ? { default_action: { type: "web_url", url: card.url } } : {}),
       ...(buttons.length > 0 ? { buttons: buttons.slice(0, META_LIMITS.elementButtons) } : {}),

@@ -56,7 +56,7 @@ export function buildTelegramSend(config: TelegramChannelConfig, chatId: string,
     if (card.inStock) cardRows.push([button(labels.addToCart, addToCartPayload(card.productId))]);
     if (isHttpUrl(card.url)) cardRows.push([{ text: labels.view, url: card.url }]);
     const markup = cardRows.length > 0 ? { reply_markup: { inline_keyboard: cardRows } satisfies InlineKeyboardMarkup } : {};
-    const line = cardLine(card, plan.locale);
+    const line = cardLine(card, plan.locale, plan.digits);
     if (isHttpUrl(card.imageUrl)) {
       requests.push(jsonPost("telegram", "sendPhoto", telegramMethodUrl(config, "sendPhoto"), { chat_id, photo: card.imageUrl, caption: clip(line, TELEGRAM_CAPTION_LIMIT), ...markup }));
     } else {

@@ -56,6 +56,15 @@ describe("WhatsApp sends, checked by the local Cloud API", () => {
     expect(fake.accepted()[0]?.headers.authorization).toBe(`Bearer ${accessToken}`);
   });
 
+  it("card prices in an Arabic conversation use the merchant's digit style, like the bot's text beside them", async () => {
+    await sendProviderRequests(buildWhatsAppSend(config, to, { text: "هذا عليه طلب كثير.", parts: [card("p1"), replies("أكلم موظف")], locale: "ar", digits: "arabic" }));
+    await sendProviderRequests(buildWhatsAppSend(config, to, { text: "هذا عليه طلب كثير.", parts: [card("p2"), replies("أكلم موظف")], locale: "ar" }));
+    expect(fake.rejected()).toEqual([]);
+    const [arabic, western] = bodies();
+    expect(arabic?.interactive.body.text).toBe("هذا عليه طلب كثير.\n\nSukkari dates box p1 — ٤٥.٥٠ ر.س");
+    expect(western?.interactive.body.text).toBe("هذا عليه طلب كثير.\n\nSukkari dates box p2 — 45.50 ر.س");
+  });
+
   it("up to three options are reply buttons carrying the answer as body, titles cut to 20 characters", async () => {
     const parts = [replies("Talk to a person", "Show me more boxes please", "Checkout")];
     await sendProviderRequests(buildWhatsAppSend(config, to, { text: "Anything else?", parts, locale: "en" }, { replyToMessageId: "wamid.IN1" }));

@@ -65,11 +65,11 @@ export function buildWhatsAppSend(config: WhatsAppChannelConfig, to: string, mes
   const imageCards = plan.cards.filter((c) => c !== headerCard && isHttpUrl(c.imageUrl)).slice(0, 10);
   // Cards with no image and no list row of their own are told in the text.
   const toldCards = plan.cards.filter((c) => c !== headerCard && !isHttpUrl(c.imageUrl) && !(useList && c.inStock));
-  const text = [textWithLinks(plan), ...toldCards.map((c) => cardLine(c, plan.locale))].filter((s) => s !== "").join("\n");
+  const text = [textWithLinks(plan), ...toldCards.map((c) => cardLine(c, plan.locale, plan.digits))].filter((s) => s !== "").join("\n");
   const chunks = splitText(text, { maxChars: WHATSAPP_LIMITS.textBody });
 
   // The answer's last piece becomes the body of the buttons or list when nothing comes between them.
-  const headerLine = headerCard ? cardLine(headerCard, plan.locale) : null;
+  const headerLine = headerCard ? cardLine(headerCard, plan.locale, plan.digits) : null;
   const room = WHATSAPP_LIMITS.interactiveBody - (headerLine ? headerLine.length + 2 : 0);
   const last = chunks.at(-1);
   const merge = optionCount > 0 && imageCards.length === 0 && last !== undefined && last.length <= room;
@@ -79,7 +79,7 @@ export function buildWhatsAppSend(config: WhatsAppChannelConfig, to: string, mes
   const bodyText = bodyParts.join("\n\n") || labels.choose;
 
   for (const chunk of chunks) bodies.push({ ...base(), type: "text", text: { body: chunk, preview_url: hasUrl(chunk) } });
-  for (const card of imageCards) bodies.push({ ...base(), type: "image", image: { link: card.imageUrl, caption: clip(cardLine(card, plan.locale), WHATSAPP_LIMITS.caption) } });
+  for (const card of imageCards) bodies.push({ ...base(), type: "image", image: { link: card.imageUrl, caption: clip(cardLine(card, plan.locale, plan.digits), WHATSAPP_LIMITS.caption) } });
 
   if (useButtons) {
     const interactive: Record<string, unknown> = {
@@ -102,7 +102,7 @@ export function buildWhatsAppSend(config: WhatsAppChannelConfig, to: string, mes
     });
     // Quick replies ("talk to a person") are kept first when the rows must be cut to ten.
     const choices = choiceRows.slice(0, WHATSAPP_LIMITS.listRows).map((r) => rowOf(r.payload, r.title));
-    const products = cardRows.slice(0, WHATSAPP_LIMITS.listRows - choices.length).map((r) => rowOf(r.payload, r.title, cardPrice(r.card, plan.locale)));
+    const products = cardRows.slice(0, WHATSAPP_LIMITS.listRows - choices.length).map((r) => rowOf(r.payload, r.title, cardPrice(r.card, plan.locale, plan.digits)));
     const sections = [
       ...(products.length > 0 ? [{ title: clip(labels.products, WHATSAPP_LIMITS.sectionTitle), rows: products }] : []),
       ...(choices.length > 0 ? [{ title: clip(labels.options, WHATSAPP_LIMITS.sectionTitle), rows: choices }] : []),

@@ -92,7 +92,7 @@ export const ENGLISH: Record<Intent, PhraseSet> = {
     actions: [
       "check my reimbursement", "get compensation for a damaged item", "know about your money back guarantee", "follow up on my refund", "see the refund policy", "check in what cases i can get a refund",
       "get reimbursed", "ask for a refund", "request a refund", "claim a refund", "return a faulty item", "send back the product", "check the status of my refund", "see if my refund went through", "know the cancellation charges", "know how much it costs to cancel", "check your money back guarantee", "know in which cases i can get a refund",
-      "return an item", "return this", "send it back", "exchange the size", "swap it for another colour", "get a refund", "get my money back",
+      "return an item", "return this", "send it back", "send something back", "send an item back", "send the order back", "exchange the size", "swap it for another colour", "get a refund", "get my money back",
       "know your return policy", "check my refund", "know when i get my money back", "return a damaged item", "return order {order}",
     ],
     topics: ["returns", "refunds", "the return policy", "exchanges", "my refund", "refund status", "the cancellation fee"],
@@ -104,6 +104,7 @@ export const ENGLISH: Record<Intent, PhraseSet> = {
       "the item came broken", "i got the wrong item", "it arrived damaged i want a refund", "how many days do i have to return", "are returns free",
       "do you refund the delivery fee", "is there a fee to cancel", "i sent it back, where's my money", "i returned it last week, no refund yet",
       "can i return sale items", "do you do exchanges", "the size is wrong", "is there a return window",
+      "is it too late to send it back", "can things be sent back after a month",
     ],
   },
   payment: {
