@@ -94,6 +94,41 @@ describe.skipIf(!url)(url ? "MongoDB store at MONGODB_URL" : "MongoDB store cont
   });
 });
 
+describe.skipIf(!url)(url ? "MongoDB store at MONGODB_URL: contact details at rest" : "MongoDB contact details at rest (skipped: MONGODB_URL not set)", () => {
+  it("stores emails and phones sealed, finds them whole, and reseals them under a new key when it opens", async () => {
+    const dbName = `kaleem_test_${newId()}`;
+    const OLD = "mongo-server-old-key-0123456789abcdefghijklmn";
+    const before = testStoreCrypto(OLD);
+    const connection = mongoose.createConnection(url!, { dbName });
+    let store = await openMongoStore({ url: url!, dbName, crypto: before });
+    try {
+      await connection.asPromise();
+      const raw = (name: string, id: string) => connection.db!.collection(name).findOne({ _id: id as never });
+      const { merchant } = await store.createMerchant({ name: "Shop" }, { email: "owner@shop.example", name: "O", role: "owner", passwordHash: "h" });
+      const t = store.forMerchant(asMerchantId(merchant.id));
+      const customer = await t.customers.create({ channel: "webchat", name: "Layla", email: "Layla@Shop.example", phone: "0551234567" });
+      const order = await t.orders.create({ items: [{ productId: "p", name: "P", price: 1, quantity: 1 }], customerId: customer.id, contact: { name: "Layla", email: "layla@shop.example", phone: "+966551234567" } });
+      const stored = JSON.stringify([await raw("customers", customer.id), await raw("orders", order.id)]);
+      expect(stored.toLowerCase()).not.toMatch(/layla@shop|551234567/);
+      expect(await t.customers.findByContact({ email: "LAYLA@shop.example" })).toMatchObject({ id: customer.id, email: "Layla@Shop.example", phone: "+966551234567" });
+      await store.close();
+
+      const after = testStoreCrypto(undefined, [OLD]);
+      store = await openMongoStore({ url: url!, dbName, crypto: after });
+      const t2 = store.forMerchant(asMerchantId(merchant.id));
+      expect(((await raw("customers", customer.id)) as unknown as CustomerDoc).email!.startsWith(after.pii.currentPrefix)).toBe(true);
+      expect(((await raw("orders", order.id)) as unknown as OrderDoc).contact.phone!.startsWith(after.pii.currentPrefix)).toBe(true);
+      expect((await t2.customers.findByContact({ phone: "055 123 4567" }))?.id).toBe(customer.id);
+      expect((await t2.orders.list({ q: "layla@shop.example" })).items.map((o) => o.id)).toEqual([order.id]);
+      expect((await t2.orders.get(order.id))?.contact).toEqual({ name: "Layla", email: "layla@shop.example", phone: "+966551234567" });
+    } finally {
+      await store.dropDatabase().catch(() => undefined);
+      await store.close();
+      await connection.close();
+    }
+  });
+});
+
 describe("mongo store: opening", () => {
   it("an unreachable server is StoreUnavailableError (unreachable), not a hang or a raw driver error", async () => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
