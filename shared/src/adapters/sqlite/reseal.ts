@@ -21,7 +21,7 @@ interface OrderPiiRow {
   contact: string;
 }
 
-/** Rows resealed, per kind: what a rotation touched. */
+/** Reseals what is not under the current key; returns the rows resealed, per kind (what a rotation touched). */
 export function resealAtRest(db: SqliteDb, crypto: StoreCrypto): ResealReport {
   const { pii } = crypto;
   const current = `${pii.currentPrefix}%`;
