@@ -1,12 +1,14 @@
 // The start-up checks that refuse a wrong cluster: the pure judgements on what engines report, and
-// startKaleem refusing for real (a spawned redis-server that evicts; cluster roles on SQLite).
+// startKaleem refusing for real (a spawned redis-server that evicts; cluster roles on SQLite). A
+// MongoDB without a replica set is refused by the store's own opening: see
+// shared/src/adapters/mongo/mongo.test.ts ("a MongoDB without a replica set").
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, type Config } from "@kaleem/shared";
 import { startRedisServer, uniquePrefix, type RedisServer } from "@kaleem/shared/testing";
-import { checkMongoTopology, mongoTopologyProblem, redisEvictionProblem, sqliteClusterProblem } from "./cluster-checks.js";
+import { redisEvictionProblem, sqliteClusterProblem } from "./cluster-checks.js";
 import { startKaleem } from "./runtime.js";
 
 const dirs: string[] = [];
@@ -74,26 +76,5 @@ describe("a Redis that evicts keys", () => {
       await expect(started).rejects.toThrow(ConfigError);
       await expect(startKaleem(config, { printCredentials: false, seedDemo: false })).rejects.toThrow(/maxmemory-policy is allkeys-lru.*lost/s);
     }
-  });
-});
-
-describe("a MongoDB without a replica set", () => {
-  // Replies as mongod/mongos 7 give them to { hello: 1 } (trimmed to what the check reads and a little more).
-  const standalone = { isWritablePrimary: true, topologyVersion: {}, maxBsonObjectSize: 16777216, logicalSessionTimeoutMinutes: 30, connectionId: 7, minWireVersion: 0, maxWireVersion: 21, readOnly: false, ok: 1 };
-  const member = { ...standalone, hosts: ["mongo:27017"], setName: "rs0", setVersion: 1, primary: "mongo:27017", me: "mongo:27017" };
-  const mongos = { isWritablePrimary: true, msg: "isdbgrid", maxBsonObjectSize: 16777216, logicalSessionTimeoutMinutes: 30, ok: 1 };
-
-  it("is refused; a replica set (of one too) or a sharded cluster passes", () => {
-    expect(mongoTopologyProblem(standalone)).toMatch(/standalone mongod, without a replica set.*--replSet.*rs\.initiate/s);
-    expect(mongoTopologyProblem(member)).toBeNull();
-    expect(mongoTopologyProblem(mongos)).toBeNull();
-    expect(mongoTopologyProblem({ ...member, setName: "" })).toMatch(/without a replica set/);
-    expect(mongoTopologyProblem({ ...member, logicalSessionTimeoutMinutes: null })).toMatch(/no logical sessions/);
-    expect(mongoTopologyProblem("not a reply")).toMatch(/not understood/);
-  });
-
-  it("checkMongoTopology turns the problem into a construction error", async () => {
-    await expect(checkMongoTopology(async () => standalone)).rejects.toThrow(ConfigError);
-    await expect(checkMongoTopology(async () => member)).resolves.toBeUndefined();
   });
 });

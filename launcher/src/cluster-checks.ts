@@ -1,8 +1,8 @@
 // Start-up checks that refuse a wrong cluster before any role serves anything: each turns a
-// deployment that would lose data later (evicted queue keys, a store without transactions, roles on
-// several hosts sharing one SQLite file) into a construction error now. The judgements are pure
-// functions of what the engine reports, so they are tested without the engine; the launcher asks.
-import { z } from "zod";
+// deployment that would lose data later (evicted queue keys, roles on several hosts sharing one
+// SQLite file) into a construction error now. The judgements are pure functions of what the engine
+// reports, so they are tested without the engine; the launcher asks. A MongoDB that cannot run
+// transactions is refused by the store itself when it opens (shared/src/adapters/mongo/topology.ts).
 import { ConfigError, type Config } from "@kaleem/shared";
 
 /**
@@ -32,39 +32,6 @@ export function redisEvictionProblem(infoMemory: string): string | null {
   );
 }
 
-/** The fields of MongoDB's `hello` reply that say what kind of deployment answered. */
-export const mongoHelloSchema = z
-  .object({
-    setName: z.string().optional(),
-    msg: z.string().optional(),
-    isWritablePrimary: z.boolean().optional(),
-    logicalSessionTimeoutMinutes: z.number().nullable().optional(),
-  })
-  .passthrough();
-
-/**
- * Kaleem's Mongo store writes message + outbox, order + stock + idempotency key, and more, in
- * multi-document transactions: they need a replica set (a set of one is enough) or a sharded cluster
- * (`mongos` answers `msg: "isdbgrid"`). A standalone server has neither and is refused.
- */
-export function mongoTopologyProblem(hello: unknown): string | null {
-  const parsed = mongoHelloSchema.safeParse(hello);
-  if (!parsed.success) return "MONGODB_URL: the server's reply to hello was not understood";
-  const h = parsed.data;
-  const replicaSet = typeof h.setName === "string" && h.setName !== "";
-  const sharded = h.msg === "isdbgrid";
-  if (!replicaSet && !sharded) {
-    return (
-      "MONGODB_URL: the server is a standalone mongod, without a replica set — Kaleem writes in transactions, which need one. " +
-      "Start mongod with --replSet and run rs.initiate() once (a set of one member is enough), and name it in the URL (?replicaSet=…)"
-    );
-  }
-  if (h.logicalSessionTimeoutMinutes === null || h.logicalSessionTimeoutMinutes === undefined) {
-    return "MONGODB_URL: the server reports no logical sessions (logicalSessionTimeoutMinutes), so it cannot run transactions";
-  }
-  return null;
-}
-
 /** Runs a check: a problem is a ConfigError, which stops the process with the message. */
 export function refuse(problem: string | null): void {
   if (problem) throw new ConfigError(`Invalid configuration:\n  ${problem}`);
@@ -79,12 +46,4 @@ export async function checkRedisEviction(redis: { info(section: "memory"): Promi
     throw new ConfigError(`Invalid configuration:\n  REDIS_URL: Redis did not answer INFO memory at start-up (${err instanceof Error ? err.message : String(err)})`);
   }
   refuse(redisEvictionProblem(info));
-}
-
-/**
- * For the Mongo store's opening (shared/src/adapters/mongo): give it a function that runs
- * `db.admin().command({ hello: 1 })` and it refuses a server without a replica set.
- */
-export async function checkMongoTopology(hello: () => Promise<unknown>): Promise<void> {
-  refuse(mongoTopologyProblem(await hello()));
 }

@@ -1,6 +1,7 @@
 // The shipped deployment files: docker-compose.yml read as YAML and held to what the cluster needs
 // (pinned engines, health checks gating start order, AOF + noeviction Redis, a Mongo replica set
-// initiated by its health check, two hubs, volumes, the nginx files mounted), the Dockerfile's
+// initiated by its health check, every role on MongoDB, Qdrant and MinIO, two hubs, volumes, the
+// nginx files mounted), the Dockerfile's
 // stages, and `.env.example` naming every secret a production role refuses to start without.
 // `docker compose config` runs when the compose plugin is installed; no Docker engine runs here.
 import { spawnSync } from "node:child_process";
@@ -11,7 +12,9 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
 import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from "@kaleem/hub";
-import { LOAD_BALANCING_QUERY, envSchema } from "@kaleem/shared";
+import { LOAD_BALANCING_QUERY, envSchema, loadConfig } from "@kaleem/shared";
+import { sqliteClusterProblem } from "./cluster-checks.js";
+import { storeEngine } from "./factories.js";
 import { repoRoot } from "./processes.test-helpers.js";
 
 const composeFile = path.join(repoRoot, "docker-compose.yml");
@@ -79,6 +82,27 @@ describe("docker-compose.yml", () => {
     expect(mongoCheck).toContain("isWritablePrimary");
     expect(svc("hub").environment?.MONGODB_URL).toMatch(/replicaSet=rs0/);
     expect(svc("hub").environment?.REDIS_URL).toBe("redis://redis:6379");
+  });
+
+  it("points every role at the cluster's engines: MongoDB store, Qdrant vectors, MinIO media, and no single-host SQLite flag", () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-compose-env-"));
+    try {
+      for (const role of roles) {
+        const env = svc(role).environment ?? {};
+        expect(env.QDRANT_URL, role).toBe("http://qdrant:6333");
+        expect(env.S3_ENDPOINT, role).toBe("http://minio:9000");
+        // With MONGODB_URL the store is MongoDB, so cluster roles need (and get) no KALEEM_SINGLE_HOST.
+        expect(env.MONGODB_URL, role).toMatch(/^mongodb:\/\/mongo:27017\//);
+        expect("KALEEM_SINGLE_HOST" in env, `${role} sets KALEEM_SINGLE_HOST`).toBe(false);
+        // What the roles make of it: the Mongo store, the Qdrant index, the SQLite refusal not applying.
+        const config = loadConfig({}, { ...env, NODE_ENV: "development", KALEEM_DATA_DIR: dataDir, LOG_LEVEL: "silent", S3_ACCESS_KEY: "kaleem", S3_SECRET_KEY: "kaleem-secret-key" });
+        expect(storeEngine(config), role).toBe("mongo");
+        expect(config.qdrant?.url, role).toBe("http://qdrant:6333");
+        expect(sqliteClusterProblem(config, storeEngine(config)), role).toBeNull();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("keeps every engine's data on a named volume and mounts the shipped nginx files", () => {

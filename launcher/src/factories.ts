@@ -129,6 +129,7 @@ export async function createStore(ctx: FactoryContext): Promise<{ store: Store; 
   if (ctx.config.mongo) {
     // A replica set is required (transactions); openMongoStore refuses anything else at start-up.
     const store = await openMongoStore({
+      crypto: storeCrypto(ctx.config),
       url: ctx.config.mongo.url,
       ...(ctx.config.mongo.dbName ? { dbName: ctx.config.mongo.dbName } : {}),
       serverSelectionTimeoutMs: ctx.config.mongo.serverSelectionTimeoutMs,

@@ -93,3 +93,10 @@ export interface StoreCrypto {
   /** The integration secret sealed with the current key, or null when it already is. */
   resealSecret(ciphertext: string): string | null;
 }
+
+/** What a store's reseal pass on open touched, per kind (rows or documents resealed under the current key). */
+export interface ResealReport {
+  customers: number;
+  orders: number;
+  secrets: number;
+}

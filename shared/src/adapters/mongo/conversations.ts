@@ -4,7 +4,8 @@
 import type { Conversation, ConversationChannel, ConversationStatus, Customer, Message, MessageStatus, Page } from "../../contracts/domain.js";
 import { NotFoundError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { DEFAULT_LIST_AFTER_LIMIT, foldSearchText, previewOf, roleCountsAsUnread, roleUpdatesPreview, storedPhone } from "../../store/defaults.js";
+import { DEFAULT_LIST_AFTER_LIMIT, foldSearchText, previewOf, roleCountsAsUnread, roleUpdatesPreview } from "../../store/defaults.js";
+import { contactLookups } from "../../store/sealed-contact.js";
 import { clampLimit, readCursor, toPage } from "../../store/paging.js";
 import type {
   AppendOptions,
@@ -42,7 +43,9 @@ import {
   type Filter,
 } from "./filters.js";
 import {
-  customerDerived,
+  customerContactFields,
+  customerFields,
+  nameFolded,
   openKeyOf,
   toConversation,
   toCustomer,
@@ -70,21 +73,26 @@ export class MongoCustomerRepo implements CustomerRepo {
     return this.db.coll<CustomerDoc>("customers");
   }
 
+  private get pii() {
+    return this.db.pii;
+  }
+
+  /** A new customer's document from plain values: email and phone sealed, with their hashes. */
   private build(input: { name: string | null; email: string | null; phone: string | null; channel: ConversationChannel; externalId: string | null }): CustomerDoc {
     const now = nowIso();
-    return { _id: newId(), merchantId: this.m, ...input, ...customerDerived(input), createdAt: now, updatedAt: now };
+    return { _id: newId(), merchantId: this.m, ...customerFields(this.pii, input), createdAt: now, updatedAt: now };
   }
 
   async create(input: NewCustomer): Promise<Customer> {
     const doc = this.build({
       name: input.name ?? null,
       email: input.email ?? null,
-      phone: storedPhone(input.phone) ?? null,
+      phone: input.phone ?? null,
       channel: input.channel,
       externalId: input.externalId ?? null,
     });
     await this.customers.insert(doc);
-    return toCustomer(doc);
+    return toCustomer(doc, this.pii);
   }
 
   async findOrCreateByExternalId(
@@ -98,7 +106,7 @@ export class MongoCustomerRepo implements CustomerRepo {
     const doc = this.build({ name: init.name ?? null, email: init.email ?? null, phone: init.phone ?? null, channel, externalId });
     try {
       await this.customers.insert(doc);
-      return { customer: toCustomer(doc), created: true };
+      return { customer: toCustomer(doc, this.pii), created: true };
     } catch (error) {
       // The unique (merchantId, channel, identityKey) index: another message of the same person won.
       if (!isDuplicateKey(error)) throw error;
@@ -111,38 +119,46 @@ export class MongoCustomerRepo implements CustomerRepo {
   /** What the channel tells us fills what we do not know yet; it never overwrites an agent's edit. */
   private async fillEmpty(doc: CustomerDoc, init: Omit<NewCustomer, "channel" | "externalId">): Promise<Customer> {
     let current = doc;
+    const sealed = customerContactFields(this.pii, init);
     for (const field of ["name", "phone", "email"] as const) {
       const value = init[field] ?? null;
-      if (value === null || current[field] !== null) continue;
+      if (value === null || (current[field] ?? null) !== null) continue;
+      // The field with what derives from it: the name's search copy, a detail's keyed hash.
+      const set: Partial<CustomerDoc> =
+        field === "name"
+          ? { name: value, nameFolded: nameFolded(value) }
+          : field === "email"
+            ? { email: sealed.email, emailHash: sealed.emailHash }
+            : { phone: sealed.phone, phoneHash: sealed.phoneHash };
+      // A blank detail seals to nothing: nothing to fill.
+      if ((set[field] ?? null) === null) continue;
       // Conditional on the field still being empty, so a concurrent edit is never overwritten.
-      const next = { ...toCustomer(current), [field]: value };
-      const filled = await this.customers.findOneAndUpdate(scoped(this.m, { _id: doc._id, [field]: null }), {
-        $set: { [field]: value, ...customerDerived(next), updatedAt: nowIso() },
-      });
+      const filled = await this.customers.findOneAndUpdate(scoped(this.m, { _id: doc._id, [field]: null }), { $set: { ...set, updatedAt: nowIso() } });
       if (filled) current = filled;
     }
-    return toCustomer(current);
+    return toCustomer(current, this.pii);
   }
 
   async get(id: string): Promise<Customer | null> {
     const doc = await this.customers.findOne(scoped(this.m, { _id: id }));
-    return doc ? toCustomer(doc) : null;
+    return doc ? toCustomer(doc, this.pii) : null;
   }
 
   async findByExternalId(channel: ConversationChannel, externalId: string): Promise<Customer | null> {
     const doc = await this.customers.findOne(scoped(this.m, { channel, externalId }), { sort: { _id: -1 } });
-    return doc ? toCustomer(doc) : null;
+    return doc ? toCustomer(doc, this.pii) : null;
   }
 
   async findByContact(contact: { email?: string; phone?: string }): Promise<Customer | null> {
     // Email identifies a person more reliably than a phone number typed in several formats.
-    if (contact.email) {
-      const doc = await this.customers.findOne(scoped(this.m, { emailLower: contact.email.trim().toLowerCase() }), { sort: { _id: -1 } });
-      if (doc) return toCustomer(doc);
+    // By keyed hash (every key's while one rotates): the details themselves are sealed.
+    if (contact.email?.trim()) {
+      const doc = await this.customers.findOne(scoped(this.m, { emailHash: op({ $in: contactLookups(this.pii, "email", contact.email) }) }), { sort: { _id: -1 } });
+      if (doc) return toCustomer(doc, this.pii);
     }
-    if (contact.phone) {
-      const doc = await this.customers.findOne(scoped(this.m, { phone: storedPhone(contact.phone) ?? contact.phone.trim() }), { sort: { _id: -1 } });
-      if (doc) return toCustomer(doc);
+    if (contact.phone?.trim()) {
+      const doc = await this.customers.findOne(scoped(this.m, { phoneHash: op({ $in: contactLookups(this.pii, "phone", contact.phone) }) }), { sort: { _id: -1 } });
+      if (doc) return toCustomer(doc, this.pii);
     }
     return null;
   }
@@ -151,17 +167,17 @@ export class MongoCustomerRepo implements CustomerRepo {
     return this.db.tx(async () => {
       const doc = await this.customers.findOne(scoped(this.m, { _id: id }));
       if (!doc) return null;
-      const pick = <K extends "name" | "email" | "externalId">(key: K, current: string | null) => (patch[key] !== undefined ? (patch[key] ?? null) : current);
+      const current = toCustomer(doc, this.pii);
+      const pick = <K extends "name" | "email" | "phone" | "externalId">(key: K, value: string | null) => (patch[key] !== undefined ? (patch[key] ?? null) : value);
       const next = {
-        name: pick("name", doc.name ?? null),
-        email: pick("email", doc.email ?? null),
-        phone: patch.phone !== undefined ? (storedPhone(patch.phone) ?? null) : (doc.phone ?? null),
-        externalId: pick("externalId", doc.externalId ?? null),
+        name: pick("name", current.name),
+        email: pick("email", current.email),
+        phone: pick("phone", current.phone),
+        externalId: pick("externalId", current.externalId),
       };
-      const updated = await this.customers.findOneAndUpdate(scoped(this.m, { _id: id }), {
-        $set: { ...next, ...customerDerived({ ...next, channel: doc.channel }), updatedAt: nowIso() },
-      });
-      return updated ? toCustomer(updated) : null;
+      // The channel is not patched: customerFields writes it as it is.
+      const updated = await this.customers.findOneAndUpdate(scoped(this.m, { _id: id }), { $set: { ...customerFields(this.pii, { ...next, channel: doc.channel }), updatedAt: nowIso() } });
+      return updated ? toCustomer(updated, this.pii) : null;
     });
   }
 
@@ -169,7 +185,7 @@ export class MongoCustomerRepo implements CustomerRepo {
     const limit = clampLimit(page?.limit);
     const cursor = readCursor(page, "none");
     const docs = await this.customers.find(scoped(this.m, afterId(cursor, -1)), { sort: { _id: -1 }, limit: limit + 1 });
-    return toPage(docs.map(withId), limit, toCustomer, () => null);
+    return toPage(docs.map(withId), limit, (d) => toCustomer(d, this.pii), () => null);
   }
 }
 
@@ -314,7 +330,7 @@ export class MongoConversationRepo implements ConversationRepo {
   async list(filter: ConversationFilter = {}, page?: PageRequest): Promise<Page<Conversation>> {
     const limit = clampLimit(page?.limit);
     const cursor = readCursor(page, "string");
-    const search = conversationSearch(filter.q);
+    const search = conversationSearch(this.db.pii, filter.q);
     const customerIds = search ? await this.db.coll<CustomerDoc>("customers").ids(customerSearchFilter(this.m, search), MAX_SEARCH_CUSTOMERS) : [];
     const docs = await this.conversations.find(
       conversationListFilter(this.m, filter, cursor, search ? { folded: search.folded, idPrefix: search.idPrefix, customerIds } : null),

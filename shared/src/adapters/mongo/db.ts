@@ -10,6 +10,7 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import type mongoose from "mongoose";
 import type { Connection, Model } from "mongoose";
+import type { PiiVault } from "../../pii.js";
 import { mapDriverError } from "./errors.js";
 import type { Filter, Sort } from "./filters.js";
 import { buildModels, newMongoose, type Models } from "./models.js";
@@ -137,17 +138,22 @@ export interface MongoDbOptions {
   dbName?: string;
   /** How long an operation waits for a usable server before failing (→ StoreUnavailableError). */
   serverSelectionTimeoutMs: number;
+  /** Seals customer contact details in and out of their fields (see shared/src/pii.ts). */
+  pii: PiiVault;
 }
 
 export class MongoDb {
   readonly mongoose: mongoose.Mongoose;
   readonly connection: Connection;
+  /** Seals customer contact details in and out of their fields (see shared/src/pii.ts). */
+  readonly pii: PiiVault;
   private readonly models: Models;
   private readonly colls = new Map<CollectionName, Coll<{ _id: string }>>();
 
-  private constructor(instance: mongoose.Mongoose, connection: Connection) {
+  private constructor(instance: mongoose.Mongoose, connection: Connection, pii: PiiVault) {
     this.mongoose = instance;
     this.connection = connection;
+    this.pii = pii;
     this.models = buildModels(instance, connection);
   }
 
@@ -167,7 +173,7 @@ export class MongoDb {
       await connection.close().catch(() => undefined);
       throw error;
     }
-    return new MongoDb(instance, connection);
+    return new MongoDb(instance, connection, options.pii);
   }
 
   coll<D extends { _id: string }>(name: CollectionName): Coll<D> {
@@ -215,13 +221,12 @@ export class MongoDb {
     });
   }
 
-  /** Whether the server is a replica set member (transactions need one). */
-  async isReplicaSet(): Promise<boolean> {
+  /** The server's reply to `hello`: what kind of deployment answered (judged in topology.ts). */
+  async hello(): Promise<unknown> {
     return guarded(async () => {
       const db = this.connection.db;
       if (!db) throw new Error("not connected");
-      const hello = (await db.admin().command({ hello: 1 })) as { setName?: string; msg?: string };
-      return typeof hello.setName === "string" || hello.msg === "isdbgrid";
+      return db.admin().command({ hello: 1 });
     });
   }
 

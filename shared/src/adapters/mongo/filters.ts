@@ -9,8 +9,9 @@ import mongoose from "mongoose";
 import type { ConversationChannel } from "../../contracts/domain.js";
 import type { CursorKey } from "../../cursor.js";
 import type { ConversationFilter, ConversationPatch, MerchantId, OrderFilter, ProductFilter } from "../../ports/store.js";
+import type { PiiVault } from "../../pii.js";
 import { foldSearchText } from "../../store/defaults.js";
-import { toE164 } from "../../phone.js";
+import { contactLookups } from "../../store/sealed-contact.js";
 import type { ConversationDoc } from "./mapping.js";
 import { openKeyOf } from "./mapping.js";
 
@@ -72,25 +73,29 @@ export function productListFilter(m: MerchantId, filter: ProductFilter, cursor: 
 }
 export const PRODUCT_LIST_SORT: Sort = { createdAt: -1, _id: -1 };
 
-/** What a conversation search matches (see ConversationFilter.q), or null without a query. */
-export function conversationSearch(q: string | undefined): { folded: RegExp; idPrefix: RegExp; phoneDigits: RegExp | null } | null {
+/** The keyed hashes a searched text would be stored under as an email and as a phone (every key, current first). */
+export interface ContactHashes {
+  emailHashes: string[];
+  phoneHashes: string[];
+}
+function contactHashes(pii: PiiVault, text: string): ContactHashes {
+  return { emailHashes: contactLookups(pii, "email", text), phoneHashes: contactLookups(pii, "phone", text) };
+}
+
+/**
+ * What a conversation search matches (see ConversationFilter.q), or null without a query: a name
+ * or the preview by a folded part, an email or a phone whole (they are sealed; by keyed hash).
+ */
+export function conversationSearch(pii: PiiVault, q: string | undefined): ({ folded: RegExp; idPrefix: RegExp } & ContactHashes) | null {
   const text = q?.trim();
   if (!text) return null;
   const folded = foldSearchText(text);
-  const digits = folded.replace(/\D/g, "");
-  return {
-    folded: containsRegex(folded),
-    idPrefix: prefixRegex(folded),
-    // Phones are stored in E.164: "055 123" finds "+966551234…" by its digits.
-    phoneDigits: /^[\d\s+()-]+$/.test(folded) && digits.length >= 3 ? containsRegex(digits.replace(/^0+/, "")) : null,
-  };
+  return { folded: containsRegex(folded), idPrefix: prefixRegex(folded), ...contactHashes(pii, text) };
 }
 
-/** The customers a conversation search reaches by name, email or phone. */
-export function customerSearchFilter(m: MerchantId, search: NonNullable<ReturnType<typeof conversationSearch>>): Filter {
-  const or: Filter[] = [{ nameFolded: search.folded }, { emailFolded: search.folded }, { phoneFolded: search.folded }];
-  if (search.phoneDigits) or.push({ phone: search.phoneDigits });
-  return scoped(m, { $or: or });
+/** The customers a conversation search reaches: by a part of the name, by the whole email or phone. */
+export function customerSearchFilter(m: MerchantId, search: { folded: RegExp } & ContactHashes): Filter {
+  return scoped(m, { $or: [{ nameFolded: search.folded }, { emailHash: op({ $in: search.emailHashes }) }, { phoneHash: op({ $in: search.phoneHashes }) }] });
 }
 
 export function conversationListFilter(
@@ -118,18 +123,19 @@ export function conversationListFilter(
 }
 export const CONVERSATION_LIST_SORT: Sort = { activityAt: -1, _id: -1 };
 
-/** What an order search matches (see OrderFilter.q), or null without a query. */
-export function orderSearch(q: string | undefined): { number: string; folded: RegExp; phone: string | null } | null {
+/**
+ * What an order search matches (see OrderFilter.q), or null without a query: the number as typed,
+ * the contact's name by a folded part, an email or phone whole (sealed; by keyed hash).
+ */
+export function orderSearch(pii: PiiVault, q: string | undefined): ({ number: string; folded: RegExp } & ContactHashes) | null {
   const text = q?.trim();
   if (!text) return null;
-  return { number: text.replace(/^#\s*/, ""), folded: containsRegex(foldSearchText(text)), phone: toE164(text) };
+  return { number: text.replace(/^#\s*/, ""), folded: containsRegex(foldSearchText(text)), ...contactHashes(pii, text) };
 }
 
-/** Customers an order search reaches: by email, or by phone as stored. */
-export function orderCustomerSearchFilter(m: MerchantId, search: NonNullable<ReturnType<typeof orderSearch>>): Filter {
-  const or: Filter[] = [{ emailFolded: search.folded }];
-  if (search.phone) or.push({ phone: search.phone });
-  return scoped(m, { $or: or });
+/** Customers an order search reaches: by their whole email or phone. */
+export function orderCustomerSearchFilter(m: MerchantId, search: ContactHashes): Filter {
+  return scoped(m, { $or: [{ emailHash: op({ $in: search.emailHashes }) }, { phoneHash: op({ $in: search.phoneHashes }) }] });
 }
 
 export function orderListFilter(
@@ -151,9 +157,9 @@ export function orderListFilter(
     ? {
         $or: [
           { number: search.number },
-          { contactEmailFolded: search.folded },
+          { contactEmailHash: op({ $in: search.emailHashes }) },
           { contactNameFolded: search.folded },
-          ...(search.phone ? [{ contactPhone: search.phone }] : []),
+          { contactPhoneHash: op({ $in: search.phoneHashes }) },
           ...(search.customerIds.length > 0 ? [{ customerId: op({ $in: [...search.customerIds] }) }] : []),
         ],
       }

@@ -1,6 +1,8 @@
 // Document shapes as the MongoDB store keeps them, and their mapping to domain records. Fields
-// the domain does not show (search copies, openKey, bot state, secrets, TTL dates) stay here:
-// each mapper picks the public fields by name, so nothing internal leaks onto a record.
+// the domain does not show (search copies, look-up hashes, openKey, bot state, secrets, TTL dates)
+// stay here: each mapper picks the public fields by name, so nothing internal leaks onto a record.
+// Customers' and order contacts' emails and phones are stored sealed (shared/src/pii.ts): the
+// mappers open them, the field builders below seal them.
 import type {
   AuditLog,
   BotSettings,
@@ -35,7 +37,9 @@ import type {
 } from "../../contracts/domain.js";
 import type { OutgoingEventType, WebhookDelivery, WebhookEndpoint } from "../../contracts/outgoing-webhooks.js";
 import type { DeliveryAttempt, OutboxEventRecord, RefreshTokenRecord, WebhookEventRecord } from "../../ports/store.js";
+import type { PiiVault } from "../../pii.js";
 import { defaultBotSettings, foldSearchText, productSearchText } from "../../store/defaults.js";
+import { sealedContact } from "../../store/sealed-contact.js";
 
 /** JSON text fields hold free-form records whose keys BSON could not take as field names. */
 export const toJson = (value: unknown): string => JSON.stringify(value ?? null);
@@ -213,15 +217,21 @@ export interface OrderDoc {
   currency: string;
   status: Order["status"];
   paymentMethod: string | null;
+  /** Email and phone inside are sealed. */
   contact: Order["contact"];
-  contactPhone: string | null;
-  contactEmailFolded: string | null;
+  contactEmailHash: string | null;
+  contactPhoneHash: string | null;
   contactNameFolded: string | null;
   shippingAddress: string | null;
   createdAt: string;
   updatedAt: string;
 }
-export const toOrder = (d: OrderDoc): Order => ({
+/** A stored contact with its email and phone opened (a value stored before sealing reads as it is). */
+function openContact(stored: Order["contact"] | undefined, pii: PiiVault): Order["contact"] {
+  const { email, phone, ...rest } = stored ?? {};
+  return { ...rest, ...(email !== undefined ? { email: pii.open(email) } : {}), ...(phone !== undefined ? { phone: pii.open(phone) } : {}) };
+}
+export const toOrder = (d: OrderDoc, pii: PiiVault): Order => ({
   id: d._id,
   merchantId: d.merchantId,
   source: d.source ?? null,
@@ -237,16 +247,22 @@ export const toOrder = (d: OrderDoc): Order => ({
   currency: d.currency,
   status: d.status,
   paymentMethod: d.paymentMethod ?? null,
-  contact: d.contact ?? {},
+  contact: openContact(d.contact, pii),
   shippingAddress: d.shippingAddress ?? null,
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
 });
-/** The search copies of an order's contact, kept beside it. */
-export function contactSearchFields(contact: Order["contact"]): Pick<OrderDoc, "contactPhone" | "contactEmailFolded" | "contactNameFolded"> {
+/**
+ * An order's contact as stored: its phone in E.164, email and phone sealed, their keyed hashes
+ * beside it, and the name's folded copy (names are searched by a part, emails and phones whole).
+ */
+export function orderContactFields(pii: PiiVault, contact: Order["contact"]): Pick<OrderDoc, "contact" | "contactEmailHash" | "contactPhoneHash" | "contactNameFolded"> {
+  const { email, phone, ...rest } = contact;
+  const sealed = sealedContact(pii, { email: email ?? null, phone: phone ?? null });
   return {
-    contactPhone: contact.phone ?? null,
-    contactEmailFolded: contact.email ? foldSearchText(contact.email) : null,
+    contact: { ...rest, ...(sealed.email ? { email: sealed.email } : {}), ...(sealed.phone ? { phone: sealed.phone } : {}) },
+    contactEmailHash: sealed.emailHash,
+    contactPhoneHash: sealed.phoneHash,
     contactNameFolded: contact.name ? foldSearchText(contact.name) : null,
   };
 }
@@ -273,34 +289,45 @@ export interface CustomerDoc {
   channel: ConversationChannel;
   externalId: string | null;
   identityKey: string | null;
-  emailLower: string | null;
+  emailHash: string | null;
+  phoneHash: string | null;
   nameFolded: string | null;
-  emailFolded: string | null;
-  phoneFolded: string | null;
   createdAt: string;
   updatedAt: string;
 }
-export const toCustomer = (d: CustomerDoc): Customer => ({
+export const toCustomer = (d: CustomerDoc, pii: PiiVault): Customer => ({
   id: d._id,
   merchantId: d.merchantId,
   name: d.name ?? null,
-  email: d.email ?? null,
-  phone: d.phone ?? null,
+  email: pii.openOrNull(d.email),
+  phone: pii.openOrNull(d.phone),
   channel: d.channel,
   externalId: d.externalId ?? null,
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
 });
-/** The derived fields of a customer: recomputed whenever name, email, phone or externalId change. */
-export function customerDerived(c: { name: string | null; email: string | null; phone: string | null; channel: ConversationChannel; externalId: string | null }) {
-  const fold = (v: string | null) => (v === null ? null : foldSearchText(v));
+/** The sealed email and phone of a customer with their look-up hashes (phone in E.164). */
+export function customerContactFields(pii: PiiVault, contact: { email?: string | null; phone?: string | null }): Pick<CustomerDoc, "email" | "emailHash" | "phone" | "phoneHash"> {
+  return sealedContact(pii, contact);
+}
+/** The name's folded search copy. */
+export const nameFolded = (name: string | null): string | null => (name === null ? null : foldSearchText(name));
+/** The channel identity key: externalId when it names one person on a messaging channel (not webchat). */
+export const identityKeyOf = (c: { channel: ConversationChannel; externalId: string | null }): string | null =>
+  c.channel !== "webchat" && c.externalId !== null ? c.externalId : null;
+
+/** Every stored field of a customer from its plain values: details sealed, hashes, search copy, identity key. */
+export function customerFields(
+  pii: PiiVault,
+  c: { name: string | null; email: string | null; phone: string | null; channel: ConversationChannel; externalId: string | null },
+): Omit<CustomerDoc, "_id" | "merchantId" | "createdAt" | "updatedAt"> {
   return {
-    identityKey: c.channel !== "webchat" && c.externalId !== null ? c.externalId : null,
-    // As SQLite compares: lower(stored) = lower(trimmed query).
-    emailLower: c.email === null ? null : c.email.toLowerCase(),
-    nameFolded: fold(c.name),
-    emailFolded: fold(c.email),
-    phoneFolded: fold(c.phone),
+    name: c.name,
+    ...customerContactFields(pii, c),
+    channel: c.channel,
+    externalId: c.externalId,
+    identityKey: identityKeyOf(c),
+    nameFolded: nameFolded(c.name),
   };
 }
 

@@ -3,7 +3,7 @@
 import type { CommercePlatform, ConversationChannel, Order, Page } from "../../contracts/domain.js";
 import { ConflictError, InsufficientStockError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { IDEMPOTENCY_LEASE_MS, orderAmounts, roundMoney, storedPhone } from "../../store/defaults.js";
+import { IDEMPOTENCY_LEASE_MS, orderAmounts, roundMoney } from "../../store/defaults.js";
 import { clampLimit, readCursor, toPage } from "../../store/paging.js";
 import type {
   CreateOrderOptions,
@@ -25,8 +25,8 @@ import { insertOutbox } from "./events.js";
 import { CREATED_SORT, createdBetween, op, ORDER_LIST_SORT, orderCustomerSearchFilter, orderListFilter, orderSearch, scoped } from "./filters.js";
 import { MAX_SEARCH_CUSTOMERS } from "./conversations.js";
 import {
-  contactSearchFields,
   fromJson,
+  orderContactFields,
   toJson,
   toOrder,
   type ConversationDoc,
@@ -46,12 +46,6 @@ function checkItems(input: Pick<NewOrder, "items">): void {
     if (!Number.isInteger(item.quantity) || item.quantity <= 0) throw new ValidationError("Item quantity must be a positive integer");
     if (!Number.isFinite(item.price) || item.price < 0) throw new ValidationError("Item price must be non-negative");
   }
-}
-
-/** The order's contact with its phone in E.164. */
-function storedContact(contact: NonNullable<NewOrder["contact"]>): NonNullable<NewOrder["contact"]> {
-  const phone = storedPhone(contact.phone);
-  return { ...contact, ...(phone ? { phone } : {}) };
 }
 
 export class MongoOrderRepo implements OrderRepo {
@@ -84,7 +78,6 @@ export class MongoOrderRepo implements OrderRepo {
         conversationChannel = conversation?.channel ?? null;
       }
       const now = nowIso();
-      const contact = storedContact(input.contact ?? {});
       const doc: OrderDoc = {
         _id: newId(),
         merchantId: this.m,
@@ -99,14 +92,13 @@ export class MongoOrderRepo implements OrderRepo {
         currency: input.currency ?? merchant.currency,
         status: input.status ?? "pending",
         paymentMethod: input.paymentMethod ?? null,
-        contact,
-        ...contactSearchFields(contact),
+        ...orderContactFields(this.db.pii, input.contact ?? {}),
         shippingAddress: input.shippingAddress ?? null,
         createdAt: now,
         updatedAt: now,
       };
       await this.orders.insert(doc);
-      const order = toOrder(doc);
+      const order = toOrder(doc, this.db.pii);
       if (idempotency) {
         await this.keys.updateOne(scoped(this.m, { key: idempotency.key }), { $set: { state: "completed", responseJson: toJson(idempotency.response(order)) } });
       }
@@ -136,7 +128,7 @@ export class MongoOrderRepo implements OrderRepo {
 
   async get(id: string): Promise<Order | null> {
     const doc = await this.orders.findOne(scoped(this.m, { _id: id }));
-    return doc ? toOrder(doc) : null;
+    return doc ? toOrder(doc, this.db.pii) : null;
   }
 
   async getByNumber(number: string): Promise<Order | null> {
@@ -148,12 +140,12 @@ export class MongoOrderRepo implements OrderRepo {
     // Kaleem's own first, then newest (SQLite: ORDER BY source IS NOT NULL, created_at DESC, id DESC).
     const rank = (d: OrderDoc) => (d.source === null || d.source === undefined ? 0 : 1);
     docs.sort((a, b) => rank(a) - rank(b) || (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0) || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0));
-    return docs.map(toOrder);
+    return docs.map((d) => toOrder(d, this.db.pii));
   }
 
   async getByExternalId(source: CommercePlatform, externalId: string): Promise<Order | null> {
     const doc = await this.orders.findOne(scoped(this.m, { source, externalId }));
-    return doc ? toOrder(doc) : null;
+    return doc ? toOrder(doc, this.db.pii) : null;
   }
 
   async upsertSynced(input: SyncedOrderInput): Promise<{ order: Order; created: boolean }> {
@@ -161,7 +153,6 @@ export class MongoOrderRepo implements OrderRepo {
     const attempt = () =>
       this.db.tx(async () => {
         const now = nowIso();
-        const contact = storedContact(input.contact);
         const values = {
           number: input.number,
           items: input.items,
@@ -172,13 +163,12 @@ export class MongoOrderRepo implements OrderRepo {
           currency: input.currency,
           status: input.status,
           paymentMethod: input.paymentMethod,
-          contact,
-          ...contactSearchFields(contact),
+          ...orderContactFields(this.db.pii, input.contact),
           shippingAddress: input.shippingAddress,
           updatedAt: now,
         };
         const updated = await this.orders.findOneAndUpdate(scoped(this.m, { source: input.source, externalId: input.externalId }), { $set: values });
-        if (updated) return { order: toOrder(updated), created: false };
+        if (updated) return { order: toOrder(updated, this.db.pii), created: false };
         const doc: OrderDoc = {
           _id: newId(),
           merchantId: this.m,
@@ -191,7 +181,7 @@ export class MongoOrderRepo implements OrderRepo {
           createdAt: input.createdAt ?? now,
         };
         await this.orders.insert(doc);
-        return { order: toOrder(doc), created: true };
+        return { order: toOrder(doc, this.db.pii), created: true };
       });
     try {
       return await attempt();
@@ -206,34 +196,34 @@ export class MongoOrderRepo implements OrderRepo {
   async list(filter: OrderFilter = {}, page?: PageRequest): Promise<Page<Order>> {
     const limit = clampLimit(page?.limit);
     const cursor = readCursor(page, "string");
-    const search = orderSearch(filter.q);
+    const search = orderSearch(this.db.pii, filter.q);
     const customerIds = search ? await this.db.coll<CustomerDoc>("customers").ids(orderCustomerSearchFilter(this.m, search), MAX_SEARCH_CUSTOMERS) : [];
     const docs = await this.orders.find(orderListFilter(this.m, filter, cursor, search ? { ...search, customerIds } : null), {
       sort: ORDER_LIST_SORT,
       limit: limit + 1,
     });
-    return toPage(docs.map(withId), limit, toOrder, (d) => d.createdAt);
+    return toPage(docs.map(withId), limit, (d) => toOrder(d, this.db.pii), (d) => d.createdAt);
   }
 
   async updateStatus(id: string, status: Order["status"], options: OrderStatusOptions = {}): Promise<Order | null> {
     return this.db.tx(async () => {
       const current = await this.orders.findOne(scoped(this.m, { _id: id }));
       if (!current) return null;
-      const previous = toOrder(current);
+      const previous = toOrder(current, this.db.pii);
       if (options.onlyFrom && !options.onlyFrom.includes(previous.status)) {
         throw new ConflictError(`Order ${previous.number} is ${previous.status} now`, { status: previous.status });
       }
       // The status read is part of the filter: a concurrent move conflicts instead of being overwritten.
       const updated = await this.orders.findOneAndUpdate(scoped(this.m, { _id: id, status: previous.status }), { $set: { status, updatedAt: nowIso() } });
       if (!updated) throw new ConflictError(`Order ${previous.number} changed meanwhile`);
-      const order = toOrder(updated);
+      const order = toOrder(updated, this.db.pii);
       await insertOutbox(this.db, this.m, options.outbox?.(order, previous) ?? []);
       return order;
     });
   }
 
   async listCreatedBetween(from: string, to: string): Promise<Order[]> {
-    return (await this.orders.find(createdBetween(this.m, from, to), { sort: CREATED_SORT })).map(toOrder);
+    return (await this.orders.find(createdBetween(this.m, from, to), { sort: CREATED_SORT })).map((d) => toOrder(d, this.db.pii));
   }
 }
 

@@ -126,19 +126,20 @@ export const collections = {
       // externalId when it identifies one person on a messaging channel (not webchat), else unset:
       // the unique partial index below holds it (a partial filter cannot say `channel != webchat`).
       identityKey: "string",
-      // Folded copies the inbox and order search match against (see foldSearchText).
-      emailLower: "string",
+      // email and phone hold sealed values (shared/src/pii.ts); these keyed hashes find them whole.
+      // No folded or lower-cased copy of either is kept: it would hold the detail in the clear.
+      emailHash: "string",
+      phoneHash: "string",
+      // The name's folded copy the inbox search matches a part of (see foldSearchText).
       nameFolded: "string",
-      emailFolded: "string",
-      phoneFolded: "string",
       createdAt: "string",
       updatedAt: "string",
     },
     indexes: [
       idx("customers_channel_identity", { merchantId: 1, channel: 1, identityKey: 1 }, { unique: true, partialFilterExpression: isString("identityKey") }),
       idx("customers_external", { merchantId: 1, channel: 1, externalId: 1 }),
-      idx("customers_email", { merchantId: 1, emailLower: 1 }),
-      idx("customers_phone", { merchantId: 1, phone: 1 }),
+      idx("customers_email_hash", { merchantId: 1, emailHash: 1 }, { partialFilterExpression: isString("emailHash") }),
+      idx("customers_phone_hash", { merchantId: 1, phoneHash: 1 }, { partialFilterExpression: isString("phoneHash") }),
       idx("customers_recent", { merchantId: 1, _id: -1 }),
     ],
   },
@@ -160,9 +161,10 @@ export const collections = {
       currency: "string",
       status: "string",
       paymentMethod: "string",
+      // The contact's email and phone are sealed inside it; their keyed hashes find the order.
       contact: "mixed",
-      contactPhone: "string",
-      contactEmailFolded: "string",
+      contactEmailHash: "string",
+      contactPhoneHash: "string",
       contactNameFolded: "string",
       shippingAddress: "string",
       createdAt: "string",
@@ -176,6 +178,8 @@ export const collections = {
       idx("orders_by_number", { merchantId: 1, number: 1 }),
       idx("orders_external", { merchantId: 1, source: 1, externalId: 1 }, { unique: true, partialFilterExpression: isString("externalId") }),
       idx("orders_conversation", { merchantId: 1, conversationId: 1, createdAt: 1 }),
+      idx("orders_contact_email_hash", { merchantId: 1, contactEmailHash: 1 }, { partialFilterExpression: isString("contactEmailHash") }),
+      idx("orders_contact_phone_hash", { merchantId: 1, contactPhoneHash: 1 }, { partialFilterExpression: isString("contactPhoneHash") }),
     ],
   },
   idempotencyKeys: {

@@ -1,21 +1,25 @@
 // Tenant isolation by construction, checked without a server: every repository of a TenantStore
 // runs against a database that records each operation (and answers with nothing, then with a
 // document of the same merchant), and every filter it sent must name that merchant — and every
-// document it wrote must belong to it. This is no stand-in for MongoDB's behaviour (the contract
+// document it wrote must belong to it, with no customer email or phone in the clear. This is no stand-in for MongoDB's behaviour (the contract
 // suite is, with MONGODB_URL); it is the one place the repositories' code paths all run here.
 import { describe, expect, it } from "vitest";
+import { testStoreCrypto } from "@kaleem/shared/testing";
 import { AppError } from "../../errors.js";
 import { buildMerchant } from "../../store/defaults.js";
 import { asMerchantId, type MerchantId, type TenantStore } from "../../ports/store.js";
 import type { MongoDb } from "./db.js";
 import type { Filter } from "./filters.js";
-import { merchantDoc } from "./mapping.js";
+import { customerFields, merchantDoc, orderContactFields } from "./mapping.js";
 import { buildModels, newMongoose } from "./models.js";
 import { collections, type CollectionName } from "./schema-spec.js";
 import { MongoStore } from "./store.js";
 
 const M = asMerchantId("m-scope");
 const NOW = "2026-01-01T00:00:00.000Z";
+const { pii } = testStoreCrypto();
+/** The customer details the calls below pass in: none of them may be written (or read back) in the clear. */
+const DETAILS = ["a@b.c", "customer@shop.example", "sara@example.com", "551234567", "501112233"];
 
 interface Recorded {
   collection: CollectionName;
@@ -40,9 +44,10 @@ function sample(collection: CollectionName): Record<string, unknown> {
     case "products":
       return { ...base, source: null, externalId: "x", name: { en: "P", ar: "" }, description: { en: "", ar: "" }, categoryId: null, price: 5, currency: "SAR", attributesJson: "{}", stock: 5, tags: [], imageUrl: null, url: null, status: "active", searchText: "p" };
     case "customers":
-      return { ...base, name: null, email: null, phone: null, channel: "whatsapp", externalId: "e", identityKey: "e", emailLower: null, nameFolded: null, emailFolded: null, phoneFolded: null };
+      // Sealed as the store keeps them: the mappers must open them.
+      return { ...base, ...customerFields(pii, { name: null, email: "customer@shop.example", phone: "0501112233", channel: "whatsapp", externalId: "e" }) };
     case "orders":
-      return { ...base, source: null, externalId: null, number: "1001", customerId: null, conversationId: null, conversationChannel: null, items: [], subtotal: 1, deliveryFee: 0, codFee: 0, total: 1, currency: "SAR", status: "pending", paymentMethod: null, contact: {}, contactPhone: null, contactEmailFolded: null, contactNameFolded: null, shippingAddress: null };
+      return { ...base, source: null, externalId: null, number: "1001", customerId: null, conversationId: null, conversationChannel: null, items: [], subtotal: 1, deliveryFee: 0, codFee: 0, total: 1, currency: "SAR", status: "pending", paymentMethod: null, ...orderContactFields(pii, { name: "Sara", email: "sara@example.com", phone: "0551234567" }), shippingAddress: null };
     case "idempotencyKeys":
       return { ...base, key: "k", requestHash: "h", state: "in_flight", responseJson: null, lockedUntil: 0, expiresAt: Date.now() + 60_000, purgeAt: new Date() };
     case "conversations":
@@ -130,6 +135,7 @@ function recordingDb(present: boolean): { db: MongoDb; log: Recorded[] } {
   });
   const db = {
     coll: coll,
+    pii,
     tx: <T>(fn: () => Promise<T>) => fn(),
     inTransaction: () => false,
   };
@@ -170,12 +176,17 @@ async function exerciseEveryRepository(t: TenantStore): Promise<number> {
     () => t.products.reserveStock("p", 1),
     () => t.products.remove("p"),
     () => t.products.count(),
-    () => t.orders.create({ items: [{ productId: "p", name: "P", price: 1, quantity: 1 }], conversationId: "c", reserveStock: true }, { key: "k", response: () => ({ status: 201, body: {} }) }, { outbox: () => [deliver] }),
+    () =>
+      t.orders.create(
+        { items: [{ productId: "p", name: "P", price: 1, quantity: 1 }], conversationId: "c", reserveStock: true, contact: { name: "Sara", email: "sara@example.com", phone: "0551234567" } },
+        { key: "k", response: () => ({ status: 201, body: {} }) },
+        { outbox: () => [deliver] },
+      ),
     () => t.orders.get("o"),
     () => t.orders.getByNumber("1001"),
     () => t.orders.listByNumber("1001"),
     () => t.orders.getByExternalId("zid", "e"),
-    () => t.orders.upsertSynced({ source: "zid", externalId: "e", number: "9", items: [], subtotal: 1, deliveryFee: 0, total: 1, currency: "SAR", status: "pending", paymentMethod: null, contact: {}, shippingAddress: null }),
+    () => t.orders.upsertSynced({ source: "zid", externalId: "e", number: "9", items: [], subtotal: 1, deliveryFee: 0, total: 1, currency: "SAR", status: "pending", paymentMethod: null, contact: { email: "sara@example.com", phone: "+966551234567" }, shippingAddress: null }),
     () => t.orders.list({ status: "pending", customerId: "c", channel: "webchat", createdFrom: NOW, createdBefore: NOW, q: "0551234567" }),
     () => t.orders.updateStatus("o", "confirmed", { onlyFrom: ["pending"], outbox: () => [deliver] }),
     () => t.orders.listCreatedBetween(NOW, NOW),
@@ -188,6 +199,7 @@ async function exerciseEveryRepository(t: TenantStore): Promise<number> {
     () => t.customers.findByExternalId("whatsapp", "e"),
     () => t.customers.findByContact({ email: "A@b.c", phone: "0551234567" }),
     () => t.customers.update("c", { name: "N", phone: null }),
+    () => t.customers.update("c", { email: "customer@shop.example", phone: "0501112233" }),
     () => t.customers.list(),
     () => t.conversations.create({ channel: "webchat", visitorId: "v" }),
     () => t.conversations.get("c"),
@@ -298,6 +310,12 @@ describe("mongo store: tenant isolation by construction", () => {
       const store = new MongoStore(db);
       const calls = await exerciseEveryRepository(store.forMerchant(M));
       expect(calls).toBeGreaterThan(120);
+      // The details were written: sealed, beside their hashes (the assertion below has something to check).
+      const writes = log.filter((r) => r.collection === "customers" || r.collection === "orders").map((r) => JSON.stringify([r.docs ?? [], r.update ?? {}]));
+      const wrote = (kind: "email" | "phone", ...values: string[]) => writes.some((w) => values.some((v) => w.includes(pii.lookup(kind, v))));
+      expect(wrote("email", "a@b.c", "customer@shop.example")).toBe(true);
+      expect(wrote("phone", "+966551234567", "+966501112233")).toBe(true);
+      expect(wrote("email", "sara@example.com")).toBe(true);
       // Every collection of the spec is reached by some repository.
       expect(new Set(log.map((r) => r.collection))).toEqual(new Set(Object.keys(collections)));
       for (const entry of log) {
@@ -312,6 +330,11 @@ describe("mongo store: tenant isolation by construction", () => {
         // An update never moves a document to another merchant.
         const set = (entry.update?.$set ?? {}) as Record<string, unknown>;
         expect("merchantId" in set).toBe(false);
+        // Customer emails and phones are written sealed: no document or update holds one in the clear.
+        if (entry.collection === "customers" || entry.collection === "orders") {
+          const written = JSON.stringify([entry.docs ?? [], entry.update ?? {}]).toLowerCase();
+          for (const detail of DETAILS) expect(written, `${entry.collection}.${entry.op} writes ${detail} in the clear`).not.toContain(detail);
+        }
       }
     });
   }

@@ -1,7 +1,8 @@
 // The cluster store: MongoDB (a replica set — transactions need one) through a private mongoose
 // instance, serving every tenant. Same port, same contract suite as the SQLite adapter.
 import type { ChannelType, CommercePlatform, Merchant, User } from "../../contracts/domain.js";
-import { ConfigError, ConflictError } from "../../errors.js";
+import { ConflictError } from "../../errors.js";
+import type { StoreCrypto } from "../../pii.js";
 import { newId } from "../../ids.js";
 import { buildMerchant, FIRST_ORDER_NUMBER, normalizeEmail } from "../../store/defaults.js";
 import {
@@ -23,11 +24,19 @@ import { MongoAuditRepo, MongoDeliveryAttemptRepo, MongoOutboxRepo, MongoWebhook
 import { MongoCannedReplyRepo, MongoChannelRepo, MongoCommerceConnectionRepo, MongoKnowledgeRepo, MongoWebhookDeliveryRepo, MongoWebhookEndpointRepo } from "./integrations.js";
 import { merchantDoc, type ChannelDoc, type CommerceConnectionDoc, type MerchantDoc, type RefreshTokenDoc, type UserDoc } from "./mapping.js";
 import { MongoIdempotencyRepo, MongoOrderRepo } from "./orders.js";
+import { resealAtRest } from "./reseal.js";
+import { checkMongoTopology } from "./topology.js";
 import { MongoVisitorRepo } from "./visitors.js";
 
 export interface MongoStoreOptions {
   /** mongodb:// or mongodb+srv:// URL of a replica set. */
   url: string;
+  /**
+   * Seals customer emails and phones at rest and hashes them for look-ups. Required, as for the
+   * SQLite store: a store that silently kept them in the clear would be a fallback nobody chose.
+   * Details and integration secrets sealed under a rotated-out key are resealed when the store opens.
+   */
+  crypto: StoreCrypto;
   /** Database name (default: the one in the URL, else mongoose's "test"). */
   dbName?: string;
   /** How long an operation waits for a usable server before StoreUnavailableError (default 5000). */
@@ -193,18 +202,21 @@ export class MongoStore implements Store {
   }
 }
 
-/** Connects, checks the server can run transactions, creates collections and indexes. */
+/**
+ * Connects, checks the server can run transactions (topology.ts), creates collections and indexes,
+ * and reseals contact details and integration secrets not yet under the current key (reseal.ts).
+ */
 export async function openMongoStore(options: MongoStoreOptions): Promise<MongoStore> {
   const db = await MongoDb.connect({
     url: options.url,
     ...(options.dbName ? { dbName: options.dbName } : {}),
     serverSelectionTimeoutMs: options.serverSelectionTimeoutMs ?? 5000,
+    pii: options.crypto.pii,
   });
   try {
-    if ((options.requireReplicaSet ?? true) && !(await db.isReplicaSet())) {
-      throw new ConfigError("MONGODB_URL must point at a replica set (a replica set of one will do): the store needs multi-document transactions");
-    }
+    if (options.requireReplicaSet ?? true) await checkMongoTopology(() => db.hello());
     await db.ensureCollections();
+    await resealAtRest(db, options.crypto);
     return new MongoStore(db);
   } catch (error) {
     await db.close().catch(() => undefined);

@@ -3,7 +3,7 @@
 // recomputed; integration secrets sealed under an old key likewise. Batches of rows, each batch in
 // one transaction, so several processes opening the file at once do the work once and never leave a
 // row with a value and a hash of different keys.
-import type { StoreCrypto } from "../../pii.js";
+import type { ResealReport, StoreCrypto } from "../../pii.js";
 import { fromJson, toJson, type SqliteDb } from "./db.js";
 import { sealedContact } from "./pii-columns.js";
 
@@ -21,13 +21,7 @@ interface OrderPiiRow {
   contact: string;
 }
 
-/** Rows resealed, per kind: what a rotation touched. */
-export interface ResealReport {
-  customers: number;
-  orders: number;
-  secrets: number;
-}
-
+/** Reseals what is not under the current key; returns the rows resealed, per kind (what a rotation touched). */
 export function resealAtRest(db: SqliteDb, crypto: StoreCrypto): ResealReport {
   const { pii } = crypto;
   const current = `${pii.currentPrefix}%`;
