@@ -31,6 +31,8 @@ interface WidgetSession {
   claims: VisitorClaims;
   ip: string;
   context: VisitorContext;
+  /** A visitor id issued by this very handshake: nobody can have blocked or identified it yet. */
+  freshVisitor: boolean;
 }
 const sessions = new WeakMap<WidgetSocket, WidgetSession>();
 const sessionOf = (socket: WidgetSocket): WidgetSession => {
@@ -72,7 +74,7 @@ async function revalidate(socket: WidgetSocket, ctx: HubContext): Promise<void> 
   const { merchantId, visitorId } = socket.data;
   const session = sessionOf(socket);
   const keyOwner = await ctx.store.lookup.merchantByWidgetKey(session.widgetKey);
-  const visitor = keyOwner === merchantId ? await ctx.store.forMerchant(keyOwner).visitors.get(visitorId) : null;
+  const visitor = keyOwner === merchantId && !session.freshVisitor ? await ctx.store.forMerchant(keyOwner).visitors.get(visitorId) : null;
   const ended = keyOwner !== merchantId || !!visitor?.blockedAt || (visitor !== null && session.claims.generation < visitor.tokenGeneration);
   if (ended && !socket.disconnected) socket.disconnect(true);
 }
@@ -117,6 +119,7 @@ async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void
     // Identify started a newer generation: this token was issued before it and no longer counts.
     if (visitor && claims.generation < visitor.tokenGeneration) claims = null;
   }
+  const freshVisitor = claims === null;
   let token: string;
   if (claims && !ctx.visitorTokens.needsRenewal(claims)) {
     token = auth.data.visitorToken!;
@@ -127,7 +130,7 @@ async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void
     claims = issued.claims;
   }
   socket.data = { merchantId, visitorId: claims.visitorId, conversationId: null };
-  sessions.set(socket, { widgetKey: auth.data.widgetKey, token, claims, ip, context: {} });
+  sessions.set(socket, { widgetKey: auth.data.widgetKey, token, claims, ip, context: {}, freshVisitor });
 }
 
 function registerWidgetEvents(ns: WidgetNamespace, socket: WidgetSocket, ctx: HubContext): void {

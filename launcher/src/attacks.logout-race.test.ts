@@ -35,10 +35,10 @@ const gate = {
   },
 };
 
-/** Which repository read the armed gate holds: the inbox handshake's user read or the widget's store read. */
-let gatedRepo: "users" | "merchant" = "users";
+/** Which repository read the armed gate holds: the inbox handshake's user read or the widget handshake's visitor read. */
+let gatedRepo: "users" | "visitors" = "users";
 
-/** Puts the gate in front of every tenant's `users.get` and `merchant.get` on the live store (the hub's and REST's). */
+/** Puts the gate in front of every tenant's `users.get` and `visitors.get` on the live store (the hub's and REST's). */
 function gateReads(store: Store): void {
   const forMerchant = store.forMerchant.bind(store);
   const bind = (target: object, value: unknown) => (typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value);
@@ -46,14 +46,19 @@ function gateReads(store: Store): void {
     new Proxy(forMerchant(id), {
       get(tenant, p) {
         const value = Reflect.get(tenant, p) as unknown;
-        if (p !== "users" && p !== "merchant") return bind(tenant, value);
+        if (p !== "users" && p !== "visitors") return bind(tenant, value);
         return new Proxy(value as object, {
           get(repo, name) {
             const fn = Reflect.get(repo, name) as unknown;
             if (name !== "get" || typeof fn !== "function") return bind(repo, fn);
             return async (...args: unknown[]) => {
-              if (gatedRepo === p) await gate.pass();
-              return (fn as (...a: unknown[]) => unknown).apply(repo, args);
+              if (gatedRepo !== p) return (fn as (...a: unknown[]) => unknown).apply(repo, args);
+              // The user read is held before it runs; the visitor read after it has read (a block
+              // landing now is one the handshake did not see).
+              if (p === "users") await gate.pass();
+              const result = await (fn as (...a: unknown[]) => unknown).apply(repo, args);
+              if (p === "visitors") await gate.pass();
+              return result;
             };
           },
         });
@@ -123,10 +128,10 @@ describe("a handshake in flight when the session ends", () => {
       const { visitorToken } = await ok<{ visitorToken: string }>(first, "conversation:open", {});
       await t.k.store.forMerchant(shop.merchantId as Parameters<Store["forMerchant"]>[0]).conversations.findOrCreateOpenByVisitor(visitorIdOf(visitorToken), { channel: "webchat", status: "bot" });
       first.disconnect();
-      gatedRepo = "merchant";
-      // Held at the namespace's own store read (the second: the Engine.IO origin check reads first),
-      // after the widget key was found valid and before the socket joins its rooms.
-      const { socket, outcome } = await held(() => widgetClient(t.k.url, shop.widgetKey, { origin: SHOP_ORIGIN, visitorToken }), 1);
+      gatedRepo = "visitors";
+      // Held at the namespace's read of the returning visitor (the widget key and the merchant were
+      // found valid by then, from the handshake's own reads), before the socket joins its rooms.
+      const { socket, outcome } = await held(() => widgetClient(t.k.url, shop.widgetKey, { origin: SHOP_ORIGIN, visitorToken }));
       gatedRepo = "users";
       const res =
         end === "rotation"

@@ -61,6 +61,8 @@ const valid: Record<string, () => Promise<Call>> = {
   "POST /team": async () => ({ path: "/team", body: { email: `member-${unique()}@alpha.example`, name: "Member", role: "agent", password: "long enough password 1" } }),
   "PATCH /team/:id": async () => ({ path: `/team/${agent.id}`, body: { name: `Agent ${unique()}` } }),
   "POST /products": async () => ({ path: "/products", body: { name: { en: `Lamp ${unique()}` }, price: 10, stock: 5 } }),
+  // A PNG signature and a few bytes: the route checks the first bytes against the declared type.
+  "POST /products/images": async () => ({ path: "/products/images", body: { contentType: "image/png", data: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(16)]).toString("base64") } }),
   "POST /products/import": async () => ({ path: "/products/import", body: { products: [{ name: { en: `Imported ${unique()}` }, price: 12, stock: 1 }] } }),
   "PATCH /products/:id": async () => ({ path: `/products/${(await product()).id}`, body: { price: 11 } }),
   "POST /categories": async () => ({ path: "/categories", body: { name: { en: `Category ${unique()}` }, slug: `cat-${unique()}` } }),
