@@ -138,8 +138,16 @@ function registerInboxEvents(
   }));
 
   bind(socket, "message:send", async (p) => {
-    const { message } = await conversations.agentSend(m(), agent(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text });
+    // The conversation is checked first: an upload is only ever claimed into one of this merchant's.
+    const parts = p.attachments ? (await conversations.get(m(), p.conversationId), await ctx.attachments.claim(m(), { userId: socket.data.userId }, p.conversationId, p.attachments.map((a) => a.uploadId))) : undefined;
+    const { message } = await conversations.agentSend(m(), agent(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text, ...(parts ? { parts } : {}) });
     return { message };
+  });
+
+  bind(socket, "upload:create", async (p) => {
+    const { conversationId, ...file } = p;
+    await conversations.get(m(), conversationId);
+    return ctx.attachments.createUpload(m(), { userId: socket.data.userId }, file);
   });
 
   bind(socket, "note:add", async (p) => {

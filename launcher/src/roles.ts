@@ -17,6 +17,7 @@ import {
   rooms,
   type BotEngine,
   type CatalogEvents,
+  type AttachmentService,
   type Config,
   type ConversationService,
   type JobQueue,
@@ -51,6 +52,7 @@ import {
   defaultIntentClassifier,
   startOutboxRelay,
   startStreamSweeper,
+  startUploadSweeper,
 } from "@kaleem/workers";
 import { mayHaveBeenDelivered, type ChannelGateway } from "@kaleem/workers/channels";
 import type { CommerceGateway } from "@kaleem/workers/commerce";
@@ -69,6 +71,8 @@ export interface ProcessPorts {
   search: CatalogSearch;
   catalogEvents: CatalogEvents;
   objects: ObjectStore;
+  /** Upload URLs and the checks an uploaded file passes (over the store and the object store). */
+  attachments: AttachmentService;
   /** The messaging providers: webhook reading (REST) and sends (workers). */
   channels: ChannelGateway;
   /** The store platforms: webhook reading (REST), import and reconciliation pages (workers). */
@@ -86,6 +90,7 @@ export function wireHub(ports: ProcessPorts, server: SocketServer, visitorTokens
     config: ports.config,
     store: ports.store,
     conversations: ports.conversations,
+    attachments: ports.attachments,
     presence: ports.presence,
     tokens: ports.tokens,
     visitorTokens,
@@ -168,6 +173,8 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
   const sweeper = startStreamSweeper({ system: extra.system, store: ports.store, streams: ports.streams, conversations: ports.conversations, logger: ports.logger, leaseMs: ports.config.streams.leaseMs });
   ports.lifecycle.onClose("stream sweeper", () => sweeper.stop());
   await sweeper.runOnce(0);
+  const uploads = startUploadSweeper({ attachments: ports.attachments, system: extra.system, logger: ports.logger });
+  ports.lifecycle.onClose("upload sweeper", () => uploads.stop());
 }
 
 /** What REST's writes mean for live sockets, on every node. */

@@ -41,3 +41,4 @@ export * from "./phone.js";
 export * from "./outgoing-signature.js";
 export * from "./pii.js";
 export * from "./store-crypto.js";
+export * from "./media/index.js";

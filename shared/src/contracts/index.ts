@@ -1,5 +1,6 @@
 // Browser-safe contracts: schemas and types only.
 export * from "./domain.js";
+export * from "./attachments.js";
 export * from "./socket.js";
 export * from "./ack-request.js";
 export * from "./thread.js";

@@ -1,0 +1,3 @@
+export * from "./attachments.js";
+export * from "./image.js";
+export * from "./sniff.js";
