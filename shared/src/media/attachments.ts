@@ -200,8 +200,8 @@ export class AttachmentService {
   }
 
   /** Removes uploads no message referenced in time (their object and record). Returns how many. */
-  async sweep(system: SystemStore, limit = 100): Promise<number> {
-    const expired = await system.uploads.listExpired({ now: new Date().toISOString(), limit });
+  async sweep(system: SystemStore, limit = 100, now: Date = new Date()): Promise<number> {
+    const expired = await system.uploads.listExpired({ now: now.toISOString(), limit });
     for (const { merchantId, id } of expired) {
       const objects = this.objects(merchantId);
       // Both keys: a claim cut short between storing and recording leaves the checked copy behind.

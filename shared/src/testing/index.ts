@@ -17,3 +17,4 @@ export * from "./socket-io.js";
 export * from "./contracts/emitter.js";
 export * from "./contracts/object-store.js";
 export * from "./store-crypto.js";
+export * from "./media-files.js";
