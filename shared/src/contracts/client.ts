@@ -4,3 +4,4 @@ export * from "./constants.js";
 export * from "./acks.js";
 export * from "./ack-request.js";
 export * from "./thread.js";
+export * from "./upload-put.js";
