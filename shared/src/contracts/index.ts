@@ -10,3 +10,4 @@ export * from "./commerce.js";
 export * from "./outgoing-webhooks.js";
 export * from "./text.js";
 export * from "./actions.js";
+export * from "./upload-put.js";
