@@ -6,7 +6,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AttachmentLink, Message, UploadTicket, WatchResult } from "@kaleem/shared";
+import { asMerchantId, type AttachmentLink, type Message, type UploadTicket, type WatchResult } from "@kaleem/shared";
 import { call, closeAllClients, connected, createMerchant, inboxClient, login, nextEvent, ok, openConversation, ScriptedBot, startTestKaleem, widgetClient, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
 import { testJpeg, testPdf } from "@kaleem/shared/testing";
 
@@ -120,5 +120,22 @@ describe("attachments over the protocol", () => {
       ok: false,
       error: { code: "unsupported_media_type" },
     });
+  });
+
+  it("an agent's file a channel cannot carry is refused at send, with the reason, and nothing is stored", async () => {
+    const tenant = t.k.store.forMerchant(asMerchantId(m.merchantId));
+    const customer = await tenant.customers.create({ channel: "instagram", externalId: "ig-user-1" });
+    const conversation = await tenant.conversations.create({ channel: "instagram", customerId: customer.id });
+    const token = await login(t.k.url, m.email, m.password);
+    const agent = inboxClient(t.k.url, token);
+    await connected(agent);
+    const pdf = testPdf();
+    const ticket = await ok<UploadTicket>(agent, "upload:create", { conversationId: conversation.id, name: "invoice.pdf", contentType: "application/pdf", size: pdf.byteLength });
+    expect((await put(ticket, pdf)).status).toBe(200);
+    const refused = await call(agent, "message:send", { conversationId: conversation.id, clientMessageId: "ig-pdf-1", text: "your invoice", attachments: [{ uploadId: ticket.uploadId }] });
+    expect(refused).toMatchObject({ ok: false, error: { code: "unsupported_media_type", message: expect.stringMatching(/^Instagram cannot send application\/pdf files/) } });
+    expect((await tenant.messages.listLatest(conversation.id, 10)).filter((msg) => msg.role === "agent")).toEqual([]);
+    // The refused file is gone, not left counting against the quota.
+    expect(await tenant.uploads.get(ticket.uploadId)).toBeNull();
   });
 });

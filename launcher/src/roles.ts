@@ -140,7 +140,7 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
   );
   ports.queue.process(
     CHANNEL_DELIVER_JOB,
-    createChannelDeliverHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, sender: ports.channels, mayHaveBeenDelivered, logger: ports.logger }),
+    createChannelDeliverHandler({ config: ports.config, store: ports.store, objects: ports.objects, conversations: ports.conversations, sender: ports.channels, mayHaveBeenDelivered, logger: ports.logger }),
     { concurrency: CHANNEL_CONCURRENCY },
   );
   ports.queue.process(

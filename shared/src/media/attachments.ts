@@ -180,6 +180,20 @@ export class AttachmentService {
   }
 
   /**
+   * Forgets claimed uploads a message will not carry after all (the channel refused them): their
+   * object and record go, so the quota is not spent on nothing. Only the owner's, in this conversation.
+   */
+  async release(merchantId: string, owner: UploadOwner, conversationId: string, uploadIds: readonly string[]): Promise<void> {
+    const tenant = this.tenant(merchantId);
+    for (const id of new Set(uploadIds)) {
+      const row = await tenant.uploads.get(id);
+      if (!row || row.owner !== ownerTag(owner) || row.conversationId !== conversationId) continue;
+      if (row.key) await this.objects(merchantId).delete(row.key);
+      await tenant.uploads.delete(id);
+    }
+  }
+
+  /**
    * A short-lived link to one attachment of a conversation: only a key that one of its messages
    * carries (that the viewer may see), so a key leaked from another conversation or merchant
    * opens nothing. Images are served inline; anything else as a download.

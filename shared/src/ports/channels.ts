@@ -29,6 +29,8 @@ export interface OutgoingChannelMessage {
   /** The customer's id on the channel. */
   recipientId: string;
   message: Message;
+  /** Attachment key → a link the provider can fetch it from (agents' files are sent by link). */
+  mediaUrls?: Readonly<Record<string, string>>;
   locale: Locale;
   /** An agent wrote it (Messenger may use the HUMAN_AGENT tag outside 24 h); the bot otherwise. */
   byHuman: boolean;

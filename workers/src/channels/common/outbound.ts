@@ -7,9 +7,19 @@ import { formatMoney } from "../../bot/engine/lang.js";
 
 export type OutboundLink = Extract<MessagePart, { type: "link" }>;
 
+/** A file to send by link (the provider fetches it). */
+export interface OutboundMedia {
+  kind: Extract<MessagePart, { type: "attachment" }>["kind"];
+  url: string;
+  contentType: string;
+  name: string | null;
+}
+
 export interface OutboundMessage {
   text: string;
   parts: readonly MessagePart[];
+  /** Attachment key → fetchable link; attachments without one are not sent. */
+  mediaUrls?: Readonly<Record<string, string>>;
   /** The conversation's language, for the labels Kaleem adds (buttons, list titles). */
   locale: Locale;
 }
@@ -24,6 +34,7 @@ export interface OutboundPlan {
   choices: OutboundChoice[];
   cards: ProductCardPart[];
   links: OutboundLink[];
+  media: OutboundMedia[];
   locale: Locale;
 }
 
@@ -39,7 +50,10 @@ export function planOutbound(message: OutboundMessage): OutboundPlan {
   const seen = new Set<string>();
   const cards: ProductCardPart[] = [];
   const links: OutboundLink[] = [];
+  const media: OutboundMedia[] = [];
   for (const part of message.parts) {
+    const url = part.type === "attachment" ? message.mediaUrls?.[part.key] : undefined;
+    if (part.type === "attachment" && url) media.push({ kind: part.kind, url, contentType: part.contentType, name: part.name });
     if (part.type === "quick_replies") {
       for (const r of part.replies) {
         // Two buttons with one payload would be ambiguous, and providers refuse duplicate ids.
@@ -50,7 +64,7 @@ export function planOutbound(message: OutboundMessage): OutboundPlan {
     } else if (part.type === "product_card") cards.push(part);
     else if (part.type === "link" && /^https?:\/\//i.test(part.url)) links.push(part);
   }
-  return { text: message.text.trim(), choices, cards, links, locale: message.locale };
+  return { text: message.text.trim(), choices, cards, links, media, locale: message.locale };
 }
 
 /** The text with each link the text does not already contain appended on its own line. */
