@@ -177,7 +177,7 @@ export function attachmentView(p: AttachmentPart, t: Strings, link: (key: string
 /** A full-size view of an image over the panel; Escape, the button or a click outside closes it. */
 export function createLightbox(strings: () => Strings) {
   const img = h("img", { alt: "" });
-  const close = h("button", { type: "button", class: "k-x k-lb-x", text: "×" });
+  const close = h("button", { type: "button", class: "k-lb-x", text: "×" });
   const el = h("div", { class: "k-lb", role: "dialog", "aria-modal": "true", hidden: true, "data-k": "lightbox" }, img, close);
   let back: HTMLElement | null = null;
   const hide = () => {

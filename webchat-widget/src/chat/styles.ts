@@ -87,6 +87,6 @@ export const CHAT_CSS = `
 .k-lb{position:absolute;inset:0;background:rgba(0,0,0,.85);display:flex;align-items:center;justify-content:center;z-index:5}
 .k-lb[hidden]{display:none}
 .k-lb img{max-width:95%;max-height:90%}
-.k-lb-x{position:absolute;top:8px;inset-inline-end:8px;color:#fff}
+.k-lb-x{all:unset;cursor:pointer;position:absolute;top:8px;inset-inline-end:8px;width:32px;height:32px;display:flex;align-items:center;justify-content:center;font-size:26px;line-height:1;color:#fff}
 .k-panel.k-drop{outline:3px dashed var(--k-accent);outline-offset:-6px}
 `;
