@@ -1,4 +1,5 @@
 import type {
+  AttachmentService,
   Config,
   ConversationService,
   InboxClientToServerEvents,
@@ -29,6 +30,7 @@ export interface HubContext {
   config: Config;
   store: Store;
   conversations: ConversationService;
+  attachments: AttachmentService;
   emitter: RealtimeEmitter;
   presence: PresenceStore;
   tokens: Pick<TokenService, "verifyAccess">;

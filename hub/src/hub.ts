@@ -7,6 +7,7 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import type { Redis } from "ioredis";
 import { Server } from "socket.io";
 import {
+  type AttachmentService,
   INBOX_NAMESPACE,
   MAX_SOCKET_PAYLOAD_BYTES,
   WIDGET_NAMESPACE,
@@ -78,6 +79,8 @@ export interface HubDeps {
   config: Config;
   store: Store;
   conversations: ConversationService;
+  /** Upload URLs and the checks a file passes when a message references it. */
+  attachments: AttachmentService;
   presence: PresenceStore;
   tokens: Pick<TokenService, "verifyAccess">;
   visitorTokens: VisitorTokens;
@@ -102,6 +105,7 @@ export function createHub(deps: HubDeps): Hub {
     config: deps.config,
     store: deps.store,
     conversations: deps.conversations,
+    attachments: deps.attachments,
     emitter,
     presence: deps.presence,
     tokens: deps.tokens,

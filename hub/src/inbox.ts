@@ -1,6 +1,9 @@
 // /inbox: agents. A socket acts for one user of one merchant (access JWT, blacklist checked) and
 // can only reach that merchant's conversations; every lookup goes through the tenant's store.
 import {
+  channelAttachmentRefusal,
+  UnsupportedFileError,
+  type AttachmentPart,
   inboxAuthSchema,
   inboxClientEvents,
   rooms,
@@ -160,8 +163,26 @@ function registerInboxEvents(
   }));
 
   bind(socket, "message:send", async (p) => {
-    const { message } = await conversations.agentSend(m(), agent(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text });
+    // The conversation is checked first: an upload is only ever claimed into one of this merchant's.
+    let parts: AttachmentPart[] | undefined;
+    if (p.attachments) {
+      const conversation = await conversations.get(m(), p.conversationId);
+      parts = await ctx.attachments.claim(m(), { userId: socket.data.userId }, p.conversationId, p.attachments.map((a) => a.uploadId));
+      // A channel that cannot carry a file says so now, to the agent, rather than at delivery.
+      const refusal = parts.map((part) => channelAttachmentRefusal(conversation.channel, part)).find((r) => r !== null);
+      if (refusal) {
+        await ctx.attachments.release(m(), { userId: socket.data.userId }, p.conversationId, p.attachments.map((a) => a.uploadId));
+        throw new UnsupportedFileError(refusal);
+      }
+    }
+    const { message } = await conversations.agentSend(m(), agent(), p.conversationId, { clientMessageId: p.clientMessageId, text: p.text, ...(parts ? { parts } : {}) });
     return { message };
+  });
+
+  bind(socket, "upload:create", async (p) => {
+    const { conversationId, ...file } = p;
+    await conversations.get(m(), conversationId);
+    return ctx.attachments.createUpload(m(), { userId: socket.data.userId }, file);
   });
 
   bind(socket, "note:add", async (p) => {

@@ -209,8 +209,23 @@ function registerWidgetEvents(ns: WidgetNamespace, socket: WidgetSocket, ctx: Hu
     const session = sessionOf(socket);
     await ctx.widgetLimits.hit("messages", session.ip, m());
     const conversationId = await conversationFor(p.conversationId);
-    const { message } = await conversations.shopperSend(m(), conversationId, { clientMessageId: p.clientMessageId, text: p.text }, { bounded: true });
+    // Each upload is checked (sniffed, stripped, within quota) the first time a message names it;
+    // the same send again gets the same parts, and the message itself dedupes on clientMessageId.
+    const parts = p.attachments ? await ctx.attachments.claim(m(), { visitorId: visitorId() }, conversationId, p.attachments.map((a) => a.uploadId)) : undefined;
+    const { message } = await conversations.shopperSend(m(), conversationId, { clientMessageId: p.clientMessageId, text: p.text, ...(parts ? { parts } : {}) }, { bounded: true });
     return { message };
+  });
+
+  bind(socket, "upload:create", async (p) => {
+    const session = sessionOf(socket);
+    // An upload costs what a message costs from the same address and store.
+    await ctx.widgetLimits.hit("messages", session.ip, m());
+    return ctx.attachments.createUpload(m(), { visitorId: visitorId() }, p);
+  });
+
+  bind(socket, "attachment:link", async (p) => {
+    await own(p.conversationId);
+    return ctx.attachments.link(m(), p.conversationId, p.key, "shopper");
   });
 
   bind(socket, "typing", async (p) => {

@@ -4,7 +4,8 @@
 // (../shared/specs when present); failed deliveries become dead letters the owner retries.
 import { createHmac } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asMerchantId, type BotEngine, type BotEvent, type Conversation, type Message } from "@kaleem/shared";
+import { asMerchantId, type BotEngine, type BotEvent, type Conversation, type Message, type UploadTicket } from "@kaleem/shared";
+import { testJpeg, testPdf } from "@kaleem/shared/testing";
 import { startFakeTelegram, startFakeWhatsApp, type FakeTelegram, type FakeWhatsApp } from "@kaleem/workers/channels/testing";
 import { closeAllClients, connected, createMerchant, inboxClient, login, mustNotBeLogged, nextEvent, ok, startTestKaleem, until, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
 
@@ -440,5 +441,60 @@ describe("order status changes leave through the outbox", () => {
     });
     await until(async () => (await tenant().outbox.get(row.id))?.publishedAt != null, "the row published");
     expect((await tenant().outbox.get(row.id))?.lastError).toBeNull();
+  });
+});
+
+describe("agents' attachments out through the providers", () => {
+  /** Uploads a file for a reply as the dashboard does (REST ticket, PUT to the media handler). */
+  async function uploadFor(conversationId: string, name: string, contentType: string, bytes: Buffer): Promise<string> {
+    const ticket = await api<UploadTicket>("POST", `/conversations/${conversationId}/uploads`, { name, contentType, size: bytes.byteLength });
+    expect(ticket.status).toBe(201);
+    // The ticket names the public URL; the test reaches the same handler on the process itself.
+    const target = new URL(ticket.body.url);
+    expect((await fetch(`${t.k.url}${target.pathname}${target.search}`, { method: "PUT", headers: ticket.body.headers, body: new Uint8Array(bytes) })).status).toBe(200);
+    return ticket.body.uploadId;
+  }
+  /** What the provider would fetch from a link we sent: the same bytes, through our media handler. */
+  const fetchSent = async (link: string) => {
+    const u = new URL(link);
+    expect(u.origin).toBe(new URL(PUBLIC_URL).origin);
+    return Buffer.from(await (await fetch(`${t.k.url}${u.pathname}${u.search}`)).arrayBuffer());
+  };
+
+  it("Telegram: the agent's PDF goes out with sendDocument by a link that serves the file", async () => {
+    await postWebhook(`/webhooks/telegram/${tgChannel}`, telegramText(7010, "I need a person"), { "x-telegram-bot-api-secret-token": TG_SECRET });
+    await until(async () => {
+      try {
+        return (await messagesOf((await conversationOf("7010", "telegram")).id)).some((m) => m.role === "bot" && m.status === "complete");
+      } catch {
+        return false;
+      }
+    }, "first answer");
+    const conversation = await conversationOf("7010", "telegram");
+    const agent = inboxClient(t.k.url, owner);
+    await connected(agent);
+    const uploadId = await uploadFor(conversation.id, "size-chart.pdf", "application/pdf", testPdf());
+    await ok(agent, "message:send", { conversationId: conversation.id, clientMessageId: "agent-pdf-1", text: "Our size chart", attachments: [{ uploadId }] });
+    await until(() => tg.accepted("sendDocument").some((e) => (e.body as { chat_id: number }).chat_id === 7010), "the document sent");
+    const doc = tg.accepted("sendDocument").find((e) => (e.body as { chat_id: number }).chat_id === 7010)!.body as { document: string };
+    expect((await fetchSent(doc.document)).equals(testPdf())).toBe(true);
+    expect(sentTexts()).toContain("Our size chart");
+    // (Other tests here provoke refusals on purpose: only the sends of this one are checked.)
+    expect(tg.rejected().filter((e) => e.operation === "sendDocument" || e.operation === "sendMessage")).toEqual([]);
+  });
+
+  it("WhatsApp: the agent's photo goes out as an image message by link (metadata already stripped)", async () => {
+    const from = "966500000106";
+    const conversation = await conversationOf(from, "whatsapp");
+    const agent = inboxClient(t.k.url, owner);
+    await connected(agent);
+    const uploadId = await uploadFor(conversation.id, "red-dress.jpg", "image/jpeg", testJpeg());
+    await ok(agent, "message:send", { conversationId: conversation.id, clientMessageId: "agent-photo-1", text: "", attachments: [{ uploadId }] });
+    await until(() => wa.accepted("messages").some((e) => (e.body as { type?: string; to?: string }).type === "image" && (e.body as { to: string }).to === from), "the image sent");
+    const body = wa.accepted("messages").find((e) => (e.body as { type?: string }).type === "image")!.body as { image: { link: string } };
+    const served = await fetchSent(body.image.link);
+    expect(served.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(true);
+    expect(served.includes(Buffer.from("GPS-24.7136N"))).toBe(false);
+    expect(wa.rejected().filter((e) => e.operation === "messages")).toEqual([]);
   });
 });

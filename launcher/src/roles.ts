@@ -18,6 +18,7 @@ import {
   rooms,
   type BotEngine,
   type CatalogEvents,
+  type AttachmentService,
   type Config,
   type ConversationService,
   type JobQueue,
@@ -55,6 +56,7 @@ import {
   defaultIntentClassifier,
   startOutboxRelay,
   startStreamSweeper,
+  startUploadSweeper,
 } from "@kaleem/workers";
 import { mayHaveBeenDelivered, type ChannelGateway } from "@kaleem/workers/channels";
 import type { CommerceGateway } from "@kaleem/workers/commerce";
@@ -75,6 +77,8 @@ export interface ProcessPorts {
   /** Writes the shared vector index (Qdrant) in catalog-index jobs; null when vectors stay in each process. */
   vectorIndexer: CatalogVectorIndexer | null;
   objects: ObjectStore;
+  /** Upload URLs and the checks an uploaded file passes (over the store and the object store). */
+  attachments: AttachmentService;
   /** The messaging providers: webhook reading (REST) and sends (workers). */
   channels: ChannelGateway;
   /** The store platforms: webhook reading (REST), import and reconciliation pages (workers). */
@@ -92,6 +96,7 @@ export function wireHub(ports: ProcessPorts, server: SocketServer, visitorTokens
     config: ports.config,
     store: ports.store,
     conversations: ports.conversations,
+    attachments: ports.attachments,
     presence: ports.presence,
     tokens: ports.tokens,
     visitorTokens,
@@ -142,7 +147,7 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
   );
   ports.queue.process(
     CHANNEL_DELIVER_JOB,
-    createChannelDeliverHandler({ config: ports.config, store: ports.store, conversations: ports.conversations, sender: ports.channels, mayHaveBeenDelivered, logger: ports.logger }),
+    createChannelDeliverHandler({ config: ports.config, store: ports.store, objects: ports.objects, conversations: ports.conversations, sender: ports.channels, mayHaveBeenDelivered, logger: ports.logger }),
     { concurrency: CHANNEL_CONCURRENCY },
   );
   ports.queue.process(
@@ -183,6 +188,8 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
   const sweeper = startStreamSweeper({ system: extra.system, store: ports.store, streams: ports.streams, conversations: ports.conversations, logger: ports.logger, leaseMs: ports.config.streams.leaseMs });
   ports.lifecycle.onClose("stream sweeper", () => sweeper.stop());
   await sweeper.runOnce(0);
+  const uploads = startUploadSweeper({ attachments: ports.attachments, system: extra.system, logger: ports.logger });
+  ports.lifecycle.onClose("upload sweeper", () => uploads.stop());
 }
 
 /** What REST's writes mean for live sockets, on every node. */

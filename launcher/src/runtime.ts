@@ -7,6 +7,7 @@ import {
   ConversationEventBus,
   ConversationService,
   Metrics,
+  AttachmentService,
   TokenService,
   createLogger,
   searchMetrics,
@@ -150,7 +151,8 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const events = new ConversationEventBus([socketEvents, outgoingWebhooksListener(store)], logger);
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger, maxPendingBotAnswers: config.bot.maxPendingPerStore });
 
-    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
+    const attachments = new AttachmentService({ store, objects, logger });
+    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, attachments, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
 
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret, { ttlSeconds: config.visitorTokens.ttlSeconds })) : null;

@@ -21,6 +21,7 @@ const widgetSamples: Record<string, (target: string) => unknown> = {
   typing: (c) => ({ conversationId: c, isTyping: true }),
   "message:read": (c) => ({ conversationId: c, seq: 1 }),
   "conversation:human": (c) => ({ conversationId: c }),
+  "attachment:link": (c) => ({ conversationId: c, key: "attachments/leaked-key" }),
 };
 const inboxSamples: Record<string, (target: string, otherAgentId: string) => unknown> = {
   "conversation:watch": (c) => ({ conversationId: c }),
@@ -35,6 +36,7 @@ const inboxSamples: Record<string, (target: string, otherAgentId: string) => unk
   "note:add": (c) => ({ conversationId: c, text: "note from another store" }),
   typing: (c) => ({ conversationId: c, isTyping: true }),
   "message:read": (c) => ({ conversationId: c, seq: 1 }),
+  "upload:create": (c) => ({ conversationId: c, name: "photo.png", contentType: "image/png", size: 100 }),
 };
 /** Events answered without an ack (typing, reads): their refusal shows as an ack when one is given. */
 

@@ -1,7 +1,7 @@
 // The REST application factory. The launcher owns the HTTP server, the config and the store; this
 // module only wires them into Koa.
 import { Router } from "@koa/router";
-import { clientAddress, type TokenService } from "@kaleem/shared";
+import { AttachmentService, clientAddress, type TokenService } from "@kaleem/shared";
 import { LoginThrottle } from "./auth/login-throttle.js";
 import Koa from "koa";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -59,7 +59,8 @@ function opsRouter(deps: RestDeps): Router<RestState> {
 export function createRestApp(deps: RestDeps): RestApp {
   const { tokens, mailer } = deps;
   const loginThrottle = new LoginThrottle(deps.config, deps.attemptThrottle, mailer);
-  const services: RestServices = { deps, tokens, loginThrottle, mailer };
+  const attachments = new AttachmentService({ store: deps.store, objects: deps.objects, logger: deps.logger });
+  const services: RestServices = { deps, tokens, loginThrottle, mailer, attachments };
   // X-Forwarded-* are believed only for the proxies the operator declared (TRUST_PROXY_HOPS); the
   // client address is read by the one helper the realtime hub uses too.
   const hops = deps.config.http.trustProxyHops;

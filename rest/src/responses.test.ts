@@ -154,6 +154,11 @@ describe("every route's reply matches its documented view", () => {
     const link = await call("get", "/conversations/:id/attachments/link", { token: owner, params: { id }, query: "key=channels/x/photo.jpg" });
     expect(link.body.url).toContain("/media/");
     expect((await t.request("GET", `/api/v1/conversations/${id}/attachments/link?key=channels/x/other.jpg`, { token: owner })).status).toBe(404);
+    // An agent's upload URL for a reply: presigned for this merchant's space, with the PUT's headers.
+    const ticket = await call("post", "/conversations/:id/uploads", { token: owner, params: { id }, body: { name: "size-chart.pdf", contentType: "application/pdf", size: 1000 } });
+    expect(ticket.status).toBe(201);
+    expect(ticket.body).toMatchObject({ method: "PUT", headers: { "Content-Type": "application/pdf" }, maxBytes: 10 * 1024 * 1024 });
+    expect((await t.request("POST", `/api/v1/conversations/${id}/uploads`, { token: owner, body: { name: "x.svg", contentType: "image/svg+xml", size: 10 } })).status).toBe(415);
 
     const reply = await call("post", "/canned-replies", { token: owner, body: { shortcut: "/thanks", text: "Thank you!" } });
     await call("get", "/canned-replies", { token: owner });
@@ -198,6 +203,10 @@ describe("every route's reply matches its documented view", () => {
     await call("post", "/settings/widget/identity-secret", { token: owner });
     await call("get", "/settings/bot", { token: owner });
     await call("patch", "/settings/bot", { token: owner, body: { lowConfidence: "handoff" } });
+    expect((await call("get", "/settings/attachments", { token: owner })).body).toMatchObject({ maxBytes: 10 * 1024 * 1024, usedBytes: 0 });
+    const changed = await call("patch", "/settings/attachments", { token: owner, body: { maxBytes: 2 * 1024 * 1024, allowedTypes: ["image/jpeg", "application/pdf"] } });
+    expect(changed.body).toMatchObject({ maxBytes: 2 * 1024 * 1024, allowedTypes: ["image/jpeg", "application/pdf"] });
+    expect((await t.request("PATCH", "/api/v1/settings/attachments", { token: owner, body: { allowedTypes: ["image/svg+xml"] } })).status).toBe(400);
   });
 
   it("channels and commerce connections, secrets never answered", async () => {

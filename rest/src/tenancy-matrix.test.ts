@@ -27,6 +27,7 @@ const bodies: Record<string, unknown> = {
   "POST /commerce-connections/:id/sync": { mode: "import" },
   "PATCH /webhook-endpoints/:id": { status: "disabled" },
   "PUT /visitors/:visitorId/block": { reason: "pwned" },
+  "POST /conversations/:id/uploads": { name: "photo.png", contentType: "image/png", size: 100 },
 };
 const queries: Record<string, string> = {
   "GET /conversations/:id/attachments/link": "key=channels/a/photo.jpg",
@@ -82,6 +83,7 @@ beforeAll(async () => {
     "PATCH /knowledge/:id": one(knowledge.id),
     "DELETE /knowledge/:id": one(knowledge.id),
     "GET /conversations/:id/attachments/link": one(conversation.id),
+    "POST /conversations/:id/uploads": one(conversation.id),
     "GET /conversations/:id": one(conversation.id),
     "GET /conversations/:id/messages": one(conversation.id),
     "PATCH /conversations/:id": one(conversation.id),

@@ -2,15 +2,17 @@
 // + constraints) vs plain token overlap over the same catalog, and intent classification vs a
 // keyword lookup. The baselines are what the smart versions must beat on quality; here we
 // measure what the quality costs in time.
-import { testStoreCrypto } from "@kaleem/shared/testing";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { asMerchantId, hashPassword, seedDemoStore, type Product } from "@kaleem/shared";
+import { asMerchantId, randomSecret, storeCrypto, hashPassword, seedDemoStore, type Product } from "@kaleem/shared";
 import { createIntentClassifier, embeddedSearch } from "@kaleem/workers";
 import { normalizeText } from "../../workers/src/bot/nlp/normalize.js";
 import { compare, result, timeOps, type BenchResult } from "./harness.js";
+
+/** A throwaway key: a benchmark's store lives for one run (the test helpers load vitest, so not them). */
+const benchStoreCrypto = () => storeCrypto({ secrets: { encryptionKey: randomSecret(48) }, previousEncryptionKeys: [] });
 
 const queries = [
   "abaya in navy", "abaya under 250", "عباية مطرزة", "دهن عود", "mabkhara", "musk for men", "dates gift box",
@@ -48,7 +50,7 @@ const keywordIntent = (text: string) => keywords.find(([re]) => re.test(text.toL
 export async function benchBot(rounds = 5): Promise<BenchResult[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bench-bot-"));
   try {
-    const store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "bot.db") });
+    const store = await openSqliteStore({ crypto: benchStoreCrypto(), file: path.join(dir, "bot.db") });
     const demo = await seedDemoStore(store, { origins: [], hashPassword });
     const tenant = store.forMerchant(asMerchantId(demo.merchantId));
     const products = await tenant.products.all();

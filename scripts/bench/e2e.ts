@@ -3,15 +3,17 @@
 // processes of their own (e2e-child.ts), on loopback. Each measure is repeated (Kaleem and the
 // baseline alternately) and reported as the median with the min–max range. Server CPU comes from
 // the server process's own process.cpuUsage(), read before and after each repetition.
-import { testStoreCrypto } from "@kaleem/shared/testing";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { asMerchantId, type Product } from "@kaleem/shared";
+import { asMerchantId, randomSecret, storeCrypto, type Product } from "@kaleem/shared";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { embeddedSearch } from "@kaleem/workers";
+
+/** A throwaway key: a benchmark's store lives for one run (the test helpers load vitest, so not them). */
+const benchStoreCrypto = () => storeCrypto({ secrets: { encryptionKey: randomSecret(48) }, previousEncryptionKeys: [] });
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "e2e-child.ts");
 const OPEN_FILES = 65536;
@@ -234,7 +236,7 @@ async function productSearch(o: E2eOptions): Promise<E2eRow[]> {
   const size = o.quick ? 2_000 : 10_000;
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bench-search-"));
   try {
-    const store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "s.db") });
+    const store = await openSqliteStore({ crypto: benchStoreCrypto(), file: path.join(dir, "s.db") });
     const { merchant } = await store.createMerchant({ name: "Search" }, { email: "s@bench.example", name: "S", role: "owner", passwordHash: "x" });
     const tenant = store.forMerchant(asMerchantId(merchant.id));
     const kinds = [

@@ -1,19 +1,21 @@
 // Message append through the store port (seq allocation, idempotency check, conversation
 // summary update, all in one transaction) against a raw better-sqlite3 insert of the same row
 // with a plain seq bump — what the port costs over the bare driver.
-import { testStoreCrypto } from "@kaleem/shared/testing";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { asMerchantId, hashPassword, newId } from "@kaleem/shared";
+import { asMerchantId, randomSecret, storeCrypto, hashPassword, newId } from "@kaleem/shared";
 import { compare, result, timeOps, type BenchResult } from "./harness.js";
+
+/** A throwaway key: a benchmark's store lives for one run (the test helpers load vitest, so not them). */
+const benchStoreCrypto = () => storeCrypto({ secrets: { encryptionKey: randomSecret(48) }, previousEncryptionKeys: [] });
 
 export async function benchStoreAppend(opsPerRound = 2000, rounds = 5): Promise<BenchResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bench-store-"));
   try {
-    const store = await openSqliteStore({ crypto: testStoreCrypto(), file: path.join(dir, "port.db") });
+    const store = await openSqliteStore({ crypto: benchStoreCrypto(), file: path.join(dir, "port.db") });
     const { merchant } = await store.createMerchant({ name: "Bench" }, { email: "bench@example.com", name: "B", role: "owner", passwordHash: await hashPassword("x".repeat(12)) });
     const tenant = store.forMerchant(asMerchantId(merchant.id));
 

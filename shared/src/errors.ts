@@ -58,6 +58,18 @@ export class UnsupportedMediaTypeError extends AppError {
     super("unsupported_media_type", 415, `Content-Type must be ${expected}`);
   }
 }
+/** A file refused for what it is (sniffed type not allowed, active content, unreadable image). */
+export class UnsupportedFileError extends AppError {
+  constructor(message: string) {
+    super("unsupported_media_type", 415, message);
+  }
+}
+/** The merchant's storage quota for attachments is used up. */
+export class QuotaExceededError extends AppError {
+  constructor(message = "The store's attachment storage is full") {
+    super("quota_exceeded", 413, message);
+  }
+}
 export class UnprocessableError extends AppError {
   constructor(message: string, details?: unknown) {
     super("unprocessable", 422, message, details);

@@ -42,3 +42,4 @@ export * from "./outgoing-signature.js";
 export * from "./pii.js";
 export * from "./store-crypto.js";
 export * from "./search/catalog-events.js";
+export * from "./media/index.js";

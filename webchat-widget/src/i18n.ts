@@ -41,6 +41,13 @@ const en = {
   /** A tapped card "Add" button, as the shopper's bubble reads. */
   addedLabel: (name: string) => `Added ${name} to the cart`,
   messages: "Conversation",
+  attach: "Attach a photo or file",
+  attachment: "Attachment",
+  removeFile: "Remove",
+  retryUpload: "Retry",
+  uploadFailed: "Upload failed",
+  closeImage: "Close image",
+  dropHere: "Drop files to attach",
   orderStatus: { pending: "pending", confirmed: "confirmed", shipped: "shipped", delivered: "delivered", cancelled: "cancelled" },
 };
 export type Strings = typeof en;
@@ -82,6 +89,13 @@ const ar: Strings = {
   newMessage: (who, text) => `${who}: ${text}`,
   addedLabel: (name) => `أضفت ${name} للسلة`,
   messages: "المحادثة",
+  attach: "إرفاق صورة أو ملف",
+  attachment: "مرفق",
+  removeFile: "إزالة",
+  retryUpload: "إعادة المحاولة",
+  uploadFailed: "فشل الرفع",
+  closeImage: "إغلاق الصورة",
+  dropHere: "أفلت الملفات لإرفاقها",
   orderStatus: { pending: "قيد المراجعة", confirmed: "مؤكد", shipped: "تم الشحن", delivered: "تم التوصيل", cancelled: "ملغي" },
 };
 

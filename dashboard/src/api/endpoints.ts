@@ -3,6 +3,7 @@
 // (@kaleem/shared/contracts, shared/src/contracts/api/); none is written again here.
 import { storeChoiceDetailsSchema } from "@kaleem/shared/contracts";
 import type {
+  AttachmentLink,
   AnalyticsSummary,
   AuditLog,
   BotSettings,
@@ -153,6 +154,9 @@ export interface ConversationQuery {
 }
 export const listConversations = (query: ConversationQuery, signal?: AbortSignal) =>
   api.get<Page<ConversationSummary>>("/conversations", { ...query, limit: query.limit ?? 50 }, signal);
+/** A 5-minute link to read one attachment of the conversation (ask again rather than keeping it). */
+export const getAttachmentLink = (conversationId: string, key: string) =>
+  api.get<AttachmentLink>(`/conversations/${encodeURIComponent(conversationId)}/attachments/link`, { key });
 export const getConversation = (id: string) => api.get<Conversation>(`/conversations/${encodeURIComponent(id)}`);
 export const listMessages = (conversationId: string, cursor?: string | null) =>
   api.get<Page<Message>>(`/conversations/${encodeURIComponent(conversationId)}/messages`, { cursor, limit: 100 });

@@ -94,6 +94,8 @@ const paths: Record<string, ReactNode> = {
     </>
   ),
   check: <path d="M5 12.5l4.5 4.5L19 7.5" />,
+  paperclip: <path d="M20 11.5 12 19.5a5 5 0 0 1-7-7l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7L9.7 17.2a1.7 1.7 0 0 1-2.4-2.4L15 7" />,
+  file: <path d="M6 3h8l4 4v14H6zM14 3v4h4" />,
   checks: <path d="M2.5 12.5 7 17l9.5-9.5M11 16l1 1 9.5-9.5" />,
   clock: (
     <>

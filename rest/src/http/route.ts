@@ -1,6 +1,6 @@
 // The route table entry. One list of these drives both the router (router.ts) and the OpenAPI
 // document (openapi.ts), so the documented API and the served API cannot drift apart.
-import type { Mailer, Role, TokenService } from "@kaleem/shared";
+import type { AttachmentService, Mailer, Role, TokenService } from "@kaleem/shared";
 import type { LoginThrottle } from "../auth/login-throttle.js";
 import type { z } from "zod";
 import type { RestDeps } from "../deps.js";
@@ -16,6 +16,7 @@ export interface RestServices {
   tokens: TokenService;
   loginThrottle: LoginThrottle;
   mailer: Mailer;
+  attachments: AttachmentService;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;

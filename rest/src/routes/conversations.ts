@@ -7,15 +7,13 @@ import {
   conversationStatusSchema,
   messagePageSchema,
   NotFoundError,
+  uploadCreateSchema,
+  uploadTicketSchema,
 } from "@kaleem/shared";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../http/route.js";
 import { idParams, pageQuery } from "./schemas.js";
 
-/** How long an attachment link stays valid: long enough to open it, short enough that a leaked link soon dies. */
-const ATTACHMENT_LINK_SECONDS = 300;
-/** Messages searched for the attachment a link is asked for. */
-const ATTACHMENT_LOOKBACK = 1000;
 
 export const conversationRoutes: AnyRoute[] = [
   defineRoute({
@@ -31,16 +29,27 @@ export const conversationRoutes: AnyRoute[] = [
       const conversation = await caller.store.conversations.get(params.id);
       if (!conversation) throw new NotFoundError("Conversation");
       // Scoped to the conversation, not only the merchant: the key must be one its messages carry.
-      const messages = await caller.store.messages.listLatest(conversation.id, ATTACHMENT_LOOKBACK);
-      const part = messages.flatMap((m) => m.parts).find((p) => p.type === "attachment" && p.key === query.key);
-      if (!part || part.type !== "attachment") throw new NotFoundError("Attachment");
-      const objects = services.deps.objects.forMerchant(caller.claims.merchantId);
-      const url = await objects.presignGet(part.key, {
-        expiresInSeconds: ATTACHMENT_LINK_SECONDS,
-        // Only images are shown inline; anything else downloads.
-        ...(part.kind === "image" ? {} : { downloadName: part.name ?? part.key.split("/").pop() ?? "file" }),
-      });
-      return { body: { url, expiresAt: new Date(Date.now() + ATTACHMENT_LINK_SECONDS * 1000).toISOString() } };
+      return { body: await services.attachments.link(caller.claims.merchantId, conversation.id, query.key, "agent") };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/conversations/:id/uploads",
+    summary: "A short-lived URL to PUT one file to, for a reply in this conversation (reference its uploadId in message:send)",
+    tag: "inbox",
+    auth: true,
+    params: idParams,
+    body: uploadCreateSchema,
+    responses: {
+      201: { description: "Where and how to upload", schema: uploadTicketSchema },
+      404: { description: "No such conversation" },
+      413: { description: "Larger than the store allows, or the storage quota is used up" },
+      415: { description: "A type the store does not accept" },
+    },
+    async handler({ caller, params, body, services }) {
+      const conversation = await caller.store.conversations.get(params.id);
+      if (!conversation) throw new NotFoundError("Conversation");
+      return { status: 201, body: await services.attachments.createUpload(caller.claims.merchantId, { userId: caller.user.id }, body) };
     },
   }),
   defineRoute({

@@ -1,5 +1,7 @@
-// Store settings: the widget (public key, allowed origins, look, languages) and the bot.
+// Store settings: the widget (public key, allowed origins, look, languages), the bot, attachments.
 import {
+  attachmentSettingsSchema,
+  attachmentSettingsViewSchema,
   botSettingsSchema,
   intentExampleSchema,
   localeSchema,
@@ -152,6 +154,34 @@ export const settingsRoutes: AnyRoute[] = [
       const updated = await caller.store.merchant.update({ bot: patch });
       await auditAction(caller, ip, "settings.bot_updated", updated.id, { fields: Object.keys(patch) });
       return { body: updated.bot };
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/settings/attachments",
+    summary: "Attachment settings (accepted types, size limit, storage quota) and the storage used",
+    tag: "settings",
+    auth: true,
+    roles: MANAGERS,
+    responses: { 200: { description: "Attachment settings", schema: attachmentSettingsViewSchema } },
+    async handler({ caller }) {
+      return { body: { ...(await caller.store.merchant.get()).attachments, usedBytes: await caller.store.uploads.usage() } };
+    },
+  }),
+  defineRoute({
+    method: "patch",
+    path: "/settings/attachments",
+    summary: "Change attachment settings",
+    tag: "settings",
+    auth: true,
+    roles: MANAGERS,
+    body: attachmentSettingsSchema.partial().strict(),
+    responses: { 200: { description: "Updated attachment settings", schema: attachmentSettingsViewSchema } },
+    async handler({ caller, body, ip }) {
+      const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+      const updated = await caller.store.merchant.update({ attachments: patch });
+      await auditAction(caller, ip, "settings.attachments_updated", updated.id, { fields: Object.keys(patch) });
+      return { body: { ...updated.attachments, usedBytes: await caller.store.uploads.usage() } };
     },
   }),
 ];

@@ -6,3 +6,4 @@ export * from "./ack-request.js";
 export * from "./thread.js";
 export * from "./money.js";
 export * from "./widget-look.js";
+export * from "./upload-put.js";

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   "conflict",
   "rate_limited",
   "payload_too_large",
+  "unsupported_media_type",
+  "quota_exceeded",
   "unavailable",
   "internal",
 ] as const;

@@ -1,5 +1,6 @@
 // Domain records as every package sees them. Browser-safe: schemas and types only.
 import { z } from "zod";
+import { attachmentSettingsSchema } from "./attachments.js";
 
 export const idSchema = z.string().min(1).max(64);
 
@@ -86,6 +87,7 @@ export const merchantSchema = z.object({
   defaultLocale: localeSchema,
   widget: widgetSettingsSchema,
   bot: botSettingsSchema,
+  attachments: attachmentSettingsSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -365,8 +367,9 @@ export const orderPartSchema = z.object({
 });
 export const linkPartSchema = z.object({ type: z.literal("link"), url: z.string(), label: z.string() });
 /**
- * A file kept in the merchant's object store (a photo or document a channel customer sent). The
- * key is scoped to the merchant; clients ask REST for a short-lived link to read it.
+ * A file kept in the merchant's object store (a photo or document a shopper, a channel customer
+ * or an agent sent). The key is scoped to the merchant; clients ask for a short-lived link to read
+ * it (REST for agents, `attachment:link` on the widget socket for shoppers).
  */
 export const attachmentPartSchema = z.object({
   type: z.literal("attachment"),
@@ -375,6 +378,9 @@ export const attachmentPartSchema = z.object({
   contentType: z.string().max(200),
   size: z.number().int().nonnegative(),
   name: z.string().max(500).nullable(),
+  /** Images: pixel size, read from the file (absent on channel media stored before it was kept). */
+  width: z.number().int().positive().nullable().optional(),
+  height: z.number().int().positive().nullable().optional(),
 });
 export type AttachmentPart = z.infer<typeof attachmentPartSchema>;
 export const messagePartSchema = z.discriminatedUnion("type", [

@@ -1,5 +1,6 @@
 // Browser-safe contracts: schemas and types only.
 export * from "./domain.js";
+export * from "./attachments.js";
 export * from "./socket.js";
 export * from "./ack-request.js";
 export * from "./thread.js";
@@ -12,3 +13,4 @@ export * from "./actions.js";
 export * from "./images.js";
 export * from "./money.js";
 export * from "./widget-look.js";
+export * from "./upload-put.js";

@@ -11,6 +11,8 @@ import {
   type Message,
 } from "./domain.js";
 
+import { attachmentRefsSchema, uploadCreateSchema, type UploadTicket } from "./attachments.js";
+import type { AttachmentLink } from "./api/inbox.js";
 import { CONNECT_ERROR_CODES, ERROR_CODES, MAX_MESSAGE_TEXT, SESSION_REVOKED_REASONS } from "./constants.js";
 import type { AckFn, ConnectErrorCode, ErrorCode, SessionRevokedReason } from "./acks.js";
 import { plainName } from "./text.js";
@@ -42,18 +44,27 @@ export const conversationOpenSchema = z.object({
   locale: localeSchema.optional(),
   pageUrl: z.string().max(2000).optional(),
 });
-export const messageSendSchema = z.object({
-  conversationId: conversationIdSchema,
+/**
+ * A message's body: text, uploads (from `upload:create`, already PUT), or both. Text may be empty
+ * only when the message carries an attachment.
+ */
+const messageBody = {
   clientMessageId: clientMessageIdSchema,
-  text: messageTextSchema,
-});
+  text: z.string().trim().max(MAX_MESSAGE_TEXT).default(""),
+  attachments: attachmentRefsSchema.optional(),
+};
+const textOrAttachment = (m: { text: string; attachments?: unknown[] | undefined }) => m.text.length > 0 || (m.attachments?.length ?? 0) > 0;
+const TEXT_OR_ATTACHMENT = { message: "A message needs text or an attachment", path: ["text"] };
+export const messageSendSchema = z.object({ conversationId: conversationIdSchema, ...messageBody }).refine(textOrAttachment, TEXT_OR_ATTACHMENT);
 /**
  * A shopper's message. Without a conversation id (or with null, what `conversation:open` gives a
  * new visitor) it goes to the visitor's open conversation, which the first message creates.
  */
-export const widgetMessageSendSchema = messageSendSchema.extend({
-  conversationId: conversationIdSchema.nullish(),
-});
+export const widgetMessageSendSchema = z.object({ conversationId: conversationIdSchema.nullish(), ...messageBody }).refine(textOrAttachment, TEXT_OR_ATTACHMENT);
+/** An agent's upload is for one conversation (its id is checked like every other event's). */
+export const inboxUploadCreateSchema = uploadCreateSchema.extend({ conversationId: conversationIdSchema });
+/** A link to read one attachment of the shopper's own conversation. */
+export const attachmentLinkRequestSchema = z.object({ conversationId: conversationIdSchema, key: z.string().min(1).max(500) });
 export const conversationResumeSchema = z.object({
   conversationId: conversationIdSchema,
   afterSeq: z.number().int().nonnegative(),
@@ -202,6 +213,10 @@ export interface WidgetClientToServerEvents {
   "conversation:human": (payload: z.input<typeof humanRequestSchema>, ack: AckFn<{ status: ConversationStatus; conversationId: string }>) => void;
   /** Identifying starts a new token generation: keep the token it returns, earlier ones stop working. */
   "identify": (payload: z.input<typeof identifySchema>, ack: AckFn<{ customerId: string; visitorToken: string }>) => void;
+  /** A URL to PUT one file to, for a message of this visitor's. */
+  "upload:create": (payload: z.input<typeof uploadCreateSchema>, ack: AckFn<UploadTicket>) => void;
+  /** A short-lived link to read an attachment of the visitor's conversation. */
+  "attachment:link": (payload: z.input<typeof attachmentLinkRequestSchema>, ack: AckFn<AttachmentLink>) => void;
 }
 
 export interface WidgetServerToClientEvents {
@@ -227,6 +242,8 @@ export interface InboxClientToServerEvents {
   "typing": (payload: z.input<typeof typingSchema>, ack?: AckFn<null>) => void;
   "message:read": (payload: z.input<typeof messageReadSchema>, ack?: AckFn<null>) => void;
   "presence:get": (payload: z.input<typeof presenceGetSchema>, ack: AckFn<Presence>) => void;
+  /** A URL to PUT one file to, for a reply in this conversation. */
+  "upload:create": (payload: z.input<typeof inboxUploadCreateSchema>, ack: AckFn<UploadTicket>) => void;
 }
 
 export interface InboxServerToClientEvents {
@@ -270,6 +287,8 @@ export const widgetClientEvents = {
   "message:read": { schema: messageReadSchema, ack: false },
   "conversation:human": { schema: humanRequestSchema, ack: true },
   "identify": { schema: identifySchema, ack: true },
+  "upload:create": { schema: uploadCreateSchema, ack: true },
+  "attachment:link": { schema: attachmentLinkRequestSchema, ack: true },
 } as const satisfies ClientEventTable<WidgetClientToServerEvents>;
 
 export const inboxClientEvents = {
@@ -286,6 +305,7 @@ export const inboxClientEvents = {
   "typing": { schema: typingSchema, ack: false },
   "message:read": { schema: messageReadSchema, ack: false },
   "presence:get": { schema: presenceGetSchema, ack: true },
+  "upload:create": { schema: inboxUploadCreateSchema, ack: true },
 } as const satisfies ClientEventTable<InboxClientToServerEvents>;
 
 export interface WidgetSocketData {

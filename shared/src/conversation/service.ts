@@ -266,7 +266,7 @@ export class ConversationService {
     merchantId: string,
     agent: AgentActor,
     conversationId: string,
-    input: { clientMessageId: string; text: string },
+    input: { clientMessageId: string; text: string; parts?: Message["parts"] },
   ): Promise<{ message: Message; duplicate: boolean }> {
     const tenant = this.tenant(merchantId);
     const existing = await tenant.messages.getByClientMessageId(conversationId, input.clientMessageId);
@@ -283,6 +283,7 @@ export class ConversationService {
       {
         role: "agent",
         text: input.text,
+        ...(input.parts ? { parts: input.parts } : {}),
         authorId: agent.userId,
         authorName: agent.name,
         clientMessageId: input.clientMessageId,

@@ -29,6 +29,8 @@ export interface OutgoingChannelMessage {
   /** The customer's id on the channel. */
   recipientId: string;
   message: Message;
+  /** Attachment key → a link the provider can fetch it from (agents' files are sent by link). */
+  mediaUrls?: Readonly<Record<string, string>>;
   locale: Locale;
   /** The merchant's digit style for Arabic prices on cards (the bot's text already has it); Western when absent. */
   arabicDigits?: "western" | "arabic";

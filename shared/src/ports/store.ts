@@ -25,6 +25,7 @@ import type {
   LocalizedText,
   Locale,
   Merchant,
+  AttachmentPart,
   Message,
   MessagePart,
   MessageRole,
@@ -38,6 +39,7 @@ import type {
   Visitor,
   WidgetSettings,
 } from "../contracts/domain.js";
+import type { AttachmentSettings } from "../contracts/attachments.js";
 import type { ChannelDelivery } from "../contracts/domain.js";
 import type { NewOutboxEvent } from "../contracts/jobs.js";
 import type { OutgoingEventType, WebhookDelivery, WebhookEndpoint } from "../contracts/outgoing-webhooks.js";
@@ -63,12 +65,14 @@ export interface NewMerchant {
   defaultLocale?: Locale;
   widget?: Partial<WidgetSettings>;
   bot?: Partial<BotSettings>;
+  attachments?: Partial<AttachmentSettings>;
 }
 export interface MerchantPatch {
   name?: string;
   defaultLocale?: Locale;
   widget?: Partial<WidgetSettings>;
   bot?: Partial<BotSettings>;
+  attachments?: Partial<AttachmentSettings>;
 }
 
 export interface NewUser {
@@ -693,6 +697,61 @@ export interface DeliveryAttemptRepo {
   get(key: string): Promise<DeliveryAttempt | null>;
 }
 
+/** An upload URL handed out, and once a message carries it, the stored attachment (quota, sweeping). */
+export interface UploadRecord {
+  id: string;
+  /** Who may reference it: "visitor:<id>" or "user:<id>" (an upload id alone is not enough). */
+  owner: string;
+  name: string;
+  /** The type the client declared (the PUT's Content-Type); the stored type is sniffed. */
+  declaredType: string;
+  maxBytes: number;
+  state: "pending" | "stored";
+  /** Once stored: */
+  conversationId: string | null;
+  key: string | null;
+  contentType: string | null;
+  size: number | null;
+  kind: AttachmentPart["kind"] | null;
+  width: number | null;
+  height: number | null;
+  createdAt: string;
+  /** A pending upload no message referenced by then is swept. */
+  expiresAt: string;
+}
+export interface NewUpload {
+  id: string;
+  owner: string;
+  name: string;
+  declaredType: string;
+  maxBytes: number;
+  expiresAt: string;
+}
+export interface StoredUpload {
+  conversationId: string;
+  key: string;
+  contentType: string;
+  size: number;
+  kind: AttachmentPart["kind"];
+  width: number | null;
+  height: number | null;
+}
+
+export interface UploadRepo {
+  create(input: NewUpload): Promise<UploadRecord>;
+  get(id: string): Promise<UploadRecord | null>;
+  /**
+   * Pending → stored, only while the merchant's stored bytes plus this size stay within
+   * `quotaBytes` (checked and written atomically). "quota" changes nothing; "not_pending" when it
+   * was stored already or is gone.
+   */
+  markStored(id: string, stored: StoredUpload, quotaBytes: number): Promise<"stored" | "quota" | "not_pending">;
+  /** Idempotent. */
+  delete(id: string): Promise<void>;
+  /** Bytes of the merchant's stored uploads. */
+  usage(): Promise<number>;
+}
+
 export interface AuditRepo {
   add(input: NewAuditLog): Promise<AuditLog>;
   list(page?: PageRequest): Promise<Page<AuditLog>>;
@@ -721,6 +780,7 @@ export interface TenantStore {
   readonly outbox: OutboxRepo;
   readonly deliveryAttempts: DeliveryAttemptRepo;
   readonly audit: AuditRepo;
+  readonly uploads: UploadRepo;
 }
 
 /** Lookups that resolve a tenant from an unauthenticated key. They return scopes, not data sets. */
@@ -758,6 +818,10 @@ export interface SystemStore {
   readonly webhookEvents: {
     /** Received events not processed for `olderThanMs` (their process died before the job ran). */
     listStale(input: { olderThanMs: number; limit: number }): Promise<Array<{ merchantId: MerchantId; id: string; source: string }>>;
+  };
+  readonly uploads: {
+    /** Pending uploads of any tenant whose expiry has passed (the upload sweeper), oldest first. */
+    listExpired(input: { now: string; limit: number }): Promise<Array<{ merchantId: MerchantId; id: string }>>;
   };
 }
 

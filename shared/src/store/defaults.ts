@@ -1,5 +1,6 @@
 // Adapter-independent rules of the store: a new merchant's settings, order totals and numbers,
 // previews. Every adapter (SQLite, Mongo) uses these so their records agree field for field.
+import { defaultAttachmentSettings } from "../contracts/attachments.js";
 import type { BotSettings, Merchant, MessageRole, OrderItem, WidgetSettings } from "../contracts/domain.js";
 import { randomSecret } from "../ids.js";
 import { normalizeArabic, toWesternDigits } from "../text/normalize.js";
@@ -69,6 +70,7 @@ export function buildMerchant(id: string, input: NewMerchant, now: string): Merc
     defaultLocale: input.defaultLocale ?? DEFAULT_LOCALE,
     widget: { ...widget, greeting: { ...DEFAULT_GREETING, ...stripUndefined(input.widget?.greeting ?? {}) } },
     bot: { ...defaultBotSettings(), ...stripUndefined(input.bot ?? {}) },
+    attachments: { ...defaultAttachmentSettings(), ...stripUndefined(input.attachments ?? {}) },
     createdAt: now,
     updatedAt: now,
   };
@@ -82,6 +84,7 @@ export function applyMerchantPatch(current: Merchant, patch: MerchantPatch, now:
     defaultLocale: patch.defaultLocale ?? current.defaultLocale,
     widget: { ...current.widget, ...stripUndefined(patch.widget ?? {}) },
     bot: { ...current.bot, ...stripUndefined(patch.bot ?? {}) },
+    attachments: { ...current.attachments, ...stripUndefined(patch.attachments ?? {}) },
     updatedAt: now,
   };
 }

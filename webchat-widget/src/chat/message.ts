@@ -3,6 +3,7 @@
 import { actionText, type DigitStyle, type MessagePart, type ProductCardPart } from "@kaleem/shared/contracts";
 import type { ClientMessage } from "../client/client.js";
 import { formatPrice, formatTime, type Strings, type UiLocale } from "../i18n.js";
+import { attachmentView } from "./attach.js";
 import { h, renderText, safeUrl } from "./dom.js";
 
 export interface RenderContext {
@@ -15,6 +16,9 @@ export interface RenderContext {
   labels: Map<string, string>;
   send(text: string): void;
   retry(clientMessageId: string): void;
+  /** A fresh link to read an attachment of this conversation. */
+  link(key: string): Promise<string>;
+  lightbox(src: string, alt: string): void;
 }
 
 export interface RowView {
@@ -131,6 +135,8 @@ function renderParts(parts: MessagePart[], c: RenderContext): Node[] {
           ),
         ),
       );
+    } else if (p.type === "attachment") {
+      out.push(attachmentView(p, c.t, c.link, c.lightbox));
     } else if (p.type === "link") {
       const href = safeUrl(p.url, c.baseUrl);
       if (href) out.push(h("div", { class: "k-box" }, h("a", { href, target: "_blank", rel: "noopener noreferrer", dir: "auto", text: p.label || href })));

@@ -8,6 +8,7 @@ import type { PublicWidgetSettings } from "@kaleem/shared/contracts";
 import { MAX_MESSAGE_TEXT } from "@kaleem/shared/contracts";
 import { h } from "./dom.js";
 import { labelFor, learnLabels, renderMessage, type RenderContext, type RowView } from "./message.js";
+import { createAttachTray, createLightbox } from "./attach.js";
 import { beep } from "./sound.js";
 import { CHAT_CSS } from "./styles.js";
 
@@ -66,7 +67,11 @@ export function createChat(bridge: LoaderBridge): ChatController {
   sendPath.setAttribute("d", SEND_ICON);
   sendSvg.append(sendPath);
   const sendBtn = h("button", { type: "submit", class: "k-send" }, sendSvg);
-  const form = h("form", { class: "k-compose" }, input, sendBtn);
+  const attach = createAttachTray(client, () => t, () => {
+    sendBtn.disabled = attach.busy();
+  });
+  const lightbox = createLightbox(() => t);
+  const form = h("form", { class: "k-compose" }, attach.button, attach.input, input, sendBtn);
   const humanBtn = h("button", { type: "button", class: "k-human" });
   const live = h("div", { class: "k-sr", "aria-live": "polite", "aria-atomic": "true" });
   const panel = h(
@@ -77,9 +82,11 @@ export function createChat(bridge: LoaderBridge): ChatController {
     logEl,
     typingEl,
     quickEl,
+    attach.tray,
     form,
     h("div", { class: "k-foot" }, humanBtn),
     live,
+    lightbox.el,
   );
   bridge.addStyles(CHAT_CSS);
   container.append(panel);
@@ -98,7 +105,18 @@ export function createChat(bridge: LoaderBridge): ChatController {
     labels,
     send: (text) => sendText(text),
     retry: (cmid) => client.retry(cmid),
+    link: linkFor,
+    lightbox: (src, alt) => lightbox.show(src, alt),
   });
+  // Links live 5 minutes: one is reused for 4, then asked for again.
+  const links = new Map<string, { url: string; until: number }>();
+  const linkFor = async (key: string): Promise<string> => {
+    const cached = links.get(key);
+    if (cached && cached.until > Date.now()) return cached.url;
+    const { url } = await client.attachmentLink(key);
+    links.set(key, { url, until: Date.now() + 240_000 });
+    return url;
+  };
 
   // ---- locale, theme and static text -------------------------------------------------------
   const applyLocale = () => {
@@ -112,6 +130,7 @@ export function createChat(bridge: LoaderBridge): ChatController {
     input.placeholder = t.placeholder;
     input.setAttribute("aria-label", t.inputLabel);
     sendBtn.setAttribute("aria-label", t.send);
+    attach.localize();
     humanBtn.textContent = t.talkToPerson;
     title.textContent = settings?.storeName || t.title;
     const greet = (settings?.greeting && settings.greeting[locale]) || t.greeting;
@@ -221,9 +240,9 @@ export function createChat(bridge: LoaderBridge): ChatController {
   };
 
   // ---- behaviour ------------------------------------------------------------------------------
-  const sendText = (text: string) => {
+  const sendText = (text: string, attachments?: Array<{ uploadId: string }>) => {
     try {
-      client.send(text);
+      client.send(text, attachments);
     } catch {
       // Empty text: nothing to send.
     }
@@ -261,10 +280,37 @@ export function createChat(bridge: LoaderBridge): ChatController {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const text = input.value;
-    if (!text.trim()) return;
+    // Files still uploading hold the send; ready ones go with the text (or alone).
+    if (attach.busy()) return;
+    const files = attach.ready();
+    if (!text.trim() && files.length === 0) return;
     input.value = "";
     client.setTyping(false);
-    sendText(text);
+    sendText(text, files.length ? files : undefined);
+    attach.clear();
+  });
+  input.addEventListener("paste", (e) => {
+    const pasted = e.clipboardData?.files;
+    if (pasted && pasted.length > 0) {
+      e.preventDefault();
+      attach.add(pasted);
+    }
+  });
+  panel.addEventListener("dragover", (e) => {
+    if (e.dataTransfer?.types.includes("Files")) {
+      e.preventDefault();
+      panel.classList.add("k-drop");
+    }
+  });
+  panel.addEventListener("dragleave", (e) => {
+    if (e.target === panel) panel.classList.remove("k-drop");
+  });
+  panel.addEventListener("drop", (e) => {
+    panel.classList.remove("k-drop");
+    if (e.dataTransfer?.files.length) {
+      e.preventDefault();
+      attach.add(e.dataTransfer.files);
+    }
   });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

@@ -73,4 +73,25 @@ export const CHAT_CSS = `
 .k-panel{inset:0;width:100%;height:100%;border-radius:0}
 .k-open .k-launch{display:none}
 }
+.k-attach{all:unset;cursor:pointer;flex:0 0 36px;height:36px;display:flex;align-items:center;justify-content:center;border-radius:8px;color:#4b5563}
+.k-attach svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:1.8}
+.k-attach:disabled{opacity:.4;cursor:default}
+.k-tray{display:flex;flex-wrap:wrap;gap:6px;padding:6px 10px 0;background:#fff}
+.k-tray[hidden]{display:none}
+.k-chip,.k-file{display:inline-flex;align-items:center;gap:6px;max-width:100%;padding:4px 8px;border:1px solid #d1d5db;border-radius:10px;background:#fff;font-size:12.5px}
+.k-file{cursor:pointer}
+.k-chip img{width:32px;height:32px;object-fit:cover;border-radius:6px}
+.k-chip[data-state=failed]{border-color:#dc2626}
+.k-chip-n{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:150px}
+.k-chip-s{color:#6b7280}
+.k-chip[data-state=failed] .k-chip-s{color:#b91c1c}
+.k-chip-r,.k-chip-x{all:unset;cursor:pointer;color:#2563eb}
+.k-chip-x{color:#6b7280;font-size:16px;line-height:1}
+.k-thumb{all:unset;cursor:zoom-in;display:block;border-radius:12px;overflow:hidden;border:1px solid #e5e7eb;background:#fff}
+.k-thumb img{display:block;max-width:220px;max-height:220px;width:auto;height:auto}
+.k-lb{position:absolute;inset:0;background:rgba(0,0,0,.85);display:flex;align-items:center;justify-content:center;z-index:5}
+.k-lb[hidden]{display:none}
+.k-lb img{max-width:95%;max-height:90%}
+.k-lb-x{all:unset;cursor:pointer;position:absolute;top:8px;inset-inline-end:8px;width:32px;height:32px;display:flex;align-items:center;justify-content:center;font-size:26px;line-height:1;color:#fff}
+.k-panel.k-drop{outline:3px dashed var(--k-accent);outline-offset:-6px}
 `;

@@ -20,6 +20,7 @@ import {
   type ThreadMessage,
 } from "@kaleem/shared/client";
 import type {
+  AttachmentLink,
   ConversationOpenResult,
   ConversationStatus,
   Locale,
@@ -31,6 +32,7 @@ import type {
   ShopperConversationView,
   StreamingPartial,
   TypingEvent,
+  UploadTicket,
   WidgetClientToServerEvents,
   WidgetServerToClientEvents,
 } from "@kaleem/shared/contracts";
@@ -111,8 +113,15 @@ export interface KaleemClient {
   on<K extends keyof KaleemClientEvents>(event: K, fn: (...args: KaleemClientEvents[K]) => void): () => void;
   off<K extends keyof KaleemClientEvents>(event: K, fn: (...args: KaleemClientEvents[K]) => void): void;
   connect(): void;
-  /** Sends a message; resolves with its client message id once queued (delivery shows in state). */
-  send(text: string): string;
+  /**
+   * Sends a message; returns its client message id once queued (delivery shows in state). With
+   * `attachments` (uploads already PUT, see createUpload) the text may be empty.
+   */
+  send(text: string, attachments?: ReadonlyArray<{ uploadId: string }>): string;
+  /** An upload URL for one file (PROTOCOL.md §10): PUT the file there, then send its uploadId. */
+  createUpload(file: { name: string; type: string; size: number }): Promise<UploadTicket>;
+  /** A 5-minute link to read an attachment of this conversation (ask again rather than keep it). */
+  attachmentLink(key: string): Promise<AttachmentLink>;
   /** Sends again a message that failed for good (validation, closed conversation). */
   retry(clientMessageId: string): void;
   setTyping(isTyping: boolean): void;
@@ -448,6 +457,8 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
       sendOne(cmid, m.text);
     }
   };
+  /** Uploads each queued message carries, by client message id (sent again, unchanged, on every retry). */
+  const outgoingAttachments = new Map<string, Array<{ uploadId: string }>>();
 
   const sendOne = (clientMessageId: string, text: string) => {
     inFlight.add(clientMessageId);
@@ -455,9 +466,11 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     attempts.set(clientMessageId, n);
     // A visitor without a conversation sends without an id: the server creates theirs (once, also
     // for several messages in flight) and the acknowledgement names it.
-    request("message:send", { conversationId, clientMessageId, text }, n)
+    const attachments = outgoingAttachments.get(clientMessageId);
+    request("message:send", { conversationId, clientMessageId, text, ...(attachments ? { attachments } : {}) }, n)
       .then(({ message }) => {
         attempts.delete(clientMessageId);
+        outgoingAttachments.delete(clientMessageId);
         adopt(message.conversationId);
         if (log.upsert(message)) notifyMessage(message.id, "live");
         changed();
@@ -485,10 +498,11 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
       .finally(() => inFlight.delete(clientMessageId));
   };
 
-  const send = (raw: string): string => {
+  const send = (raw: string, attachments?: ReadonlyArray<{ uploadId: string }>): string => {
     const text = raw.trim().slice(0, MAX_MESSAGE_TEXT);
-    if (!text) throw new KaleemClientError("validation_failed", "message text is empty");
+    if (!text && !attachments?.length) throw new KaleemClientError("validation_failed", "message text is empty");
     const clientMessageId = randomId();
+    if (attachments?.length) outgoingAttachments.set(clientMessageId, attachments.map((a) => ({ uploadId: a.uploadId })));
     const m = log.addPending({ clientMessageId, text, createdAt: new Date().toISOString() });
     events.emit("message", { ...m }, "live");
     changed();
@@ -653,6 +667,15 @@ export function createKaleemClient(options: KaleemClientOptions): KaleemClient {
     connect,
     send,
     retry,
+    async createUpload(file) {
+      await whenLive();
+      return request("upload:create", { name: file.name, contentType: file.type || "application/octet-stream", size: file.size });
+    },
+    async attachmentLink(key) {
+      await whenLive();
+      if (!conversationId) throw new KaleemClientError("not_found", "no conversation yet");
+      return request("attachment:link", { conversationId, key });
+    },
     setTyping,
     setActive(next) {
       active = next;

@@ -118,7 +118,7 @@ export function createChannelGateway(options: ChannelGatewayOptions): ChannelGat
       if (!window.open) {
         throw new ProviderUnrecoverable({ provider: channel.type, operation: "messages", httpStatus: null, code: null }, "window_closed", window.message);
       }
-      const requests = sendRequests(channel, secrets, input.recipientId, { text: message.text, parts: message.parts, locale: input.locale, ...(input.arabicDigits ? { digits: input.arabicDigits } : {}) }, window);
+      const requests = sendRequests(channel, secrets, input.recipientId, { text: message.text, parts: message.parts, locale: input.locale, ...(input.arabicDigits ? { digits: input.arabicDigits } : {}), ...(input.mediaUrls ? { mediaUrls: input.mediaUrls } : {}) }, window);
       const sent = [...input.alreadySent];
       for (let index = sent.length; index < requests.length; index++) {
         await input.onPieceStarting(index);

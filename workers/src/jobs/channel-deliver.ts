@@ -18,6 +18,8 @@ import {
   type DeliveryFailure,
   type Job,
   type Logger,
+  type Message,
+  type ObjectStore,
   type Store,
   type TenantStore,
 } from "@kaleem/shared";
@@ -26,6 +28,8 @@ import { deliveryFailureOf } from "../channels/common/errors.js";
 export interface ChannelDeliverDeps {
   config: Config;
   store: Store;
+  /** Agents' attachments: the provider fetches each through a presigned link made here. */
+  objects: ObjectStore;
   conversations: ConversationService;
   sender: ChannelSender;
   /** Whether a failed call may still have reached the customer (the provider layer knows its errors). */
@@ -85,6 +89,7 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
         secrets,
         recipientId: customer.externalId,
         message,
+        mediaUrls: await mediaLinks(deps.objects, merchantId, message),
         locale: conversation.locale ?? "en",
         arabicDigits: (await tenant.merchant.get()).bot.arabicDigits,
         byHuman,
@@ -117,4 +122,21 @@ export function createChannelDeliverHandler(deps: ChannelDeliverDeps): (job: Job
 async function lastCustomerMessageAt(tenant: TenantStore, conversationId: string): Promise<string | null> {
   const recent = await tenant.messages.listLatest(conversationId, 50);
   return recent.filter((m) => m.role === "shopper").at(-1)?.createdAt ?? null;
+}
+
+/** How long a provider has to fetch an attachment we send by link (WhatsApp and Meta fetch later, not at once). */
+export const MEDIA_LINK_SECONDS = 24 * 3600;
+
+/** A presigned link per attachment of the message; made again on every attempt (the pieces stay the same). */
+async function mediaLinks(objects: ObjectStore, merchantId: string, message: Message): Promise<Record<string, string>> {
+  const links: Record<string, string> = {};
+  const scoped = objects.forMerchant(asMerchantId(merchantId));
+  for (const part of message.parts) {
+    if (part.type !== "attachment" || links[part.key]) continue;
+    links[part.key] = await scoped.presignGet(part.key, {
+      expiresInSeconds: MEDIA_LINK_SECONDS,
+      ...(part.kind === "image" ? {} : { downloadName: (part.name ?? "file").replace(/[\p{Cc}"\\/]/gu, "_") || "file" }),
+    });
+  }
+  return links;
 }

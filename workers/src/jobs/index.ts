@@ -1,5 +1,6 @@
 export * from "./bot-reply.js";
 export * from "./stream-sweeper.js";
+export * from "./upload-sweeper.js";
 export * from "./channel-inbound.js";
 export * from "./channel-deliver.js";
 export * from "./outbox-relay.js";

@@ -5,6 +5,8 @@ import { MAX_MESSAGE_TEXT } from "@kaleem/shared/contracts";
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useI18n } from "../../i18n/i18n";
 import { inboxFire } from "@kaleem/shared/contracts";
+import { putUpload } from "@kaleem/shared/client";
+import { formatBytes } from "./Attachment";
 import { request, type InboxSocket } from "../../realtime/inbox-socket";
 import { Button, errorMessage } from "../../ui/components";
 import { Icon } from "../../ui/icons";
@@ -14,6 +16,16 @@ const TYPING_IDLE_MS = 3000;
 
 function newClientId(): string {
   return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** A file picked for the reply: uploaded at once, sent with the message once ready. */
+interface PendingFile {
+  localId: string;
+  file: File;
+  state: "uploading" | "ready" | "failed";
+  progress: number;
+  uploadId: string | null;
+  error: string | null;
 }
 
 /** The `/word` being typed at the start of the box, if any. */
@@ -52,6 +64,34 @@ export function Composer({
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const typingSent = useRef(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [files, setFiles] = useState<PendingFile[]>([]);
+  useEffect(() => setFiles([]), [conversationId]);
+  const patchFile = (localId: string, patch: Partial<PendingFile>) => setFiles((all) => all.map((f) => (f.localId === localId ? { ...f, ...patch } : f)));
+
+  /** Asks for an upload URL over the socket and PUTs the file there (PROTOCOL.md §10). */
+  const upload = async (pending: PendingFile) => {
+    patchFile(pending.localId, { state: "uploading", progress: 0, error: null });
+    try {
+      const ticket = await request(socket, "upload:create", {
+        conversationId,
+        name: pending.file.name,
+        contentType: pending.file.type || "application/octet-stream",
+        size: pending.file.size,
+      });
+      await putUpload(ticket, pending.file, (progress) => patchFile(pending.localId, { progress }));
+      patchFile(pending.localId, { state: "ready", uploadId: ticket.uploadId, progress: 1 });
+    } catch (err) {
+      patchFile(pending.localId, { state: "failed", error: errorMessage(err, t("common.error")) });
+    }
+  };
+  const addFiles = (list: FileList | null) => {
+    const added = Array.from(list ?? []).map((file) => ({ localId: newClientId(), file, state: "uploading" as const, progress: 0, uploadId: null, error: null }));
+    setFiles((all) => [...all, ...added].slice(0, 5));
+    for (const f of added) void upload(f);
+  };
+  const ready = files.filter((f) => f.state === "ready" && f.uploadId);
+  const busy = files.some((f) => f.state === "uploading");
 
   const windowClosed = serviceWindow === "closed";
   const query = cannedQuery(text);
@@ -87,20 +127,25 @@ export function Composer({
 
   const send = async () => {
     const body = text.trim();
-    if (!body || sending) return;
+    // Files go with replies only (notes carry none).
+    const attachments = mode === "reply" ? ready.map((f) => ({ uploadId: f.uploadId! })) : [];
+    if ((!body && attachments.length === 0) || sending || (mode === "reply" && busy)) return;
     if (mode === "reply" && (!canReply || windowClosed)) return;
-    if (pendingId.current?.text !== body) pendingId.current = { text: body, id: newClientId() };
+    // The same text and files again keep their clientMessageId: a retry is the same message.
+    const signature = `${body}\u0000${attachments.map((a) => a.uploadId).join(",")}`;
+    if (pendingId.current?.text !== signature) pendingId.current = { text: signature, id: newClientId() };
     const clientMessageId = pendingId.current.id;
     setSending(true);
     setError(null);
     try {
       const result =
         mode === "reply"
-          ? await request(socket, "message:send", { conversationId, clientMessageId, text: body })
+          ? await request(socket, "message:send", { conversationId, clientMessageId, text: body, ...(attachments.length ? { attachments } : {}) })
           : await request(socket, "note:add", { conversationId, clientMessageId, text: body });
       onSent(result.message);
       pendingId.current = null;
       setText("");
+      if (mode === "reply") setFiles([]);
       stopTyping();
     } catch (err) {
       setError(errorMessage(err, t("common.error")));
@@ -180,9 +225,46 @@ export function Composer({
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
         />
+        {mode === "reply" && files.length > 0 ? (
+          <ul className="composer-files" data-testid="composer-files">
+            {files.map((f) => (
+              <li key={f.localId} className={`file-chip file-chip-${f.state}`} data-testid="composer-file" data-state={f.state}>
+                <Icon name="file" size={14} />
+                <bdi className="file-chip-name">{f.file.name}</bdi>
+                <span className="file-chip-size" dir="ltr">
+                  {f.state === "uploading" ? `${Math.round(f.progress * 100)}%` : formatBytes(f.file.size)}
+                </span>
+                {f.state === "failed" ? (
+                  <>
+                    <span className="file-chip-error" role="alert" title={f.error ?? undefined}>
+                      {f.error}
+                    </span>
+                    <button type="button" className="link-button" onClick={() => void upload(f)} data-testid="composer-file-retry">
+                      {t("inbox.retryUpload")}
+                    </button>
+                  </>
+                ) : null}
+                <button type="button" className="file-chip-remove" aria-label={t("inbox.removeFile")} onClick={() => setFiles((all) => all.filter((x) => x.localId !== f.localId))}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
         <div className="composer-actions">
           {error ? <span className="composer-error" role="alert">{error}</span> : <span />}
-          <Button variant="primary" disabled={blocked || sending || !text.trim()} onClick={() => void send()} data-testid="composer-send">
+          {mode === "reply" ? (
+            <>
+              <input ref={fileRef} type="file" hidden multiple data-testid="composer-file-input" onChange={(e) => {
+                addFiles(e.target.files);
+                e.target.value = "";
+              }} />
+              <Button variant="ghost" disabled={blocked || files.length >= 5} onClick={() => fileRef.current?.click()} data-testid="composer-attach" aria-label={t("inbox.attach")} title={t("inbox.attach")}>
+                <Icon name="paperclip" size={16} />
+              </Button>
+            </>
+          ) : null}
+          <Button variant="primary" disabled={blocked || sending || (mode === "reply" && busy) || (!text.trim() && (mode !== "reply" || ready.length === 0))} onClick={() => void send()} data-testid="composer-send">
             {mode === "reply" ? t("inbox.send") : t("inbox.addNote")}
           </Button>
         </div>

@@ -3,6 +3,7 @@ import type { ChannelDelivery, MessagePart } from "@kaleem/shared/contracts";
 import { useI18n } from "../../i18n/i18n";
 import { Icon, type IconName } from "../../ui/icons";
 import { RouteLink } from "../../ui/RouteLink";
+import { AttachmentView } from "./Attachment";
 import type { ThreadMessage } from "@kaleem/shared/contracts";
 
 /** Only http(s) URLs become links or images; anything else (javascript:, data:) is dropped. */
@@ -16,7 +17,7 @@ export function safeUrl(url: string | null | undefined): string | null {
   }
 }
 
-function Part({ part }: { part: MessagePart }) {
+function Part({ part, conversationId }: { part: MessagePart; conversationId: string }) {
   const { t, formatMoney } = useI18n();
   switch (part.type) {
     case "product_card": {
@@ -69,6 +70,8 @@ function Part({ part }: { part: MessagePart }) {
         <span className="part-link">{part.label}</span>
       );
     }
+    case "attachment":
+      return <AttachmentView part={part} conversationId={conversationId} />;
   }
 }
 
@@ -123,13 +126,15 @@ export function MessageItem({ message, shownText }: { message: ThreadMessage; sh
         {message.status === "stopped" ? <span className="msg-flag msg-flag-stopped">{t("inbox.stopped")}</span> : null}
       </div>
       <div className="msg-bubble">
-        <div className="msg-text" dir="auto" data-testid="msg-text" title={shownText ? message.text : undefined}>
-          {shownText ?? message.text}
-        </div>
+        {(shownText ?? message.text) || message.parts.length === 0 ? (
+          <div className="msg-text" dir="auto" data-testid="msg-text" title={shownText ? message.text : undefined}>
+            {shownText ?? message.text}
+          </div>
+        ) : null}
         {message.parts.length > 0 ? (
           <div className="msg-parts">
             {message.parts.map((part, i) => (
-              <Part key={i} part={part} />
+              <Part key={i} part={part} conversationId={message.conversationId} />
             ))}
           </div>
         ) : null}

@@ -52,7 +52,7 @@ export class MongoMerchantRepo implements MerchantRepo {
       try {
         await this.merchants.updateOne(
           { _id: this.m },
-          { $set: { name: next.name, defaultLocale: next.defaultLocale, widgetKey: next.widget.key, widget: next.widget, bot: next.bot, updatedAt: next.updatedAt } },
+          { $set: { name: next.name, defaultLocale: next.defaultLocale, widgetKey: next.widget.key, widget: next.widget, bot: next.bot, attachments: next.attachments, updatedAt: next.updatedAt } },
         );
       } catch (error) {
         if (isDuplicateKey(error)) throw new ConflictError(WIDGET_KEY_TAKEN);

@@ -1,5 +1,6 @@
 // Inbound webhook dedupe, the transactional outbox, delivery attempts, the audit log, and the
 // cross-tenant system scope.
+import type { UploadDoc } from "./uploads.js";
 import type { AuditLog, Page } from "../../contracts/domain.js";
 import { outboxTopicSchemas, type NewOutboxEvent } from "../../contracts/jobs.js";
 import { newId } from "../../ids.js";
@@ -200,6 +201,12 @@ export class MongoDeliveryAttemptRepo implements DeliveryAttemptRepo {
 export function mongoSystemStore(db: MongoDb): SystemStore {
   const outbox = () => db.coll<OutboxDoc>("outboxEvents");
   return {
+    uploads: {
+      async listExpired({ now, limit }) {
+        const docs = await db.coll<UploadDoc>("uploads").find({ state: "pending", expiresAt: op({ $lte: now }) }, { sort: { expiresAt: 1 }, limit: clampLimit(limit, 100, 1000) });
+        return docs.map((d) => ({ merchantId: asMerchantId(d.merchantId), id: d._id }));
+      },
+    },
     messages: {
       async listStreaming({ olderThanMs, limit }) {
         const before = new Date(Date.now() - olderThanMs).toISOString();

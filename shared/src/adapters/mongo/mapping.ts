@@ -38,6 +38,7 @@ import type {
 import type { OutgoingEventType, WebhookDelivery, WebhookEndpoint } from "../../contracts/outgoing-webhooks.js";
 import type { DeliveryAttempt, OutboxEventRecord, RefreshTokenRecord, WebhookEventRecord } from "../../ports/store.js";
 import type { PiiVault } from "../../pii.js";
+import { defaultAttachmentSettings, type AttachmentSettings } from "../../contracts/attachments.js";
 import { defaultBotSettings, foldSearchText, productSearchText } from "../../store/defaults.js";
 import { sealedContact } from "../../store/sealed-contact.js";
 
@@ -53,6 +54,10 @@ export interface MerchantDoc {
   widgetKey: string;
   widget: WidgetSettings;
   bot: Partial<BotSettings>;
+  /** Absent on documents written before attachment settings existed. */
+  attachments?: Partial<AttachmentSettings>;
+  /** Bytes of stored uploads (the quota counter); absent means none yet. */
+  uploadBytes?: number;
   nextOrderNumber: number;
   createdAt: string;
   updatedAt: string;
@@ -65,6 +70,7 @@ export const toMerchant = (d: MerchantDoc): Merchant => ({
   widget: d.widget,
   // Defaults first: documents written before a setting existed still read as complete settings.
   bot: { ...defaultBotSettings(), ...d.bot },
+  attachments: { ...defaultAttachmentSettings(), ...d.attachments },
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
 });
@@ -77,6 +83,8 @@ export function merchantDoc(m: Merchant, nextOrderNumber: number): MerchantDoc {
     widgetKey: m.widget.key,
     widget: m.widget,
     bot: m.bot,
+    attachments: m.attachments,
+    uploadBytes: 0,
     nextOrderNumber,
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,

@@ -42,6 +42,9 @@ export const collections = {
       widgetKey: "string",
       widget: "mixed",
       bot: "mixed",
+      attachments: "mixed",
+      // Bytes of the merchant's stored uploads: the quota counter, moved with each upload in one transaction.
+      uploadBytes: "number",
       nextOrderNumber: "number",
       createdAt: "string",
       updatedAt: "string",
@@ -404,6 +407,29 @@ export const collections = {
     indexes: [
       idx("visitors_id", { merchantId: 1, visitorId: 1 }, { unique: true }),
       idx("visitors_blocked", { merchantId: 1, blockedAt: -1, visitorId: -1 }, { partialFilterExpression: isString("blockedAt") }),
+    ],
+  },
+  uploads: {
+    fields: {
+      merchantId: "string",
+      owner: "string",
+      name: "string",
+      declaredType: "string",
+      maxBytes: "number",
+      state: "string",
+      conversationId: "string",
+      key: "string",
+      contentType: "string",
+      size: "number",
+      kind: "string",
+      width: "number",
+      height: "number",
+      createdAt: "string",
+      expiresAt: "string",
+    },
+    indexes: [
+      idx("uploads_merchant_state", { merchantId: 1, state: 1 }),
+      idx("uploads_expired", { state: 1, expiresAt: 1 }),
     ],
   },
   auditLogs: {

@@ -76,6 +76,8 @@ function sample(collection: CollectionName): Record<string, unknown> {
       return { ...base, key: "k", messageId: "m", state: "started", providerMessageIds: [], error: null, startedAt: NOW, finishedAt: null, inFlight: null };
     case "visitors":
       return { ...base, visitorId: "v", customerId: null, tokenGeneration: 1, blockedAt: NOW, blockedBy: "u", blockReason: null };
+    case "uploads":
+      return { ...base, owner: "visitor:v", name: "a.png", declaredType: "image/png", maxBytes: 10, state: "pending", conversationId: null, key: null, contentType: null, size: null, kind: null, width: null, height: null, expiresAt: NOW };
     case "auditLogs":
       return { ...base, actorId: null, action: "a", target: null, dataJson: "{}", ip: null };
   }
@@ -218,6 +220,11 @@ async function exerciseEveryRepository(t: TenantStore): Promise<number> {
     () => t.visitors.block("v", { userId: "u", reason: null }),
     () => t.visitors.unblock("v"),
     () => t.visitors.listBlocked({ limit: 1 }),
+    () => t.uploads.create({ id: "up-1", owner: "visitor:v", name: "a.png", declaredType: "image/png", maxBytes: 10, expiresAt: NOW }),
+    () => t.uploads.get("up-1"),
+    () => t.uploads.markStored("up-1", { conversationId: "c", key: "k", contentType: "image/png", size: 1, kind: "image", width: 1, height: 1 }, 100),
+    () => t.uploads.usage(),
+    () => t.uploads.delete("up-1"),
     () => t.messages.append("c", { role: "shopper", text: "hi", clientMessageId: "k" }, { outbox: () => [deliver] }),
     () => t.messages.get("m"),
     () => t.messages.getByClientMessageId("c", "k"),

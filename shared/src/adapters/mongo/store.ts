@@ -26,6 +26,7 @@ import { merchantDoc, type ChannelDoc, type CommerceConnectionDoc, type Merchant
 import { MongoIdempotencyRepo, MongoOrderRepo } from "./orders.js";
 import { resealAtRest } from "./reseal.js";
 import { checkMongoTopology } from "./topology.js";
+import { MongoUploadRepo } from "./uploads.js";
 import { MongoVisitorRepo } from "./visitors.js";
 
 export interface MongoStoreOptions {
@@ -91,6 +92,9 @@ class MongoTenantStore implements TenantStore {
   }
   get visitors() {
     return this.repo("visitors", MongoVisitorRepo);
+  }
+  get uploads() {
+    return this.repo("uploads", MongoUploadRepo);
   }
   get messages() {
     return this.repo("messages", MongoMessageRepo);

@@ -46,7 +46,7 @@ export class SqliteMerchantRepo implements MerchantRepo {
       conflictOnUnique("Widget key is already in use", () =>
         this.db.run(
           `UPDATE merchants SET name = @name, default_locale = @locale, widget_key = @widgetKey, widget = @widget,
-             bot = @bot, updated_at = @updatedAt WHERE id = @m`,
+             bot = @bot, attachments = @attachments, updated_at = @updatedAt WHERE id = @m`,
           {
             m: this.m,
             name: next.name,
@@ -54,6 +54,7 @@ export class SqliteMerchantRepo implements MerchantRepo {
             widgetKey: next.widget.key,
             widget: toJson(next.widget),
             bot: toJson(next.bot),
+            attachments: toJson(next.attachments),
             updatedAt: next.updatedAt,
           },
         ),

@@ -249,6 +249,16 @@ export function sqliteSystemStore(db: SqliteDb): SystemStore {
           .map((r) => ({ merchantId: asMerchantId(r.merchant_id), id: r.id, source: r.source }));
       },
     },
+    uploads: {
+      async listExpired({ now, limit }) {
+        return db
+          .all<{ merchant_id: string; id: string }>(
+            "SELECT merchant_id, id FROM uploads WHERE state = 'pending' AND expires_at <= @now ORDER BY expires_at LIMIT @n",
+            { now, n: clampLimit(limit, 100, 1000) },
+          )
+          .map((r) => ({ merchantId: asMerchantId(r.merchant_id), id: r.id }));
+      },
+    },
   };
 }
 

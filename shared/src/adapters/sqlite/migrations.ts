@@ -443,6 +443,37 @@ CREATE INDEX orders_contact_email_hash ON orders(merchant_id, contact_email_hash
 CREATE INDEX orders_contact_phone_hash ON orders(merchant_id, contact_phone_hash) WHERE contact_phone_hash IS NOT NULL;
 `,
   },
+  {
+    // Attachments: the merchant's limits (NULL reads as the defaults) and the upload ledger. A
+    // pending row is a URL handed out; a stored one is an attachment a message carries, and the
+    // quota is the sum of those. Objects themselves live in the object store.
+    version: 70,
+    name: "attachment settings and uploads",
+    sql: `
+ALTER TABLE merchants ADD COLUMN attachments TEXT;
+CREATE TABLE uploads (
+  merchant_id TEXT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  name TEXT NOT NULL,
+  declared_type TEXT NOT NULL,
+  max_bytes INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'stored')),
+  conversation_id TEXT,
+  object_key TEXT,
+  content_type TEXT,
+  size INTEGER,
+  kind TEXT,
+  width INTEGER,
+  height INTEGER,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  PRIMARY KEY (merchant_id, id)
+);
+CREATE INDEX uploads_pending ON uploads(expires_at) WHERE state = 'pending';
+CREATE INDEX uploads_stored ON uploads(merchant_id) WHERE state = 'stored';
+`,
+  },
 ];
 
 /** Applies pending migrations; safe to run from several processes opening the same file. */

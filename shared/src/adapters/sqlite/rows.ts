@@ -1,6 +1,7 @@
 // Row shapes as SQLite returns them and their mapping to domain records. JSON columns hold
 // nested fields; they are written only by this adapter, so they are trusted on the way out.
 import type { PiiVault } from "../../pii.js";
+import { defaultAttachmentSettings, type AttachmentSettings } from "../../contracts/attachments.js";
 import type {
   AuditLog,
   BotSettings,
@@ -41,6 +42,8 @@ export interface MerchantRow {
   widget_key: string;
   widget: string;
   bot: string;
+  /** JSON; NULL on rows written before attachment settings existed (migration 70). */
+  attachments: string | null;
   next_order_number: number;
   created_at: string;
   updated_at: string;
@@ -53,6 +56,7 @@ export const toMerchant = (r: MerchantRow): Merchant => ({
   widget: fromJson<WidgetSettings>(r.widget),
   // Defaults first: rows written before a setting existed still read as complete settings.
   bot: { ...defaultBotSettings(), ...fromJson<Partial<BotSettings>>(r.bot) },
+  attachments: { ...defaultAttachmentSettings(), ...(r.attachments ? fromJson<Partial<AttachmentSettings>>(r.attachments) : {}) },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

@@ -25,6 +25,7 @@ import { SqliteCannedReplyRepo, SqliteCommerceConnectionRepo } from "./integrati
 import { SqliteChannelRepo, SqliteKnowledgeRepo } from "./knowledge.js";
 import { SqliteIdempotencyRepo, SqliteOrderRepo } from "./orders.js";
 import { SqliteWebhookDeliveryRepo, SqliteWebhookEndpointRepo } from "./outgoing-webhooks.js";
+import { SqliteUploadRepo } from "./uploads.js";
 import { SqliteVisitorRepo } from "./visitors.js";
 
 export interface SqliteStoreOptions {
@@ -125,6 +126,9 @@ class SqliteTenantStore implements TenantStore {
   get audit() {
     return this.repo("audit", SqliteAuditRepo);
   }
+  get uploads() {
+    return this.repo("uploads", SqliteUploadRepo);
+  }
 }
 
 class SqliteLookup implements TenantLookup {
@@ -208,9 +212,9 @@ export class SqliteStore implements Store {
     return this.db.tx(() => {
       try {
         this.db.run(
-          `INSERT INTO merchants (id, name, currency, default_locale, widget_key, widget, bot, next_order_number,
+          `INSERT INTO merchants (id, name, currency, default_locale, widget_key, widget, bot, attachments, next_order_number,
              created_at, updated_at)
-           VALUES (@id, @name, @currency, @defaultLocale, @widgetKey, @widget, @bot, @nextOrderNumber,
+           VALUES (@id, @name, @currency, @defaultLocale, @widgetKey, @widget, @bot, @attachments, @nextOrderNumber,
              @createdAt, @updatedAt)`,
           {
             id: merchant.id,
@@ -219,6 +223,7 @@ export class SqliteStore implements Store {
             defaultLocale: merchant.defaultLocale,
             widgetKey: merchant.widget.key,
             widget: toJson(merchant.widget),
+            attachments: toJson(merchant.attachments),
             bot: toJson(merchant.bot),
             nextOrderNumber: FIRST_ORDER_NUMBER,
             createdAt: merchant.createdAt,

@@ -520,12 +520,27 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
     async *reply(input: BotTurnInput, signal: AbortSignal): AsyncGenerator<BotEvent> {
       const started = performance.now();
       const last = [...input.history].reverse().find((m) => m.role === "shopper");
-      if (!last || last.text.trim() === "" || signal.aborted) return;
+      // The bot reads words only: what a photo or file shows is for a person to look at.
+      const media = last ? last.parts.filter((p) => p.type === "attachment") : [];
+      if (!last || (last.text.trim() === "" && media.length === 0) || signal.aborted) return;
       const { conversationId } = input;
       // Products read once per turn (search's fresh read and the answer's cards are the same rows).
       const store = turnStore(input.store);
       const [merchant, state, conversation] = await Promise.all([store.merchant.get(), loadBotState(store, conversationId), input.conversation ?? store.conversations.get(conversationId)]);
       const text = last.text.trim();
+      if (text === "") {
+        // A photo or file without a question: say plainly that the bot cannot see it, that a
+        // person will look, and offer one; nothing is searched or guessed from the picture.
+        const lang = state.lang ?? (input.locale === "ar" ? "ar" : "en");
+        const reply = mediaOnlyAnswer(lang, media);
+        yield { type: "intent", intent: "other", confidence: 1, fallback: false };
+        for await (const chunk of paced(reply.text, streamDelayMs, signal)) {
+          if (signal.aborted) return;
+          yield { type: "delta", text: chunk };
+        }
+        for (const part of reply.parts) yield { type: "part", part };
+        return;
+      }
       const inFlow = state.checkout !== null || state.verifying !== null || state.awaitingOrderNumber;
       const isPayload = parsePayload(text) !== null;
       const lang = pickLanguage(text, state.lang, input.locale, isPayload || (inFlow && !/[A-Za-z]{3,}\s+[A-Za-z]{3,}/.test(text)));
@@ -554,7 +569,10 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       if (!decision) return;
       // One digit style in everything the answer shows, its cards and buttons included.
       const digits = (t: string) => localizeDigits(t, lang, merchant.bot.arabicDigits);
-      const a = { ...decision.answer, text: digits(decision.answer.text), parts: decision.answer.parts.map((p) => partDigits(p, digits)) };
+      // With a photo or file alongside the words, the answer says first that it comes from the
+      // words alone (and keeps the built-in phrasing: no LLM gets to describe an unseen picture).
+      const answered = media.length > 0 && !decision.answer.handoff ? withMediaNotice(decision.answer, lang, media) : decision.answer;
+      const a = { ...answered, text: digits(answered.text), parts: answered.parts.map((p) => partDigits(p, digits)) };
       metrics?.answers.inc({ intent: decision.intent });
       if (a.fallback) metrics?.fallbacks.inc();
       if (a.handoff) metrics?.handoffs.inc({ reason: a.handoff });
@@ -576,4 +594,39 @@ export function createBotEngine(deps: BotEngineDeps): BotEngine {
       if (a.handoff) yield { type: "handoff", reason: a.handoff };
     },
   };
+}
+
+type MediaPart = Extract<MessagePart, { type: "attachment" }>;
+const isPicture = (media: readonly MediaPart[]) => media.every((p) => p.kind === "image" || p.kind === "sticker");
+const TALK_TO_PERSON = (lang: "en" | "ar"): MessagePart => ({ type: "quick_replies", replies: [{ label: pick(lang, "Talk to a person", "أكلم موظف"), payload: "human" }] });
+
+/** A photo or file with no words: the bot cannot see it; a person will. */
+export function mediaOnlyAnswer(lang: "en" | "ar", media: readonly MediaPart[]): Answer {
+  const text = isPicture(media)
+    ? pick(
+        lang,
+        "Thanks for the photo! I can't see pictures, so a person from our team will look at it. If you tell me in words what you're looking for (product, colour, size), I can search for it now.",
+        "شكرًا على الصورة! ما أقدر أشوف الصور، فبيطالعها واحد من فريقنا. إذا كتبت لي وش تدور عليه (المنتج أو اللون أو المقاس) أقدر أبحث لك الحين.",
+      )
+    : pick(
+        lang,
+        "Thanks, I got your file. I can't open attachments, so a person from our team will look at it. Tell me in words what you need and I'll help meanwhile.",
+        "شكرًا، وصلني الملف. ما أقدر أفتح المرفقات، فبيطالعه واحد من فريقنا. قول لي وش تحتاج وأساعدك في الأثناء.",
+      );
+  return answer(text, [TALK_TO_PERSON(lang)]);
+}
+
+/** The answer to the words, led by a line that the picture itself was not seen. */
+export function withMediaNotice(a: Answer, lang: "en" | "ar", media: readonly MediaPart[]): Answer {
+  const notice = isPicture(media)
+    ? pick(lang, "I can't see photos, so this answer is from your message only; a person from our team can look at the picture.", "ما أقدر أشوف الصور، فهذا الرد على كلامك فقط؛ واحد من فريقنا يقدر يطالع الصورة.")
+    : pick(lang, "I can't open attachments, so this answer is from your message only; a person from our team can look at the file.", "ما أقدر أفتح المرفقات، فهذا الرد على كلامك فقط؛ واحد من فريقنا يقدر يطالع الملف.");
+  // One set of choices per message (clients show the first): "talk to a person" joins it.
+  const person = (TALK_TO_PERSON(lang) as Extract<MessagePart, { type: "quick_replies" }>).replies[0]!;
+  const hasChoices = a.parts.some((p) => p.type === "quick_replies");
+  const parts: MessagePart[] = hasChoices
+    ? a.parts.map((p) => (p.type === "quick_replies" && !p.replies.some((r) => r.payload === "human") ? { ...p, replies: [...p.replies, person] } : p))
+    : [...a.parts, TALK_TO_PERSON(lang)];
+  const { facts: _facts, ...rest } = a;
+  return { ...rest, text: `${notice}\n\n${a.text}`, parts };
 }

@@ -6,9 +6,19 @@ import { formatPrice, type DigitStyle, type Locale, type MessagePart, type Produ
 
 export type OutboundLink = Extract<MessagePart, { type: "link" }>;
 
+/** A file to send by link (the provider fetches it). */
+export interface OutboundMedia {
+  kind: Extract<MessagePart, { type: "attachment" }>["kind"];
+  url: string;
+  contentType: string;
+  name: string | null;
+}
+
 export interface OutboundMessage {
   text: string;
   parts: readonly MessagePart[];
+  /** Attachment key → fetchable link; attachments without one are not sent. */
+  mediaUrls?: Readonly<Record<string, string>>;
   /** The conversation's language, for the labels Kaleem adds (buttons, list titles). */
   locale: Locale;
   /** The merchant's digit style for Arabic prices, as in the bot's text (Western when absent). */
@@ -25,6 +35,7 @@ export interface OutboundPlan {
   choices: OutboundChoice[];
   cards: ProductCardPart[];
   links: OutboundLink[];
+  media: OutboundMedia[];
   locale: Locale;
   digits: DigitStyle;
 }
@@ -41,7 +52,10 @@ export function planOutbound(message: OutboundMessage): OutboundPlan {
   const seen = new Set<string>();
   const cards: ProductCardPart[] = [];
   const links: OutboundLink[] = [];
+  const media: OutboundMedia[] = [];
   for (const part of message.parts) {
+    const url = part.type === "attachment" ? message.mediaUrls?.[part.key] : undefined;
+    if (part.type === "attachment" && url) media.push({ kind: part.kind, url, contentType: part.contentType, name: part.name });
     if (part.type === "quick_replies") {
       for (const r of part.replies) {
         // Two buttons with one payload would be ambiguous, and providers refuse duplicate ids.
@@ -52,7 +66,7 @@ export function planOutbound(message: OutboundMessage): OutboundPlan {
     } else if (part.type === "product_card") cards.push(part);
     else if (part.type === "link" && /^https?:\/\//i.test(part.url)) links.push(part);
   }
-  return { text: message.text.trim(), choices, cards, links, locale: message.locale, digits: message.digits ?? "western" };
+  return { text: message.text.trim(), choices, cards, links, media, locale: message.locale, digits: message.digits ?? "western" };
 }
 
 /** The text with each link the text does not already contain appended on its own line. */

@@ -56,6 +56,12 @@ export function buildMetaSend(config: MetaMessagingChannelConfig, recipientId: s
   });
   if (elements.length > 0) messages.push({ attachment: { type: "template", payload: { template_type: "generic", elements } } });
 
+  // Files by link (Meta fetches them); reusable, so the same file sent again needs no new fetch.
+  for (const media of plan.media) {
+    const type = media.kind === "image" ? "image" : media.kind === "video" ? "video" : media.kind === "audio" ? "audio" : "file";
+    messages.push({ attachment: { type, payload: { url: media.url, is_reusable: true } } });
+  }
+
   const quickReplies = plan.choices
     .slice(0, META_LIMITS.quickReplies)
     .map((c) => ({ content_type: "text", title: clip(c.label, META_LIMITS.quickReplyTitle), payload: payloadOf(c.payload) }));

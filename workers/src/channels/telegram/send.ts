@@ -51,6 +51,16 @@ export function buildTelegramSend(config: TelegramChannelConfig, chatId: string,
     requests.push(jsonPost("telegram", "sendMessage", telegramMethodUrl(config, "sendMessage"), body));
   });
 
+  // Files by link: photos as photos (Telegram fetches up to 5 MB), everything else as a document (20 MB).
+  for (const media of plan.media) {
+    const photo = media.kind === "image" && media.contentType !== "image/gif";
+    requests.push(
+      photo
+        ? jsonPost("telegram", "sendPhoto", telegramMethodUrl(config, "sendPhoto"), { chat_id, photo: media.url })
+        : jsonPost("telegram", "sendDocument", telegramMethodUrl(config, "sendDocument"), { chat_id, document: media.url }),
+    );
+  }
+
   for (const card of plan.cards.slice(0, MAX_CARDS)) {
     const cardRows: InlineKeyboardButton[][] = [];
     if (card.inStock) cardRows.push([button(labels.addToCart, addToCartPayload(card.productId))]);

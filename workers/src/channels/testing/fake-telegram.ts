@@ -136,8 +136,10 @@ export class FakeTelegram extends FakeProviderServer {
         return ok({ file_id: p.file_id, file_unique_id: `u${String(p.file_id).slice(0, 8)}`, file_size: file.bytes.length, file_path: file.path });
       }
       case "sendMessage":
-      case "sendPhoto": {
+      case "sendPhoto":
+      case "sendDocument": {
         const text = method === "sendMessage" ? String(p.text) : ((p.caption as string | undefined) ?? null);
+        if (method === "sendDocument" && !/^https?:\/\//.test(String(p.document)) && String(p.document).length < 20) return bad("wrong remote file identifier specified");
         if (method === "sendMessage" && text !== null && text.trim() === "") return bad("message text is empty");
         if (method === "sendPhoto" && !/^https?:\/\//.test(String(p.photo)) && String(p.photo).length < 20) return bad("wrong remote file identifier specified");
         const chatId = String(p.chat_id);
@@ -151,7 +153,10 @@ export class FakeTelegram extends FakeProviderServer {
           date: Math.floor(Date.now() / 1000),
         };
         if (method === "sendMessage") message.text = text;
-        else {
+        else if (method === "sendDocument") {
+          message.document = { file_id: `doc-${chatId}-${messageId}`, file_unique_id: `d${messageId}`, file_name: "file" };
+          if (text) message.caption = text;
+        } else {
           message.photo = [{ file_id: `photo-${chatId}-${messageId}`, file_unique_id: `p${messageId}`, width: 800, height: 800 }];
           if (text) message.caption = text;
         }

@@ -79,6 +79,18 @@ export const BUILT_IN_TELEGRAM_SPEC: TelegramApiSpec = {
         replyMarkup,
       ],
     },
+    sendDocument: {
+      name: "sendDocument",
+      fields: [
+        chatId,
+        f("document", ["InputFile", "String"], true, "file_id, HTTP URL, or upload"),
+        f("caption", ["String"], false, "Document caption, 0-1024 characters after entities parsing"),
+        f("parse_mode", ["String"], false, "Mode for parsing entities"),
+        f("disable_notification", ["Boolean"], false, "Send silently"),
+        f("reply_parameters", ["ReplyParameters"], false, "What the message replies to"),
+        replyMarkup,
+      ],
+    },
     answerCallbackQuery: {
       name: "answerCallbackQuery",
       fields: [

@@ -65,6 +65,9 @@ const base = { messaging_product: z.literal("whatsapp"), recipient_type: z.liter
 export const whatsAppMessageRules = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("text"), text: z.object({ body: text(L.textBody), preview_url: z.boolean().optional() }) }),
   z.object({ ...base, type: z.literal("image"), image: media }),
+  z.object({ ...base, type: z.literal("document"), document: z.intersection(media, z.object({ filename: z.string().min(1).max(240).optional() })) }),
+  z.object({ ...base, type: z.literal("video"), video: media }),
+  z.object({ ...base, type: z.literal("audio"), audio: z.object({ link: z.string().regex(/^https?:\/\//) }) }),
   z.object({ ...base, type: z.literal("interactive"), interactive }),
   z.object({ ...base, type: z.literal("template"), template: z.object({ name: z.string().min(1), language: z.object({ code: z.string().min(1) }) }).passthrough() }),
   z.object({ ...base, type: z.literal("reaction"), reaction: z.object({ message_id: z.string().min(1), emoji: z.string() }) }),

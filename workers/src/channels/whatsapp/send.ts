@@ -115,6 +115,13 @@ export function buildWhatsAppSend(config: WhatsAppChannelConfig, to: string, mes
   }
 
   if (options.replyToMessageId && bodies[0]) bodies[0].context = { message_id: options.replyToMessageId };
+  // Files by link (WhatsApp fetches them): images, documents with their file name, video, audio.
+  for (const media of plan.media) {
+    const type = media.kind === "image" ? "image" : media.kind === "video" ? "video" : media.kind === "audio" ? "audio" : "document";
+    const object: Record<string, string> = { link: media.url };
+    if (type === "document" && media.name) object.filename = media.name;
+    bodies.push({ ...base(), type, [type]: object });
+  }
   return bodies.map((body) => jsonPost("whatsapp", "messages", url, body, headers));
 }
 

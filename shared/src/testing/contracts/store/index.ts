@@ -18,6 +18,7 @@ import { integrationsStoreTests } from "./integrations.js";
 import { knowledgeStoreTests } from "./knowledge.js";
 import { ordersStoreTests } from "./orders.js";
 import { usersStoreTests } from "./users.js";
+import { uploadsStoreTests } from "./uploads.js";
 import { visitorsStoreTests } from "./visitors.js";
 
 export const storeSuites = {
@@ -32,6 +33,7 @@ export const storeSuites = {
   integrations: integrationsStoreTests,
   events: eventsStoreTests,
   audit: auditStoreTests,
+  uploads: uploadsStoreTests,
 } satisfies Record<string, (h: StoreHarness) => void>;
 export type StoreSuiteName = keyof typeof storeSuites;
 
