@@ -42,3 +42,6 @@ export * from "./outgoing-signature.js";
 export * from "./pii.js";
 export * from "./store-crypto.js";
 export * from "./search/catalog-events.js";
+export * from "./ports/read-cache.js";
+export * from "./cache/tiered.js";
+export * from "./cache/merchant-profiles.js";

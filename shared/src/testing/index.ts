@@ -21,3 +21,4 @@ export * from "./store-crypto.js";
 export * from "./fake-qdrant.js";
 export * from "./attacks/jwt.js";
 export * from "./build-once.js";
+export * from "./contracts/read-cache.js";
