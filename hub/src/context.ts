@@ -10,6 +10,7 @@ import type {
   RealtimeEmitter,
   RealtimeMetrics,
   Store,
+  MerchantProfiles,
   TokenService,
   WidgetClientToServerEvents,
   WidgetServerToClientEvents,
@@ -28,6 +29,8 @@ export type InboxSocket = Socket<InboxClientToServerEvents, InboxServerToClientE
 export interface HubContext {
   config: Config;
   store: Store;
+  /** The merchant without secrets, read through the cache (widget connects). */
+  merchantProfiles: MerchantProfiles;
   conversations: ConversationService;
   emitter: RealtimeEmitter;
   presence: PresenceStore;

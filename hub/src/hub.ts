@@ -20,6 +20,7 @@ import {
   type RateLimiter,
   type RealtimeEmitter,
   type Store,
+  type MerchantProfiles,
   type TokenService,
 } from "@kaleem/shared";
 import type { HubContext, InboxNamespace, WidgetNamespace } from "./context.js";
@@ -34,6 +35,8 @@ export interface SocketServerDeps {
   httpServer: HttpServer;
   config: Config;
   store: Store;
+  /** The merchant read through the cache: every handshake's origin check reads it. */
+  merchantProfiles: MerchantProfiles;
   metrics: Metrics;
   /** Cluster mode: pub/sub clients for the Socket.IO Redis adapter (the hub owns neither). */
   redis: { pub: Redis; sub: Redis; prefix: string } | null;
@@ -56,7 +59,7 @@ export const PING_TIMEOUT_MS = 20_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export function createSocketServer(deps: SocketServerDeps): SocketServer {
-  const origins = createOriginGuard(deps.config, deps.store);
+  const origins = createOriginGuard(deps.config, deps.store, deps.merchantProfiles);
   const io = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
@@ -77,6 +80,8 @@ export interface HubDeps {
   server: SocketServer;
   config: Config;
   store: Store;
+  /** The merchant read through the cache (the widget's connect path). */
+  merchantProfiles: MerchantProfiles;
   conversations: ConversationService;
   presence: PresenceStore;
   tokens: Pick<TokenService, "verifyAccess">;
@@ -101,6 +106,7 @@ export function createHub(deps: HubDeps): Hub {
   const ctx: HubContext = {
     config: deps.config,
     store: deps.store,
+    merchantProfiles: deps.merchantProfiles,
     conversations: deps.conversations,
     emitter,
     presence: deps.presence,
