@@ -11,6 +11,7 @@ import type {
   RealtimeEmitter,
   RealtimeMetrics,
   Store,
+  MerchantProfiles,
   TokenService,
   WidgetClientToServerEvents,
   WidgetServerToClientEvents,
@@ -29,6 +30,8 @@ export type InboxSocket = Socket<InboxClientToServerEvents, InboxServerToClientE
 export interface HubContext {
   config: Config;
   store: Store;
+  /** The merchant without secrets, read through the cache (widget connects). */
+  merchantProfiles: MerchantProfiles;
   conversations: ConversationService;
   attachments: AttachmentService;
   emitter: RealtimeEmitter;

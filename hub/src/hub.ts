@@ -21,6 +21,7 @@ import {
   type RateLimiter,
   type RealtimeEmitter,
   type Store,
+  type MerchantProfiles,
   type TokenService,
 } from "@kaleem/shared";
 import type { HubContext, InboxNamespace, WidgetNamespace } from "./context.js";
@@ -35,6 +36,8 @@ export interface SocketServerDeps {
   httpServer: HttpServer;
   config: Config;
   store: Store;
+  /** The merchant read through the cache: every handshake's origin check reads it. */
+  merchantProfiles: MerchantProfiles;
   metrics: Metrics;
   /** Cluster mode: pub/sub clients for the Socket.IO Redis adapter (the hub owns neither). */
   redis: { pub: Redis; sub: Redis; prefix: string } | null;
@@ -57,7 +60,7 @@ export const PING_TIMEOUT_MS = 20_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export function createSocketServer(deps: SocketServerDeps): SocketServer {
-  const origins = createOriginGuard(deps.config, deps.store);
+  const origins = createOriginGuard(deps.config, deps.store, deps.merchantProfiles);
   const io = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
@@ -78,6 +81,8 @@ export interface HubDeps {
   server: SocketServer;
   config: Config;
   store: Store;
+  /** The merchant read through the cache (the widget's connect path). */
+  merchantProfiles: MerchantProfiles;
   conversations: ConversationService;
   /** Upload URLs and the checks a file passes when a message references it. */
   attachments: AttachmentService;
@@ -104,6 +109,7 @@ export function createHub(deps: HubDeps): Hub {
   const ctx: HubContext = {
     config: deps.config,
     store: deps.store,
+    merchantProfiles: deps.merchantProfiles,
     conversations: deps.conversations,
     attachments: deps.attachments,
     emitter,

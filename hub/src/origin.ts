@@ -7,7 +7,7 @@
 // from another origin (a stolen sid, a page replaying another's) is refused on every request, and
 // a session that never joins a namespace is closed after the server's connect timeout.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { publicBaseUrl, type Config, type Merchant, type Store } from "@kaleem/shared";
+import { publicBaseUrl, type Config, type MerchantProfiles, type PublicMerchant, type Store } from "@kaleem/shared";
 
 export function normalizeOrigin(value: string): string | null {
   try {
@@ -32,7 +32,7 @@ export interface OriginVerdict {
    * The query's widget key and the merchant as read for this handshake (with widgetMerchantId),
    * so the namespace's authentication of the same key a moment later does not read them again.
    */
-  widget?: { key: string; merchant: Merchant };
+  widget?: { key: string; merchant: PublicMerchant };
   /** The origin may open /inbox (dashboard origins, same host) or there is no Origin at all. */
   inboxOk: boolean;
   /** What the page asked for is allowed from it: the query key's widget, or (without a key) the inbox. */
@@ -83,7 +83,7 @@ export interface OriginGuard {
   bind(session: { id: string; request: IncomingMessage; once(event: "close", listener: () => void): unknown }): void;
 }
 
-export function createOriginGuard(config: Config, store: Store): OriginGuard {
+export function createOriginGuard(config: Config, store: Store, profiles: MerchantProfiles): OriginGuard {
   const sessions = new Map<string, { origin: string; allowed: boolean }>();
 
   const judge = async (req: IncomingMessage): Promise<OriginVerdict> => {
@@ -96,7 +96,9 @@ export function createOriginGuard(config: Config, store: Store): OriginGuard {
     let widget: OriginVerdict["widget"];
     if (widgetKey) {
       const merchantId = await store.lookup.merchantByWidgetKey(widgetKey);
-      const merchant = merchantId ? await store.forMerchant(merchantId).merchant.get() : null;
+      // Read through the cache: every shopper's handshake asks for this; the key lookup itself is not
+      // cached (a rotated key must stop working at once, and it is keyed by no merchant).
+      const merchant = merchantId ? await profiles.get(merchantId) : null;
       if (merchantId && merchant && (origin === null || originAllowed(origin, merchant.widget.allowedOrigins))) {
         widgetMerchantId = merchantId;
         widget = { key: widgetKey, merchant };

@@ -95,7 +95,7 @@ async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void
   if (!verdict) throw new HandshakeRefused("origin_not_allowed", "Origin not checked");
   const origin = verdict.origin;
   const tenant = ctx.store.forMerchant(merchantId);
-  const merchant = judged ? judged.merchant : await tenant.merchant.get();
+  const merchant = judged ? judged.merchant : await ctx.merchantProfiles.get(merchantId);
   // Used once: the request (and so the verdict) lives as long as the socket, the merchant need not.
   delete verdict.widget;
   // The query key's allow-list was read at the handshake; the auth key must be the same store's,
@@ -177,7 +177,7 @@ function registerWidgetEvents(ns: WidgetNamespace, socket: WidgetSocket, ctx: Hu
     const session = sessionOf(socket);
     session.context = { locale: p.locale, pageUrl: p.pageUrl };
     const opened = await conversations.openForVisitor(m(), visitorId(), session.context, (c: Conversation) => joinConversation(c.id));
-    const merchant = await conversations.tenant(m()).merchant.get();
+    const merchant = await ctx.merchantProfiles.get(asMerchantId(m()));
     return {
       conversationId: opened.conversationId,
       visitorToken: currentToken(),

@@ -4,6 +4,7 @@
 // in exactly that place (its user read waits on a gate the test opens), the logout runs, and the
 // socket that then connects must still be closed: it may not outlive the logout until its token
 // expires. The same holds for a removal from the team.
+import { SqliteStore } from "@kaleem/shared/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "@kaleem/shared";
 import { addAgent, closeAllClients, connected, createMerchant, inboxClient, login, ok, SHOP_ORIGIN, startTestKaleem, until, visitorIdOf, widgetClient, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
@@ -38,12 +39,16 @@ const gate = {
 /** Which repository read the armed gate holds: the inbox handshake's user read or the widget handshake's visitor read. */
 let gatedRepo: "users" | "visitors" = "users";
 
-/** Puts the gate in front of every tenant's `users.get` and `visitors.get` on the live store (the hub's and REST's). */
-function gateReads(store: Store): void {
-  const forMerchant = store.forMerchant.bind(store);
+/**
+ * Puts the gate in front of every tenant's `users.get` and `visitors.get` on the SQLite store (the
+ * hub's and REST's): patched on the class, so it holds under any wrapper the composition root
+ * puts around the store (the read cache's invalidation). Restored after the file.
+ */
+const originalForMerchant = SqliteStore.prototype.forMerchant;
+function gateReads(): void {
   const bind = (target: object, value: unknown) => (typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value);
-  store.forMerchant = (id) =>
-    new Proxy(forMerchant(id), {
+  SqliteStore.prototype.forMerchant = function (this: SqliteStore, id: Parameters<Store["forMerchant"]>[0]) {
+    return new Proxy(originalForMerchant.call(this, id), {
       get(tenant, p) {
         const value = Reflect.get(tenant, p) as unknown;
         if (p !== "users" && p !== "visitors") return bind(tenant, value);
@@ -64,14 +69,16 @@ function gateReads(store: Store): void {
         });
       },
     });
+  };
 }
 
 beforeAll(async () => {
   t = await startTestKaleem();
   m = await createMerchant(t.k);
-  gateReads(t.k.store);
+  gateReads();
 });
 afterAll(async () => {
+  SqliteStore.prototype.forMerchant = originalForMerchant;
   closeAllClients();
   await t?.close();
 });

@@ -1,7 +1,8 @@
 // What a widget connection costs the store, counted in SQL statements (never a timing): a shopper's
 // socket connecting (the origin check at the handshake and the namespace's authentication) and
 // its first `conversation:open`. The handshake's reads of the widget key and the merchant are
-// reused by the authentication when both name the same key.
+// reused by the authentication when both name the same key, and the merchant is read through the
+// read cache (shared/src/cache/), so a warm connection reads no merchant row at all.
 import type { SqliteStore } from "@kaleem/shared/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllClients, connected, createMerchant, ok, startTestKaleem, widgetClient, type TestKaleem, type TestMerchant } from "./realtime.test-helpers.js";
@@ -43,5 +44,7 @@ describe("statements per widget connection", () => {
     const count = store.statementsExecuted - before;
     console.log(`connect + open: ${count} statements\n${seen.join("\n")}`);
     expect(count).toBeLessThanOrEqual(MAX_CONNECT_AND_OPEN);
+    // The merchant (origin check, authentication, the open's settings) comes from the read cache.
+    expect(seen.filter((sql) => sql.startsWith("SELECT * FROM merchants WHERE id"))).toEqual([]);
   });
 });

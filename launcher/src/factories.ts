@@ -6,6 +6,11 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import {
   ConfigError,
+  TieredCache,
+  cacheMetrics,
+  cachedMerchantProfiles,
+  invalidatingMerchantWrites,
+  type MerchantProfiles,
   fanOutCatalogEvents,
   OutboxCatalogEvents,
   searchMetrics,
@@ -36,6 +41,10 @@ import {
   type VectorIndex, storeCrypto } from "@kaleem/shared";
 import {
   BullJobQueue,
+  DirectCacheInvalidations,
+  MemoryReadCache,
+  RedisCacheInvalidations,
+  RedisReadCache,
   DirectoryMailer,
   QdrantVectorIndex,
   qdrantCollectionName,
@@ -302,4 +311,26 @@ export function createChannelProviders(ctx: FactoryContext): ChannelGateway {
 /** Store platforms (Shopify, Salla, Zid): webhook reading for REST, API pages for the sync jobs. */
 export function createCommerceProviders(ctx: FactoryContext): CommerceGateway {
   return createCommerceGateway({ fetch: guardedFetch(ctx.config.outbound) });
+}
+
+/**
+ * The read-through cache of hot reads, and the store every role then uses: its merchant writes
+ * invalidate the cached profile in L2 and in every process's L1. L2 (Redis) exactly when REDIS_URL
+ * is set; invalidations over Redis pub/sub then, told directly in one process.
+ */
+export async function createReadCache(ctx: FactoryContext, store: Store): Promise<{ store: Store; profiles: MerchantProfiles; cache: TieredCache }> {
+  const { cache: c } = ctx.config;
+  const logger = ctx.logger.child({ component: "read-cache" });
+  const cache = new TieredCache({
+    l1: new MemoryReadCache(c.l1MaxEntries),
+    l1TtlMs: c.l1TtlMs,
+    l2: ctx.redis ? { cache: new RedisReadCache(ctx.redis, prefix(ctx)), ttlMs: c.l2TtlMs } : null,
+    invalidations: ctx.redis ? new RedisCacheInvalidations(ctx.redis, duplicate(ctx, "cache invalidation subscriber"), prefix(ctx), logger) : new DirectCacheInvalidations(),
+    metrics: cacheMetrics(ctx.metrics),
+    logger,
+  });
+  await cache.start();
+  ctx.lifecycle.onClose("read cache", () => cache.close());
+  const profiles = cachedMerchantProfiles(store, cache);
+  return { store: invalidatingMerchantWrites(store, (merchantId) => profiles.invalidate(merchantId)), profiles, cache };
 }

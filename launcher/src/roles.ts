@@ -30,6 +30,7 @@ import {
   type RateLimiter,
   type RealtimeEmitter,
   type Store,
+  type MerchantProfiles,
   type StreamRegistry,
   type TokenBlacklist,
   type TokenBudget,
@@ -66,6 +67,8 @@ import type { Lifecycle } from "./lifecycle.js";
 export interface ProcessPorts {
   config: Config;
   store: Store;
+  /** The merchant without secrets, read through the cache (widget connects, widget settings). */
+  merchantProfiles: MerchantProfiles;
   queue: JobQueue;
   streams: StreamRegistry;
   presence: PresenceStore;
@@ -95,6 +98,7 @@ export function wireHub(ports: ProcessPorts, server: SocketServer, visitorTokens
     server,
     config: ports.config,
     store: ports.store,
+    merchantProfiles: ports.merchantProfiles,
     conversations: ports.conversations,
     attachments: ports.attachments,
     presence: ports.presence,
@@ -213,6 +217,7 @@ export function wireRest(
   const rest = createRestApp({
     config: ports.config,
     store: ports.store,
+    merchantProfiles: ports.merchantProfiles,
     logger: ports.logger,
     metrics: ports.metrics,
     blacklist: ports.blacklist,

@@ -42,6 +42,7 @@ import {
   createRemoteEmitter,
   createSocketAdapterClients,
   createStore,
+  createReadCache,
   createStreamRegistry,
   createTokenBlacklist,
   createTokenBudget,
@@ -109,11 +110,13 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
 
   try {
     // ---- ports: one factory each, in the order they close in reverse ----
-    const { store, system } = await createStore({ config, redis: null, logger, metrics, lifecycle });
+    const { store: storeEngineOnly, system } = await createStore({ config, redis: null, logger, metrics, lifecycle });
     const redis = connectRedis(config, lifecycle);
     // Before anything queues a job or records a stream: an evicting Redis would lose them.
     if (redis) await checkRedisEviction(redis);
     const ctx: FactoryContext = { config, redis, logger, metrics, lifecycle };
+    // From here on every role holds the store whose merchant writes invalidate the cached profiles.
+    const { store, profiles: merchantProfiles } = await createReadCache(ctx, storeEngineOnly);
     const presence = createPresence(ctx);
     const streams = createStreamRegistry(ctx);
     // The queue closes before the stream records: running jobs finish (or stop) while those exist.
@@ -142,7 +145,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
 
     // ---- realtime: the hub's own emitter, or the Redis one in processes without sockets ----
     const server = createHttpServer(lifecycle);
-    const sockets = runsHub ? createSocketServer({ httpServer: server, config, store, metrics, redis: createSocketAdapterClients(ctx) }) : null;
+    const sockets = runsHub ? createSocketServer({ httpServer: server, config, store, merchantProfiles, metrics, redis: createSocketAdapterClients(ctx) }) : null;
     const emitter = sockets ? sockets.emitter : createRemoteEmitter(ctx);
     // Sockets first; outgoing webhooks after them (a slow store never delays what people see).
     // Routine inbox summaries are coalesced per conversation: one per answer instead of three.
@@ -152,7 +155,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger, maxPendingBotAnswers: config.bot.maxPendingPerStore });
 
     const attachments = new AttachmentService({ store, objects, logger });
-    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, attachments, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
+    const ports: ProcessPorts = { config, store, merchantProfiles, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, attachments, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
 
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret, { ttlSeconds: config.visitorTokens.ttlSeconds })) : null;

@@ -1,7 +1,7 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
 import { testStoreCrypto } from "@kaleem/shared/testing";
-import { DirectoryMailer, localMediaRoot, MemoryAttemptThrottle, MemoryJobQueue, openLocalDiskObjectStore, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
-import { createLogger, loadConfig, Metrics, TokenService } from "@kaleem/shared";
+import { DirectCacheInvalidations, DirectoryMailer, localMediaRoot, MemoryReadCache, MemoryAttemptThrottle, MemoryJobQueue, openLocalDiskObjectStore, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
+import { cacheMetrics, cachedMerchantProfiles, createLogger, loadConfig, Metrics, TieredCache, TokenService } from "@kaleem/shared";
 import Koa from "koa";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -27,11 +27,14 @@ describe("production mode", () => {
       ENCRYPTION_KEY: "d".repeat(40),
     });
     const blacklist = new MemoryTokenBlacklist();
+    const metrics = new Metrics({ defaultMetrics: false });
+    const cache = new TieredCache({ l1: new MemoryReadCache(10), l1TtlMs: 1000, l2: null, invalidations: new DirectCacheInvalidations(), metrics: cacheMetrics(metrics), logger: createLogger({ level: "silent" }) });
     const rest = createRestApp({
       config,
       store,
+      merchantProfiles: cachedMerchantProfiles(store, cache),
       logger: createLogger({ level: "silent" }),
-      metrics: new Metrics({ defaultMetrics: false }),
+      metrics,
       blacklist,
       tokens: new TokenService(config, blacklist),
       rateLimiter: new MemoryRateLimiter(),

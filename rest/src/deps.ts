@@ -13,6 +13,7 @@ import type {
   ProductSearch,
   RateLimiter,
   Store,
+  MerchantProfiles,
   TokenBlacklist,
   TokenService,
 } from "@kaleem/shared";
@@ -34,6 +35,8 @@ export interface RestRealtimeHooks {
 export interface RestDeps {
   config: Config;
   store: Store;
+  /** The merchant without secrets, read through the cache (GET /settings/widget). Writes invalidate it through the store. */
+  merchantProfiles: MerchantProfiles;
   logger: Logger;
   metrics: Metrics;
   blacklist: TokenBlacklist;

@@ -8,8 +8,10 @@ import {
   MemoryTokenBlacklist,
   openLocalDiskObjectStore,
   openSqliteStore,
+  DirectCacheInvalidations,
+  MemoryReadCache,
 } from "@kaleem/shared/adapters";
-import { createLogger, loadConfig, Metrics, TokenService, type Config, type Env, type JobQueue, type ObjectStore, type OutgoingEmail, type Store, storeCrypto } from "@kaleem/shared";
+import { cacheMetrics, cachedMerchantProfiles, createLogger, invalidatingMerchantWrites, loadConfig, Metrics, TieredCache, TokenService, type Config, type Env, type JobQueue, type ObjectStore, type OutgoingEmail, type Store, storeCrypto } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -131,9 +133,22 @@ export async function startTestRest(
   // Real media storage in the test's data dir, as embedded runs keep it.
   const objects = await openLocalDiskObjectStore({ root: localMediaRoot(dataDir), signingSecret: "s".repeat(40), publicBaseUrl: "http://127.0.0.1" });
   const queue = extraDeps.queue ?? doubles.queue;
+  // The read cache as one process has it (L1 only, invalidations told directly), as launcher wires it.
+  const readCache = new TieredCache({
+    l1: new MemoryReadCache(1000),
+    l1TtlMs: config.cache.l1TtlMs,
+    l2: null,
+    invalidations: new DirectCacheInvalidations(),
+    metrics: cacheMetrics(metrics),
+    logger: createLogger({ level: "silent" }),
+  });
+  await readCache.start();
+  const served = options.wrapStore ? options.wrapStore(store) : store;
+  const merchantProfiles = cachedMerchantProfiles(served, readCache);
   const rest = createRestApp({
     config,
-    store: options.wrapStore ? options.wrapStore(store) : store,
+    store: invalidatingMerchantWrites(served, (merchantId) => merchantProfiles.invalidate(merchantId)),
+    merchantProfiles,
     logger: createLogger({ level: "silent" }),
     metrics,
     blacklist,

@@ -39,6 +39,21 @@ describe("widget settings", () => {
     expect(res.body.identitySecret).toBeUndefined();
   });
 
+  it("reads through the cache, and every write to the settings is in the next read (PATCH, key rotation)", async () => {
+    const first = await api("GET", "/settings/widget");
+    const again = await api("GET", "/settings/widget");
+    expect(again.body).toEqual(first.body);
+    expect((await t.metrics.render()).body).toMatch(/kaleem_cache_hits_total\{[^}]*layer="l1"[^}]*cache="merchant-profile"[^}]*\} [1-9]/);
+
+    expect((await api("PATCH", "/settings/widget", { color: "#123456" })).status).toBe(200);
+    expect((await api("GET", "/settings/widget")).body.color).toBe("#123456");
+
+    const rotated = await api("POST", "/settings/widget/rotate-key");
+    expect(rotated.status).toBe(200);
+    expect((await api("GET", "/settings/widget")).body.key).toBe(rotated.body.key);
+    expect((await api("GET", "/settings/widget")).body.identitySecret).toBeUndefined();
+  });
+
   it("rejects origins that are not bare origins, bad colours and empty language lists", async () => {
     for (const body of [
       { allowedOrigins: ["https://shop.example.com/"] },

@@ -9,6 +9,7 @@ import { toMarkdown, type BenchResult } from "./harness.js";
 import { benchStoreAppend } from "./store.bench.js";
 import { benchRealtime } from "./realtime.bench.js";
 import { benchFlood } from "./flood.bench.js";
+import { benchCache, cacheMarkdown, type CacheBenchRow } from "./cache.bench.js";
 import { benchEndToEnd, e2eMarkdown, type E2eRow } from "./e2e.js";
 
 const results: BenchResult[] = [];
@@ -30,13 +31,16 @@ if (!quick) {
   if (want("realtime")) results.push(...(await benchRealtime()));
   if (want("flood")) results.push(...(await benchFlood()));
 }
+// Read cache hit ratios (issue 12, item 8): its own table, also in --quick (it takes 20 s).
+let cacheRows: CacheBenchRow[] = [];
+if (want("cache")) cacheRows = await benchCache();
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 const machine = `Machine: ${cpu} × ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}, load average ${loadAtStart} at the start (1-minute).`;
 const command = `Command: \`npm run bench${args.length > 0 ? " -- " + args.join(" ") : ""}\` (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${((performance.now() - runStart) / 1000).toFixed(0)} s).`;
 const e2eTable = e2eMarkdown(e2e);
 const table = toMarkdown(results);
-console.log(`${machine}\n${command}\n\n${e2eTable}\n\n${results.length > 0 ? table : ""}`);
+console.log(`${machine}\n${command}\n\n${e2eTable}\n\n${results.length > 0 ? table : ""}${cacheRows.length > 0 ? `\n\n${cacheMarkdown(cacheRows)}` : ""}`);
 
 const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../BENCHMARKS.md");
 function rewriteSection(heading: string, body: string[]): void {
@@ -79,5 +83,16 @@ if (!only) {
       table,
     ]);
   }
+}
+// Its own section, rewritten by any run that measured it (`npm run bench -- --only=cache` too).
+if (cacheRows.length > 0) {
+  rewriteSection("## Read cache hit ratios (issue 12, item 8)", [
+    machine,
+    command,
+    "",
+    "Load (`scripts/bench/cache.bench.ts`): two hub processes' read caches (own L1 and Redis connections each) over one spawned redis-server and one SQLite store of 200 merchants; 1,000 widget connects/s for 10 s, each to a random hub, the store Zipf-distributed (s = 1); a connect reads the merchant profile twice on its hub (the handshake's origin check, then `conversation:open`), as the hub does; one connect in 1,000 comes after a settings write of its store (invalidated everywhere). TTLs are 30× compressed (1 s / 10 s for the default 30 s / 300 s), so the 10 s stand for 5 minutes. The L1 ratio counts every read; the L2 ratio counts the reads L1 missed. The second read of a connect is nearly always an L1 hit, so about half of the L1 figure is that re-read.",
+    "",
+    cacheMarkdown(cacheRows),
+  ]);
 }
 process.exit(0);

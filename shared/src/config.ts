@@ -82,6 +82,10 @@ export const envSchema = z.object({
   REDIS_PREFIX: z.string().default("kaleem"),
   QUEUE_STALL_MS: intFrom(30_000, 1_000, 600_000),
   STREAM_LEASE_MS: intFrom(15_000, 1_000, 300_000),
+  /** Read cache of hot reads (widget settings on connect): how long each layer keeps an entry. */
+  CACHE_L1_TTL_MS: intFrom(30_000, 100, 3_600_000),
+  CACHE_L2_TTL_MS: intFrom(300_000, 100, 86_400_000),
+  CACHE_L1_MAX_ENTRIES: intFrom(10_000, 1, 10_000_000),
   SQLITE_BUSY_TIMEOUT_MS: intFrom(5_000, 0, 60_000),
   MONGODB_URL: mongoUrl,
   MONGODB_DB: optionalString,
@@ -173,6 +177,11 @@ export interface Config {
   readonly queue: { readonly stallMs: number };
   /** Answers in flight: how long a producer's hold lasts without renewal (see the stream sweeper). */
   readonly streams: { readonly leaseMs: number };
+  /**
+   * Read-through cache: L1 in each process always; L2 in Redis only when REDIS_URL is set. Writes
+   * invalidate both at once; the TTLs bound how long a value can outlive a lost invalidation.
+   */
+  readonly cache: { readonly l1TtlMs: number; readonly l2TtlMs: number; readonly l1MaxEntries: number };
   readonly sqlite: { readonly busyTimeoutMs: number };
   /** The MongoDB store (instead of SQLite) when MONGODB_URL is set; the server must be a replica set. */
   readonly mongo: { readonly url: string; readonly dbName: string | null; readonly serverSelectionTimeoutMs: number } | null;
@@ -331,6 +340,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     queue: { stallMs: e.QUEUE_STALL_MS },
     streams: { leaseMs: e.STREAM_LEASE_MS },
+    cache: { l1TtlMs: e.CACHE_L1_TTL_MS, l2TtlMs: e.CACHE_L2_TTL_MS, l1MaxEntries: e.CACHE_L1_MAX_ENTRIES },
     sqlite: { busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
     mongo: e.MONGODB_URL ? { url: e.MONGODB_URL, dbName: e.MONGODB_DB ?? null, serverSelectionTimeoutMs: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS } : null,
     qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null, collectionPrefix: e.QDRANT_COLLECTION_PREFIX, timeoutMs: e.QDRANT_TIMEOUT_MS } : null,

@@ -43,3 +43,6 @@ export * from "./pii.js";
 export * from "./store-crypto.js";
 export * from "./search/catalog-events.js";
 export * from "./media/index.js";
+export * from "./ports/read-cache.js";
+export * from "./cache/tiered.js";
+export * from "./cache/merchant-profiles.js";

@@ -43,3 +43,17 @@ export function searchMetrics(metrics: Metrics) {
   };
 }
 export type SearchMetrics = ReturnType<typeof searchMetrics>;
+
+/**
+ * The read cache of hot reads (shared/src/cache/tiered.ts), per layer (`l1` in-process, `l2` Redis)
+ * and cache name. Hit ratio of a layer = hits / (hits + misses); L2 is asked only on an L1 miss.
+ */
+export function cacheMetrics(metrics: Metrics) {
+  return {
+    hits: metrics.counter("kaleem_cache_hits_total", "Reads of the read cache answered by this layer", ["layer", "cache"]),
+    misses: metrics.counter("kaleem_cache_misses_total", "Reads of the read cache this layer could not answer (the next layer or the store did)", ["layer", "cache"]),
+    errors: metrics.counter("kaleem_cache_errors_total", "Cache layer calls that failed (the read went on to the store; an invalidation then relies on the TTL)", ["layer", "op"]),
+    invalidations: metrics.counter("kaleem_cache_invalidations_total", "Keys invalidated after a write", ["cache"]),
+  };
+}
+export type CacheMetrics = ReturnType<typeof cacheMetrics>;

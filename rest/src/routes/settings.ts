@@ -42,8 +42,9 @@ export const settingsRoutes: AnyRoute[] = [
     auth: true,
     roles: MANAGERS,
     responses: { 200: { description: "Widget settings", schema: widgetSettingsViewSchema } },
-    async handler({ caller }) {
-      return { body: widgetSettingsView(await caller.store.merchant.get()) };
+    async handler({ caller, services }) {
+      // Read through the cache (its profile carries no identity secret); every merchant write invalidates it.
+      return { body: (await services.deps.merchantProfiles.get(caller.store.merchantId)).widget };
     },
   }),
   defineRoute({

@@ -22,3 +22,4 @@ export * from "./fake-qdrant.js";
 export * from "./attacks/jwt.js";
 export * from "./build-once.js";
 export * from "./media-files.js";
+export * from "./contracts/read-cache.js";
