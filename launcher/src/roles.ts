@@ -33,6 +33,7 @@ import {
   type TokenBlacklist,
   type TokenBudget,
   type TokenService,
+  type Tracing,
   realtimeMetrics,
   searchMetrics,
 } from "@kaleem/shared";
@@ -84,6 +85,8 @@ export interface ProcessPorts {
   metrics: Metrics;
   logger: Logger;
   lifecycle: Lifecycle;
+  /** Spans and their export (no-op when tracing is off). */
+  tracing: Tracing;
 }
 
 export function wireHub(ports: ProcessPorts, server: SocketServer, visitorTokens: VisitorTokens): Hub {
@@ -221,6 +224,7 @@ export function wireRest(
     channelConnector: ports.channels,
     commerceWebhooks: ports.commerce,
     realtime: restRealtime(ports),
+    tracing: ports.tracing,
     ...(extra.redisPing ? { redisPing: extra.redisPing } : {}),
   });
   return rest.callback();

@@ -39,6 +39,8 @@ import {
   createQueue,
   createRateLimiter,
   createRemoteEmitter,
+  createTracing,
+  withEmitTracing,
   createSocketAdapterClients,
   createStore,
   createStreamRegistry,
@@ -105,14 +107,16 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
   checkRoleDependencies(config, logger);
   const metrics = new Metrics({ labels: { role } });
   const lifecycle = new Lifecycle(logger);
+  // First, so it closes last: the spans of everything else's shutdown are flushed.
+  const tracing = createTracing({ config, lifecycle });
 
   try {
     // ---- ports: one factory each, in the order they close in reverse ----
-    const { store, system } = await createStore({ config, redis: null, logger, metrics, lifecycle });
+    const { store, system } = await createStore({ config, redis: null, logger, metrics, lifecycle, tracing });
     const redis = connectRedis(config, lifecycle);
     // Before anything queues a job or records a stream: an evicting Redis would lose them.
     if (redis) await checkRedisEviction(redis);
-    const ctx: FactoryContext = { config, redis, logger, metrics, lifecycle };
+    const ctx: FactoryContext = { config, redis, logger, metrics, lifecycle, tracing };
     const presence = createPresence(ctx);
     const streams = createStreamRegistry(ctx);
     // The queue closes before the stream records: running jobs finish (or stop) while those exist.
@@ -142,7 +146,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     // ---- realtime: the hub's own emitter, or the Redis one in processes without sockets ----
     const server = createHttpServer(lifecycle);
     const sockets = runsHub ? createSocketServer({ httpServer: server, config, store, metrics, redis: createSocketAdapterClients(ctx) }) : null;
-    const emitter = sockets ? sockets.emitter : createRemoteEmitter(ctx);
+    const emitter = withEmitTracing(sockets ? sockets.emitter : createRemoteEmitter(ctx), ctx);
     // Sockets first; outgoing webhooks after them (a slow store never delays what people see).
     // Routine inbox summaries are coalesced per conversation: one per answer instead of three.
     const socketEvents = socketListener(emitter, { summaryWindowMs: SUMMARY_WINDOW_MS });
@@ -150,7 +154,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const events = new ConversationEventBus([socketEvents, outgoingWebhooksListener(store)], logger);
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger, maxPendingBotAnswers: config.bot.maxPendingPerStore });
 
-    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
+    const ports: ProcessPorts = { config, store, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, channels, commerce, emitter, conversations, metrics, logger, lifecycle, tracing };
 
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret, { ttlSeconds: config.visitorTokens.ttlSeconds })) : null;

@@ -42,3 +42,5 @@ export * from "./outgoing-signature.js";
 export * from "./pii.js";
 export * from "./store-crypto.js";
 export * from "./search/catalog-events.js";
+export * from "./ports/tracing.js";
+export * from "./tracing/index.js";
