@@ -1,7 +1,7 @@
 // Tracing decorators over the queue and realtime ports: the composition root wraps them only when
 // tracing is on, so nothing here runs when it is off.
 import { JOB_TRACE_KEY, jobTraceOf } from "../contracts/jobs.js";
-import type { JobHandler, JobName, JobQueue, JobSchemas, ProcessOptions } from "../ports/queue.js";
+import type { JobQueue, JobSchemas } from "../ports/queue.js";
 import type { RealtimeEmitter } from "../ports/realtime.js";
 import type { Tracing } from "../ports/tracing.js";
 
@@ -19,7 +19,7 @@ export function tracedQueue<M extends JobSchemas>(queue: JobQueue<M>, tracing: T
         const traced = trace && data && typeof data === "object" ? ({ ...data, [JOB_TRACE_KEY]: trace } as typeof data) : data;
         return queue.add(name, traced, options);
       }),
-    process<N extends JobName<M>>(name: N, handler: JobHandler<Parameters<JobHandler<never>>[0]["data"]>, options?: ProcessOptions) {
+    process(name, handler, options) {
       const wrapped: typeof handler = (job) => {
         const parent = jobTraceOf(job.data);
         return tracing.inSpan(
@@ -28,7 +28,7 @@ export function tracedQueue<M extends JobSchemas>(queue: JobQueue<M>, tracing: T
           () => handler(job),
         );
       };
-      queue.process(name, wrapped as never, options);
+      queue.process(name, wrapped, options);
     },
     deadLetters: (name, scope) => queue.deadLetters(name, scope),
     retryDeadLetter: (name, id, scope) => queue.retryDeadLetter(name, id, scope),
