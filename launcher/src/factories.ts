@@ -71,7 +71,6 @@ import {
   openSqliteStore,
   type MediaHandler,
   subscribeCatalogChanges,
-  startOtelTracing,
 } from "@kaleem/shared/adapters";
 import { embedderFromConfig } from "@kaleem/workers";
 import { createChannelGateway, type ChannelGateway } from "@kaleem/workers/channels";
@@ -183,8 +182,10 @@ export function createQueue(ctx: FactoryContext): JobQueue {
  * OpenTelemetry over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise no SDK starts and
  * the no-op port runs the work as it is. Registered first so it closes last (flushing every span).
  */
-export function createTracing(ctx: Pick<FactoryContext, "config" | "lifecycle">): Tracing {
+export async function createTracing(ctx: Pick<FactoryContext, "config" | "lifecycle">): Promise<Tracing> {
   if (!ctx.config.tracing) return noTracing;
+  // Loaded on demand: a process with tracing off never loads the SDK or the exporter.
+  const { startOtelTracing } = await import("@kaleem/shared/otel");
   const tracing = startOtelTracing({ endpoint: ctx.config.tracing.endpoint, serviceName: ctx.config.tracing.serviceName, resource: { "kaleem.role": ctx.config.role } });
   ctx.lifecycle.onClose("tracing", () => tracing.shutdown());
   return tracing;

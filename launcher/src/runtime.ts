@@ -108,7 +108,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
   const metrics = new Metrics({ labels: { role } });
   const lifecycle = new Lifecycle(logger);
   // First, so it closes last: the spans of everything else's shutdown are flushed.
-  const tracing = createTracing({ config, lifecycle });
+  const tracing = await createTracing({ config, lifecycle });
 
   try {
     // ---- ports: one factory each, in the order they close in reverse ----

@@ -23,4 +23,4 @@ export * from "./minio/presign.js";
 export * from "./local-disk/mailer.js";
 export { collectionName as qdrantCollectionName } from "./qdrant/points.js";
 export * from "./qdrant/vector-index.js";
-export * from "./otel/tracing.js";
+// The OpenTelemetry adapter has its own entry ("@kaleem/shared/otel"), imported only when tracing is on.
