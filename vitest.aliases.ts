@@ -8,6 +8,7 @@ export const workspaceAliases = [
   { find: /^@kaleem\/shared\/testing$/, replacement: here("./shared/src/testing/index.ts") },
   { find: /^@kaleem\/shared\/text$/, replacement: here("./shared/src/text/normalize.ts") },
   { find: /^@kaleem\/shared\/client$/, replacement: here("./shared/src/contracts/client.ts") },
+  { find: /^@kaleem\/shared\/otel$/, replacement: here("./shared/src/adapters/otel/tracing.ts") },
   { find: /^@kaleem\/shared\/adapters$/, replacement: here("./shared/src/adapters/index.ts") },
   { find: /^@kaleem\/shared$/, replacement: here("./shared/src/index.ts") },
   { find: /^@kaleem\/workers\/commerce\/testing$/, replacement: here("./workers/src/commerce/testing/index.ts") },

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLogger, loadConfig, Metrics, StoreUnavailableError } from "@kaleem/shared";
+import { createLogger, loadConfig, Metrics, noTracing, StoreUnavailableError } from "@kaleem/shared";
 import { createStore } from "./factories.js";
 import { Lifecycle } from "./lifecycle.js";
 
@@ -16,7 +16,7 @@ describe("createStore", () => {
     try {
       // Port 1 on loopback: nothing listens there, the connection is refused.
       const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, LOG_LEVEL: "silent", MONGODB_URL: "mongodb://127.0.0.1:1/kaleem", MONGODB_SERVER_SELECTION_TIMEOUT_MS: "200" });
-      const error = await createStore({ config, redis: null, logger, metrics: new Metrics(), lifecycle }).then(
+      const error = await createStore({ config, redis: null, logger, metrics: new Metrics(), lifecycle, tracing: noTracing }).then(
         () => null,
         (e: unknown) => e,
       );
@@ -35,7 +35,7 @@ describe("createStore", () => {
     const lifecycle = new Lifecycle(logger);
     try {
       const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-      const { store } = await createStore({ config, redis: null, logger, metrics: new Metrics(), lifecycle });
+      const { store } = await createStore({ config, redis: null, logger, metrics: new Metrics(), lifecycle, tracing: noTracing });
       await store.ping();
       expect(existsSync(path.join(dataDir, "kaleem.db"))).toBe(true);
     } finally {

@@ -38,7 +38,12 @@ import {
   type StreamRegistry,
   type TokenBlacklist,
   type TokenBudget,
-  type VectorIndex, storeCrypto } from "@kaleem/shared";
+  type VectorIndex, storeCrypto,
+  noTracing,
+  tracedEmitter,
+  tracedQueue,
+  type Tracing,
+} from "@kaleem/shared";
 import {
   BullJobQueue,
   DirectCacheInvalidations,
@@ -90,6 +95,8 @@ export interface FactoryContext {
   logger: Logger;
   metrics: Metrics;
   lifecycle: Lifecycle;
+  /** OpenTelemetry when an OTLP endpoint is configured, else `noTracing` (createTracing). */
+  tracing: Tracing;
 }
 
 /**
@@ -176,7 +183,26 @@ export function createQueue(ctx: FactoryContext): JobQueue {
     ? withRedisUnavailable(new BullJobQueue({ redisUrl: ctx.config.redis.url, prefix: `${ctx.config.redis.prefix}:bull`, stallMs: ctx.config.queue.stallMs }))
     : new MemoryJobQueue();
   ctx.lifecycle.onClose("queue", () => queue.close());
-  return queue;
+  // Traced only when on: off, jobs carry no trace context and run without a wrapper.
+  return ctx.tracing.enabled ? tracedQueue(queue, ctx.tracing) : queue;
+}
+
+/**
+ * OpenTelemetry over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise no SDK starts and
+ * the no-op port runs the work as it is. Registered first so it closes last (flushing every span).
+ */
+export async function createTracing(ctx: Pick<FactoryContext, "config" | "lifecycle">): Promise<Tracing> {
+  if (!ctx.config.tracing) return noTracing;
+  // Loaded on demand: a process with tracing off never loads the SDK or the exporter.
+  const { startOtelTracing } = await import("@kaleem/shared/otel");
+  const tracing = startOtelTracing({ endpoint: ctx.config.tracing.endpoint, serviceName: ctx.config.tracing.serviceName, resource: { "kaleem.role": ctx.config.role } });
+  ctx.lifecycle.onClose("tracing", () => tracing.shutdown());
+  return tracing;
+}
+
+/** Emits recorded on the active span (the job or request that caused them) when tracing is on. */
+export function withEmitTracing(emitter: RealtimeEmitter, ctx: FactoryContext): RealtimeEmitter {
+  return ctx.tracing.enabled ? tracedEmitter(emitter, ctx.tracing) : emitter;
 }
 
 export function createStreamRegistry(ctx: FactoryContext): StreamRegistry {

@@ -2,7 +2,7 @@
 // each with its own Redis connection, one store): a catalog change reaches both processes'
 // lexical indexes over Redis, and only the process that made it writes the outbox row for the
 // catalog-index job — one job per change, however many processes search.
-import { createLogger, loadConfig, Metrics, type CatalogEvents } from "@kaleem/shared";
+import { createLogger, loadConfig, Metrics, noTracing, type CatalogEvents } from "@kaleem/shared";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { startRedisServer, uniquePrefix, waitFor, type RedisServer, testStoreCrypto } from "@kaleem/shared/testing";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -42,7 +42,7 @@ describe("catalog events with a shared vector index", () => {
         const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, REDIS_URL: redis.url, REDIS_PREFIX: prefix, QDRANT_URL: "http://127.0.0.1:9" });
         const lifecycle = new Lifecycle(logger);
         lifecycles.push(lifecycle);
-        const ctx: FactoryContext = { config, redis: connectRedis(config, lifecycle), logger, metrics: new Metrics({ defaultMetrics: false }), lifecycle };
+        const ctx: FactoryContext = { config, redis: connectRedis(config, lifecycle), logger, metrics: new Metrics({ defaultMetrics: false }), lifecycle, tracing: noTracing };
         return { ctx, lexical: new HeardChanges() };
       });
       const events = await Promise.all(processes.map(async (p) => createCatalogEvents(p.ctx, p.lexical, createVectorJobRequests(p.ctx, store, true))));
@@ -73,7 +73,7 @@ describe("catalog events with a shared vector index", () => {
     try {
       const { merchant } = await store.createMerchant({ name: "Shop" }, { email: "o@example.com", name: "O", role: "owner", passwordHash: "x" });
       const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir });
-      const ctx: FactoryContext = { config, redis: null, logger, metrics: new Metrics({ defaultMetrics: false }), lifecycle };
+      const ctx: FactoryContext = { config, redis: null, logger, metrics: new Metrics({ defaultMetrics: false }), lifecycle, tracing: noTracing };
       const lexical = new HeardChanges();
       const jobs = createVectorJobRequests(ctx, store, false);
       expect(jobs).toBeNull();

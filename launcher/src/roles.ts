@@ -35,6 +35,7 @@ import {
   type TokenBlacklist,
   type TokenBudget,
   type TokenService,
+  type Tracing,
   realtimeMetrics,
   searchMetrics,
 } from "@kaleem/shared";
@@ -91,6 +92,8 @@ export interface ProcessPorts {
   metrics: Metrics;
   logger: Logger;
   lifecycle: Lifecycle;
+  /** Spans and their export (no-op when tracing is off). */
+  tracing: Tracing;
 }
 
 export function wireHub(ports: ProcessPorts, server: SocketServer, visitorTokens: VisitorTokens): Hub {
@@ -233,6 +236,7 @@ export function wireRest(
     channelConnector: ports.channels,
     commerceWebhooks: ports.commerce,
     realtime: restRealtime(ports),
+    tracing: ports.tracing,
     ...(extra.redisPing ? { redisPing: extra.redisPing } : {}),
   });
   return rest.callback();

@@ -40,6 +40,8 @@ import {
   createQueue,
   createRateLimiter,
   createRemoteEmitter,
+  createTracing,
+  withEmitTracing,
   createSocketAdapterClients,
   createStore,
   createReadCache,
@@ -107,14 +109,16 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
   checkRoleDependencies(config, logger);
   const metrics = new Metrics({ labels: { role } });
   const lifecycle = new Lifecycle(logger);
+  // First, so it closes last: the spans of everything else's shutdown are flushed.
+  const tracing = await createTracing({ config, lifecycle });
 
   try {
     // ---- ports: one factory each, in the order they close in reverse ----
-    const { store: storeEngineOnly, system } = await createStore({ config, redis: null, logger, metrics, lifecycle });
+    const { store: storeEngineOnly, system } = await createStore({ config, redis: null, logger, metrics, lifecycle, tracing });
     const redis = connectRedis(config, lifecycle);
     // Before anything queues a job or records a stream: an evicting Redis would lose them.
     if (redis) await checkRedisEviction(redis);
-    const ctx: FactoryContext = { config, redis, logger, metrics, lifecycle };
+    const ctx: FactoryContext = { config, redis, logger, metrics, lifecycle, tracing };
     // From here on every role holds the store whose merchant writes invalidate the cached profiles.
     const { store, profiles: merchantProfiles } = await createReadCache(ctx, storeEngineOnly);
     const presence = createPresence(ctx);
@@ -146,7 +150,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     // ---- realtime: the hub's own emitter, or the Redis one in processes without sockets ----
     const server = createHttpServer(lifecycle);
     const sockets = runsHub ? createSocketServer({ httpServer: server, config, store, merchantProfiles, metrics, redis: createSocketAdapterClients(ctx) }) : null;
-    const emitter = sockets ? sockets.emitter : createRemoteEmitter(ctx);
+    const emitter = withEmitTracing(sockets ? sockets.emitter : createRemoteEmitter(ctx), ctx);
     // Sockets first; outgoing webhooks after them (a slow store never delays what people see).
     // Routine inbox summaries are coalesced per conversation: one per answer instead of three.
     const socketEvents = socketListener(emitter, { summaryWindowMs: SUMMARY_WINDOW_MS });
@@ -155,7 +159,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const conversations = new ConversationService({ store, events, queue, streams, presence, metrics, logger, maxPendingBotAnswers: config.bot.maxPendingPerStore });
 
     const attachments = new AttachmentService({ store, objects, logger });
-    const ports: ProcessPorts = { config, store, merchantProfiles, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, attachments, channels, commerce, emitter, conversations, metrics, logger, lifecycle };
+    const ports: ProcessPorts = { config, store, merchantProfiles, queue, streams, presence, blacklist, rateLimiter, tokens, search, catalogEvents, vectorIndexer, objects, attachments, channels, commerce, emitter, conversations, metrics, logger, lifecycle, tracing };
 
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret, { ttlSeconds: config.visitorTokens.ttlSeconds })) : null;

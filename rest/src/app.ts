@@ -78,7 +78,7 @@ export function createRestApp(deps: RestDeps): RestApp {
   const commerceWebhooks = commerceWebhookRouter(services);
   const images = productImageRouter(services);
 
-  app.use(observe(deps.logger, deps.metrics));
+  app.use(observe(deps.logger, deps.metrics, deps.tracing));
   app.use(securityHeaders({ production: deps.config.production }));
   app.use(errorHandler());
   app.use(cors(deps.config.cors.origins));

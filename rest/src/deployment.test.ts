@@ -1,7 +1,7 @@
 // Behaviour that depends on how the process is deployed: production headers, proxies, raw bodies.
 import { testStoreCrypto } from "@kaleem/shared/testing";
 import { DirectCacheInvalidations, DirectoryMailer, localMediaRoot, MemoryReadCache, MemoryAttemptThrottle, MemoryJobQueue, openLocalDiskObjectStore, MemoryRateLimiter, MemoryTokenBlacklist, openSqliteStore } from "@kaleem/shared/adapters";
-import { cacheMetrics, cachedMerchantProfiles, createLogger, loadConfig, Metrics, TieredCache, TokenService } from "@kaleem/shared";
+import { cacheMetrics, cachedMerchantProfiles, createLogger, loadConfig, Metrics, noTracing, TieredCache, TokenService } from "@kaleem/shared";
 import Koa from "koa";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -41,6 +41,7 @@ describe("production mode", () => {
       attemptThrottle: new MemoryAttemptThrottle(),
       mailer: new DirectoryMailer(path.join(dir, "mail"), createLogger({ level: "silent" })),
       realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, visitorBlocked() {}, conversationChanged() {} },
+      tracing: noTracing,
       catalogEvents: { productsChanged() {}, knowledgeChanged() {} },
       productSearch: { search: async () => ({ items: [] }) },
       queue: new MemoryJobQueue(),

@@ -1,5 +1,6 @@
 import type {
   AttemptThrottle,
+  Tracing,
   CatalogEvents,
   ChannelConnector,
   ChannelWebhooks,
@@ -60,5 +61,7 @@ export interface RestDeps {
   /** Verifies and parses store-platform webhooks (Shopify, Salla, Zid). */
   commerceWebhooks: CommerceWebhooks;
   realtime: RestRealtimeHooks;
+  /** A server span per request (no-op when tracing is off); jobs it queues continue its trace. */
+  tracing: Tracing;
   redisPing?: () => Promise<void>;
 }

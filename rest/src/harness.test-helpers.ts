@@ -11,7 +11,7 @@ import {
   DirectCacheInvalidations,
   MemoryReadCache,
 } from "@kaleem/shared/adapters";
-import { cacheMetrics, cachedMerchantProfiles, createLogger, invalidatingMerchantWrites, loadConfig, Metrics, TieredCache, TokenService, type Config, type Env, type JobQueue, type ObjectStore, type OutgoingEmail, type Store, storeCrypto } from "@kaleem/shared";
+import { cacheMetrics, cachedMerchantProfiles, createLogger, invalidatingMerchantWrites, loadConfig, Metrics, noTracing, TieredCache, TokenService, type Config, type Env, type JobQueue, type ObjectStore, type OutgoingEmail, type Store, storeCrypto } from "@kaleem/shared";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -84,9 +84,11 @@ let counter = 0;
  * What the REST app reaches outside itself, as doubles that do nothing: the tests of those paths
  * (realtime revocation, catalog index, search) pass their own recording or real implementations.
  */
-function testDoubles(): Pick<RestDeps, "realtime" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks" | "channelConnector" | "commerceWebhooks"> {
+function testDoubles(): Pick<RestDeps, "realtime" | "tracing" | "catalogEvents" | "productSearch" | "queue" | "channelWebhooks" | "channelConnector" | "commerceWebhooks"> {
   return {
     realtime: { sessionRevoked() {}, userRemoved() {}, widgetKeyRotated() {}, visitorBlocked() {}, conversationChanged() {} },
+    // Tracing off, as by default; the tracing test passes the OpenTelemetry adapter.
+    tracing: noTracing,
     catalogEvents: { productsChanged() {}, knowledgeChanged() {} },
     productSearch: { search: async () => ({ items: [] }) },
     // A real in-process queue: nothing consumes it here (the webhook flow is tested end to end by the launcher).

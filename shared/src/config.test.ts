@@ -108,4 +108,13 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), QDRANT_URL: "http://q:6333", QDRANT_TIMEOUT_MS: "5" })).toThrow(/QDRANT_TIMEOUT_MS/);
     expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), QDRANT_API_KEY: "k" })).toThrow(/QDRANT_API_KEY/);
   });
+
+  it("reads the OTLP endpoint: tracing off by default, service name per role, refusing what the exporter cannot use", () => {
+    expect(loadConfig({ KALEEM_DATA_DIR: tmp() }).tracing).toBeNull();
+    expect(loadConfig({ KALEEM_DATA_DIR: tmp(), OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel:4318", KALEEM_ROLE: "workers", REDIS_URL: "redis://r:6379" }).tracing).toEqual({ endpoint: "http://otel:4318", serviceName: "kaleem-workers" });
+    expect(loadConfig({ KALEEM_DATA_DIR: tmp(), OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example", OTEL_SERVICE_NAME: "shop-hub" }).tracing).toEqual({ endpoint: "https://otel.example", serviceName: "shop-hub" });
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://otel:4317" })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: tmp(), OTEL_SERVICE_NAME: "x" })).toThrow(/OTEL_SERVICE_NAME/);
+  });
 });

@@ -95,6 +95,10 @@ export const envSchema = z.object({
   /** Collections are named `<prefix>_<embedding model>_<hash>`: letters, digits, `_`, `-` only. */
   QDRANT_COLLECTION_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and - only (1-64)").default("kaleem_products"),
   QDRANT_TIMEOUT_MS: intFrom(2_000, 100, 60_000),
+  /** OTLP/HTTP collector base URL (spans go to `<url>/v1/traces` as JSON); unset, tracing is off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  /** The traces' service.name; default `kaleem-<role>`. */
+  OTEL_SERVICE_NAME: optionalString,
   S3_ENDPOINT: optionalUrl,
   S3_PUBLIC_ENDPOINT: optionalUrl,
   S3_ACCESS_KEY: optionalString,
@@ -186,6 +190,8 @@ export interface Config {
   /** The MongoDB store (instead of SQLite) when MONGODB_URL is set; the server must be a replica set. */
   readonly mongo: { readonly url: string; readonly dbName: string | null; readonly serverSelectionTimeoutMs: number } | null;
   readonly qdrant: { readonly url: string; readonly apiKey: string | null; readonly collectionPrefix: string; readonly timeoutMs: number } | null;
+  /** OpenTelemetry export; null (the default) starts no SDK. */
+  readonly tracing: { readonly endpoint: string; readonly serviceName: string } | null;
   readonly s3: {
     /** Where the server processes reach MinIO/S3. */
     readonly endpoint: string;
@@ -299,6 +305,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.QDRANT_URL && !/^https?:$/.test(new URL(e.QDRANT_URL).protocol)) {
     throw new ConfigError("Invalid configuration:\n  QDRANT_URL: must be an http:// or https:// URL (Qdrant's REST port, e.g. http://qdrant:6333)");
   }
+  if (e.OTEL_EXPORTER_OTLP_ENDPOINT && !/^https?:$/.test(new URL(e.OTEL_EXPORTER_OTLP_ENDPOINT).protocol)) {
+    throw new ConfigError("Invalid configuration:\n  OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL (the collector's OTLP/HTTP port, e.g. http://otel-collector:4318)");
+  }
+  if (e.OTEL_SERVICE_NAME && !e.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    throw new ConfigError("Invalid configuration:\n  OTEL_SERVICE_NAME: set without OTEL_EXPORTER_OTLP_ENDPOINT");
+  }
   if (e.QDRANT_API_KEY && !e.QDRANT_URL) {
     throw new ConfigError("Invalid configuration:\n  QDRANT_API_KEY: set without QDRANT_URL");
   }
@@ -343,6 +355,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     cache: { l1TtlMs: e.CACHE_L1_TTL_MS, l2TtlMs: e.CACHE_L2_TTL_MS, l1MaxEntries: e.CACHE_L1_MAX_ENTRIES },
     sqlite: { busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
     mongo: e.MONGODB_URL ? { url: e.MONGODB_URL, dbName: e.MONGODB_DB ?? null, serverSelectionTimeoutMs: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS } : null,
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME ?? `kaleem-${e.KALEEM_ROLE}` } : null,
     qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY ?? null, collectionPrefix: e.QDRANT_COLLECTION_PREFIX, timeoutMs: e.QDRANT_TIMEOUT_MS } : null,
     s3:
       e.S3_ENDPOINT && e.S3_ACCESS_KEY && e.S3_SECRET_KEY

@@ -46,3 +46,5 @@ export * from "./media/index.js";
 export * from "./ports/read-cache.js";
 export * from "./cache/tiered.js";
 export * from "./cache/merchant-profiles.js";
+export * from "./ports/tracing.js";
+export * from "./tracing/index.js";

@@ -1,3 +1,4 @@
+import { trace } from "@opentelemetry/api";
 import { pino, type DestinationStream, type Logger } from "pino";
 import { redactValue } from "./log-redaction.js";
 
@@ -10,6 +11,14 @@ export function createLogger(options: { level: string; name?: string; destinatio
     name: options.name ?? "kaleem",
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // The active span's ids on every line, so logs and traces join. With tracing off no context
+    // manager is registered and the API's no-op answers undefined: nothing is added.
+    mixin() {
+      const span = trace.getActiveSpan();
+      if (!span) return {};
+      const { traceId, spanId } = span.spanContext();
+      return { traceId, spanId };
+    },
     // Every argument of an enabled log call, messages included (see log-redaction.ts).
     hooks: {
       logMethod(this: Logger, args: Parameters<pino.LogFn>, method: pino.LogFn) {

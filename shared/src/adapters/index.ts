@@ -25,3 +25,4 @@ export * from "./minio/presign.js";
 export * from "./local-disk/mailer.js";
 export { collectionName as qdrantCollectionName } from "./qdrant/points.js";
 export * from "./qdrant/vector-index.js";
+// The OpenTelemetry adapter has its own entry ("@kaleem/shared/otel"), imported only when tracing is on.

@@ -188,3 +188,24 @@ export function inboundJobFor(source: string, merchantId: string, webhookEventId
   if (source.startsWith("commerce:")) return { name: COMMERCE_INBOUND_JOB, data, jobId: commerceInboundJobId(webhookEventId) };
   return { name: CHANNEL_INBOUND_JOB, data, jobId: channelInboundJobId(webhookEventId) };
 }
+
+// ---- trace context -----------------------------------------------------------------------------
+// A job carries the W3C trace context of the request that queued it, so the worker's span joins
+// the same trace. It rides in the payload under one reserved key that the queue keeps next to
+// whatever the job's schema parsed (ports/queue.ts), so no job schema has to list it; it is only
+// present when tracing is on.
+
+export const JOB_TRACE_KEY = "_trace";
+export const jobTraceSchema = z.object({
+  /** W3C traceparent: version-traceid-spanid-flags. */
+  traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/),
+  tracestate: z.string().max(512).optional(),
+});
+export type JobTrace = z.infer<typeof jobTraceSchema>;
+
+/** The trace context a raw payload carries, or undefined (none, or not a valid one). */
+export function jobTraceOf(data: unknown): JobTrace | undefined {
+  if (!data || typeof data !== "object" || !(JOB_TRACE_KEY in data)) return undefined;
+  const parsed = jobTraceSchema.safeParse((data as Record<string, unknown>)[JOB_TRACE_KEY]);
+  return parsed.success ? parsed.data : undefined;
+}

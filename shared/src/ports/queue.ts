@@ -12,7 +12,7 @@
 // contracts/jobs.ts): `add` refuses a payload its schema rejects, and the consumer side parses it
 // again before the handler runs (an invalid payload fails unrecoverably).
 import type { z } from "zod";
-import { jobSchemas, type AppJobSchemas } from "../contracts/jobs.js";
+import { JOB_TRACE_KEY, jobSchemas, jobTraceOf, type AppJobSchemas } from "../contracts/jobs.js";
 import { RetryAfterError, UnrecoverableError, ValidationError } from "../errors.js";
 
 export { RetryAfterError, UnrecoverableError };
@@ -150,14 +150,24 @@ export function validateJobInput(schemas: JobSchemas, name: string, data: unknow
     const where = parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ");
     throw new ValidationError(`Invalid payload for job "${name}": ${where}`, parsed.error.issues);
   }
-  return parsed.data;
+  return keepTrace(data, parsed.data);
+}
+
+/**
+ * Schemas strip keys they do not list; the trace context (contracts/jobs.ts) is the one key every
+ * payload may carry beyond its schema, kept only when it is a valid one.
+ */
+function keepTrace(raw: unknown, parsed: unknown): unknown {
+  const trace = jobTraceOf(raw);
+  if (!trace || !parsed || typeof parsed !== "object") return parsed;
+  return { ...parsed, [JOB_TRACE_KEY]: trace };
 }
 
 /** The consumer's side: a payload that no longer fits its schema will never succeed. */
 export function parseJobData(schemas: JobSchemas, name: string, data: unknown): unknown {
   const parsed = schemaOf(schemas, name).safeParse(data);
   if (!parsed.success) throw new UnrecoverableError(`invalid payload for job "${name}": ${parsed.error.message}`);
-  return parsed.data;
+  return keepTrace(data, parsed.data);
 }
 
 /** Narrows a name from outside (a REST path, a CLI argument) to one of the table's jobs. */
