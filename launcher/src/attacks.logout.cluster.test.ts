@@ -173,7 +173,7 @@ describe("refresh-token reuse in the cluster", () => {
 });
 
 describe("a stolen refresh token raced over two REST processes", () => {
-  it("ten simultaneous refreshes split over both processes issue one pair, and the family then dies", async () => {
+  it("ten simultaneous refreshes split over both processes issue at most one pair, and the family then dies", async () => {
     const session = await signIn();
     const answers = await Promise.all(
       Array.from({ length: 10 }, async (_v, i) => {
@@ -182,9 +182,12 @@ describe("a stolen refresh token raced over two REST processes", () => {
       }),
     );
     const issued = answers.filter((r) => r.status === 200);
-    expect(issued.length, answers.map((r) => r.status).join(",")).toBe(1);
+    // Across processes the reuse is often seen while the first refresh is still issuing its pair;
+    // then that pair is refused too (the race fix in rest/src/auth/sessions.ts). Never two pairs.
+    expect(issued.length, answers.map((r) => r.status).join(",")).toBeLessThanOrEqual(1);
     expect(answers.filter((r) => r.status !== 200).every((r) => r.status === 401)).toBe(true);
-    expect((await refresh(issued[0]!.body.refreshToken!)).status).toBe(401);
+    for (const r of issued) expect((await refresh(r.body.refreshToken!)).status).toBe(401);
+    expect((await refresh(session.refreshToken)).status).toBe(401);
   });
 });
 

@@ -38,6 +38,7 @@ const widgetSamples: Record<string, (c: string) => unknown> = {
   typing: (c) => ({ conversationId: c, isTyping: true }),
   "message:read": (c) => ({ conversationId: c, seq: 1 }),
   "conversation:human": (c) => ({ conversationId: c }),
+  "upload:create": () => ({ name: "photo.jpg", contentType: "image/jpeg", size: 1024 }),
 };
 const inboxSamples: Record<string, (c: string) => unknown> = {
   "conversation:watch": (c) => ({ conversationId: c }),
@@ -53,8 +54,11 @@ const inboxSamples: Record<string, (c: string) => unknown> = {
   "conversation:release": (c) => ({ conversationId: c }),
   "conversation:close": (c) => ({ conversationId: c }),
   "conversation:reopen": (c) => ({ conversationId: c }),
+  "upload:create": (c) => ({ conversationId: c, name: "size-chart.pdf", contentType: "application/pdf", size: 2048 }),
 };
-const EXEMPT = ["identify"];
+// attachment:link names a stored object of the conversation (no valid sample without one); its
+// scoping and strictness are in attachments.flow.test.ts and tenancy-sockets.test.ts.
+const EXEMPT = ["identify", "attachment:link"];
 
 beforeAll(async () => {
   t = await startTestKaleem({ bot: new ScriptedBot(), env: { SOCKET_EVENTS_PER_10S: "100000" } });

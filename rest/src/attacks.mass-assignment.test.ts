@@ -72,6 +72,7 @@ const valid: Record<string, () => Promise<Call>> = {
   "POST /orders/:id/status": async () => ({ path: `/orders/${(await ownerCall("POST", "/orders", { items: [{ productId: (await product()).id, quantity: 1 }] })).id}/status`, body: { status: "confirmed" } }),
   "POST /orders": async () => ({ path: "/orders", body: { items: [{ productId: (await product()).id, quantity: 1 }] } }),
   "PATCH /settings/widget": async () => ({ path: "/settings/widget", body: { color: "#123456" } }),
+  "PATCH /settings/attachments": async () => ({ path: "/settings/attachments", body: { maxBytes: 5 * 1024 * 1024 } }),
   "PATCH /settings/bot": async () => ({ path: "/settings/bot", body: { lowConfidence: "clarify" } }),
   "POST /channels": async () => ({ path: "/channels", body: { type: "telegram", name: "Bot", config: { botToken: `${100000 + n}${Date.now() % 1000}:AAEmassAssignment${unique()}`, secretToken: `mass-${unique()}` } } }),
   "PATCH /channels/:id": async () => {
@@ -91,6 +92,7 @@ const valid: Record<string, () => Promise<Call>> = {
   "POST /canned-replies": async () => ({ path: "/canned-replies", body: { shortcut: `m${unique()}`, text: "Hello" } }),
   "PATCH /canned-replies/:id": async () => ({ path: `/canned-replies/${(await ownerCall("POST", "/canned-replies", { shortcut: `p${unique()}`, text: "Hi" })).id}`, body: { text: `Changed ${unique()}` } }),
   "PATCH /conversations/:id": async () => ({ path: `/conversations/${conversationId}`, body: { labels: ["vip"] } }),
+  "POST /conversations/:id/uploads": async () => ({ path: `/conversations/${conversationId}/uploads`, body: { name: `photo-${unique()}.jpg`, contentType: "image/jpeg", size: 1024 } }),
   "PUT /visitors/:visitorId/block": async () => ({ path: `/visitors/${visitorIds.shift()}/block`, body: { reason: "spam" } }),
 };
 /** Routes that take a body and that an agent may call: tried by A's agent too (their role must not move). */
