@@ -228,12 +228,20 @@ export class MemoryJobQueue<M extends JobSchemas = AppJobSchemas> implements Job
       return;
     }
     this.delayed.set(job.name, (this.delayed.get(job.name) ?? 0) + 1);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.delayed.set(job.name, (this.delayed.get(job.name) ?? 1) - 1);
-      this.enqueue(job, 0);
-    }, delayMs);
-    this.timers.add(timer);
+    // Node may fire a timer up to a millisecond before Date.now() says it is due: "at least the
+    // asked time" (a provider's Retry-After) is checked against the clock, and re-armed if early.
+    const dueAt = Date.now() + delayMs;
+    const arm = (ms: number): void => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        const left = dueAt - Date.now();
+        if (left > 0 && !this.closed) return arm(left);
+        this.delayed.set(job.name, (this.delayed.get(job.name) ?? 1) - 1);
+        this.enqueue(job, 0);
+      }, ms);
+      this.timers.add(timer);
+    };
+    arm(delayMs);
   }
 
   private pump(name: string): void {
