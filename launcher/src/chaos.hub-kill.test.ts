@@ -177,5 +177,6 @@ describe(`chaos: a hub SIGKILLed under ${SHOPPERS} streaming conversations behin
     // The kill really landed mid-stream for several of them.
     expect(inFlightAtKill).toBeGreaterThanOrEqual(4);
     for (const s of shoppers) for (const socket of s.sockets) socket.disconnect();
-  });
+    // Bounded: a few seconds per 10 shoppers, plus the failover.
+  }, 60_000 + SHOPPERS * 1_500);
 });

@@ -12,7 +12,7 @@ import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INBOX_NAMESPACE, asMerchantId, type Ack, type Message, type UploadTicket } from "@kaleem/shared";
 import { testJpeg, testPdf } from "@kaleem/shared/testing";
-import { buildWidget, launch, snapshot, type Browser } from "./test/browser.js";
+import { buildWidget, launch, snapshot, type Browser, screenshot } from "./test/browser.js";
 import { startDemoKaleem, waitFor, type DemoKaleem } from "./test/kaleem.js";
 
 let kal: DemoKaleem;
@@ -108,6 +108,7 @@ describe("widget attachments (Chromium)", () => {
     await page.locator(`${W} .k-row[data-role="shopper"] [data-k="thumb"]`).click();
     const lightbox = page.locator(`${W} [data-k="lightbox"]`);
     await lightbox.waitFor({ state: "visible" });
+    await screenshot(page, "attachments-lightbox");
     expect(await lightbox.locator("img").getAttribute("src")).toContain("/media/");
     await page.keyboard.press("Escape");
     await lightbox.waitFor({ state: "hidden" });
@@ -116,6 +117,7 @@ describe("widget attachments (Chromium)", () => {
     const chip = page.locator(`${W} .k-row[data-role="agent"] [data-k="file"]`);
     await chip.waitFor();
     expect(await chip.textContent()).toContain("size-chart.pdf");
+    await screenshot(page, "attachments-thread");
     const download = page.waitForEvent("download");
     await chip.click();
     const file = await download;
