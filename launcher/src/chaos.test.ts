@@ -69,6 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.CHAOS_DEBUG) for (const p of procs) console.log(`--- ${p.name} exit=${p.child.exitCode} signal=${p.child.signalCode}\n${p.output.join("").slice(-3000)}`);
   try {
     await Promise.allSettled(procs.map(stopRole));
     await store?.close();
@@ -123,7 +124,7 @@ describe("chaos: processes killed, Redis restarted, every process drained", () =
     const bots = (await after(conversationId!, firstSeq)).filter((m) => m.role === "bot");
     expect(bots).toHaveLength(ROUNDS + 1);
     shopper.disconnect();
-  });
+  }, 180_000);
 
   it("Redis stops for five seconds: every send is accepted or refused with a retryable error, each is answered once the client retries after it returns, and hub, workers and REST reconnect by themselves", async () => {
     const [hub, rest] = await Promise.all([start("hub-r", "hub"), start("rest-r", "rest")]);
@@ -138,7 +139,8 @@ describe("chaos: processes killed, Redis restarted, every process drained", () =
     await until(async () => (await after(conversationId, first.message.seq)).some((m) => m.role === "bot" && m.status === "complete"), "an answer before the outage", 30_000);
 
     await redis.stop();
-    const outageEnds = Date.now() + 5_000;
+    const outageStarted = Date.now();
+    const outageEnds = outageStarted + 5_000;
     const acks: Array<{ clientMessageId: string; ack: Ack<{ message: Message }> }> = [];
     const rests: Array<{ status: number; retryAfter: string | null; name: string }> = [];
     const product = (await tenant().products.list({}, { limit: 1 })).items[0]!;
@@ -203,7 +205,7 @@ describe("chaos: processes killed, Redis restarted, every process drained", () =
     await until(async () => (await fetch(`${rest.url}/api/v1/products/${product.id}`, { headers: { Authorization: `Bearer ${token}` } })).status === 200, "REST after the outage");
     expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
     shopper.disconnect();
-  });
+  }, 180_000);
 
   it("SIGTERM to every process with answers in flight: each exits cleanly, and no message is left streaming", async () => {
     const hub = await start("hub-t", "hub");
@@ -247,5 +249,5 @@ describe("chaos: processes killed, Redis restarted, every process drained", () =
       }
     }
     for (const s of shoppers) s.socket.disconnect();
-  });
+  }, 180_000);
 });

@@ -8,6 +8,7 @@ export function realtimeMetrics(metrics: Metrics) {
     eventsOut: metrics.counter("kaleem_socket_events_out_total", "Events emitted to rooms by namespace and name", ["namespace", "event"]),
     rejected: metrics.counter("kaleem_socket_rejected_total", "Events or connections refused, by reason", ["namespace", "reason"]),
     resumes: metrics.counter("kaleem_socket_resumes_total", "conversation:resume calls by namespace", ["namespace"]),
+    emitFailures: metrics.counter("kaleem_socket_emit_failures_total", "Emits into hub rooms that Redis did not take (an outage): clients recover them by resume", []),
     deltaLag: metrics.histogram(
       "kaleem_stream_delta_lag_seconds",
       "Time from the engine producing a delta to its emission into the rooms",
