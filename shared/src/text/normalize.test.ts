@@ -18,6 +18,15 @@ describe("normalize", () => {
     expect(tokenize("عبايـة سوداء؟ ٢٠٠")).toEqual(["عبايه", "سوداء", "200"]);
     expect(normalizeText("Café")).toBe("cafe");
   });
+  it("gives the same folding from its memo, past the memo's size and for long texts", () => {
+    const first = Array.from({ length: 5000 }, (_, i) => normalizeText(`Ṣize ${i} — أَحْمَد`));
+    expect(first[0]).toBe("size 0 احمد");
+    // The memo is cleared once full (4,096 entries): the second pass mixes hits and misses.
+    expect(Array.from({ length: 5000 }, (_, i) => normalizeText(`Ṣize ${i} — أَحْمَد`))).toEqual(first);
+    const long = `${"Blue-ish ".repeat(100)}إسلام`;
+    expect(normalizeText(long)).toBe(`${"blue ish ".repeat(100)}اسلام`);
+    expect(normalizeText(long)).toBe(normalizeText(long));
+  });
   it("detects Arabic script", () => {
     expect(isArabic("عندكم عبايات سود؟")).toBe(true);
     expect(isArabic("do you have abayas")).toBe(false);

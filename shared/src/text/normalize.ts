@@ -38,6 +38,24 @@ export function normalizeArabic(text: string): string {
 
 /** Lower-cased, accent-free, Arabic-folded, Western digits, punctuation as spaces, single-spaced. */
 export function normalizeText(text: string): string {
+  // One bot turn folds the same shopper text (and the same word-list entries) dozens of times,
+  // so recent results are kept. Bounded by entry count and input length, and cleared wholesale
+  // when full: a pure function, so a stale entry cannot exist.
+  if (text.length > MEMO_MAX_LENGTH) return foldText(text);
+  let folded = memo.get(text);
+  if (folded === undefined) {
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+    folded = foldText(text);
+    memo.set(text, folded);
+  }
+  return folded;
+}
+
+const MEMO_MAX_ENTRIES = 4096;
+const MEMO_MAX_LENGTH = 512;
+const memo = new Map<string, string>();
+
+function foldText(text: string): string {
   const folded = normalizeArabic(toWesternDigits(text))
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

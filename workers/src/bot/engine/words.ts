@@ -136,15 +136,34 @@ export function bestMatches(tokens: string[], candidates: Product[]): Product[] 
   return best > 0 ? winners : [];
 }
 
+/**
+ * Each word list folded once (the lists are module constants, read on every turn); a list built
+ * on the fly is folded on its first use and dropped with it.
+ */
+const foldedLists = new WeakMap<readonly string[], ReadonlyArray<{ folded: string; spaced: string; long: boolean }>>();
+function folded(words: readonly string[]) {
+  let entries = foldedLists.get(words);
+  if (!entries) {
+    entries = words.map((w) => {
+      const f = normalizeText(w);
+      return { folded: f, spaced: ` ${f} `, long: w.length > 5 };
+    });
+    foldedLists.set(words, entries);
+  }
+  return entries;
+}
+
 export function containsAny(text: string, words: readonly string[]): boolean {
   const normalized = ` ${normalizeText(text)} `;
-  return words.some((w) => normalized.includes(` ${normalizeText(w)} `) || (w.length > 5 && normalized.includes(normalizeText(w))));
+  return folded(words).some((w) => normalized.includes(w.spaced) || (w.long && normalized.includes(w.folded)));
 }
+
+const POLITE_OPENING = /^(please|pls|plz|لو سمحت|من فضلك|ممكن|طيب|اوكي|ok|okay)\s+/;
 
 /** Whether the message opens with one of `words` (after "please"/"لو سمحت"). */
 export function startsWithAny(text: string, words: readonly string[]): boolean {
-  const normalized = normalizeText(text).replace(/^(please|pls|plz|لو سمحت|من فضلك|ممكن|طيب|اوكي|ok|okay)\s+/, "");
-  return words.some((w) => normalized === normalizeText(w) || normalized.startsWith(`${normalizeText(w)} `));
+  const normalized = normalizeText(text).replace(POLITE_OPENING, "");
+  return folded(words).some((w) => normalized === w.folded || normalized.startsWith(`${w.folded} `));
 }
 
 const ORDINAL_SPELLINGS: Record<string, number> = {
