@@ -81,7 +81,7 @@ import {
   type MediaHandler,
   subscribeCatalogChanges,
 } from "@kaleem/shared/adapters";
-import { embedderFromConfig } from "@kaleem/workers";
+import { EnginePool, embedderFromConfig } from "@kaleem/workers";
 import { createChannelGateway, type ChannelGateway } from "@kaleem/workers/channels";
 import { createCommerceGateway, type CommerceGateway } from "@kaleem/workers/commerce";
 import { refuse, sqliteClusterProblem } from "./cluster-checks.js";
@@ -222,6 +222,28 @@ export function createKeyedLock(ctx: FactoryContext): KeyedLock {
   // A lock of a killed process lapses as its jobs are found stalled, not later: the conversation's
   // next answer waits no longer than the retried one.
   return ctx.redis ? withRedisUnavailable(new RedisKeyedLock(ctx.redis, prefix(ctx), { leaseMs: ctx.config.queue.stallMs })) : new MemoryKeyedLock();
+}
+
+/**
+ * The bot engine on `config.bot.engineThreads` threads (engine-thread.ts builds each one); await
+ * `ready` before it answers. Run from the TypeScript sources (tests, `npm run bench`) a thread
+ * needs the tsx loader; built, plain node.
+ */
+export function createEnginePool(ctx: FactoryContext, shared: { attempts: RateLimiter; tokenBudget: TokenBudget }): EnginePool {
+  const fromSources = import.meta.url.endsWith(".ts");
+  const pool = EnginePool.create({
+    size: ctx.config.bot.engineThreads,
+    entry: new URL(fromSources ? "./engine-thread.ts" : "./engine-thread.js", import.meta.url),
+    ...(fromSources ? { execArgv: ["--conditions=source"], loader: "tsx/esm/api" } : {}),
+    workerData: { config: ctx.config },
+    attempts: shared.attempts,
+    tokenBudget: shared.tokenBudget,
+    logger: ctx.logger.child({ component: "engine-pool" }),
+  });
+  ctx.lifecycle.onClose("engine threads", () => pool.close());
+  // The answers' instruments (bot_*) are counted on the threads.
+  ctx.metrics.include(() => pool.threadMetrics());
+  return pool;
 }
 
 /** The LLM budget is counted once for every workers process of a cluster. */

@@ -1,5 +1,6 @@
 // Embedded runtime with the real bot engine and the demo store: the shopper's question is
-// answered in English and Arabic, streamed to the shopper and to a watching agent.
+// answered in English and Arabic, streamed to the shopper and to a watching agent. The engine
+// runs on its thread, as `npm start` runs it (BOT_ENGINE_THREADS auto).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ let demo: DemoInfo;
 let token: string;
 
 beforeAll(async () => {
-  t = await startTestKaleem({ seedDemo: true });
+  t = await startTestKaleem({ seedDemo: true, env: { BOT_ENGINE_THREADS: "1" } });
   demo = JSON.parse(readFileSync(path.join(t.dataDir, "demo.json"), "utf8")) as DemoInfo;
   token = await login(t.k.url, demo.email, demo.password);
 });

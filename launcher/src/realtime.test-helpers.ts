@@ -112,6 +112,9 @@ export async function startTestKaleem(
       // Every test client comes from 127.0.0.1: the per-address widget budgets would be spent by a
       // file's tests together. The tests of those limits set them (hardening.flood.test.ts).
       ...GENEROUS_WIDGET_LIMITS,
+      // The engine on the main thread, where a test's store patches and counters see it; the
+      // engine threads have tests of their own (engine-pool.test.ts, realtime.bot.test.ts).
+      BOT_ENGINE_THREADS: "0",
       ...options.env,
     },
   );

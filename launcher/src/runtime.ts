@@ -10,6 +10,7 @@ import {
   AttachmentService,
   TokenService,
   createLogger,
+  fanOutCatalogEvents,
   searchMetrics,
   socketListener,
   outgoingWebhooksListener,
@@ -48,6 +49,7 @@ import {
   createStreamRegistry,
   createTokenBlacklist,
   createTokenBudget,
+  createEnginePool,
   createVectorIndex,
   createVectorJobRequests,
   type FactoryContext,
@@ -123,10 +125,15 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     const { store, profiles: merchantProfiles } = await createReadCache(ctx, storeEngineOnly);
     const presence = createPresence(ctx);
     const streams = createStreamRegistry(ctx);
+    const rateLimiter = createRateLimiter(ctx);
+    const tokenBudget = createTokenBudget(ctx);
+    // The engine threads (embedded mode) open their own store connection, so after the store; and
+    // before the queue, so they close after it: running answers finish first. They start while
+    // the rest is built and are waited for before the workers role is wired.
+    const enginePool = runsWorkers && !options.bot && config.bot.engineThreads > 0 ? createEnginePool(ctx, { attempts: rateLimiter, tokenBudget }) : null;
     // The queue closes before the stream records: running jobs finish (or stop) while those exist.
     const queue = createQueue(ctx);
     const blacklist = createTokenBlacklist(ctx);
-    const rateLimiter = createRateLimiter(ctx);
     const tokens = new TokenService(config, blacklist);
     // Every process keeps its own lexical index; catalog writes reach them all. Vectors live in
     // this process too (embedded), or in Qdrant, written once by the catalog-index job.
@@ -141,7 +148,8 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
       logger: logger.child({ component: "search" }),
       metrics: searchMetrics(metrics),
     });
-    const catalogEvents = await createCatalogEvents(ctx, search, vectorJobs);
+    // The engine threads keep search indexes of their own: every catalog change reaches them too.
+    const catalogEvents = await createCatalogEvents(ctx, enginePool ? fanOutCatalogEvents(search, enginePool) : search, vectorJobs);
     const vectorIndexer = shared ? new CatalogVectorIndexer({ store, embedder, vectors }) : null;
     const { objects, mediaHandler } = await createObjectStore(ctx, { testServerWithoutAccessControl: options.s3TestServerWithoutAccessControl === true });
     const channels = createChannelProviders(ctx);
@@ -164,7 +172,9 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     // ---- roles ----
     const hub = sockets ? wireHub(ports, sockets, new VisitorTokens(config.secrets.visitorTokenSecret, { ttlSeconds: config.visitorTokens.ttlSeconds })) : null;
     if (runsWorkers) {
-      await wireWorkers(ports, { lock: createKeyedLock(ctx), tokenBudget: createTokenBudget(ctx), system, ...(options.bot ? { bot: options.bot } : {}) });
+      await enginePool?.ready;
+      const bot = options.bot ?? enginePool;
+      await wireWorkers(ports, { lock: createKeyedLock(ctx), tokenBudget, system, ...(bot ? { bot } : {}) });
     }
     const redisPing = redis ? async () => void (await redis.ping()) : null;
     const rest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = runsRest

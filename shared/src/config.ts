@@ -2,6 +2,7 @@
 // frozen object that each process passes down to the parts it wires.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import os from "node:os";
 import { z } from "zod";
 import { ensurePrivateDir, writePrivateFile } from "./data-dir.js";
 import { ConfigError } from "./errors.js";
@@ -115,6 +116,11 @@ export const envSchema = z.object({
   BOT_STREAM_DELAY_MS: intFrom(15, 0, 2000),
   BOT_MAX_CONCURRENT_PER_STORE: intFrom(4, 1, BOT_CONCURRENCY),
   BOT_MAX_PENDING_PER_STORE: intFrom(200, 1, 100_000),
+  /**
+   * Threads that run the bot engine off the socket thread (embedded mode). "auto": one when all
+   * roles run in this process without Redis on a machine with two cores or more, else none.
+   */
+  BOT_ENGINE_THREADS: z.union([z.literal("auto"), z.coerce.number().int().min(0).max(16)]).default("auto"),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -210,6 +216,8 @@ export interface Config {
     readonly maxConcurrentPerStore: number;
     /** Unanswered shopper messages one store may have queued; past it new widget messages get `rate_limited`. */
     readonly maxPendingPerStore: number;
+    /** Engine threads of this process's workers role (0: the engine runs on the main thread). */
+    readonly engineThreads: number;
   };
   /** Visitor tokens: lifetime; renewed on open/resume once half of it has passed. */
   readonly visitorTokens: { readonly ttlSeconds: number };
@@ -372,7 +380,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     embeddings: e.EMBEDDINGS_BASE_URL
       ? { baseUrl: e.EMBEDDINGS_BASE_URL.replace(/\/$/, ""), apiKey: e.EMBEDDINGS_API_KEY ?? null, model: e.EMBEDDINGS_MODEL }
       : null,
-    bot: { streamDelayMs: e.BOT_STREAM_DELAY_MS, maxConcurrentPerStore: e.BOT_MAX_CONCURRENT_PER_STORE, maxPendingPerStore: e.BOT_MAX_PENDING_PER_STORE },
+    bot: {
+      streamDelayMs: e.BOT_STREAM_DELAY_MS,
+      maxConcurrentPerStore: e.BOT_MAX_CONCURRENT_PER_STORE,
+      maxPendingPerStore: e.BOT_MAX_PENDING_PER_STORE,
+      engineThreads: e.BOT_ENGINE_THREADS === "auto" ? (e.KALEEM_ROLE === "all" && !e.REDIS_URL && os.availableParallelism() >= 2 ? 1 : 0) : e.BOT_ENGINE_THREADS,
+    },
     visitorTokens: { ttlSeconds: e.VISITOR_TOKEN_TTL_SECONDS },
   };
   return deepFreeze(config);

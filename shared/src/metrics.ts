@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from "prom-client";
 
 /**
  * One registry per process. Components register their own instruments on it through
@@ -25,8 +25,19 @@ export class Metrics {
     if (existing) return existing as Histogram<L>;
     return new Histogram({ name, help, labelNames, registers: [this.registry], ...(buckets ? { buckets } : {}) });
   }
+  private readonly included: Array<() => Promise<unknown[][]>> = [];
+  /**
+   * Registries of this process kept elsewhere (the engine threads' own): `source` gives each one's
+   * getMetricsAsJSON(); render() adds them to this registry's figures (counters and histograms summed).
+   */
+  include(source: () => Promise<unknown[][]>): void {
+    this.included.push(source);
+  }
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    if (this.included.length === 0) return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const others = (await Promise.all(this.included.map((source) => source()))).flat();
+    const all = [await this.registry.getMetricsAsJSON(), ...others] as Array<Array<MetricObjectWithValues<MetricValue<string>>>>;
+    return { contentType: this.registry.contentType, body: await AggregatorRegistry.aggregate(all).metrics() };
   }
 }
 

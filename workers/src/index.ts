@@ -5,3 +5,5 @@ export { CatalogVectorIndexer, embeddingText } from "./bot/search/vector-indexer
 export { embedderFromConfig } from "./bot/search/openai-embedder.js";
 export { defaultIntentClassifier } from "./bot/intents/classifier.js";
 export { embeddedSearch } from "./bot/search/embedded-search.js";
+export { EnginePool, fromThreadError, type EnginePoolOptions } from "./bot/pool/engine-pool.js";
+export { serveEngineThread, type RemotePorts, type ThreadEngine } from "./bot/pool/serve-thread.js";
