@@ -152,9 +152,11 @@ export class EnginePool implements BotEngine, CatalogEvents {
 
   private onMessage(slot: Slot, m: Exclude<FromThread, { type: "ready" }>): void {
     switch (m.type) {
-      case "event":
-        slot.turns.get(m.id)?.push(m.event as BotEvent);
+      case "events": {
+        const turn = slot.turns.get(m.id);
+        for (const event of m.events) turn?.push(event as BotEvent);
         return;
+      }
       case "end":
         slot.turns.get(m.id)?.end();
         slot.turns.delete(m.id);

@@ -52,7 +52,8 @@ export type ToThread = z.infer<typeof toThreadSchema>;
 
 export const fromThreadSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready") }),
-  z.object({ type: z.literal("event"), id: turnId, event: botEventSchema }),
+  /** The events a turn produced since the last message (those of one tick travel together). */
+  z.object({ type: z.literal("events"), id: turnId, events: z.array(botEventSchema).min(1) }),
   z.object({ type: z.literal("end"), id: turnId }),
   z.object({ type: z.literal("error"), id: turnId, error: threadErrorSchema }),
   z.object({ type: z.literal("call"), id: turnId, target: remoteTargetSchema, method: z.string(), args: z.array(z.unknown()) }),

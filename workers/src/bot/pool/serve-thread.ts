@@ -2,7 +2,7 @@
 // built, and streams the events back. The ports that must stay shared with the rest of the
 // process (order look-up attempts, the LLM token budget) are called on the main thread.
 import type { MessagePort } from "node:worker_threads";
-import { asMerchantId, type BotEngine, type CatalogEvents, type Metrics, type RateLimiter, type RateLimitResult, type Store, type TokenBudget } from "@kaleem/shared";
+import { asMerchantId, type BotEngine, type BotEvent, type CatalogEvents, type Metrics, type RateLimiter, type RateLimitResult, type Store, type TokenBudget } from "@kaleem/shared";
 import { fromThreadError } from "./engine-pool.js";
 import { toThreadError, toThreadSchema, type FromThread } from "./protocol.js";
 
@@ -52,9 +52,27 @@ export async function serveEngineThread(port: MessagePort, build: (remote: Remot
     try {
       const store = t.store.forMerchant(asMerchantId(m.merchantId));
       const input = { store, conversationId: m.conversationId, history: m.history, locale: m.locale, ...(m.conversation ? { conversation: m.conversation } : {}) };
-      for await (const event of t.engine.reply(input, controller.signal)) {
-        if (controller.signal.aborted) break;
-        send({ type: "event", id: m.id, event });
+      // Events produced in one tick (a whole answer when nothing paces it) cross in one message:
+      // a message per word would cost more than the word.
+      let batch: BotEvent[] = [];
+      let scheduled = false;
+      const flush = () => {
+        scheduled = false;
+        if (batch.length === 0) return;
+        send({ type: "events", id: m.id, events: batch });
+        batch = [];
+      };
+      try {
+        for await (const event of t.engine.reply(input, controller.signal)) {
+          if (controller.signal.aborted) break;
+          batch.push(event);
+          if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
+        }
+      } finally {
+        flush();
       }
       send({ type: "end", id: m.id });
     } catch (err) {
