@@ -136,13 +136,21 @@ async function fanout(o: E2eOptions): Promise<E2eRow[]> {
 const BARE_ANSWER = "We deliver to Riyadh in 1 to 2 working days. Shipping costs 25 SAR and is free on orders over 300 SAR. You can track your order from the link in your confirmation message. ";
 
 async function ttfr(o: E2eOptions): Promise<E2eRow[]> {
+  const rows: E2eRow[] = [];
+  // The default embedded process (one engine thread) and the engine on the main thread, each
+  // against the bare server in the same run.
+  for (const threads of [1, 0]) rows.push(await ttfrWith(o, threads));
+  return rows;
+}
+
+async function ttfrWith(o: E2eOptions, engineThreads: number): Promise<E2eRow> {
   const levels = o.quick ? [1, 20, 100] : [1, 20, 100];
   const rounds = o.quick ? 2 : 5;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bench-ttfr-"));
-  const k = await fork("kaleem-server", { dataDir });
+  const k = await fork("kaleem-server", { dataDir, engineThreads });
   const b = await fork("bare-server", { answer: BARE_ANSWER });
-  const rows: E2eRow[] = [];
   const cpuPerAnswer: number[] = [];
+  const mainPerAnswer: number[] = [];
   const bareCpuPerAnswer: number[] = [];
   const cells: string[] = [];
   const bareCells: string[] = [];
@@ -155,11 +163,15 @@ async function ttfr(o: E2eOptions): Promise<E2eRow[]> {
       const bp99: number[] = [];
       for (let r = 0; r < o.reps; r++) {
         for (const [server, load, key] of [[k.proc, kl.proc, "k"], [b.proc, bl.proc, "b"]] as const) {
-          const before = await server.cpuMs();
+          const before = await server.report();
           const res = await load.ask({ type: "run" }, "result");
-          const cpu = (await server.cpuMs()) - before;
+          const after = await server.report();
+          const cpu = Number(after.cpuMs) - Number(before.cpuMs);
           (key === "k" ? kp99 : bp99).push(Number(res.p99));
-          if (c === 1 || c === levels.at(-1)) (key === "k" ? cpuPerAnswer : bareCpuPerAnswer).push(cpu / Number(res.answers));
+          if (c === 1 || c === levels.at(-1)) {
+            (key === "k" ? cpuPerAnswer : bareCpuPerAnswer).push(cpu / Number(res.answers));
+            if (key === "k") mainPerAnswer.push((Number(after.mainBusyMs) - Number(before.mainBusyMs)) / Number(res.answers));
+          }
         }
       }
       kl.proc.stop();
@@ -173,15 +185,15 @@ async function ttfr(o: E2eOptions): Promise<E2eRow[]> {
     b.proc.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  rows.push({
+  const where = engineThreads > 0 ? `engine on ${engineThreads} thread (BOT_ENGINE_THREADS auto, the embedded default)` : "engine on the main thread (BOT_ENGINE_THREADS=0)";
+  return {
     n: 3,
-    measure: `TTFR p99, \`message:send\` → first \`message:delta\`, built-in bot, demo store, stream delay 0, ${levels.join(" / ")} concurrent conversations × ${rounds} rounds`,
-    kaleem: `${cells.join("; ")}; server CPU per answer ${show(fig(cpuPerAnswer), "ms", 2)}`,
+    measure: `TTFR p99, \`message:send\` → first \`message:delta\`, built-in bot, demo store, stream delay 0, ${levels.join(" / ")} concurrent conversations × ${rounds} rounds; ${where}`,
+    kaleem: `${cells.join("; ")}; server CPU per answer (all threads) ${show(fig(cpuPerAnswer), "ms", 2)}, of it the socket thread busy ${show(fig(mainPerAnswer), "ms", 2)}`,
     baseline: `bare server answering with the same kind of deltas: ${bareCells.join("; ")}; CPU per answer ${show(fig(bareCpuPerAnswer), "ms", 2)}`,
     ratio: ratios.join(" / "),
     target: "p99 ≤ 50 ms at 100; CPU per answer ≤ 0.8 ms",
-  });
-  return rows;
+  };
 }
 
 async function density(o: E2eOptions): Promise<E2eRow[]> {
