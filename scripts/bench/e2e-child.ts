@@ -248,7 +248,7 @@ const quantile = (xs: number[], q: number) => {
 };
 
 /** Row 1 + 2: paced streams to 1 shopper + the watching agents; deliveries counted, latency from the token's own stamp. */
-async function loadFanout(t: Target, n: number, agents: number) {
+async function loadFanout(t: Target, n: number, agents: number, concurrency: number) {
   const w = await world(t, n, agents);
   send({ type: "ready" });
   process.on("message", async (m: Msg) => {
@@ -276,7 +276,21 @@ async function loadFanout(t: Target, n: number, agents: number) {
       });
     });
     const start = performance.now();
-    await Promise.all(w.shoppers.map((_, i) => w.ask(i, "stream please", "stream")));
+    if (t.kind === "bare" && concurrency < n) {
+      // As many streams at once as Kaleem's job queue runs (BOT_CONCURRENCY): the next one starts
+      // when one has ended, so both servers carry the same number of concurrent answers.
+      let next = 0;
+      const lane = async () => {
+        while (next < n) {
+          const i = next++;
+          const s = w.shoppers[i]!;
+          const ended = new Promise<void>((resolve) => s.once("message:done", () => resolve()));
+          await w.ask(i, "stream please", "stream");
+          await ended;
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, lane));
+    } else await Promise.all(w.shoppers.map((_, i) => w.ask(i, "stream please", "stream")));
     await Promise.all(done);
     const ms = performance.now() - start;
     for (const s of w.all) s.off("message:delta", onDelta);
@@ -407,7 +421,7 @@ switch (role) {
     await bareHttp();
     break;
   case "load-fanout":
-    await loadFanout(target, Number(options.n), Number(options.agents));
+    await loadFanout(target, Number(options.n), Number(options.agents), Number(options.concurrency ?? Infinity));
     break;
   case "load-ttfr":
     await loadTtfr(target, Number(options.c), Number(options.rounds));
