@@ -34,8 +34,9 @@ describe("DeltaWindow", () => {
     await w.push(" there");
     await advance(10);
     await w.push(", how");
+    await advance(20);
     expect(sent).toEqual(["Hello"]);
-    // The window closes 40 after the first send: both held pieces go out as one.
+    // Nothing more came: the held pieces go out as one, 40 after the first of them.
     await advance(20);
     expect(sent).toEqual(["Hello", " there, how"]);
     await advance(5);
@@ -43,6 +44,18 @@ describe("DeltaWindow", () => {
     await w.flush();
     expect(sent).toEqual(["Hello", " there, how", " are"]);
     expect(w.sent).toBe(3);
+  });
+
+  it("a piece arriving once the window has passed goes out at once with what was held, and the timer is dropped", async () => {
+    const w = new DeltaWindow(40, sink, () => clock);
+    await w.push("a");
+    await advance(10);
+    await w.push("b");
+    expect(vi.getTimerCount()).toBe(1);
+    await advance(30);
+    await w.push("c");
+    expect(sent).toEqual(["a", "bc"]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("a piece after a quiet window goes out at once again", async () => {
@@ -111,7 +124,7 @@ describe("DeltaWindow", () => {
     await w.push("a");
     await advance(10);
     await w.push("b");
-    await advance(40);
+    await advance(60);
     await expect(w.push("c")).rejects.toThrow("record unavailable");
     await expect(w.flush()).rejects.toThrow("record unavailable");
     expect(sent).toEqual(["a"]);
