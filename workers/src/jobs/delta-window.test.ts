@@ -86,6 +86,22 @@ describe("DeltaWindow", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("window 0: a failed send is reported by that push and nothing is sent after it", async () => {
+    const w = new DeltaWindow(
+      0,
+      async (text) => {
+        if (text === "b") throw new Error("record unavailable");
+        sent.push(text);
+      },
+      () => clock,
+    );
+    await w.push("a");
+    await expect(w.push("b")).rejects.toThrow("record unavailable");
+    await expect(w.push("c")).rejects.toThrow("record unavailable");
+    await expect(w.flush()).rejects.toThrow("record unavailable");
+    expect(sent).toEqual(["a"]);
+  });
+
   it("sends run one at a time in order, even when a send is slow", async () => {
     const order: string[] = [];
     let release!: () => void;

@@ -36,8 +36,20 @@ export class DeltaWindow {
   async push(text: string, producedAt: number = this.now()): Promise<void> {
     this.throwIfFailed();
     if (text.length === 0) return;
+    if (this.windowMs <= 0) {
+      // No window: the producer awaits each send, so they are in order without the chain (the
+      // path as it was before coalescing, no extra promise hops per token).
+      this.sent++;
+      try {
+        await this.sink(text, producedAt);
+      } catch (error) {
+        this.failure = { error };
+        throw error;
+      }
+      return;
+    }
     const at = this.now();
-    if (this.windowMs <= 0 || at - this.lastSentAt >= this.windowMs) {
+    if (at - this.lastSentAt >= this.windowMs) {
       // The window since the last send has passed: this piece and whatever is held go out now, on
       // the producer's own turn of the event loop (no wake-up of our own).
       this.clearTimer();
