@@ -141,6 +141,7 @@ export async function wireWorkers(ports: ProcessPorts, extra: { lock: KeyedLock;
       bot,
       metrics: realtimeMetrics(ports.metrics),
       logger: ports.logger,
+      coalesceMs: ports.config.bot.coalesceMs,
       lock: extra.lock,
     }),
     // Each store may use only part of the slots (across every workers process), so one store's

@@ -59,7 +59,9 @@ async function kaleemServer(): Promise<void> {
   const { startKaleem } = await import("@kaleem/launcher");
   const dataDir = String(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_STREAM_DELAY_MS: "0", ...LIFTED, ...(options.engineThreads !== undefined ? { BOT_ENGINE_THREADS: String(options.engineThreads) } : {}) });
+  const coalesce = options.coalesceMs === undefined ? {} : { BOT_STREAM_COALESCE_MS: String(options.coalesceMs) };
+  const threads = options.engineThreads === undefined ? {} : { BOT_ENGINE_THREADS: String(options.engineThreads) };
+  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_STREAM_DELAY_MS: "0", ...LIFTED, ...threads, ...coalesce });
   const started = performance.now();
   const k = await startKaleem(config, { ...(options.bot === "paced" ? { bot: new PacedBot() } : {}), printCredentials: false, seedDemo: true });
   const readyMs = performance.now() - started;
@@ -248,17 +250,24 @@ const quantile = (xs: number[], q: number) => {
 };
 
 /** Row 1 + 2: paced streams to 1 shopper + the watching agents; deliveries counted, latency from the token's own stamp. */
-async function loadFanout(t: Target, n: number, agents: number) {
+async function loadFanout(t: Target, n: number, agents: number, concurrency: number) {
   const w = await world(t, n, agents);
   send({ type: "ready" });
   process.on("message", async (m: Msg) => {
     if (m.type !== "run") return;
     let deliveries = 0;
+    let tokens = 0;
     const lat: number[] = [];
+    // A coalesced delta carries several tokens ("<stamp> <stamp> "): each counts, with its own latency.
     const onDelta = (d: { text: string }) => {
       deliveries++;
-      const stamp = Number.parseFloat(d.text);
-      if (Number.isFinite(stamp) && lat.length < 200_000) lat.push(now() - stamp);
+      const at = now();
+      for (const piece of d.text.split(" ")) {
+        const stamp = Number.parseFloat(piece);
+        if (!Number.isFinite(stamp)) continue;
+        tokens++;
+        if (lat.length < 200_000) lat.push(at - stamp);
+      }
     };
     for (const s of w.all) s.on("message:delta", onDelta);
     const done = w.all.map((s) => {
@@ -276,11 +285,25 @@ async function loadFanout(t: Target, n: number, agents: number) {
       });
     });
     const start = performance.now();
-    await Promise.all(w.shoppers.map((_, i) => w.ask(i, "stream please", "stream")));
+    if (t.kind === "bare" && concurrency < n) {
+      // As many streams at once as Kaleem's job queue runs (BOT_CONCURRENCY): the next one starts
+      // when one has ended, so both servers carry the same number of concurrent answers.
+      let next = 0;
+      const lane = async () => {
+        while (next < n) {
+          const i = next++;
+          const s = w.shoppers[i]!;
+          const ended = new Promise<void>((resolve) => s.once("message:done", () => resolve()));
+          await w.ask(i, "stream please", "stream");
+          await ended;
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, lane));
+    } else await Promise.all(w.shoppers.map((_, i) => w.ask(i, "stream please", "stream")));
     await Promise.all(done);
     const ms = performance.now() - start;
     for (const s of w.all) s.off("message:delta", onDelta);
-    send({ type: "result", deliveries, ms, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99) });
+    send({ type: "result", deliveries, tokens, ms, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99) });
   });
 }
 
@@ -407,7 +430,7 @@ switch (role) {
     await bareHttp();
     break;
   case "load-fanout":
-    await loadFanout(target, Number(options.n), Number(options.agents));
+    await loadFanout(target, Number(options.n), Number(options.agents), Number(options.concurrency ?? Infinity));
     break;
   case "load-ttfr":
     await loadTtfr(target, Number(options.c), Number(options.rounds));

@@ -33,6 +33,13 @@ describe("loadConfig", () => {
     expect(c.secrets.encryptionKey.length).toBeGreaterThanOrEqual(32);
   });
 
+  it("reads the streaming coalescing window: off by default, bounded", () => {
+    const dir = tmp();
+    expect(loadConfig({ KALEEM_DATA_DIR: dir }).bot.coalesceMs).toBe(0);
+    expect(loadConfig({ KALEEM_DATA_DIR: dir, BOT_STREAM_COALESCE_MS: "40" }).bot.coalesceMs).toBe(40);
+    expect(() => loadConfig({ KALEEM_DATA_DIR: dir, BOT_STREAM_COALESCE_MS: "5000" })).toThrow(/BOT_STREAM_COALESCE_MS/);
+  });
+
   it("is frozen", () => {
     const c = loadConfig({ KALEEM_DATA_DIR: tmp() });
     expect(Object.isFrozen(c)).toBe(true);

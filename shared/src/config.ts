@@ -114,6 +114,7 @@ export const envSchema = z.object({
   EMBEDDINGS_API_KEY: optionalString,
   EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
   BOT_STREAM_DELAY_MS: intFrom(15, 0, 2000),
+  BOT_STREAM_COALESCE_MS: intFrom(0, 0, 250),
   BOT_MAX_CONCURRENT_PER_STORE: intFrom(4, 1, BOT_CONCURRENCY),
   BOT_MAX_PENDING_PER_STORE: intFrom(200, 1, 100_000),
   /**
@@ -212,6 +213,11 @@ export interface Config {
   readonly embeddings: { readonly baseUrl: string; readonly apiKey: string | null; readonly model: string } | null;
   readonly bot: {
     readonly streamDelayMs: number;
+    /**
+     * Deltas of one answer produced within this many ms of the last one sent go out merged into
+     * one `message:delta` (0: each as produced); the first delta never waits (PROTOCOL.md §3).
+     */
+    readonly coalesceMs: number;
     /** Answers one store may have running at once across every workers process (fairness between stores). */
     readonly maxConcurrentPerStore: number;
     /** Unanswered shopper messages one store may have queued; past it new widget messages get `rate_limited`. */
@@ -382,6 +388,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : null,
     bot: {
       streamDelayMs: e.BOT_STREAM_DELAY_MS,
+      coalesceMs: e.BOT_STREAM_COALESCE_MS,
       maxConcurrentPerStore: e.BOT_MAX_CONCURRENT_PER_STORE,
       maxPendingPerStore: e.BOT_MAX_PENDING_PER_STORE,
       engineThreads: e.BOT_ENGINE_THREADS === "auto" ? (e.KALEEM_ROLE === "all" && !e.REDIS_URL && os.availableParallelism() >= 2 ? 1 : 0) : e.BOT_ENGINE_THREADS,

@@ -163,6 +163,50 @@ describe("bot reply job", () => {
     expect(summary.conversation.lastMessagePreview).toBe("We ship in 2 days");
   });
 
+  it("with a coalescing window, the first delta goes out alone and the rest merged; offsets stay contiguous and the deltas are the final text", async () => {
+    const tokens = Array.from({ length: 20 }, (_, i) => `w${i} `);
+    const bot = new ScriptedEngine(async function* () {
+      for (const text of tokens) yield { type: "delta", text };
+    });
+    const { conversation, trigger } = await conversationWith("tell me");
+    // The widest window: the burst of tokens falls inside it however slow the machine is.
+    const result = await runBotReply({ store, streams, emitter, conversations: service, bot, coalesceMs: 250 }, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+    const text = tokens.join("");
+    expect(result.message).toMatchObject({ status: "complete", text });
+    for (const room of [rooms.conversationShopper(merchantId, conversation.id), rooms.conversationWatchers(merchantId, conversation.id)]) {
+      const deltas = emitter.to(room, "message:delta").map((d) => d.payload as { offset: number; text: string });
+      expect(deltas[0]).toEqual(expect.objectContaining({ offset: 0, text: tokens[0] }));
+      expect(deltas.length).toBeLessThan(tokens.length);
+      let have = 0;
+      for (const d of deltas) {
+        expect(d.offset).toBe(have);
+        have += d.text.length;
+      }
+      expect(deltas.map((d) => d.text).join("")).toBe(text);
+      // Every delta precedes the final message in the room.
+      const events = emitter.to(room).map((e) => e.event);
+      expect(events.lastIndexOf("message:delta")).toBeLessThan(events.indexOf("message:done"));
+    }
+  });
+
+  it("a takeover while deltas are held in the window still sends them before the stopped answer", async () => {
+    let conversationId = "";
+    const bot = new ScriptedEngine(async function* () {
+      yield { type: "delta", text: "One " };
+      yield { type: "delta", text: "two " };
+      yield { type: "delta", text: "three" };
+      await service.takeover(merchantId, agent(), conversationId);
+      yield { type: "delta", text: " never" };
+    });
+    const { conversation, trigger } = await conversationWith("count");
+    conversationId = conversation.id;
+    const result = await runBotReply({ store, streams, emitter, conversations: service, bot, coalesceMs: 250 }, { merchantId, conversationId, triggerMessageId: trigger.id });
+    expect(result.message).toMatchObject({ status: "stopped", text: "One two three" });
+    const deltas = emitter.to(rooms.conversationShopper(merchantId, conversationId), "message:delta").map((d) => (d.payload as { text: string }).text);
+    expect(deltas.join("")).toBe("One two three");
+    expect(await streams.partials(merchantId, conversationId)).toEqual([]);
+  });
+
   it("marks the stored answer with the intent it served, or fallback when it did not know", async () => {
     const scripted = (fallback: boolean) =>
       new ScriptedEngine(async function* () {

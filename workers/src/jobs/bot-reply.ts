@@ -22,6 +22,7 @@ import {
   type StreamHandle,
   type StreamRegistry,
 } from "@kaleem/shared";
+import { DeltaWindow } from "./delta-window.js";
 import { endOrphanedStream } from "./stream-sweeper.js";
 
 export interface BotReplyDeps {
@@ -34,6 +35,11 @@ export interface BotReplyDeps {
   logger?: Logger;
   /** How many earlier messages the engine sees. */
   historyLimit?: number;
+  /**
+   * BOT_STREAM_COALESCE_MS: deltas produced within this many ms of the last one sent are merged
+   * into one `message:delta` (0: every delta goes out as produced). The first never waits.
+   */
+  coalesceMs?: number;
   /** Serializes answers per conversation: in process (embedded) or a Redis lease (cluster). */
   lock: KeyedLock;
 }
@@ -98,6 +104,20 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
   /** Stored on the answer: the intent it served, or FALLBACK_ANSWER (analytics reads it). */
   let answerIntent: string | null = null;
 
+  /**
+   * Records a piece of the answer in the stream record, then emits it: recorded before emitted, so
+   * a resume's partial plus the deltas after it never leave a gap (PROTOCOL.md §6). One delta
+   * object for both namespaces; each broadcast encodes it once for all of its sockets.
+   */
+  const deltas = new DeltaWindow(deps.coalesceMs ?? 0, async (piece, producedAt) => {
+    const offset = await handle!.append(piece);
+    const delta = { conversationId, messageId: message!.id, offset, text: piece };
+    deps.emitter.toWidget(shopperRoom, "message:delta", delta);
+    deps.emitter.toInbox(watchersRoom, "message:delta", delta);
+    deps.metrics?.deltaLag.observe((performance.now() - producedAt) / 1000);
+    if (offset === 0) deps.metrics?.firstDelta.observe(Math.max(0, Date.now() - Date.parse(trigger.createdAt)) / 1000);
+  });
+
   /** The conversation as last read in this turn (the job's first read, then the one after the append). */
   let current = conversation;
   /** Creates the stored message and the stream record when the answer's first piece arrives. */
@@ -142,13 +162,8 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
         if (event.text.length === 0) continue;
         const producedAt = performance.now();
         if (!(await begin())) break;
-        const offset = await handle!.append(event.text);
         text += event.text;
-        const delta = { conversationId, messageId: message!.id, offset, text: event.text };
-        deps.emitter.toWidget(shopperRoom, "message:delta", delta);
-        deps.emitter.toInbox(watchersRoom, "message:delta", delta);
-        deps.metrics?.deltaLag.observe((performance.now() - producedAt) / 1000);
-        if (offset === 0) deps.metrics?.firstDelta.observe(Math.max(0, Date.now() - Date.parse(trigger.createdAt)) / 1000);
+        await deltas.push(event.text, producedAt);
       } else if (event.type === "part") {
         if (!(await begin())) break;
         parts.push(event.part);
@@ -158,7 +173,11 @@ export async function runBotReply(deps: Omit<BotReplyDeps, "lock">, data: BotRep
         if (!parts.some((p) => p.type === "handoff")) parts.push({ type: "handoff", reason: event.reason });
       }
     }
+    // Whatever the window still holds goes out before the final message (stopped answers too).
+    await deltas.flush();
   } catch (err) {
+    // An engine failure: what it produced still goes out (a failed send: dropped, `failed` covers it).
+    await deltas.flush().catch(() => deltas.cancel());
     failed = err;
     deps.logger?.error({ err, conversationId }, "bot engine failed");
     // Nothing shown yet: let the queue retry. Something shown: end it here, never answer twice.
