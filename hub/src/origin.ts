@@ -28,19 +28,31 @@ export interface OriginVerdict {
   origin: string | null;
   /** Merchant whose widget key came in the query and whose allow-list accepted the origin. */
   widgetMerchantId: string | null;
-  /**
-   * The query's widget key and the merchant as read for this handshake (with widgetMerchantId),
-   * so the namespace's authentication of the same key a moment later does not read them again.
-   */
-  widget?: { key: string; merchant: PublicMerchant };
   /** The origin may open /inbox (dashboard origins, same host) or there is no Origin at all. */
   inboxOk: boolean;
   /** What the page asked for is allowed from it: the query key's widget, or (without a key) the inbox. */
   allowed: boolean;
 }
-const VERDICT = Symbol.for("kaleem.originVerdict");
-type WithVerdict = IncomingMessage & { [VERDICT]?: OriginVerdict };
-export const originVerdict = (req: IncomingMessage): OriginVerdict | undefined => (req as WithVerdict)[VERDICT];
+/** The query's widget key and the merchant as read for this handshake (with widgetMerchantId). */
+export interface JudgedWidget {
+  key: string;
+  merchant: PublicMerchant;
+}
+// Kept beside the request, not on it: the request lives as long as its socket, and a property
+// added to it (engine.io deletes one of its own later) turns it into a slow dictionary-mode object
+// of about 1.6 KB per connection.
+const verdicts = new WeakMap<IncomingMessage, OriginVerdict>();
+const judgedWidgets = new WeakMap<IncomingMessage, JudgedWidget>();
+export const originVerdict = (req: IncomingMessage): OriginVerdict | undefined => verdicts.get(req);
+/**
+ * The widget the handshake judged, handed over once: the namespace's authentication of the same
+ * key a moment later does not read it again, and the merchant is not kept for the socket's life.
+ */
+export function takeJudgedWidget(req: IncomingMessage): JudgedWidget | undefined {
+  const widget = judgedWidgets.get(req);
+  judgedWidgets.delete(req);
+  return widget;
+}
 
 function inboxOrigins(config: Config): string[] {
   return [...config.cors.origins, publicBaseUrl(config)];
@@ -74,17 +86,28 @@ export function effectiveOrigin(req: IncomingMessage): string | null {
 const bindingOf = (origin: string | null): string => (origin === null ? "" : (normalizeOrigin(origin) ?? `invalid:${origin}`));
 const sidOf = (req: IncomingMessage): string | null => new URL(req.url ?? "/", "http://localhost").searchParams.get("sid");
 
+/** What the guard needs of an Engine.IO session; "close" listeners run with the session as `this`. */
+export interface EngineSession {
+  id: string;
+  request: IncomingMessage;
+  on(event: "close", listener: (this: { id: string }) => void): unknown;
+}
+
 export interface OriginGuard {
   /** engine.io's `cors` option: echoes the Origin only to pages the connection is allowed from. */
   cors(req: object, callback: (err: Error | null, options?: { origin: boolean; credentials: boolean }) => void): void;
   /** engine.io middleware (`io.engine.use`): judges handshakes; a session's later requests must keep its origin. */
   sameOrigin(req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void;
   /** Binds a new Engine.IO session to its handshake's origin until it closes. */
-  bind(session: { id: string; request: IncomingMessage; once(event: "close", listener: () => void): unknown }): void;
+  bind(session: EngineSession): void;
 }
 
 export function createOriginGuard(config: Config, store: Store, profiles: MerchantProfiles): OriginGuard {
   const sessions = new Map<string, { origin: string; allowed: boolean }>();
+  // One listener for every session (it closes once), not a closure per connection.
+  function forget(this: { id: string }): void {
+    sessions.delete(this.id);
+  }
 
   const judge = async (req: IncomingMessage): Promise<OriginVerdict> => {
     const cached = originVerdict(req);
@@ -93,7 +116,6 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
     const widgetKey = new URL(req.url ?? "/", "http://localhost").searchParams.get("widgetKey");
     const inboxOk = origin === null || originAllowed(origin, inboxOrigins(config)) || sameHost(origin, req);
     let widgetMerchantId: string | null = null;
-    let widget: OriginVerdict["widget"];
     if (widgetKey) {
       const merchantId = await store.lookup.merchantByWidgetKey(widgetKey);
       // Read through the cache: every shopper's handshake asks for this; the key lookup itself is not
@@ -101,11 +123,11 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
       const merchant = merchantId ? await profiles.get(merchantId) : null;
       if (merchantId && merchant && (origin === null || originAllowed(origin, merchant.widget.allowedOrigins))) {
         widgetMerchantId = merchantId;
-        widget = { key: widgetKey, merchant };
+        judgedWidgets.set(req, { key: widgetKey, merchant });
       }
     }
-    const verdict: OriginVerdict = { origin, widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk, ...(widget ? { widget } : {}) };
-    (req as WithVerdict)[VERDICT] = verdict;
+    const verdict: OriginVerdict = { origin, widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk };
+    verdicts.set(req, verdict);
     return verdict;
   };
 
@@ -136,7 +158,7 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
     bind(session) {
       const verdict = originVerdict(session.request);
       sessions.set(session.id, { origin: bindingOf(verdict?.origin ?? effectiveOrigin(session.request)), allowed: verdict?.allowed ?? false });
-      session.once("close", () => sessions.delete(session.id));
+      session.on("close", forget);
     },
   };
 }
