@@ -18,9 +18,22 @@ export function normalizeOrigin(value: string): string | null {
   }
 }
 
+// An allow-list normalized once per list: the cached merchant profile hands every connect the same
+// (frozen) array, and parsing each entry as a URL on every handshake was a visible share of a connect.
+const normalizedLists = new WeakMap<readonly string[], ReadonlySet<string>>();
+function normalizedList(allowed: readonly string[]): ReadonlySet<string> {
+  let set = normalizedLists.get(allowed);
+  if (!set) {
+    set = new Set(allowed.map(normalizeOrigin).filter((o): o is string => o !== null));
+    // Only a list that cannot change later may be remembered.
+    if (Object.isFrozen(allowed)) normalizedLists.set(allowed, set);
+  }
+  return set;
+}
+
 export function originAllowed(origin: string, allowed: readonly string[]): boolean {
   const o = normalizeOrigin(origin);
-  return o !== null && allowed.some((a) => normalizeOrigin(a) === o);
+  return o !== null && normalizedList(allowed).has(o);
 }
 
 /** What the handshake's Origin check found, kept on the request for the namespace middlewares. */
@@ -83,7 +96,12 @@ export function effectiveOrigin(req: IncomingMessage): string | null {
 }
 
 /** An origin as sessions are bound to it: normalized, or "" for none (apps, programs). */
-const bindingOf = (origin: string | null): string => (origin === null ? "" : (normalizeOrigin(origin) ?? `invalid:${origin}`));
+const bindingOf = (origin: string | null): string => {
+  if (origin === null) return "";
+  const normalized = normalizeOrigin(origin);
+  // The header's own string when it is already normalized: one copy per session, not two.
+  return normalized === null ? `invalid:${origin}` : normalized === origin ? origin : normalized;
+};
 const sidOf = (req: IncomingMessage): string | null => new URL(req.url ?? "/", "http://localhost").searchParams.get("sid");
 
 /** What the guard needs of an Engine.IO session; "close" listeners run with the session as `this`. */

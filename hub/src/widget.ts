@@ -27,7 +27,12 @@ const EVENTS = eventNames(widgetClientEvents);
 /** What the hub keeps of a widget socket besides socket.data: its token, address and page. */
 interface WidgetSession {
   widgetKey: string;
-  token: string;
+  /**
+   * The token the client presented, while it counts as it is (the handshake holds that string
+   * anyway); null when the hub issued the claims: their token is signed again when handed back
+   * (the same claims give the same token), so an idle socket keeps no second copy of it.
+   */
+  token: string | null;
   claims: VisitorClaims;
   ip: string;
   context: VisitorContext;
@@ -123,14 +128,12 @@ async function authenticate(socket: WidgetSocket, ctx: HubContext): Promise<void
     if (visitor && claims.generation < visitor.tokenGeneration) claims = null;
   }
   const freshVisitor = claims === null;
-  let token: string;
+  let token: string | null = null;
   if (claims && !ctx.visitorTokens.needsRenewal(claims)) {
     token = auth.data.visitorToken!;
   } else {
-    // A fresh visitor, or the same one with a renewed lifetime.
-    const issued = ctx.visitorTokens.issue(merchantId, auth.data.widgetKey, claims ? { visitorId: claims.visitorId, generation: claims.generation } : {});
-    token = issued.token;
-    claims = issued.claims;
+    // A fresh visitor, or the same one with a renewed lifetime (signed when first handed back).
+    claims = ctx.visitorTokens.claims(merchantId, claims ? { visitorId: claims.visitorId, generation: claims.generation } : {});
   }
   socket.data = { merchantId, visitorId: claims.visitorId, conversationId: null };
   sessions.set(socket, { widgetKey: auth.data.widgetKey, token, claims, ip, context: {}, freshVisitor });
@@ -149,11 +152,10 @@ async function joinConversation(socket: WidgetSocket, conversationId: string): P
 function currentToken(socket: WidgetSocket, ctx: HubContext): string {
   const session = sessionOf(socket);
   if (ctx.visitorTokens.needsRenewal(session.claims)) {
-    const issued = ctx.visitorTokens.issue(merchantOf(socket), session.widgetKey, { visitorId: visitorOf(socket), generation: session.claims.generation });
-    session.token = issued.token;
-    session.claims = issued.claims;
+    session.claims = ctx.visitorTokens.claims(merchantOf(socket), { visitorId: visitorOf(socket), generation: session.claims.generation });
+    session.token = null;
   }
-  return session.token;
+  return session.token ?? ctx.visitorTokens.tokenFor(session.claims, session.widgetKey);
 }
 
 /** The conversation a message or a request for a person goes to: the one named, the open one, or a new one. */
@@ -185,7 +187,7 @@ async function rotate(socket: WidgetSocket, ctx: HubContext, generation: number)
   const session = sessionOf(socket);
   const previous = session.claims.generation;
   const issued = ctx.visitorTokens.issue(m, session.widgetKey, { visitorId, generation });
-  session.token = issued.token;
+  session.token = null;
   session.claims = issued.claims;
   await socket.leave(rooms.visitorGeneration(m, visitorId, previous));
   await socket.join(rooms.visitorGeneration(m, visitorId, generation));

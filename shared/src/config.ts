@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ensurePrivateDir, writePrivateFile } from "./data-dir.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { ConfigError } from "./errors.js";
 import { randomSecret } from "./ids.js";
 
@@ -378,13 +379,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return deepFreeze(config);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /** The URL a browser or provider uses to reach this installation. */
 export function publicBaseUrl(config: Config): string {
