@@ -1,5 +1,5 @@
 // Cross-site WebSocket hijacking defence, in two places. Engine.IO's CORS delegate judges the page's
-// Origin on every HTTP request (the handshake's verdict is kept on the request): only an allowed
+// Origin on every HTTP request (the handshake's verdict is kept beside the request): only an allowed
 // origin gets Access-Control-Allow-Origin, so a foreign page cannot read a long-polling answer, its
 // session id included. The namespace middlewares then refuse a connection from a disallowed origin
 // with a reason (`origin_not_allowed` in connect_error), which programs and websocket clients see.
@@ -36,9 +36,11 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
   return o !== null && normalizedList(allowed).has(o);
 }
 
-/** What the handshake's Origin check found, kept on the request for the namespace middlewares. */
+/** What the handshake's Origin check found, kept beside the request for the namespace middlewares and the session's later requests. */
 export interface OriginVerdict {
   origin: string | null;
+  /** The origin a session from this handshake is bound to (bindingOf). */
+  binding: string;
   /** Merchant whose widget key came in the query and whose allow-list accepted the origin. */
   widgetMerchantId: string | null;
   /** The origin may open /inbox (dashboard origins, same host) or there is no Origin at all. */
@@ -104,28 +106,25 @@ const bindingOf = (origin: string | null): string => {
 };
 const sidOf = (req: IncomingMessage): string | null => new URL(req.url ?? "/", "http://localhost").searchParams.get("sid");
 
-/** What the guard needs of an Engine.IO session; "close" listeners run with the session as `this`. */
-export interface EngineSession {
-  id: string;
-  request: IncomingMessage;
-  on(event: "close", listener: (this: { id: string }) => void): unknown;
-}
-
 export interface OriginGuard {
   /** engine.io's `cors` option: echoes the Origin only to pages the connection is allowed from. */
   cors(req: object, callback: (err: Error | null, options?: { origin: boolean; credentials: boolean }) => void): void;
   /** engine.io middleware (`io.engine.use`): judges handshakes; a session's later requests must keep its origin. */
   sameOrigin(req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void;
-  /** Binds a new Engine.IO session to its handshake's origin until it closes. */
-  bind(session: EngineSession): void;
 }
 
-export function createOriginGuard(config: Config, store: Store, profiles: MerchantProfiles): OriginGuard {
-  const sessions = new Map<string, { origin: string; allowed: boolean }>();
-  // One listener for every session (it closes once), not a closure per connection.
-  function forget(this: { id: string }): void {
-    sessions.delete(this.id);
-  }
+/**
+ * `handshakeOf(sid)`: the handshake request of a live Engine.IO session (engine.io's own table of
+ * sessions). A session is bound to the origin its handshake's verdict recorded, so the guard keeps
+ * no table or close listener of its own per connection.
+ */
+export function createOriginGuard(config: Config, store: Store, profiles: MerchantProfiles, handshakeOf: (sid: string) => IncomingMessage | undefined): OriginGuard {
+  const sessionOf = (sid: string | null): { origin: string; allowed: boolean } | undefined => {
+    const req = sid ? handshakeOf(sid) : undefined;
+    if (!req) return undefined;
+    const verdict = originVerdict(req);
+    return verdict ? { origin: verdict.binding, allowed: verdict.allowed } : { origin: bindingOf(effectiveOrigin(req)), allowed: false };
+  };
 
   const judge = async (req: IncomingMessage): Promise<OriginVerdict> => {
     const cached = originVerdict(req);
@@ -144,7 +143,7 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
         judgedWidgets.set(req, { key: widgetKey, merchant });
       }
     }
-    const verdict: OriginVerdict = { origin, widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk };
+    const verdict: OriginVerdict = { origin, binding: bindingOf(origin), widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk };
     verdicts.set(req, verdict);
     return verdict;
   };
@@ -153,8 +152,7 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
     cors(rawReq, callback) {
       // Typed by the cors package as a minimal request; engine.io hands it the IncomingMessage itself.
       const req = rawReq as IncomingMessage;
-      const sid = sidOf(req);
-      const session = sid ? sessions.get(sid) : undefined;
+      const session = sessionOf(sidOf(req));
       if (session) return callback(null, { origin: session.allowed && bindingOf(effectiveOrigin(req)) === session.origin, credentials: false });
       judge(req).then(
         (verdict) => callback(null, { origin: verdict.allowed, credentials: false }),
@@ -168,15 +166,10 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
         judge(req).then(() => next(), next);
         return;
       }
-      const session = sessions.get(sid);
+      const session = sessionOf(sid);
       // Unknown ids are engine.io's to refuse.
       if (!session || bindingOf(effectiveOrigin(req)) === session.origin) return next();
       next(new Error("this session belongs to another origin"));
-    },
-    bind(session) {
-      const verdict = originVerdict(session.request);
-      sessions.set(session.id, { origin: bindingOf(verdict?.origin ?? effectiveOrigin(session.request)), allowed: verdict?.allowed ?? false });
-      session.on("close", forget);
     },
   };
 }

@@ -2,7 +2,8 @@
 // conversation holds on the server. Counts, not timings: the costs removed once must not come back
 // — a listener and closure per event and socket, a promise chain kept per idle socket, a property
 // added to the long-lived request (engine.io deletes one of its own later, which turns a request
-// carrying an extra property into a dictionary-mode object of ~1.6 KB), extra timers.
+// carrying an extra property into a dictionary-mode object of ~1.6 KB), a close listener per
+// Engine.IO session, extra timers.
 import { setFlagsFromString } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasPendingEvents } from "@kaleem/hub";
@@ -52,6 +53,9 @@ describe("an idle widget socket with an open conversation", () => {
       expect((socket as unknown as { fns: unknown[] }).fns).toHaveLength(1);
       expect(hasPendingEvents(socket)).toBe(false);
       expect(fast(socket.request)).toBe(true);
+      // The origin guard binds a session through engine.io's own table: no close listener of ours.
+      // (The two there are engine.io's session table and Socket.IO's client; a third grows the array to 19 slots.)
+      expect(socket.conn.listenerCount("close")).toBe(2);
     }
     // Per socket: Engine.IO's heartbeat on the server and the test client's own ping timeout; none of Kaleem's.
     expect(added).toBeLessThanOrEqual(2 * shoppers.length);
