@@ -54,7 +54,7 @@ describe("an idle widget socket with an open conversation", () => {
       expect(hasPendingEvents(socket)).toBe(false);
       expect(fast(socket.request)).toBe(true);
       // The origin guard binds a session through engine.io's own table: no close listener of ours.
-      // (The two there are engine.io's session table and Socket.IO's client; a third grows the array to 19 slots.)
+      // (The two there are engine.io's session table and Socket.IO's client; a third grows their array to ~20 slots.)
       expect(socket.conn.listenerCount("close")).toBe(2);
     }
     // Per socket: Engine.IO's heartbeat on the server and the test client's own ping timeout; none of Kaleem's.
