@@ -38,12 +38,42 @@ interface Listening {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
-/** Per-socket chain: a client's events are handled in the order it sent them (sends keep their order). */
+/**
+ * Per-socket chain: a client's events are handled in the order it sent them (sends keep their
+ * order). An idle socket's entry is dropped once its last task settles, so an idle socket holds none.
+ */
 const chains = new WeakMap<object, Promise<unknown>>();
 function inOrder<T>(socket: object, task: () => Promise<T>): Promise<T> {
   const run = (chains.get(socket) ?? Promise.resolve()).then(task, task);
-  chains.set(socket, run.catch(() => undefined));
+  const tail: Promise<void> = run.then(
+    (): void => settled(socket, tail),
+    (): void => settled(socket, tail),
+  );
+  chains.set(socket, tail);
   return run;
+}
+function settled(socket: object, tail: Promise<unknown>): void {
+  if (chains.get(socket) === tail) chains.delete(socket);
+}
+/** Whether a socket has events being handled or waiting (tests: idle sockets keep no chain). */
+export const hasPendingEvents = (socket: object): boolean => chains.has(socket);
+
+/** Runs one event: validates its payload, calls the handler, answers the ack (if any) in every case. */
+function handleEvent(socket: object, event: string, schema: z.ZodType, args: unknown[], logger: Logger, run: (data: unknown) => Promise<unknown>): void {
+  const { payload, ack } = splitArgs(args);
+  void inOrder(socket, async () => {
+    let reply: Ack<unknown>;
+    try {
+      const parsed = schema.safeParse(payload ?? {});
+      if (!parsed.success) throw parsed.error;
+      reply = { ok: true, data: await run(parsed.data) };
+    } catch (err) {
+      const error = toAckError(err);
+      if (error.code === "internal") logger.error({ err, event }, "socket event failed");
+      reply = { ok: false, error };
+    }
+    ack?.(reply);
+  });
 }
 
 type SpecTable = Record<string, ClientEventSpec<unknown, boolean>>;
@@ -63,22 +93,38 @@ export function eventBinder<M, T extends SpecTable & { [E in keyof M]: unknown }
     handler: (data: EventInput<T, E>) => Promise<EventResult<M, E>>,
   ): void {
     const schema = table[event]!.schema;
-    socket.on(event, (...args: unknown[]) => {
-      const { payload, ack } = splitArgs(args);
-      void inOrder(socket, async () => {
-        let reply: Ack<unknown>;
-        try {
-          const parsed = schema.safeParse(payload ?? {});
-          if (!parsed.success) throw parsed.error;
-          reply = { ok: true, data: await handler(parsed.data as EventInput<T, E>) };
-        } catch (err) {
-          const error = toAckError(err);
-          if (error.code === "internal") logger.error({ err, event }, "socket event failed");
-          reply = { ok: false, error };
-        }
-        ack?.(reply);
-      });
-    });
+    socket.on(event, (...args: unknown[]) => handleEvent(socket, event, schema, args, logger, (data) => handler(data as EventInput<T, E>)));
+  };
+}
+
+/** The handlers of one namespace, shared by all its sockets: a handler gets the socket it runs for. */
+export interface EventRouter<S extends object> {
+  /** Handles a known event and returns true; false for a name it has no handler for. */
+  dispatch(socket: S, event: string, args: unknown[]): boolean;
+}
+
+/**
+ * Like eventBinder, but built once per namespace instead of once per socket: a socket holds no
+ * listener or closure per event (idle widget sockets are many; see BENCHMARKS.md row 4). The
+ * namespace's event guard calls `dispatch` with every packet it lets through.
+ */
+export function eventRouter<M, T extends SpecTable & { [E in keyof M]: unknown }, S extends object>(
+  table: T,
+  logger: Logger,
+  handlers: { [E in keyof M & keyof T & string]: (socket: S, data: EventInput<T, E>) => Promise<EventResult<M, E>> },
+): EventRouter<S> {
+  const routes = new Map<string, { schema: z.ZodType; handler: (socket: S, data: unknown) => Promise<unknown> }>();
+  for (const event of Object.keys(handlers) as Array<keyof M & keyof T & string>) {
+    const handler = handlers[event] as (socket: S, data: unknown) => Promise<unknown>;
+    routes.set(event, { schema: table[event]!.schema, handler });
+  }
+  return {
+    dispatch(socket, event, args) {
+      const route = routes.get(event);
+      if (!route) return false;
+      handleEvent(socket, event, route.schema, args, logger, (data) => route.handler(socket, data));
+      return true;
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 // before the hub's handlers exist: createSocketServer attaches Socket.IO to the HTTP server and
 // gives the emitter (the composition root builds the conversation service on it), then createHub
 // binds the two namespaces to the services it is given. The hub builds no services of its own.
-import type { Server as HttpServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import type { Redis } from "ioredis";
 import { Server } from "socket.io";
@@ -60,8 +60,14 @@ export const PING_TIMEOUT_MS = 20_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export function createSocketServer(deps: SocketServerDeps): SocketServer {
-  const origins = createOriginGuard(deps.config, deps.store, deps.merchantProfiles);
-  const io = new Server(deps.httpServer, {
+  // engine.io's table of live sessions is documented (server.clients) but typed protected.
+  // A sid is the client's word: only the table's own entries count ("__proto__" is none).
+  const handshakeOf = (sid: string) => {
+    const clients = (io.engine as unknown as { clients: Record<string, { request: IncomingMessage }> }).clients;
+    return Object.hasOwn(clients, sid) ? clients[sid]!.request : undefined;
+  };
+  const origins = createOriginGuard(deps.config, deps.store, deps.merchantProfiles, handshakeOf);
+  const io: Server = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
     // CORS headers only let allowed pages read replies; the namespaces refuse other origins with a reason.
@@ -71,7 +77,6 @@ export function createSocketServer(deps: SocketServerDeps): SocketServer {
     pingTimeout: PING_TIMEOUT_MS,
   });
   io.engine.use(origins.sameOrigin);
-  io.engine.on("connection", (session: Parameters<typeof origins.bind>[0]) => origins.bind(session));
   if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: socketIoRedisKey(deps.redis.prefix) }));
   // Without Redis the local room table is complete, so empty rooms can be skipped before encoding.
   return { io, emitter: new SocketIoEmitter(io, realtimeMetrics(deps.metrics), { localRooms: !deps.redis }) };

@@ -50,6 +50,14 @@ describe("visitor tokens", () => {
     expect(tokens.verify(`${long}.${sign(long)}`, store)).toEqual({ ok: false, problem: "expired" });
   });
 
+  it("signs the same claims to the same token, so a socket can keep the claims alone", () => {
+    const { token, claims } = tokens.issue("m1", "wk_1", { generation: 1 });
+    expect(tokens.tokenFor(claims, "wk_1")).toBe(token);
+    const fresh = tokens.claims("m1", { visitorId: "v_9" });
+    expect(tokens.verify(tokens.tokenFor(fresh, "wk_1"), store)).toEqual({ ok: true, claims: fresh });
+    expect(tokens.verify(tokens.tokenFor(fresh, "wk_other"), store)).toEqual({ ok: false, problem: "rotated_key" });
+  });
+
   it("asks for renewal once half the lifetime has passed (sliding)", () => {
     const { claims } = tokens.issue("m1", "wk_1");
     now += (TTL / 2 - 60) * 1000;
@@ -79,6 +87,13 @@ describe("origins", () => {
     expect(originAllowed("https://shop.example.evil.com", ["https://shop.example"])).toBe(false);
     expect(originAllowed("http://shop.example", ["https://shop.example"])).toBe(false);
     expect(originAllowed("null", ["https://shop.example"])).toBe(false);
+    // A frozen list (the cached profile's) is normalized once; a list that can change is read each time.
+    const frozen = Object.freeze(["https://Shop.Example/"]);
+    expect([originAllowed("https://shop.example", frozen), originAllowed("https://other.example", frozen)]).toEqual([true, false]);
+    const editable = ["https://shop.example"];
+    expect(originAllowed("https://shop.example", editable)).toBe(true);
+    editable[0] = "https://other.example";
+    expect(originAllowed("https://shop.example", editable)).toBe(false);
   });
 });
 

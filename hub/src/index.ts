@@ -3,3 +3,5 @@ export { SocketIoEmitter } from "./emitter.js";
 export { VisitorTokens, type VisitorClaims } from "./visitor-token.js";
 export { normalizeOrigin, originAllowed } from "./origin.js";
 export { SocketRateLimit } from "./rate-limit.js";
+// Diagnostics for the connection-density test (launcher/src/realtime.density.test.ts).
+export { hasPendingEvents } from "./ack.js";

@@ -1,5 +1,5 @@
 // Cross-site WebSocket hijacking defence, in two places. Engine.IO's CORS delegate judges the page's
-// Origin on every HTTP request (the handshake's verdict is kept on the request): only an allowed
+// Origin on every HTTP request (the handshake's verdict is kept beside the request): only an allowed
 // origin gets Access-Control-Allow-Origin, so a foreign page cannot read a long-polling answer, its
 // session id included. The namespace middlewares then refuse a connection from a disallowed origin
 // with a reason (`origin_not_allowed` in connect_error), which programs and websocket clients see.
@@ -18,29 +18,56 @@ export function normalizeOrigin(value: string): string | null {
   }
 }
 
-export function originAllowed(origin: string, allowed: readonly string[]): boolean {
-  const o = normalizeOrigin(origin);
-  return o !== null && allowed.some((a) => normalizeOrigin(a) === o);
+// An allow-list normalized once per list: the cached merchant profile hands every connect the same
+// (frozen) array, and parsing each entry as a URL on every handshake was a visible share of a connect.
+const normalizedLists = new WeakMap<readonly string[], ReadonlySet<string>>();
+function normalizedList(allowed: readonly string[]): ReadonlySet<string> {
+  let set = normalizedLists.get(allowed);
+  if (!set) {
+    set = new Set(allowed.map(normalizeOrigin).filter((o): o is string => o !== null));
+    // Only a list that cannot change later may be remembered.
+    if (Object.isFrozen(allowed)) normalizedLists.set(allowed, set);
+  }
+  return set;
 }
 
-/** What the handshake's Origin check found, kept on the request for the namespace middlewares. */
+export function originAllowed(origin: string, allowed: readonly string[]): boolean {
+  const o = normalizeOrigin(origin);
+  return o !== null && normalizedList(allowed).has(o);
+}
+
+/** What the handshake's Origin check found, kept beside the request for the namespace middlewares and the session's later requests. */
 export interface OriginVerdict {
   origin: string | null;
+  /** The origin a session from this handshake is bound to (bindingOf). */
+  binding: string;
   /** Merchant whose widget key came in the query and whose allow-list accepted the origin. */
   widgetMerchantId: string | null;
-  /**
-   * The query's widget key and the merchant as read for this handshake (with widgetMerchantId),
-   * so the namespace's authentication of the same key a moment later does not read them again.
-   */
-  widget?: { key: string; merchant: PublicMerchant };
   /** The origin may open /inbox (dashboard origins, same host) or there is no Origin at all. */
   inboxOk: boolean;
   /** What the page asked for is allowed from it: the query key's widget, or (without a key) the inbox. */
   allowed: boolean;
 }
-const VERDICT = Symbol.for("kaleem.originVerdict");
-type WithVerdict = IncomingMessage & { [VERDICT]?: OriginVerdict };
-export const originVerdict = (req: IncomingMessage): OriginVerdict | undefined => (req as WithVerdict)[VERDICT];
+/** The query's widget key and the merchant as read for this handshake (with widgetMerchantId). */
+export interface JudgedWidget {
+  key: string;
+  merchant: PublicMerchant;
+}
+// Kept beside the request, not on it: the request lives as long as its socket, and a property
+// added to it (engine.io deletes one of its own later) turns it into a slow dictionary-mode object
+// of about 1.6 KB per connection.
+const verdicts = new WeakMap<IncomingMessage, OriginVerdict>();
+const judgedWidgets = new WeakMap<IncomingMessage, JudgedWidget>();
+export const originVerdict = (req: IncomingMessage): OriginVerdict | undefined => verdicts.get(req);
+/**
+ * The widget the handshake judged, handed over once: the namespace's authentication of the same
+ * key a moment later does not read it again, and the merchant is not kept for the socket's life.
+ */
+export function takeJudgedWidget(req: IncomingMessage): JudgedWidget | undefined {
+  const widget = judgedWidgets.get(req);
+  judgedWidgets.delete(req);
+  return widget;
+}
 
 function inboxOrigins(config: Config): string[] {
   return [...config.cors.origins, publicBaseUrl(config)];
@@ -71,7 +98,12 @@ export function effectiveOrigin(req: IncomingMessage): string | null {
 }
 
 /** An origin as sessions are bound to it: normalized, or "" for none (apps, programs). */
-const bindingOf = (origin: string | null): string => (origin === null ? "" : (normalizeOrigin(origin) ?? `invalid:${origin}`));
+const bindingOf = (origin: string | null): string => {
+  if (origin === null) return "";
+  const normalized = normalizeOrigin(origin);
+  // The header's own string when it is already normalized: one copy per session, not two.
+  return normalized === null ? `invalid:${origin}` : normalized === origin ? origin : normalized;
+};
 const sidOf = (req: IncomingMessage): string | null => new URL(req.url ?? "/", "http://localhost").searchParams.get("sid");
 
 export interface OriginGuard {
@@ -79,12 +111,20 @@ export interface OriginGuard {
   cors(req: object, callback: (err: Error | null, options?: { origin: boolean; credentials: boolean }) => void): void;
   /** engine.io middleware (`io.engine.use`): judges handshakes; a session's later requests must keep its origin. */
   sameOrigin(req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void;
-  /** Binds a new Engine.IO session to its handshake's origin until it closes. */
-  bind(session: { id: string; request: IncomingMessage; once(event: "close", listener: () => void): unknown }): void;
 }
 
-export function createOriginGuard(config: Config, store: Store, profiles: MerchantProfiles): OriginGuard {
-  const sessions = new Map<string, { origin: string; allowed: boolean }>();
+/**
+ * `handshakeOf(sid)`: the handshake request of a live Engine.IO session (engine.io's own table of
+ * sessions). A session is bound to the origin its handshake's verdict recorded, so the guard keeps
+ * no table or close listener of its own per connection.
+ */
+export function createOriginGuard(config: Config, store: Store, profiles: MerchantProfiles, handshakeOf: (sid: string) => IncomingMessage | undefined): OriginGuard {
+  const sessionOf = (sid: string | null): { origin: string; allowed: boolean } | undefined => {
+    const req = sid ? handshakeOf(sid) : undefined;
+    if (!req) return undefined;
+    const verdict = originVerdict(req);
+    return verdict ? { origin: verdict.binding, allowed: verdict.allowed } : { origin: bindingOf(effectiveOrigin(req)), allowed: false };
+  };
 
   const judge = async (req: IncomingMessage): Promise<OriginVerdict> => {
     const cached = originVerdict(req);
@@ -93,7 +133,6 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
     const widgetKey = new URL(req.url ?? "/", "http://localhost").searchParams.get("widgetKey");
     const inboxOk = origin === null || originAllowed(origin, inboxOrigins(config)) || sameHost(origin, req);
     let widgetMerchantId: string | null = null;
-    let widget: OriginVerdict["widget"];
     if (widgetKey) {
       const merchantId = await store.lookup.merchantByWidgetKey(widgetKey);
       // Read through the cache: every shopper's handshake asks for this; the key lookup itself is not
@@ -101,11 +140,11 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
       const merchant = merchantId ? await profiles.get(merchantId) : null;
       if (merchantId && merchant && (origin === null || originAllowed(origin, merchant.widget.allowedOrigins))) {
         widgetMerchantId = merchantId;
-        widget = { key: widgetKey, merchant };
+        judgedWidgets.set(req, { key: widgetKey, merchant });
       }
     }
-    const verdict: OriginVerdict = { origin, widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk, ...(widget ? { widget } : {}) };
-    (req as WithVerdict)[VERDICT] = verdict;
+    const verdict: OriginVerdict = { origin, binding: bindingOf(origin), widgetMerchantId, inboxOk, allowed: widgetKey ? widgetMerchantId !== null : inboxOk };
+    verdicts.set(req, verdict);
     return verdict;
   };
 
@@ -113,8 +152,7 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
     cors(rawReq, callback) {
       // Typed by the cors package as a minimal request; engine.io hands it the IncomingMessage itself.
       const req = rawReq as IncomingMessage;
-      const sid = sidOf(req);
-      const session = sid ? sessions.get(sid) : undefined;
+      const session = sessionOf(sidOf(req));
       if (session) return callback(null, { origin: session.allowed && bindingOf(effectiveOrigin(req)) === session.origin, credentials: false });
       judge(req).then(
         (verdict) => callback(null, { origin: verdict.allowed, credentials: false }),
@@ -128,15 +166,10 @@ export function createOriginGuard(config: Config, store: Store, profiles: Mercha
         judge(req).then(() => next(), next);
         return;
       }
-      const session = sessions.get(sid);
+      const session = sessionOf(sid);
       // Unknown ids are engine.io's to refuse.
       if (!session || bindingOf(effectiveOrigin(req)) === session.origin) return next();
       next(new Error("this session belongs to another origin"));
-    },
-    bind(session) {
-      const verdict = originVerdict(session.request);
-      sessions.set(session.id, { origin: bindingOf(verdict?.origin ?? effectiveOrigin(session.request)), allowed: verdict?.allowed ?? false });
-      session.once("close", () => sessions.delete(session.id));
     },
   };
 }

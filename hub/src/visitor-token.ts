@@ -36,8 +36,12 @@ export interface VisitorTokenOptions {
   now?: () => number;
 }
 
+/** Widget keys whose tag is remembered (oldest dropped first). */
+const KEY_TAGS_MAX = 1_000;
+
 export class VisitorTokens {
   private readonly now: () => number;
+  private readonly keyTags = new Map<string, string>();
   constructor(
     private readonly secret: string,
     private readonly options: VisitorTokenOptions,
@@ -54,18 +58,31 @@ export class VisitorTokens {
     widgetKey: string,
     visitor: { visitorId?: string; generation?: number } = {},
   ): { token: string; claims: VisitorClaims } {
+    const claims = this.claims(merchantId, visitor);
+    return { token: this.tokenFor(claims, widgetKey), claims };
+  }
+
+  /** Fresh claims (a lifetime from now), not yet signed. */
+  claims(merchantId: string, visitor: { visitorId?: string; generation?: number } = {}): VisitorClaims {
     const iat = Math.floor(this.now() / 1000);
-    const claims: VisitorClaims = {
+    return {
       merchantId,
       visitorId: visitor.visitorId ?? `v_${newId()}`,
       issuedAt: iat,
       expiresAt: iat + this.options.ttlSeconds,
       generation: visitor.generation ?? 0,
     };
+  }
+
+  /**
+   * The signed token of these claims under this widget key. The same claims always give the same
+   * token, so a holder of the claims need not keep the token string too (idle widget sockets).
+   */
+  tokenFor(claims: VisitorClaims, widgetKey: string): string {
     const body = Buffer.from(
-      JSON.stringify({ v: 2, m: merchantId, vid: claims.visitorId, iat, exp: claims.expiresAt, gen: claims.generation, wk: this.keyTag(widgetKey) }),
+      JSON.stringify({ v: 2, m: claims.merchantId, vid: claims.visitorId, iat: claims.issuedAt, exp: claims.expiresAt, gen: claims.generation, wk: this.keyTag(widgetKey) }),
     ).toString("base64url");
-    return { token: `${body}.${this.sign(body)}`, claims };
+    return `${body}.${this.sign(body)}`;
   }
 
   /** Checks a token against the store and widget key it is presented to. */
@@ -97,7 +114,14 @@ export class VisitorTokens {
 
   /** Names the widget key without revealing it (the token is readable by its holder). */
   private keyTag(widgetKey: string): string {
-    return hmacSha256(`kaleem-visitor-key:${this.secret}`, widgetKey, "base64").slice(0, 16);
+    // Every issue and verify needs it, and a store has one key at a time: remembered, bounded.
+    let tag = this.keyTags.get(widgetKey);
+    if (tag === undefined) {
+      tag = hmacSha256(`kaleem-visitor-key:${this.secret}`, widgetKey, "base64").slice(0, 16);
+      if (this.keyTags.size >= KEY_TAGS_MAX) this.keyTags.delete(this.keyTags.keys().next().value!);
+      this.keyTags.set(widgetKey, tag);
+    }
+    return tag;
   }
 
   private sign(body: string): string {

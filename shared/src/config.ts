@@ -5,6 +5,7 @@ import path from "node:path";
 import os from "node:os";
 import { z } from "zod";
 import { ensurePrivateDir, writePrivateFile } from "./data-dir.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { ConfigError } from "./errors.js";
 import { randomSecret } from "./ids.js";
 
@@ -398,13 +399,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return deepFreeze(config);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /** The URL a browser or provider uses to reach this installation. */
 export function publicBaseUrl(config: Config): string {

@@ -177,6 +177,28 @@ describe("read cache in one process (L1 only, invalidations told directly)", () 
     await cache.close();
   });
 
+  it("decodes an unchanged L1 entry once: later hits share one frozen value; an invalidation or a new value decodes again", async () => {
+    const { cache } = oneProcess();
+    await cache.start();
+    const checked = z.object({ v: z.number(), tags: z.array(z.string()) });
+    let parses = 0;
+    const counting = z.preprocess((raw) => ((parses += 1), raw), checked);
+    let stored = 1;
+    const read = () => cache.read({ cache: "c", merchantId: m, id: "d", schema: counting }, async () => ({ v: stored, tags: ["a"] }));
+    await read(); // from the loader
+    const first = await read();
+    const second = await read();
+    expect(parses).toBe(1);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.tags)).toBe(true);
+    stored = 2;
+    await cache.invalidate("c", m, ["d"]);
+    await read();
+    expect(await read()).toEqual({ v: 2, tags: ["a"] });
+    expect(parses).toBe(2);
+    await cache.close();
+  });
+
   it("does not keep what a load read before an invalidation that arrived while it ran", async () => {
     const { cache } = oneProcess();
     await cache.start();

@@ -4,6 +4,7 @@
 // Keys are `<cache>:<merchantId>:<id>`: the merchant id is a required part of every read and
 // invalidation, so a key can never be shared between tenants.
 import type { ZodType } from "zod";
+import { deepFreeze } from "../deep-freeze.js";
 import type { Logger } from "../logger.js";
 import type { CacheMetrics } from "../metrics.js";
 import type { CacheInvalidations, ReadCache } from "../ports/read-cache.js";
@@ -28,6 +29,9 @@ export interface TieredCacheOptions {
   logger: Logger;
 }
 
+/** How many decoded L1 entries are kept beside their stored strings (least recently read dropped). */
+const DECODED_MAX_ENTRIES = 1_000;
+
 export const cacheKey = (cache: string, merchantId: MerchantId, id: string): string => {
   if (!merchantId) throw new Error("cache keys need a merchant id");
   return `${cache}:${merchantId}:${id}`;
@@ -40,6 +44,12 @@ export class TieredCache {
    */
   private readonly generations = new Map<string, number>();
   private unsubscribe: (() => Promise<void>) | null = null;
+  /**
+   * The value last decoded from each L1 entry, with the string it came from: an L1 hit on the same
+   * string is not parsed and checked again (every widget connect reads the merchant profile twice).
+   * Values are frozen, since every reader of the entry shares one.
+   */
+  private readonly decoded = new Map<string, { raw: string; value: unknown }>();
 
   constructor(private readonly o: TieredCacheOptions) {}
 
@@ -56,7 +66,7 @@ export class TieredCache {
   async read<T>(spec: CacheEntrySpec<T>, load: () => Promise<T>): Promise<T> {
     const key = cacheKey(spec.cache, spec.merchantId, spec.id);
     const generation = this.generations.get(key) ?? 0;
-    const l1 = this.parse(spec, await this.o.l1.get(key));
+    const l1 = this.fromL1(spec, key, await this.o.l1.get(key));
     if (l1 !== undefined) {
       this.o.metrics.hits.inc({ layer: "l1", cache: spec.cache });
       return l1;
@@ -100,7 +110,10 @@ export class TieredCache {
   }
 
   private dropLocal(keys: readonly string[]): void {
-    for (const key of keys) this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    for (const key of keys) {
+      this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+      this.decoded.delete(key);
+    }
     // The memory layer's delete is synchronous underneath; its promise never rejects.
     void this.o.l1.delete(keys);
   }
@@ -108,6 +121,22 @@ export class TieredCache {
   private async fillL1(key: string, generation: number, raw: string): Promise<void> {
     if ((this.generations.get(key) ?? 0) !== generation) return;
     await this.o.l1.set(key, raw, this.o.l1TtlMs);
+  }
+
+  private fromL1<T>(spec: CacheEntrySpec<T>, key: string, raw: string | null): T | undefined {
+    const known = this.decoded.get(key);
+    this.decoded.delete(key);
+    if (raw === null) return undefined;
+    // The memory layer hands back the very string it stored, so this is a pointer comparison.
+    if (known?.raw === raw) {
+      this.decoded.set(key, known);
+      return known.value as T;
+    }
+    const value = this.parse(spec, raw);
+    if (value === undefined) return undefined;
+    this.decoded.set(key, { raw, value: deepFreeze(value) });
+    if (this.decoded.size > DECODED_MAX_ENTRIES) this.decoded.delete(this.decoded.keys().next().value!);
+    return value;
   }
 
   private parse<T>(spec: CacheEntrySpec<T>, raw: string | null): T | undefined {
