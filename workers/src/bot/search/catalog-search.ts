@@ -83,6 +83,12 @@ export interface CatalogSearchDeps {
   /** The clock for `vectorRetryMs` (tests). */
   now?: () => number;
   options?: Partial<SearchOptions>;
+  /**
+   * Score every product instead of the index's candidates: lexical scores with no posting lists,
+   * vector similarity of every product rather than the nearest `vectorCandidates`. Same scoring,
+   * no shortcuts, and slow: the ground truth the benchmark measures recall@10 against.
+   */
+  exhaustive?: boolean;
 }
 
 export interface DetailedSearchResult {
@@ -372,7 +378,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     cap: number,
     requireHeadMatch: boolean,
   ): Promise<ProductSearchHit[]> {
-    const lexical = m.lexical.search(built.units, allowed);
+    const exhaustive = this.deps.exhaustive === true;
+    const lexical = exhaustive ? m.lexical.searchExhaustive(built.units, allowed) : m.lexical.search(built.units, allowed);
     const threshold = this.threshold(built.weight);
     const vectorScores = new Map<string, number>();
     if (this.options.vectorWeight > 0 && built.embedText.trim() !== "") {
@@ -382,7 +389,8 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
         if (this.vectorsDown && this.clock() < this.vectorRetryAt) throw new VectorsResting();
         const [qv] = await this.embedder.embed([built.embedText]);
         if (qv) {
-          for (const v of await this.vectors.query(store.merchantId, qv, this.options.vectorCandidates)) vectorScores.set(v.id, v.score);
+          const k = exhaustive ? Math.max(this.options.vectorCandidates, m.entries.size) : this.options.vectorCandidates;
+          for (const v of await this.vectors.query(store.merchantId, qv, k)) vectorScores.set(v.id, v.score);
         }
         this.vectorsAnswered();
       } catch (err) {

@@ -143,6 +143,20 @@ export class LexicalIndex {
 
   /** Scores every document that matches at least one unit; `allowed` restricts the candidates. */
   search(units: readonly QueryUnit[], allowed?: (id: string) => boolean): LexicalHit[] {
+    const candidates = new Set<string>();
+    for (const u of units) for (const term of u.alternatives.keys()) for (const id of this.postings.get(term) ?? []) candidates.add(id);
+    return this.scoreDocs(units, candidates, allowed);
+  }
+
+  /**
+   * The same scores as `search`, computed for every document with no candidate step: the ground
+   * truth the benchmark measures the index's recall against (and tests compare `search` with).
+   */
+  searchExhaustive(units: readonly QueryUnit[], allowed?: (id: string) => boolean): LexicalHit[] {
+    return this.scoreDocs(units, this.docs.keys(), allowed);
+  }
+
+  private scoreDocs(units: readonly QueryUnit[], candidates: Iterable<string>, allowed?: (id: string) => boolean): LexicalHit[] {
     const known = units.map((u) => [...u.alternatives.keys()].some((t) => this.has(t)));
     const unitIdf = units.map((u) => {
       let best = 0;
@@ -152,8 +166,6 @@ export class LexicalIndex {
     const denominator = units.reduce((s, u, i) => s + u.importance * (unitIdf[i] ?? 0), 0);
     const hasCore = units.some((u) => !u.modifier);
     const unknownWeight = units.reduce((s, u, i) => s + (known[i] ? 0 : (u.unknownImportance ?? u.importance) * (unitIdf[i] ?? 0)), 0);
-    const candidates = new Set<string>();
-    for (const u of units) for (const term of u.alternatives.keys()) for (const id of this.postings.get(term) ?? []) candidates.add(id);
     const idfCache = new Map<string, number>();
     const idfOf = (t: string) => {
       let v = idfCache.get(t);
