@@ -1,9 +1,10 @@
 // In-process vector index: one partition per merchant, exact cosine by brute force. Fine for
 // catalogs of thousands of products; Qdrant implements the same port for larger installations.
 //
-// Laid out for the scan: a partition's vectors sit in one Float32Array (slot after slot), norms
-// are computed once at upsert, and a query multiplies only its non-zero dimensions (the built-in
-// hashed embedding of a short query has a few dozen of 512). The k best are kept in a small heap
+// Laid out for the scan: a partition's vectors sit in one Float32Array by dimension (column d
+// holds dimension d of every item, slot after slot), norms are computed once at upsert, and a
+// query walks only the columns of its non-zero dimensions (the built-in hashed embedding of a
+// short query has a few dozen of 512), each front to back. The k best are kept in a small heap
 // instead of sorting every score. Ties keep insertion order, as a stable sort of a Map did.
 import type { VectorIndex, VectorItem, VectorMatch } from "../../ports/vector-index.js";
 import { ValidationError } from "../../errors.js";
@@ -19,8 +20,12 @@ class Partition {
   dims = 0;
   /** Slots in insertion order; a removed item leaves a hole (null id) until the next compaction. */
   ids: Array<string | null> = [];
+  /** Column-major: dimension d of slot s is at d * capacity + s. */
   data = new Float32Array(0);
+  /** Norm per slot; its length is the capacity. 0 for a hole (and a zero vector: never matched). */
   norms = new Float64Array(0);
+  /** Per-query dot products, one per slot (queries run one at a time: no await inside). */
+  dots = new Float64Array(0);
   payloads: Array<Record<string, unknown> | undefined> = [];
   readonly slotOf = new Map<string, number>();
 
@@ -29,6 +34,7 @@ class Partition {
     this.ids = [];
     this.data = new Float32Array(0);
     this.norms = new Float64Array(0);
+    this.dots = new Float64Array(0);
     this.payloads = [];
     this.slotOf.clear();
   }
@@ -47,7 +53,8 @@ class Partition {
       this.slotOf.set(item.id, slot);
       this.reserve(this.ids.length);
     }
-    this.data.set(item.vector, slot * this.dims);
+    const cap = this.norms.length;
+    for (let d = 0; d < this.dims; d++) this.data[d * cap + slot] = item.vector[d]!;
     this.norms[slot] = norm(item.vector);
     this.payloads[slot] = item.payload;
   }
@@ -64,13 +71,15 @@ class Partition {
 
   private reserve(slots: number): void {
     if (this.norms.length >= slots) return;
-    const capacity = Math.max(16, this.norms.length * 2, slots);
+    const old = this.norms.length;
+    const capacity = Math.max(16, old * 2, slots);
     const data = new Float32Array(capacity * this.dims);
-    data.set(this.data);
+    for (let d = 0; d < this.dims; d++) data.set(this.data.subarray(d * old, (d + 1) * old), d * capacity);
     const norms = new Float64Array(capacity);
     norms.set(this.norms);
     this.data = data;
     this.norms = norms;
+    this.dots = new Float64Array(capacity);
   }
 
   /** Closes the holes removals left, keeping the order of what remains. */
@@ -80,7 +89,8 @@ class Partition {
       const id = this.ids[from];
       if (id === null || id === undefined) continue;
       if (to !== from) {
-        this.data.copyWithin(to * this.dims, from * this.dims, (from + 1) * this.dims);
+        const cap = this.norms.length;
+        for (let d = 0; d < this.dims; d++) this.data[d * cap + to] = this.data[d * cap + from]!;
         this.norms[to] = this.norms[from]!;
         this.ids[to] = id;
         this.payloads[to] = this.payloads[from];
@@ -139,15 +149,21 @@ export class MemoryVectorIndex implements VectorIndex {
         valuesOf[nz++] = x;
       }
     }
-    const { data, norms, ids, dims } = p;
+    const { data, norms, ids, dots } = p;
+    const cap = norms.length;
+    const n = ids.length;
+    dots.fill(0, 0, n);
+    // Dimension by dimension, so each slot's sum adds its terms in the order a row-by-row dot
+    // product would: the same floating-point result.
+    for (let j = 0; j < nz; j++) {
+      const x = valuesOf[j]!;
+      const off = dimsOf[j]! * cap;
+      for (let slot = 0; slot < n; slot++) dots[slot] = dots[slot]! + x * data[off + slot]!;
+    }
     const heap = new TopK(Math.min(k, p.size));
-    for (let slot = 0; slot < ids.length; slot++) {
-      const n = norms[slot]!;
-      if (n === 0) continue;
-      const base = slot * dims;
-      let dot = 0;
-      for (let j = 0; j < nz; j++) dot += valuesOf[j]! * data[base + dimsOf[j]!]!;
-      heap.offer(dot / (qn * n), slot);
+    for (let slot = 0; slot < n; slot++) {
+      const norm = norms[slot]!;
+      if (norm !== 0) heap.offer(dots[slot]! / (qn * norm), slot);
     }
     return Promise.resolve(heap.sorted().map(({ score, seq }) => ({ id: ids[seq]!, score })));
   }

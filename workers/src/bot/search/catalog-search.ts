@@ -3,6 +3,7 @@
 // A query is split into hard constraints (filters) and words to rank; lexical and vector
 // scores are fused and a coverage threshold keeps out-of-catalog queries from returning noise.
 import { KnowledgeIndex } from "../engine/knowledge-index.js";
+import { TopK } from "@kaleem/shared";
 import type {
   CatalogEvents,
   Embedder,
@@ -399,39 +400,55 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       }
     }
 
-    const maxLex = lexical[0]?.score ?? 0;
-    const fused = new Map<string, number>();
+    let maxLex = 0;
+    for (const hit of lexical) if (hit.score > maxLex) maxLex = hit.score;
+    // Fused scores in the lexical hits' order (then vector-only ones): the top `cap` are picked
+    // from these arrays, ties in this order, as a stable sort of all of them would.
+    const fusedIds: string[] = [];
+    const fusedScores: number[] = [];
+    const { vectorWeight, coveragePower, headBoost, kidsPenalty, audienceBoost } = this.options;
     for (const hit of lexical) {
       if (hit.gate < threshold) continue;
       if (requireHeadMatch && !hit.headMatch) continue;
       const lex = maxLex > 0 ? hit.score / maxLex : 0;
       const vec = Math.max(0, vectorScores.get(hit.id) ?? 0);
-      const base = (1 - this.options.vectorWeight) * lex + this.options.vectorWeight * vec;
-      let score = base * Math.min(1, hit.coverage) ** this.options.coveragePower;
+      const base = (1 - vectorWeight) * lex + vectorWeight * vec;
+      let score = base * Math.min(1, hit.coverage) ** coveragePower;
       // The query names what this product is (its head noun), not just something it goes with.
-      if (hit.headMatch) score *= 1 + this.options.headBoost;
+      if (hit.headMatch) score *= 1 + headBoost;
       // Unless the shopper asks for children, adult products come first.
-      const e = m.entries.get(hit.id);
-      if (constraints.audience !== "kids" && e?.facts.audiences?.has("kids") === true && e.facts.audiences.size === 1) score *= this.options.kidsPenalty;
-      // Made for who was named (or for that age) beats merely not ruled out.
-      if (constraints.audience !== null && e?.facts.audiences?.has(constraints.audience) === true) score *= this.options.audienceBoost;
-      if (constraints.age !== null && e?.facts.ageRange) score *= this.options.audienceBoost;
-      fused.set(hit.id, score);
+      const facts = m.entries.get(hit.id)?.facts;
+      if (facts?.audiences) {
+        if (constraints.audience !== "kids" && facts.audiences.has("kids") && facts.audiences.size === 1) score *= kidsPenalty;
+        // Made for who was named (or for that age) beats merely not ruled out.
+        if (constraints.audience !== null && facts.audiences.has(constraints.audience)) score *= audienceBoost;
+      }
+      if (constraints.age !== null && facts?.ageRange) score *= audienceBoost;
+      fusedIds.push(hit.id);
+      fusedScores.push(score);
     }
-    for (const [id, score] of vectorScores) {
-      if (requireHeadMatch || fused.has(id) || score < this.options.vectorOnlyMinScore || !allowed(id)) continue;
-      fused.set(id, this.options.vectorWeight * score * 0.5);
+    if (!requireHeadMatch) {
+      let lexicalIds: Set<string> | null = null;
+      for (const [id, score] of vectorScores) {
+        if (score < this.options.vectorOnlyMinScore) continue;
+        lexicalIds ??= new Set(fusedIds);
+        if (lexicalIds.has(id) || !allowed(id)) continue;
+        lexicalIds.add(id);
+        fusedIds.push(id);
+        fusedScores.push(vectorWeight * score * 0.5);
+      }
     }
-    if (constraints.cheap) applyCheapPreference(fused, m);
+    if (constraints.cheap) applyCheapPreference(fusedIds, fusedScores, m);
 
-    const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1]);
-    const top = ranked[0]?.[1] ?? 0;
+    const best = new TopK(cap);
+    for (let i = 0; i < fusedScores.length; i++) best.offer(fusedScores[i]!, i);
+    const ranked = best.sorted();
+    const top = ranked[0]?.score ?? 0;
     const items: ProductSearchHit[] = [];
-    for (const [id, score] of ranked) {
+    for (const { score, seq } of ranked) {
       if (score < top * this.options.relativeCutoff) break;
-      const e = m.entries.get(id);
+      const e = m.entries.get(fusedIds[seq]!);
       if (e) items.push({ product: e.product, score: Math.round(score * 10_000) / 10_000 });
-      if (items.length >= cap) break;
     }
     return items;
   }
@@ -694,14 +711,17 @@ function hasAnyConstraint(c: QueryConstraints): boolean {
 }
 
 /** "cheap"/"رخيص": among the matches, lower prices move up (at most 30 %). */
-function applyCheapPreference(fused: Map<string, number>, m: MerchantCatalog): void {
-  const prices = [...fused.keys()].map((id) => m.entries.get(id)?.product.price ?? 0);
-  const min = Math.min(...prices);
-  const max = Math.max(...prices);
-  if (!(max > min)) return;
-  for (const [id, score] of fused) {
-    const price = m.entries.get(id)?.product.price ?? max;
-    fused.set(id, score * (1 - 0.3 * ((price - min) / (max - min))));
+function applyCheapPreference(ids: readonly string[], scores: number[], m: MerchantCatalog): void {
+  const prices = ids.map((id) => m.entries.get(id)?.product.price ?? 0);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of prices) {
+    if (p < min) min = p;
+    if (p > max) max = p;
   }
+  if (!(max > min)) return;
+  ids.forEach((id, i) => {
+    const price = m.entries.get(id)?.product.price ?? max;
+    scores[i] = scores[i]! * (1 - 0.3 * ((price - min) / (max - min)));
+  });
 }
-
