@@ -18,7 +18,7 @@ import type {
 import { AUDIENCE_PREFIX, COLOUR_PREFIX, MATERIAL_PREFIX, NEED_PREFIX, analyze, indexTerms, lexiconWords, needServes, searchWords, stopNorms, toToken, type Token } from "./analyze.js";
 import { parseQuery, productFacts, violation, type ProductFacts, type QueryConstraints } from "./constraints.js";
 import { arabiziWordToArabic, looksLikeArabizi } from "../nlp/arabizi.js";
-import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
+import { arabiziMatches, fuzzyMatches, isTerm } from "./fuzzy.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
 import { LexicalIndex, type FieldTerms, type QueryUnit } from "./lexical-index.js";
 import { categoryTextOf, embeddingText } from "./vector-indexer.js";
@@ -111,9 +111,17 @@ class MerchantCatalog {
   readonly changed = new Set<string>();
   readonly removed = new Set<string>();
   built = false;
+  /**
+   * The words typo and Arabizi matching look through (index and lexicon, numbers and concept ids
+   * left out, in the order they were first indexed), for the index version it was taken from.
+   */
+  fuzzyWords: { version: number; words: string[] } | null = null;
   /** Serializes builds and updates of this merchant's index. */
   queue: Promise<void> = Promise.resolve();
 }
+
+/** Query embeddings kept (2 KB each with the built-in 512 dimensions). */
+const QUERY_VECTORS_KEPT = 500;
 
 /** Concepts that qualify a product rather than name one. */
 const MODIFIER_PREFIXES = [COLOUR_PREFIX, MATERIAL_PREFIX, AUDIENCE_PREFIX];
@@ -262,6 +270,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   private readonly merchants = new Map<string, MerchantCatalog>();
   private readonly writesVectors: boolean;
   private readonly deps: CatalogSearchDeps;
+  private readonly queryVectors = new Map<string, Float32Array>();
   /** The last vector call failed: logged once, said again when it answers. */
   private vectorsDown = false;
   /** While vectors are down, the time before which searches do not try them. */
@@ -338,7 +347,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     const m = await this.ready(store);
     const parsed = parseQuery(query);
     const { constraints } = parsed;
-    const built = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, parsed.consumed, m.lexical, constraints);
+    const built = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, parsed.consumed, m, constraints);
     const allowed = (id: string) => {
       const e = m.entries.get(id);
       return e !== undefined && violation(e.product, e.facts, constraints) === null;
@@ -365,7 +374,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     // Words the catalog has never seen ("an abaya for the office", "عباية للدوام") would otherwise
     // sink every product. Without them, only products the remaining words name (head noun) count,
     // so an out-of-catalog request ("iphone 99", "truck tyres") still finds nothing.
-    const relaxed = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, new Set([...parsed.consumed, ...built.unknown]), m.lexical, constraints);
+    const relaxed = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, new Set([...parsed.consumed, ...built.unknown]), m, constraints);
     if (relaxed.units.length === 0) return { items: [], constraints, rankedText };
     return { items: await this.rank(store, m, relaxed, constraints, allowed, cap, true), constraints, rankedText: relaxed.embedText };
   }
@@ -388,7 +397,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       // goes on with the lexical scores (said in logs and metrics) rather than failing the answer.
       try {
         if (this.vectorsDown && this.clock() < this.vectorRetryAt) throw new VectorsResting();
-        const [qv] = await this.embedder.embed([built.embedText]);
+        const qv = await this.queryVector(built.embedText);
         if (qv) {
           const k = exhaustive ? Math.max(this.options.vectorCandidates, m.entries.size) : this.options.vectorCandidates;
           for (const v of await this.vectors.query(store.merchantId, qv, k)) vectorScores.set(v.id, v.score);
@@ -453,6 +462,25 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     return items;
   }
 
+  /**
+   * The embedding of a query's words. Shoppers repeat the same few queries ("abaya", "عطر"), and
+   * an external embedder is a network call: the last QUERY_VECTORS_KEPT are kept, least recently
+   * used out first. The embedder and its model do not change for the life of this object.
+   */
+  private async queryVector(text: string): Promise<Float32Array | undefined> {
+    const kept = this.queryVectors.get(text);
+    if (kept) {
+      this.queryVectors.delete(text);
+      this.queryVectors.set(text, kept);
+      return kept;
+    }
+    const [qv] = await this.embedder.embed([text]);
+    if (!qv) return undefined;
+    this.queryVectors.set(text, qv);
+    if (this.queryVectors.size > QUERY_VECTORS_KEPT) this.queryVectors.delete(this.queryVectors.keys().next().value!);
+    return qv;
+  }
+
   private threshold(weight: number): number {
     const t = this.options.coverageThresholds;
     if (weight <= 1) return t[0];
@@ -465,9 +493,10 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     tokens: readonly Token[],
     concepts: ReadonlyArray<{ id: string; start: number; end: number }>,
     consumed: ReadonlySet<number>,
-    lexical: LexicalIndex,
+    m: MerchantCatalog,
     constraints: QueryConstraints,
   ): BuiltQuery {
+    const lexical = m.lexical;
     const units: QueryUnit[] = [];
     const embedWords: string[] = [];
     /** Token index → index of the (longest) phrase unit covering it. */
@@ -501,7 +530,10 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       units.push({ alternatives: new Map([[h.id, 1]]), importance: 1 });
       for (let k = h.start; k < h.end; k++) if (!inPhrase.has(k)) inPhrase.set(k, units.length - 1);
     }
-    const vocabulary = () => [...lexical.vocabulary(), ...lexiconWords.keys()];
+    const vocabulary = () => {
+      if (m.fuzzyWords?.version !== lexical.version) m.fuzzyWords = { version: lexical.version, words: [...lexical.vocabulary(), ...lexiconWords.keys()].filter(isTerm) };
+      return m.fuzzyWords.words;
+    };
     const arabiziQuery = looksLikeArabizi(tokens.map((t) => t.norm).join(" "));
     let vocabCache: string[] | null = null;
     const unknown: number[] = [];

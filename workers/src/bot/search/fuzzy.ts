@@ -68,7 +68,8 @@ export interface FuzzyMatch {
   weight: number;
 }
 
-const isTerm = (t: string): boolean => !t.startsWith("§") && !/^\d+$/.test(t);
+/** A word of the vocabulary that typo and Arabizi matching consider (not a concept id or a number). */
+export const isTerm = (t: string): boolean => !t.startsWith("§") && !/^\d+$/.test(t);
 
 /** Vocabulary terms within the allowed edit cost of `stem`, best first. */
 export function fuzzyMatches(stem: string, vocabulary: Iterable<string>, limit = 3): FuzzyMatch[] {

@@ -126,9 +126,15 @@ export class LexicalIndex {
   private headHit = new Uint8Array(0);
   private touched = new Int32Array(0);
   private epoch = 0;
+  private changes = 0;
 
   get size(): number {
     return this.docs.size;
+  }
+
+  /** Goes up with every upsert and removal: what is derived from the index is stale when it moved. */
+  get version(): number {
+    return this.changes;
   }
 
   /** Every indexed term (for typo and Arabizi expansion). */
@@ -193,6 +199,7 @@ export class LexicalIndex {
       p.add(slot, row);
     }
     this.norms = null;
+    this.changes++;
   }
 
   remove(id: string): void {
@@ -213,6 +220,7 @@ export class LexicalIndex {
     this.slotOf.delete(id);
     this.slotIds[slot] = null;
     this.norms = null;
+    this.changes++;
     const holes = this.slotIds.length - this.slotOf.size;
     if (holes > 256 && holes > this.slotOf.size) this.compact();
   }
