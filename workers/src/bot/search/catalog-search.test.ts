@@ -73,6 +73,11 @@ describe("CatalogSearch", () => {
     expect(await find("perfume for my wife")).toEqual(["perfume-women"]);
   });
 
+  it("filters by age alone: no other constraint in the query", async () => {
+    expect(await find("remote control car for a 4 year old")).toEqual([]);
+    expect(await find("remote control car for a 8 year old")).toEqual(["rc-car"]);
+  });
+
   it("tolerates typos", async () => {
     expect((await find("kaftn"))[0]).toMatch(/^kaftan-/);
     expect((await find("perfum for women"))[0]).toBe("perfume-women");
