@@ -7,11 +7,20 @@ export const KINDS = [
 ] as const;
 export const COLOURS = [["black", "أسود"], ["navy", "كحلي"], ["white", "أبيض"], ["gold", "ذهبي"], ["red", "أحمر"]] as const;
 
-/** Product `i` of the generated catalog: kind and colour cycle, the number makes each name unique. */
+const SYLLABLES = ["ka", "ra", "mi", "zo", "lu", "ne", "ta", "vi", "so", "de", "ba", "ri", "mo", "na", "fe", "li"];
+/** Up to 2,000 made-up brand names ("Karami"): a catalog's vocabulary is more than its kinds and colours. */
+export const BRANDS = 2_000;
+export function brand(j: number): string {
+  const w = SYLLABLES[j % 16]! + SYLLABLES[(j >> 4) % 16]! + SYLLABLES[(j >> 8) % 16]!;
+  return w[0]!.toUpperCase() + w.slice(1);
+}
+
+/** Product `i` of the generated catalog: kind, colour and brand cycle, the number makes each name unique. */
 export function generatedProduct(i: number): NewProduct {
   const [en, ar] = KINDS[i % KINDS.length]!;
   const [cen, car] = COLOURS[Math.floor(i / KINDS.length) % COLOURS.length]!;
-  return { name: { en: `${cen} ${en} ${i}`, ar: `${ar} ${car} ${i}` }, description: { en: `A ${cen} ${en} for every day`, ar: `${ar} ${car} للاستخدام اليومي` }, price: 20 + (i % 480), tags: [en] };
+  const b = brand(i % BRANDS);
+  return { name: { en: `${b} ${cen} ${en} ${i}`, ar: `${ar} ${car} ${i}` }, description: { en: `A ${cen} ${en} by ${b} for every day`, ar: `${ar} ${car} للاستخدام اليومي` }, price: 20 + (i % 480), tags: [en] };
 }
 
 /** A small deterministic generator, so every run asks the same queries. */
@@ -25,8 +34,8 @@ function lcg(seed: number): () => number {
 
 /**
  * Queries built from the catalog's own words: each kind in English and Arabic, with a colour, with
- * a price bound, with one letter dropped (typo), a product's full name, a request phrased as a
- * sentence, and two products the store does not sell.
+ * a price bound, with one letter dropped (typo), a brand with a kind and a brand misspelt, a
+ * product's full name, a request phrased as a sentence, and two products the store does not sell.
  */
 export function generatedQueries(size: number): string[] {
   const rnd = lcg(7);
@@ -41,6 +50,11 @@ export function generatedQueries(size: number): string[] {
     const [en, ar] = pick(KINDS);
     const bound = 50 + Math.floor(rnd() * 8) * 50;
     out.push(`${en} under ${bound}`, `${ar} أقل من ${bound} ريال`);
+  }
+  for (let j = 0; j < 2; j++) {
+    const b = brand(Math.floor(rnd() * Math.min(size, BRANDS))).toLowerCase();
+    const [en] = pick(KINDS);
+    out.push(`${b} ${en}`, b.slice(0, 3) + b.slice(4));
   }
   for (let j = 0; j < 5; j++) {
     const i = Math.floor(rnd() * size);
