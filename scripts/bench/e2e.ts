@@ -277,6 +277,9 @@ async function productSearch(o: E2eOptions): Promise<E2eRow[]> {
       } else recalls.push(r);
     }
     const meanRecall = recalls.reduce((a, b) => a + b, 0) / Math.max(1, recalls.length);
+    // The exhaustive index goes before the timing: a process holds one index per store, and a
+    // second one would only make each garbage collection longer.
+    await exhaustive.forget(tenant.merchantId);
     const kp99: number[] = [];
     const kcpu99: number[] = [];
     const bp99: number[] = [];
