@@ -69,7 +69,7 @@ class Partition {
     if (this.ids.length > 64 && this.slotOf.size < this.ids.length / 2) this.compact();
   }
 
-  private reserve(slots: number): void {
+  reserve(slots: number): void {
     if (this.norms.length >= slots) return;
     const old = this.norms.length;
     const capacity = Math.max(16, old * 2, slots);
@@ -122,6 +122,8 @@ export class MemoryVectorIndex implements VectorIndex {
     if (dims === undefined) return Promise.resolve();
     // An empty partition takes the size of whatever comes first, as a fresh one does.
     if (p.size === 0 && p.dims !== dims) p.reset(dims);
+    // Room for the whole batch at once: a catalog's first build is one batch, and fits exactly.
+    p.reserve(p.ids.length + items.filter((item) => !p.slotOf.has(item.id)).length);
     for (const item of items) p.put(item);
     return Promise.resolve();
   }
