@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { asMerchantId, BOT_CONCURRENCY, randomSecret, storeCrypto, type Product } from "@kaleem/shared";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { embeddedSearch } from "@kaleem/workers";
+import { generatedProduct, generatedQueries, recallAt10 } from "./search-workload.js";
 
 /** A throwaway key: a benchmark's store lives for one run (the test helpers load vitest, so not them). */
 const benchStoreCrypto = () => storeCrypto({ secrets: { encryptionKey: randomSecret(48) }, previousEncryptionKeys: [] });
@@ -271,7 +272,11 @@ async function density(o: E2eOptions): Promise<E2eRow[]> {
   ];
 }
 
-/** Row 7, in one process: it is a library measure (the index the bot queries). */
+/**
+ * Row 7, in one process: it is a library measure (the index the bot queries). recall@10 is against
+ * an exhaustive ranking with the same scoring (`exhaustive: true`: every product scored, every
+ * vector compared); the latency baseline is a brute-force substring scan.
+ */
 async function productSearch(o: E2eOptions): Promise<E2eRow[]> {
   const size = o.quick ? 2_000 : 10_000;
   const dir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bench-search-"));
@@ -279,21 +284,15 @@ async function productSearch(o: E2eOptions): Promise<E2eRow[]> {
     const store = await openSqliteStore({ crypto: benchStoreCrypto(), file: path.join(dir, "s.db") });
     const { merchant } = await store.createMerchant({ name: "Search" }, { email: "s@bench.example", name: "S", role: "owner", passwordHash: "x" });
     const tenant = store.forMerchant(asMerchantId(merchant.id));
-    const kinds = [
-      ["abaya", "عباية"], ["perfume", "عطر"], ["dates", "تمر"], ["coffee", "قهوة"], ["thobe", "ثوب"], ["charger", "شاحن"], ["earphones", "سماعات"], ["bakhoor", "بخور"], ["scarf", "وشاح"], ["watch", "ساعة"],
-    ] as const;
-    const colours = [["black", "أسود"], ["navy", "كحلي"], ["white", "أبيض"], ["gold", "ذهبي"], ["red", "أحمر"]] as const;
-    for (let i = 0; i < size; i++) {
-      const [en, ar] = kinds[i % kinds.length]!;
-      const [cen, car] = colours[Math.floor(i / kinds.length) % colours.length]!;
-      await tenant.products.create({ name: { en: `${cen} ${en} ${i}`, ar: `${ar} ${car} ${i}` }, description: { en: `A ${cen} ${en} for every day`, ar: `${ar} ${car} للاستخدام اليومي` }, price: 20 + (i % 480), tags: [en] });
-    }
+    for (let i = 0; i < size; i++) await tenant.products.create(generatedProduct(i));
     const products: Product[] = await tenant.products.all();
     const search = embeddedSearch();
     const buildStart = performance.now();
     await search.warm(tenant);
     const buildMs = performance.now() - buildStart;
-    const queries = ["black abaya", "عباية سوداء", "navy scarf", "عطر ذهبي", "dates gift", "قهوة", "white thobe", "red watch", "شاحن", "gold bakhoor", "earphones", "ساعة حمراء"];
+    const exhaustive = embeddedSearch({ exhaustive: true });
+    await exhaustive.warm(tenant);
+    const queries = generatedQueries(size);
     const brute = (q: string) => {
       const words = q.toLowerCase().split(/\s+/);
       return products
@@ -302,31 +301,59 @@ async function productSearch(o: E2eOptions): Promise<E2eRow[]> {
         .sort((a, b) => b.s - a.s)
         .slice(0, 10);
     };
+    // Recall once (the rankings do not change between repetitions): top 10 of the index against
+    // the exhaustive top 10, over the queries whose exhaustive ranking is not empty.
+    const recalls: number[] = [];
+    let emptyMismatch = 0;
+    const ep99: number[] = [];
+    for (const q of queries) {
+      const t = performance.now();
+      const truth = await exhaustive.searchDetailed(tenant, q, 100);
+      ep99.push(performance.now() - t);
+      const got = await search.searchDetailed(tenant, q, 10);
+      const r = recallAt10(got.items, truth.items);
+      if (r === null) {
+        if (got.items.length > 0) emptyMismatch++;
+      } else recalls.push(r);
+    }
+    const meanRecall = recalls.reduce((a, b) => a + b, 0) / Math.max(1, recalls.length);
+    // The exhaustive index goes before the timing: a process holds one index per store, and a
+    // second one would only make each garbage collection longer.
+    await exhaustive.forget(tenant.merchantId);
     const kp99: number[] = [];
+    const kcpu99: number[] = [];
     const bp99: number[] = [];
+    const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(0.99 * xs.length) - 1]!;
     for (let r = 0; r < o.reps; r++) {
       const kl: number[] = [];
+      const kc: number[] = [];
       const bl: number[] = [];
       for (const q of queries) {
+        // CPU time as well as wall time: on a shared machine the wall clock also counts the
+        // time other processes held the core.
+        const cpu = process.cpuUsage();
         let t = performance.now();
         await search.search(tenant, q, 10);
         kl.push(performance.now() - t);
+        const used = process.cpuUsage(cpu);
+        kc.push((used.user + used.system) / 1000);
         t = performance.now();
         brute(q);
         bl.push(performance.now() - t);
       }
-      kp99.push([...kl].sort((a, b) => a - b)[kl.length - 1]!);
-      bp99.push([...bl].sort((a, b) => a - b)[bl.length - 1]!);
+      kp99.push(p99(kl));
+      kcpu99.push(p99(kc));
+      bp99.push(p99(bl));
     }
     await store.close();
     return [
       {
         n: 7,
-        measure: `Product search at ${size.toLocaleString("en-US")} generated products (EN/AR), embedded index (built in ${fmt(buildMs)} ms), ${queries.length} queries; p99 = the slowest query`,
-        kaleem: `CatalogSearch p99 ${show(fig(kp99), "ms", 1)}`,
-        baseline: `brute-force substring scan: p99 ${show(fig(bp99), "ms", 1)}`,
+        measure: `Product search at ${size.toLocaleString("en-US")} generated products (EN/AR), embedded index (built in ${fmt(buildMs)} ms), ${queries.length} generated queries; p99 = nearest rank (the slowest query below 100 queries)`,
+        kaleem: `CatalogSearch p99 ${show(fig(kp99), "ms", 1)} (process CPU p99 ${show(fig(kcpu99), "ms", 1)}); recall@10 ${fmt(meanRecall, 3)} (lowest ${fmt(Math.min(...recalls), 2)}) against the exhaustive ranking, ${recalls.length} queries with results${emptyMismatch > 0 ? `, ${emptyMismatch} with results where it has none` : ""}`,
+        baseline: `latency: brute-force substring scan p99 ${show(fig(bp99), "ms", 1)}. Recall: the same scoring over every product and every vector, p99 ${fmt(p99(ep99), 1)} ms`,
         ratio: `${(median(kp99) / median(bp99)).toFixed(2)}x`,
-        target: "p99 ≤ 15 ms; recall@10 ≥ 0.95: not measured (the embedded vector index scans every vector exactly, so it is 1 by construction; the lexical side has no approximate step)",
+        target: "p99 ≤ 15 ms; recall@10 ≥ 0.95",
       },
     ];
   } finally {

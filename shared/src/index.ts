@@ -42,6 +42,7 @@ export * from "./outgoing-signature.js";
 export * from "./pii.js";
 export * from "./store-crypto.js";
 export * from "./search/catalog-events.js";
+export * from "./search/top-k.js";
 export * from "./media/index.js";
 export * from "./ports/read-cache.js";
 export * from "./cache/tiered.js";

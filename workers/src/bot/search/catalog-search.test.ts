@@ -2,6 +2,7 @@ import { MemoryVectorIndex } from "@kaleem/shared/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogSearch } from "./catalog-search.js";
 import { embeddedSearch } from "./embedded-search.js";
+import { HashedEmbedder } from "./hashed-embedder.js";
 import { parseQuery } from "./constraints.js";
 import { openTestShop, type TestShop } from "./search.test-helpers.js";
 
@@ -70,6 +71,11 @@ describe("CatalogSearch", () => {
     expect(men).toContain("perfume-men");
     expect(men).not.toContain("perfume-women");
     expect(await find("perfume for my wife")).toEqual(["perfume-women"]);
+  });
+
+  it("filters by age alone: no other constraint in the query", async () => {
+    expect(await find("remote control car for a 4 year old")).toEqual([]);
+    expect(await find("remote control car for a 8 year old")).toEqual(["rc-car"]);
   });
 
   it("tolerates typos", async () => {
@@ -228,6 +234,67 @@ describe("CatalogSearch index updates", () => {
       expect((await engine.search(a.tenant, "tent", 10)).items.length).toBe(1);
     } finally {
       await a.store.close();
+    }
+  });
+});
+
+describe("CatalogSearch per-query work", () => {
+  const item = (externalId: string, en: string, ar: string, attributes: Record<string, string> = {}, tags: string[] = []) => ({
+    externalId, name: { en, ar }, description: { en: "", ar: "" }, price: 100, currency: "SAR", attributes, stock: 1, tags, status: "active" as const,
+  });
+
+  it("matches whole words: 'blue' is not a prefix of 'Bluetooth'", async () => {
+    const local = await openTestShop({
+      products: [
+        item("speaker", "Bluetooth Speaker", "سماعة بلوتوث", { color: "black" }, ["bluetooth", "speaker"]),
+        item("earbuds", "Bluetooth Earbuds", "سماعات بلوتوث", {}, ["bluetooth"]),
+        item("scarf", "Blue Cotton Scarf", "وشاح قطن أزرق", { color: "blue" }),
+      ],
+    });
+    try {
+      const engine = embeddedSearch();
+      const names = async (q: string) => (await engine.search(local.tenant, q, 10)).items.map((i) => local.ext(i.product.id));
+      expect(await names("blue")).toEqual(["scarf"]);
+      expect(await names("blue scarf")).toEqual(["scarf"]);
+      expect(await names("أزرق")).toEqual(["scarf"]);
+      expect((await names("bluetooth")).sort()).toEqual(["earbuds", "speaker"]);
+      expect(await names("blu")).toEqual([]);
+    } finally {
+      await local.store.close();
+    }
+  });
+
+  it("embeds a repeated query once", async () => {
+    const texts: string[] = [];
+    class CountingEmbedder extends HashedEmbedder {
+      override embed(input: string[]): Promise<Float32Array[]> {
+        texts.push(...input);
+        return super.embed(input);
+      }
+    }
+    const engine = embeddedSearch({ embedder: new CountingEmbedder() });
+    await engine.warm(shop.tenant);
+    const catalogTexts = texts.length;
+    const first = await engine.search(shop.tenant, "green kaftan", 5);
+    const second = await engine.search(shop.tenant, "green kaftan", 5);
+    expect(second).toEqual(first);
+    await engine.search(shop.tenant, "oud perfume", 5);
+    expect(texts.slice(catalogTexts)).toEqual(["green kaftan", "oud perfume"]);
+  });
+
+  it("corrects typos against words added to the catalog after the first typo was corrected", async () => {
+    const local = await openTestShop();
+    try {
+      const engine = embeddedSearch();
+      const names = async (q: string) => (await engine.search(local.tenant, q, 10)).items.map((i) => local.ext(i.product.id));
+      expect((await names("kaftn"))[0]).toMatch(/^kaftan-/);
+      // A made-up name, so no lexicon word can stand in for the new index word.
+      expect(await names("zanzibr")).toEqual([]);
+      const created = await local.tenant.products.create({ externalId: "candle", name: { en: "Zanzibar Candle", ar: "شمعة زنجبار" }, price: 69 });
+      engine.productsChanged(local.tenant.merchantId, [created.id], []);
+      expect(await names("zanzibr")).toEqual([created.id]);
+    } finally {
+      await local.store.close();
     }
   });
 });

@@ -3,6 +3,7 @@
 // A query is split into hard constraints (filters) and words to rank; lexical and vector
 // scores are fused and a coverage threshold keeps out-of-catalog queries from returning noise.
 import { KnowledgeIndex } from "../engine/knowledge-index.js";
+import { TopK } from "@kaleem/shared";
 import type {
   CatalogEvents,
   Embedder,
@@ -17,7 +18,7 @@ import type {
 import { AUDIENCE_PREFIX, COLOUR_PREFIX, MATERIAL_PREFIX, NEED_PREFIX, analyze, indexTerms, lexiconWords, needServes, searchWords, stopNorms, toToken, type Token } from "./analyze.js";
 import { parseQuery, productFacts, violation, type ProductFacts, type QueryConstraints } from "./constraints.js";
 import { arabiziWordToArabic, looksLikeArabizi } from "../nlp/arabizi.js";
-import { arabiziMatches, fuzzyMatches } from "./fuzzy.js";
+import { arabiziMatches, fuzzyMatches, isTerm } from "./fuzzy.js";
 import { HashedEmbedder } from "./hashed-embedder.js";
 import { LexicalIndex, type FieldTerms, type QueryUnit } from "./lexical-index.js";
 import { categoryTextOf, embeddingText } from "./vector-indexer.js";
@@ -83,6 +84,12 @@ export interface CatalogSearchDeps {
   /** The clock for `vectorRetryMs` (tests). */
   now?: () => number;
   options?: Partial<SearchOptions>;
+  /**
+   * Score every product instead of the index's candidates: lexical scores with no posting lists,
+   * vector similarity of every product rather than the nearest `vectorCandidates`. Same scoring,
+   * no shortcuts, and slow: the ground truth the benchmark measures recall@10 against.
+   */
+  exhaustive?: boolean;
 }
 
 export interface DetailedSearchResult {
@@ -104,9 +111,17 @@ class MerchantCatalog {
   readonly changed = new Set<string>();
   readonly removed = new Set<string>();
   built = false;
+  /**
+   * The words typo and Arabizi matching look through (index and lexicon, numbers and concept ids
+   * left out, in the order they were first indexed), for the index version it was taken from.
+   */
+  fuzzyWords: { version: number; words: string[] } | null = null;
   /** Serializes builds and updates of this merchant's index. */
   queue: Promise<void> = Promise.resolve();
 }
+
+/** Query embeddings kept (2 KB each with the built-in 512 dimensions). */
+const QUERY_VECTORS_KEPT = 500;
 
 /** Concepts that qualify a product rather than name one. */
 const MODIFIER_PREFIXES = [COLOUR_PREFIX, MATERIAL_PREFIX, AUDIENCE_PREFIX];
@@ -255,6 +270,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
   private readonly merchants = new Map<string, MerchantCatalog>();
   private readonly writesVectors: boolean;
   private readonly deps: CatalogSearchDeps;
+  private readonly queryVectors = new Map<string, Float32Array>();
   /** The last vector call failed: logged once, said again when it answers. */
   private vectorsDown = false;
   /** While vectors are down, the time before which searches do not try them. */
@@ -331,7 +347,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     const m = await this.ready(store);
     const parsed = parseQuery(query);
     const { constraints } = parsed;
-    const built = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, parsed.consumed, m.lexical, constraints);
+    const built = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, parsed.consumed, m, constraints);
     const allowed = (id: string) => {
       const e = m.entries.get(id);
       return e !== undefined && violation(e.product, e.facts, constraints) === null;
@@ -358,7 +374,7 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     // Words the catalog has never seen ("an abaya for the office", "عباية للدوام") would otherwise
     // sink every product. Without them, only products the remaining words name (head noun) count,
     // so an out-of-catalog request ("iphone 99", "truck tyres") still finds nothing.
-    const relaxed = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, new Set([...parsed.consumed, ...built.unknown]), m.lexical, constraints);
+    const relaxed = this.buildQuery(parsed.analysis.tokens, parsed.analysis.concepts, new Set([...parsed.consumed, ...built.unknown]), m, constraints);
     if (relaxed.units.length === 0) return { items: [], constraints, rankedText };
     return { items: await this.rank(store, m, relaxed, constraints, allowed, cap, true), constraints, rankedText: relaxed.embedText };
   }
@@ -372,7 +388,11 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     cap: number,
     requireHeadMatch: boolean,
   ): Promise<ProductSearchHit[]> {
-    const lexical = m.lexical.search(built.units, allowed);
+    const exhaustive = this.deps.exhaustive === true;
+    // Every indexed product has an entry, so without a constraint that can rule one out the
+    // lexical side needs no per-candidate check (most queries: thousands of calls saved).
+    const filter = filters(constraints) ? allowed : undefined;
+    const lexical = exhaustive ? m.lexical.searchExhaustive(built.units, filter) : m.lexical.search(built.units, filter);
     const threshold = this.threshold(built.weight);
     const vectorScores = new Map<string, number>();
     if (this.options.vectorWeight > 0 && built.embedText.trim() !== "") {
@@ -380,9 +400,10 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       // goes on with the lexical scores (said in logs and metrics) rather than failing the answer.
       try {
         if (this.vectorsDown && this.clock() < this.vectorRetryAt) throw new VectorsResting();
-        const [qv] = await this.embedder.embed([built.embedText]);
+        const qv = await this.queryVector(built.embedText);
         if (qv) {
-          for (const v of await this.vectors.query(store.merchantId, qv, this.options.vectorCandidates)) vectorScores.set(v.id, v.score);
+          const k = exhaustive ? Math.max(this.options.vectorCandidates, m.entries.size) : this.options.vectorCandidates;
+          for (const v of await this.vectors.query(store.merchantId, qv, k)) vectorScores.set(v.id, v.score);
         }
         this.vectorsAnswered();
       } catch (err) {
@@ -391,41 +412,76 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       }
     }
 
-    const maxLex = lexical[0]?.score ?? 0;
-    const fused = new Map<string, number>();
+    let maxLex = 0;
+    for (const hit of lexical) if (hit.score > maxLex) maxLex = hit.score;
+    // Fused scores in the lexical hits' order (then vector-only ones): the top `cap` are picked
+    // from these arrays, ties in this order, as a stable sort of all of them would.
+    const fusedIds: string[] = [];
+    const fusedScores: number[] = [];
+    const { vectorWeight, coveragePower, headBoost, kidsPenalty, audienceBoost } = this.options;
     for (const hit of lexical) {
       if (hit.gate < threshold) continue;
       if (requireHeadMatch && !hit.headMatch) continue;
       const lex = maxLex > 0 ? hit.score / maxLex : 0;
       const vec = Math.max(0, vectorScores.get(hit.id) ?? 0);
-      const base = (1 - this.options.vectorWeight) * lex + this.options.vectorWeight * vec;
-      let score = base * Math.min(1, hit.coverage) ** this.options.coveragePower;
+      const base = (1 - vectorWeight) * lex + vectorWeight * vec;
+      let score = base * Math.min(1, hit.coverage) ** coveragePower;
       // The query names what this product is (its head noun), not just something it goes with.
-      if (hit.headMatch) score *= 1 + this.options.headBoost;
+      if (hit.headMatch) score *= 1 + headBoost;
       // Unless the shopper asks for children, adult products come first.
-      const e = m.entries.get(hit.id);
-      if (constraints.audience !== "kids" && e?.facts.audiences?.has("kids") === true && e.facts.audiences.size === 1) score *= this.options.kidsPenalty;
-      // Made for who was named (or for that age) beats merely not ruled out.
-      if (constraints.audience !== null && e?.facts.audiences?.has(constraints.audience) === true) score *= this.options.audienceBoost;
-      if (constraints.age !== null && e?.facts.ageRange) score *= this.options.audienceBoost;
-      fused.set(hit.id, score);
+      const facts = m.entries.get(hit.id)?.facts;
+      if (facts?.audiences) {
+        if (constraints.audience !== "kids" && facts.audiences.has("kids") && facts.audiences.size === 1) score *= kidsPenalty;
+        // Made for who was named (or for that age) beats merely not ruled out.
+        if (constraints.audience !== null && facts.audiences.has(constraints.audience)) score *= audienceBoost;
+      }
+      if (constraints.age !== null && facts?.ageRange) score *= audienceBoost;
+      fusedIds.push(hit.id);
+      fusedScores.push(score);
     }
-    for (const [id, score] of vectorScores) {
-      if (requireHeadMatch || fused.has(id) || score < this.options.vectorOnlyMinScore || !allowed(id)) continue;
-      fused.set(id, this.options.vectorWeight * score * 0.5);
+    if (!requireHeadMatch) {
+      let lexicalIds: Set<string> | null = null;
+      for (const [id, score] of vectorScores) {
+        if (score < this.options.vectorOnlyMinScore) continue;
+        lexicalIds ??= new Set(fusedIds);
+        if (lexicalIds.has(id) || !allowed(id)) continue;
+        lexicalIds.add(id);
+        fusedIds.push(id);
+        fusedScores.push(vectorWeight * score * 0.5);
+      }
     }
-    if (constraints.cheap) applyCheapPreference(fused, m);
+    if (constraints.cheap) applyCheapPreference(fusedIds, fusedScores, m);
 
-    const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1]);
-    const top = ranked[0]?.[1] ?? 0;
+    const best = new TopK(cap);
+    for (let i = 0; i < fusedScores.length; i++) best.offer(fusedScores[i]!, i);
+    const ranked = best.sorted();
+    const top = ranked[0]?.score ?? 0;
     const items: ProductSearchHit[] = [];
-    for (const [id, score] of ranked) {
+    for (const { score, seq } of ranked) {
       if (score < top * this.options.relativeCutoff) break;
-      const e = m.entries.get(id);
+      const e = m.entries.get(fusedIds[seq]!);
       if (e) items.push({ product: e.product, score: Math.round(score * 10_000) / 10_000 });
-      if (items.length >= cap) break;
     }
     return items;
+  }
+
+  /**
+   * The embedding of a query's words. Shoppers repeat the same few queries ("abaya", "عطر"), and
+   * an external embedder is a network call: the last QUERY_VECTORS_KEPT are kept, least recently
+   * used out first. The embedder and its model do not change for the life of this object.
+   */
+  private async queryVector(text: string): Promise<Float32Array | undefined> {
+    const kept = this.queryVectors.get(text);
+    if (kept) {
+      this.queryVectors.delete(text);
+      this.queryVectors.set(text, kept);
+      return kept;
+    }
+    const [qv] = await this.embedder.embed([text]);
+    if (!qv) return undefined;
+    this.queryVectors.set(text, qv);
+    if (this.queryVectors.size > QUERY_VECTORS_KEPT) this.queryVectors.delete(this.queryVectors.keys().next().value!);
+    return qv;
   }
 
   private threshold(weight: number): number {
@@ -440,9 +496,10 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
     tokens: readonly Token[],
     concepts: ReadonlyArray<{ id: string; start: number; end: number }>,
     consumed: ReadonlySet<number>,
-    lexical: LexicalIndex,
+    m: MerchantCatalog,
     constraints: QueryConstraints,
   ): BuiltQuery {
+    const lexical = m.lexical;
     const units: QueryUnit[] = [];
     const embedWords: string[] = [];
     /** Token index → index of the (longest) phrase unit covering it. */
@@ -476,7 +533,10 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
       units.push({ alternatives: new Map([[h.id, 1]]), importance: 1 });
       for (let k = h.start; k < h.end; k++) if (!inPhrase.has(k)) inPhrase.set(k, units.length - 1);
     }
-    const vocabulary = () => [...lexical.vocabulary(), ...lexiconWords.keys()];
+    const vocabulary = () => {
+      if (m.fuzzyWords?.version !== lexical.version) m.fuzzyWords = { version: lexical.version, words: [...lexical.vocabulary(), ...lexiconWords.keys()].filter(isTerm) };
+      return m.fuzzyWords.words;
+    };
     const arabiziQuery = looksLikeArabizi(tokens.map((t) => t.norm).join(" "));
     let vocabCache: string[] | null = null;
     const unknown: number[] = [];
@@ -681,19 +741,27 @@ export class CatalogSearch implements ProductSearch, CatalogEvents {
 /** Thrown (and caught) inside a search that skips vectors while they rest after a failure. */
 class VectorsResting extends Error {}
 
+/** Whether `violation` can rule a product out under these constraints (hasAnyConstraint, and age). */
+function filters(c: QueryConstraints): boolean {
+  return hasAnyConstraint(c) || c.age !== null;
+}
+
 function hasAnyConstraint(c: QueryConstraints): boolean {
   return c.minPrice !== null || c.maxPrice !== null || c.colours.length > 0 || c.materials.length > 0 || c.sizes.length > 0 || c.audience !== null;
 }
 
 /** "cheap"/"رخيص": among the matches, lower prices move up (at most 30 %). */
-function applyCheapPreference(fused: Map<string, number>, m: MerchantCatalog): void {
-  const prices = [...fused.keys()].map((id) => m.entries.get(id)?.product.price ?? 0);
-  const min = Math.min(...prices);
-  const max = Math.max(...prices);
-  if (!(max > min)) return;
-  for (const [id, score] of fused) {
-    const price = m.entries.get(id)?.product.price ?? max;
-    fused.set(id, score * (1 - 0.3 * ((price - min) / (max - min))));
+function applyCheapPreference(ids: readonly string[], scores: number[], m: MerchantCatalog): void {
+  const prices = ids.map((id) => m.entries.get(id)?.product.price ?? 0);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of prices) {
+    if (p < min) min = p;
+    if (p > max) max = p;
   }
+  if (!(max > min)) return;
+  ids.forEach((id, i) => {
+    const price = m.entries.get(id)?.product.price ?? max;
+    scores[i] = scores[i]! * (1 - 0.3 * ((price - min) / (max - min)));
+  });
 }
-

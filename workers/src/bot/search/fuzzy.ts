@@ -68,19 +68,54 @@ export interface FuzzyMatch {
   weight: number;
 }
 
-const isTerm = (t: string): boolean => !t.startsWith("§") && !/^\d+$/.test(t);
+/** A word of the vocabulary that typo and Arabizi matching consider (not a concept id or a number). */
+export const isTerm = (t: string): boolean => !t.startsWith("§") && !/^\d+$/.test(t);
+
+/** Letters counted by code (Latin and Arabic are below this); longer codes skip the letter bound. */
+const LETTER_CODES = 0x700;
+const letterCounts = new Int16Array(LETTER_CODES);
+const taken: number[] = [];
+
+/**
+ * A lower bound of `weightedDistance(stem, term)` from the letters alone: every edit costs at least
+ * 0.5 and takes at most one letter from each word's surplus over the other (a transposition none),
+ * so the cost is at least half the larger surplus. `letterCounts` holds the stem's letters.
+ */
+function letterBound(stemLength: number, term: string): number {
+  let unmatched = 0;
+  taken.length = 0;
+  for (let i = 0; i < term.length; i++) {
+    const c = term.charCodeAt(i);
+    if (c < LETTER_CODES && letterCounts[c]! > 0) {
+      letterCounts[c]!--;
+      taken.push(c);
+    } else unmatched++;
+  }
+  // Put the stem's letters back for the next term.
+  for (const c of taken) letterCounts[c]!++;
+  return 0.5 * Math.max(unmatched, stemLength - taken.length);
+}
 
 /** Vocabulary terms within the allowed edit cost of `stem`, best first. */
 export function fuzzyMatches(stem: string, vocabulary: Iterable<string>, limit = 3): FuzzyMatch[] {
   const max = allowedCost(stem);
   if (max === 0) return [];
+  // The letter bound rules out most of a large vocabulary before the distance's dynamic programme.
+  let bounded = true;
+  for (let i = 0; i < stem.length; i++) if (stem.charCodeAt(i) >= LETTER_CODES) bounded = false;
+  if (bounded) for (let i = 0; i < stem.length; i++) letterCounts[stem.charCodeAt(i)]!++;
   const found: Array<{ term: string; cost: number }> = [];
-  for (const term of vocabulary) {
-    if (!isTerm(term) || term === stem) continue;
-    if (Math.abs(term.length - stem.length) > 2) continue;
-    if (term.length <= 3) continue;
-    const cost = weightedDistance(stem, term, max);
-    if (cost <= max) found.push({ term, cost });
+  try {
+    for (const term of vocabulary) {
+      if (!isTerm(term) || term === stem) continue;
+      if (Math.abs(term.length - stem.length) > 2) continue;
+      if (term.length <= 3) continue;
+      if (bounded && letterBound(stem.length, term) > max) continue;
+      const cost = weightedDistance(stem, term, max);
+      if (cost <= max) found.push({ term, cost });
+    }
+  } finally {
+    if (bounded) for (let i = 0; i < stem.length; i++) letterCounts[stem.charCodeAt(i)]!--;
   }
   found.sort((a, b) => a.cost - b.cost);
   const best = found[0]?.cost ?? Infinity;
