@@ -53,6 +53,7 @@ async function cost(path: string) {
   open.mockRestore();
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+  expect(Number(res.headers.get("content-length"))).toBe(Buffer.byteLength(text));
   return { ...counts, body: JSON.parse(text) as { items: Array<Record<string, unknown>>; nextCursor: string | null } };
 }
 

@@ -1,7 +1,24 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomFillSync } from "node:crypto";
 
 let lastMs = 0;
 let counter = 0;
+
+// Random bytes drawn from the CSPRNG a page at a time (as Node's randomUUID does): a call per id
+// allocated a Buffer and entered OpenSSL every time, and every REST request makes one (its id).
+const POOL_BYTES = 4096;
+const pool = Buffer.allocUnsafe(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
+/** 4 random bytes as 8 hex chars; each byte of the pool is used once. */
+function randomHex4(): string {
+  if (poolAt + 4 > POOL_BYTES) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const hex = pool.toString("hex", poolAt, poolAt + 4);
+  poolAt += 4;
+  return hex;
+}
 
 /**
  * Time-ordered unique id (24 hex chars: 12 for milliseconds, 4 for an in-process counter,
@@ -14,7 +31,7 @@ export function newId(): string {
     lastMs = now;
     counter = 0;
   }
-  return now.toString(16).padStart(12, "0") + counter.toString(16).padStart(4, "0") + randomBytes(4).toString("hex");
+  return now.toString(16).padStart(12, "0") + counter.toString(16).padStart(4, "0") + randomHex4();
 }
 
 /** URL-safe random secret. */

@@ -80,9 +80,10 @@ function routeMiddleware(route: AnyRoute, services: RestServices): Koa.Middlewar
     for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
     ctx.status = reply.status ?? 200;
     if (reply.body instanceof JsonText) {
-      // Already the view's JSON (a store page): sent as it is, with the type Koa gives an object body.
+      // Already the view's JSON (a store page): sent as it is, with the type Koa gives an object
+      // body. As bytes, encoded once: a string body is measured by Koa, again by Node, then encoded.
       ctx.type = "application/json";
-      ctx.body = reply.body.text;
+      ctx.body = Buffer.from(reply.body.text, "utf8");
     } else if (reply.body !== undefined) ctx.body = reply.body;
   };
 }
