@@ -3,17 +3,20 @@ import { randomBytes, randomFillSync } from "node:crypto";
 let lastMs = 0;
 let counter = 0;
 
-// Ids are made on every message, event and job: random bytes are drawn 4 KB at a time instead of
-// 4 bytes per id (one call into the random source per 1,024 ids).
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-function random4(): string {
-  if (poolOffset + 4 > pool.length) {
+// Random bytes drawn from the CSPRNG a page at a time (as Node's randomUUID does): a call per id
+// allocated a Buffer and entered OpenSSL every time, and every REST request makes one (its id).
+const POOL_BYTES = 4096;
+const pool = Buffer.allocUnsafe(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
+/** 4 random bytes as 8 hex chars; each byte of the pool is used once. */
+function randomHex4(): string {
+  if (poolAt + 4 > POOL_BYTES) {
     randomFillSync(pool);
-    poolOffset = 0;
+    poolAt = 0;
   }
-  const hex = pool.toString("hex", poolOffset, poolOffset + 4);
-  poolOffset += 4;
+  const hex = pool.toString("hex", poolAt, poolAt + 4);
+  poolAt += 4;
   return hex;
 }
 
@@ -28,7 +31,7 @@ export function newId(): string {
     lastMs = now;
     counter = 0;
   }
-  return now.toString(16).padStart(12, "0") + counter.toString(16).padStart(4, "0") + random4();
+  return now.toString(16).padStart(12, "0") + counter.toString(16).padStart(4, "0") + randomHex4();
 }
 
 /** URL-safe random secret. */

@@ -1,6 +1,6 @@
 // The route table entry. One list of these drives both the router (router.ts) and the OpenAPI
 // document (openapi.ts), so the documented API and the served API cannot drift apart.
-import type { AttachmentService, Mailer, Role, TokenService } from "@kaleem/shared";
+import type { AttachmentService, JsonText, Mailer, Role, TokenService } from "@kaleem/shared";
 import type { LoginThrottle } from "../auth/login-throttle.js";
 import type { z } from "zod";
 import type { RestDeps } from "../deps.js";
@@ -47,7 +47,8 @@ export interface ResponseDoc {
 /** Documented responses by status. Errors are thrown (errors.ts writes them), never returned. */
 export type Responses = Record<number, ResponseDoc>;
 
-type BodyOf<D> = D extends { schema: infer S extends z.ZodType } ? { body: z.input<S> } : { body?: undefined };
+/** A documented body: the view itself, or its JSON text as the store composed it (written as it is). */
+type BodyOf<D> = D extends { schema: infer S extends z.ZodType } ? { body: z.input<S> | JsonText<z.output<S>> } : { body?: undefined };
 type StatusOf<S extends number> = S extends 200 ? { status?: 200 } : { status: S };
 
 /**

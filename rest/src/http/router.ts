@@ -3,6 +3,7 @@
 import { Router } from "@koa/router";
 import {
   ForbiddenError,
+  JsonText,
   NotFoundError,
   RateLimitedError,
   UnauthorizedError,
@@ -78,7 +79,12 @@ function routeMiddleware(route: AnyRoute, services: RestServices): Koa.Middlewar
     const reply = await route.handler({ ctx, params, query, body, caller, services, ip });
     for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
     ctx.status = reply.status ?? 200;
-    if (reply.body !== undefined) ctx.body = reply.body;
+    if (reply.body instanceof JsonText) {
+      // Already the view's JSON (a store page): sent as it is, with the type Koa gives an object body.
+      // (Sending it as a Buffer instead measured no different: the encode moves, it does not go away.)
+      ctx.type = "application/json";
+      ctx.body = reply.body.text;
+    } else if (reply.body !== undefined) ctx.body = reply.body;
   };
 }
 

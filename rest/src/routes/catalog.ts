@@ -188,7 +188,7 @@ export const catalogRoutes: AnyRoute[] = [
         if (!found) return { body: { items: [], nextCursor: null } };
         categoryId = found.id;
       }
-      return { body: await caller.store.products.list({ ...filter, categoryId }, { limit, cursor }) };
+      return { body: await caller.store.products.listJson({ ...filter, categoryId }, { limit, cursor }) };
     },
   }),
   defineRoute({

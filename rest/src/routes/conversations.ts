@@ -2,7 +2,6 @@ import {
   attachmentLinkSchema,
   conversationChannelSchema,
   conversationPageSchema,
-  conversationSummaries,
   conversationSchema,
   conversationStatusSchema,
   messagePageSchema,
@@ -68,8 +67,7 @@ export const conversationRoutes: AnyRoute[] = [
     async handler({ caller, query }) {
       const { limit, cursor, assignee, ...filter } = query;
       const assigneeId = assignee === "me" ? caller.user.id : assignee;
-      const page = await caller.store.conversations.list({ ...filter, assigneeId }, { limit, cursor });
-      return { body: { items: await conversationSummaries(caller.store, page.items), nextCursor: page.nextCursor } };
+      return { body: await caller.store.conversations.listSummariesJson({ ...filter, assigneeId }, { limit, cursor }) };
     },
   }),
   defineRoute({

@@ -3,7 +3,7 @@ import { KeyObject } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import type { Config } from "../config.js";
 import { MemoryTokenBlacklist } from "../adapters/memory/kv.js";
-import { TokenService } from "./tokens.js";
+import { TokenService, VERIFIED_ACCESS_TOKENS } from "./tokens.js";
 
 const config: Pick<Config, "auth" | "secrets"> = {
   auth: { issuer: "kaleem-test", audience: "kaleem-api", accessTtlSeconds: 900, refreshTtlSeconds: 3600 },
@@ -23,11 +23,12 @@ describe("TokenService", () => {
     try {
       const tokens = new TokenService(config, new MemoryTokenBlacklist());
       const pair = tokens.issuePair(subject);
+      const other = tokens.issuePair(subject);
       await tokens.verifyAccess(pair.accessToken);
-      await tokens.verifyAccess(pair.accessToken);
+      await tokens.verifyAccess(other.accessToken);
       tokens.verifyRefresh(pair.refreshToken);
       const keys = [...sign.mock.calls, ...verify.mock.calls].map((c) => c[1]);
-      expect(keys).toHaveLength(5);
+      expect(keys).toHaveLength(7);
       for (const key of keys) expect(key).toBeInstanceOf(KeyObject);
       expect(keys.every((k) => (k as KeyObject).type === "secret")).toBe(true);
       // The same two objects every time: one per kind, made in the constructor.
@@ -36,6 +37,58 @@ describe("TokenService", () => {
       expect(verify.mock.calls[0]![1]).toBe(sign.mock.calls[0]![1]);
     } finally {
       sign.mockRestore();
+      verify.mockRestore();
+    }
+  });
+
+  it("checks an access token's signature once, its expiry and the blacklist on every use", async () => {
+    const verify = vi.spyOn(jwt, "verify");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const blacklist = new MemoryTokenBlacklist();
+      const tokens = new TokenService(config, blacklist);
+      const pair = tokens.issuePair(subject);
+      const first = await tokens.verifyAccess(pair.accessToken);
+      for (let i = 0; i < 5; i++) expect(await tokens.verifyAccess(pair.accessToken)).toEqual(first);
+      expect(verify).toHaveBeenCalledTimes(1);
+      // A token that differs in one character is checked (and refused), not taken from the cache.
+      const forged = pair.accessToken.slice(0, -2) + (pair.accessToken.endsWith("AA") ? "BB" : "AA");
+      await expect(tokens.verifyAccess(forged)).rejects.toMatchObject({ status: 401 });
+      // Expiry is checked on every use: at `exp` the remembered token is refused as expired.
+      vi.setSystemTime((first.exp - 1) * 1000);
+      await expect(tokens.verifyAccess(pair.accessToken)).resolves.toEqual(first);
+      vi.setSystemTime(first.exp * 1000);
+      await expect(tokens.verifyAccess(pair.accessToken)).rejects.toThrow(/expired/);
+      // Revocation is never cached.
+      vi.setSystemTime(Date.now() - 10_000);
+      const live = tokens.issuePair(subject);
+      const claims = await tokens.verifyAccess(live.accessToken);
+      await tokens.revokeAccess(claims);
+      await expect(tokens.verifyAccess(live.accessToken)).rejects.toThrow(/revoked/);
+      const later = tokens.issuePair(subject);
+      await tokens.verifyAccess(later.accessToken);
+      vi.setSystemTime(Date.now() + 2_000);
+      await tokens.revokeUserSessions(subject.userId);
+      await expect(tokens.verifyAccess(later.accessToken)).rejects.toThrow(/password changed/);
+    } finally {
+      vi.useRealTimers();
+      verify.mockRestore();
+    }
+  });
+
+  it("remembers at most VERIFIED_ACCESS_TOKENS tokens, dropping the oldest", async () => {
+    const tokens = new TokenService(config, new MemoryTokenBlacklist());
+    const verify = vi.spyOn(jwt, "verify");
+    try {
+      const issued = Array.from({ length: VERIFIED_ACCESS_TOKENS + 1 }, (_, i) => tokens.issuePair({ ...subject, userId: `u${i}` }).accessToken);
+      for (const token of issued) await tokens.verifyAccess(token);
+      expect(verify).toHaveBeenCalledTimes(issued.length);
+      await tokens.verifyAccess(issued.at(-1)!);
+      expect(verify).toHaveBeenCalledTimes(issued.length);
+      // The first one was dropped to make room: checked again.
+      await tokens.verifyAccess(issued[0]!);
+      expect(verify).toHaveBeenCalledTimes(issued.length + 1);
+    } finally {
       verify.mockRestore();
     }
   });

@@ -56,6 +56,10 @@ const commonClaims = {
 };
 const accessPayloadSchema = z.object({ ...commonClaims, typ: z.literal("access"), role: roleSchema, iat: z.number().int() });
 const refreshPayloadSchema = z.object({ ...commonClaims, typ: z.literal("refresh"), fam: z.string().min(1) });
+type AccessPayload = z.output<typeof accessPayloadSchema>;
+
+/** How many verified access tokens are remembered (oldest dropped first): a few per active session. */
+export const VERIFIED_ACCESS_TOKENS = 2048;
 
 export class TokenService {
   private readonly auth: Config["auth"];
@@ -63,6 +67,15 @@ export class TokenService {
   // key (and fails) on every call, ~340 µs per verify against ~8 µs with a ready KeyObject.
   private readonly accessSecret: KeyObject;
   private readonly refreshSecret: KeyObject;
+  /**
+   * Access tokens whose signature and claims were checked, by their exact text, until they expire.
+   * A dashboard sends the same token with every request for its lifetime, and the HMAC and the
+   * JSON decoding (twice in jsonwebtoken) are most of what authenticating it costs. A token's
+   * text decides its claims, and the keys never change in a process, so the check gives the same
+   * answer every time but one: expiry, which is checked again on every hit. The blacklist is not
+   * cached: revocation is asked on every request.
+   */
+  private readonly verified = new Map<string, AccessPayload>();
 
   constructor(
     config: Pick<Config, "auth" | "secrets">,
@@ -104,13 +117,23 @@ export class TokenService {
 
   /** Verifies an access token, including the logout blacklist. Throws UnauthorizedError. */
   async verifyAccess(token: string): Promise<AccessClaims> {
-    const payload = accessPayloadSchema.safeParse(this.decode(token, this.accessSecret));
-    if (!payload.success) throw new UnauthorizedError("Invalid access token");
-    const p = payload.data;
+    const p = this.verifiedAccess(token);
     const [revoked, cutOff] = await Promise.all([this.blacklist.isRevoked(p.jti), this.blacklist.subjectRevokedBefore(p.sub)]);
     if (revoked) throw new UnauthorizedError("Access token has been revoked");
     if (cutOff !== null && p.iat < cutOff) throw new UnauthorizedError("Access token has been revoked (the password changed)");
     return { merchantId: asMerchantId(p.mid), userId: p.sub, role: p.role, tokenId: p.jti, exp: p.exp };
+  }
+
+  private verifiedAccess(token: string): AccessPayload {
+    const known = this.verified.get(token);
+    // jsonwebtoken's rule: expired from the second `exp` names on. An expired one is checked afresh (and refused).
+    if (known && Math.floor(Date.now() / 1000) < known.exp) return known;
+    if (known) this.verified.delete(token);
+    const payload = accessPayloadSchema.safeParse(this.decode(token, this.accessSecret));
+    if (!payload.success) throw new UnauthorizedError("Invalid access token");
+    if (this.verified.size >= VERIFIED_ACCESS_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, payload.data);
+    return payload.data;
   }
 
   /** Verifies a refresh token's signature and claims. Whether it is spent is the store's business. */

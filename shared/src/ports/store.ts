@@ -40,6 +40,8 @@ import type {
   WidgetSettings,
 } from "../contracts/domain.js";
 import type { AttachmentSettings } from "../contracts/attachments.js";
+import type { JsonText } from "../contracts/api/envelopes.js";
+import type { ConversationSummary } from "../contracts/socket.js";
 import type { ChannelDelivery } from "../contracts/domain.js";
 import type { NewOutboxEvent } from "../contracts/jobs.js";
 import type { OutgoingEventType, WebhookDelivery, WebhookEndpoint } from "../contracts/outgoing-webhooks.js";
@@ -453,6 +455,11 @@ export interface ProductRepo {
   getByExternalId(externalId: string, source?: CommercePlatform | null): Promise<Product | null>;
   /** Newest first, stable under concurrent inserts. */
   list(filter?: ProductFilter, page?: PageRequest): Promise<Page<Product>>;
+  /**
+   * The same page as `list`, as its JSON text (what `GET /products` answers), composed where the
+   * rows already hold JSON instead of parsed into records and serialized again.
+   */
+  listJson(filter?: ProductFilter, page?: PageRequest): Promise<JsonText<Page<Product>>>;
   /** Every product (for indexing); ordered by id. */
   all(): Promise<Product[]>;
   update(id: string, patch: ProductPatch): Promise<Product | null>;
@@ -552,6 +559,11 @@ export interface ConversationRepo {
   ): Promise<{ conversation: Conversation; created: boolean }>;
   /** Ordered by last activity, newest first; stable cursor. */
   list(filter?: ConversationFilter, page?: PageRequest): Promise<Page<Conversation>>;
+  /**
+   * The same page as `list` as the inbox lists it (each conversation with its customer's name, as
+   * conversationSummaries gives it), as JSON text: one query, no customer's sealed details opened.
+   */
+  listSummariesJson(filter?: ConversationFilter, page?: PageRequest): Promise<JsonText<Page<ConversationSummary>>>;
   update(id: string, patch: ConversationPatch): Promise<Conversation | null>;
   /**
    * Compare-and-set on status: applies `patch` only when the current status is one of `from`.

@@ -1,7 +1,7 @@
 // Keyset pagination: rows are fetched one past the limit to learn whether another page exists,
 // and the cursor holds the sort key and id of the last row returned (never an offset), so rows
 // inserted between fetches cannot shift later pages.
-import type { Page } from "../contracts/domain.js";
+import { JsonText, type Page } from "../contracts/api/envelopes.js";
 import { decodeCursor, encodeCursor, type CursorKey } from "../cursor.js";
 import { ValidationError } from "../errors.js";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type PageRequest } from "../ports/store.js";
@@ -33,4 +33,21 @@ export function toPage<Row extends { id: string }, T>(
     items: kept.map(map),
     nextCursor: more && last ? encodeCursor({ k: sortKey(last), id: last.id }) : null,
   };
+}
+
+/**
+ * The page as JSON text, from rows that carry their record's JSON (`json`): the same text as
+ * `JSON.stringify(toPage(...))` would give for those records, without building them.
+ */
+export function toPageJson<Row extends { id: string }, T>(
+  rows: Row[],
+  limit: number,
+  json: (row: Row) => string,
+  sortKey: (row: Row) => string | number | null,
+): JsonText<Page<T>> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  const nextCursor = more && last ? encodeCursor({ k: sortKey(last), id: last.id }) : null;
+  return new JsonText(`{"items":[${kept.map(json).join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`);
 }

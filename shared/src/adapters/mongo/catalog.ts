@@ -1,9 +1,10 @@
 // Categories and products of one tenant.
+import type { JsonText } from "../../contracts/api/envelopes.js";
 import type { Category, CommercePlatform, LocalizedText, Page, Product } from "../../contracts/domain.js";
 import { ConflictError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { roundMoney } from "../../store/defaults.js";
-import { clampLimit, readCursor, toPage } from "../../store/paging.js";
+import { clampLimit, readCursor, toPage, toPageJson } from "../../store/paging.js";
 import type { CategoryRepo, MerchantId, NewCategory, NewProduct, PageRequest, ProductFilter, ProductPatch, ProductRepo } from "../../ports/store.js";
 import { withId } from "./accounts.js";
 import type { MongoDb } from "./db.js";
@@ -196,6 +197,14 @@ export class MongoProductRepo implements ProductRepo {
     const cursor = readCursor(page, "string");
     const docs = await this.products.find(productListFilter(this.m, filter, cursor), { sort: PRODUCT_LIST_SORT, limit: limit + 1 });
     return toPage(docs.map(withId), limit, toProduct, (d) => d.createdAt);
+  }
+
+  async listJson(filter: ProductFilter = {}, page?: PageRequest): Promise<JsonText<Page<Product>>> {
+    // The driver hands documents, not JSON text: each record is serialized once, as list() maps it.
+    const limit = clampLimit(page?.limit);
+    const cursor = readCursor(page, "string");
+    const docs = await this.products.find(productListFilter(this.m, filter, cursor), { sort: PRODUCT_LIST_SORT, limit: limit + 1 });
+    return toPageJson(docs.map(withId), limit, (d) => JSON.stringify(toProduct(d)), (d) => d.createdAt);
   }
 
   async all(): Promise<Product[]> {

@@ -1,12 +1,14 @@
 // Customers, conversations and their messages for one tenant. An append is one transaction: the
 // conversation document is the seq counter (findOneAndUpdate + $inc), the message and its outbox
 // rows are inserted beside it, and a conflicting append is retried by the driver.
+import type { JsonText } from "../../contracts/api/envelopes.js";
+import type { ConversationSummary } from "../../contracts/socket.js";
 import type { Conversation, ConversationChannel, ConversationStatus, Customer, Message, MessageStatus, Page } from "../../contracts/domain.js";
 import { NotFoundError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { DEFAULT_LIST_AFTER_LIMIT, foldSearchText, previewOf, roleCountsAsUnread, roleUpdatesPreview } from "../../store/defaults.js";
 import { contactLookups } from "../../store/sealed-contact.js";
-import { clampLimit, readCursor, toPage } from "../../store/paging.js";
+import { clampLimit, readCursor, toPage, toPageJson } from "../../store/paging.js";
 import type {
   AppendOptions,
   AppendResult,
@@ -337,6 +339,24 @@ export class MongoConversationRepo implements ConversationRepo {
       { sort: CONVERSATION_LIST_SORT, limit: limit + 1 },
     );
     return toPage(docs.map(withId), limit, toConversation, (d) => d.activityAt);
+  }
+
+  async listSummariesJson(filter: ConversationFilter = {}, page?: PageRequest): Promise<JsonText<Page<ConversationSummary>>> {
+    const limit = clampLimit(page?.limit);
+    const cursor = readCursor(page, "string");
+    const search = conversationSearch(this.db.pii, filter.q);
+    const customerIds = search ? await this.db.coll<CustomerDoc>("customers").ids(customerSearchFilter(this.m, search), MAX_SEARCH_CUSTOMERS) : [];
+    const docs = await this.conversations.find(
+      conversationListFilter(this.m, filter, cursor, search ? { folded: search.folded, idPrefix: search.idPrefix, customerIds } : null),
+      { sort: CONVERSATION_LIST_SORT, limit: limit + 1 },
+    );
+    // The page's customers' names in one query, and only their names: the sealed email and phone
+    // are neither read nor opened.
+    const ids = [...new Set(docs.slice(0, limit).flatMap((d) => (d.customerId ? [d.customerId] : [])))];
+    const named = ids.length === 0 ? [] : await this.db.coll<CustomerDoc>("customers").find(scoped(this.m, { _id: op({ $in: ids }) }), { fields: ["name"] });
+    const names = new Map(named.map((c) => [c._id, c.name ?? null]));
+    const summary = (d: ConversationDoc): ConversationSummary => ({ ...toConversation(d), customerName: d.customerId ? (names.get(d.customerId) ?? null) : null });
+    return toPageJson(docs.map(withId), limit, (d) => JSON.stringify(summary(d)), (d) => d.activityAt);
   }
 
   async update(id: string, patch: ConversationPatch): Promise<Conversation | null> {

@@ -19,6 +19,8 @@ import type { CollectionName } from "./schema-spec.js";
 export interface FindOptions {
   sort?: Sort;
   limit?: number;
+  /** Only these fields (and _id) of each document: a summary that needs one field reads only it. */
+  fields?: readonly string[];
 }
 
 /**
@@ -56,7 +58,7 @@ export class Coll<D extends { _id: string }> {
 
   find(filter: Filter, options: FindOptions = {}): Promise<D[]> {
     return this.run(async () => {
-      const query = this.model.find(filter);
+      const query = options.fields ? this.model.find(filter, Object.fromEntries(options.fields.map((f) => [f, 1]))) : this.model.find(filter);
       if (options.sort) query.sort(options.sort);
       if (options.limit !== undefined) query.limit(options.limit);
       return (await query.lean().exec()) as unknown as D[];

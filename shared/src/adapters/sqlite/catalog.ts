@@ -1,4 +1,5 @@
 // Categories and products of one tenant.
+import type { JsonText } from "../../contracts/api/envelopes.js";
 import type { Category, CommercePlatform, LocalizedText, Page, Product } from "../../contracts/domain.js";
 import { ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
@@ -15,8 +16,8 @@ import type {
 } from "../../ports/store.js";
 import { nowIso } from "./clock.js";
 import { conflictOnUnique, toJson, type SqliteDb } from "./db.js";
-import { clampLimit, readCursor, toPage } from "./paging.js";
-import { toCategory, toProduct, type CategoryRow, type ProductRow } from "./rows.js";
+import { clampLimit, readCursor, toPage, toPageJson } from "./paging.js";
+import { PRODUCT_JSON, toCategory, toProduct, type CategoryRow, type ProductRow } from "./rows.js";
 
 const emptyText = (): LocalizedText => ({ en: "", ar: "" });
 
@@ -229,7 +230,8 @@ export class SqliteProductRepo implements ProductRepo {
     return row ? toProduct(row) : null;
   }
 
-  async list(filter: ProductFilter = {}, page?: PageRequest): Promise<Page<Product>> {
+  /** The WHERE clause and parameters of a list page (newest first, keyset cursor). */
+  private listQuery(filter: ProductFilter, page: PageRequest | undefined) {
     const limit = clampLimit(page?.limit);
     const cursor = readCursor(page, "string");
     const where = ["merchant_id = @m"];
@@ -240,21 +242,31 @@ export class SqliteProductRepo implements ProductRepo {
     const q = filter.q?.trim().toLowerCase();
     if (q) where.push("instr(search_text, @q) > 0");
     if (cursor) where.push("(created_at, id) < (@afterKey, @afterId)");
-    const rows = this.db.all<ProductRow>(
-      `SELECT * FROM products WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT @n`,
-      {
-        m: this.m,
-        status: filter.status,
-        categoryId: filter.categoryId,
-        minPrice: filter.minPrice,
-        maxPrice: filter.maxPrice,
-        q,
-        afterKey: cursor?.k,
-        afterId: cursor?.id,
-        n: limit + 1,
-      },
-    );
+    const params = {
+      m: this.m,
+      status: filter.status,
+      categoryId: filter.categoryId,
+      minPrice: filter.minPrice,
+      maxPrice: filter.maxPrice,
+      q,
+      afterKey: cursor?.k,
+      afterId: cursor?.id,
+      n: limit + 1,
+    };
+    return { limit, where: `WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT @n`, params };
+  }
+
+  async list(filter: ProductFilter = {}, page?: PageRequest): Promise<Page<Product>> {
+    const { limit, where, params } = this.listQuery(filter, page);
+    const rows = this.db.all<ProductRow>(`SELECT * FROM products ${where}`, params);
     return toPage(rows, limit, toProduct, (r) => r.created_at);
+  }
+
+  async listJson(filter: ProductFilter = {}, page?: PageRequest): Promise<JsonText<Page<Product>>> {
+    const { limit, where, params } = this.listQuery(filter, page);
+    // Only the JSON text and the cursor's key leave SQLite: no row object per column, nothing parsed.
+    const rows = this.db.all<{ id: string; k: string; j: string }>(`SELECT id, created_at AS k, ${PRODUCT_JSON} AS j FROM products ${where}`, params);
+    return toPageJson(rows, limit, (r) => r.j, (r) => r.k);
   }
 
   async all(): Promise<Product[]> {

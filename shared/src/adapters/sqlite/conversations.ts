@@ -1,5 +1,7 @@
 // Customers, conversations and their messages for one tenant. Message appends are the hot path
 // of the realtime hub: one IMMEDIATE transaction bumps the conversation's seq and inserts.
+import type { JsonText } from "../../contracts/api/envelopes.js";
+import type { ConversationSummary } from "../../contracts/socket.js";
 import type { Conversation, ConversationChannel, ConversationStatus, Customer, Message, MessageStatus, Page } from "../../contracts/domain.js";
 import { hashMatch, sealedContact } from "./pii-columns.js";
 import { NotFoundError } from "../../errors.js";
@@ -32,8 +34,9 @@ import type {
 import { insertOutbox } from "./events.js";
 import { nowIso } from "./clock.js";
 import { fromJson, toJson, type SqliteDb } from "./db.js";
-import { clampLimit, readCursor, toPage } from "./paging.js";
+import { clampLimit, readCursor, toPage, toPageJson } from "./paging.js";
 import {
+  CONVERSATION_SUMMARY_JSON,
   toConversation,
   toCustomer,
   toMessage,
@@ -293,46 +296,66 @@ export class SqliteConversationRepo implements ConversationRepo {
     return row ? toConversation(row) : null;
   }
 
-  async list(filter: ConversationFilter = {}, page?: PageRequest): Promise<Page<Conversation>> {
+  /**
+   * The WHERE clause and parameters of a list page (last activity first, keyset cursor), its
+   * columns qualified by `alias` so the summaries' query can join the customer.
+   */
+  private listQuery(filter: ConversationFilter, page: PageRequest | undefined, alias: "" | "c.") {
     const limit = clampLimit(page?.limit);
     const cursor = readCursor(page, "string");
-    const where = ["merchant_id = @m"];
-    if (filter.status !== undefined) where.push("status = @status");
-    if (filter.assigneeId !== undefined) where.push("assignee_id = @assigneeId");
-    if (filter.channel !== undefined) where.push("channel = @channel");
-    if (filter.visitorId !== undefined) where.push("visitor_id = @visitorId");
-    if (filter.customerId !== undefined) where.push("customer_id = @customerId");
+    const a = alias;
+    const where = [`${a}merchant_id = @m`];
+    if (filter.status !== undefined) where.push(`${a}status = @status`);
+    if (filter.assigneeId !== undefined) where.push(`${a}assignee_id = @assigneeId`);
+    if (filter.channel !== undefined) where.push(`${a}channel = @channel`);
+    if (filter.visitorId !== undefined) where.push(`${a}visitor_id = @visitorId`);
+    if (filter.customerId !== undefined) where.push(`${a}customer_id = @customerId`);
     const q = filter.q?.trim() ? foldSearchText(filter.q.trim()) : undefined;
     // Contact details are sealed: an email or a phone finds its customer whole, not by a part.
     const emailMatch = q === undefined ? null : hashMatch(this.db.pii, "email_hash", "email", filter.q!, "qe");
     const phoneMatch = q === undefined ? null : hashMatch(this.db.pii, "phone_hash", "phone", filter.q!, "qp");
     if (q !== undefined) {
       // The customer subquery runs once per query (it does not depend on the conversation row).
-      where.push(`(kaleem_fold(last_message_preview) LIKE @qLike ESCAPE '\\'
-        OR id LIKE @idPrefix ESCAPE '\\'
-        OR customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (
+      where.push(`(kaleem_fold(${a}last_message_preview) LIKE @qLike ESCAPE '\\'
+        OR ${a}id LIKE @idPrefix ESCAPE '\\'
+        OR ${a}customer_id IN (SELECT id FROM customers WHERE merchant_id = @m AND (
           kaleem_fold(name) LIKE @qLike ESCAPE '\\' OR ${emailMatch!.sql} OR ${phoneMatch!.sql})))`);
     }
-    if (cursor) where.push("(activity_at, id) < (@afterKey, @afterId)");
-    const rows = this.db.all<ConversationRow>(
-      `SELECT * FROM conversations WHERE ${where.join(" AND ")} ORDER BY activity_at DESC, id DESC LIMIT @n`,
-      {
-        m: this.m,
-        status: filter.status,
-        assigneeId: filter.assigneeId,
-        channel: filter.channel,
-        visitorId: filter.visitorId,
-        customerId: filter.customerId,
-        qLike: q === undefined ? undefined : `%${escapeLike(q)}%`,
-        ...emailMatch?.params,
-        ...phoneMatch?.params,
-        idPrefix: q === undefined ? undefined : `${escapeLike(q)}%`,
-        afterKey: cursor?.k,
-        afterId: cursor?.id,
-        n: limit + 1,
-      },
-    );
+    if (cursor) where.push(`(${a}activity_at, ${a}id) < (@afterKey, @afterId)`);
+    const params = {
+      m: this.m,
+      status: filter.status,
+      assigneeId: filter.assigneeId,
+      channel: filter.channel,
+      visitorId: filter.visitorId,
+      customerId: filter.customerId,
+      qLike: q === undefined ? undefined : `%${escapeLike(q)}%`,
+      ...emailMatch?.params,
+      ...phoneMatch?.params,
+      idPrefix: q === undefined ? undefined : `${escapeLike(q)}%`,
+      afterKey: cursor?.k,
+      afterId: cursor?.id,
+      n: limit + 1,
+    };
+    return { limit, where: `WHERE ${where.join(" AND ")} ORDER BY ${a}activity_at DESC, ${a}id DESC LIMIT @n`, params };
+  }
+
+  async list(filter: ConversationFilter = {}, page?: PageRequest): Promise<Page<Conversation>> {
+    const { limit, where, params } = this.listQuery(filter, page, "");
+    const rows = this.db.all<ConversationRow>(`SELECT * FROM conversations ${where}`, params);
     return toPage(rows, limit, toConversation, (r) => r.activity_at);
+  }
+
+  async listSummariesJson(filter: ConversationFilter = {}, page?: PageRequest): Promise<JsonText<Page<ConversationSummary>>> {
+    const { limit, where, params } = this.listQuery(filter, page, "c.");
+    // The customer's name comes with the row (one statement, not one per customer), and only the
+    // name: the sealed email and phone are neither selected nor opened.
+    const rows = this.db.all<{ id: string; k: string; j: string }>(
+      `SELECT c.id AS id, c.activity_at AS k, ${CONVERSATION_SUMMARY_JSON} AS j FROM conversations c
+       LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.merchant_id = c.merchant_id ${where}`,
+      params,
+    );
+    return toPageJson(rows, limit, (r) => r.j, (r) => r.k);
   }
 
   async update(id: string, patch: ConversationPatch): Promise<Conversation | null> {

@@ -157,6 +157,16 @@ export const toProduct = (r: ProductRow): Product => ({
   updatedAt: r.updated_at,
 });
 
+/**
+ * A product row as its record's JSON, built by SQLite (json_object): the keys of toProduct in its
+ * order, the JSON columns spliced in as they are stored. Keep the two in step; the store contract
+ * suite checks that both give the same record.
+ */
+export const PRODUCT_JSON = `json_object('id', id, 'merchantId', merchant_id, 'source', source, 'externalId', external_id,
+  'name', json(name), 'description', json(description), 'categoryId', category_id, 'price', price, 'currency', currency,
+  'attributes', json(attributes), 'stock', stock, 'tags', json(tags), 'imageUrl', image_url, 'url', url, 'status', status,
+  'createdAt', created_at, 'updatedAt', updated_at)`;
+
 export interface OrderRow {
   id: string;
   merchant_id: string;
@@ -282,6 +292,18 @@ export const toConversation = (r: ConversationRow): Conversation => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/**
+ * A conversation row (alias `c`) with its customer's name (alias `cu`, LEFT JOINed) as the inbox's
+ * summary JSON: toConversation's keys in its order, then customerName (see conversationSummaries).
+ * Only the customer's name is read: their sealed contact details are never selected.
+ */
+export const CONVERSATION_SUMMARY_JSON = `json_object('id', c.id, 'merchantId', c.merchant_id, 'channel', c.channel,
+  'channelId', c.channel_id, 'customerId', c.customer_id, 'visitorId', c.visitor_id, 'status', c.status,
+  'assigneeId', c.assignee_id, 'locale', c.locale, 'labels', json(c.labels), 'lastSeq', c.last_seq,
+  'lastMessageAt', c.last_message_at, 'lastMessagePreview', c.last_message_preview, 'unreadCount', c.unread_count,
+  'shopperReadSeq', c.shopper_read_seq, 'pageUrl', c.page_url, 'createdAt', c.created_at, 'updatedAt', c.updated_at,
+  'customerName', cu.name)`;
 
 export interface MessageRow {
   id: string;

@@ -207,6 +207,44 @@ export function catalogStoreTests(h: StoreHarness): void {
       await expect(b.t.products.update(p.id, { categoryId: cat.id })).rejects.toBeInstanceOf(ValidationError);
     });
 
+    it("listJson is list's page as JSON text, for every filter and page", async () => {
+      const { t } = await tenant();
+      const shoes = await t.categories.ensure({ slug: "shoes" });
+      // Text that JSON must escape, both languages, whole and fractional prices, every optional field.
+      await t.products.create(
+        sample({
+          name: { en: 'The "Quote" \\ back\\slash\ttab', ar: "حذاء \u0000 😀 \u2028" },
+          description: { en: "line one\nline two", ar: "سطر" },
+          attributes: { size: "42", 'fit "wide"': "yes" },
+          tags: ["a,b", "ج"],
+          externalId: "SKU-1",
+          categoryId: shoes.id,
+          imageUrl: "https://img.example/1.png",
+          url: "https://shop.example/p/1",
+          price: 19.99,
+        }),
+      );
+      for (let i = 0; i < 6; i++) await t.products.create(sample({ price: 1000 + i * 0.5, stock: i, status: i % 3 === 0 ? "draft" : "active", ...(i % 2 ? { categoryId: shoes.id } : {}) }));
+      await t.products.create({ name: { en: "Bare", ar: "" }, price: 0 });
+      for (const filter of [{}, { status: "draft" as const }, { categoryId: shoes.id }, { minPrice: 1001, maxPrice: 1002 }, { q: "quote" }, { q: "حذاء" }, { q: "nothing-like-this" }]) {
+        const typed = await collectPages((p) => t.products.list(filter, p), 3);
+        const pages: unknown[] = [];
+        let cursor: string | null = null;
+        do {
+          const json = await t.products.listJson(filter, { limit: 3, cursor });
+          const page = JSON.parse(json.text) as { items: unknown[]; nextCursor: string | null };
+          // The same records and the same cursor as list() gives for that page.
+          expect(page, JSON.stringify(filter)).toEqual(await t.products.list(filter, { limit: 3, cursor }));
+          pages.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(pages).toEqual(typed.items);
+      }
+      const whole = JSON.parse((await t.products.listJson({}, { limit: 100 })).text) as { items: Array<{ name: { en: string; ar: string } }> };
+      expect(whole.items.map((p) => p.name)).toContainEqual({ en: 'The "Quote" \\ back\\slash\ttab', ar: "حذاء \u0000 😀 \u2028" });
+      await expect(t.products.listJson({}, { cursor: "bm9wZQ" })).rejects.toBeInstanceOf(ValidationError);
+    });
+
     it("a malformed cursor is a ValidationError", async () => {
       const { t } = await tenant();
       await expect(t.products.list({}, { cursor: "bm9wZQ" })).rejects.toBeInstanceOf(ValidationError);
@@ -229,6 +267,7 @@ export function catalogStoreTests(h: StoreHarness): void {
       expect(await b.categories.update(cat.id, { slug: "stolen" })).toBeNull();
       expect(await b.categories.remove(cat.id)).toBe(false);
       expect((await b.products.list({}, { limit: 100 })).items).toEqual([]);
+      expect(JSON.parse((await b.products.listJson({}, { limit: 100 })).text)).toEqual({ items: [], nextCursor: null });
       expect(await b.products.all()).toEqual([]);
       expect(await b.products.count()).toBe(0);
       expect((await b.categories.list()).items).toEqual([]);

@@ -2,6 +2,7 @@
 // concurrency, idempotent appends by clientMessageId, compare-and-set state changes, search,
 // the summary fields the inbox lists. Uses customers (a conversation belongs to one).
 import { describe, expect, it } from "vitest";
+import { conversationSummaries } from "../../../conversation/summary.js";
 import { NotFoundError } from "../../../errors.js";
 import type { TenantStore } from "../../../ports/store.js";
 import { ALL_TIME, collectPages, delay, type StoreHarness } from "./harness.js";
@@ -214,6 +215,50 @@ export function conversationsStoreTests(h: StoreHarness): void {
       const { items, pages } = await collectPages((p) => t.conversations.list({ q: "NEEDLE" }, p), 2);
       expect(items.map((c) => c.id).sort()).toEqual([...many].sort());
       expect(pages).toBe(3);
+    });
+
+    it("listSummariesJson is list's page as the inbox lists it: each conversation with its customer's name, no sealed detail", async () => {
+      const { t } = await tenant();
+      const other = (await tenant("Other")).t;
+      const named = await t.customers.create({ channel: "whatsapp", name: 'Layla "L" Haddad', email: "layla@shop.example", phone: "+966551234567" });
+      const arabic = await t.customers.create({ channel: "telegram", name: "فاطمة الزهراء", email: "fatima@shop.example" });
+      const nameless = await t.customers.create({ channel: "telegram", externalId: "tg-1", phone: "+15550002" });
+      const foreign = await other.customers.create({ channel: "webchat", name: "Another Store's Shopper" });
+      const c1 = await t.conversations.create({ channel: "whatsapp", customerId: named.id });
+      await t.messages.append(c1.id, { role: "shopper", text: 'a "quoted" \\ needle\n' });
+      const c2 = await t.conversations.create({ channel: "telegram", customerId: arabic.id, status: "human" });
+      await t.conversations.update(c2.id, { assigneeId: "ag-1", labels: ["vip", "ج"], pageUrl: "https://shop.example/p?a=1" });
+      await t.conversations.create({ channel: "telegram", customerId: nameless.id });
+      // A second conversation of the same customer, and one pointing at another store's customer (a forged reference).
+      await t.conversations.create({ channel: "whatsapp", customerId: named.id, status: "closed" });
+      await t.conversations.create({ channel: "webchat", visitorId: "v-forged", customerId: foreign.id });
+      for (let i = 0; i < 3; i++) await conversationOf(t);
+
+      const expected = async (filter: Parameters<TenantStore["conversations"]["list"]>[0], page: { limit: number; cursor: string | null }) => {
+        const typed = await t.conversations.list(filter, page);
+        return { items: await conversationSummaries(t, typed.items), nextCursor: typed.nextCursor };
+      };
+      for (const filter of [{}, { status: "human" as const }, { assigneeId: "ag-1" }, { channel: "whatsapp" as const }, { customerId: named.id }, { q: "layla" }, { q: "needle" }, { q: "فاطمه" }, { q: "layla@shop.example" }]) {
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const json = await t.conversations.listSummariesJson(filter, { limit: 3, cursor });
+          const page = JSON.parse(json.text) as { items: unknown[]; nextCursor: string | null };
+          expect(page, JSON.stringify(filter)).toEqual(await expected(filter, { limit: 3, cursor }));
+          cursor = page.nextCursor;
+          pages += 1;
+        } while (cursor && pages < 20);
+        expect(cursor).toBeNull();
+      }
+      const all = await t.conversations.listSummariesJson({}, { limit: 100 });
+      const names = (JSON.parse(all.text) as { items: Array<{ id: string; customerName: string | null }> }).items.map((c) => [c.id, c.customerName]);
+      expect(names).toContainEqual([c1.id, 'Layla "L" Haddad']);
+      expect(names).toContainEqual([c2.id, "فاطمة الزهراء"]);
+      expect(names.filter(([, name]) => name === "Another Store's Shopper")).toEqual([]);
+      // Contact details are neither opened nor copied sealed into the list.
+      for (const secret of ["layla@shop.example", "+966551234567", "fatima@shop.example", "+15550002", "pii1."]) expect(all.text).not.toContain(secret);
+      expect(JSON.parse((await other.conversations.listSummariesJson()).text)).toEqual({ items: [], nextCursor: null });
+      await expect(t.conversations.listSummariesJson({}, { cursor: "bm9wZQ" })).rejects.toThrow();
     });
 
     it("bot state round-trips and is not on the public record", async () => {
