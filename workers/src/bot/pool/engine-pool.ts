@@ -49,6 +49,7 @@ interface Turn {
 interface Slot {
   worker: Worker;
   exited: boolean;
+  started: boolean;
   turns: Map<number, Turn>;
   metricsWaiters: Map<number, (metrics: unknown[]) => void>;
   ready: Promise<void>;
@@ -102,17 +103,21 @@ export class EnginePool implements BotEngine, CatalogEvents {
     const worker = loader
       ? new Worker(`import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`, { ...common, eval: true })
       : new Worker(entry, common);
-    const slot: Slot = { worker, exited: false, turns: new Map(), metricsWaiters: new Map(), ready: Promise.resolve() };
+    const slot: Slot = { worker, exited: false, started: false, turns: new Map(), metricsWaiters: new Map(), ready: Promise.resolve() };
     let markReady!: () => void;
     let failStart!: (err: Error) => void;
-    let started = false;
     slot.ready = new Promise<void>((resolve, reject) => {
       markReady = resolve;
       failStart = reject;
     });
     // Rejections of a thread that never becomes ready are the start-up's to report.
     slot.ready.catch(() => {});
-    const timer = setTimeout(() => failStart(new Error(`engine thread did not start within ${this.options.startTimeoutMs ?? 60_000} ms`)), this.options.startTimeoutMs ?? 60_000);
+    const startTimeoutMs = this.options.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => {
+      failStart(new Error(`engine thread did not start within ${startTimeoutMs} ms`));
+      // A thread stuck in its start is ended; its exit starts another.
+      void worker.terminate();
+    }, startTimeoutMs);
     timer.unref();
     worker.on("message", (raw: unknown) => {
       const parsed = fromThreadSchema.safeParse(raw);
@@ -122,7 +127,7 @@ export class EnginePool implements BotEngine, CatalogEvents {
       }
       const m = parsed.data;
       if (m.type === "ready") {
-        started = true;
+        slot.started = true;
         clearTimeout(timer);
         markReady();
         return;
@@ -131,12 +136,12 @@ export class EnginePool implements BotEngine, CatalogEvents {
     });
     worker.on("error", (err) => {
       this.options.logger.error({ err }, "engine thread failed");
-      if (!started) failStart(err);
+      if (!slot.started) failStart(err);
     });
     worker.on("exit", (code) => {
       slot.exited = true;
       clearTimeout(timer);
-      if (!started) failStart(new Error(`engine thread exited with code ${code} before it was ready`));
+      if (!slot.started) failStart(new Error(`engine thread exited with code ${code} before it was ready`));
       // Its turns cannot finish: they fail as retryable, so the job runs them again elsewhere.
       for (const turn of slot.turns.values()) turn.fail(new ServiceUnavailableError("the engine thread answering this turn stopped", { retryAfterSeconds: 1 }));
       slot.turns.clear();
@@ -199,10 +204,13 @@ export class EnginePool implements BotEngine, CatalogEvents {
     slot.worker.postMessage(message);
   }
 
+  /** The started thread with the fewest turns; a thread still starting (a replacement) only when none has. */
   private leastBusy(): Slot {
-    let best = this.slots[0]!;
-    for (const s of this.slots) if (s.turns.size < best.turns.size) best = s;
-    return best;
+    let best: Slot | null = null;
+    for (const s of this.slots) if (s.started && (!best || s.turns.size < best.turns.size)) best = s;
+    if (best) return best;
+    for (const s of this.slots) if (!best || s.turns.size < best.turns.size) best = s;
+    return best!;
   }
 
   reply(input: BotTurnInput, signal: AbortSignal): AsyncIterable<BotEvent> {
