@@ -329,7 +329,8 @@ export class MongoConversationRepo implements ConversationRepo {
     return doc ? toConversation(doc) : null;
   }
 
-  async list(filter: ConversationFilter = {}, page?: PageRequest): Promise<Page<Conversation>> {
+  /** One page of the inbox list (limit + 1 documents, so the caller knows whether more follow). */
+  private async listPage(filter: ConversationFilter, page: PageRequest | undefined) {
     const limit = clampLimit(page?.limit);
     const cursor = readCursor(page, "string");
     const search = conversationSearch(this.db.pii, filter.q);
@@ -338,18 +339,16 @@ export class MongoConversationRepo implements ConversationRepo {
       conversationListFilter(this.m, filter, cursor, search ? { folded: search.folded, idPrefix: search.idPrefix, customerIds } : null),
       { sort: CONVERSATION_LIST_SORT, limit: limit + 1 },
     );
+    return { docs, limit };
+  }
+
+  async list(filter: ConversationFilter = {}, page?: PageRequest): Promise<Page<Conversation>> {
+    const { docs, limit } = await this.listPage(filter, page);
     return toPage(docs.map(withId), limit, toConversation, (d) => d.activityAt);
   }
 
   async listSummariesJson(filter: ConversationFilter = {}, page?: PageRequest): Promise<JsonText<Page<ConversationSummary>>> {
-    const limit = clampLimit(page?.limit);
-    const cursor = readCursor(page, "string");
-    const search = conversationSearch(this.db.pii, filter.q);
-    const customerIds = search ? await this.db.coll<CustomerDoc>("customers").ids(customerSearchFilter(this.m, search), MAX_SEARCH_CUSTOMERS) : [];
-    const docs = await this.conversations.find(
-      conversationListFilter(this.m, filter, cursor, search ? { folded: search.folded, idPrefix: search.idPrefix, customerIds } : null),
-      { sort: CONVERSATION_LIST_SORT, limit: limit + 1 },
-    );
+    const { docs, limit } = await this.listPage(filter, page);
     // The page's customers' names in one query, and only their names: the sealed email and phone
     // are neither read nor opened.
     const ids = [...new Set(docs.slice(0, limit).flatMap((d) => (d.customerId ? [d.customerId] : [])))];
