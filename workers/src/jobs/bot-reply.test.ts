@@ -189,6 +189,28 @@ describe("bot reply job", () => {
     }
   });
 
+  it("with no window, an answer produced at once goes out as two deltas (the first word, then the rest); a paced one word by word", async () => {
+    const tokens = Array.from({ length: 20 }, (_, i) => `w${i} `);
+    const burst = new ScriptedEngine(async function* () {
+      for (const text of tokens) yield { type: "delta", text };
+    });
+    const paced = new ScriptedEngine(async function* () {
+      for (const text of tokens.slice(0, 5)) {
+        // The next piece comes in a later turn of the event loop, as a paced engine's does.
+        await new Promise((r) => setTimeout(r, 1));
+        yield { type: "delta", text };
+      }
+    });
+    for (const [bot, expected] of [[burst, [tokens[0], tokens.slice(1).join("")]], [paced, tokens.slice(0, 5)]] as const) {
+      const { conversation, trigger } = await conversationWith("tell me");
+      const result = await runBotReply({ store, streams, emitter, conversations: service, bot }, { merchantId, conversationId: conversation.id, triggerMessageId: trigger.id });
+      expect(result.message).toMatchObject({ status: "complete", text: expected.join("") });
+      const deltas = emitter.to(rooms.conversationShopper(merchantId, conversation.id), "message:delta").map((d) => d.payload as { offset: number; text: string });
+      expect(deltas.map((d) => d.text)).toEqual(expected);
+      expect(deltas.map((d) => d.offset)).toEqual(expected.map((_, i) => expected.slice(0, i).join("").length));
+    }
+  });
+
   it("a takeover while deltas are held in the window still sends them before the stopped answer", async () => {
     let conversationId = "";
     const bot = new ScriptedEngine(async function* () {

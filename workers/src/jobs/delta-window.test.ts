@@ -79,11 +79,41 @@ describe("DeltaWindow", () => {
     expect(sent[0]).toBe("t0 ");
   });
 
-  it("window 0 sends every piece as pushed and sets no timer", async () => {
+  it("window 0 sends each piece of a paced producer as it comes, and sets no timer", async () => {
     const w = new DeltaWindow(0, sink, () => clock);
-    for (const t of ["a", "b", "c"]) await w.push(t);
+    for (const t of ["a", "b", "c"]) {
+      await w.push(t);
+      // The next piece comes in a later turn of the event loop.
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    await w.flush();
     expect(sent).toEqual(["a", "b", "c"]);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("window 0 merges the pieces produced in one turn of the event loop: the first at once, the rest at its end", async () => {
+    const w = new DeltaWindow(0, sink, () => clock);
+    await w.push("We ");
+    expect(sent).toEqual(["We "]);
+    for (const t of ["deliver ", "in ", "two ", "days."]) await w.push(t);
+    // Held for the rest of this turn only, not for any time.
+    expect(sent).toEqual(["We "]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toEqual(["We ", "deliver in two days."]);
+    expect(w.sent).toBe(2);
+    // A piece in a later turn goes out at once again.
+    await w.push(" Anything else?");
+    expect(sent).toEqual(["We ", "deliver in two days.", " Anything else?"]);
+    await w.flush();
+  });
+
+  it("window 0: flush sends what the turn still holds (before the answer's end)", async () => {
+    const w = new DeltaWindow(0, sink, () => clock);
+    await w.push("a");
+    await w.push("b");
+    await w.push("c");
+    await w.flush();
+    expect(sent).toEqual(["a", "bc"]);
   });
 
   it("window 0: a failed send is reported by that push and nothing is sent after it", async () => {
@@ -96,6 +126,7 @@ describe("DeltaWindow", () => {
       () => clock,
     );
     await w.push("a");
+    await vi.advanceTimersByTimeAsync(0);
     await expect(w.push("b")).rejects.toThrow("record unavailable");
     await expect(w.push("c")).rejects.toThrow("record unavailable");
     await expect(w.flush()).rejects.toThrow("record unavailable");

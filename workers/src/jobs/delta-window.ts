@@ -1,4 +1,5 @@
-// Coalesces an answer's deltas in short windows (BOT_STREAM_COALESCE_MS): each `message:delta`
+// Coalesces an answer's deltas in short windows (BOT_STREAM_COALESCE_MS; with none, only the
+// pieces produced in one turn of the event loop are merged, which delays nothing): each `message:delta`
 // costs an encode and one socket write per recipient whatever its length, so at ~40 tokens/s
 // merging the tokens of a 30–50 ms window into one delta cuts the hub's per-token work roughly in
 // proportion. A piece that arrives `windowMs` or more after the last send goes out at once, with
@@ -16,6 +17,8 @@ export class DeltaWindow {
   /** When the last piece went out (-Infinity: nothing yet, so the first one never waits). */
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Window 0: a piece went out in this turn of the event loop; later ones wait for its end. */
+  private turnOpen = false;
   /** Sends run one after another: offsets come from the stream record in call order. */
   private chain: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | null = null;
@@ -37,15 +40,22 @@ export class DeltaWindow {
     this.throwIfFailed();
     if (text.length === 0) return;
     if (this.windowMs <= 0) {
-      // No window: the producer awaits each send, so they are in order without the chain (the
-      // path as it was before coalescing, no extra promise hops per token).
-      this.sent++;
-      try {
-        await this.sink(text, producedAt);
-      } catch (error) {
-        this.failure = { error };
-        throw error;
+      // No window: nothing waits for time to pass. But pieces produced in the same turn of the
+      // event loop as a send (a whole answer when nothing paces it, an LLM's chunks read in one
+      // go) are merged and go out at the end of that turn: held for no time, sent as one delta
+      // instead of a socket write each. A paced producer (one piece per turn) sends each piece.
+      if (this.turnOpen) {
+        if (this.pending.length === 0) this.pendingSince = producedAt;
+        this.pending += text;
+        return;
       }
+      this.turnOpen = true;
+      setImmediate(() => {
+        this.turnOpen = false;
+        // A failure here is kept and rethrown by the next push or flush (the producer's loop).
+        this.sendPending().catch(() => undefined);
+      });
+      await this.send(text, producedAt);
       return;
     }
     const at = this.now();
