@@ -10,7 +10,7 @@ import path from "node:path";
 import { Server } from "socket.io";
 import { io, type Socket } from "socket.io-client";
 import { WebSocketServer, WebSocket } from "ws";
-import { asMerchantId, CHANNEL_INBOUND_JOB, INBOX_NAMESPACE, integrationSecrets, loadConfig, storeCrypto, WIDGET_NAMESPACE, type BotEngine, type BotEvent } from "@kaleem/shared";
+import { asMerchantId, CHANNEL_INBOUND_JOB, INBOX_NAMESPACE, integrationSecrets, loadConfig, storeCrypto, WIDGET_NAMESPACE, type BotEngine, type BotEvent, type Config, type Store } from "@kaleem/shared";
 import { MemoryJobQueue, openSqliteStore } from "@kaleem/shared/adapters";
 
 type Msg = Record<string, unknown> & { type: string };
@@ -183,7 +183,7 @@ export interface IngestChannels {
 }
 
 /** A Telegram and a WhatsApp channel of the demo store, written as the connect route writes them (as attacks.webhooks.test.ts does). */
-async function ingestChannels(k: { store: import("@kaleem/shared").Store; config: import("@kaleem/shared").Config }, merchantId: string): Promise<IngestChannels> {
+async function ingestChannels(k: { store: Store; config: Config }, merchantId: string): Promise<IngestChannels> {
   const tenant = k.store.forMerchant(asMerchantId(merchantId));
   const box = integrationSecrets(k.config);
   // Sends would go nowhere: no job runs here, and loopback is refused by the outbound guard anyway.
