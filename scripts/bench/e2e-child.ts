@@ -2,6 +2,7 @@
 // embedded, or the bare baseline of the same measure) or a load generator. Servers report their
 // own CPU time (process.cpuUsage) and memory when asked, so the figures are the server's alone.
 // Everything listens on 127.0.0.1 and every loop is bounded in count.
+import { createHmac } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,8 +10,8 @@ import path from "node:path";
 import { Server } from "socket.io";
 import { io, type Socket } from "socket.io-client";
 import { WebSocketServer, WebSocket } from "ws";
-import { asMerchantId, INBOX_NAMESPACE, loadConfig, storeCrypto, WIDGET_NAMESPACE, type BotEngine, type BotEvent } from "@kaleem/shared";
-import { openSqliteStore } from "@kaleem/shared/adapters";
+import { asMerchantId, CHANNEL_INBOUND_JOB, INBOX_NAMESPACE, integrationSecrets, loadConfig, storeCrypto, WIDGET_NAMESPACE, type BotEngine, type BotEvent, type Config, type Store } from "@kaleem/shared";
+import { MemoryJobQueue, openSqliteStore } from "@kaleem/shared/adapters";
 
 type Msg = Record<string, unknown> & { type: string };
 const send = (m: Msg) => process.send!(m);
@@ -61,7 +62,9 @@ async function kaleemServer(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const coalesce = options.coalesceMs === undefined ? {} : { BOT_STREAM_COALESCE_MS: String(options.coalesceMs) };
   const threads = options.engineThreads === undefined ? {} : { BOT_ENGINE_THREADS: String(options.engineThreads) };
-  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_STREAM_DELAY_MS: "0", ...LIFTED, ...threads, ...coalesce });
+  const ingestEnv = options.ingest === true ? INGEST_LIFTED : {};
+  if (options.ingest === true) holdChannelJobs();
+  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_STREAM_DELAY_MS: "0", ...LIFTED, ...threads, ...coalesce, ...ingestEnv });
   const started = performance.now();
   const k = await startKaleem(config, { ...(options.bot === "paced" ? { bot: new PacedBot() } : {}), printCredentials: false, seedDemo: true });
   const readyMs = performance.now() - started;
@@ -76,9 +79,11 @@ async function kaleemServer(): Promise<void> {
       await tenant.conversations.create({ channel: "webchat", visitorId: `bench-${i}` });
     }
   }
-  send({ type: "ready", url: k.url, ...demo, merchantId, dbFile: path.join(dataDir, "kaleem.db"), readyMs, uptimeMs: process.uptime() * 1000 });
+  const ingest = options.ingest === true ? await ingestChannels(k, merchantId) : undefined;
+  send({ type: "ready", url: k.url, ...demo, merchantId, dbFile: path.join(dataDir, "kaleem.db"), readyMs, uptimeMs: process.uptime() * 1000, ingest });
   process.on("message", (m: Msg) => {
     if (m.type === "report") send({ type: "report", ...serverReport() });
+    if (m.type === "depth") void k.queue.depth(CHANNEL_INBOUND_JOB).then((depth) => send({ type: "depth", depth }));
     if (m.type === "stop") void k.close().then(() => process.exit(0));
   });
 }
@@ -151,6 +156,145 @@ async function bareHttp(): Promise<void> {
   process.on("message", (m: Msg) => {
     if (m.type === "report") send({ type: "report", ...serverReport() });
     if (m.type === "stop") void store.close().then(() => process.exit(0));
+  });
+}
+
+// ---------------------------------------------------------------- webhook ingest (row 6)
+
+/** Row 6's server: the provider webhook limit per source address lifted (the load comes from one address). */
+const INGEST_LIFTED = { WEBHOOK_RATE_LIMIT_PER_MINUTE: "10000000" };
+
+/**
+ * Row 6 measures ingest (verify, store, queue) alone: the workers' channel-inbound processor is
+ * never registered in this process, so every queued job stays queued (and is counted afterwards)
+ * instead of running customer lookups and bot answers in the middle of the measure.
+ */
+function holdChannelJobs(): void {
+  const register = MemoryJobQueue.prototype.process;
+  MemoryJobQueue.prototype.process = function (this: MemoryJobQueue, ...args: Parameters<typeof register>) {
+    if (args[0] === CHANNEL_INBOUND_JOB) return;
+    register.apply(this, args);
+  } as typeof register;
+}
+
+export interface IngestChannels {
+  telegram: { id: string; secretToken: string };
+  whatsapp: { id: string; appSecret: string; phoneNumberId: string };
+}
+
+/** A Telegram and a WhatsApp channel of the demo store, written as the connect route writes them (as attacks.webhooks.test.ts does). */
+async function ingestChannels(k: { store: Store; config: Config }, merchantId: string): Promise<IngestChannels> {
+  const tenant = k.store.forMerchant(asMerchantId(merchantId));
+  const box = integrationSecrets(k.config);
+  // Sends would go nowhere: no job runs here, and loopback is refused by the outbound guard anyway.
+  const apiBaseUrl = "http://127.0.0.1:9";
+  const secretToken = "bench-telegram-secret-token";
+  const tg = await tenant.channels.create({ type: "telegram", name: "Bench Telegram", publicConfig: { apiBaseUrl }, secretsCiphertext: box.seal({ botToken: "123456789:AAEbenchTokenForTheIngestBenchmark", secretToken }) });
+  const phoneNumberId = "105550006666";
+  const appSecret = "bench-whatsapp-app-secret";
+  const wa = await tenant.channels.create({
+    type: "whatsapp",
+    name: "Bench WhatsApp",
+    publicConfig: { phoneNumberId, verifyToken: "bench-verify-token", apiBaseUrl },
+    secretsCiphertext: box.seal({ accessToken: "EAAG-bench-access-token", appSecret }),
+  });
+  return { telegram: { id: tg.id, secretToken }, whatsapp: { id: wa.id, appSecret, phoneNumberId } };
+}
+
+/** Row 6's baseline: node:http that reads the body, parses the JSON and answers 200 (counting what it parsed). */
+async function bareWebhook(): Promise<void> {
+  let parsed = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      parsed++;
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  send({ type: "ready", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  process.on("message", (m: Msg) => {
+    if (m.type === "report") send({ type: "report", ...serverReport(), parsed });
+    if (m.type === "stop") process.exit(0);
+  });
+}
+
+/**
+ * Row 6's load: `concurrency` keep-alive connections POST `requests` webhooks per "run",
+ * alternately a Telegram update and a WhatsApp message, each a distinct event (its own update_id /
+ * wamid), signed as the provider signs. Building and signing a body happens before its clock starts.
+ */
+async function loadWebhooks(url: string, concurrency: number, channels: IngestChannels | null) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  let seq = 0;
+  const next = (): { pathname: string; body: string; headers: Record<string, string> } => {
+    seq++;
+    const at = Math.floor(Date.now() / 1000);
+    const user = 700_000_000 + (seq % 5_000);
+    if (seq % 2 === 1) {
+      const body = JSON.stringify({
+        update_id: 800_000_000 + seq,
+        message: { message_id: seq, from: { id: user, is_bot: false, first_name: "Salem", language_code: "ar" }, chat: { id: user, first_name: "Salem", type: "private" }, date: at, text: `Do you ship to Riyadh? #${seq}` },
+      });
+      return { pathname: `/webhooks/telegram/${channels?.telegram.id ?? "tg"}`, body, headers: { "x-telegram-bot-api-secret-token": channels?.telegram.secretToken ?? "" } };
+    }
+    const phone = `9665${String(user).slice(-8)}`;
+    const body = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "5467539754836534",
+          changes: [
+            {
+              value: {
+                messaging_product: "whatsapp",
+                metadata: { display_phone_number: "966112345678", phone_number_id: channels?.whatsapp.phoneNumberId ?? "1" },
+                contacts: [{ profile: { name: "Noura" }, wa_id: phone }],
+                messages: [{ from: phone, id: `wamid.BENCH${seq}`, timestamp: String(at), type: "text", text: { body: `How much is the black abaya? #${seq}` } }],
+              },
+              field: "messages",
+            },
+          ],
+        },
+      ],
+    });
+    const signature = `sha256=${createHmac("sha256", channels?.whatsapp.appSecret ?? "bare").update(body).digest("hex")}`;
+    return { pathname: `/webhooks/meta/${channels?.whatsapp.id ?? "wa"}`, body, headers: { "x-hub-signature-256": signature } };
+  };
+  const post = (d: ReturnType<typeof next>) =>
+    new Promise<{ ms: number; status: number }>((resolve, reject) => {
+      const started = performance.now();
+      const req = http.request(`${url}${d.pathname}`, { method: "POST", agent, headers: { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(d.body)), ...d.headers } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ ms: performance.now() - started, status: res.statusCode ?? 0 }));
+      });
+      req.on("error", reject);
+      req.end(d.body);
+    });
+  send({ type: "ready" });
+  process.on("message", async (m: Msg) => {
+    if (m.type !== "run") return;
+    const requests = Number(m.requests);
+    const lat: number[] = [];
+    const statuses: Record<string, number> = {};
+    let accepted = 0;
+    let started = 0;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (started < requests) {
+          started++;
+          const r = await post(next());
+          lat.push(r.ms);
+          if (r.status === 200) accepted++;
+          else statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        }
+      }),
+    );
+    send({ type: "result", ms: performance.now() - start, sent: requests, accepted, refused: statuses, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99) });
   });
 }
 
@@ -440,6 +584,12 @@ switch (role) {
     break;
   case "load-http":
     await loadHttp(String(options.url), (options.bearer as string | null) ?? null, Number(options.concurrency));
+    break;
+  case "bare-webhook":
+    await bareWebhook();
+    break;
+  case "load-webhooks":
+    await loadWebhooks(String(options.url), Number(options.concurrency), (options.channels as IngestChannels | null) ?? null);
     break;
   default:
     throw new Error(`unknown role ${role}`);
