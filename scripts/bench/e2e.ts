@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { asMerchantId, BOT_CONCURRENCY, randomSecret, storeCrypto, type Product } from "@kaleem/shared";
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { embeddedSearch } from "@kaleem/workers";
+import { crossNode } from "./cross-node.js";
 import { generatedProduct, generatedQueries, recallAt10 } from "./search-workload.js";
 
 /** A throwaway key: a benchmark's store lives for one run (the test helpers load vitest, so not them). */
@@ -27,7 +28,7 @@ const OPEN_FILES = 65536;
 
 type Msg = Record<string, unknown> & { type: string };
 
-class Proc {
+export class Proc {
   private waiters: Array<{ type: string; resolve: (m: Msg) => void }> = [];
   constructor(readonly child: ChildProcess) {
     child.on("message", (m: Msg) => {
@@ -55,7 +56,7 @@ class Proc {
 }
 
 /** Forks e2e-child.ts in a shell that raises the open-file limit first (10k sockets need it). */
-async function fork(role: string, options: Record<string, unknown>, extraArgs: string[] = []): Promise<{ proc: Proc; ready: Msg }> {
+export async function fork(role: string, options: Record<string, unknown>, extraArgs: string[] = []): Promise<{ proc: Proc; ready: Msg }> {
   const child = spawn(
     "/bin/sh",
     ["-c", `ulimit -n ${OPEN_FILES} 2>/dev/null || ulimit -n hard 2>/dev/null; exec "$0" "$@"`, process.execPath, ...process.execArgv, ...extraArgs, CHILD, role, JSON.stringify(options)],
@@ -66,15 +67,15 @@ async function fork(role: string, options: Record<string, unknown>, extraArgs: s
   return { proc, ready };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 export interface Figure {
   median: number;
   min: number;
   max: number;
 }
-const fig = (xs: number[]): Figure => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
-const show = (f: Figure, unit: string, digits = 0) => `${fmt(f.median, digits)} ${unit} (${fmt(f.min, digits)}–${fmt(f.max, digits)})`;
+export const fig = (xs: number[]): Figure => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
+export const show = (f: Figure, unit: string, digits = 0) => `${fmt(f.median, digits)} ${unit} (${fmt(f.min, digits)}–${fmt(f.max, digits)})`;
 
 export interface E2eRow {
   n: number;
@@ -460,6 +461,7 @@ export async function benchEndToEnd(o: E2eOptions, only?: (name: string) => bool
   await step("search", () => productSearch(o));
   await step("rest", () => restLists(o));
   await step("start", () => embeddedStart(o));
+  await step("crossnode", () => crossNode(o));
   return rows.sort((a, b) => a.n - b.n);
 }
 
