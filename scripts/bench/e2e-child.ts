@@ -198,7 +198,7 @@ const client = (url: string, extra: Record<string, unknown> = {}) => io(url, { t
 interface Target {
   kind: "kaleem" | "bare";
   url: string;
-  /** Cross-node: the agents' hub, the REST process that logs in, the Origin the demo store allows (default: url). */
+  /** Cross-node: the agents' hub (their Origin too: same host), the REST process that logs in, the shopper's Origin, one the demo store allows (default: url). */
   agentUrl?: string;
   restUrl?: string;
   origin?: string;
@@ -237,7 +237,7 @@ async function world(t: Target, n: number, agents: number) {
     }
     await Promise.all(answered);
     for (let a = 0; a < agents; a++) {
-      const s = client((t.agentUrl ?? t.url) + INBOX_NAMESPACE, { auth: { token: access }, extraHeaders: { Origin: t.origin ?? t.url } });
+      const s = client((t.agentUrl ?? t.url) + INBOX_NAMESPACE, { auth: { token: access }, extraHeaders: { Origin: t.agentUrl ?? t.url } });
       await connected(s);
       for (const id of rooms) await ack(s, "conversation:watch", { conversationId: id });
       agentSockets.push(s);
