@@ -37,7 +37,9 @@ async function startRedis(): Promise<Redis> {
     const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`redis-server did not start in 10 s: ${out}`))), 10_000);
     child.stdout.on("data", (b: Buffer) => {
       out += b.toString();
-      if (out.includes("Ready to accept connections")) (clearTimeout(timer), resolve());
+      if (!out.includes("Ready to accept connections")) return;
+      clearTimeout(timer);
+      resolve();
     });
     child.once("error", (err) => (clearTimeout(timer), reject(new Error(`redis-server could not start (is it installed?): ${err.message}`))));
     child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`redis-server exited with ${code}: ${out}`))));
@@ -107,8 +109,9 @@ export async function crossNode(o: E2eOptions): Promise<E2eRow[]> {
   const expected = n * tokens * (1 + agents);
   const singleDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bench-xn-1-"));
   const clusterDir = mkdtempSync(path.join(os.tmpdir(), "kaleem-bench-xn-c-"));
-  const children: ChildProcess[] = [];
-  const track = <T extends { proc: Proc }>(p: T): T => (children.push(p.proc.child), p);
+  const loads: ChildProcess[] = [];
+  const servers: ChildProcess[] = [];
+  const track = <T extends { proc: Proc }>(p: T, into = servers): T => (into.push(p.proc.child), p);
   let redis: Redis | null = null;
   const single: Sample[] = [];
   const cluster: Sample[] = [];
@@ -116,7 +119,7 @@ export async function crossNode(o: E2eOptions): Promise<E2eRow[]> {
   try {
     redis = await startRedis();
     const s = track(await fork("kaleem-server", { dataDir: singleDir, bot: "paced" }));
-    const sl = track(await fork("load-fanout", { target: { kind: "kaleem", ...s.ready }, n, agents }));
+    const sl = track(await fork("load-fanout", { target: { kind: "kaleem", ...s.ready }, n, agents }), loads);
     const env = { REDIS_URL: redis.url, REDIS_PREFIX: "bench-xn", KALEEM_SINGLE_HOST: "true" };
     const node = (role: string, extra: Record<string, unknown> = {}) => fork("kaleem-node", { dataDir: clusterDir, env: { ...env, KALEEM_ROLE: role }, tokens, ...extra });
     // One after another: the REST process creates the data dir's secrets and seeds the demo store
@@ -135,7 +138,7 @@ export async function crossNode(o: E2eOptions): Promise<E2eRow[]> {
       email: rest.ready.email,
       password: rest.ready.password,
     };
-    const cl = track(await fork("load-fanout", { target, n, agents }));
+    const cl = track(await fork("load-fanout", { target, n, agents }), loads);
     const clusterProcs = () => [rest.proc, hubA.proc, hubB.proc, workers.proc];
     // An unmeasured repetition each first (a fresh process's first one runs cold), then alternately.
     await sl.proc.ask({ type: "run" }, "result");
@@ -151,7 +154,10 @@ export async function crossNode(o: E2eOptions): Promise<E2eRow[]> {
     await cl.proc.ask({ type: "run" }, "result");
     for (let r = 0; r < o.reps; r++) double.push(await measure(clusterProcs(), cl.proc, redis.child.pid));
   } finally {
-    await Promise.allSettled(children.map(halt));
+    // The clients first: a hub that sees its agents leave while it closes publishes their presence
+    // on a Redis connection it has already quit, and dies of the unhandled "Connection is closed".
+    await Promise.allSettled(loads.map(halt));
+    await Promise.allSettled(servers.map(halt));
     if (redis) {
       await halt(redis.child);
       rmSync(redis.dir, { recursive: true, force: true });
