@@ -49,11 +49,14 @@ async function startRedis(): Promise<Redis> {
   return { url: `redis://127.0.0.1:${port}`, child, dir };
 }
 
-/** Asks a child to stop and waits for it to exit; SIGKILL after 5 s (the bench never leaves one behind). */
-async function halt(child: ChildProcess): Promise<void> {
+/**
+ * Asks a child to stop (a server closes gracefully; a load generator, which has no "stop", is sent
+ * SIGTERM) and waits for it to exit; SIGKILL after 5 s (the bench never leaves one behind).
+ */
+async function halt(child: ChildProcess, graceful = true): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  if (child.connected) child.send({ type: "stop" });
+  if (graceful && child.connected) child.send({ type: "stop" });
   else child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
   await exited;
@@ -156,8 +159,10 @@ export async function crossNode(o: E2eOptions): Promise<E2eRow[]> {
   } finally {
     // The clients first: a hub that sees its agents leave while it closes publishes their presence
     // on a Redis connection it has already quit, and dies of the unhandled "Connection is closed".
-    await Promise.allSettled(loads.map(halt));
-    await Promise.allSettled(servers.map(halt));
+    await Promise.allSettled(loads.map((c) => halt(c, false)));
+    // One at a time, the last started first: roles closing together over the same Redis left a
+    // command in flight on a connection another's close had already ended.
+    for (const c of servers.reverse()) await halt(c);
     if (redis) {
       await halt(redis.child);
       rmSync(redis.dir, { recursive: true, force: true });
