@@ -3,7 +3,7 @@
 // own CPU time (process.cpuUsage) and memory when asked, so the figures are the server's alone.
 // Everything listens on 127.0.0.1 and every loop is bounded in count.
 import { createHmac } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -84,6 +84,31 @@ async function kaleemServer(): Promise<void> {
   process.on("message", (m: Msg) => {
     if (m.type === "report") send({ type: "report", ...serverReport() });
     if (m.type === "depth") void k.queue.depth(CHANNEL_INBOUND_JOB).then((depth) => send({ type: "depth", depth }));
+    if (m.type === "stop") void k.close().then(() => process.exit(0));
+  });
+}
+
+/** The value of an unlabelled counter in a Prometheus text rendering (0 when absent). */
+const counterIn = (body: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(body)?.[1] ?? 0);
+
+/**
+ * The cross-node row: one role process of a cluster (KALEEM_ROLE hub, workers or rest over
+ * REDIS_URL, in options.env) on the shared SQLite file; the paced bot answers in the workers
+ * process, the REST process seeds the demo store. Its report adds the emits Redis did not take.
+ */
+async function kaleemNode(): Promise<void> {
+  const { startKaleem } = await import("@kaleem/launcher");
+  const dataDir = String(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const env = options.env as Parameters<typeof loadConfig>[1];
+  const config = loadConfig({}, { KALEEM_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", BOT_STREAM_DELAY_MS: "0", ...LIFTED, ...env });
+  const k = await startKaleem(config, { ...(config.role === "workers" ? { bot: new PacedBot() } : {}), printCredentials: false, seedDemo: config.role === "rest" });
+  const demoFile = path.join(dataDir, "demo.json");
+  const demo = existsSync(demoFile) ? (JSON.parse(readFileSync(demoFile, "utf8")) as Record<string, unknown>) : {};
+  send({ type: "ready", url: k.url, ...demo });
+  process.on("message", (m: Msg) => {
+    if (m.type === "report")
+      void k.metrics.render().then(({ body }) => send({ type: "report", ...serverReport(), emitFailures: counterIn(body, "kaleem_socket_emit_failures_total") }));
     if (m.type === "stop") void k.close().then(() => process.exit(0));
   });
 }
@@ -317,17 +342,21 @@ const client = (url: string, extra: Record<string, unknown> = {}) => io(url, { t
 interface Target {
   kind: "kaleem" | "bare";
   url: string;
+  /** Cross-node: the agents' hub (their Origin too: same host), the REST process that logs in, the shopper's Origin, one the demo store allows (default: url). */
+  agentUrl?: string;
+  restUrl?: string;
+  origin?: string;
   widgetKey?: string;
   email?: string;
   password?: string;
 }
 
 async function token(t: Target): Promise<string> {
-  const res = await fetch(`${t.url}/api/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: t.email, password: t.password }) });
+  const res = await fetch(`${t.restUrl ?? t.url}/api/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: t.email, password: t.password }) });
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 const shopperOf = (t: Target) =>
-  client(t.url + WIDGET_NAMESPACE, { query: { widgetKey: t.widgetKey }, auth: { widgetKey: t.widgetKey }, extraHeaders: { Origin: t.url } });
+  client(t.url + WIDGET_NAMESPACE, { query: { widgetKey: t.widgetKey }, auth: { widgetKey: t.widgetKey }, extraHeaders: { Origin: t.origin ?? t.url } });
 
 /**
  * A world of `n` conversations, each with a shopper socket and `agents` watching sockets shared by
@@ -352,7 +381,7 @@ async function world(t: Target, n: number, agents: number) {
     }
     await Promise.all(answered);
     for (let a = 0; a < agents; a++) {
-      const s = client(t.url + INBOX_NAMESPACE, { auth: { token: access }, extraHeaders: { Origin: t.url } });
+      const s = client((t.agentUrl ?? t.url) + INBOX_NAMESPACE, { auth: { token: access }, extraHeaders: { Origin: t.agentUrl ?? t.url } });
       await connected(s);
       for (const id of rooms) await ack(s, "conversation:watch", { conversationId: id });
       agentSockets.push(s);
@@ -563,6 +592,9 @@ const target = options.target as Target & { flavour: "kaleem" | "socketio" | "ws
 switch (role) {
   case "kaleem-server":
     await kaleemServer();
+    break;
+  case "kaleem-node":
+    await kaleemNode();
     break;
   case "bare-server":
     await bareServer();

@@ -1,4 +1,4 @@
-// End-to-end benchmarks of issue #16's table (rows 1, 2, 3, 4, 7, 8, 9): Kaleem and its bare
+// End-to-end benchmarks of issue #16's table (rows 1 to 9): Kaleem and its bare
 // baseline run as separate server processes in the same run, driven by load generators in
 // processes of their own (e2e-child.ts), on loopback. Each measure is repeated (Kaleem and the
 // baseline alternately) and reported as the median with the min–max range. Server CPU comes from
@@ -12,6 +12,7 @@ import { asMerchantId, BOT_CONCURRENCY, randomSecret, storeCrypto, type Product 
 import { openSqliteStore } from "@kaleem/shared/adapters";
 import { embeddedSearch } from "@kaleem/workers";
 import { webhookIngest } from "./ingest.js";
+import { crossNode } from "./cross-node.js";
 import { generatedProduct, generatedQueries, recallAt10 } from "./search-workload.js";
 
 /** A throwaway key: a benchmark's store lives for one run (the test helpers load vitest, so not them). */
@@ -458,9 +459,10 @@ export async function benchEndToEnd(o: E2eOptions, only?: (name: string) => bool
   await step("fanout", () => fanout(o));
   await step("ttfr", () => ttfr(o));
   await step("density", () => density(o));
+  await step("crossnode", () => crossNode(o));
+  await step("ingest", () => webhookIngest(o));
   await step("search", () => productSearch(o));
   await step("rest", () => restLists(o));
-  await step("ingest", () => webhookIngest(o));
   await step("start", () => embeddedStart(o));
   return rows.sort((a, b) => a.n - b.n);
 }

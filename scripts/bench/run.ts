@@ -17,7 +17,7 @@ const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const quick = args.includes("--quick");
 const want = (name: string) => !only || only.split(",").includes(name);
-const E2E = ["fanout", "ttfr", "density", "search", "rest", "ingest", "start"];
+const E2E = ["fanout", "ttfr", "density", "crossnode", "ingest", "search", "rest", "start"];
 const loadAtStart = os.loadavg()[0]?.toFixed(1);
 const runStart = performance.now();
 
