@@ -139,6 +139,9 @@ export function createHub(deps: HubDeps): Hub {
       clearInterval(heartbeat);
       io.of(WIDGET_NAMESPACE).local.disconnectSockets(true);
       io.of(INBOX_NAMESPACE).local.disconnectSockets(true);
+      // The agents' presence updates the disconnects started publish through the adapter: they
+      // end before the launcher closes its Redis connections (else an unhandled "Connection is closed").
+      await inbox.settled();
       // io.close() would also close the HTTP server, which belongs to the launcher.
       io.engine.close();
     },

@@ -24,6 +24,11 @@ const MAX_TIMER_MS = 2_147_000_000;
 export interface InboxRuntime {
   /** Refreshes presence entries of this node's agent sockets (heartbeat). */
   heartbeat(): Promise<void>;
+  /**
+   * Resolves once the presence updates already started (an agent socket's connect or disconnect)
+   * have ended: the hub's close waits for them, so none publishes on a Redis connection closed after it.
+   */
+  settled(): Promise<void>;
 }
 
 export function setupInboxNamespace(ns: InboxNamespace, ctx: HubContext): InboxRuntime {
@@ -31,6 +36,11 @@ export function setupInboxNamespace(ns: InboxNamespace, ctx: HubContext): InboxR
   const entry = (s: InboxSocket): PresenceEntry => ({ merchantId: s.data.merchantId, agentId: s.data.userId, name: s.data.name, socketId: s.id });
   const broadcastPresence = async (merchantId: string) => {
     ctx.emitter.toInbox(rooms.inbox(merchantId), "presence", await ctx.presence.snapshot(merchantId));
+  };
+  const inFlight = new Set<Promise<void>>();
+  const track = (update: Promise<void>) => {
+    inFlight.add(update);
+    void update.finally(() => inFlight.delete(update));
   };
 
   ns.use((socket, next) => {
@@ -57,13 +67,13 @@ export function setupInboxNamespace(ns: InboxNamespace, ctx: HubContext): InboxR
       socket.disconnect(true);
     }, Math.min(MAX_TIMER_MS, Math.max(0, tokenExpiry.get(socket)! * 1000 - Date.now())));
     expiry.unref();
-    void ctx.presence.online(entry(socket)).then(() => broadcastPresence(merchantId)).catch((err: unknown) => ctx.logger.warn({ err }, "presence update failed"));
+    track(ctx.presence.online(entry(socket)).then(() => broadcastPresence(merchantId)).catch((err: unknown) => ctx.logger.warn({ err }, "presence update failed")));
 
     socket.on("disconnect", () => {
       clearTimeout(expiry);
       watching.delete(socket.id);
       ctx.metrics.connected.dec({ namespace: "inbox" });
-      void ctx.presence.offline(entry(socket)).then(() => broadcastPresence(merchantId)).catch(() => {});
+      track(ctx.presence.offline(entry(socket)).then(() => broadcastPresence(merchantId)).catch(() => {}));
     });
     guardEvents(socket, "inbox", EVENTS, ctx);
     registerInboxEvents(socket, ctx, watching, entry, broadcastPresence);
@@ -75,6 +85,9 @@ export function setupInboxNamespace(ns: InboxNamespace, ctx: HubContext): InboxR
         await ctx.presence.online(entry(socket));
         for (const conversationId of watching.get(socket.id) ?? []) await ctx.presence.setViewing(entry(socket), conversationId, true);
       }
+    },
+    async settled() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

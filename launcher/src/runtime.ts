@@ -19,6 +19,7 @@ import {
   type JobQueue,
   type Logger,
   type ObjectStore,
+  type PresenceStore,
   type RealtimeEmitter,
   type Store,
   type StreamRegistry,
@@ -90,6 +91,8 @@ export interface KaleemInstance {
   /** Present when this process runs the hub (role hub or all). */
   hub: Hub | null;
   conversations: ConversationService;
+  /** Who is online and what they watch (in memory, or Redis in a cluster). */
+  presence: PresenceStore;
   emitter: RealtimeEmitter;
   queue: JobQueue;
   streams: StreamRegistry;
@@ -200,7 +203,7 @@ export async function startKaleem(config: Config, options: StartOptions = {}): P
     }
 
     logger.info({ role, url }, "kaleem started");
-    return { url, port, config, store, hub, conversations, emitter, queue, streams, objects, logger, metrics, close: () => lifecycle.close() };
+    return { url, port, config, store, hub, conversations, presence, emitter, queue, streams, objects, logger, metrics, close: () => lifecycle.close() };
   } catch (err) {
     await lifecycle.close();
     throw err;
