@@ -7,7 +7,7 @@ import type Koa from "koa";
 import { readRawBody } from "../http/body.js";
 import type { RestServices } from "../http/route.js";
 import type { RestContext, RestState } from "../http/state.js";
-import { openSecrets, refuse, refuseReading, routeParam, startWebhook, storeAndQueue } from "./ingest.js";
+import { lastEventDue, openSecrets, refuse, refuseReading, routeParam, startWebhook, storeAndQueue } from "./ingest.js";
 
 type Endpoint = "telegram" | "meta";
 const endpointOf = (type: ChannelType): Endpoint => (type === "telegram" ? "telegram" : "meta");
@@ -43,9 +43,11 @@ async function ingest(rawCtx: Koa.ParameterizedContext<RestState>, services: Res
     disabled: channel.status === "disabled",
     what: "channel",
   });
-  await tenant.channels
-    .update(channel.id, { lastEventAt: new Date().toISOString() })
-    .catch((err: unknown) => ctx.state.log.warn({ err }, "channel last event not recorded"));
+  if (lastEventDue(channel.lastEventAt)) {
+    await tenant.channels
+      .update(channel.id, { lastEventAt: new Date().toISOString() })
+      .catch((err: unknown) => ctx.state.log.warn({ err }, "channel last event not recorded"));
+  }
   ctx.state.log.info({ channelId: channel.id, events: stored.length, duplicates, kinds: events.map((e) => e.kind) }, "channel webhook stored");
   ctx.status = 200;
   ctx.body = { ok: true };

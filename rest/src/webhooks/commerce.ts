@@ -8,7 +8,7 @@ import type Koa from "koa";
 import { readRawBody } from "../http/body.js";
 import type { RestServices } from "../http/route.js";
 import type { RestContext, RestState } from "../http/state.js";
-import { openSecrets, refuseReading, routeParam, startWebhook, storeAndQueue } from "./ingest.js";
+import { lastEventDue, openSecrets, refuseReading, routeParam, startWebhook, storeAndQueue } from "./ingest.js";
 
 async function connectionFor(ctx: RestContext, services: RestServices, platform: CommercePlatform): Promise<{ tenant: TenantStore; connection: CommerceConnection }> {
   const connectionId = routeParam(ctx, "connectionId");
@@ -39,9 +39,11 @@ async function ingest(rawCtx: Koa.ParameterizedContext<RestState>, services: Res
     disabled: connection.status === "disabled",
     what: "commerce connection",
   });
-  await tenant.commerceConnections
-    .update(connection.id, { lastEventAt: new Date().toISOString() })
-    .catch((err: unknown) => ctx.state.log.warn({ err }, "commerce last event not recorded"));
+  if (lastEventDue(connection.lastEventAt)) {
+    await tenant.commerceConnections
+      .update(connection.id, { lastEventAt: new Date().toISOString() })
+      .catch((err: unknown) => ctx.state.log.warn({ err }, "commerce last event not recorded"));
+  }
   ctx.state.log.info({ connectionId: connection.id, platform, topic: event.topic, duplicate: duplicates > 0, changes: event.changes.map((c) => c.kind) }, "commerce webhook stored");
   ctx.status = 200;
   ctx.body = { ok: true };

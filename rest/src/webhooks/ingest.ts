@@ -36,8 +36,32 @@ export function refuseReading(ctx: RestContext, reading: { status: 400 | 401 | 4
   refuse(ctx, reading.status, code, reading.reason);
 }
 
-export function openSecrets(services: RestServices, sealed: string | null): Record<string, string> {
-  return sealed ? integrationSecrets(services.deps.config).open(sealed) : {};
+/**
+ * A provider's webhooks arrive many times a second at a busy store: the opened secrets are kept
+ * per sealed value (an AES-GCM open and a JSON parse per request otherwise). Keyed by the
+ * ciphertext itself, so new or rotated credentials are a new key, never a stale hit; bounded, and
+ * in this process's memory only, where the opened value lives during a request anyway.
+ */
+const OPENED_MAX = 512;
+const opened = new Map<string, Readonly<Record<string, string>>>();
+
+export function openSecrets(services: RestServices, sealed: string | null): Readonly<Record<string, string>> {
+  if (!sealed) return {};
+  let secrets = opened.get(sealed);
+  if (!secrets) {
+    secrets = Object.freeze(integrationSecrets(services.deps.config).open(sealed));
+    if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value!);
+    opened.set(sealed, secrets);
+  }
+  return secrets;
+}
+
+/** How stale an integration's `lastEventAt` may get: one write a minute, not one per webhook. */
+export const LAST_EVENT_RESOLUTION_MS = 60_000;
+
+/** Whether a webhook now should move `lastEventAt` (null: never had one). */
+export function lastEventDue(lastEventAt: string | null, now = Date.now()): boolean {
+  return lastEventAt === null || now - Date.parse(lastEventAt) >= LAST_EVENT_RESOLUTION_MS;
 }
 
 export interface StoredEvents {
